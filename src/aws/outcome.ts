@@ -1,0 +1,77 @@
+/**
+ * The four outcomes of an AWS read, kept distinct from collection to report.
+ *
+ * - `ok`: the fact is known.
+ * - `absent`: valid negative evidence (e.g. `NoSuchBucketPolicy`): the thing does not exist.
+ * - `denied`: evidence gap, we were not allowed to look (`AccessDenied`, `AccessDeniedException`).
+ * - `error`: evidence gap, the look failed (throttled past retries, 5xx, timeout, unparseable).
+ */
+export type OutcomeStatus = 'ok' | 'absent' | 'denied' | 'error';
+
+/**
+ * Where a fact came from: one recorded API call in `raw/`.
+ * `file` is the pack-relative path of the JSON Lines file, `callId` the record's `id` inside it.
+ */
+export interface EvidenceRef {
+  /** Pack-relative path, e.g. `raw/111122223333/s3/us-east-1.jsonl`. */
+  file: string;
+  /** The `id` field of the recorded call inside that file. */
+  callId: string;
+  service: string;
+  operation: string;
+  requestId?: string | undefined;
+}
+
+/** A fact that was read. */
+export interface Ok<T> {
+  status: 'ok';
+  value: T;
+  evidence: EvidenceRef;
+}
+
+/** The thing does not exist (a 404-style "not configured" answer): valid negative evidence. */
+export interface Absent {
+  status: 'absent';
+  /** The AWS error name that said so, e.g. `NoSuchBucketPolicy`, or `derived:<reason>` when implied. */
+  errorCode: string;
+  evidence: EvidenceRef;
+}
+
+/** We could not look: permission denied. An evidence gap. */
+export interface Denied {
+  status: 'denied';
+  errorCode: string;
+  message: string;
+  evidence: EvidenceRef;
+}
+
+/** The look failed: throttled past retries, 5xx, network, timeout, unparseable. An evidence gap. */
+export interface Failed {
+  status: 'error';
+  errorCode: string;
+  message: string;
+  evidence: EvidenceRef;
+}
+
+/** The outcome of one AWS read. */
+export type Outcome<T> = Ok<T> | Absent | Denied | Failed;
+
+/** A gap: we do not know the fact. */
+export type Gap = Denied | Failed;
+
+/** True when the outcome is an evidence gap (denied or error). */
+export function isGap<T>(o: Outcome<T>): o is Gap {
+  return o.status === 'denied' || o.status === 'error';
+}
+
+/** Build an `ok` outcome. */
+export function ok<T>(value: T, evidence: EvidenceRef): Ok<T> {
+  return { status: 'ok', value, evidence };
+}
+
+/** One-line description of a gap for a finding's reason, naming the call and request id. */
+export function describeGap(gap: Gap): string {
+  const what = gap.status === 'denied' ? 'was denied' : 'failed';
+  const rid = gap.evidence.requestId ? `, request id ${gap.evidence.requestId}` : '';
+  return `${gap.evidence.operation} ${what} (${gap.errorCode}${rid})`;
+}

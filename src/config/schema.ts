@@ -1,0 +1,238 @@
+import { z } from 'zod';
+import { CHECK_IDS, isCheckId } from '../checks/ids.ts';
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    {
+      message: 'expected a real calendar date as YYYY-MM-DD',
+    },
+  );
+
+const isoDateTime = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO-8601 date or date-time' });
+
+const checkId = z.string().refine(isCheckId, {
+  message: `expected a known check id (${CHECK_IDS.join(', ')})`,
+});
+
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1');
+
+const accountSchema = z
+  .object({
+    /** Friendly name shown in the report. */
+    name: z.string().min(1).optional(),
+    /** Role to assume in the account (STS AssumeRole). */
+    roleArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'expected an IAM role ARN')
+      .optional(),
+    externalId: z.string().optional(),
+    /** Named profile from the shared AWS config files. */
+    profile: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((a) => Boolean(a.roleArn) !== Boolean(a.profile), {
+    message: 'each account needs exactly one of roleArn or profile',
+  });
+
+const classificationRule = z
+  .object({
+    /** Shown in the inventory as the rule that decided. */
+    name: z.string().min(1).optional(),
+    level: z.enum(['sensitive', 'standard']),
+    /** Match a tag; without `values`, any value of the key matches. */
+    tag: z
+      .object({ key: z.string().min(1), values: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
+    /** Glob on the bucket name (`*` and `?`). */
+    namePattern: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((r) => r.tag !== undefined || r.namePattern !== undefined, {
+    message: 'a classification rule needs a tag or a namePattern',
+  });
+
+const exceptionSchema = z
+  .object({
+    bucket: z.string().min(1),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, 'expected a 12-digit account id')
+      .optional(),
+    checks: z.array(checkId).min(1, 'list at least one check id'),
+    /** Empty justification or approver is accepted here and reported by the `exceptions.valid` check. */
+    justification: z.string(),
+    approvedBy: z.string(),
+    ticket: z.string().optional(),
+    expires: isoDate,
+  })
+  .strict();
+
+const criterionSchema = z
+  .object({
+    title: z.string().min(1),
+    narrative: z.string().default(''),
+    checks: z.array(checkId),
+  })
+  .strict();
+
+const consoleUrls = z
+  .object({
+    accountPublicAccessBlock: z.string(),
+    bucketProperties: z.string(),
+    bucketPermissions: z.string(),
+    kmsKey: z.string(),
+    configRule: z.string(),
+    trail: z.string(),
+  })
+  .partial()
+  .strict();
+
+/** The schema of `evidence.config.ts`. */
+export const configSchema = z
+  .object({
+    organization: z.string().min(1, 'name your organization'),
+    /** Accounts besides the caller's own. */
+    accounts: z.array(accountSchema).default([]),
+    /** Include the caller's own account (default true). */
+    includeCallerAccount: z.boolean().default(true),
+    /** Regions in scope; default: every region where an account has buckets. */
+    regions: z.array(region).optional(),
+    /** Regions always added to the discovered ones (e.g. where Config/CloudTrail live). */
+    additionalRegions: z.array(region).default([]),
+    classification: z
+      .object({
+        default: z.enum(['sensitive', 'standard']).default('sensitive'),
+        rules: z.array(classificationRule).default([]),
+      })
+      .strict()
+      .default({ default: 'sensitive', rules: [] }),
+    exceptions: z.array(exceptionSchema).default([]),
+    controls: z
+      .object({
+        /** Replace or add criteria: `{ CC6_1: { title, narrative, checks } }` keyed by criterion id. */
+        criteria: z.record(z.string().min(1), criterionSchema).default({}),
+        /** Remove default criteria entirely. */
+        remove: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ criteria: {}, remove: [] }),
+    awsConfig: z
+      .object({
+        requiredRules: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^[A-Z0-9_]+$/,
+                'expected a managed rule identifier such as S3_BUCKET_SSL_REQUESTS_ONLY',
+              ),
+          )
+          .default([
+            'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED',
+            'S3_BUCKET_PUBLIC_READ_PROHIBITED',
+            'S3_BUCKET_PUBLIC_WRITE_PROHIBITED',
+          ]),
+      })
+      .strict()
+      .default({
+        requiredRules: [
+          'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED',
+          'S3_BUCKET_PUBLIC_READ_PROHIBITED',
+          'S3_BUCKET_PUBLIC_WRITE_PROHIBITED',
+        ],
+      }),
+    collection: z
+      .object({
+        /** Concurrent AWS calls per account (bounded; backs off under throttling). */
+        concurrency: z.number().int().min(1).max(256).default(32),
+        /** Attempts per call, including the first (SDK adaptive retry). */
+        maxAttempts: z.number().int().min(1).max(20).default(8),
+        keyUsage: z
+          .object({
+            lookbackDays: z.number().int().min(1).max(90).default(30),
+            maxEventsPerRegion: z.number().int().min(0).max(5000).default(200),
+          })
+          .strict()
+          .default({ lookbackDays: 30, maxEventsPerRegion: 200 }),
+      })
+      .strict()
+      .default({ concurrency: 32, maxAttempts: 8, keyUsage: { lookbackDays: 30, maxEventsPerRegion: 200 } }),
+    output: z
+      .object({ dir: z.string().min(1).default('output') })
+      .strict()
+      .default({ dir: 'output' }),
+    capture: z
+      .object({
+        mode: z.enum(['console', 'api-view', 'both', 'none']).default('both'),
+        /** Buckets to capture; default: sensitive buckets up to `maxKeyBuckets` plus a sample. */
+        keyBuckets: z.array(z.string()).optional(),
+        maxKeyBuckets: z.number().int().min(0).default(10),
+        sampleSize: z.number().int().min(0).default(3),
+        /** Seed for the reproducible sample; default derives from the run id and is recorded. */
+        seed: z.string().optional(),
+        consoleUrls: consoleUrls.default({}),
+        settleSelector: z.string().optional(),
+        timeoutMs: z.number().int().min(1000).default(30_000),
+        concurrency: z.number().int().min(1).max(8).default(2),
+      })
+      .strict()
+      .default({
+        mode: 'both',
+        maxKeyBuckets: 10,
+        sampleSize: 3,
+        consoleUrls: {},
+        timeoutMs: 30_000,
+        concurrency: 2,
+      }),
+    report: z
+      .object({
+        templatesDir: z.string().optional(),
+        logo: z.string().optional(),
+        /** Max rows per inventory table in the PDF; full populations are in the CSVs. */
+        maxRowsPerTable: z.number().int().min(10).default(200),
+      })
+      .strict()
+      .default({ maxRowsPerTable: 200 }),
+    browser: z.object({ executablePath: z.string().optional() }).strict().default({}),
+    sign: z
+      .object({
+        kmsKeyId: z.string().optional(),
+        privateKeyFile: z.string().optional(),
+      })
+      .strict()
+      .refine((s) => !(s.kmsKeyId && s.privateKeyFile), {
+        message: 'use kmsKeyId or privateKeyFile, not both',
+      })
+      .optional(),
+    upload: z
+      .object({
+        uri: z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}(\/.*)?$/, 'expected s3://bucket/prefix'),
+        kmsKeyId: z.string().optional(),
+        retentionDays: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    period: z
+      .object({ start: isoDateTime, end: isoDateTime })
+      .strict()
+      .refine((p) => Date.parse(p.start) < Date.parse(p.end), {
+        message: 'period.start must be before period.end',
+      })
+      .optional(),
+  })
+  .strict();
+
+/** What a user writes in `evidence.config.ts` (defaults optional). */
+export type UserConfig = z.input<typeof configSchema>;
+/** The validated config with defaults applied. */
+export type Config = z.output<typeof configSchema>;
+export type ClassificationRule = z.output<typeof classificationRule>;
+export type AccountConfig = z.output<typeof accountSchema>;
+export type CriterionConfig = z.output<typeof criterionSchema>;

@@ -1,0 +1,255 @@
+import type { Outcome } from '../aws/outcome.ts';
+
+/**
+ * The normalized, typed model of everything that was read in one run. Collectors produce it,
+ * checks read it, the report renders it, and the pack stores it as `snapshot.json` so that a pack
+ * can be rebuilt later without calling AWS. Every field that could not be read carries why
+ * (an {@link Outcome} that is `denied` or `error`).
+ *
+ * Configuration-dependent judgements (classification, exceptions, criteria) are NOT stored here:
+ * they are computed at evaluation time so a snapshot can be re-evaluated under a corrected config.
+ */
+export interface Snapshot {
+  schema: 'evidence-pack/snapshot@1';
+  tool: { name: 'evidence-pack'; version: string };
+  runId: string;
+  collection: { startedAt: string; finishedAt: string };
+  /** Identity of the principal that ran the collection (first account's caller). */
+  caller: { accountId: string; arn: string; userId: string };
+  /** Endpoint override used, when not real AWS (e.g. the sandbox). */
+  endpoint?: string | undefined;
+  /** True when the data came from the bundled sandbox; labelled as such in the pack. */
+  sandbox: boolean;
+  accounts: AccountSnapshot[];
+}
+
+/** How an account was reached. */
+export type AccountSource =
+  { kind: 'caller' } | { kind: 'role'; roleArn: string } | { kind: 'profile'; profile: string };
+
+/** Everything read in one account. */
+export interface AccountSnapshot {
+  accountId: string;
+  /** Friendly label from the config, or the account id. */
+  name: string;
+  source: AccountSource;
+  /** The identity used inside this account (GetCallerIdentity). */
+  identity: Outcome<{ arn: string; userId: string }>;
+  /** Regions in scope for this account (configured or discovered from bucket regions). */
+  regions: string[];
+  /** The ListBuckets call(s). A gap here means the inventory itself is incomplete. */
+  bucketListing: Outcome<{ count: number }>;
+  buckets: BucketSnapshot[];
+  /** S3 Control GetPublicAccessBlock for the account. */
+  accountPublicAccessBlock: Outcome<PublicAccessBlock>;
+  /** KMS keys referenced by in-scope buckets, each described once. */
+  kmsKeys: KmsKeySnapshot[];
+  /** AWS Config state per region in scope. */
+  config: ConfigRegionSnapshot[];
+  cloudTrail: CloudTrailSnapshot;
+}
+
+/** The four Block Public Access flags; a flag missing from the response is `false`. */
+export interface PublicAccessBlock {
+  blockPublicAcls: boolean;
+  ignorePublicAcls: boolean;
+  blockPublicPolicy: boolean;
+  restrictPublicBuckets: boolean;
+}
+
+/** One default-encryption rule of a bucket. */
+export interface EncryptionRule {
+  /** `AES256`, `aws:kms`, `aws:kms:dsse`. */
+  sseAlgorithm: string;
+  /** As written in the bucket config: key id, key ARN, alias name or alias ARN; absent = aws/s3. */
+  kmsMasterKeyId?: string | undefined;
+  bucketKeyEnabled: boolean;
+}
+
+/** One ACL grant. */
+export interface AclGrant {
+  /** `CanonicalUser`, `Group`, `AmazonCustomerByEmail`. */
+  granteeType: string;
+  /** Canonical id, group URI or email. */
+  grantee: string;
+  permission: string;
+}
+
+/** Everything read about one bucket. */
+export interface BucketSnapshot {
+  name: string;
+  arn: string;
+  accountId: string;
+  region: string;
+  /** ISO-8601 creation date from ListBuckets. */
+  creationDate?: string | undefined;
+  /** How the region was learned: `ListBuckets.BucketRegion` or `GetBucketLocation`. */
+  regionSource: 'ListBuckets' | 'GetBucketLocation';
+  encryption: Outcome<{ rules: EncryptionRule[] }>;
+  /** The verbatim policy JSON string as returned by GetBucketPolicy. */
+  policy: Outcome<{ text: string }>;
+  /** GetBucketPolicyStatus; `absent` without a call when the policy is absent. */
+  policyStatus: Outcome<{ isPublic: boolean }>;
+  publicAccessBlock: Outcome<PublicAccessBlock>;
+  acl: Outcome<{ ownerId: string; grants: AclGrant[] }>;
+  ownershipControls: Outcome<{ objectOwnership: string }>;
+  tags: Outcome<Record<string, string>>;
+  versioning: Outcome<{ status?: string | undefined; mfaDelete?: string | undefined }>;
+}
+
+/** Identifies a KMS key as resolved: described once per (account, region, key). */
+export interface KmsKeySnapshot {
+  /** Account whose bucket referenced the key (where we asked). */
+  accountId: string;
+  region: string;
+  /** Every reference that resolved to this key (`alias/x`, key id, ARN...). */
+  references: string[];
+  /** Bucket ARNs whose default encryption uses this key. */
+  usedBy: string[];
+  /** DescribeKey. A gap for a cross-account key that cannot be described. */
+  metadata: Outcome<KmsKeyMetadata>;
+  /** GetKeyPolicy (PolicyName "default"), verbatim text. */
+  policy: Outcome<{ text: string }>;
+  /** GetKeyRotationStatus; `absent` with `UnsupportedOperationException` where AWS does not support it. */
+  rotation: Outcome<{ enabled: boolean; rotationPeriodInDays?: number | undefined }>;
+  /** Alias names pointing at the key (ListAliases). */
+  aliases: string[];
+}
+
+/** The DescribeKey fields the checks and report use. */
+export interface KmsKeyMetadata {
+  keyId: string;
+  arn: string;
+  /** Owner account of the key (from the ARN). */
+  keyAccountId: string;
+  keyManager: 'AWS' | 'CUSTOMER';
+  keyState: string;
+  keySpec: string;
+  keyUsage: string;
+  origin: string;
+  customKeyStoreId?: string | undefined;
+  description?: string | undefined;
+  creationDate?: string | undefined;
+  deletionDate?: string | undefined;
+  multiRegion?: boolean | undefined;
+}
+
+/** AWS Config in one region. */
+export interface ConfigRegionSnapshot {
+  accountId: string;
+  region: string;
+  recorders: Outcome<ConfigRecorder[]>;
+  recorderStatus: Outcome<ConfigRecorderStatus[]>;
+  rules: Outcome<ConfigRule[]>;
+  /** Per-resource results for each rule whose identifier is relevant (S3 managed rules). */
+  results: ConfigRuleResults[];
+}
+
+export interface ConfigRecorder {
+  name: string;
+  roleArn?: string | undefined;
+  allSupported: boolean;
+  includeGlobalResourceTypes: boolean;
+  resourceTypes: string[];
+}
+
+export interface ConfigRecorderStatus {
+  name: string;
+  recording: boolean;
+  lastStatus?: string | undefined;
+  lastStartTime?: string | undefined;
+  lastStatusChangeTime?: string | undefined;
+}
+
+export interface ConfigRule {
+  name: string;
+  arn?: string | undefined;
+  /** `AWS` for managed rules, `CUSTOM_LAMBDA`, `CUSTOM_POLICY`. */
+  owner: string;
+  /** Managed rule identifier, e.g. `S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED`. */
+  sourceIdentifier: string;
+  state?: string | undefined;
+  scopeResourceTypes: string[];
+  inputParameters?: string | undefined;
+}
+
+export interface ConfigRuleResults {
+  ruleName: string;
+  sourceIdentifier: string;
+  evaluations: Outcome<ConfigEvaluation[]>;
+}
+
+export interface ConfigEvaluation {
+  resourceType: string;
+  resourceId: string;
+  /** COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, INSUFFICIENT_DATA. */
+  complianceType: string;
+  resultRecordedTime?: string | undefined;
+  configRuleInvokedTime?: string | undefined;
+  annotation?: string | undefined;
+}
+
+/** CloudTrail in one account. */
+export interface CloudTrailSnapshot {
+  /** DescribeTrails per region (shadow copies included), so gaps in discovery are visible. */
+  discovery: { region: string; result: Outcome<{ trailArns: string[] }> }[];
+  /** Trails deduplicated by ARN, status and selectors asked in the home region. */
+  trails: TrailSnapshot[];
+  /** Sample of KMS key-usage management events (LookupEvents), per region. */
+  keyUsage: { region: string; events: Outcome<KeyUsageEvent[]> }[];
+}
+
+export interface TrailSnapshot {
+  name: string;
+  arn: string;
+  homeRegion: string;
+  isMultiRegionTrail: boolean;
+  isOrganizationTrail: boolean;
+  logFileValidationEnabled: boolean;
+  s3BucketName?: string | undefined;
+  kmsKeyId?: string | undefined;
+  status: Outcome<{ isLogging: boolean; latestDeliveryTime?: string | undefined }>;
+  selectors: Outcome<TrailSelectors>;
+}
+
+/** Classic or advanced selectors, as returned by GetEventSelectors. */
+export interface TrailSelectors {
+  eventSelectors?: ClassicEventSelector[] | undefined;
+  advancedEventSelectors?: AdvancedEventSelector[] | undefined;
+}
+
+export interface ClassicEventSelector {
+  readWriteType: 'ReadOnly' | 'WriteOnly' | 'All';
+  includeManagementEvents: boolean;
+  excludeManagementEventSources: string[];
+  dataResources: { type: string; values: string[] }[];
+}
+
+export interface AdvancedEventSelector {
+  name?: string | undefined;
+  fieldSelectors: AdvancedFieldSelector[];
+}
+
+export interface AdvancedFieldSelector {
+  field: string;
+  equals?: string[] | undefined;
+  startsWith?: string[] | undefined;
+  endsWith?: string[] | undefined;
+  notEquals?: string[] | undefined;
+  notStartsWith?: string[] | undefined;
+  notEndsWith?: string[] | undefined;
+}
+
+/** One KMS management event from LookupEvents. */
+export interface KeyUsageEvent {
+  eventId: string;
+  eventName: string;
+  eventTime: string;
+  username?: string | undefined;
+  /** The principal ARN from the CloudTrail record, when present. */
+  principalArn?: string | undefined;
+  /** Key ARN(s) the event names. */
+  keyArns: string[];
+  sourceIpAddress?: string | undefined;
+  readOnly?: boolean | undefined;
+}
