@@ -94,3 +94,36 @@ export interface Finding extends CheckResult {
   severity: Severity;
   criteria: string[];
 }
+
+/** A SOC 2 criterion with the checks mapped to it (from the control mapping data). */
+export interface Criterion {
+  /** e.g. `CC6.6`. */
+  id: string;
+  title: string;
+  /** Short narrative of how the checks evidence the criterion. */
+  narrative: string;
+  checks: string[];
+}
+
+/** An exception-log entry after validation. */
+export interface ValidatedException {
+  entry: ExceptionEntry;
+  valid: boolean;
+  /** Why it is invalid (expired, unknown bucket, missing approver...). Empty when valid. */
+  problems: string[];
+}
+
+/** The output of evaluation: everything the report, CSVs and findings.json need. */
+export interface Evaluation {
+  /** ISO-8601 UTC time used as "now" by the checks. */
+  evaluatedAt: string;
+  findings: Finding[];
+  criteria: Criterion[];
+  classifications: { bucketArn: string; accountId: string; bucket: string; classification: Classification }[];
+  exceptions: ValidatedException[];
+  summary: {
+    byStatus: Record<CheckStatus, number>;
+    byCriterion: Record<string, Record<CheckStatus, number>>;
+    byCheck: Record<string, Record<CheckStatus, number>>;
+  };
+}

@@ -144,4 +144,23 @@ export interface SandboxStateApi {
   events: SandboxEvent[];
   /** The sandbox's clock (can be shifted by scenarios to build history). */
   now(): Date;
+  /**
+   * Configuration history of every bucket, appended by the S3 service after each write (and on
+   * create/delete), read by AWS Config's GetResourceConfigHistory. Key: bucket name.
+   */
+  bucketHistory: Map<string, BucketConfigurationItem[]>;
+}
+
+/** One AWS Config configuration item for a bucket, as captured after a change. */
+export interface BucketConfigurationItem {
+  accountId: string;
+  region: string;
+  bucket: string;
+  captureTime: Date;
+  /** `OK` or `ResourceDeleted`. */
+  status: 'OK' | 'ResourceDeleted' | 'ResourceDiscovered';
+  /** The bucket's configuration (JSON string, AWS Config style). */
+  configuration: string;
+  /** Supplementary configuration: encryption, policy, public access block, ... as JSON strings. */
+  supplementaryConfiguration: Record<string, string>;
 }
