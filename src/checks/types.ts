@@ -1,5 +1,6 @@
 import type { EvidenceRef } from '../aws/outcome.ts';
 import type { BucketSnapshot, Snapshot } from '../snapshot/model.ts';
+import type { PolicyAnalysis } from './policy/types.ts';
 
 /** Status of one check result. See DESIGN.md "Outcomes". */
 export type CheckStatus = 'pass' | 'fail' | 'excepted' | 'not-applicable' | 'insufficient-evidence' | 'error';
@@ -76,6 +77,8 @@ export interface EvaluationContext {
   exceptions: readonly ExceptionEntry[];
   /** Managed-rule identifiers that must exist in AWS Config. */
   requiredConfigRules: readonly string[];
+  /** Bucket and key policies judged against probe requests (precomputed: the simulator is async). */
+  policyAnalysis?: PolicyAnalysis | undefined;
 }
 
 /** A check in the registry: metadata plus a pure evaluation function. */

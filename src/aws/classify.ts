@@ -1,0 +1,84 @@
+import type { OutcomeStatus } from './outcome.ts';
+import type { ServiceName } from './services.ts';
+
+/**
+ * Error names that mean "not configured" for one operation: valid negative evidence (`absent`).
+ * Per operation on purpose: `NoSuchBucketPolicy` from GetBucketPolicyStatus means no policy, but an
+ * `UnsupportedOperationException` from anything but GetKeyRotationStatus is a failure.
+ */
+const ABSENT_CODES: Readonly<Record<string, readonly string[]>> = {
+  's3:GetBucketPolicy': ['NoSuchBucketPolicy'],
+  's3:GetBucketPolicyStatus': ['NoSuchBucketPolicy'],
+  's3:GetPublicAccessBlock': ['NoSuchPublicAccessBlockConfiguration'],
+  's3:GetBucketEncryption': ['ServerSideEncryptionConfigurationNotFoundError'],
+  's3:GetBucketOwnershipControls': ['OwnershipControlsNotFoundError'],
+  's3:GetBucketTagging': ['NoSuchTagSet'],
+  's3:GetObjectLockConfiguration': ['ObjectLockConfigurationNotFoundError'],
+  's3control:GetPublicAccessBlock': ['NoSuchPublicAccessBlockConfiguration'],
+  'kms:GetKeyRotationStatus': ['UnsupportedOperationException'],
+};
+
+/** Error names that mean "not permitted": an evidence gap of kind `denied`. */
+const DENIED_CODES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AllAccessDisabled',
+]);
+
+/** Error names the services use for throttling (S3 SlowDown, JSON services ThrottlingException...). */
+const THROTTLE_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
+]);
+
+/** The error name the SDK gives, or `UnknownError` when the thrown value has none. */
+export function errorName(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const name = (err as { name?: unknown }).name;
+    if (typeof name === 'string' && name !== '' && name !== 'Error') return name;
+    const code = (err as { Code?: unknown; code?: unknown }).Code ?? (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+    if (typeof name === 'string' && name !== '') return name;
+  }
+  return 'UnknownError';
+}
+
+/** The error's message, or its string form. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string') {
+    return (err as { message: string }).message;
+  }
+  return String(err);
+}
+
+/** True when `name` is a "not configured" answer for this operation. */
+export function isAbsentCode(service: ServiceName, operation: string, name: string): boolean {
+  return ABSENT_CODES[`${service}:${operation}`]?.includes(name) ?? false;
+}
+
+/** True when the error name is a throttling answer. */
+export function isThrottleCode(name: string): boolean {
+  return THROTTLE_CODES.has(name);
+}
+
+/**
+ * Classify a failed call by its error name (never its message): `absent` for the operation's
+ * not-configured codes, `denied` for permission errors, `error` for everything else.
+ */
+export function classifyError(service: ServiceName, operation: string, err: unknown): Exclude<OutcomeStatus, 'ok'> {
+  const name = errorName(err);
+  if (isAbsentCode(service, operation, name)) return 'absent';
+  if (DENIED_CODES.has(name)) return 'denied';
+  return 'error';
+}

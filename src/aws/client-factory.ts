@@ -1,0 +1,226 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { createLimiter, type Limiter } from './limiter.ts';
+import type { RequestRecorder } from './recorder.ts';
+import type { ServiceName } from './services.ts';
+
+/** The SDK client type of each service. */
+export interface ClientMap {
+  s3: S3Client;
+  s3control: S3ControlClient;
+  kms: KMSClient;
+  config: ConfigServiceClient;
+  cloudtrail: CloudTrailClient;
+  sts: STSClient;
+}
+
+/** Options of {@link createClientFactory}. */
+export interface ClientFactoryOptions {
+  /** Custom endpoint (sandbox, LocalStack...); default `AWS_ENDPOINT_URL` from the environment, else AWS. */
+  endpointUrl?: string | undefined;
+  /** Named profile; ignored when `credentials` is given. Default: the standard credential chain. */
+  profile?: string | undefined;
+  credentials?: AwsCredentialIdentityProvider | undefined;
+  /** Attempts per call including the first (adaptive retry mode). */
+  maxAttempts: number;
+  /** Sent as `customUserAgent`, e.g. `evidence-pack/0.1.0`. */
+  userAgent: string;
+  recorder: RequestRecorder;
+  /** Account the credentials belong to, when known (otherwise learned from GetCallerIdentity). */
+  accountId?: string | undefined;
+  /** Concurrent calls per account (config `collection.concurrency`); also the socket bound. Default 32. */
+  concurrency?: number | undefined;
+  /** Per-request timeout in milliseconds (default 60 s). */
+  requestTimeoutMs?: number | undefined;
+}
+
+/** How to assume a role in another account. */
+export interface AssumeRoleTarget {
+  roleArn: string;
+  externalId?: string | undefined;
+  /** Region of the STS endpoint used for AssumeRole (default us-east-1). */
+  region?: string | undefined;
+}
+
+/**
+ * The one place AWS clients are made. Every client is cached per region, identifies the tool in its
+ * User-Agent, retries adaptively, and records each call through the request recorder.
+ * A factory reads one account; derive others with {@link ClientFactory.forAccount}.
+ */
+export interface ClientFactory {
+  /** The account read through this factory, when known. */
+  readonly accountId: string | undefined;
+  /** The custom endpoint in use, if any. */
+  readonly endpointUrl: string | undefined;
+  /** Concurrency bound for this account's calls. */
+  readonly limiter: Limiter;
+  s3(region: string): S3Client;
+  s3control(region: string): S3ControlClient;
+  kms(region: string): KMSClient;
+  config(region: string): ConfigServiceClient;
+  cloudtrail(region: string): CloudTrailClient;
+  sts(region: string): STSClient;
+  /** The client of `service` in `region`. */
+  client<S extends ServiceName>(service: S, region: string): ClientMap[S];
+  /** The same credentials, limiter and sockets, now known to read `accountId` (records go there). */
+  withAccountId(accountId: string): ClientFactory;
+  /** A factory reading another account with other credentials (its own limiter and sockets). */
+  forAccount(accountId: string | undefined, credentials: AwsCredentialIdentityProvider): ClientFactory;
+  /**
+   * Credentials of an assumed role (STS AssumeRole, session name `evidence-pack`), obtained with this
+   * factory's credentials; the AssumeRole call is recorded under `accountId`.
+   */
+  assumeRoleCredentials(accountId: string, target: AssumeRoleTarget): AwsCredentialIdentityProvider;
+  /** Credentials of a named profile in the shared config files. */
+  profileCredentials(profile: string): AwsCredentialIdentityProvider;
+  /** Close every client's sockets. */
+  destroy(): void;
+}
+
+/** Create the root client factory. */
+export function createClientFactory(opts: ClientFactoryOptions): ClientFactory {
+  const endpointUrl = opts.endpointUrl ?? (process.env['AWS_ENDPOINT_URL'] || undefined);
+  const credentials =
+    opts.credentials ?? (opts.profile ? fromIni({ profile: opts.profile }) : fromNodeProviderChain());
+  return buildFactory({ ...opts, endpointUrl, credentials }, newAccountResources(opts.concurrency ?? 32));
+}
+
+interface AccountResources {
+  limiter: Limiter;
+  httpAgent: HttpAgent;
+  httpsAgent: HttpsAgent;
+  clients: Map<string, ClientMap[ServiceName]>;
+}
+
+function newAccountResources(concurrency: number): AccountResources {
+  const maxSockets = Math.max(1, concurrency);
+  return {
+    limiter: createLimiter({ max: concurrency }),
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    clients: new Map(),
+  };
+}
+
+type ResolvedOptions = ClientFactoryOptions & { credentials: AwsCredentialIdentityProvider };
+
+function buildFactory(opts: ResolvedOptions, res: AccountResources): ClientFactory {
+  const { endpointUrl, accountId } = opts;
+
+  function common(service: ServiceName, region: string) {
+    return {
+      region,
+      credentials: opts.credentials,
+      maxAttempts: opts.maxAttempts,
+      retryMode: 'adaptive' as const,
+      customUserAgent: opts.userAgent,
+      requestHandler: {
+        httpAgent: res.httpAgent,
+        httpsAgent: res.httpsAgent,
+        requestTimeout: opts.requestTimeoutMs ?? 60_000,
+        connectionTimeout: 10_000,
+        throwOnRequestTimeout: true,
+      },
+      ...(endpointUrl ? { endpoint: endpointUrl } : {}),
+      plugins: [
+        opts.recorder.plugin({
+          service,
+          region,
+          accountId,
+          onThrottle: () => res.limiter.onThrottle(),
+          onSuccess: () => res.limiter.onSuccess(),
+        }),
+      ],
+    };
+  }
+
+  function make<S extends ServiceName>(service: S, region: string): ClientMap[S] {
+    const base = common(service, region);
+    switch (service) {
+      case 's3':
+        return new S3Client({
+          ...base,
+          followRegionRedirects: true,
+          ...(endpointUrl ? { forcePathStyle: true } : {}),
+        }) as ClientMap[S];
+      case 's3control':
+        return new S3ControlClient({
+          ...base,
+          // The SDK would prefix the account id to the host (`<account>.127.0.0.1`); against a custom
+          // endpoint the account travels in the x-amz-account-id header instead.
+          ...(endpointUrl ? { endpointProvider: () => ({ url: new URL(endpointUrl) }), disableHostPrefix: true } : {}),
+        }) as ClientMap[S];
+      case 'kms':
+        return new KMSClient(base) as ClientMap[S];
+      case 'config':
+        return new ConfigServiceClient(base) as ClientMap[S];
+      case 'cloudtrail':
+        return new CloudTrailClient(base) as ClientMap[S];
+      case 'sts':
+        return new STSClient(base) as ClientMap[S];
+      default:
+        throw new Error(`unknown service ${String(service)}`);
+    }
+  }
+
+  function client<S extends ServiceName>(service: S, region: string): ClientMap[S] {
+    const key = `${accountId ?? ''}|${service}|${region}`;
+    let c = res.clients.get(key);
+    if (!c) {
+      c = make(service, region);
+      res.clients.set(key, c);
+    }
+    return c as ClientMap[S];
+  }
+
+  const factory: ClientFactory = {
+    accountId,
+    endpointUrl,
+    limiter: res.limiter,
+    s3: (region) => client('s3', region),
+    s3control: (region) => client('s3control', region),
+    kms: (region) => client('kms', region),
+    config: (region) => client('config', region),
+    cloudtrail: (region) => client('cloudtrail', region),
+    sts: (region) => client('sts', region),
+    client,
+    withAccountId: (id) => buildFactory({ ...opts, accountId: id }, res),
+    forAccount: (id, credentials) =>
+      buildFactory({ ...opts, accountId: id, credentials }, newAccountResources(opts.concurrency ?? 32)),
+    assumeRoleCredentials(targetAccountId, target) {
+      const region = target.region ?? 'us-east-1';
+      return fromTemporaryCredentials({
+        params: {
+          RoleArn: target.roleArn,
+          RoleSessionName: 'evidence-pack',
+          ...(target.externalId ? { ExternalId: target.externalId } : {}),
+        },
+        masterCredentials: opts.credentials,
+        clientConfig: {
+          region,
+          maxAttempts: opts.maxAttempts,
+          retryMode: 'adaptive',
+          customUserAgent: opts.userAgent,
+          ...(endpointUrl ? { endpoint: endpointUrl } : {}),
+        },
+        clientPlugins: [opts.recorder.plugin({ service: 'sts', region, accountId: targetAccountId })],
+      });
+    },
+    profileCredentials: (profile) => fromIni({ profile }),
+    destroy() {
+      for (const c of res.clients.values()) c.destroy();
+      res.clients.clear();
+      res.httpAgent.destroy();
+      res.httpsAgent.destroy();
+    },
+  };
+  return factory;
+}

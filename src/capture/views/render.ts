@@ -1,0 +1,15 @@
+import Handlebars from 'handlebars';
+
+/** An isolated Handlebars environment: `{{x}}` escapes HTML; no helpers or partials leak in from elsewhere. */
+const env = Handlebars.create();
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+/** Render a view template with `data`; values render as text (escaped) unless the template uses `{{{ }}}`. */
+export function renderTemplate(template: string, data: unknown): string {
+  let fn = compiled.get(template);
+  if (!fn) {
+    fn = env.compile(template, { strict: false, noEscape: false });
+    compiled.set(template, fn);
+  }
+  return fn(data);
+}

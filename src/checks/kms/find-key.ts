@@ -1,0 +1,27 @@
+import type { AccountSnapshot, BucketSnapshot, EncryptionRule, KmsKeySnapshot } from '../../snapshot/model.ts';
+
+/** The KMS rule of a bucket's default encryption (aws:kms or aws:kms:dsse), if any. */
+export function kmsRule(rules: readonly EncryptionRule[]): EncryptionRule | undefined {
+  return rules.find((r) => r.sseAlgorithm === 'aws:kms' || r.sseAlgorithm === 'aws:kms:dsse');
+}
+
+/** True when a key reference names the AWS managed S3 key (`alias/aws/s3`, by name or ARN). */
+export function isAwsManagedS3Alias(reference: string | undefined): boolean {
+  return reference === undefined || reference === 'alias/aws/s3' || /:alias\/aws\/s3$/.test(reference);
+}
+
+/**
+ * The described key behind a bucket's KMS reference: the key snapshot in the bucket's region whose
+ * references include the reference, else one that lists the bucket among its users.
+ */
+export function findBucketKey(
+  account: AccountSnapshot,
+  bucket: BucketSnapshot,
+  reference: string | undefined,
+): KmsKeySnapshot | undefined {
+  const inRegion = account.kmsKeys.filter((k) => k.region === bucket.region);
+  const ref = reference ?? 'alias/aws/s3';
+  return (
+    inRegion.find((k) => k.references.includes(ref)) ?? inRegion.find((k) => k.usedBy.includes(bucket.arn))
+  );
+}

@@ -1,0 +1,199 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CliError, EXIT } from './errors.ts';
+import { TOOL_VERSION } from '../version.ts';
+
+/**
+ * The CLI: commands are declared here and their implementations loaded lazily, so `--help` and
+ * `verify` stay fast. `main()` is the one error boundary: every failure becomes a message and an
+ * exit code (2 usage/config, 3 pack not produced); a stack trace is shown only with DEBUG set.
+ */
+
+function parseRegions(value: string): string[] {
+  const regions = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const r of regions) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) throw new InvalidArgumentError(`"${r}" is not an AWS region (e.g. us-east-1)`);
+  }
+  return regions;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');
+  return n;
+}
+
+function parseNonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a non-negative number');
+  return n;
+}
+
+const failOn = () =>
+  new Option('--fail-on <level>', 'exit 1 when findings reach this level: fail (fail/error), gap (also insufficient evidence), none')
+    .choices(['fail', 'gap', 'none'])
+    .default('fail');
+
+/** Build the command tree. Exported for tests. */
+export function buildProgram(): Command {
+  const program = new Command();
+  // Set before the subcommands are added so they inherit it: parse errors reach main()'s boundary.
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program
+    .name('evidence-pack')
+    .description(
+      'SOC 2 evidence pack for Amazon S3 encryption and public-access controls (CC6.6, CC7.2). ' +
+        'Reads your AWS accounts (read-only), evaluates the checks, captures screenshots, renders a ' +
+        'PDF report and writes one hashed, verifiable ZIP for the auditor.',
+    )
+    .version(TOOL_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ evidence-pack demo                          # try it: in-process sandbox, real pack under output/
+  $ evidence-pack run --profile audit           # the quarterly run against AWS
+  $ evidence-pack verify output/evidence-pack_123456789012_20261126T120000Z.zip
+
+Exit codes: 0 pack written, nothing at the --fail-on level; 1 pack written with findings at that
+level (verify: pack does not verify); 2 usage or config error, nothing written; 3 pack not produced.`,
+    );
+
+  program
+    .command('run')
+    .description('collect from AWS, evaluate, capture, render and write the evidence pack')
+    .option('-c, --config <file>', 'config file', 'evidence.config.ts')
+    .option('-o, --out <dir>', 'output directory for the pack (default: output.dir from the config, else output/)')
+    .option('--regions <list>', 'comma-separated regions in scope (default: every region with buckets)', parseRegions)
+    .option('--profile <name>', 'named AWS profile for the caller account')
+    .option('--endpoint-url <url>', 'AWS-compatible endpoint (sandbox, LocalStack); also AWS_ENDPOINT_URL')
+    .option('--no-screenshots', 'skip screenshots (console and API views)')
+    .option('--previous <zip>', 'previous pack: adds a "changes since the previous pack" section')
+    .option('--json', 'print a machine-readable summary on stdout')
+    .addOption(failOn())
+    .addHelpText(
+      'after',
+      `
+Credentials come from the standard AWS chain (env, profile, SSO, instance role) or --profile.
+Every call is read-only and identified as evidence-pack/<version> in the User-Agent.`,
+    )
+    .action(async (opts) => {
+      const { runCommand } = await import('./commands/run.ts');
+      process.exitCode = await runCommand(opts);
+    });
+
+  program
+    .command('demo')
+    .description('run the whole pipeline against the built-in sandbox (no AWS needed)')
+    .option('-c, --config <file>', 'config file (default: the demo config)')
+    .option('-o, --out <dir>', 'output directory', 'output')
+    .option('--scenario <name>', 'sandbox scenario', 'demo')
+    .option('--no-screenshots', 'skip screenshots')
+    .option('--json', 'print a machine-readable summary on stdout')
+    .addOption(failOn().default('none'))
+    .action(async (opts) => {
+      const { demoCommand } = await import('./commands/demo.ts');
+      process.exitCode = await demoCommand(opts);
+    });
+
+  program
+    .command('sandbox')
+    .description('serve the local AWS-compatible sandbox until stopped (Ctrl-C)')
+    .option('-p, --port <port>', 'port (0 = any free port)', parsePort, 4566)
+    .option('--host <host>', 'address to listen on (loopback only by default)', '127.0.0.1')
+    .option('--scenario <name>', 'initial state: empty, demo, or generated', 'empty')
+    .option('--latency <ms>', 'added latency per request, in milliseconds', parseNonNegative, 0)
+    .option('--buckets <n>', 'bucket count for --scenario generated', parseNonNegative, 1000)
+    .option('--regions <n>', 'region count for --scenario generated', parseNonNegative, 4)
+    .option('--faults <file>', 'JSON file with fault rules (see README "Fault injection")')
+    .action(async (opts) => {
+      const { sandboxCommand } = await import('./commands/sandbox.ts');
+      process.exitCode = await sandboxCommand(opts);
+    });
+
+  program
+    .command('verify')
+    .description('check a pack: every file against manifest.json and SHA256SUMS, the sidecar, the signature')
+    .argument('<zip>', 'the pack to verify')
+    .option('--public-key <pem>', 'trusted public key (PEM) the signature must verify against')
+    .option('--kms-key-id <id>', 'trusted KMS key that must have signed the pack (calls KMS Verify)')
+    .option('--endpoint-url <url>', 'endpoint for --kms-key-id (sandbox)')
+    .option('--json', 'print the report as JSON')
+    .action(async (zip: string, opts) => {
+      const { verifyCommand } = await import('./commands/verify.ts');
+      process.exitCode = await verifyCommand(zip, opts);
+    });
+
+  program
+    .command('pack')
+    .description('rebuild a pack from a saved snapshot or pack, without calling AWS')
+    .requiredOption('--from <zip-or-snapshot>', 'a pack (.zip) or its snapshot.json')
+    .option('-c, --config <file>', 'config file (default: the config saved in the source pack)')
+    .option('-o, --out <dir>', 'output directory', 'output')
+    .option('--no-screenshots', 'skip API-view screenshots')
+    .option('--json', 'print a machine-readable summary on stdout')
+    .addOption(failOn())
+    .action(async (opts) => {
+      const { packCommand } = await import('./commands/pack.ts');
+      process.exitCode = await packCommand(opts);
+    });
+
+  program
+    .command('diff')
+    .description('what changed between two packs: buckets, encryption, policies, public access, results')
+    .argument('<old>', 'older pack (.zip)')
+    .argument('<new>', 'newer pack (.zip)')
+    .option('--json', 'print the changes as JSON')
+    .action(async (oldZip: string, newZip: string, opts) => {
+      const { diffCommand } = await import('./commands/diff.ts');
+      process.exitCode = await diffCommand(oldZip, newZip, opts);
+    });
+
+  program
+    .command('bench')
+    .description('benchmark: sandbox in a separate process with N buckets, latency L; prints figures')
+    .option('--buckets <n>', 'buckets', parseNonNegative, 10_000)
+    .option('--regions <n>', 'regions', parseNonNegative, 4)
+    .option('--latency <ms>', 'per-request latency', parseNonNegative, 20)
+    .option('--concurrency <n>', 'collection concurrency (default: the config default)', parseNonNegative)
+    .option('--faults', 'inject 10% throttling, 2% 5xx and 1% connection resets')
+    .option('--no-screenshots', 'skip screenshots')
+    .action(async (opts) => {
+      const { benchCommand } = await import('./commands/bench.ts');
+      process.exitCode = await benchCommand(opts);
+    });
+
+  return program;
+}
+
+/** Run the CLI: the one error boundary. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version exit through here with code 0; commander already printed the message.
+    if (err.exitCode === 0) return 0;
+    return EXIT.usage;
+  }
+  if (err instanceof CliError) {
+    process.stderr.write(`evidence-pack: ${err.message}\n`);
+    for (const line of err.details) process.stderr.write(`  - ${line}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`evidence-pack: the pack could not be produced: ${message}\n`);
+  if (process.env.DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('  (set DEBUG=1 for the stack trace)\n');
+  return EXIT.failed;
+}

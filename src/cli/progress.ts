@@ -1,0 +1,69 @@
+/** A progress event from any stage of the pipeline. */
+export interface ProgressEvent {
+  stage: string;
+  message?: string;
+  done?: number;
+  total?: number;
+}
+
+/** Where progress goes: an updating line on a terminal, plain lines in CI or when piped. */
+export interface Progress {
+  update(event: ProgressEvent): void;
+  /** A line that stays (stage finished, warning). */
+  log(line: string): void;
+  done(): void;
+}
+
+/** Progress that prints nothing (for `--json` and tests). */
+export const silentProgress: Progress = { update() {}, log() {}, done() {} };
+
+/**
+ * Create the progress display. On an interactive terminal (and not in CI) one status line is
+ * redrawn in place at most every 100 ms; otherwise a plain line is printed per stage and at each
+ * 10% step, so CI logs stay short and readable.
+ */
+export function createProgress(
+  stream: NodeJS.WriteStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): Progress {
+  const interactive = Boolean(stream.isTTY) && !env.CI;
+  let lastDraw = 0;
+  let lastStage = '';
+  let lastDecile = -1;
+  let drawn = false;
+  const clear = () => {
+    if (interactive && drawn) {
+      stream.write('\r\x1b[2K');
+      drawn = false;
+    }
+  };
+  const text = (e: ProgressEvent) => {
+    const count = e.total ? ` ${e.done ?? 0}/${e.total}` : '';
+    return `${e.stage}${count}${e.message ? ` ${e.message}` : ''}`;
+  };
+  return {
+    update(e) {
+      if (interactive) {
+        const now = Date.now();
+        if (now - lastDraw < 100 && e.done !== e.total) return;
+        lastDraw = now;
+        stream.write(`\r\x1b[2K${text(e).slice(0, (stream.columns ?? 100) - 1)}`);
+        drawn = true;
+        return;
+      }
+      const decile = e.total ? Math.floor(((e.done ?? 0) / e.total) * 10) : -1;
+      if (e.stage !== lastStage || decile !== lastDecile) {
+        stream.write(`${text(e)}\n`);
+        lastStage = e.stage;
+        lastDecile = decile;
+      }
+    },
+    log(line) {
+      clear();
+      stream.write(`${line}\n`);
+    },
+    done() {
+      clear();
+    },
+  };
+}

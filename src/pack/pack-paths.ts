@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+
+/** Name of the manifest inside the pack. */
+export const MANIFEST_PATH = 'manifest.json';
+/** Name of the coreutils checksum list inside the pack. */
+export const SUMS_PATH = 'SHA256SUMS';
+/** JSON description of the signature (algorithm, key, digest, signature). */
+export const SIGNATURE_JSON_PATH = 'signature.json';
+/** Raw signature bytes over `manifest.json`, for `openssl`. */
+export const SIGNATURE_RAW_PATH = 'manifest.json.sig';
+
+/** Files the pack writer generates itself; callers may not supply them. */
+export const GENERATED_PATHS: readonly string[] = [MANIFEST_PATH, SUMS_PATH, SIGNATURE_JSON_PATH, SIGNATURE_RAW_PATH];
+
+/** Files that `manifest.json`'s `files[]` does not list (itself, the sums and the signature over it). */
+export const NOT_IN_MANIFEST: ReadonlySet<string> = new Set(GENERATED_PATHS);
+
+/** Lowercase hex SHA-256 of some bytes. */
+export function sha256Hex(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Why a path cannot be stored in a pack, or `null` when it can. Paths are relative, use `/`,
+ * have no empty, `.` or `..` segments and no characters that coreutils would escape in a
+ * SHA256SUMS line (backslash, CR, LF), so `sha256sum -c` works on every line as written.
+ */
+export function packPathProblem(path: string): string | null {
+  if (path.length === 0) return 'empty path';
+  if (path.startsWith('/')) return 'absolute path';
+  if (/[\\\r\n\0]/.test(path)) return 'path contains a backslash, newline or NUL';
+  // ZIP writers strip a leading "c:"-like prefix; refuse rather than store a different name.
+  if (/^\w+:/.test(path)) return 'path starts with a drive-like prefix';
+  if (path.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
+    return 'path has an empty, "." or ".." segment';
+  }
+  return null;
+}
+
+/** Orders pack paths by their UTF-8 bytes, the order used for ZIP entries, `files[]` and SHA256SUMS. */
+export function comparePackPaths(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}

@@ -1,0 +1,236 @@
+import type { CheckStatus, Severity } from '../checks/types.ts';
+
+/**
+ * The report's view model: plain data, no HTML. Both renderers (Chromium from Handlebars templates,
+ * and the pdfkit fallback) draw from this one model, so the two PDFs state the same facts.
+ */
+export interface ReportModel {
+  meta: ReportMeta;
+  scope: ReportScope;
+  /** Counts over every finding, in report order (worst first). */
+  totals: StatusCount[];
+  criteria: CriterionSummary[];
+  controlMatrix: ControlMatrixRow[];
+  /** Every fail / excepted / insufficient-evidence / error result (capped, worst first). */
+  issues: CappedList<IssueRow>;
+  /** Passing and not-applicable results, summarized per check. */
+  passing: PassingSummaryRow[];
+  exceptions: Table;
+  inventory: {
+    buckets: Table;
+    kmsKeys: KmsKeySection;
+    configRecorders: Table;
+    configRules: Table;
+    configResults: Table;
+    trails: Table;
+    keyUsageEvents: Table;
+  };
+  screenshots: CappedList<ScreenshotEntry>;
+  evidenceIndex: Table;
+}
+
+/** Cover and running header/footer facts. */
+export interface ReportMeta {
+  organization: string;
+  accounts: { accountId: string; name: string }[];
+  /** `111122223333 (prod), 444455556666 (dev)` */
+  accountsLabel: string;
+  regions: string[];
+  /** Collection finish time, ISO-8601 UTC. */
+  asOf: string;
+  /** `2026-03-31 23:59:59 UTC` */
+  asOfLabel: string;
+  /** When the evaluation ran (the report's "generated at"), ISO-8601 UTC. */
+  generatedAt: string;
+  generatedAtLabel: string;
+  collectionStartedLabel: string;
+  toolVersion: string;
+  runId: string;
+  callerArn: string;
+  evidenceDigest: string;
+  /** First 16 hex digits of the digest, for the page footer. */
+  evidenceDigestShort: string;
+  /** Non-empty when the data came from the bundled sandbox. */
+  sandboxLabel?: string | undefined;
+  endpoint?: string | undefined;
+  period?: { startLabel: string; endLabel: string } | undefined;
+  renderer: 'chromium' | 'pdfkit';
+  /** Why the plain pdfkit layout was used instead of Chromium. */
+  fallbackReason?: string | undefined;
+  /** Logo as a `data:` URI (PNG, JPEG or SVG). */
+  logo?: { dataUri: string; mime: string; bytes: Buffer } | undefined;
+  /** Problems building the report that the reader should know about (e.g. unreadable logo). */
+  warnings: string[];
+  /** Max rows per table (`report.maxRowsPerTable`). */
+  maxRowsPerTable: number;
+}
+
+export interface ReportScope {
+  accounts: number;
+  regions: number;
+  buckets: number;
+  sensitiveBuckets: number;
+  kmsKeys: number;
+  trails: number;
+  findings: number;
+  /** Gaps at the inventory level (e.g. ListBuckets denied) that make the population incomplete. */
+  inventoryGaps: string[];
+}
+
+/** One status with its count, label and colours. */
+export interface StatusCount {
+  status: CheckStatus;
+  label: string;
+  count: number;
+}
+
+/** One segment of a criterion's stacked status bar (precomputed geometry, no script). */
+export interface ChartSegment {
+  status: CheckStatus;
+  label: string;
+  count: number;
+  x: number;
+  width: number;
+  fill: string;
+}
+
+export interface StatusChart {
+  width: number;
+  height: number;
+  segments: ChartSegment[];
+  /** Text alternative, e.g. `3 Fail, 10 Pass`. */
+  description: string;
+}
+
+export interface CheckSummary {
+  checkId: string;
+  title: string;
+  severity: Severity | 'n/a';
+  counts: StatusCount[];
+  total: number;
+  overall: OverallStatus;
+}
+
+/** A criterion's or check's headline status: the worst status present, or `no results`. */
+export interface OverallStatus {
+  status: CheckStatus | 'none';
+  label: string;
+}
+
+export interface CriterionSummary {
+  /** Section number, e.g. `2.1`. */
+  number: string;
+  id: string;
+  title: string;
+  narrative: string;
+  checks: CheckSummary[];
+  counts: StatusCount[];
+  total: number;
+  overall: OverallStatus;
+  chart: StatusChart;
+}
+
+export interface ControlMatrixRow {
+  criterionId: string;
+  checkId: string;
+  title: string;
+  counts: StatusCount[];
+  overall: OverallStatus;
+  /** Where the evidence is in the pack, e.g. `findings/findings.csv`, `raw/<acct>/s3/<region>.jsonl`. */
+  evidenceLocations: string[];
+}
+
+export interface IssueRow {
+  checkId: string;
+  title: string;
+  severity: Severity;
+  status: CheckStatus;
+  statusLabel: string;
+  criteria: string;
+  resourceName: string;
+  resourceArn: string;
+  accountId: string;
+  region: string;
+  reason: string;
+  evidence: string[];
+}
+
+export interface PassingSummaryRow {
+  checkId: string;
+  title: string;
+  pass: number;
+  notApplicable: number;
+}
+
+/** A list capped at `maxRowsPerTable` with a line saying where the rest is. */
+export interface CappedList<T> {
+  items: T[];
+  total: number;
+  omitted: number;
+  /** e.g. `9,800 more rows in inventory/buckets.csv`; empty when nothing was left out. */
+  moreNote: string;
+}
+
+/** One table cell: text plus a tone the renderers use for colour (the text carries the meaning). */
+export interface Cell {
+  text: string;
+  tone?: CellTone | undefined;
+}
+
+export type CellTone = 'good' | 'bad' | 'warn' | 'gap' | 'muted' | 'mono';
+
+export interface TableColumn {
+  header: string;
+  /** Relative width weight used by the pdfkit layout; CSS uses the `cls` class. */
+  weight: number;
+  cls?: string | undefined;
+}
+
+/** A generic table: both renderers draw it the same way. */
+export interface Table {
+  id: string;
+  title: string;
+  columns: TableColumn[];
+  rows: { cells: Cell[] }[];
+  total: number;
+  omitted: number;
+  moreNote: string;
+  /** Pack path of the full population, e.g. `inventory/buckets.csv`. */
+  source: string;
+  /** Shown when the table has no rows. */
+  emptyNote: string;
+}
+
+export interface KmsKeySection {
+  table: Table;
+  /** Per-key policy summary (capped like the table). */
+  policies: CappedList<KeyPolicyView>;
+}
+
+export interface KeyPolicyView {
+  keyLabel: string;
+  accountId: string;
+  region: string;
+  /** Set when the policy could not be read or parsed. */
+  problem?: string | undefined;
+  administrators: PrincipalGrantView[];
+  users: PrincipalGrantView[];
+  notes: string[];
+}
+
+export interface PrincipalGrantView {
+  principal: string;
+  actions: string;
+  conditions: string;
+}
+
+export interface ScreenshotEntry {
+  path: string;
+  title: string;
+  account: string;
+  region: string;
+  resource: string;
+  capturedAt: string;
+  source: string;
+  sha256: string;
+}

@@ -1,0 +1,80 @@
+/**
+ * KMS state of one account: keys and aliases per region, kept under `account.services.get('kms')`.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { AccountState } from '../../types.ts';
+
+/** The secret or key pair behind a KMS key (none while EXTERNAL material awaits import). */
+export type KeyMaterial =
+  | { kind: 'symmetric'; secret: Buffer }
+  | { kind: 'hmac'; secret: Buffer }
+  | { kind: 'asymmetric'; privateKey: KeyObject; publicKey: KeyObject }
+  | { kind: 'none' };
+
+export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport';
+
+/** One KMS key as the sandbox keeps it. */
+export interface KmsKey {
+  keyId: string;
+  arn: string;
+  accountId: string;
+  region: string;
+  creationDate: Date;
+  description: string;
+  keyUsage: string;
+  keySpec: string;
+  origin: 'AWS_KMS' | 'EXTERNAL';
+  keyManager: 'AWS' | 'CUSTOMER';
+  keyState: KeyState;
+  /** The state to return to when a scheduled deletion is cancelled is always `Disabled` in AWS. */
+  policy: string;
+  rotation: { enabled: boolean; periodInDays: number; enabledAt?: Date | undefined };
+  deletionDate?: Date | undefined;
+  pendingWindowInDays?: number | undefined;
+  multiRegion: boolean;
+  tags: { TagKey: string; TagValue: string }[];
+  material: KeyMaterial;
+}
+
+/** An alias (`alias/...`) pointing at a key of the same account and region. */
+export interface KmsAlias {
+  name: string;
+  targetKeyId: string;
+  creationDate: Date;
+  lastUpdatedDate: Date;
+}
+
+/** KMS state of one region. */
+export interface KmsRegionState {
+  keys: Map<string, KmsKey>;
+  aliases: Map<string, KmsAlias>;
+}
+
+interface KmsAccountState {
+  regions: Map<string, KmsRegionState>;
+}
+
+/** The KMS state of `account` in `region`, created empty on first use. */
+export function kmsRegion(account: AccountState, region: string): KmsRegionState {
+  let kms = account.services.get('kms') as KmsAccountState | undefined;
+  if (!kms) {
+    kms = { regions: new Map() };
+    account.services.set('kms', kms);
+  }
+  let regional = kms.regions.get(region);
+  if (!regional) {
+    regional = { keys: new Map(), aliases: new Map() };
+    kms.regions.set(region, regional);
+  }
+  return regional;
+}
+
+/** `arn:aws:kms:<region>:<account>:key/<id>` */
+export function keyArnOf(accountId: string, region: string, keyId: string): string {
+  return `arn:aws:kms:${region}:${accountId}:key/${keyId}`;
+}
+
+/** `arn:aws:kms:<region>:<account>:alias/<name>` (the alias name includes `alias/`). */
+export function aliasArnOf(accountId: string, region: string, aliasName: string): string {
+  return `arn:aws:kms:${region}:${accountId}:${aliasName}`;
+}
