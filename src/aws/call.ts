@@ -7,9 +7,9 @@ import { evidenceOf } from './recorder.ts';
 import type { ServiceName } from './services.ts';
 
 /** Any SDK v3 command whose output type is `O`. */
-export interface SendableCommand<O extends MetadataBearer> {
-  readonly input: object;
-  readonly middlewareStack: MiddlewareStack<never, O>;
+export interface SendableCommand<I extends object, O extends MetadataBearer> {
+  readonly input: I;
+  readonly middlewareStack: MiddlewareStack<I, O>;
 }
 
 /** Options of {@link call}. */
@@ -23,11 +23,11 @@ export interface CallOptions {
  * middleware, bounded by the account's limiter), and classify the answer into an {@link Outcome}.
  * `parse` maps the output to the fact; if it throws, the outcome is `error` (`Unparseable`).
  */
-export async function call<O extends MetadataBearer, T>(
+export async function call<I extends object, O extends MetadataBearer, T>(
   factory: ClientFactory,
   service: ServiceName,
   region: string,
-  command: SendableCommand<O>,
+  command: SendableCommand<I, O>,
   parse: (output: O) => T,
   opts: CallOptions = {},
 ): Promise<Outcome<T>> {
@@ -70,11 +70,11 @@ export interface CallPagesOptions extends CallOptions {
  * (the later pages follow it in the same raw file). A gap on any page makes the whole list a gap:
  * a partial list must not pass for a complete one.
  */
-export async function callPages<O extends MetadataBearer, I>(
+export async function callPages<In extends object, O extends MetadataBearer, I>(
   factory: ClientFactory,
   service: ServiceName,
   region: string,
-  commandFor: (token: string | undefined) => SendableCommand<O>,
+  commandFor: (token: string | undefined) => SendableCommand<In, O>,
   page: (output: O) => Page<I>,
   opts: CallPagesOptions = {},
 ): Promise<Outcome<I[]>> {

@@ -76,7 +76,11 @@ export function isThrottleCode(name: string): boolean {
  * Classify a failed call by its error name (never its message): `absent` for the operation's
  * not-configured codes, `denied` for permission errors, `error` for everything else.
  */
-export function classifyError(service: ServiceName, operation: string, err: unknown): Exclude<OutcomeStatus, 'ok'> {
+export function classifyError(
+  service: ServiceName,
+  operation: string,
+  err: unknown,
+): Exclude<OutcomeStatus, 'ok'> {
   const name = errorName(err);
   if (isAbsentCode(service, operation, name)) return 'absent';
   if (DENIED_CODES.has(name)) return 'denied';

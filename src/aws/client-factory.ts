@@ -7,7 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { createLimiter, type Limiter } from './limiter.ts';
 import type { RequestRecorder } from './recorder.ts';
 import type { ServiceName } from './services.ts';
@@ -130,19 +130,26 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources): ClientFacto
         throwOnRequestTimeout: true,
       },
       ...(endpointUrl ? { endpoint: endpointUrl } : {}),
-      plugins: [
-        opts.recorder.plugin({
-          service,
-          region,
-          accountId,
-          onThrottle: () => res.limiter.onThrottle(),
-          onSuccess: () => res.limiter.onSuccess(),
-        }),
-      ],
     };
   }
 
+  function recorderPlugin(service: ServiceName, region: string) {
+    return opts.recorder.plugin({
+      service,
+      region,
+      accountId,
+      onThrottle: () => res.limiter.onThrottle(),
+      onSuccess: () => res.limiter.onSuccess(),
+    });
+  }
+
   function make<S extends ServiceName>(service: S, region: string): ClientMap[S] {
+    const c = construct(service, region);
+    c.middlewareStack.use(recorderPlugin(service, region));
+    return c;
+  }
+
+  function construct<S extends ServiceName>(service: S, region: string): ClientMap[S] {
     const base = common(service, region);
     switch (service) {
       case 's3':
@@ -156,7 +163,9 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources): ClientFacto
           ...base,
           // The SDK would prefix the account id to the host (`<account>.127.0.0.1`); against a custom
           // endpoint the account travels in the x-amz-account-id header instead.
-          ...(endpointUrl ? { endpointProvider: () => ({ url: new URL(endpointUrl) }), disableHostPrefix: true } : {}),
+          ...(endpointUrl
+            ? { endpointProvider: () => ({ url: new URL(endpointUrl) }), disableHostPrefix: true }
+            : {}),
         }) as ClientMap[S];
       case 'kms':
         return new KMSClient(base) as ClientMap[S];
@@ -197,22 +206,24 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources): ClientFacto
       buildFactory({ ...opts, accountId: id, credentials }, newAccountResources(opts.concurrency ?? 32)),
     assumeRoleCredentials(targetAccountId, target) {
       const region = target.region ?? 'us-east-1';
-      return fromTemporaryCredentials({
-        params: {
-          RoleArn: target.roleArn,
-          RoleSessionName: 'evidence-pack',
-          ...(target.externalId ? { ExternalId: target.externalId } : {}),
-        },
-        masterCredentials: opts.credentials,
-        clientConfig: {
-          region,
-          maxAttempts: opts.maxAttempts,
-          retryMode: 'adaptive',
-          customUserAgent: opts.userAgent,
-          ...(endpointUrl ? { endpoint: endpointUrl } : {}),
-        },
-        clientPlugins: [opts.recorder.plugin({ service: 'sts', region, accountId: targetAccountId })],
-      });
+      return sharedCredentials(
+        fromTemporaryCredentials({
+          params: {
+            RoleArn: target.roleArn,
+            RoleSessionName: 'evidence-pack',
+            ...(target.externalId ? { ExternalId: target.externalId } : {}),
+          },
+          masterCredentials: opts.credentials,
+          clientConfig: {
+            region,
+            maxAttempts: opts.maxAttempts,
+            retryMode: 'adaptive',
+            customUserAgent: opts.userAgent,
+            ...(endpointUrl ? { endpoint: endpointUrl } : {}),
+          },
+          clientPlugins: [opts.recorder.plugin({ service: 'sts', region, accountId: targetAccountId })],
+        }),
+      );
     },
     profileCredentials: (profile) => fromIni({ profile }),
     destroy() {
@@ -223,4 +234,30 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources): ClientFacto
     },
   };
   return factory;
+}
+
+/**
+ * One credential cache for every client of an account: each SDK client would otherwise call the
+ * provider itself (one AssumeRole per client). Refreshes five minutes before expiry; a failure is
+ * not cached, so a later call retries.
+ */
+export function sharedCredentials(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let cached: ReturnType<AwsCredentialIdentityProvider> | undefined;
+  const fresh = (c: AwsCredentialIdentity): boolean =>
+    c.expiration === undefined || c.expiration.getTime() - Date.now() > 5 * 60_000;
+  return async () => {
+    const mine = cached;
+    if (mine) {
+      const current = await mine.catch(() => undefined);
+      if (current && fresh(current)) return current;
+      if (cached === mine) cached = undefined;
+    }
+    const next = (cached ??= provider());
+    try {
+      return await next;
+    } catch (err) {
+      if (cached === next) cached = undefined;
+      throw err;
+    }
+  };
 }

@@ -64,7 +64,13 @@ export function createRawRecordSink(workDir: string): RawRecordSink {
       const record: RecordedCall = { id, ...call };
       const stream = streamFor(file);
       if (!stream.write(`${JSON.stringify(record)}\n`)) await once(stream, 'drain');
-      return { file, callId: id, service: call.service, operation: call.operation, requestId: call.requestId };
+      return {
+        file,
+        callId: id,
+        service: call.service,
+        operation: call.operation,
+        requestId: call.requestId,
+      };
     },
     files() {
       return [...streams.keys()].sort();

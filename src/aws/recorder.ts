@@ -53,7 +53,10 @@ function attachEvidence(value: unknown, ref: EvidenceRef): void {
 }
 
 /** Create a recorder that streams every call to `sink`. */
-export function createRequestRecorder(sink: RawRecordSink, opts: RequestRecorderOptions = {}): RequestRecorder {
+export function createRequestRecorder(
+  sink: RawRecordSink,
+  opts: RequestRecorderOptions = {},
+): RequestRecorder {
   const now = opts.now ?? (() => new Date());
   return {
     plugin(scope) {
@@ -111,8 +114,18 @@ export function createRequestRecorder(sink: RawRecordSink, opts: RequestRecorder
       };
       return {
         applyToStack(stack) {
-          stack.add(record, { step: 'initialize', priority: 'high', name: 'evidencePackRecorder' });
-          stack.add(watchAttempts, { step: 'deserialize', priority: 'high', name: 'evidencePackAttemptWatch' });
+          stack.add(record, {
+            step: 'initialize',
+            priority: 'high',
+            name: 'evidencePackRecorder',
+            override: true,
+          });
+          stack.add(watchAttempts, {
+            step: 'deserialize',
+            priority: 'high',
+            name: 'evidencePackAttemptWatch',
+            override: true,
+          });
         },
       };
     },
@@ -140,5 +153,7 @@ function responseStatus(err: unknown): number | undefined {
 
 /** GetCallerIdentity names the account it answered for; used when the scope does not know it yet. */
 function accountFromIdentity(operation: string, output: Record<string, unknown>): string | undefined {
-  return operation === 'GetCallerIdentity' && typeof output['Account'] === 'string' ? output['Account'] : undefined;
+  return operation === 'GetCallerIdentity' && typeof output['Account'] === 'string'
+    ? output['Account']
+    : undefined;
 }

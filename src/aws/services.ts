@@ -2,4 +2,11 @@
 export type ServiceName = 's3' | 's3control' | 'kms' | 'config' | 'cloudtrail' | 'sts';
 
 /** Every service, in a stable order. */
-export const SERVICE_NAMES: readonly ServiceName[] = ['sts', 's3', 's3control', 'kms', 'config', 'cloudtrail'];
+export const SERVICE_NAMES: readonly ServiceName[] = [
+  'sts',
+  's3',
+  's3control',
+  'kms',
+  'config',
+  'cloudtrail',
+];

@@ -36,7 +36,8 @@ export class RecordReader {
   /** The record `ref` points at, or why it cannot be read. */
   async read(ref: Pick<EvidenceRef, 'file' | 'callId'>): Promise<RecordRead | RecordMissing> {
     const rel = normalize(ref.file);
-    if (isAbsolute(rel) || rel.startsWith('..')) return { ok: false, reason: `unsafe record path ${ref.file}` };
+    if (isAbsolute(rel) || rel.startsWith('..'))
+      return { ok: false, reason: `unsafe record path ${ref.file}` };
     let pending = this.files.get(rel);
     if (!pending) {
       pending = indexFile(join(this.workDir, rel));

@@ -88,7 +88,11 @@ export function toResult(checkId: string, resource: ResourceRef, v: Verdict): Ch
 }
 
 /** A per-bucket judgement function, as exported by each per-bucket check module. */
-export type BucketJudge = (bucket: BucketSnapshot, account: AccountSnapshot, ctx: EvaluationContext) => Verdict;
+export type BucketJudge = (
+  bucket: BucketSnapshot,
+  account: AccountSnapshot,
+  ctx: EvaluationContext,
+) => Verdict;
 
 /** Run a per-bucket judgement over every bucket of every account. */
 export function forEachBucket(checkId: string, ctx: EvaluationContext, judge: BucketJudge): CheckResult[] {

@@ -204,6 +204,8 @@ export const configSchema = z
     sign: z
       .object({
         kmsKeyId: z.string().optional(),
+        /** Region of `kmsKeyId` when it is not an ARN (default us-east-1). */
+        region: region.optional(),
         privateKeyFile: z.string().optional(),
       })
       .strict()

@@ -69,10 +69,16 @@ async function runProbe(policy: unknown, probe: Probe, res: ProbeResource): Prom
   const resource = analysis?.resourceAnalysis;
   if (!resource) return 'the simulator returned no resource-policy analysis';
   if (resource.result === 'ExplicitlyDenied') {
-    return { decision: 'explicit-deny', statements: resource.denyStatements.map((s) => statementLabel(s.statement)) };
+    return {
+      decision: 'explicit-deny',
+      statements: resource.denyStatements.map((s) => statementLabel(s.statement)),
+    };
   }
   if (resource.result === 'Allowed') {
-    return { decision: 'allowed', statements: resource.allowStatements.map((s) => statementLabel(s.statement)) };
+    return {
+      decision: 'allowed',
+      statements: resource.allowStatements.map((s) => statementLabel(s.statement)),
+    };
   }
   return { decision: 'implicit-deny', statements: [] };
 }

@@ -42,7 +42,9 @@ function serialize(raw: unknown, indent: string, where: string): string | undefi
   }
   if (value === null) return 'null';
   if (value instanceof Map || value instanceof Set) {
-    throw new TypeError(`canonicalJson: ${value.constructor.name} at ${where} (convert it to an array or object)`);
+    throw new TypeError(
+      `canonicalJson: ${value.constructor.name} at ${where} (convert it to an array or object)`,
+    );
   }
   const inner = indent + INDENT;
   if (Array.isArray(value)) {

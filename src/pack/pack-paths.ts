@@ -10,7 +10,12 @@ export const SIGNATURE_JSON_PATH = 'signature.json';
 export const SIGNATURE_RAW_PATH = 'manifest.json.sig';
 
 /** Files the pack writer generates itself; callers may not supply them. */
-export const GENERATED_PATHS: readonly string[] = [MANIFEST_PATH, SUMS_PATH, SIGNATURE_JSON_PATH, SIGNATURE_RAW_PATH];
+export const GENERATED_PATHS: readonly string[] = [
+  MANIFEST_PATH,
+  SUMS_PATH,
+  SIGNATURE_JSON_PATH,
+  SIGNATURE_RAW_PATH,
+];
 
 /** Files that `manifest.json`'s `files[]` does not list (itself, the sums and the signature over it). */
 export const NOT_IN_MANIFEST: ReadonlySet<string> = new Set(GENERATED_PATHS);

@@ -1,4 +1,10 @@
-import { createHash, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  sign as cryptoSign,
+  verify as cryptoVerify,
+} from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
@@ -8,7 +14,11 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 export type SignatureAlgorithm = 'ED25519' | 'ECDSA_SHA_256' | 'RSASSA_PKCS1_V1_5_SHA_256';
 
 /** The algorithms {@link verifySignature} understands. */
-export const SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = ['ED25519', 'ECDSA_SHA_256', 'RSASSA_PKCS1_V1_5_SHA_256'];
+export const SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = [
+  'ED25519',
+  'ECDSA_SHA_256',
+  'RSASSA_PKCS1_V1_5_SHA_256',
+];
 
 /**
  * Something that signs `manifest.json`.
@@ -90,7 +100,9 @@ export async function kmsSigner(kms: KMSClient, keyId: string): Promise<Signer> 
   }
   const algorithm = kmsAlgorithmFor(info.KeySpec);
   if (!algorithm) {
-    throw new Error(`KMS key ${keyId} has key spec ${info.KeySpec ?? 'unknown'}; use ECC_NIST_P256 or an RSA key`);
+    throw new Error(
+      `KMS key ${keyId} has key spec ${info.KeySpec ?? 'unknown'}; use ECC_NIST_P256 or an RSA key`,
+    );
   }
   if (info.SigningAlgorithms && !info.SigningAlgorithms.includes(algorithm)) {
     throw new Error(`KMS key ${keyId} does not support ${algorithm}`);
@@ -114,7 +126,9 @@ export async function kmsSigner(kms: KMSClient, keyId: string): Promise<Signer> 
   };
 }
 
-function kmsAlgorithmFor(keySpec: string | undefined): SignatureAlgorithm | null {
+type KmsSignatureAlgorithm = Exclude<SignatureAlgorithm, 'ED25519'>;
+
+function kmsAlgorithmFor(keySpec: string | undefined): KmsSignatureAlgorithm | null {
   if (keySpec === 'ECC_NIST_P256') return 'ECDSA_SHA_256';
   if (keySpec?.startsWith('RSA_')) return 'RSASSA_PKCS1_V1_5_SHA_256';
   return null;
@@ -138,7 +152,9 @@ export function verifySignature(
 ): boolean {
   try {
     const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
-    const expectedType = { ED25519: 'ed25519', ECDSA_SHA_256: 'ec', RSASSA_PKCS1_V1_5_SHA_256: 'rsa' }[algorithm];
+    const expectedType = { ED25519: 'ed25519', ECDSA_SHA_256: 'ec', RSASSA_PKCS1_V1_5_SHA_256: 'rsa' }[
+      algorithm
+    ];
     if (key.asymmetricKeyType !== expectedType) return false;
     return cryptoVerify(algorithm === 'ED25519' ? null : 'sha256', message, key, signature);
   } catch {

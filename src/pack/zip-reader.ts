@@ -32,6 +32,14 @@ const U16_MAX = 0xffff;
 const U32_MAX = 0xffffffff;
 const ZIP64_EXTRA_ID = 0x0001;
 const FLAG_ENCRYPTED = 0x1;
+const IN_MEMORY_LIMIT = 256 * 1024 * 1024;
+
+/** The ZIP file, fully in memory when small enough. */
+interface Source {
+  fh: FileHandle;
+  size: number;
+  whole: Buffer | null;
+}
 
 /**
  * Reads every entry of a ZIP (stored or deflated, ZIP64 included) through its central directory.
@@ -43,13 +51,15 @@ export async function readZipEntries(zipPath: string): Promise<ZipEntry[]> {
   const fh = await open(zipPath, 'r');
   try {
     const { size } = await fh.stat();
-    const dir = await readCentralDirectoryLocation(fh, size);
-    const central = await readAt(fh, dir.offset, dir.size, size);
+    // Most packs fit in memory: one read instead of three per entry. Huge ones are read piecewise.
+    const src: Source = { fh, size, whole: size <= IN_MEMORY_LIMIT ? await fh.readFile() : null };
+    const dir = await readCentralDirectoryLocation(src);
+    const central = await readAt(src, dir.offset, dir.size);
     const records = parseCentralDirectory(central, dir.count);
     const out: ZipEntry[] = [];
     for (const rec of records) {
       if (rec.path.endsWith('/')) continue;
-      out.push({ ...rec, read: await readEntryData(fh, rec, size) });
+      out.push({ ...rec, read: await readEntryData(src, rec) });
     }
     return out;
   } finally {
@@ -82,10 +92,12 @@ interface CentralRecord {
   localHeaderOffset: number;
 }
 
-async function readAt(fh: FileHandle, position: number, length: number, fileSize: number): Promise<Buffer> {
-  if (position < 0 || length < 0 || position + length > fileSize) {
+async function readAt(src: Source, position: number, length: number): Promise<Buffer> {
+  if (position < 0 || length < 0 || position + length > src.size) {
     throw new ZipFormatError(`ZIP structure points outside the file (offset ${position}, length ${length})`);
   }
+  if (src.whole) return src.whole.subarray(position, position + length);
+  const { fh } = src;
   const buf = Buffer.alloc(length);
   let done = 0;
   while (done < length) {
@@ -103,13 +115,13 @@ function u64(buf: Buffer, at: number): number {
 }
 
 async function readCentralDirectoryLocation(
-  fh: FileHandle,
-  fileSize: number,
+  src: Source,
 ): Promise<{ offset: number; size: number; count: number }> {
+  const fileSize = src.size;
   if (fileSize < EOCD_MIN) throw new ZipFormatError('not a ZIP file (too short)');
   const tailLength = Math.min(fileSize, EOCD_MIN + MAX_COMMENT);
   const tailStart = fileSize - tailLength;
-  const tail = await readAt(fh, tailStart, tailLength, fileSize);
+  const tail = await readAt(src, tailStart, tailLength);
   let eocd = -1;
   for (let i = tail.length - EOCD_MIN; i >= 0; i--) {
     if (tail.readUInt32LE(i) === SIG_EOCD && i + EOCD_MIN + tail.readUInt16LE(i + 20) === tail.length) {
@@ -123,9 +135,9 @@ async function readCentralDirectoryLocation(
   let offset = tail.readUInt32LE(eocd + 16);
 
   const locatorPos = tailStart + eocd - 20;
-  const locator = locatorPos >= 0 ? await readAt(fh, locatorPos, 20, fileSize) : undefined;
+  const locator = locatorPos >= 0 ? await readAt(src, locatorPos, 20) : undefined;
   if (locator && locator.readUInt32LE(0) === SIG_ZIP64_LOCATOR) {
-    const z = await readAt(fh, u64(locator, 8), 56, fileSize);
+    const z = await readAt(src, u64(locator, 8), 56);
     if (z.readUInt32LE(0) !== SIG_ZIP64_EOCD) throw new ZipFormatError('ZIP64 end record not found');
     count = u64(z, 32);
     size = u64(z, 40);
@@ -169,7 +181,7 @@ function parseCentralDirectory(buf: Buffer, expected: number): CentralRecord[] {
 
 /** Replaces 0xFFFFFFFF placeholders with the 64-bit values of the ZIP64 extra field, in spec order. */
 function applyZip64Extra(rec: CentralRecord, extra: Buffer): void {
-  for (let p = 0; p + 4 <= extra.length; ) {
+  for (let p = 0; p + 4 <= extra.length;) {
     const id = extra.readUInt16LE(p);
     const len = extra.readUInt16LE(p + 2);
     if (id === ZIP64_EXTRA_ID) {
@@ -190,20 +202,26 @@ function applyZip64Extra(rec: CentralRecord, extra: Buffer): void {
   }
 }
 
-async function readEntryData(fh: FileHandle, rec: CentralRecord, fileSize: number): Promise<EntryRead> {
+async function readEntryData(src: Source, rec: CentralRecord): Promise<EntryRead> {
+  const fileSize = src.size;
   if (rec.flags & FLAG_ENCRYPTED) return { kind: 'corrupt', detail: 'entry is encrypted' };
-  if (rec.localHeaderOffset + 30 > fileSize) return { kind: 'corrupt', detail: 'local header lies outside the file' };
-  const header = await readAt(fh, rec.localHeaderOffset, 30, fileSize);
+  if (rec.localHeaderOffset + 30 > fileSize)
+    return { kind: 'corrupt', detail: 'local header lies outside the file' };
+  const header = await readAt(src, rec.localHeaderOffset, 30);
   if (header.readUInt32LE(0) !== SIG_LOCAL) return { kind: 'corrupt', detail: 'local file header not found' };
   const nameLen = header.readUInt16LE(26);
   const extraLen = header.readUInt16LE(28);
   const dataStart = rec.localHeaderOffset + 30 + nameLen + extraLen;
-  if (dataStart + rec.compressedSize > fileSize) return { kind: 'corrupt', detail: 'entry data runs past the end of the file' };
-  const localName = (await readAt(fh, rec.localHeaderOffset + 30, nameLen, fileSize)).toString('utf8');
+  if (dataStart + rec.compressedSize > fileSize)
+    return { kind: 'corrupt', detail: 'entry data runs past the end of the file' };
+  const localName = (await readAt(src, rec.localHeaderOffset + 30, nameLen)).toString('utf8');
   if (localName !== rec.path) {
-    return { kind: 'corrupt', detail: `local header names "${localName}", central directory names "${rec.path}"` };
+    return {
+      kind: 'corrupt',
+      detail: `local header names "${localName}", central directory names "${rec.path}"`,
+    };
   }
-  const raw = await readAt(fh, dataStart, rec.compressedSize, fileSize);
+  const raw = await readAt(src, dataStart, rec.compressedSize);
   let data: Buffer;
   if (rec.method === 0) {
     data = raw;

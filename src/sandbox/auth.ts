@@ -26,9 +26,13 @@ export type AuthResult =
 const CREDENTIAL = /Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
 
 /** Read the credential scope from the Authorization header or `X-Amz-Credential` query parameter. */
-export function parseCredentialScope(headers: IncomingHttpHeaders, query: URLSearchParams): CredentialScope | undefined {
+export function parseCredentialScope(
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): CredentialScope | undefined {
   const header = headers.authorization;
-  const source = header ?? (query.get('X-Amz-Credential') ? `Credential=${query.get('X-Amz-Credential')}` : '');
+  const source =
+    header ?? (query.get('X-Amz-Credential') ? `Credential=${query.get('X-Amz-Credential')}` : '');
   const match = CREDENTIAL.exec(source);
   if (!match) return undefined;
   const [, accessKeyId, date, region, service] = match;
@@ -61,7 +65,11 @@ export function longTermCaller(accountId: string, accessKeyId: string): Caller {
  * any other `ASIA` key is unknown (as an expired session after a restart would be); every other
  * key is a long-term key of the default account.
  */
-export function authenticate(state: SandboxState, headers: IncomingHttpHeaders, query: URLSearchParams): AuthResult {
+export function authenticate(
+  state: SandboxState,
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): AuthResult {
   const scope = parseCredentialScope(headers, query);
   if (!scope) return { ok: false, failure: 'missing' };
   const issued = state.issuedCredentials.get(scope.accessKeyId);
@@ -70,5 +78,10 @@ export function authenticate(state: SandboxState, headers: IncomingHttpHeaders, 
     return { ok: true, caller: issued.caller, region: scope.region, scope };
   }
   if (scope.accessKeyId.startsWith('ASIA')) return { ok: false, failure: 'unknown-key', scope };
-  return { ok: true, caller: longTermCaller(state.defaultAccountId, scope.accessKeyId), region: scope.region, scope };
+  return {
+    ok: true,
+    caller: longTermCaller(state.defaultAccountId, scope.accessKeyId),
+    region: scope.region,
+    scope,
+  };
 }

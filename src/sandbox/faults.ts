@@ -5,7 +5,8 @@
  */
 
 /** What a matching request suffers. */
-export type FaultKind = 'AccessDenied' | 'Throttle' | 'InternalError' | 'ServiceUnavailable' | 'Reset' | 'Timeout';
+export type FaultKind =
+  'AccessDenied' | 'Throttle' | 'InternalError' | 'ServiceUnavailable' | 'Reset' | 'Timeout';
 
 /** One fault rule; unset matchers match anything. */
 export interface FaultRule {
@@ -62,14 +63,20 @@ export function seededRandom(seed: number): () => number {
 
 /** `*` matches any run of characters, `?` one character; case-sensitive. */
 export function globMatch(pattern: string, value: string): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, 's').test(value);
 }
 
 function ruleMatches(rule: FaultRule, call: CallIdentity): boolean {
   if (rule.service !== undefined && rule.service.toLowerCase() !== call.service.toLowerCase()) return false;
   if (rule.operation !== undefined && !globMatch(rule.operation, call.operation)) return false;
-  if (rule.resource !== undefined && (call.resource === undefined || !globMatch(rule.resource, call.resource))) {
+  if (
+    rule.resource !== undefined &&
+    (call.resource === undefined || !globMatch(rule.resource, call.resource))
+  ) {
     return false;
   }
   return true;
@@ -163,7 +170,8 @@ export function parseFaultRule(value: unknown): FaultRule | string {
   for (const field of ['probability', 'count'] as const) {
     const v = raw[field];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return `${field} must be a non-negative number`;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      return `${field} must be a non-negative number`;
     rule[field] = v;
   }
   return rule;

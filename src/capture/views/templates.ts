@@ -1,6 +1,7 @@
 /**
  * View templates (Handlebars). Every collected value is inserted with `{{ }}` and therefore escaped;
- * the only triple-stash is `{{{bannerHtml}}}`, which is itself rendered from {@link BANNER_TEMPLATE}.
+ * the only triple-stashes are `{{{bannerHtml}}}`, itself rendered from {@link BANNER_TEMPLATE}, and
+ * `{{{css}}}`, the constant {@link PAGE_CSS} (entities are not decoded inside `<style>`).
  * Fonts are local system fonts (DejaVu), so the same machine renders the same pixels.
  */
 
@@ -53,7 +54,7 @@ export const BANNER_TEMPLATE = `<header class="stamp{{#if sandboxLabel}} sandbox
 
 /** A rendered view of one evidence item: one section per recorded call. */
 export const API_VIEW_TEMPLATE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{title}}</title><style>{{css}}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>{{title}}</title><style>{{{css}}}</style></head>
 <body>
 {{{bannerHtml}}}
 <main>
@@ -91,7 +92,7 @@ export const API_VIEW_TEMPLATE = `<!doctype html>
 
 /** A console screenshot embedded under the stamp banner (the composite keeps the stamp in the PNG). */
 export const COMPOSITE_TEMPLATE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{title}}</title><style>{{css}}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>{{title}}</title><style>{{{css}}}</style></head>
 <body class="composite">
 {{{bannerHtml}}}
 <img id="console-image" alt="{{title}}" src="{{imageDataUri}}" width="{{width}}" height="{{height}}">

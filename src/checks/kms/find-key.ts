@@ -1,4 +1,9 @@
-import type { AccountSnapshot, BucketSnapshot, EncryptionRule, KmsKeySnapshot } from '../../snapshot/model.ts';
+import type {
+  AccountSnapshot,
+  BucketSnapshot,
+  EncryptionRule,
+  KmsKeySnapshot,
+} from '../../snapshot/model.ts';
 
 /** The KMS rule of a bucket's default encryption (aws:kms or aws:kms:dsse), if any. */
 export function kmsRule(rules: readonly EncryptionRule[]): EncryptionRule | undefined {

@@ -13,16 +13,24 @@ export type BucketProbes =
 /** Fetch the probe analysis of a bucket's policy, turning gaps into `insufficient-evidence`. */
 export function bucketProbes(bucket: BucketSnapshot, ctx: EvaluationContext, what: string): BucketProbes {
   const policy = bucket.policy;
-  if (policy.status === 'denied' || policy.status === 'error') return { kind: 'verdict', verdict: gapVerdict(what, policy) };
+  if (policy.status === 'denied' || policy.status === 'error')
+    return { kind: 'verdict', verdict: gapVerdict(what, policy) };
   if (policy.status === 'absent') return { kind: 'no-policy', evidence: [policy.evidence] };
   const analysis = ctx.policyAnalysis?.buckets[bucket.arn];
   if (!analysis) {
-    return { kind: 'verdict', verdict: verdict('error', 'The bucket policy was not analyzed (policy analysis did not run).', [policy.evidence]) };
+    return {
+      kind: 'verdict',
+      verdict: verdict('error', 'The bucket policy was not analyzed (policy analysis did not run).', [
+        policy.evidence,
+      ]),
+    };
   }
   if (analysis.kind === 'invalid') {
     return {
       kind: 'verdict',
-      verdict: verdict('insufficient-evidence', `Cannot judge ${what}: ${analysis.message}.`, [policy.evidence]),
+      verdict: verdict('insufficient-evidence', `Cannot judge ${what}: ${analysis.message}.`, [
+        policy.evidence,
+      ]),
     };
   }
   return { kind: 'probes', get: (name) => analysis.probes[name], evidence: [policy.evidence] };

@@ -98,8 +98,19 @@ export const TLS_PROBES = {
 
 const anonymousContext = { 'aws:SecureTransport': 'true', 'aws:SourceIp': PROBE_SOURCE_IP };
 
-function anonymous(action: string, target: 'bucket' | 'object'): Probe {
-  return { name: `anonymous-${action}`, principal: 'anonymous', action, target, context: anonymousContext };
+function anonymous(
+  action: string,
+  target: 'bucket' | 'object',
+  extra: Record<string, string> = {},
+  suffix = '',
+): Probe {
+  return {
+    name: `anonymous-${action}${suffix}`,
+    principal: 'anonymous',
+    action,
+    target,
+    context: { ...anonymousContext, ...extra },
+  };
 }
 
 /**
@@ -109,6 +120,9 @@ function anonymous(action: string, target: 'bucket' | 'object'): Probe {
 export const ANONYMOUS_PROBES: readonly Probe[] = [
   anonymous('s3:GetObject', 'object'),
   anonymous('s3:PutObject', 'object'),
+  // The caller chooses its request headers: an allow that only requires an encryption header is still open.
+  anonymous('s3:PutObject', 'object', { 's3:x-amz-server-side-encryption': 'aws:kms' }, '-sse-kms'),
+  anonymous('s3:PutObject', 'object', { 's3:x-amz-server-side-encryption': 'AES256' }, '-sse-s3'),
   anonymous('s3:DeleteObject', 'object'),
   anonymous('s3:AbortMultipartUpload', 'object'),
   anonymous('s3:RestoreObject', 'object'),

@@ -8,9 +8,12 @@ const ID = 's3.account-public-access-block';
 /** Judge one account: all four account-level Block Public Access flags are on. */
 export function judgeAccountPublicAccessBlock(account: AccountSnapshot): Verdict {
   const pab = account.accountPublicAccessBlock;
-  if (pab.status === 'denied' || pab.status === 'error') return gapVerdict('account-level Block Public Access', pab);
+  if (pab.status === 'denied' || pab.status === 'error')
+    return gapVerdict('account-level Block Public Access', pab);
   if (pab.status === 'absent') {
-    return verdict('fail', `Account-level Block Public Access was never configured (${pab.errorCode}).`, [pab.evidence]);
+    return verdict('fail', `Account-level Block Public Access was never configured (${pab.errorCode}).`, [
+      pab.evidence,
+    ]);
   }
   const off = PAB_FLAGS.filter((f) => !pab.value[f]).map(flagName);
   return off.length === 0

@@ -15,7 +15,11 @@ export const judgeBucketKey: BucketJudge = (bucket) => {
   }
   return rule.bucketKeyEnabled
     ? verdict('pass', 'S3 Bucket Key is enabled for SSE-KMS.', [enc.evidence])
-    : verdict('fail', 'S3 Bucket Key is not enabled, so every object request calls KMS (up to 99% more KMS requests).', [enc.evidence]);
+    : verdict(
+        'fail',
+        'S3 Bucket Key is not enabled, so every object request calls KMS (up to 99% more KMS requests).',
+        [enc.evidence],
+      );
 };
 
 /** `s3.bucket-key` (advisory, cost): SSE-KMS buckets enable S3 Bucket Keys. */

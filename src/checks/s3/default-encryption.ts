@@ -19,9 +19,11 @@ export const judgeDefaultEncryption: BucketJudge = (bucket) => {
   const accepted = algorithms.find((a) => ACCEPTED.has(a));
   if (accepted) return verdict('pass', `Default encryption is ${accepted}.`, [enc.evidence]);
   const found = algorithms.length ? `only ${algorithms.join(', ')}` : 'no rule';
-  return verdict('fail', `The default encryption configuration has ${found}, not AES256, aws:kms or aws:kms:dsse.`, [
-    enc.evidence,
-  ]);
+  return verdict(
+    'fail',
+    `The default encryption configuration has ${found}, not AES256, aws:kms or aws:kms:dsse.`,
+    [enc.evidence],
+  );
 };
 
 /** `s3.default-encryption`: every bucket has default encryption (SSE-S3, SSE-KMS or DSSE-KMS). */

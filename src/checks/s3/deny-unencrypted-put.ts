@@ -12,29 +12,53 @@ const ID = 's3.deny-unencrypted-put';
 export const judgeDenyUnencryptedPut: BucketJudge = (bucket, _account, ctx) => {
   const c = ctx.classify(bucket);
   if (c.level !== 'sensitive') {
-    return verdict('not-applicable', `The bucket is classified standard (${c.rule}); upload encryption enforcement is required only for sensitive buckets.`, []);
+    return verdict(
+      'not-applicable',
+      `The bucket is classified standard (${c.rule}); upload encryption enforcement is required only for sensitive buckets.`,
+      [],
+    );
   }
   const probes = bucketProbes(bucket, ctx, 'whether unencrypted uploads are denied');
   if (probes.kind === 'verdict') return probes.verdict;
   if (probes.kind === 'no-policy') {
-    return verdict('fail', 'The bucket has no bucket policy, so uploads without SSE-KMS are not denied.', probes.evidence);
+    return verdict(
+      'fail',
+      'The bucket has no bucket policy, so uploads without SSE-KMS are not denied.',
+      probes.evidence,
+    );
   }
   const none = probes.get(ENCRYPTION_PROBES.noHeader.name);
   const aes = probes.get(ENCRYPTION_PROBES.aes256.name);
   const kms = probes.get(ENCRYPTION_PROBES.kms.name);
   if (none?.decision !== 'explicit-deny') {
-    return verdict('fail', 'The bucket policy does not explicitly deny PutObject requests that carry no x-amz-server-side-encryption header.', probes.evidence);
+    return verdict(
+      'fail',
+      'The bucket policy does not explicitly deny PutObject requests that carry no x-amz-server-side-encryption header.',
+      probes.evidence,
+    );
   }
   if (aes?.decision !== 'explicit-deny') {
-    return verdict('fail', `The bucket policy denies uploads without an encryption header (${statementsProse(none)}) but still accepts SSE-S3 (AES256) uploads.`, probes.evidence);
+    return verdict(
+      'fail',
+      `The bucket policy denies uploads without an encryption header (${statementsProse(none)}) but still accepts SSE-S3 (AES256) uploads.`,
+      probes.evidence,
+    );
   }
   const deciding = new Set([...none.statements, ...aes.statements]);
   const blanket = kms?.decision === 'explicit-deny' ? kms.statements.filter((s) => deciding.has(s)) : [];
   if (blanket.length > 0) {
-    return verdict('fail', `${statementsProse({ decision: 'explicit-deny', statements: blanket })} denies every upload, including aws:kms ones, rather than only unencrypted uploads.`, probes.evidence);
+    return verdict(
+      'fail',
+      `${statementsProse({ decision: 'explicit-deny', statements: blanket })} denies every upload, including aws:kms ones, rather than only unencrypted uploads.`,
+      probes.evidence,
+    );
   }
   const deciders = statementsProse({ decision: 'explicit-deny', statements: [...deciding] });
-  return verdict('pass', `The bucket policy explicitly denies uploads without SSE-KMS (no header or AES256) for any principal, decided by ${deciders}.`, probes.evidence);
+  return verdict(
+    'pass',
+    `The bucket policy explicitly denies uploads without SSE-KMS (no header or AES256) for any principal, decided by ${deciders}.`,
+    probes.evidence,
+  );
 };
 
 /** `s3.deny-unencrypted-put`: the policy of a sensitive bucket denies uploads that are not SSE-KMS. */
@@ -42,6 +66,7 @@ export const denyUnencryptedPut: CheckDefinition = {
   id: ID,
   title: 'Bucket policy denies unencrypted uploads',
   severity: 'medium',
-  description: 'The bucket policy explicitly denies s3:PutObject without the SSE header or with AES256, and not with aws:kms.',
+  description:
+    'The bucket policy explicitly denies s3:PutObject without the SSE header or with AES256, and not with aws:kms.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeDenyUnencryptedPut),
 };

@@ -20,8 +20,10 @@ export function effectiveFlag(
   const b = bucket.publicAccessBlock;
   const a = account.accountPublicAccessBlock;
   const evidence = [b.evidence, a.evidence];
-  if (b.status === 'ok' && b.value[flag]) return { known: true, on: true, level: 'bucket', evidence: [b.evidence] };
-  if (a.status === 'ok' && a.value[flag]) return { known: true, on: true, level: 'account', evidence: [a.evidence] };
+  if (b.status === 'ok' && b.value[flag])
+    return { known: true, on: true, level: 'bucket', evidence: [b.evidence] };
+  if (a.status === 'ok' && a.value[flag])
+    return { known: true, on: true, level: 'account', evidence: [a.evidence] };
   const gap = firstGap(b, a);
   if (gap) return { known: false, gap, evidence };
   return { known: true, on: false, evidence };

@@ -29,13 +29,18 @@ function gapSide(what: string, gap: Gap, evidence: EvidenceRef[]): Side {
 /** Policy route: IsPublic from S3, cross-checked with our anonymous probe, then RestrictPublicBuckets. */
 function policySide(bucket: BucketSnapshot, account: AccountSnapshot, ctx: EvaluationContext): Side {
   const policy = bucket.policy;
-  if (policy.status === 'denied' || policy.status === 'error') return gapSide('the bucket policy', policy, [policy.evidence]);
-  if (policy.status === 'absent') return { state: 'not-public', text: 'there is no bucket policy', evidence: [policy.evidence] };
+  if (policy.status === 'denied' || policy.status === 'error')
+    return gapSide('the bucket policy', policy, [policy.evidence]);
+  if (policy.status === 'absent')
+    return { state: 'not-public', text: 'there is no bucket policy', evidence: [policy.evidence] };
   const status = bucket.policyStatus;
   const evidence: EvidenceRef[] = [policy.evidence, status.evidence];
   const awsPublic = status.status === 'ok' ? status.value.isPublic : undefined;
   const probes = bucketProbes(bucket, ctx, 'the bucket policy');
-  const allowed = probes.kind === 'probes' ? ANONYMOUS_PROBES.map((p) => probes.get(p.name)).filter((o) => o?.decision === 'allowed') : [];
+  const allowed =
+    probes.kind === 'probes'
+      ? ANONYMOUS_PROBES.map((p) => probes.get(p.name)).filter((o) => o?.decision === 'allowed')
+      : [];
   const probePublic = probes.kind === 'probes' ? allowed.length > 0 : undefined;
   const probeStatements = [...new Set(allowed.flatMap((o) => o?.statements ?? []))];
   const probeText = probePublic
@@ -47,17 +52,38 @@ function policySide(bucket: BucketSnapshot, account: AccountSnapshot, ctx: Evalu
   }
   const isPublic = awsPublic ?? (probePublic === true ? true : undefined);
   if (isPublic === undefined) {
-    if (status.status === 'denied' || status.status === 'error') return gapSide('the policy status', status, evidence);
-    return { state: 'unknown', text: 'whether the bucket policy is public could not be determined', evidence };
+    if (status.status === 'denied' || status.status === 'error')
+      return gapSide('the policy status', status, evidence);
+    return {
+      state: 'unknown',
+      text: 'whether the bucket policy is public could not be determined',
+      evidence,
+    };
   }
-  const source = awsPublic !== undefined ? `S3 reports the policy ${awsPublic ? 'public' : 'not public'}` : `S3's policy status is unavailable but ${probeText}`;
+  const source =
+    awsPublic !== undefined
+      ? `S3 reports the policy ${awsPublic ? 'public' : 'not public'}`
+      : `S3's policy status is unavailable but ${probeText}`;
   if (!isPublic) return { state: 'not-public', text: `${source}${note}`, evidence };
   const restrict = effectiveFlag(bucket, account, 'restrictPublicBuckets');
-  if (!restrict.known) return gapSide(`${source}${note} and whether RestrictPublicBuckets neutralizes it`, restrict.gap, dedupe([...evidence, ...restrict.evidence]));
+  if (!restrict.known)
+    return gapSide(
+      `${source}${note} and whether RestrictPublicBuckets neutralizes it`,
+      restrict.gap,
+      dedupe([...evidence, ...restrict.evidence]),
+    );
   if (restrict.on) {
-    return { state: 'not-public', text: `${source}${note}, neutralized by RestrictPublicBuckets at ${restrict.level ?? 'bucket'} level`, evidence: dedupe([...evidence, ...restrict.evidence]) };
+    return {
+      state: 'not-public',
+      text: `${source}${note}, neutralized by RestrictPublicBuckets at ${restrict.level ?? 'bucket'} level`,
+      evidence: dedupe([...evidence, ...restrict.evidence]),
+    };
   }
-  return { state: 'public', text: `${source}${note} and RestrictPublicBuckets is off at both levels`, evidence: dedupe([...evidence, ...restrict.evidence]) };
+  return {
+    state: 'public',
+    text: `${source}${note} and RestrictPublicBuckets is off at both levels`,
+    evidence: dedupe([...evidence, ...restrict.evidence]),
+  };
 }
 
 /** ACL route: public group grants, unless ACLs are disabled or IgnorePublicAcls is in effect. */
@@ -68,17 +94,42 @@ function aclSide(bucket: BucketSnapshot, account: AccountSnapshot): Side {
   }
   const ignore = effectiveFlag(bucket, account, 'ignorePublicAcls');
   if (ignore.known && ignore.on) {
-    return { state: 'not-public', text: `public ACLs are ignored (IgnorePublicAcls at ${ignore.level ?? 'bucket'} level)`, evidence: ignore.evidence };
+    return {
+      state: 'not-public',
+      text: `public ACLs are ignored (IgnorePublicAcls at ${ignore.level ?? 'bucket'} level)`,
+      evidence: ignore.evidence,
+    };
   }
   const acl = bucket.acl;
-  if (acl.status === 'denied' || acl.status === 'error') return gapSide('the bucket ACL', acl, [acl.evidence]);
-  if (acl.status === 'absent') return { state: 'not-public', text: 'the bucket has no ACL', evidence: [acl.evidence] };
-  const groups = [...new Set(acl.value.grants.map((g) => PUBLIC_GROUPS[g.grantee]).filter((g): g is string => g !== undefined))];
-  if (groups.length === 0) return { state: 'not-public', text: 'the ACL grants nothing to AllUsers or AuthenticatedUsers', evidence: [acl.evidence] };
+  if (acl.status === 'denied' || acl.status === 'error')
+    return gapSide('the bucket ACL', acl, [acl.evidence]);
+  if (acl.status === 'absent')
+    return { state: 'not-public', text: 'the bucket has no ACL', evidence: [acl.evidence] };
+  const groups = [
+    ...new Set(
+      acl.value.grants.map((g) => PUBLIC_GROUPS[g.grantee]).filter((g): g is string => g !== undefined),
+    ),
+  ];
+  if (groups.length === 0)
+    return {
+      state: 'not-public',
+      text: 'the ACL grants nothing to AllUsers or AuthenticatedUsers',
+      evidence: [acl.evidence],
+    };
   const grants = `the ACL grants access to ${listProse(groups)}`;
-  if (own.status === 'denied' || own.status === 'error') return gapSide(`${grants}; whether ACLs are disabled`, own, [acl.evidence, own.evidence]);
-  if (!ignore.known) return gapSide(`${grants}; whether IgnorePublicAcls neutralizes it`, ignore.gap, dedupe([acl.evidence, ...ignore.evidence]));
-  return { state: 'public', text: `${grants} and neither IgnorePublicAcls nor BucketOwnerEnforced neutralizes it`, evidence: dedupe([acl.evidence, own.evidence, ...ignore.evidence]) };
+  if (own.status === 'denied' || own.status === 'error')
+    return gapSide(`${grants}; whether ACLs are disabled`, own, [acl.evidence, own.evidence]);
+  if (!ignore.known)
+    return gapSide(
+      `${grants}; whether IgnorePublicAcls neutralizes it`,
+      ignore.gap,
+      dedupe([acl.evidence, ...ignore.evidence]),
+    );
+  return {
+    state: 'public',
+    text: `${grants} and neither IgnorePublicAcls nor BucketOwnerEnforced neutralizes it`,
+    evidence: dedupe([acl.evidence, own.evidence, ...ignore.evidence]),
+  };
 }
 
 function sentence(text: string): string {
@@ -93,7 +144,11 @@ export const judgeNotPublic: BucketJudge = (bucket, account, ctx) => {
   const publicSides = [policy, acl].filter((s) => s.state === 'public');
   if (publicSides.length > 0) {
     const c = ctx.classify(bucket);
-    return verdict('fail', `The ${c.level} bucket is public: ${publicSides.map((s) => s.text).join('; and ')}.`, evidence);
+    return verdict(
+      'fail',
+      `The ${c.level} bucket is public: ${publicSides.map((s) => s.text).join('; and ')}.`,
+      evidence,
+    );
   }
   const unknown = [policy, acl].find((s) => s.state === 'unknown');
   if (unknown) return verdict('insufficient-evidence', `${sentence(unknown.text)}.`, evidence);
@@ -105,6 +160,7 @@ export const notPublic: CheckDefinition = {
   id: ID,
   title: 'Bucket is not public',
   severity: 'high',
-  description: 'Neither a public policy (not neutralized by RestrictPublicBuckets) nor a public ACL (not neutralized by IgnorePublicAcls or BucketOwnerEnforced).',
+  description:
+    'Neither a public policy (not neutralized by RestrictPublicBuckets) nor a public ACL (not neutralized by IgnorePublicAcls or BucketOwnerEnforced).',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeNotPublic),
 };

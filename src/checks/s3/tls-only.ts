@@ -16,7 +16,11 @@ export const judgeTlsOnly: BucketJudge = (bucket, _account, ctx) => {
   const probes = bucketProbes(bucket, ctx, 'whether non-TLS requests are denied');
   if (probes.kind === 'verdict') return probes.verdict;
   if (probes.kind === 'no-policy') {
-    return verdict('fail', 'The bucket has no bucket policy, so requests without TLS are not denied.', probes.evidence);
+    return verdict(
+      'fail',
+      'The bucket has no bucket policy, so requests without TLS are not denied.',
+      probes.evidence,
+    );
   }
   const outcomes = REQUIRED.map((r) => ({ ...r, outcome: probes.get(r.probe.name) }));
   const oldTls = probes.get(TLS_PROBES.oldTls.name);
@@ -26,11 +30,22 @@ export const judgeTlsOnly: BucketJudge = (bucket, _account, ctx) => {
       oldTls?.decision === 'explicit-deny'
         ? ` A minimum TLS version rule (${statementsProse(oldTls)}) does not deny plain HTTP.`
         : '';
-    return verdict('fail', `The bucket policy does not explicitly deny ${listProse(missing)} over plain HTTP (aws:SecureTransport false).${versionNote}`, probes.evidence);
+    return verdict(
+      'fail',
+      `The bucket policy does not explicitly deny ${listProse(missing)} over plain HTTP (aws:SecureTransport false).${versionNote}`,
+      probes.evidence,
+    );
   }
   const deciders = [...new Set(outcomes.flatMap((o) => o.outcome?.statements ?? []))];
-  const note = oldTls?.decision === 'explicit-deny' ? `; it also denies TLS versions below 1.2 (${statementsProse(oldTls)})` : '';
-  return verdict('pass', `The bucket policy explicitly denies GetObject, PutObject and ListBucket without TLS for any principal, decided by ${statementsProse({ decision: 'explicit-deny', statements: deciders })}${note}.`, probes.evidence);
+  const note =
+    oldTls?.decision === 'explicit-deny'
+      ? `; it also denies TLS versions below 1.2 (${statementsProse(oldTls)})`
+      : '';
+  return verdict(
+    'pass',
+    `The bucket policy explicitly denies GetObject, PutObject and ListBucket without TLS for any principal, decided by ${statementsProse({ decision: 'explicit-deny', statements: deciders })}${note}.`,
+    probes.evidence,
+  );
 };
 
 /** `s3.tls-only`: the bucket policy denies requests that do not use TLS. */
@@ -38,6 +53,7 @@ export const tlsOnly: CheckDefinition = {
   id: ID,
   title: 'Bucket policy denies requests without TLS',
   severity: 'medium',
-  description: 'The bucket policy explicitly denies GetObject, PutObject and ListBucket when aws:SecureTransport is false.',
+  description:
+    'The bucket policy explicitly denies GetObject, PutObject and ListBucket when aws:SecureTransport is false.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeTlsOnly),
 };

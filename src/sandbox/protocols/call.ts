@@ -47,7 +47,10 @@ export interface RoutedCall {
 }
 
 /** How each protocol names an injected fault. */
-const FAULT_ERRORS: Record<Protocol, Record<Exclude<FaultKind, 'Reset' | 'Timeout'>, [string, string, number]>> = {
+const FAULT_ERRORS: Record<
+  Protocol,
+  Record<Exclude<FaultKind, 'Reset' | 'Timeout'>, [string, string, number]>
+> = {
   'rest-xml': {
     AccessDenied: ['AccessDenied', 'Access Denied', 403],
     Throttle: ['SlowDown', 'Please reduce your request rate.', 503],
@@ -77,12 +80,20 @@ export function faultError(kind: Exclude<FaultKind, 'Reset' | 'Timeout'>, protoc
 const AUTH_ERRORS: Record<Protocol, Record<AuthFailure, [string, string, number]>> = {
   'rest-xml': {
     missing: ['AccessDenied', 'Access Denied', 403],
-    'unknown-key': ['InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403],
+    'unknown-key': [
+      'InvalidAccessKeyId',
+      'The AWS Access Key Id you provided does not exist in our records.',
+      403,
+    ],
     expired: ['ExpiredToken', 'The provided token has expired.', 400],
   },
   json: {
     missing: ['MissingAuthenticationTokenException', 'Missing Authentication Token', 400],
-    'unknown-key': ['UnrecognizedClientException', 'The security token included in the request is invalid.', 400],
+    'unknown-key': [
+      'UnrecognizedClientException',
+      'The security token included in the request is invalid.',
+      400,
+    ],
     expired: ['ExpiredTokenException', 'The security token included in the request is expired', 400],
   },
   query: {

@@ -22,7 +22,10 @@ const TARGETS: Record<string, JsonServiceEntry> = {
   TrentService: { name: 'kms', handlers: kmsService },
   StarlingDoveService: { name: 'config', handlers: configService },
   CloudTrail_20131101: { name: 'cloudtrail', handlers: cloudTrailService },
-  'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101': { name: 'cloudtrail', handlers: cloudTrailService },
+  'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101': {
+    name: 'cloudtrail',
+    handlers: cloudTrailService,
+  },
   com_amazonaws_cloudtrail_v20131101_CloudTrail_20131101: { name: 'cloudtrail', handlers: cloudTrailService },
 };
 
@@ -76,7 +79,9 @@ export function routeJson(call: IncomingCall, target: string): RoutedCall {
     input = parseInput(call.body);
   } catch (error) {
     parseError =
-      error instanceof SandboxError ? error : new SandboxError('SerializationException', 'Malformed JSON body', 400);
+      error instanceof SandboxError
+        ? error
+        : new SandboxError('SerializationException', 'Malformed JSON body', 400);
   }
   return {
     protocol: 'json',
@@ -87,7 +92,8 @@ export function routeJson(call: IncomingCall, target: string): RoutedCall {
     async execute() {
       if (!entry) throw new SandboxError('UnknownOperationException', `Unknown target ${target}`, 400);
       const handler = Object.hasOwn(entry.handlers, operation) ? entry.handlers[operation] : undefined;
-      if (!handler) throw new SandboxError('UnknownOperationException', `Unknown operation ${operation}`, 400);
+      if (!handler)
+        throw new SandboxError('UnknownOperationException', `Unknown operation ${operation}`, 400);
       if (parseError) throw parseError;
       if (!call.auth.ok) throw authError(call.auth.failure, 'json');
       const output = await handler({

@@ -10,7 +10,12 @@ import type { SandboxResponse } from './call.ts';
 const XML = 'text/xml';
 
 /** Render a successful Query answer. */
-export function renderQueryResult(action: string, namespace: string, result: XmlNode, requestId: string): SandboxResponse {
+export function renderQueryResult(
+  action: string,
+  namespace: string,
+  result: XmlNode,
+  requestId: string,
+): SandboxResponse {
   return {
     status: 200,
     headers: { 'content-type': XML },
@@ -32,7 +37,11 @@ export function renderQueryError(error: SandboxError, namespace: string, request
     body: buildXml({
       ErrorResponse: {
         '@_xmlns': namespace,
-        Error: { Type: error.status >= 500 ? 'Receiver' : 'Sender', Code: error.code, Message: error.message },
+        Error: {
+          Type: error.status >= 500 ? 'Receiver' : 'Sender',
+          Code: error.code,
+          Message: error.message,
+        },
         RequestId: requestId,
       },
     }),

@@ -56,7 +56,9 @@ const GRANT_HEADERS: Record<string, Permission> = {
 const GRANTEE = /^\s*(id|uri|emailAddress)\s*=\s*"?([^"]*)"?\s*$/i;
 
 /** Grants from `x-amz-grant-*` headers (`id="..."`, `uri="..."`, `emailAddress="..."`, comma separated). */
-export function headerGrants(headers: Record<string, string | string[] | undefined>): GrantState[] | undefined {
+export function headerGrants(
+  headers: Record<string, string | string[] | undefined>,
+): GrantState[] | undefined {
   const grants: GrantState[] = [];
   let any = false;
   for (const [name, permission] of Object.entries(GRANT_HEADERS)) {
@@ -84,12 +86,24 @@ export function bodyGrants(doc: XmlNode): GrantState[] {
     const type = typeof grantee['@_type'] === 'string' ? grantee['@_type'] : '';
     const permission = text(grant, 'Permission') ?? '';
     if (!(PERMISSIONS as readonly string[]).includes(permission)) {
-      throw new S3Error('MalformedACLError', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+      throw new S3Error(
+        'MalformedACLError',
+        'The XML you provided was not well-formed or did not validate against our published schema',
+        400,
+      );
     }
     const id =
-      type === 'Group' ? text(grantee, 'URI') : type === 'AmazonCustomerByEmail' ? text(grantee, 'EmailAddress') : text(grantee, 'ID');
+      type === 'Group'
+        ? text(grantee, 'URI')
+        : type === 'AmazonCustomerByEmail'
+          ? text(grantee, 'EmailAddress')
+          : text(grantee, 'ID');
     if (!id || !['CanonicalUser', 'Group', 'AmazonCustomerByEmail'].includes(type)) {
-      throw new S3Error('MalformedACLError', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+      throw new S3Error(
+        'MalformedACLError',
+        'The XML you provided was not well-formed or did not validate against our published schema',
+        400,
+      );
     }
     return { type, id, displayName: text(grantee, 'DisplayName'), permission: permission as Permission };
   });
@@ -102,7 +116,9 @@ export function isPublicGrant(grant: GrantState): boolean {
 
 /** True when the ACL grants only the owner full control (what `BucketOwnerEnforced` allows). */
 export function isOwnerOnly(grants: GrantState[], ownerId: string): boolean {
-  return grants.every((g) => g.type === 'CanonicalUser' && g.id === ownerId && g.permission === 'FULL_CONTROL');
+  return grants.every(
+    (g) => g.type === 'CanonicalUser' && g.id === ownerId && g.permission === 'FULL_CONTROL',
+  );
 }
 
 /** The `AccessControlPolicy` content of a GetBucketAcl answer. */
@@ -114,7 +130,11 @@ export function aclXml(ownerId: string, grants: GrantState[]): XmlNode {
         Grantee: {
           '@_xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
           '@_xsi:type': g.type,
-          ...(g.type === 'Group' ? { URI: g.id } : g.type === 'AmazonCustomerByEmail' ? { EmailAddress: g.id } : { ID: g.id }),
+          ...(g.type === 'Group'
+            ? { URI: g.id }
+            : g.type === 'AmazonCustomerByEmail'
+              ? { EmailAddress: g.id }
+              : { ID: g.id }),
           ...(g.displayName ? { DisplayName: g.displayName } : {}),
         },
         Permission: g.permission,

@@ -8,16 +8,45 @@ import type { BucketState, GrantState, PabState } from '../types.ts';
 
 /** Regions a bucket may be created in (commercial partition). */
 export const S3_REGIONS: ReadonlySet<string> = new Set([
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1', 'ap-south-2',
-  'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-northeast-1', 'ap-northeast-2',
-  'ap-northeast-3', 'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2',
-  'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1', 'il-central-1', 'me-south-1', 'me-central-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'af-south-1',
+  'ap-east-1',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-north-1',
+  'il-central-1',
+  'me-south-1',
+  'me-central-1',
   'sa-east-1',
 ]);
 
 /** All four Block Public Access flags on. */
 export function allBlocked(): PabState {
-  return { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+  return {
+    BlockPublicAcls: true,
+    IgnorePublicAcls: true,
+    BlockPublicPolicy: true,
+    RestrictPublicBuckets: true,
+  };
 }
 
 /** The owner-only ACL (`private`). */
@@ -49,7 +78,9 @@ export function newBucket(opts: {
 
 /** One Block Public Access flag as in force: on at the bucket or at its account. */
 export function blockFlag(state: SandboxStateApi, bucket: BucketState, flag: keyof PabState): boolean {
-  return Boolean(bucket.publicAccessBlock?.[flag] || state.account(bucket.accountId).accountPublicAccessBlock?.[flag]);
+  return Boolean(
+    bucket.publicAccessBlock?.[flag] || state.account(bucket.accountId).accountPublicAccessBlock?.[flag],
+  );
 }
 
 /** Bucket names S3 accepts for new general purpose buckets. */

@@ -82,7 +82,11 @@ export function requireBucket(ctx: S3Context): BucketState {
 }
 
 /** A 200 answer with an S3 XML document whose root gets the S3 namespace. */
-export function xmlResponse(root: string, content: XmlNode, headers: Record<string, string> = {}): SandboxResponse {
+export function xmlResponse(
+  root: string,
+  content: XmlNode,
+  headers: Record<string, string> = {},
+): SandboxResponse {
   return {
     status: 200,
     headers: { 'content-type': 'application/xml', ...headers },

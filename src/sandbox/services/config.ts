@@ -1,4 +1,60 @@
-import type { JsonService } from '../types.ts';
+/**
+ * The sandbox's AWS Config (JSON 1.1, `StarlingDoveService.<Operation>`), per account and region:
+ * recorder, delivery channel, managed rules evaluated against the sandbox's own S3 state, and
+ * bucket configuration history. Calls are recorded as CloudTrail management events.
+ */
+import type { JsonRequest, JsonService } from '../types.ts';
+import { recordCall } from './cloudtrail/record-call.ts';
+import { describeComplianceByConfigRule, getComplianceDetailsByConfigRule } from './config/handlers/compliance.ts';
+import { getResourceConfigHistory } from './config/handlers/history.ts';
+import {
+  deleteConfigurationRecorder,
+  deleteDeliveryChannel,
+  describeConfigurationRecorderStatus,
+  describeConfigurationRecorders,
+  describeDeliveryChannels,
+  putConfigurationRecorder,
+  putDeliveryChannel,
+  startConfigurationRecorder,
+  stopConfigurationRecorder,
+} from './config/handlers/recorders.ts';
+import {
+  deleteConfigRule,
+  describeConfigRuleEvaluationStatus,
+  describeConfigRules,
+  putConfigRule,
+  startConfigRulesEvaluation,
+} from './config/handlers/rules.ts';
 
-/** Placeholder: filled in by the JSON-services work. */
-export const configService: JsonService = {};
+type Handler = (req: JsonRequest) => unknown;
+
+const HANDLERS: Record<string, Handler> = {
+  PutConfigurationRecorder: putConfigurationRecorder,
+  DescribeConfigurationRecorders: describeConfigurationRecorders,
+  DescribeConfigurationRecorderStatus: describeConfigurationRecorderStatus,
+  StartConfigurationRecorder: startConfigurationRecorder,
+  StopConfigurationRecorder: stopConfigurationRecorder,
+  DeleteConfigurationRecorder: deleteConfigurationRecorder,
+  PutDeliveryChannel: putDeliveryChannel,
+  DescribeDeliveryChannels: describeDeliveryChannels,
+  DeleteDeliveryChannel: deleteDeliveryChannel,
+  PutConfigRule: putConfigRule,
+  DescribeConfigRules: describeConfigRules,
+  DeleteConfigRule: deleteConfigRule,
+  StartConfigRulesEvaluation: startConfigRulesEvaluation,
+  DescribeConfigRuleEvaluationStatus: describeConfigRuleEvaluationStatus,
+  DescribeComplianceByConfigRule: describeComplianceByConfigRule,
+  GetComplianceDetailsByConfigRule: getComplianceDetailsByConfigRule,
+  GetResourceConfigHistory: getResourceConfigHistory,
+};
+
+function withEvent(handler: Handler): Handler {
+  return (req) => {
+    const output = handler(req);
+    recordCall(req, { eventSource: 'config.amazonaws.com', readOnly: /^(Describe|Get|List|Select)/.test(req.operation), resources: [] });
+    return output;
+  };
+}
+
+/** AWS Config operations by name, for the server's JSON 1.1 dispatcher. */
+export const configService: JsonService = Object.fromEntries(Object.entries(HANDLERS).map(([name, handler]) => [name, withEvent(handler)]));

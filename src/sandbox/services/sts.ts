@@ -27,7 +27,9 @@ function durationSeconds(params: URLSearchParams, min: number, max: number, fall
   if (raw === null) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw validation(`1 validation error detected: Value '${raw}' at 'durationSeconds' failed to satisfy constraint`);
+    throw validation(
+      `1 validation error detected: Value '${raw}' at 'durationSeconds' failed to satisfy constraint`,
+    );
   }
   return value;
 }
@@ -38,7 +40,11 @@ function randomKey(prefix: string): string {
   return prefix + Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
-function issue(state: SandboxState, caller: Omit<Caller, 'accessKeyId' | 'temporary'>, seconds: number): IssuedCredentials {
+function issue(
+  state: SandboxState,
+  caller: Omit<Caller, 'accessKeyId' | 'temporary'>,
+  seconds: number,
+): IssuedCredentials {
   const accessKeyId = randomKey('ASIA');
   const issued: IssuedCredentials = {
     accessKeyId,
@@ -64,20 +70,28 @@ function credentialsXml(issued: IssuedCredentials): XmlNode {
 type StsHandler = (params: URLSearchParams, caller: Caller, state: SandboxState) => XmlNode;
 
 const HANDLERS: Record<string, StsHandler> = {
-  GetCallerIdentity: (_params, caller) => ({ UserId: caller.userId, Account: caller.accountId, Arn: caller.arn }),
+  GetCallerIdentity: (_params, caller) => ({
+    UserId: caller.userId,
+    Account: caller.accountId,
+    Arn: caller.arn,
+  }),
 
   AssumeRole(params, _caller, state) {
     const roleArn = params.get('RoleArn') ?? '';
     const sessionName = params.get('RoleSessionName') ?? '';
     const match = ROLE_ARN.exec(roleArn);
     if (!match?.[1] || !match[2]) throw validation(`${roleArn} is invalid`);
-    if (!SESSION_NAME.test(sessionName)) throw validation(`Value '${sessionName}' at 'roleSessionName' is invalid`);
+    if (!SESSION_NAME.test(sessionName))
+      throw validation(`Value '${sessionName}' at 'roleSessionName' is invalid`);
     const [, accountId, roleName] = match;
     const roleId = uniqueId('AROA', roleArn);
     const arn = `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
     const seconds = durationSeconds(params, 900, 43200, 3600);
     const issued = issue(state, { accountId, arn, userId: `${roleId}:${sessionName}` }, seconds);
-    return { Credentials: credentialsXml(issued), AssumedRoleUser: { AssumedRoleId: `${roleId}:${sessionName}`, Arn: arn } };
+    return {
+      Credentials: credentialsXml(issued),
+      AssumedRoleUser: { AssumedRoleId: `${roleId}:${sessionName}`, Arn: arn },
+    };
   },
 
   GetFederationToken(params, caller, state) {
@@ -88,7 +102,11 @@ const HANDLERS: Record<string, StsHandler> = {
     if (!FEDERATED_NAME.test(name)) throw validation(`Value '${name}' at 'name' is invalid`);
     const arn = `arn:aws:sts::${caller.accountId}:federated-user/${name}`;
     const seconds = durationSeconds(params, 900, 129600, 43200);
-    const issued = issue(state, { accountId: caller.accountId, arn, userId: `${caller.accountId}:${name}` }, seconds);
+    const issued = issue(
+      state,
+      { accountId: caller.accountId, arn, userId: `${caller.accountId}:${name}` },
+      seconds,
+    );
     return {
       Credentials: credentialsXml(issued),
       FederatedUser: { FederatedUserId: `${caller.accountId}:${name}`, Arn: arn },
@@ -108,7 +126,12 @@ export function routeSts(call: IncomingCall): RoutedCall {
     renderError: (error) => renderQueryError(error, NAMESPACE, call.requestId),
     async execute() {
       const handler = Object.hasOwn(HANDLERS, action) ? HANDLERS[action] : undefined;
-      if (!handler) throw new SandboxError('InvalidAction', `Could not find operation ${action} for version 2011-06-15`, 400);
+      if (!handler)
+        throw new SandboxError(
+          'InvalidAction',
+          `Could not find operation ${action} for version 2011-06-15`,
+          400,
+        );
       if (!call.auth.ok) throw authError(call.auth.failure, 'query');
       const result = handler(params, call.auth.caller, call.state);
       return renderQueryResult(action, NAMESPACE, result, call.requestId);

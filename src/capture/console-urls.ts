@@ -1,0 +1,157 @@
+/**
+ * Console deep links, built from overridable templates (`config.capture.consoleUrls`), and their
+ * mapping onto the sandbox console.
+ */
+import type { Snapshot } from '../snapshot/model.ts';
+import type { CaptureTarget } from './select.ts';
+
+/** Template keys, as in `config.capture.consoleUrls`. */
+export type ConsoleUrlKey =
+  'accountPublicAccessBlock' | 'bucketProperties' | 'bucketPermissions' | 'kmsKey' | 'configRule' | 'trail';
+
+/**
+ * Default deep links (AWS-NOTES.md). Placeholders: `{region}`, `{accountId}`, `{bucket}`, `{keyId}`,
+ * `{keyArn}`, `{ruleName}`, `{trailName}`, `{trailArn}`; values are URL-encoded when substituted.
+ */
+export const DEFAULT_CONSOLE_URLS: Record<ConsoleUrlKey, string> = {
+  accountPublicAccessBlock: 'https://s3.console.aws.amazon.com/s3/settings?region={region}',
+  bucketProperties: 'https://s3.console.aws.amazon.com/s3/buckets/{bucket}?region={region}&tab=properties',
+  bucketPermissions: 'https://s3.console.aws.amazon.com/s3/buckets/{bucket}?region={region}&tab=permissions',
+  kmsKey: 'https://{region}.console.aws.amazon.com/kms/home?region={region}#/kms/keys/{keyId}',
+  configRule:
+    'https://{region}.console.aws.amazon.com/config/home?region={region}#/rules/details?configRuleName={ruleName}',
+  trail: 'https://{region}.console.aws.amazon.com/cloudtrail/home?region={region}#/trails/{trailArn}',
+};
+
+/** Fill a template; unknown placeholders are left as written so a typo is visible in the source URL. */
+export function expandConsoleUrl(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    values[name] === undefined ? whole : encodeURIComponent(values[name]),
+  );
+}
+
+/** One console page to capture. */
+export interface ConsolePageSpec {
+  name: string;
+  title: string;
+  account: string;
+  region: string;
+  resource: string;
+  /** The real console URL (what the stamp names as source). */
+  url: string;
+}
+
+/** The console pages a target produces. */
+export function consolePageSpecs(
+  target: CaptureTarget,
+  snapshot: Snapshot,
+  overrides: Partial<Record<ConsoleUrlKey, string>> = {},
+): ConsolePageSpec[] {
+  const t = { ...DEFAULT_CONSOLE_URLS, ...overrides };
+  const base = { account: target.accountId, region: target.region };
+  switch (target.kind) {
+    case 'account-bpa':
+      return [
+        {
+          ...base,
+          name: `console_account-bpa_${target.accountId}`,
+          title: 'Console — S3 Block Public Access (account settings)',
+          resource: `arn:aws:s3::${target.accountId}:account`,
+          url: expandConsoleUrl(t.accountPublicAccessBlock, {
+            region: target.region,
+            accountId: target.accountId,
+          }),
+        },
+      ];
+    case 'bucket': {
+      const values = { region: target.region, accountId: target.accountId, bucket: target.bucket };
+      const resource = `arn:aws:s3:::${target.bucket}`;
+      return [
+        {
+          ...base,
+          name: `console_bucket-properties_${target.accountId}_${target.bucket}`,
+          title: `Console — bucket ${target.bucket} properties (default encryption)`,
+          resource,
+          url: expandConsoleUrl(t.bucketProperties, values),
+        },
+        {
+          ...base,
+          name: `console_bucket-permissions_${target.accountId}_${target.bucket}`,
+          title: `Console — bucket ${target.bucket} permissions (Block Public Access, policy)`,
+          resource,
+          url: expandConsoleUrl(t.bucketPermissions, values),
+        },
+      ];
+    }
+    case 'kms-key':
+      return [
+        {
+          ...base,
+          name: `console_kms-key_${target.accountId}_${target.region}_${target.keyId}`,
+          title: `Console — KMS key ${target.keyId} (key policy)`,
+          resource: target.keyArn,
+          url: expandConsoleUrl(t.kmsKey, {
+            region: target.region,
+            accountId: target.accountId,
+            keyId: target.keyId,
+            keyArn: target.keyArn,
+          }),
+        },
+      ];
+    case 'config-rules': {
+      const region = snapshot.accounts
+        .find((a) => a.accountId === target.accountId)
+        ?.config.find((c) => c.region === target.region);
+      return (region?.results ?? []).map((r) => ({
+        ...base,
+        name: `console_config-rule_${target.accountId}_${target.region}_${r.ruleName}`,
+        title: `Console — AWS Config rule ${r.ruleName}`,
+        resource: `config-rule/${r.ruleName}`,
+        url: expandConsoleUrl(t.configRule, {
+          region: target.region,
+          accountId: target.accountId,
+          ruleName: r.ruleName,
+        }),
+      }));
+    }
+    case 'trail':
+      return [
+        {
+          ...base,
+          name: `console_trail_${target.accountId}_${target.region}_${target.trailName}`,
+          title: `Console — CloudTrail trail ${target.trailName}`,
+          resource: target.trailArn,
+          url: expandConsoleUrl(t.trail, {
+            region: target.region,
+            accountId: target.accountId,
+            trailName: target.trailName,
+            trailArn: target.trailArn,
+          }),
+        },
+      ];
+  }
+}
+
+/** Prefix of sandbox console paths. */
+export const SANDBOX_CONSOLE_PREFIX = '/_console/';
+
+/**
+ * Map a real console URL onto the sandbox: `https://<host>/<path>?q#h` →
+ * `<sandboxUrl>/_console/<host>/<path>?q#h`. The sandbox also serves the sign-in endpoint at
+ * `<sandboxUrl>/federation` (so its signin base is `sandboxUrl`).
+ */
+export function toSandboxConsoleUrl(realUrl: string, sandboxUrl: string): string {
+  const real = new URL(realUrl);
+  const base = sandboxUrl.replace(/\/+$/, '');
+  return `${base}${SANDBOX_CONSOLE_PREFIX}${real.host}${real.pathname}${real.search}${real.hash}`;
+}
+
+/** The inverse of {@link toSandboxConsoleUrl}, or `undefined` when the URL is not a sandbox console URL. */
+export function fromSandboxConsoleUrl(sandboxPathAndQuery: string): string | undefined {
+  if (!sandboxPathAndQuery.startsWith(SANDBOX_CONSOLE_PREFIX)) return undefined;
+  const rest = sandboxPathAndQuery.slice(SANDBOX_CONSOLE_PREFIX.length);
+  const slash = rest.indexOf('/');
+  const host = slash < 0 ? rest : rest.slice(0, slash);
+  if (!/^[a-z0-9.-]+$/i.test(host)) return undefined;
+  return `https://${host}${slash < 0 ? '/' : rest.slice(slash)}`;
+}

@@ -1,0 +1,189 @@
+/**
+ * Which resources get screenshots: account Block Public Access per account, key buckets (configured,
+ * or sensitive ones up to a cap plus a reproducible random sample of the others), every customer
+ * managed key in scope, Config rule results per region, and each trail. Pure: same inputs and seed,
+ * same plan.
+ */
+import { createHash } from 'node:crypto';
+import type { AccountSnapshot, BucketSnapshot, Snapshot } from '../snapshot/model.ts';
+
+/** Why a bucket was chosen. */
+export type BucketSelectionReason = 'configured' | 'sensitive' | 'sample';
+
+/** One thing to capture. */
+export type CaptureTarget =
+  | { kind: 'account-bpa'; accountId: string; region: string }
+  | { kind: 'bucket'; accountId: string; region: string; bucket: string; reason: BucketSelectionReason }
+  | { kind: 'kms-key'; accountId: string; region: string; keyId: string; keyArn: string }
+  | { kind: 'config-rules'; accountId: string; region: string }
+  | { kind: 'trail'; accountId: string; region: string; trailName: string; trailArn: string };
+
+/** What to capture, and the seed that drew the sample (recorded in the pack). */
+export interface CapturePlan {
+  seed: string;
+  targets: CaptureTarget[];
+  /** Names in `keyBuckets` that match no bucket in the snapshot. */
+  unknownKeyBuckets: string[];
+}
+
+/** The capture settings the selection uses (a subset of `config.capture`). */
+export interface SelectionSettings {
+  keyBuckets?: string[] | undefined;
+  maxKeyBuckets: number;
+  sampleSize: number;
+  seed?: string | undefined;
+}
+
+/** The default seed for a run: derived from the run id, so re-rendering the same run draws the same sample. */
+export function defaultSeed(runId: string): string {
+  return createHash('sha256').update(`evidence-pack/capture-sample:${runId}`).digest('hex').slice(0, 16);
+}
+
+/** A small seeded PRNG (mulberry32) over a 32-bit state derived from the seed's sha256. */
+export function seededRandom(seed: string): () => number {
+  let state = createHash('sha256').update(seed).digest().readUInt32BE(0);
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` items drawn without replacement (partial Fisher–Yates); order follows the draw. */
+export function sampleOf<T>(items: readonly T[], count: number, random: () => number): T[] {
+  const pool = [...items];
+  const n = Math.min(count, pool.length);
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(random() * (pool.length - i));
+    const a = pool[i] as T;
+    pool[i] = pool[j] as T;
+    pool[j] = a;
+  }
+  return pool.slice(0, n);
+}
+
+const byBucket = (a: BucketSnapshot, b: BucketSnapshot): number =>
+  a.accountId === b.accountId ? compare(a.name, b.name) : compare(a.accountId, b.accountId);
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Build the capture plan. `isSensitive` is the run's bucket classification (computed from the config
+ * at evaluation time); buckets are considered in (account, name) order so the sample is stable.
+ */
+export function selectCaptureTargets(opts: {
+  snapshot: Snapshot;
+  settings: SelectionSettings;
+  isSensitive: (bucket: BucketSnapshot) => boolean;
+}): CapturePlan {
+  const { snapshot, settings } = opts;
+  const seed = settings.seed ?? defaultSeed(snapshot.runId);
+  const targets: CaptureTarget[] = [];
+  const allBuckets = snapshot.accounts.flatMap((a) => a.buckets).sort(byBucket);
+
+  for (const account of snapshot.accounts) {
+    targets.push({ kind: 'account-bpa', accountId: account.accountId, region: accountRegion(account) });
+  }
+
+  const chosen = chooseBuckets(allBuckets, settings, opts.isSensitive, seed);
+  for (const { bucket, reason } of chosen.buckets) {
+    targets.push({
+      kind: 'bucket',
+      accountId: bucket.accountId,
+      region: bucket.region,
+      bucket: bucket.name,
+      reason,
+    });
+  }
+
+  for (const account of snapshot.accounts) {
+    for (const key of account.kmsKeys) {
+      if (key.metadata.status !== 'ok' || key.metadata.value.keyManager !== 'CUSTOMER') continue;
+      targets.push({
+        kind: 'kms-key',
+        accountId: key.metadata.value.keyAccountId,
+        region: key.region,
+        keyId: key.metadata.value.keyId,
+        keyArn: key.metadata.value.arn,
+      });
+    }
+    for (const region of account.config) {
+      targets.push({ kind: 'config-rules', accountId: account.accountId, region: region.region });
+    }
+    for (const trail of account.cloudTrail.trails) {
+      targets.push({
+        kind: 'trail',
+        accountId: account.accountId,
+        region: trail.homeRegion,
+        trailName: trail.name,
+        trailArn: trail.arn,
+      });
+    }
+  }
+  return { seed, targets: dedupe(targets), unknownKeyBuckets: chosen.unknown };
+}
+
+function chooseBuckets(
+  all: BucketSnapshot[],
+  settings: SelectionSettings,
+  isSensitive: (bucket: BucketSnapshot) => boolean,
+  seed: string,
+): { buckets: { bucket: BucketSnapshot; reason: BucketSelectionReason }[]; unknown: string[] } {
+  if (settings.keyBuckets) {
+    const wanted = new Set(settings.keyBuckets);
+    const found = all.filter((b) => wanted.has(b.name));
+    const foundNames = new Set(found.map((b) => b.name));
+    return {
+      buckets: found.map((bucket) => ({ bucket, reason: 'configured' })),
+      unknown: settings.keyBuckets.filter((n) => !foundNames.has(n)),
+    };
+  }
+  const sensitive = all.filter(isSensitive).slice(0, settings.maxKeyBuckets);
+  const taken = new Set(sensitive);
+  const others = all.filter((b) => !taken.has(b));
+  const sample = sampleOf(others, settings.sampleSize, seededRandom(seed)).sort(byBucket);
+  return {
+    buckets: [
+      ...sensitive.map((bucket) => ({ bucket, reason: 'sensitive' as const })),
+      ...sample.map((bucket) => ({ bucket, reason: 'sample' as const })),
+    ],
+    unknown: [],
+  };
+}
+
+/** Where S3 Control was asked (the record's region), else the account's first region. */
+function accountRegion(account: AccountSnapshot): string {
+  const m = /\/([a-z0-9-]+)\.jsonl$/.exec(account.accountPublicAccessBlock.evidence.file);
+  return m?.[1] ?? account.regions[0] ?? 'us-east-1';
+}
+
+/** A key used from two accounts' buckets, or a trail seen twice, is captured once. */
+function dedupe(targets: CaptureTarget[]): CaptureTarget[] {
+  const seen = new Set<string>();
+  return targets.filter((t) => {
+    const id = targetId(t);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/** A stable identifier of a target (also the basis of file names). */
+export function targetId(t: CaptureTarget): string {
+  switch (t.kind) {
+    case 'account-bpa':
+      return `account-bpa/${t.accountId}`;
+    case 'bucket':
+      return `bucket/${t.accountId}/${t.bucket}`;
+    case 'kms-key':
+      return `kms-key/${t.keyArn}`;
+    case 'config-rules':
+      return `config-rules/${t.accountId}/${t.region}`;
+    case 'trail':
+      return `trail/${t.trailArn}`;
+  }
+}

@@ -1,0 +1,34 @@
+import type { CheckDefinition } from '../types.ts';
+import { cloudTrailResource, toResult, verdict } from '../support.ts';
+import { managementCoverage } from './selectors.ts';
+import { assessTrails, noQualifyingTrail } from './trails.ts';
+
+const ID = 'cloudtrail.kms-events-logged';
+
+/** `cloudtrail.kms-events-logged`: the logging trail does not exclude KMS management events. */
+export const kmsEventsLogged: CheckDefinition = {
+  id: ID,
+  title: 'CloudTrail records KMS key usage',
+  severity: 'high',
+  description: 'The multi-region logging trail does not exclude kms.amazonaws.com management events.',
+  evaluate: (ctx) =>
+    ctx.snapshot.accounts.map((account) => {
+      const a = assessTrails(account);
+      if (a.qualifying.length === 0) return toResult(ID, cloudTrailResource(account), noQualifyingTrail(a));
+      const logging = a.qualifying.find(
+        (t) => t.selectors.status === 'ok' && !managementCoverage(t.selectors.value).kmsExcluded,
+      );
+      const v = logging
+        ? verdict(
+            'pass',
+            `Trail "${logging.name}" records kms.amazonaws.com management events, the audit trail of key usage.`,
+            a.evidence,
+          )
+        : verdict(
+            'fail',
+            `Every multi-region logging trail excludes kms.amazonaws.com management events, so there is no audit trail of key usage.`,
+            a.evidence,
+          );
+      return toResult(ID, cloudTrailResource(account), v);
+    }),
+};

@@ -1,0 +1,28 @@
+import type { CheckDefinition } from '../types.ts';
+import { cloudTrailResource, toResult, verdict } from '../support.ts';
+import { assessTrails, noQualifyingTrail } from './trails.ts';
+
+const ID = 'cloudtrail.log-file-validation';
+
+/** `cloudtrail.log-file-validation`: the logging trail has log file integrity validation on. */
+export const logFileValidation: CheckDefinition = {
+  id: ID,
+  title: 'CloudTrail log file validation is enabled',
+  severity: 'medium',
+  description: 'The multi-region logging trail has log file validation enabled.',
+  evaluate: (ctx) =>
+    ctx.snapshot.accounts.map((account) => {
+      const a = assessTrails(account);
+      if (a.qualifying.length === 0) return toResult(ID, cloudTrailResource(account), noQualifyingTrail(a));
+      const t = a.qualifying.find((q) => q.logFileValidationEnabled);
+      const names = a.qualifying.map((q) => `"${q.name}"`).join(', ');
+      const v = t
+        ? verdict('pass', `Trail "${t.name}" has log file validation enabled.`, a.evidence)
+        : verdict(
+            'fail',
+            `Log file validation is disabled on the multi-region logging trail ${names}.`,
+            a.evidence,
+          );
+      return toResult(ID, cloudTrailResource(account), v);
+    }),
+};

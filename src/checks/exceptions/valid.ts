@@ -1,0 +1,40 @@
+import type { CheckDefinition, ResourceRef } from '../types.ts';
+import { validateExceptions } from '../../evaluate/exceptions.ts';
+import { listProse } from '../support.ts';
+
+const ID = 'exceptions.valid';
+
+/** `exceptions.valid`: one result per exception-log entry; invalid entries fail naming each problem. */
+export const exceptionsValid: CheckDefinition = {
+  id: ID,
+  title: 'Exception log entries are valid',
+  severity: 'medium',
+  description:
+    "Each exception is unexpired, names an existing bucket, has a justification and approver, and does not cover a sensitive bucket's public access.",
+  evaluate: (ctx) =>
+    validateExceptions(ctx.exceptions, ctx.snapshot, ctx.classify, ctx.now).map((x) => {
+      const e = x.entry;
+      const resource: ResourceRef = {
+        arn: `evidence-pack:exception/${e.index}`,
+        type: 'EvidencePack::Exception',
+        accountId: e.accountId ?? '',
+        name: `exception-${e.index} (${e.bucket})`,
+      };
+      const covers = listProse(e.checks);
+      return x.valid
+        ? {
+            checkId: ID,
+            resource,
+            status: 'pass',
+            reason: `Exception for bucket "${e.bucket}" (${covers}) is approved by ${e.approvedBy} and valid through ${e.expires}.`,
+            evidence: [],
+          }
+        : {
+            checkId: ID,
+            resource,
+            status: 'fail',
+            reason: `Exception for bucket "${e.bucket}" (${covers}) is invalid and excepts nothing: ${listProse(x.problems)}.`,
+            evidence: [],
+          };
+    }),
+};

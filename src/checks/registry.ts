@@ -1,0 +1,43 @@
+import type { CheckDefinition } from './types.ts';
+import { defaultEncryption } from './s3/default-encryption.ts';
+import { sseKmsCmk } from './s3/sse-kms-cmk.ts';
+import { bucketKey } from './s3/bucket-key.ts';
+import { denyUnencryptedPut } from './s3/deny-unencrypted-put.ts';
+import { tlsOnly } from './s3/tls-only.ts';
+import { bucketPublicAccessBlock } from './s3/bucket-public-access-block.ts';
+import { notPublic } from './s3/not-public.ts';
+import { accountPublicAccessBlock } from './s3/account-public-access-block.ts';
+import { rotationEnabled } from './kms/rotation-enabled.ts';
+import { keyPolicyNotPublic } from './kms/key-policy-not-public.ts';
+import { keyUsable } from './kms/key-usable.ts';
+import { recorderActive } from './config/recorder-active.ts';
+import { rulesPresent } from './config/rules-present.ts';
+import { ruleCompliant } from './config/rule-compliant.ts';
+import { multiRegionLogging } from './cloudtrail/multi-region-logging.ts';
+import { kmsEventsLogged } from './cloudtrail/kms-events-logged.ts';
+import { logFileValidation } from './cloudtrail/log-file-validation.ts';
+import { s3DataEvents } from './cloudtrail/s3-data-events.ts';
+import { exceptionsValid } from './exceptions/valid.ts';
+
+/** Every check, in catalogue order (CHECKS.md). */
+export const CHECKS: readonly CheckDefinition[] = [
+  defaultEncryption,
+  sseKmsCmk,
+  bucketKey,
+  denyUnencryptedPut,
+  tlsOnly,
+  bucketPublicAccessBlock,
+  notPublic,
+  accountPublicAccessBlock,
+  rotationEnabled,
+  keyPolicyNotPublic,
+  keyUsable,
+  recorderActive,
+  rulesPresent,
+  ruleCompliant,
+  multiRegionLogging,
+  kmsEventsLogged,
+  logFileValidation,
+  s3DataEvents,
+  exceptionsValid,
+];

@@ -1,0 +1,39 @@
+import { DEMO_CREDENTIALS } from '../../sandbox/scenarios/demo.ts';
+import { demoConfig } from '../../sandbox/scenarios/demo-config.ts';
+import { startSandbox } from '../../sandbox/server.ts';
+import { runEvidencePack } from '../../pipeline/run.ts';
+import { finish, loadConfigOrExit, progressFor, validateConfigOrExit } from './shared.ts';
+
+/** Options of `evidence-pack demo`. */
+export interface DemoCommandOptions {
+  config?: string;
+  out: string;
+  scenario: string;
+  screenshots: boolean;
+  json?: boolean;
+  failOn: 'fail' | 'gap' | 'none';
+}
+
+/** `evidence-pack demo`: the whole pipeline against the in-process sandbox with the demo estate. */
+export async function demoCommand(opts: DemoCommandOptions): Promise<number> {
+  const { config, digest } = opts.config ? await loadConfigOrExit(opts.config) : validateConfigOrExit(demoConfig());
+  const progress = progressFor(opts.json);
+  progress.update({ stage: 'sandbox', message: `starting with scenario "${opts.scenario}"` });
+  const sandbox = await startSandbox({ port: 0, scenario: opts.scenario });
+  try {
+    progress.log(`sandbox listening on ${sandbox.url} (scenario ${opts.scenario})`);
+    const built = await runEvidencePack({
+      config,
+      configDigest: digest,
+      outDir: opts.out,
+      endpointUrl: sandbox.url,
+      credentials: DEMO_CREDENTIALS,
+      screenshots: opts.screenshots,
+      sandbox: { url: sandbox.url },
+      progress,
+    });
+    return finish(built, opts, progress);
+  } finally {
+    await sandbox.close();
+  }
+}

@@ -1,0 +1,32 @@
+import { runEvidencePack } from '../../pipeline/run.ts';
+import { finish, loadConfigOrExit, progressFor } from './shared.ts';
+
+/** Options of `evidence-pack run` as parsed by commander. */
+export interface RunCommandOptions {
+  config: string;
+  out?: string;
+  regions?: string[];
+  profile?: string;
+  endpointUrl?: string;
+  screenshots: boolean;
+  json?: boolean;
+  failOn: 'fail' | 'gap' | 'none';
+  previous?: string;
+}
+
+/** `evidence-pack run`: the quarterly evidence run against AWS. */
+export async function runCommand(opts: RunCommandOptions): Promise<number> {
+  const { config, digest } = await loadConfigOrExit(opts.config);
+  const progress = progressFor(opts.json);
+  const built = await runEvidencePack({
+    config,
+    configDigest: digest,
+    outDir: opts.out ?? config.output.dir,
+    endpointUrl: opts.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined),
+    profile: opts.profile,
+    regions: opts.regions,
+    screenshots: opts.screenshots,
+    progress,
+  });
+  return finish(built, opts, progress);
+}

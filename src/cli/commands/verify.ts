@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { formatVerifyReport, verifyPack } from '../../pack/verify.ts';
+import { EXIT, usageError } from '../errors.ts';
+
+/** Options of `evidence-pack verify`. */
+export interface VerifyCommandOptions {
+  publicKey?: string;
+  kmsKeyId?: string;
+  endpointUrl?: string;
+  json?: boolean;
+}
+
+/** `evidence-pack verify <zip>`: exit 0 when intact, 1 naming every problem otherwise. */
+export async function verifyCommand(zip: string, opts: VerifyCommandOptions): Promise<number> {
+  if (!existsSync(zip)) throw usageError(`no such file: ${zip}`);
+  let publicKeyPem: string | undefined;
+  if (opts.publicKey) {
+    if (!existsSync(opts.publicKey)) throw usageError(`no such public key file: ${opts.publicKey}`);
+    publicKeyPem = await readFile(opts.publicKey, 'utf8');
+  }
+  if (opts.kmsKeyId) {
+    const { kmsPublicKeyPem } = await import('../../pack/kms-verify.ts');
+    publicKeyPem = await kmsPublicKeyPem(opts.kmsKeyId, opts.endpointUrl ?? process.env.AWS_ENDPOINT_URL);
+  }
+  const report = await verifyPack(zip, { ...(publicKeyPem ? { publicKeyPem } : {}) });
+  if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else process.stdout.write(`${formatVerifyReport(report)}\n`);
+  return report.ok ? EXIT.ok : EXIT.findings;
+}

@@ -1,0 +1,256 @@
+import type { ClientFactory } from '../aws/client-factory.ts';
+import type { Gap, Outcome } from '../aws/outcome.ts';
+import type { RawRecordSink } from '../aws/raw-sink.ts';
+import type { Config } from '../config/schema.ts';
+import type { AccountSnapshot, AccountSource, BucketSnapshot, Snapshot } from '../snapshot/model.ts';
+import { listBuckets } from './buckets.ts';
+import type { AccountContext, CollectStage, ProgressEvent } from './context.ts';
+import { collectIdentity, type CallerIdentity } from './identity.ts';
+import { partitionOf, uniqueSorted } from './parse.ts';
+import { ACCOUNT_COLLECTORS, type AccountPart } from './registry.ts';
+
+export type { ProgressEvent } from './context.ts';
+
+/** Options of {@link collect}. */
+export interface CollectOptions {
+  config: Config;
+  /** Root factory with the caller's credentials; other accounts are derived from it. */
+  factory: ClientFactory;
+  /** The sink the factory's recorder writes to. `collect` does not close it: the caller does. */
+  sink?: RawRecordSink | undefined;
+  /** Regions override (CLI `--regions`); otherwise `config.regions`, otherwise discovered. */
+  regions?: string[] | undefined;
+  toolVersion: string;
+  runId: string;
+  /** Endpoint override in use, recorded in the snapshot. */
+  endpoint?: string | undefined;
+  /** True when reading the bundled sandbox. */
+  sandbox?: boolean | undefined;
+  onProgress?: ((e: ProgressEvent) => void) | undefined;
+  now?: (() => Date) | undefined;
+  /** Region for account-level calls (STS, ListBuckets, S3 Control). Default: first region in scope, else `AWS_REGION`, else us-east-1. */
+  homeRegion?: string | undefined;
+}
+
+/** One account to read: how it is reached and the factory reading it. */
+interface AccountTarget {
+  name?: string | undefined;
+  source: AccountSource;
+  factory: ClientFactory;
+  identity: Outcome<CallerIdentity>;
+  /** Known before GetCallerIdentity for roles (from the role ARN). */
+  accountId: string | undefined;
+}
+
+/**
+ * Read every account in scope and return one {@link Snapshot}. Collectors fetch and never judge;
+ * what could not be read is kept as a `denied`/`error` outcome, including an account whose role
+ * could not be assumed (its identity and inventory are the gap).
+ */
+export async function collect(opts: CollectOptions): Promise<Snapshot> {
+  const now = opts.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const { config } = opts;
+  const regionScope = opts.regions ?? config.regions;
+  const home = opts.homeRegion ?? regionScope?.[0] ?? (process.env['AWS_REGION'] || 'us-east-1');
+  const progress = (accountId: string, stage: CollectStage, done: number, total: number): void =>
+    opts.onProgress?.({ stage, accountId, done, total });
+
+  const callerIdentity = await collectIdentity(opts.factory, home);
+  const caller =
+    callerIdentity.status === 'ok'
+      ? callerIdentity.value
+      : { accountId: 'unknown', arn: 'unknown', userId: 'unknown' };
+
+  const targets = await resolveTargets(opts.factory, config, home, callerIdentity);
+  const accounts = await Promise.all(
+    targets.map((t) =>
+      collectAccount(t, { config, home, regionScope, now, progress, partition: partitionOf(caller.arn) }),
+    ),
+  );
+  accounts.sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+
+  return {
+    schema: 'evidence-pack/snapshot@1',
+    tool: { name: 'evidence-pack', version: opts.toolVersion },
+    runId: opts.runId,
+    collection: { startedAt, finishedAt: now().toISOString() },
+    caller: { accountId: caller.accountId, arn: caller.arn, userId: caller.userId },
+    endpoint: opts.endpoint,
+    sandbox: opts.sandbox ?? false,
+    accounts,
+  };
+}
+
+async function resolveTargets(
+  root: ClientFactory,
+  config: Config,
+  home: string,
+  callerIdentity: Outcome<CallerIdentity>,
+): Promise<AccountTarget[]> {
+  const targets: AccountTarget[] = [];
+  if (config.includeCallerAccount) {
+    const id = callerIdentity.status === 'ok' ? callerIdentity.value.accountId : undefined;
+    targets.push({
+      source: { kind: 'caller' },
+      factory: id ? root.withAccountId(id) : root,
+      identity: callerIdentity,
+      accountId: id,
+    });
+  }
+  const configured = await Promise.all(
+    config.accounts.map(async (a): Promise<AccountTarget> => {
+      if (a.roleArn) {
+        const accountId = a.roleArn.split(':')[4] ?? 'unknown';
+        const factory = root.forAccount(
+          accountId,
+          root.assumeRoleCredentials(accountId, {
+            roleArn: a.roleArn,
+            externalId: a.externalId,
+            region: home,
+          }),
+        );
+        return {
+          name: a.name,
+          source: { kind: 'role', roleArn: a.roleArn },
+          factory,
+          identity: await collectIdentity(factory, home),
+          accountId,
+        };
+      }
+      const profile = a.profile ?? '';
+      const unbound = root.forAccount(undefined, root.profileCredentials(profile));
+      const identity = await collectIdentity(unbound, home);
+      const accountId = identity.status === 'ok' ? identity.value.accountId : undefined;
+      return {
+        name: a.name,
+        source: { kind: 'profile', profile },
+        factory: accountId ? unbound.withAccountId(accountId) : unbound,
+        identity,
+        accountId,
+      };
+    }),
+  );
+  // The same account reached twice (caller and a role in it, or two entries) is read once.
+  const seen = new Set(targets.map((t) => t.accountId).filter(Boolean));
+  for (const t of configured) {
+    if (t.accountId && seen.has(t.accountId)) continue;
+    if (t.accountId) seen.add(t.accountId);
+    targets.push(t);
+  }
+  return targets;
+}
+
+interface AccountRunOptions {
+  config: Config;
+  home: string;
+  regionScope: string[] | undefined;
+  now: () => Date;
+  partition: string;
+  progress(accountId: string, stage: CollectStage, done: number, total: number): void;
+}
+
+async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<AccountSnapshot> {
+  const accountId = t.accountId ?? 'unknown';
+  const name = t.name ?? accountId;
+  o.progress(accountId, 'identity', 1, 1);
+  if (t.identity.status !== 'ok') {
+    const gap: Gap =
+      t.identity.status === 'absent'
+        ? { ...t.identity, status: 'error', message: 'GetCallerIdentity answered "not found"' }
+        : t.identity;
+    const regions = uniqueSorted([...(o.regionScope ?? []), ...o.config.additionalRegions]);
+    return unreachableAccount(t, accountId, name, gap, regions);
+  }
+  const identity = { ...t.identity, value: { arn: t.identity.value.arn, userId: t.identity.value.userId } };
+
+  o.progress(accountId, 'buckets', 0, 1);
+  const { listing, buckets: bucketRefs } = await listBuckets(t.factory, {
+    accountId,
+    region: o.home,
+    regions: o.regionScope,
+    partition: o.partition,
+  });
+  o.progress(accountId, 'buckets', 1, 1);
+
+  const discovered = o.regionScope ?? bucketRefs.map((b) => b.region);
+  let regions = uniqueSorted([...discovered, ...o.config.additionalRegions]);
+  if (regions.length === 0) regions = [o.home];
+
+  const parts: AccountPart = {};
+  const ctx: AccountContext = {
+    factory: t.factory,
+    accountId,
+    homeRegion: o.home,
+    regions,
+    bucketRefs,
+    config: o.config,
+    now: o.now,
+    progress: (stage, done, total) => o.progress(accountId, stage, done, total),
+    buckets: (): BucketSnapshot[] => parts.buckets ?? [],
+  };
+  await runCollectors(ctx, parts);
+
+  return {
+    accountId,
+    name,
+    source: t.source,
+    identity,
+    regions,
+    bucketListing: listing,
+    buckets: parts.buckets ?? [],
+    accountPublicAccessBlock:
+      parts.accountPublicAccessBlock ?? notCollected('s3control', 'GetPublicAccessBlock'),
+    kmsKeys: parts.kmsKeys ?? [],
+    config: parts.config ?? [],
+    cloudTrail: parts.cloudTrail ?? { discovery: [], trails: [], keyUsage: [] },
+  };
+}
+
+/** Only reachable if a collector was removed from the registry: an explicit gap, never a silent default. */
+function notCollected(service: string, operation: string): Gap {
+  return {
+    status: 'error',
+    errorCode: 'NotCollected',
+    message: `${operation} was not collected`,
+    evidence: { file: '', callId: 'unrecorded', service, operation },
+  };
+}
+
+/** Run the registry: each collector starts once the collectors it depends on have finished. */
+async function runCollectors(ctx: AccountContext, parts: AccountPart): Promise<void> {
+  const done = new Map<CollectStage, Promise<void>>();
+  for (const c of ACCOUNT_COLLECTORS) {
+    const deps = c.after.map((s) => done.get(s) ?? Promise.resolve());
+    done.set(
+      c.stage,
+      Promise.all(deps).then(async () => {
+        Object.assign(parts, await c.run(ctx));
+      }),
+    );
+  }
+  await Promise.all(done.values());
+}
+
+/** An account whose identity could not be established: every fact of it is that same gap. */
+function unreachableAccount(
+  t: AccountTarget,
+  accountId: string,
+  name: string,
+  gap: Gap,
+  regions: string[],
+): AccountSnapshot {
+  return {
+    accountId,
+    name,
+    source: t.source,
+    identity: gap,
+    regions,
+    bucketListing: gap,
+    buckets: [],
+    accountPublicAccessBlock: gap,
+    kmsKeys: [],
+    config: [],
+    cloudTrail: { discovery: [], trails: [], keyUsage: [] },
+  };
+}

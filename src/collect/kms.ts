@@ -1,0 +1,190 @@
+import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  ListAliasesCommand,
+  type AliasListEntry,
+  type KeyMetadata,
+} from '@aws-sdk/client-kms';
+import { call, callPages, derivedAbsent } from '../aws/call.ts';
+import type { ClientFactory } from '../aws/client-factory.ts';
+import type { Ok, Outcome } from '../aws/outcome.ts';
+import type { BucketSnapshot, KmsKeyMetadata, KmsKeySnapshot } from '../snapshot/model.ts';
+import { iso, required, uniqueSorted } from './parse.ts';
+
+/** The AWS managed key S3 uses for `aws:kms` without a key id. */
+export const AWS_MANAGED_S3_KEY = 'alias/aws/s3';
+
+/** One distinct key reference found in bucket encryption configs, with the buckets using it. */
+export interface KeyReference {
+  region: string;
+  reference: string;
+  usedBy: string[];
+}
+
+/**
+ * The distinct (region, key reference) pairs behind the buckets' default encryption.
+ * `aws:kms` / `aws:kms:dsse` without a key id means the AWS managed key `alias/aws/s3`.
+ */
+export function keyReferences(buckets: BucketSnapshot[]): KeyReference[] {
+  const byRef = new Map<string, KeyReference>();
+  for (const b of buckets) {
+    if (b.encryption.status !== 'ok') continue;
+    for (const rule of b.encryption.value.rules) {
+      if (!rule.sseAlgorithm.startsWith('aws:kms')) continue;
+      const reference = rule.kmsMasterKeyId ?? AWS_MANAGED_S3_KEY;
+      const k = `${b.region}\u0000${reference}`;
+      const entry = byRef.get(k) ?? { region: b.region, reference, usedBy: [] };
+      if (!entry.usedBy.includes(b.arn)) entry.usedBy.push(b.arn);
+      byRef.set(k, entry);
+    }
+  }
+  return [...byRef.values()].sort((a, b) =>
+    a.region === b.region ? cmp(a.reference, b.reference) : cmp(a.region, b.region),
+  );
+}
+
+/**
+ * KMS keys behind the in-scope buckets: DescribeKey once per distinct reference, deduplicated by key
+ * ARN; then GetKeyPolicy and GetKeyRotationStatus once per key, and ListAliases once per region.
+ * A reference that cannot be described (e.g. a cross-account key) is kept as its own entry whose
+ * metadata, policy and rotation all carry the DescribeKey gap.
+ */
+export async function collectKmsKeys(
+  factory: ClientFactory,
+  accountId: string,
+  buckets: BucketSnapshot[],
+): Promise<KmsKeySnapshot[]> {
+  const refs = keyReferences(buckets);
+  const described = await Promise.all(
+    refs.map(async (ref) => ({
+      ref,
+      metadata: await call(
+        factory,
+        'kms',
+        ref.region,
+        new DescribeKeyCommand({ KeyId: ref.reference }),
+        (o) => toMetadata(required(o.KeyMetadata, 'KeyMetadata')),
+      ),
+    })),
+  );
+
+  const byArn = new Map<
+    string,
+    { region: string; references: string[]; usedBy: string[]; metadata: Ok<KmsKeyMetadata> }
+  >();
+  const undescribed: KmsKeySnapshot[] = [];
+  for (const { ref, metadata } of described) {
+    if (metadata.status !== 'ok') {
+      // DescribeKey answers are never `absent`; a NotFound or AccessDenied is a gap for every fact of the key.
+      const gap: Outcome<never> = metadata;
+      undescribed.push({
+        accountId,
+        region: ref.region,
+        references: [ref.reference],
+        usedBy: [...ref.usedBy].sort(),
+        metadata: gap,
+        policy: gap,
+        rotation: gap,
+        aliases: [],
+      });
+      continue;
+    }
+    const key = `${ref.region}\u0000${metadata.value.arn}`;
+    const entry = byArn.get(key) ?? { region: ref.region, references: [], usedBy: [], metadata };
+    entry.references.push(ref.reference);
+    entry.usedBy.push(...ref.usedBy);
+    byArn.set(key, entry);
+  }
+
+  const regions = uniqueSorted([...byArn.values()].map((e) => e.region));
+  const aliasesByRegion = new Map(
+    await Promise.all(regions.map(async (region) => [region, await listAliases(factory, region)] as const)),
+  );
+
+  const keys = await Promise.all(
+    [...byArn.values()].map(async (e): Promise<KmsKeySnapshot> => {
+      const meta = e.metadata.value;
+      const [policy, rotation] = await Promise.all([
+        call(
+          factory,
+          'kms',
+          e.region,
+          new GetKeyPolicyCommand({ KeyId: meta.arn, PolicyName: 'default' }),
+          (o) => ({
+            text: required(o.Policy, 'Policy'),
+          }),
+        ),
+        rotationSupported(meta)
+          ? call(factory, 'kms', e.region, new GetKeyRotationStatusCommand({ KeyId: meta.arn }), (o) => ({
+              enabled: o.KeyRotationEnabled ?? false,
+              rotationPeriodInDays: o.RotationPeriodInDays,
+            }))
+          : Promise.resolve(derivedAbsent('UnsupportedOperationException', e.metadata.evidence)),
+      ]);
+      const aliases = (aliasesByRegion.get(e.region) ?? [])
+        .filter((a) => a.TargetKeyId === meta.keyId && a.AliasName)
+        .map((a) => a.AliasName ?? '');
+      return {
+        accountId,
+        region: e.region,
+        references: uniqueSorted(e.references),
+        usedBy: uniqueSorted(e.usedBy),
+        metadata: e.metadata,
+        policy,
+        rotation,
+        aliases: uniqueSorted(aliases),
+      };
+    }),
+  );
+  return [...keys, ...undescribed].sort((a, b) =>
+    a.region === b.region ? cmp(keySortName(a), keySortName(b)) : cmp(a.region, b.region),
+  );
+}
+
+/**
+ * Whether AWS supports automatic rotation for the key: only symmetric encryption keys with
+ * key material generated by KMS outside custom key stores. Otherwise DescribeKey already settles it.
+ */
+export function rotationSupported(meta: KmsKeyMetadata): boolean {
+  return meta.keySpec === 'SYMMETRIC_DEFAULT' && meta.origin === 'AWS_KMS' && !meta.customKeyStoreId;
+}
+
+async function listAliases(factory: ClientFactory, region: string): Promise<AliasListEntry[]> {
+  const res = await callPages(
+    factory,
+    'kms',
+    region,
+    (marker) => new ListAliasesCommand({ Limit: 100, ...(marker ? { Marker: marker } : {}) }),
+    (o) => ({ items: o.Aliases ?? [], next: o.Truncated ? o.NextMarker : undefined }),
+  );
+  // A gap here only costs alias names; the recorded call shows why.
+  return res.status === 'ok' ? res.value : [];
+}
+
+function toMetadata(m: KeyMetadata): KmsKeyMetadata {
+  const arn = required(m.Arn, 'KeyMetadata.Arn');
+  return {
+    keyId: required(m.KeyId, 'KeyMetadata.KeyId'),
+    arn,
+    keyAccountId: arn.split(':')[4] ?? m.AWSAccountId ?? '',
+    keyManager: m.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER',
+    keyState: m.KeyState ?? 'Unknown',
+    keySpec: m.KeySpec ?? m.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT',
+    keyUsage: m.KeyUsage ?? 'ENCRYPT_DECRYPT',
+    origin: m.Origin ?? 'AWS_KMS',
+    customKeyStoreId: m.CustomKeyStoreId,
+    description: m.Description || undefined,
+    creationDate: iso(m.CreationDate),
+    deletionDate: iso(m.DeletionDate),
+    multiRegion: m.MultiRegion,
+  };
+}
+
+function keySortName(k: KmsKeySnapshot): string {
+  return k.metadata.status === 'ok' ? k.metadata.value.arn : (k.references[0] ?? '');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,101 @@
+import type { AccountSnapshot } from '../snapshot/model.ts';
+import { collectAccountPublicAccessBlock } from './account-pab.ts';
+import { collectBucketConfig } from './bucket-config.ts';
+import { collectCloudTrail } from './cloudtrail.ts';
+import { collectConfigRegion } from './config.ts';
+import type { AccountContext, CollectStage } from './context.ts';
+import { collectKmsKeys } from './kms.ts';
+
+/** The part of an account snapshot one collector fills in. */
+export type AccountPart = Partial<
+  Pick<AccountSnapshot, 'buckets' | 'accountPublicAccessBlock' | 'kmsKeys' | 'config' | 'cloudTrail'>
+>;
+
+/**
+ * An account-level collector. Runs after the inventory (identity, bucket listing, regions) is known
+ * and after the collectors it names in `after`; returns the fields it owns.
+ */
+export interface AccountCollector {
+  stage: CollectStage;
+  after: CollectStage[];
+  run(ctx: AccountContext): Promise<AccountPart>;
+}
+
+/** Runs `f` over `items` and reports progress after each. */
+async function eachWithProgress<I, R>(
+  ctx: AccountContext,
+  stage: CollectStage,
+  items: I[],
+  f: (item: I) => Promise<R>,
+): Promise<R[]> {
+  let done = 0;
+  ctx.progress(stage, 0, items.length);
+  return Promise.all(
+    items.map(async (item) => {
+      const r = await f(item);
+      ctx.progress(stage, ++done, items.length);
+      return r;
+    }),
+  );
+}
+
+/** Every account-level collector, in display order. */
+export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
+  {
+    stage: 'bucket-config',
+    after: [],
+    run: async (ctx) => ({
+      buckets: await eachWithProgress(ctx, 'bucket-config', ctx.bucketRefs, (ref) =>
+        collectBucketConfig(ctx.factory, ref),
+      ),
+    }),
+  },
+  {
+    stage: 'account-pab',
+    after: [],
+    run: async (ctx) => {
+      ctx.progress('account-pab', 0, 1);
+      const accountPublicAccessBlock = await collectAccountPublicAccessBlock(
+        ctx.factory,
+        ctx.accountId,
+        ctx.homeRegion,
+      );
+      ctx.progress('account-pab', 1, 1);
+      return { accountPublicAccessBlock };
+    },
+  },
+  {
+    stage: 'kms',
+    after: ['bucket-config'],
+    run: async (ctx) => {
+      ctx.progress('kms', 0, 1);
+      const kmsKeys = await collectKmsKeys(ctx.factory, ctx.accountId, ctx.buckets());
+      ctx.progress('kms', 1, 1);
+      return { kmsKeys };
+    },
+  },
+  {
+    stage: 'config',
+    after: [],
+    run: async (ctx) => ({
+      config: await eachWithProgress(ctx, 'config', ctx.regions, (region) =>
+        collectConfigRegion(ctx.factory, ctx.accountId, region),
+      ),
+    }),
+  },
+  {
+    stage: 'cloudtrail',
+    after: [],
+    run: async (ctx) => {
+      ctx.progress('cloudtrail', 0, 1);
+      const cloudTrail = await collectCloudTrail(ctx.factory, {
+        regions: ctx.regions,
+        lookbackDays: ctx.config.collection.keyUsage.lookbackDays,
+        maxEventsPerRegion: ctx.config.collection.keyUsage.maxEventsPerRegion,
+        now: ctx.now,
+      });
+      ctx.progress('cloudtrail', 1, 1);
+      return { cloudTrail };
+    },
+  },
+];

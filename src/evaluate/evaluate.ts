@@ -1,0 +1,125 @@
+import type { Snapshot } from '../snapshot/model.ts';
+import type { Config } from '../config/schema.ts';
+import {
+  type CheckDefinition,
+  type CheckResult,
+  type CheckStatus,
+  type EvaluationContext,
+  type Evaluation,
+  type Finding,
+} from '../checks/types.ts';
+import { CHECKS } from '../checks/registry.ts';
+import { criteriaOf, resolveCriteria } from '../controls/mapping.ts';
+import { analyzePolicies } from './analyze-policies.ts';
+import { makeClassifier } from './classify.ts';
+import { applyException, coveringException, exceptionEntries, validateExceptions } from './exceptions.ts';
+import { summarize } from './summary.ts';
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  /** Evaluation time; defaults to the snapshot's collection end so a rebuild is reproducible. */
+  now?: Date;
+  /** The checks to run (default: the whole catalogue). */
+  checks?: readonly CheckDefinition[];
+}
+
+/** Run one check; a throw becomes a single `error` result instead of crashing the run. */
+function runCheck(check: CheckDefinition, ctx: EvaluationContext): CheckResult[] {
+  try {
+    return check.evaluate(ctx);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return [
+      {
+        checkId: check.id,
+        resource: {
+          arn: `evidence-pack:check/${check.id}`,
+          type: 'EvidencePack::Exception',
+          accountId: '',
+          name: check.id,
+        },
+        status: 'error',
+        reason: `The check failed to run: ${message}.`,
+        evidence: [],
+      },
+    ];
+  }
+}
+
+function compareFindings(order: Map<string, number>) {
+  return (a: Finding, b: Finding): number =>
+    (order.get(a.checkId) ?? 999) - (order.get(b.checkId) ?? 999) ||
+    a.resource.accountId.localeCompare(b.resource.accountId) ||
+    (a.resource.region ?? '').localeCompare(b.resource.region ?? '') ||
+    a.resource.arn.localeCompare(b.resource.arn) ||
+    a.reason.localeCompare(b.reason);
+}
+
+/**
+ * Evaluate a snapshot under a config: analyze policies, run every check, apply valid exceptions,
+ * attach criteria, title and severity, and summarize. Never throws for a failing check.
+ */
+export async function evaluate(
+  snapshot: Snapshot,
+  config: Config,
+  opts: EvaluateOptions = {},
+): Promise<Evaluation> {
+  const now = opts.now ?? new Date(snapshot.collection.finishedAt);
+  const classify = makeClassifier(config.classification);
+  const entries = exceptionEntries(config.exceptions);
+  const ctx: EvaluationContext = {
+    snapshot,
+    now,
+    classify,
+    exceptions: entries,
+    requiredConfigRules: config.awsConfig.requiredRules,
+    policyAnalysis: await analyzePolicies(snapshot),
+  };
+  const exceptions = validateExceptions(entries, snapshot, classify, now);
+  const criteria = resolveCriteria(config.controls);
+  const checks = opts.checks ?? CHECKS;
+  const findings: Finding[] = checks.flatMap((check) =>
+    runCheck(check, ctx).map((r) => {
+      const x = coveringException(r, exceptions);
+      const result = x ? applyException(r, x) : r;
+      return {
+        ...result,
+        title: check.title,
+        severity: check.severity,
+        criteria: criteriaOf(check.id, criteria),
+      };
+    }),
+  );
+  findings.sort(compareFindings(new Map(checks.map((c, i) => [c.id, i]))));
+  const classifications = snapshot.accounts.flatMap((a) =>
+    a.buckets.map((b) => ({
+      bucketArn: b.arn,
+      accountId: a.accountId,
+      bucket: b.name,
+      classification: classify(b),
+    })),
+  );
+  return {
+    evaluatedAt: now.toISOString(),
+    findings,
+    criteria,
+    classifications,
+    exceptions,
+    summary: summarize(
+      findings,
+      criteria,
+      checks.map((c) => c.id),
+    ),
+  };
+}
+
+/**
+ * The exit code for `--fail-on`: `fail` → 1 on any fail or error; `gap` → 1 also on
+ * insufficient-evidence; `none` → 0.
+ */
+export function failLevelExitCode(evaluation: Evaluation, level: 'fail' | 'gap' | 'none'): 0 | 1 {
+  if (level === 'none') return 0;
+  const bad: CheckStatus[] =
+    level === 'fail' ? ['fail', 'error'] : ['fail', 'error', 'insufficient-evidence'];
+  return bad.some((s) => evaluation.summary.byStatus[s] > 0) ? 1 : 0;
+}

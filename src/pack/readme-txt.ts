@@ -1,0 +1,132 @@
+import type { SignatureAlgorithm } from './sign.ts';
+
+/** What README.txt says about the pack. Everything is taken from the run, never from the clock. */
+export interface PackReadmeInfo {
+  /** ZIP file name, e.g. `evidence-pack_111122223333_20261126T185200Z.zip`. */
+  zipName: string;
+  tool: { name: string; version: string };
+  runId: string;
+  generatedAt: string;
+  collection: { startedAt: string; finishedAt: string };
+  callerIdentityArn: string | null;
+  accounts: string[];
+  regions: string[];
+  criteria: string[];
+  /** True when the data came from the bundled sandbox; the README then says so up front. */
+  sandbox: boolean;
+  /** Paths the caller puts in the pack (README.txt included or not); used for the contents list. */
+  files: string[];
+  /** How manifest.json is signed, or null when the pack is not signed. */
+  signature: { algorithm: SignatureAlgorithm; keyId: string } | null;
+}
+
+const TOP_LEVEL_DESCRIPTIONS: [prefix: string, text: string][] = [
+  ['README.txt', 'this file'],
+  ['report.pdf', 'the evidence report: control matrix, findings, method'],
+  ['findings/', 'every check result (JSON, schema evidence-pack/findings@1, and CSV)'],
+  ['inventory/', 'population lists for sampling (CSV): buckets, KMS keys, Config rules, trails'],
+  ['raw/', 'every AWS API call made, with request ids and responses (JSON Lines)'],
+  ['screenshots/', 'stamped screenshots (account, region, resource, UTC time, source, identity)'],
+  ['snapshot.json', 'the normalized model of everything read, used to rebuild the report'],
+];
+
+/** Renders README.txt for the auditor: what is inside, how it was produced, how to verify it. */
+export function renderPackReadme(info: PackReadmeInfo): string {
+  const dirName = info.zipName.replace(/\.zip$/, '');
+  const lines: string[] = [];
+  const push = (...l: string[]): void => {
+    lines.push(...l);
+  };
+
+  push(`EVIDENCE PACK — ${info.zipName}`, '');
+  if (info.sandbox) {
+    push(
+      '*** SANDBOX DATA — NOT AN AWS ACCOUNT ***',
+      'This pack was produced against the bundled local sandbox endpoint, not against Amazon Web',
+      'Services. It demonstrates the tool; it is not evidence about any real AWS account.',
+      '',
+    );
+  }
+  push(
+    'WHAT THIS IS',
+    'Evidence for SOC 2 criteria ' + listOrNone(info.criteria) + ' covering Amazon S3 encryption',
+    'and public-access controls. Every statement in the report traces back to a recorded AWS API',
+    'response under raw/. A read that was denied or failed is reported as an evidence gap, never',
+    'as a pass.',
+    '',
+    'HOW IT WAS PRODUCED',
+    `Tool:               ${info.tool.name} ${info.tool.version}`,
+    `Run id:             ${info.runId}`,
+    `Collection:         ${info.collection.startedAt} to ${info.collection.finishedAt} (UTC)`,
+    `Pack generated:     ${info.generatedAt}`,
+    `Caller identity:    ${info.callerIdentityArn ?? '(could not be read)'}`,
+    `Accounts:           ${listOrNone(info.accounts)}`,
+    `Regions:            ${listOrNone(info.regions)}`,
+    `Data source:        ${info.sandbox ? 'local sandbox endpoint (not AWS)' : 'AWS APIs (read-only calls)'}`,
+    '',
+    'CONTENTS',
+  );
+  for (const [prefix, text] of TOP_LEVEL_DESCRIPTIONS) {
+    const present = prefix === 'README.txt' || info.files.some((f) => f === prefix || f.startsWith(prefix));
+    if (present) push(`  ${prefix.padEnd(18)} ${text}`);
+  }
+  push(
+    `  ${'manifest.json'.padEnd(18)} run metadata and the SHA-256 and size of every other file`,
+    `  ${'SHA256SUMS'.padEnd(18)} SHA-256 of every file in the pack (sha256sum format)`,
+  );
+  if (info.signature) {
+    push(
+      `  ${'signature.json'.padEnd(18)} signature over manifest.json: algorithm, key id, public key`,
+      `  ${'manifest.json.sig'.padEnd(18)} the raw signature bytes, for openssl`,
+    );
+  }
+  push(
+    '',
+    'HOW TO VERIFY',
+    `1. The ZIP is unchanged since it was written (run next to ${info.zipName}.sha256):`,
+    `     sha256sum -c ${info.zipName}.sha256`,
+    '2. Every file inside matches its recorded SHA-256:',
+    `     unzip ${info.zipName} -d ${dirName}`,
+    `     cd ${dirName}`,
+    '     sha256sum -c SHA256SUMS',
+    '   Also compare the hashes in manifest.json "files" with SHA256SUMS; they must agree.',
+    `   Or, with the tool: npx ${info.tool.name} verify ${info.zipName}`,
+  );
+  push(
+    '3. The manifest is signed by the expected key' +
+      (info.signature ? ':' : ' (not applicable: this pack is unsigned).'),
+  );
+  if (info.signature) {
+    push(
+      `   Algorithm: ${info.signature.algorithm}; key: ${info.signature.keyId}`,
+      '   Obtain the public key (pub.pem) from the pack producer through a separate channel. The',
+      '   copy in signature.json is for reference only: a key that travels with the data proves',
+      '   nothing about who made it. Then, inside the unzipped folder:',
+      ...signatureCommands(info.signature.algorithm),
+      '   openssl prints "Signature Verified Successfully" or "Verified OK" when it holds.',
+      '   Because manifest.json lists the SHA-256 of every other file, a valid signature plus a',
+      '   clean "sha256sum -c SHA256SUMS" covers the whole pack.',
+    );
+  }
+  push('');
+  return lines.join('\n');
+}
+
+function signatureCommands(algorithm: SignatureAlgorithm): string[] {
+  if (algorithm === 'ED25519') {
+    return [
+      '     openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in manifest.json -sigfile manifest.json.sig',
+    ];
+  }
+  return [
+    '   For an AWS KMS key, the key owner can export pub.pem with:',
+    '     aws kms get-public-key --key-id <key ARN> --query PublicKey --output text | base64 -d > pub.der',
+    '     openssl pkey -pubin -inform DER -in pub.der -out pub.pem',
+    `   Check the ${algorithm === 'ECDSA_SHA_256' ? 'ECDSA P-256' : 'RSA PKCS#1 v1.5'} signature (SHA-256 over manifest.json):`,
+    '     openssl dgst -sha256 -verify pub.pem -signature manifest.json.sig manifest.json',
+  ];
+}
+
+function listOrNone(items: string[]): string {
+  return items.length > 0 ? items.join(', ') : '(none)';
+}

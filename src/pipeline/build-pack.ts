@@ -1,0 +1,265 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright';
+import { captureScreenshots, type CaptureGap, type ScreenshotMeta } from '../capture/capture.ts';
+import type { ConsoleAccess } from '../capture/console.ts';
+import { selectCaptureTargets } from '../capture/select.ts';
+import type { Evaluation } from '../checks/types.ts';
+import type { Config } from '../config/schema.ts';
+import { evaluate } from '../evaluate/evaluate.ts';
+import { makeClassifier } from '../evaluate/classify.ts';
+import { canonicalJson } from '../pack/canonical-json.ts';
+import { renderSha256Sums } from '../pack/manifest.ts';
+import { sha256Hex } from '../pack/pack-paths.ts';
+import { renderPackReadme } from '../pack/readme-txt.ts';
+import type { Signer } from '../pack/sign.ts';
+import { packName, writePack, type WrittenPack } from '../pack/write-pack.ts';
+import { buildCsvFiles } from '../render/csv.ts';
+import { renderReport } from '../render/report.ts';
+import { buildReportModel } from '../render/view-model.ts';
+import type { Snapshot } from '../snapshot/model.ts';
+import type { Progress } from '../cli/progress.ts';
+import { findingsDocument } from './findings-json.ts';
+import { listFiles } from './workdir.ts';
+
+/** What {@link buildPack} needs: a snapshot and its raw records in `workDir/raw/`. */
+export interface BuildPackInput {
+  snapshot: Snapshot;
+  /** Staging directory holding `raw/` (and receiving `screenshots/`). */
+  workDir: string;
+  config: Config;
+  configDigest: string;
+  outDir: string;
+  /** A launched browser, or why there is none (then: no screenshots, pdfkit report). */
+  browser: { ok: true; browser: Browser; version: string } | { ok: false; reason: string };
+  screenshots: boolean;
+  /** Console access for console screenshots (a live run only; a rebuild has none). */
+  console?: ConsoleAccess | undefined;
+  signer?: Signer | undefined;
+  /** How the pack came to be: a live run, or a rebuild from a saved snapshot. */
+  build: { kind: 'run' } | { kind: 'rebuild'; sourceSha256: string };
+  toolVersion: string;
+  progress: Progress;
+}
+
+/** The pack written and what it found. */
+export interface BuiltPack {
+  written: WrittenPack;
+  evaluation: Evaluation;
+  renderer: 'chromium' | 'pdfkit';
+  rendererReason?: string | undefined;
+  pages: number;
+  screenshots: ScreenshotMeta[];
+  captureGaps: CaptureGap[];
+}
+
+/**
+ * Evaluate, capture, render and pack one snapshot. Shared by `run` (after collection) and `pack
+ * --from` (rebuild without AWS): everything here is a function of the snapshot, its raw records and
+ * the config, so two rebuilds of one snapshot give the same bytes.
+ */
+export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
+  const { snapshot, config, progress } = input;
+  const asOf = new Date(snapshot.collection.finishedAt);
+
+  progress.update({ stage: 'evaluate' });
+  const evaluation = await evaluate(snapshot, config);
+  progress.log(
+    `evaluated ${evaluation.findings.length} results: ` +
+      Object.entries(evaluation.summary.byStatus)
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', '),
+  );
+
+  let screenshots: ScreenshotMeta[] = [];
+  let captureGaps: CaptureGap[] = [];
+  let seed: string | undefined;
+  const mode = input.screenshots ? config.capture.mode : 'none';
+  if (mode !== 'none') {
+    if (!input.browser.ok) {
+      captureGaps = [{ item: 'all screenshots', reason: `no browser: ${input.browser.reason}` }];
+    } else {
+      const classify = makeClassifier(config.classification);
+      const plan = selectCaptureTargets({
+        snapshot,
+        settings: {
+          keyBuckets: config.capture.keyBuckets,
+          maxKeyBuckets: config.capture.maxKeyBuckets,
+          sampleSize: config.capture.sampleSize,
+          seed: config.capture.seed,
+        },
+        isSensitive: (b) => classify(b).level === 'sensitive',
+      });
+      const result = await captureScreenshots({
+        mode: input.console ? mode : mode === 'console' ? 'none' : 'api-view',
+        plan,
+        snapshot,
+        workDir: input.workDir,
+        browser: input.browser.browser,
+        console: input.console,
+        consoleUrls: config.capture.consoleUrls,
+        concurrency: config.capture.concurrency,
+        timeoutMs: config.capture.timeoutMs,
+        onProgress: (e) => progress.update({ stage: 'screenshots', done: e.done, total: e.total }),
+      });
+      screenshots = result.images;
+      captureGaps = result.gaps;
+      seed = result.seed;
+      if ((mode === 'console' || mode === 'both') && !input.console) {
+        captureGaps.push({
+          item: 'console screenshots',
+          reason:
+            input.build.kind === 'rebuild'
+              ? 'a rebuild does not call AWS, so the console cannot be signed in to'
+              : 'console sign-in is not possible for this run',
+        });
+      }
+      progress.log(`screenshots: ${screenshots.length} taken, ${captureGaps.length} gaps`);
+    }
+  }
+
+  // Files of the pack, apart from the report (which lists their hashes) and README.txt.
+  const files: { path: string; content: Buffer | string }[] = [];
+  files.push({ path: 'snapshot.json', content: canonicalJson(snapshot) });
+  files.push({ path: 'config/effective-config.json', content: canonicalJson(config) });
+  files.push({ path: 'findings/findings.json', content: canonicalJson(findingsDocument(snapshot, evaluation)) });
+  for (const csv of buildCsvFiles(snapshot, evaluation)) files.push({ path: csv.path, content: csv.content });
+  for (const rel of await listFiles(input.workDir, 'raw')) {
+    files.push({ path: rel, content: await readFile(join(input.workDir, rel)) });
+  }
+  for (const shot of screenshots) files.push({ path: shot.path, content: await readFile(join(input.workDir, shot.path)) });
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  const evidenceIndex = files.map((f) => {
+    const buf = typeof f.content === 'string' ? Buffer.from(f.content) : f.content;
+    return { path: f.path, sha256: sha256Hex(buf), bytes: buf.length };
+  });
+  const evidenceDigest = sha256Hex(renderSha256Sums(evidenceIndex));
+
+  progress.update({ stage: 'render report' });
+  const model = buildReportModel({
+    snapshot,
+    evaluation,
+    config,
+    evidenceIndex,
+    evidenceDigest,
+    screenshots: screenshots.map((s) => ({ ...s, absolutePath: join(input.workDir, s.path) })),
+    renderer: input.browser.ok ? 'chromium' : 'pdfkit',
+    ...(input.browser.ok ? {} : { fallbackReason: input.browser.reason }),
+    toolVersion: input.toolVersion,
+  });
+  const report = await renderReport(model, {
+    ...(input.browser.ok ? { browser: input.browser.browser } : {}),
+    templatesDir: config.report.templatesDir,
+  });
+  const rendererReason = report.renderer === 'pdfkit' ? (report.fallbackReason ?? (input.browser.ok ? undefined : input.browser.reason)) : undefined;
+  files.push({ path: 'report.pdf', content: report.pdf });
+  progress.log(`report: ${report.pages} pages (${report.renderer})`);
+
+  const subject = snapshot.accounts.length === 1 ? (snapshot.accounts[0]?.accountId ?? 'unknown') : slug(config.organization);
+  const name = packName(subject, asOf);
+  const accounts = snapshot.accounts.map((a) => a.accountId);
+  const regions = [...new Set(snapshot.accounts.flatMap((a) => a.regions))].sort();
+  const criteria = evaluation.criteria.map((c) => c.id);
+
+  let readme = renderPackReadme({
+    zipName: `${name}.zip`,
+    tool: snapshot.tool,
+    runId: snapshot.runId,
+    generatedAt: snapshot.collection.finishedAt,
+    collection: snapshot.collection,
+    callerIdentityArn: snapshot.caller.arn || null,
+    accounts,
+    regions,
+    criteria,
+    sandbox: snapshot.sandbox,
+    files: [...files.map((f) => f.path), 'README.txt'].sort(),
+    signature: input.signer ? { algorithm: input.signer.algorithm, keyId: input.signer.keyId } : null,
+  });
+  readme += renderRunNotes({ renderer: report.renderer, rendererReason, captureGaps, build: input.build });
+  files.push({ path: 'README.txt', content: readme });
+
+  progress.update({ stage: 'write pack' });
+  const written = await writePack({
+    outDir: input.outDir,
+    name,
+    files,
+    fixedTime: asOf,
+    ...(input.signer ? { signer: input.signer } : {}),
+    manifest: {
+      tool: snapshot.tool,
+      runId: snapshot.runId,
+      generatedAt: snapshot.collection.finishedAt,
+      collection: snapshot.collection,
+      callerIdentityArn: snapshot.caller.arn || null,
+      accounts,
+      regions,
+      criteria,
+      configDigest: `sha256:${input.configDigest}`,
+      sandbox: snapshot.sandbox,
+      extra: {
+        build: input.build,
+        evidenceDigest,
+        report: { renderer: report.renderer, pages: report.pages, ...(rendererReason ? { reason: rendererReason } : {}) },
+        screenshots: screenshots.map((s) => ({
+          path: s.path,
+          kind: s.kind,
+          source: s.source,
+          capturedAt: s.capturedAt,
+          account: s.account,
+          region: s.region,
+          resource: s.resource,
+          sha256: s.sha256,
+        })),
+        captureGaps,
+        ...(seed ? { captureSampleSeed: seed } : {}),
+      },
+    },
+  });
+  return {
+    written,
+    evaluation,
+    renderer: report.renderer,
+    rendererReason,
+    pages: report.pages,
+    screenshots,
+    captureGaps,
+  };
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'org'
+  );
+}
+
+function renderRunNotes(info: {
+  renderer: 'chromium' | 'pdfkit';
+  rendererReason: string | undefined;
+  captureGaps: CaptureGap[];
+  build: BuildPackInput['build'];
+}): string {
+  const lines: string[] = ['', 'NOTES ON THIS RUN', '-----------------'];
+  if (info.build.kind === 'rebuild') {
+    lines.push(`This pack was rebuilt without calling AWS from a saved snapshot (source sha256 ${info.build.sourceSha256}).`);
+  }
+  if (info.renderer === 'pdfkit') {
+    lines.push(
+      'report.pdf uses the plain layout: no browser could be used to print the full report.',
+      `Reason: ${info.rendererReason ?? 'unknown'}`,
+      'The content (findings, exceptions, inventories, evidence index) is the same; install Chromium for the full layout.',
+    );
+  } else {
+    lines.push('report.pdf was printed by headless Chromium from the HTML templates.');
+  }
+  if (info.captureGaps.length) {
+    lines.push('Screenshots that could not be taken (evidence gaps):');
+    for (const g of info.captureGaps) lines.push(`  - ${g.item}: ${g.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

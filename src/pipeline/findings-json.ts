@@ -1,0 +1,33 @@
+import type { EvidenceRef } from '../aws/outcome.ts';
+import type { Evaluation } from '../checks/types.ts';
+import type { Snapshot } from '../snapshot/model.ts';
+
+/** Schema id of `findings/findings.json` (a contract: bump on incompatible change). */
+export const FINDINGS_SCHEMA = 'evidence-pack/findings@1';
+
+/** Pack-relative pointer to one raw record: `raw/<acct>/<service>/<region>.jsonl#<callId>`. */
+export function evidencePath(ref: EvidenceRef): string {
+  return `${ref.file}#${ref.callId}`;
+}
+
+/** The findings document as stored in the pack. */
+export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
+  return {
+    schema: FINDINGS_SCHEMA,
+    runId: snapshot.runId,
+    evaluatedAt: evaluation.evaluatedAt,
+    criteria: evaluation.criteria,
+    results: evaluation.findings.map((f) => ({
+      checkId: f.checkId,
+      title: f.title,
+      criteria: f.criteria,
+      severity: f.severity,
+      resource: f.resource,
+      status: f.status,
+      reason: f.reason,
+      evidence: [...new Set(f.evidence.map(evidencePath))],
+    })),
+    exceptions: evaluation.exceptions,
+    summary: evaluation.summary,
+  };
+}

@@ -1,0 +1,155 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { GetFederationTokenCommand } from '@aws-sdk/client-sts';
+import { launchBrowser } from '../browser/launch.ts';
+import { toSandboxConsoleUrl } from '../capture/console-urls.ts';
+import type { ConsoleAccess } from '../capture/console.ts';
+import type { Config } from '../config/schema.ts';
+import { createClientFactory, type ClientFactory } from '../aws/client-factory.ts';
+import { createRawRecordSink } from '../aws/raw-sink.ts';
+import { createRequestRecorder } from '../aws/recorder.ts';
+import { collect } from '../collect/collect.ts';
+import { kmsSigner, ed25519SignerFromFile, type Signer } from '../pack/sign.ts';
+import { removeStalePartials } from '../pack/write-pack.ts';
+import type { Progress } from '../cli/progress.ts';
+import { TOOL_VERSION, USER_AGENT } from '../version.ts';
+import { buildPack, type BuiltPack } from './build-pack.ts';
+import { createWorkDir, newRunId, removeWorkDir } from './workdir.ts';
+
+/** Options of one evidence run. */
+export interface RunOptions {
+  config: Config;
+  configDigest: string;
+  outDir: string;
+  endpointUrl?: string | undefined;
+  profile?: string | undefined;
+  /** Explicit credentials (the demo's); default: the standard chain or `profile`. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
+  regions?: string[] | undefined;
+  screenshots: boolean;
+  /** Set when the endpoint is the bundled sandbox: labels the pack and enables its console. */
+  sandbox?: { url: string } | undefined;
+  progress: Progress;
+}
+
+/**
+ * The whole pipeline against AWS (or an AWS-compatible endpoint): collect → evaluate → capture →
+ * render → pack. The staging directory is removed whatever happens; the pack is written atomically.
+ */
+export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
+  const { config, progress } = opts;
+  const started = new Date();
+  const runId = newRunId(started);
+  await removeStalePartials(opts.outDir).catch(() => []);
+  const workDir = await createWorkDir(opts.outDir, runId);
+  const sink = createRawRecordSink(workDir);
+  const factory = createClientFactory({
+    endpointUrl: opts.endpointUrl,
+    profile: opts.profile,
+    credentials: opts.credentials,
+    maxAttempts: config.collection.maxAttempts,
+    userAgent: USER_AGENT,
+    recorder: createRequestRecorder(sink),
+    concurrency: config.collection.concurrency,
+  });
+  // The browser prints the report and takes screenshots; start it while collection runs.
+  const browserPromise = launchBrowser({ configured: config.browser.executablePath });
+  try {
+    const snapshot = await collect({
+      config,
+      factory,
+      sink,
+      regions: opts.regions,
+      toolVersion: TOOL_VERSION,
+      runId,
+      endpoint: factory.endpointUrl,
+      sandbox: Boolean(opts.sandbox),
+      onProgress: (e) => progress.update({ stage: `collect ${e.stage}`, done: e.done, total: e.total, message: e.message }),
+    });
+    await sink.close();
+    progress.log(
+      `collected ${snapshot.accounts.length} account(s), ` +
+        `${snapshot.accounts.reduce((n, a) => n + a.buckets.length, 0)} bucket(s) ` +
+        `in ${Math.round((Date.parse(snapshot.collection.finishedAt) - started.getTime()) / 100) / 10}s`,
+    );
+
+    const launched = await browserPromise;
+    if (!launched.ok) progress.log(`no browser: ${launched.reason} — using the plain PDF layout, no screenshots`);
+    const signer = await makeSigner(config, factory);
+    try {
+      return await buildPack({
+        snapshot,
+        workDir,
+        config,
+        configDigest: opts.configDigest,
+        outDir: opts.outDir,
+        browser: launched.ok ? { ok: true, browser: launched.browser, version: launched.version } : launched,
+        screenshots: opts.screenshots,
+        console: consoleAccess(factory, opts, snapshot.caller.accountId),
+        signer,
+        build: { kind: 'run' },
+        toolVersion: TOOL_VERSION,
+        progress,
+      });
+    } finally {
+      if (launched.ok) await launched.browser.close().catch(() => undefined);
+    }
+  } finally {
+    await sink.close().catch(() => undefined);
+    factory.destroy();
+    await removeWorkDir(workDir);
+  }
+}
+
+/** The signer from `config.sign`, if any. */
+export async function makeSigner(config: Config, factory: ClientFactory | undefined): Promise<Signer | undefined> {
+  if (!config.sign) return undefined;
+  if (config.sign.privateKeyFile) return ed25519SignerFromFile(config.sign.privateKeyFile);
+  if (config.sign.kmsKeyId) {
+    if (!factory) throw new Error('signing with a KMS key needs AWS access (sign.kmsKeyId)');
+    const region = regionOfKey(config.sign.kmsKeyId) ?? config.sign.region ?? 'us-east-1';
+    return kmsSigner(factory.kms(region), config.sign.kmsKeyId);
+  }
+  return undefined;
+}
+
+function regionOfKey(keyId: string): string | undefined {
+  return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1];
+}
+
+/** Console access for the run's caller account: temporary credentials, or a federation token. */
+function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: string): ConsoleAccess {
+  const sandboxUrl = opts.sandbox?.url;
+  const creds = async () => {
+    const provider = factory.credentialsFor(callerAccount);
+    const c = await provider();
+    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
+  };
+  return {
+    signinBase: sandboxUrl ?? 'https://signin.aws.amazon.com',
+    urlFor: (url) => (sandboxUrl ? toSandboxConsoleUrl(url, sandboxUrl) : url),
+    credentials: async () => creds(),
+    getFederationToken: async () => {
+      const out = await factory.sts('us-east-1').send(
+        new GetFederationTokenCommand({
+          Name: 'evidence-pack',
+          DurationSeconds: 900,
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['s3:Get*', 's3:List*', 'kms:Describe*', 'kms:Get*', 'kms:List*', 'config:Describe*', 'config:Get*', 'cloudtrail:Describe*', 'cloudtrail:Get*'],
+                Resource: '*',
+              },
+            ],
+          }),
+        }),
+      );
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('GetFederationToken returned no credentials');
+      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+    },
+    sandbox: Boolean(sandboxUrl),
+    settleSelector: opts.config.capture.settleSelector,
+  };
+}

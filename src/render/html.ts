@@ -1,0 +1,123 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import type { ReportModel } from './report-model.ts';
+import { STATUS_COLOURS } from './status.ts';
+import { formatCount } from './view-model.ts';
+
+/** The bundled templates (`templates/` at the repository root). */
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/** The template sources of one render: the main template, its partials, and the stylesheet. */
+export interface TemplateSet {
+  report: string;
+  css: string;
+  partials: Record<string, string>;
+  /** Which files came from the override directory (for the report's colophon and debugging). */
+  overridden: string[];
+}
+
+function readPartials(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!existsSync(dir)) return out;
+  for (const f of readdirSync(dir).sort()) {
+    if (f.endsWith('.hbs')) out[basename(f, '.hbs')] = readFileSync(join(dir, f), 'utf8');
+  }
+  return out;
+}
+
+/**
+ * Loads the bundled templates, then overlays any file of the same name from `overrideDir`
+ * (`report.hbs`, `report.css`, `partials/<name>.hbs`, or `<name>.hbs` at its top level).
+ */
+export function loadTemplates(overrideDir?: string, baseDir: string = DEFAULT_TEMPLATES_DIR): TemplateSet {
+  const set: TemplateSet = {
+    report: readFileSync(join(baseDir, 'report.hbs'), 'utf8'),
+    css: readFileSync(join(baseDir, 'report.css'), 'utf8'),
+    partials: readPartials(join(baseDir, 'partials')),
+    overridden: [],
+  };
+  if (!overrideDir) return set;
+  if (!existsSync(overrideDir)) throw new Error(`report.templatesDir "${overrideDir}" does not exist`);
+  const reportFile = join(overrideDir, 'report.hbs');
+  if (existsSync(reportFile)) {
+    set.report = readFileSync(reportFile, 'utf8');
+    set.overridden.push('report.hbs');
+  }
+  const cssFile = join(overrideDir, 'report.css');
+  if (existsSync(cssFile)) {
+    set.css = readFileSync(cssFile, 'utf8');
+    set.overridden.push('report.css');
+  }
+  const top = readPartials(overrideDir);
+  delete top['report'];
+  for (const [name, src] of Object.entries({ ...top, ...readPartials(join(overrideDir, 'partials')) })) {
+    set.partials[name] = src;
+    set.overridden.push(`partials/${name}.hbs`);
+  }
+  return set;
+}
+
+const STATUS_CLASS = new Set([...Object.keys(STATUS_COLOURS), 'none']);
+const TONE_CLASS = new Set(['good', 'bad', 'warn', 'gap', 'muted', 'mono']);
+
+/**
+ * A private Handlebars environment with the report's helpers. Helpers return plain strings, which
+ * Handlebars escapes; the only SafeString is the stylesheet, which comes from the template files.
+ */
+function createEnvironment(css: string): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
+  hb.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
+  hb.registerHelper('fmt', (n: unknown) => (typeof n === 'number' ? formatCount(n) : String(n ?? '')));
+  hb.registerHelper('join', (list: unknown, sep: unknown) =>
+    Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ', ') : '',
+  );
+  // Class names are chosen from fixed sets so that data can never inject markup or styles.
+  hb.registerHelper('statusClass', (s: unknown) => `status-${STATUS_CLASS.has(String(s)) ? String(s) : 'none'}`);
+  hb.registerHelper('toneClass', (t: unknown) => (TONE_CLASS.has(String(t)) ? `tone-${String(t)}` : ''));
+  hb.registerHelper('wrap', (value: unknown) => new hb.SafeString(breakableHtml(String(value ?? ''))));
+  hb.registerHelper('embedStyles', () => {
+    if (/<\/style/i.test(css)) throw new Error('report.css must not contain "</style"');
+    return new hb.SafeString(css);
+  });
+  return hb;
+}
+
+/**
+ * Renders the report HTML from the view model. Only template files are compiled; model values are
+ * inserted with `{{...}}` (HTML-escaped), and prototype properties and methods are not reachable
+ * from templates. The HTML is self-contained: the stylesheet is inline, images are `data:` URIs.
+ */
+export function renderHtml(model: ReportModel, templates: TemplateSet): string {
+  const hb = createEnvironment(templates.css);
+  for (const [name, src] of Object.entries(templates.partials)) {
+    hb.registerPartial(name, hb.compile(src, { strict: false, noEscape: false }));
+  }
+  const template = hb.compile(templates.report, { noEscape: false });
+  return template(model, {
+    allowProtoPropertiesByDefault: false,
+    allowProtoMethodsByDefault: false,
+  });
+}
+
+/**
+ * Escapes text for HTML, then adds `<wbr>` break opportunities after the separators of ARNs, paths
+ * and digests (and inside very long runs), so narrow table columns wrap identifiers cleanly.
+ * The text itself is escaped first: the only markup added is `<wbr>`.
+ */
+export function breakableHtml(value: string): string {
+  // Hyphens only break long identifiers, so dates and regions stay whole.
+  const separators = value.length > 16 ? /(?<=[/:.;=_-])|(?<=,)(?!\d)/ : /(?<=[/:;=_])|(?<=,)(?!\d)/;
+  return value
+    .split(separators)
+    .map((part) => escapeHtml(part).replace(/([^\s&;]{20})(?=[^\s])/g, '$1<wbr>'))
+    .join('<wbr>');
+}
+
+/** Escapes text for HTML exactly as `{{...}}` does (also used for Chromium's header/footer templates). */
+export function escapeHtml(value: string): string {
+  return Handlebars.Utils.escapeExpression(value);
+}

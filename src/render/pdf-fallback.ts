@@ -1,0 +1,463 @@
+import PDFDocument from 'pdfkit';
+import type { CheckStatus } from '../checks/types.ts';
+import type { Cell, ReportModel, StatusCount, Table, TableColumn } from './report-model.ts';
+import { STATUS_COLOURS } from './status.ts';
+import { formatCount } from './view-model.ts';
+
+type Doc = PDFKit.PDFDocument;
+
+const MARGIN = { top: 58, bottom: 52, left: 42, right: 42 };
+const INK = '#101828';
+const MUTED = '#667085';
+const ACCENT = '#1d3557';
+const RULE = '#d0d5dd';
+const TONE_COLOURS: Record<string, string> = {
+  good: STATUS_COLOURS.pass,
+  bad: STATUS_COLOURS.fail,
+  warn: '#93370d',
+  gap: STATUS_COLOURS['insufficient-evidence'],
+  muted: MUTED,
+};
+/** Longest text drawn in one table cell, so a row always fits on a page (the CSVs hold the full text). */
+const MAX_CELL_CHARS = 420;
+
+/**
+ * The standard fonts only cover WinAnsi; anything else would print as garbage, so it becomes `?`.
+ * Control characters become spaces.
+ */
+export function pdfSafeText(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/[^\u0020-\u007e\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac]/g, '?');
+}
+
+function clip(s: string): string {
+  return s.length > MAX_CELL_CHARS ? `${s.slice(0, MAX_CELL_CHARS - 1)}\u2026` : s;
+}
+
+/** Draws the model with pdfkit: a plain but complete layout for when Chromium is unavailable. */
+class PlainLayout {
+  private layout: 'portrait' | 'landscape' = 'portrait';
+
+  constructor(private readonly doc: Doc) {}
+
+  /** A new page in the current orientation (pdfkit's default would revert to portrait). */
+  newPage(): void {
+    this.doc.addPage({ size: 'A4', layout: this.layout, margins: MARGIN });
+  }
+
+  get width(): number {
+    return this.doc.page.width - MARGIN.left - MARGIN.right;
+  }
+
+  private get bottom(): number {
+    return this.doc.page.height - MARGIN.bottom;
+  }
+
+  ensure(height: number): void {
+    if (this.doc.y + height > this.bottom) this.newPage();
+  }
+
+  /** Starts a numbered section on a new page; wide tables get landscape pages. */
+  section(num: string, title: string, layout: 'portrait' | 'landscape' = 'portrait'): void {
+    this.layout = layout;
+    this.newPage();
+    this.heading(num, title, 15);
+  }
+
+  heading(num: string, title: string, size = 11.5): void {
+    this.ensure(size * 3);
+    const d = this.doc;
+    d.moveDown(size > 12 ? 0 : 0.6);
+    d.font('Helvetica-Bold').fontSize(size).fillColor(ACCENT);
+    d.text(pdfSafeText(num ? `${num}  ${title}` : title), MARGIN.left, d.y, { width: this.width });
+    if (size > 12) {
+      d.moveTo(MARGIN.left, d.y + 2).lineTo(MARGIN.left + this.width, d.y + 2).lineWidth(1.5).strokeColor(ACCENT).stroke();
+      d.moveDown(0.6);
+    } else {
+      d.moveDown(0.25);
+    }
+    d.fillColor(INK);
+  }
+
+  para(text: string, opts: { size?: number; colour?: string; bold?: boolean } = {}): void {
+    const d = this.doc;
+    d.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(opts.size ?? 9).fillColor(opts.colour ?? INK);
+    const t = pdfSafeText(text);
+    this.ensure(d.heightOfString(t, { width: this.width }) + 4);
+    d.text(t, MARGIN.left, d.y, { width: this.width });
+    d.moveDown(0.4);
+    d.fillColor(INK);
+  }
+
+  facts(pairs: [string, string][]): void {
+    const d = this.doc;
+    const labelW = 130;
+    for (const [label, value] of pairs) {
+      d.font('Helvetica').fontSize(9);
+      const v = pdfSafeText(value);
+      const h = Math.max(d.heightOfString(v, { width: this.width - labelW }), 11) + 4;
+      this.ensure(h);
+      const y = d.y;
+      d.fillColor(MUTED).text(pdfSafeText(label), MARGIN.left, y, { width: labelW - 8 });
+      d.fillColor(INK).text(v, MARGIN.left + labelW, y, { width: this.width - labelW });
+      d.y = y + h;
+      d.moveTo(MARGIN.left, d.y - 2).lineTo(MARGIN.left + this.width, d.y - 2).lineWidth(0.4).strokeColor('#eaecf0').stroke();
+    }
+    d.moveDown(0.6);
+  }
+
+  /** A table with a header row repeated on each page and rows never split across pages. */
+  table(columns: readonly TableColumn[], rows: readonly Cell[][], fontSize = 7): void {
+    const d = this.doc;
+    const totalWeight = columns.reduce((s, c) => s + c.weight, 0) || 1;
+    const widths = columns.map((c) => (c.weight / totalWeight) * this.width);
+    const pad = 2.5;
+    const drawHeader = (): void => {
+      d.font('Helvetica-Bold').fontSize(fontSize);
+      const h =
+        Math.max(...columns.map((c, i) => d.heightOfString(pdfSafeText(c.header), { width: widths[i]! - 2 * pad }))) + 2 * pad;
+      this.ensure(h + fontSize * 3);
+      const y = d.y;
+      d.rect(MARGIN.left, y, this.width, h).fill(ACCENT);
+      let x = MARGIN.left;
+      d.fillColor('#ffffff');
+      columns.forEach((c, i) => {
+        d.text(pdfSafeText(c.header), x + pad, y + pad, { width: widths[i]! - 2 * pad });
+        x += widths[i]!;
+      });
+      d.fillColor(INK);
+      d.y = y + h;
+    };
+    drawHeader();
+    rows.forEach((row, r) => {
+      d.font('Helvetica').fontSize(fontSize);
+      const texts = columns.map((_, i) => clip(pdfSafeText(row[i]?.text ?? '')));
+      const h = Math.max(...texts.map((t, i) => d.heightOfString(t, { width: widths[i]! - 2 * pad }))) + 2 * pad;
+      if (d.y + h > this.bottom) {
+        this.newPage();
+        drawHeader();
+        d.font('Helvetica').fontSize(fontSize);
+      }
+      const y = d.y;
+      if (r % 2 === 1) d.rect(MARGIN.left, y, this.width, h).fill('#f9fafb');
+      let x = MARGIN.left;
+      texts.forEach((t, i) => {
+        const tone = row[i]?.tone;
+        d.font(tone === 'bad' || tone === 'gap' ? 'Helvetica-Bold' : tone === 'mono' ? 'Courier' : 'Helvetica')
+          .fontSize(fontSize)
+          .fillColor((tone && TONE_COLOURS[tone]) ?? INK);
+        d.text(t, x + pad, y + pad, { width: widths[i]! - 2 * pad });
+        x += widths[i]!;
+      });
+      d.fillColor(INK);
+      d.y = y + h;
+      d.moveTo(MARGIN.left, d.y).lineTo(MARGIN.left + this.width, d.y).lineWidth(0.3).strokeColor('#eaecf0').stroke();
+    });
+    d.moveDown(0.5);
+  }
+
+  modelTable(t: Table, fontSize = 6.5): void {
+    if (t.rows.length === 0) {
+      this.para(t.emptyNote, { colour: MUTED });
+      return;
+    }
+    this.table(t.columns, t.rows.map((r) => r.cells), fontSize);
+    if (t.moreNote) this.para(`Showing ${formatCount(t.rows.length)} of ${formatCount(t.total)} rows. ${t.moreNote}.`, { size: 8, colour: MUTED });
+  }
+
+  statusBar(counts: readonly StatusCount[]): void {
+    const d = this.doc;
+    const total = counts.reduce((s, c) => s + c.count, 0);
+    this.ensure(30);
+    const y = d.y;
+    d.rect(MARGIN.left, y, this.width, 10).fill('#eaecf0');
+    let x = MARGIN.left;
+    for (const c of counts) {
+      if (c.count === 0) continue;
+      const w = Math.max((c.count / total) * this.width, 2);
+      d.rect(x, y, Math.min(w, MARGIN.left + this.width - x), 10).fill(STATUS_COLOURS[c.status]);
+      x += w;
+    }
+    d.y = y + 13;
+    const legend = counts.filter((c) => c.count > 0).map((c) => `${formatCount(c.count)} ${c.label}`).join('   ');
+    this.para(legend || 'No results', { size: 7.5, colour: MUTED });
+  }
+}
+
+function countsRow(counts: readonly StatusCount[]): Cell[] {
+  return counts.map((c) => ({ text: formatCount(c.count), tone: c.count === 0 ? 'muted' : undefined }));
+}
+
+const COUNT_COLUMNS: TableColumn[] = [
+  { header: 'Fail', weight: 0.5 },
+  { header: 'Gap', weight: 0.5 },
+  { header: 'Error', weight: 0.5 },
+  { header: 'Exc.', weight: 0.5 },
+  { header: 'Pass', weight: 0.5 },
+  { header: 'N/A', weight: 0.5 },
+];
+
+function statusTone(status: CheckStatus | 'none'): Cell['tone'] {
+  if (status === 'fail' || status === 'error') return 'bad';
+  if (status === 'insufficient-evidence') return 'gap';
+  if (status === 'pass') return 'good';
+  if (status === 'excepted') return 'warn';
+  return 'muted';
+}
+
+function drawBody(l: PlainLayout, model: ReportModel): void {
+  const m = model.meta;
+  // Cover
+  l.para('SOC 2 EVIDENCE REPORT  -  CC6.6 / CC7.2', { size: 8, colour: MUTED });
+  l.para('Amazon S3 encryption and public access', { size: 22, colour: ACCENT, bold: true });
+  l.para(`Control evidence as of ${m.asOfLabel}`, { size: 12, colour: MUTED });
+  l.para(m.organization, { size: 16, bold: true });
+  if (m.sandboxLabel) l.para(m.sandboxLabel, { bold: true, colour: STATUS_COLOURS['insufficient-evidence'] });
+  l.para(
+    `Plain layout: this PDF was drawn with the built-in fallback renderer because ${m.fallbackReason ?? 'no browser was available'}. ` +
+      'It states the same facts as the standard layout, with simpler typography.',
+    { colour: STATUS_COLOURS.excepted },
+  );
+  for (const w of m.warnings) l.para(w, { colour: STATUS_COLOURS.excepted });
+  l.facts([
+    ['Accounts', m.accountsLabel],
+    ['Regions', m.regions.join(', ')],
+    ['Evidence as of (UTC)', `${m.asOfLabel} (collection finished; started ${m.collectionStartedLabel})`],
+    ...(m.period ? ([['Audit period', `${m.period.startLabel} to ${m.period.endLabel}`]] as [string, string][]) : []),
+    ['Generated at (UTC)', m.generatedAtLabel],
+    ['Collected by', m.callerArn],
+    ...(m.endpoint ? ([['Endpoint', m.endpoint]] as [string, string][]) : []),
+    ['Tool', `evidence-pack ${m.toolVersion}, run ${m.runId}`],
+    ['Evidence digest', m.evidenceDigest],
+  ]);
+  l.heading('', 'Results across all checks');
+  l.table(
+    model.totals.map((t) => ({ header: t.label, weight: 1 })),
+    [model.totals.map((t) => ({ text: formatCount(t.count), tone: t.count > 0 ? statusTone(t.status) : 'muted' }))],
+    9,
+  );
+
+  // 1 Scope and summary
+  l.section('1', 'Scope and summary');
+  const s = model.scope;
+  l.facts([
+    ['Accounts', formatCount(s.accounts)],
+    ['Regions', formatCount(s.regions)],
+    ['Buckets', formatCount(s.buckets)],
+    ['Sensitive buckets', formatCount(s.sensitiveBuckets)],
+    ['KMS keys', formatCount(s.kmsKeys)],
+    ['Trails', formatCount(s.trails)],
+    ['Results', formatCount(s.findings)],
+  ]);
+  for (const g of s.inventoryGaps) l.para(g, { bold: true, colour: STATUS_COLOURS['insufficient-evidence'] });
+  l.heading('', 'Results by criterion');
+  l.table(
+    [{ header: 'Criterion', weight: 3 }, { header: 'Overall', weight: 1.2 }, ...COUNT_COLUMNS],
+    model.criteria.map((c) => [
+      { text: `${c.id} ${c.title}` },
+      { text: c.overall.label, tone: statusTone(c.overall.status) },
+      ...countsRow(c.counts),
+    ]),
+    7.5,
+  );
+
+  // 2 Criteria
+  l.section('2', 'Results per criterion');
+  for (const c of model.criteria) {
+    l.heading(c.number, `${c.id} - ${c.title}  [${c.overall.label}]`);
+    if (c.narrative) l.para(c.narrative, { colour: MUTED });
+    l.statusBar(c.counts);
+    l.table(
+      [{ header: 'Check', weight: 3.2 }, { header: 'Severity', weight: 0.8 }, { header: 'Status', weight: 1.2 }, ...COUNT_COLUMNS],
+      c.checks.map((k) => [
+        { text: `${k.checkId}\n${k.title}` },
+        { text: k.severity },
+        { text: k.overall.label, tone: statusTone(k.overall.status) },
+        ...countsRow(k.counts),
+      ]),
+      7.5,
+    );
+  }
+
+  // 3 Control matrix
+  l.section('3', 'Control matrix');
+  l.table(
+    [
+      { header: 'Criterion', weight: 0.8 },
+      { header: 'Check', weight: 2.4 },
+      { header: 'Status', weight: 1.1 },
+      { header: 'Results', weight: 1.4 },
+      { header: 'Evidence location', weight: 3 },
+    ],
+    model.controlMatrix.map((r) => [
+      { text: r.criterionId },
+      { text: `${r.checkId}\n${r.title}` },
+      { text: r.overall.label, tone: statusTone(r.overall.status) },
+      { text: r.counts.filter((c) => c.count > 0).map((c) => `${formatCount(c.count)} ${c.label}`).join('\n') || 'none' },
+      { text: r.evidenceLocations.join('\n'), tone: 'mono' },
+    ]),
+    7,
+  );
+
+  // 4 Issues
+  l.section('4', 'Results requiring attention');
+  if (model.issues.items.length === 0) l.para('No result failed, lacked evidence or was excepted.', { colour: MUTED });
+  else {
+    l.table(
+      [
+        { header: 'Status', weight: 1.1 },
+        { header: 'Check', weight: 1.7 },
+        { header: 'Resource', weight: 1.7 },
+        { header: 'Account / region', weight: 1.2 },
+        { header: 'Reason and evidence', weight: 4 },
+      ],
+      model.issues.items.map((i) => [
+        { text: `${i.statusLabel}\n${i.severity}`, tone: statusTone(i.status) },
+        { text: `${i.checkId}\n${i.criteria}` },
+        { text: i.resourceName, tone: 'mono' },
+        { text: `${i.accountId}\n${i.region}` },
+        { text: [i.reason, ...i.evidence].join('\n') },
+      ]),
+      6.8,
+    );
+    if (model.issues.moreNote)
+      l.para(`Showing ${formatCount(model.issues.items.length)} of ${formatCount(model.issues.total)} results. ${model.issues.moreNote}.`, { size: 8, colour: MUTED });
+  }
+  l.heading('4.1', 'Passing and not-applicable results');
+  l.table(
+    [{ header: 'Check', weight: 2 }, { header: 'Title', weight: 3 }, { header: 'Pass', weight: 0.7 }, { header: 'Not applicable', weight: 0.9 }],
+    model.passing.map((p) => [{ text: p.checkId, tone: 'mono' }, { text: p.title }, { text: formatCount(p.pass) }, { text: formatCount(p.notApplicable) }]),
+    7.5,
+  );
+
+  // 5 Exceptions
+  l.section('5', 'Exception register', 'landscape');
+  l.modelTable(model.exceptions);
+
+  // 6 Inventory
+  l.section('6', 'Inventory', 'landscape');
+  l.para(
+    `Tables show at most ${formatCount(m.maxRowsPerTable)} rows each, rows needing attention first. "GAP: ..." means the value could not be read; "none" means AWS reported it absent.`,
+    { colour: MUTED },
+  );
+  l.heading('6.1', 'S3 buckets');
+  l.modelTable(model.inventory.buckets, 6);
+  l.heading('6.2', 'KMS keys');
+  l.modelTable(model.inventory.kmsKeys.table);
+  for (const k of model.inventory.kmsKeys.policies.items) {
+    l.heading('', `Key policy: ${k.keyLabel} (${k.accountId}, ${k.region})`, 9);
+    if (k.problem) {
+      l.para(k.problem, { colour: STATUS_COLOURS['insufficient-evidence'], bold: true });
+      continue;
+    }
+    l.table(
+      [{ header: 'Role', weight: 0.8 }, { header: 'Principal', weight: 2.6 }, { header: 'Actions', weight: 2.4 }, { header: 'Conditions', weight: 2 }],
+      [
+        ...k.administrators.map((g) => [{ text: 'Administers' }, { text: g.principal, tone: 'mono' as const }, { text: g.actions }, { text: g.conditions }]),
+        ...k.users.map((g) => [{ text: 'Uses' }, { text: g.principal, tone: 'mono' as const }, { text: g.actions }, { text: g.conditions }]),
+      ],
+      6.5,
+    );
+    for (const n of k.notes) l.para(n, { size: 7.5, colour: MUTED });
+  }
+  if (model.inventory.kmsKeys.policies.moreNote) l.para(`${model.inventory.kmsKeys.policies.moreNote}.`, { size: 8, colour: MUTED });
+  l.heading('6.3', 'AWS Config');
+  l.modelTable(model.inventory.configRecorders);
+  l.modelTable(model.inventory.configRules);
+  l.modelTable(model.inventory.configResults);
+  l.heading('6.4', 'CloudTrail trails and event selectors');
+  l.modelTable(model.inventory.trails);
+  l.heading('6.5', 'KMS key-usage events (sample)');
+  l.modelTable(model.inventory.keyUsageEvents);
+
+  // 7 Screenshots
+  l.section('7', 'Screenshots');
+  if (model.screenshots.items.length === 0) l.para('No screenshots were captured in this run.', { colour: MUTED });
+  else
+    l.table(
+      [
+        { header: 'File', weight: 2 },
+        { header: 'Title', weight: 1.6 },
+        { header: 'Account / region', weight: 1.1 },
+        { header: 'Resource', weight: 1.8 },
+        { header: 'Captured', weight: 1.2 },
+        { header: 'SHA-256', weight: 2.4 },
+      ],
+      model.screenshots.items.map((x) => [
+        { text: x.path, tone: 'mono' },
+        { text: x.title },
+        { text: `${x.account}\n${x.region}` },
+        { text: x.resource, tone: 'mono' },
+        { text: `${x.capturedAt}\n${x.source}` },
+        { text: x.sha256, tone: 'mono' },
+      ]),
+      6.5,
+    );
+  if (model.screenshots.moreNote) l.para(`${model.screenshots.moreNote}.`, { size: 8, colour: MUTED });
+
+  // 8 Evidence index
+  l.section('8', 'Evidence index');
+  l.para(`Every file in the pack with its SHA-256 digest, as in manifest.json and SHA256SUMS. Evidence digest: ${m.evidenceDigest}`, { colour: MUTED });
+  l.modelTable(model.evidenceIndex);
+}
+
+function drawHeadersAndFooters(doc: Doc, model: ReportModel): void {
+  const m = model.meta;
+  const range = doc.bufferedPageRange();
+  const header = pdfSafeText(`${m.organization} - SOC 2 evidence: S3 encryption and public access${m.sandboxLabel ? ' - SANDBOX DATA' : ''}`);
+  const asOf = pdfSafeText(`As of ${m.asOfLabel}`);
+  const accounts = pdfSafeText(`Accounts: ${m.accountsLabel}`);
+  const digest = pdfSafeText(`Evidence digest ${m.evidenceDigestShort}...`);
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const { width, height } = doc.page;
+    const saved = doc.page.margins;
+    doc.page.margins = { top: 0, bottom: 0, left: 0, right: 0 };
+    const inner = width - MARGIN.left - MARGIN.right;
+    doc.font('Helvetica').fontSize(7).fillColor(MUTED);
+    doc.text(header, MARGIN.left, 30, { width: inner * 0.7, lineBreak: false, height: 9, ellipsis: true });
+    doc.text(asOf, MARGIN.left, 30, { width: inner, align: 'right', lineBreak: false });
+    doc.moveTo(MARGIN.left, 41).lineTo(width - MARGIN.right, 41).lineWidth(0.4).strokeColor(RULE).stroke();
+    const fy = height - 36;
+    doc.moveTo(MARGIN.left, fy - 5).lineTo(width - MARGIN.right, fy - 5).lineWidth(0.4).strokeColor(RULE).stroke();
+    doc.text(accounts, MARGIN.left, fy, { width: inner * 0.45, lineBreak: false, height: 9, ellipsis: true });
+    doc.text(digest, MARGIN.left + inner * 0.45, fy, { width: inner * 0.33, align: 'center', lineBreak: false });
+    doc.text(`Page ${i - range.start + 1} of ${range.count}`, MARGIN.left, fy, { width: inner, align: 'right', lineBreak: false });
+    doc.page.margins = saved;
+  }
+}
+
+/**
+ * Renders the report with pdfkit from the same view model as the Chromium path: cover (saying why
+ * the layout is plain), summary, criteria, control matrix, results, exceptions, capped inventories,
+ * screenshots list and evidence index, with a header and `Page x of y` footer on every page.
+ * Deterministic: the creation date (and therefore the file ID pdfkit derives from it) is the as-of time.
+ */
+export async function renderPdfWithPdfkit(model: ReportModel): Promise<Buffer> {
+  const asOf = new Date(model.meta.asOf);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: MARGIN,
+    bufferPages: true,
+    autoFirstPage: true,
+    compress: true,
+    info: {
+      Title: pdfSafeText(`SOC 2 evidence report: ${model.meta.organization}`),
+      Author: pdfSafeText(model.meta.organization),
+      Subject: 'Amazon S3 encryption and public access (CC6.6, CC7.2)',
+      Creator: `evidence-pack ${model.meta.toolVersion}`,
+      Producer: 'evidence-pack (pdfkit fallback layout)',
+      CreationDate: asOf,
+      ModDate: asOf,
+    },
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  drawBody(new PlainLayout(doc), model);
+  drawHeadersAndFooters(doc, model);
+  doc.end();
+  return done;
+}

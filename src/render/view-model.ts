@@ -1,0 +1,352 @@
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import type { CheckStatus, Evaluation, Finding } from '../checks/types.ts';
+import type { Config } from '../config/schema.ts';
+import type { Snapshot } from '../snapshot/model.ts';
+import { utcLabel } from './cells.ts';
+import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
+import {
+  configRecorderPopulation,
+  configResultPopulation,
+  configRulePopulation,
+  exceptionPopulation,
+  indexFindings,
+  keyUsagePopulation,
+  kmsKeyPopulation,
+  bucketPopulation,
+  trailPopulation,
+  type Population,
+} from './populations.ts';
+import type {
+  CappedList,
+  CheckSummary,
+  ControlMatrixRow,
+  IssueRow,
+  KeyPolicyView,
+  PassingSummaryRow,
+  ReportMeta,
+  ReportModel,
+  ScreenshotEntry,
+  Table,
+} from './report-model.ts';
+import { overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
+
+/** Everything the report is built from. */
+export interface ReportInput {
+  snapshot: Snapshot;
+  evaluation: Evaluation;
+  config: Config;
+  evidenceIndex: { path: string; sha256: string; bytes: number }[];
+  evidenceDigest: string;
+  screenshots: ScreenshotEntry[];
+  renderer: 'chromium' | 'pdfkit';
+  fallbackReason?: string;
+  toolVersion: string;
+}
+
+const ATTENTION: readonly CheckStatus[] = ['fail', 'insufficient-evidence', 'error', 'excepted'];
+const SEVERITY_RANK = { high: 0, medium: 1, low: 2 } as const;
+
+/** `12345` → `12,345` (locale-independent). */
+export function formatCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function moreNote(omitted: number, where: string): string {
+  return omitted > 0 ? `${formatCount(omitted)} more row${omitted === 1 ? '' : 's'} in ${where}` : '';
+}
+
+function cap<T>(items: readonly T[], max: number, where: string): CappedList<T> {
+  const shown = items.slice(0, max);
+  const omitted = items.length - shown.length;
+  return { items: shown, total: items.length, omitted, moreNote: moreNote(omitted, where) };
+}
+
+/** The PDF view of a population: its PDF columns, capped at `max` rows (rows already worst first). */
+export function populationTable(p: Population, id: string, max: number, emptyNote: string): Table {
+  const picked = p.columns.flatMap((c, i) => (c.pdfHeader ? [{ c, i }] : []));
+  const shown = p.rows.slice(0, max);
+  const omitted = p.rows.length - shown.length;
+  return {
+    id,
+    title: p.title,
+    columns: picked.map(({ c }) => ({ header: c.pdfHeader ?? c.id, weight: c.weight ?? 1, cls: `col-${c.id.replace(/_/g, '-')}` })),
+    rows: shown.map((r) => ({ cells: picked.map(({ i }) => r[i] ?? { text: '' }) })),
+    total: p.rows.length,
+    omitted,
+    moreNote: moreNote(omitted, p.path),
+    source: p.path,
+    emptyNote,
+  };
+}
+
+/** Reads the logo file into a data URI; the reason when it cannot be used. */
+export function loadLogo(
+  path: string,
+): { ok: true; dataUri: string; mime: string; bytes: Buffer } | { ok: false; reason: string } {
+  const mimes: Record<string, string> = {
+    '.png': 'image/png',
+    '.svg': 'image/svg+xml',
+    '.jpg': 'image/jpeg',
+    '.jpeg': 'image/jpeg',
+  };
+  const mime = mimes[extname(path).toLowerCase()];
+  if (!mime) return { ok: false, reason: `logo ${path}: only PNG, SVG and JPEG files are supported` };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolve(path));
+  } catch (err) {
+    return { ok: false, reason: `logo ${path} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  return { ok: true, dataUri: `data:${mime};base64,${bytes.toString('base64')}`, mime, bytes };
+}
+
+function buildMeta(input: ReportInput): ReportMeta {
+  const { snapshot, evaluation, config } = input;
+  const accounts = snapshot.accounts.map((a) => ({ accountId: a.accountId, name: a.name }));
+  const regions = [...new Set(snapshot.accounts.flatMap((a) => a.regions))].sort();
+  const warnings: string[] = [];
+  let logo: ReportMeta['logo'];
+  if (config.report.logo) {
+    const l = loadLogo(config.report.logo);
+    if (l.ok) logo = { dataUri: l.dataUri, mime: l.mime, bytes: l.bytes };
+    else warnings.push(l.reason);
+  }
+  return {
+    organization: config.organization,
+    accounts,
+    accountsLabel: accounts.map((a) => (a.name && a.name !== a.accountId ? `${a.accountId} (${a.name})` : a.accountId)).join(', '),
+    regions,
+    asOf: snapshot.collection.finishedAt,
+    asOfLabel: utcLabel(snapshot.collection.finishedAt),
+    generatedAt: evaluation.evaluatedAt,
+    generatedAtLabel: utcLabel(evaluation.evaluatedAt),
+    collectionStartedLabel: utcLabel(snapshot.collection.startedAt),
+    toolVersion: input.toolVersion,
+    runId: snapshot.runId,
+    callerArn: snapshot.caller.arn,
+    evidenceDigest: input.evidenceDigest,
+    evidenceDigestShort: input.evidenceDigest.replace(/^sha256:/, '').slice(0, 16),
+    sandboxLabel: snapshot.sandbox
+      ? `SANDBOX DATA: collected from the bundled local AWS-compatible sandbox${snapshot.endpoint ? ` at ${snapshot.endpoint}` : ''}, not from AWS.`
+      : undefined,
+    endpoint: snapshot.endpoint,
+    period: config.period ? { startLabel: utcLabel(config.period.start), endLabel: utcLabel(config.period.end) } : undefined,
+    renderer: input.renderer,
+    fallbackReason: input.fallbackReason,
+    logo,
+    warnings,
+    maxRowsPerTable: config.report.maxRowsPerTable,
+  };
+}
+
+/** Title and severity of each check, from its findings (the registry owns them; findings carry copies). */
+function checkMetadata(findings: readonly Finding[]): Map<string, { title: string; severity: Finding['severity'] }> {
+  const meta = new Map<string, { title: string; severity: Finding['severity'] }>();
+  for (const f of findings) if (!meta.has(f.checkId)) meta.set(f.checkId, { title: f.title, severity: f.severity });
+  return meta;
+}
+
+function inventoryFor(checkId: string): string[] {
+  if (checkId.startsWith('s3.')) return ['inventory/buckets.csv'];
+  if (checkId.startsWith('kms.')) return ['inventory/kms-keys.csv'];
+  if (checkId.startsWith('config.')) return ['inventory/config-rules.csv', 'inventory/config-results.csv'];
+  if (checkId.startsWith('cloudtrail.')) return ['inventory/trails.csv'];
+  if (checkId.startsWith('exceptions.')) return ['inventory/exceptions.csv'];
+  return [];
+}
+
+/** Where the evidence for a check is: findings, inventory CSVs, and the raw records the results cite. */
+function evidenceLocations(checkId: string, findings: readonly Finding[]): string[] {
+  const raw = [...new Set(findings.flatMap((f) => f.evidence.map((e) => e.file)))].sort();
+  const shown = raw.slice(0, 4);
+  const rest = raw.length - shown.length;
+  return ['findings/findings.csv', ...inventoryFor(checkId), ...shown, ...(rest > 0 ? [`+${rest} more raw files`] : [])];
+}
+
+function issueRow(f: Finding): IssueRow {
+  return {
+    checkId: f.checkId,
+    title: f.title,
+    severity: f.severity,
+    status: f.status,
+    statusLabel: STATUS_LABELS[f.status],
+    criteria: f.criteria.join(', '),
+    resourceName: f.resource.name,
+    resourceArn: f.resource.arn,
+    accountId: f.resource.accountId,
+    region: f.resource.region ?? 'global',
+    reason: f.reason,
+    evidence: [...new Set(f.evidence.map((e) => `${e.file}#${e.callId}${e.requestId ? ` (request id ${e.requestId})` : ''}`))],
+  };
+}
+
+function grantView(g: PrincipalGrant): { principal: string; actions: string; conditions: string } {
+  return {
+    principal: describePrincipal(g.principal),
+    actions: g.actions.join(', '),
+    conditions: g.conditions.length === 0 ? 'none (unconditional)' : g.conditions.join('; '),
+  };
+}
+
+function keyPolicyViews(snapshot: Snapshot): KeyPolicyView[] {
+  const views: KeyPolicyView[] = [];
+  for (const account of snapshot.accounts) {
+    for (const k of account.kmsKeys) {
+      const md = k.metadata;
+      const id = md.status === 'ok' ? md.value.keyId : (k.references[0] ?? 'unknown key');
+      const keyLabel = k.aliases.length > 0 ? `${k.aliases.join(', ')} (${id})` : id;
+      const base = { keyLabel, accountId: k.accountId, region: k.region };
+      const p = k.policy;
+      if (p.status !== 'ok') {
+        const problem =
+          p.status === 'absent'
+            ? `no key policy was returned (${p.errorCode})`
+            : `the key policy could not be read: ${p.errorCode} (${p.evidence.operation}${p.evidence.requestId ? `, request id ${p.evidence.requestId}` : ''})`;
+        views.push({ ...base, problem, administrators: [], users: [], notes: [] });
+        continue;
+      }
+      const s = summarizeKeyPolicy(p.value.text);
+      if (!s.ok) {
+        views.push({ ...base, problem: s.reason, administrators: [], users: [], notes: [] });
+        continue;
+      }
+      views.push({ ...base, administrators: s.administrators.map(grantView), users: s.users.map(grantView), notes: s.notes });
+    }
+  }
+  return views;
+}
+
+/**
+ * Builds the report's view model: plain data that both the Chromium (Handlebars) and the pdfkit
+ * renderers draw. Tables are capped at `config.report.maxRowsPerTable` rows, rows needing attention
+ * first, with a line naming the CSV that holds the full population. Reads only the logo file.
+ */
+export function buildReportModel(input: ReportInput): ReportModel {
+  const { snapshot, evaluation, config } = input;
+  const max = config.report.maxRowsPerTable;
+  const meta = buildMeta(input);
+  const byArn = indexFindings(evaluation.findings);
+  const checkMeta = checkMetadata(evaluation.findings);
+  const findingsByCheck = new Map<string, Finding[]>();
+  for (const f of evaluation.findings) {
+    const list = findingsByCheck.get(f.checkId);
+    if (list) list.push(f);
+    else findingsByCheck.set(f.checkId, [f]);
+  }
+
+  const checkSummary = (checkId: string): CheckSummary => {
+    const counts = toStatusCounts(evaluation.summary.byCheck[checkId] ?? {});
+    const m = checkMeta.get(checkId);
+    return {
+      checkId,
+      title: m?.title ?? checkId,
+      severity: m?.severity ?? 'n/a',
+      counts,
+      total: counts.reduce((s, c) => s + c.count, 0),
+      overall: overallStatus(counts),
+    };
+  };
+
+  const criteria = evaluation.criteria.map((c, i) => {
+    const counts = toStatusCounts(evaluation.summary.byCriterion[c.id] ?? {});
+    return {
+      number: `2.${i + 1}`,
+      id: c.id,
+      title: c.title,
+      narrative: c.narrative,
+      checks: c.checks.map(checkSummary),
+      counts,
+      total: counts.reduce((s, x) => s + x.count, 0),
+      overall: overallStatus(counts),
+      chart: statusChart(counts),
+    };
+  });
+
+  const controlMatrix: ControlMatrixRow[] = evaluation.criteria.flatMap((c) =>
+    c.checks.map((checkId) => {
+      const s = checkSummary(checkId);
+      return {
+        criterionId: c.id,
+        checkId,
+        title: s.title,
+        counts: s.counts,
+        overall: s.overall,
+        evidenceLocations: evidenceLocations(checkId, findingsByCheck.get(checkId) ?? []),
+      };
+    }),
+  );
+
+  const issues = evaluation.findings
+    .filter((f) => ATTENTION.includes(f.status))
+    .sort(
+      (a, b) =>
+        ATTENTION.indexOf(a.status) - ATTENTION.indexOf(b.status) ||
+        SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+        (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0) ||
+        (a.resource.arn < b.resource.arn ? -1 : a.resource.arn > b.resource.arn ? 1 : 0),
+    );
+
+  const passing: PassingSummaryRow[] = [...findingsByCheck.keys()].sort().flatMap((checkId) => {
+    const counts = evaluation.summary.byCheck[checkId];
+    const pass = counts?.pass ?? 0;
+    const na = counts?.['not-applicable'] ?? 0;
+    return pass + na > 0 ? [{ checkId, title: checkMeta.get(checkId)?.title ?? checkId, pass, notApplicable: na }] : [];
+  });
+
+  const classifications = evaluation.classifications;
+  const inventoryGaps = snapshot.accounts.flatMap((a) =>
+    a.bucketListing.status === 'denied' || a.bucketListing.status === 'error'
+      ? [
+          `Account ${a.accountId}: the bucket list is incomplete, ListBuckets ${a.bucketListing.status === 'denied' ? 'was denied' : 'failed'} (${a.bucketListing.errorCode}${a.bucketListing.evidence.requestId ? `, request id ${a.bucketListing.evidence.requestId}` : ''}).`,
+        ]
+      : [],
+  );
+
+  const evidencePopulation: Population = {
+    path: 'manifest.json and SHA256SUMS',
+    title: 'Evidence index',
+    columns: [
+      { id: 'path', pdfHeader: 'File', weight: 3 },
+      { id: 'bytes', pdfHeader: 'Bytes', weight: 0.8 },
+      { id: 'sha256', pdfHeader: 'SHA-256', weight: 4.2 },
+    ],
+    rows: [...input.evidenceIndex]
+      .sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)))
+      .map((f) => [{ text: f.path, tone: 'mono' }, { text: formatCount(f.bytes) }, { text: f.sha256, tone: 'mono' }]),
+  };
+
+  return {
+    meta,
+    scope: {
+      accounts: snapshot.accounts.length,
+      regions: meta.regions.length,
+      buckets: snapshot.accounts.reduce((s, a) => s + a.buckets.length, 0),
+      sensitiveBuckets: classifications.filter((c) => c.classification.level === 'sensitive').length,
+      kmsKeys: snapshot.accounts.reduce((s, a) => s + a.kmsKeys.length, 0),
+      trails: snapshot.accounts.reduce((s, a) => s + a.cloudTrail.trails.length, 0),
+      findings: evaluation.findings.length,
+      inventoryGaps,
+    },
+    totals: toStatusCounts(evaluation.summary.byStatus),
+    criteria,
+    controlMatrix,
+    issues: cap(issues.map(issueRow), max, 'findings/findings.csv'),
+    passing,
+    exceptions: populationTable(exceptionPopulation(snapshot, evaluation), 'exceptions', max, 'No exceptions are configured.'),
+    inventory: {
+      buckets: populationTable(bucketPopulation(snapshot, evaluation, byArn), 'buckets', max, 'No buckets were found.'),
+      kmsKeys: {
+        table: populationTable(kmsKeyPopulation(snapshot, evaluation, byArn), 'kms-keys', max, 'No bucket uses a KMS key.'),
+        policies: cap(keyPolicyViews(snapshot), max, 'inventory/kms-keys.csv'),
+      },
+      configRecorders: populationTable(configRecorderPopulation(snapshot), 'config-recorders', max, 'No regions in scope.'),
+      configRules: populationTable(configRulePopulation(snapshot), 'config-rules', max, 'No AWS Config rules were found.'),
+      configResults: populationTable(configResultPopulation(snapshot), 'config-results', max, 'No per-resource results were read.'),
+      trails: populationTable(trailPopulation(snapshot), 'trails', max, 'No CloudTrail trails were found.'),
+      keyUsageEvents: populationTable(keyUsagePopulation(snapshot), 'key-usage', max, 'No key-usage events were found in the lookback window.'),
+    },
+    screenshots: cap(input.screenshots, max, 'screenshots/'),
+    evidenceIndex: populationTable(evidencePopulation, 'evidence-index', max, 'No files were indexed.'),
+  };
+}

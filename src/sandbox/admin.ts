@@ -1,0 +1,99 @@
+/**
+ * The sandbox's own HTTP API under `/_sandbox/`, so a sandbox running in another process can be
+ * configured: fault rules, latency, request statistics, the clock.
+ *
+ * - `GET /_sandbox/health` → `{ "ok": true }`
+ * - `GET /_sandbox/faults` → `{ rules, latencyMs }`; `POST` `{ rules: FaultRule[], seed? }` (or a bare
+ *   array) replaces the rules; `DELETE` clears them
+ * - `POST /_sandbox/latency` `{ ms }`
+ * - `GET /_sandbox/stats` → per-operation request and fault counts; `DELETE` resets them
+ * - `POST /_sandbox/clock` `{ now?: ISO string, advanceMs?: number, realTime?: true }` → `{ now }`
+ */
+import { parseFaultRule } from './faults.ts';
+import type { FaultController, FaultRule } from './faults.ts';
+import type { SandboxResponse } from './protocols/call.ts';
+import type { SandboxState } from './state.ts';
+
+/** Path prefix of the admin API. */
+export const ADMIN_PREFIX = '/_sandbox/';
+
+function json(status: number, value: unknown): SandboxResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
+}
+
+function badRequest(message: string): SandboxResponse {
+  return json(400, { error: message });
+}
+
+function parseBody(body: Buffer): unknown {
+  const text = body.toString('utf8').trim();
+  return text === '' ? {} : JSON.parse(text);
+}
+
+function setFaults(faults: FaultController, body: unknown): SandboxResponse {
+  const raw = Array.isArray(body) ? { rules: body } : (body as { rules?: unknown; seed?: unknown });
+  if (!Array.isArray(raw.rules)) return badRequest('expected { "rules": [...] }');
+  const rules: FaultRule[] = [];
+  for (const item of raw.rules) {
+    const rule = parseFaultRule(item);
+    if (typeof rule === 'string') return badRequest(rule);
+    rules.push(rule);
+  }
+  if (raw.seed !== undefined && typeof raw.seed !== 'number') return badRequest('seed must be a number');
+  faults.setRules(rules, raw.seed);
+  return json(200, { rules: faults.list() });
+}
+
+function setClock(state: SandboxState, body: Record<string, unknown>): SandboxResponse {
+  if (body.realTime === true) state.useRealTime();
+  if (typeof body.now === 'string') {
+    const date = new Date(body.now);
+    if (Number.isNaN(date.getTime())) return badRequest('now must be an ISO date');
+    state.setNow(date);
+  }
+  if (typeof body.advanceMs === 'number') state.advance(body.advanceMs);
+  return json(200, { now: state.now().toISOString() });
+}
+
+/** Answer an admin request. */
+export function handleAdmin(
+  method: string,
+  path: string,
+  body: Buffer,
+  deps: { faults: FaultController; state: SandboxState },
+): SandboxResponse {
+  let parsed: unknown;
+  try {
+    parsed = parseBody(body);
+  } catch {
+    return badRequest('body must be JSON');
+  }
+  const route = `${method} ${path.slice(ADMIN_PREFIX.length).replace(/\/$/, '')}`;
+  switch (route) {
+    case 'GET health':
+      return json(200, { ok: true });
+    case 'GET faults':
+      return json(200, { rules: deps.faults.list(), latencyMs: deps.faults.latencyMs });
+    case 'POST faults':
+    case 'PUT faults':
+      return setFaults(deps.faults, parsed);
+    case 'DELETE faults':
+      deps.faults.clear();
+      return json(200, { rules: [] });
+    case 'POST latency': {
+      const ms = (parsed as { ms?: unknown }).ms;
+      if (typeof ms !== 'number' || ms < 0) return badRequest('ms must be a non-negative number');
+      deps.faults.latencyMs = ms;
+      return json(200, { latencyMs: ms });
+    }
+    case 'GET stats':
+      return json(200, deps.faults.stats());
+    case 'DELETE stats':
+      deps.faults.resetStats();
+      return json(200, deps.faults.stats());
+    case 'POST clock':
+      return setClock(deps.state, parsed as Record<string, unknown>);
+    default:
+      return json(404, { error: `no admin route ${route}` });
+  }
+}

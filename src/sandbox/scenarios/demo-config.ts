@@ -1,0 +1,52 @@
+import { addDays, format } from 'date-fns';
+import type { UserConfig } from '../../config/schema.ts';
+import { DEMO_ROLE_ARN, DEMO_SIGNING_KEY } from './demo.ts';
+
+const day = (offset: number, now: Date) => format(addDays(now, offset), 'yyyy-MM-dd');
+
+/**
+ * The configuration `evidence-pack demo` uses unless `--config` is given. Exception expiry dates are
+ * relative to today, so the demo shows a valid and an expired exception whenever it runs.
+ */
+export function demoConfig(now = new Date()): UserConfig {
+  return {
+    organization: 'Acme Corp (demo)',
+    accounts: [{ name: 'globex-subsidiary', roleArn: DEMO_ROLE_ARN }],
+    additionalRegions: [],
+    classification: {
+      default: 'sensitive',
+      rules: [
+        { name: 'tag data-class=public', level: 'standard', tag: { key: 'data-class', values: ['public'] } },
+        { name: 'log buckets (*-logs)', level: 'standard', namePattern: '*-logs' },
+      ],
+    },
+    exceptions: [
+      {
+        bucket: 'acme-public-website',
+        checks: ['s3.not-public', 's3.bucket-public-access-block'],
+        justification: 'Static marketing website served to the public by design; holds no customer data.',
+        approvedBy: 'Dana Whitfield (CISO)',
+        ticket: 'SEC-1042',
+        expires: day(120, now),
+      },
+      {
+        bucket: 'acme-legacy-uploads',
+        checks: ['s3.not-public'],
+        justification: 'Legacy partner upload flow, to be migrated.',
+        approvedBy: 'Dana Whitfield (CISO)',
+        ticket: 'SEC-877',
+        expires: day(-30, now),
+      },
+      {
+        bucket: 'acme-eu-marketing-assets',
+        checks: ['s3.bucket-public-access-block'],
+        justification:
+          'Assets shared with agencies through authenticated-read ACL (neutralized by IgnorePublicAcls).',
+        approvedBy: '',
+        expires: day(60, now),
+      },
+    ],
+    sign: { kmsKeyId: DEMO_SIGNING_KEY },
+    output: { dir: 'output' },
+  };
+}

@@ -1,0 +1,590 @@
+import {
+  CreateBucketCommand,
+  DeleteBucketEncryptionCommand,
+  DeletePublicAccessBlockCommand,
+  PutBucketAclCommand,
+  PutBucketEncryptionCommand,
+  PutBucketOwnershipControlsCommand,
+  PutBucketPolicyCommand,
+  PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+  type BucketLocationConstraint,
+} from '@aws-sdk/client-s3';
+import {
+  PutPublicAccessBlockCommand as PutAccountPabCommand,
+  S3ControlClient,
+} from '@aws-sdk/client-s3-control';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DecryptCommand,
+  EnableKeyRotationCommand,
+  EncryptCommand,
+  GenerateDataKeyCommand,
+  KMSClient,
+  PutKeyPolicyCommand,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
+import {
+  ConfigServiceClient,
+  PutConfigRuleCommand,
+  PutConfigurationRecorderCommand,
+  PutDeliveryChannelCommand,
+  StartConfigRulesEvaluationCommand,
+  StartConfigurationRecorderCommand,
+} from '@aws-sdk/client-config-service';
+import {
+  CloudTrailClient,
+  CreateTrailCommand,
+  PutEventSelectorsCommand,
+  StartLoggingCommand,
+} from '@aws-sdk/client-cloudtrail';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+/**
+ * The demo estate: two accounts (the caller's and one reached by role), three regions, fifteen
+ * buckets, keys, AWS Config and CloudTrail — built only through ordinary AWS write calls, so the
+ * same script could set up a real sandbox account. It is designed so that every check has each
+ * outcome it can have (pass, fail, excepted, not-applicable, insufficient-evidence); the expected
+ * outcomes are listed in DEMO_EXPECTATIONS and asserted by the end-to-end test.
+ */
+
+/** The demo's caller account and the account reached by role. */
+export const DEMO_ACCOUNT = '111122223333';
+export const DEMO_SECOND_ACCOUNT = '444455556666';
+/** Role in the second account that the demo config assumes. */
+export const DEMO_ROLE_ARN = `arn:aws:iam::${DEMO_SECOND_ACCOUNT}:role/EvidencePackReader`;
+
+/** Long-term sandbox credentials of the demo caller (the sandbox accepts any long-term key). */
+export const DEMO_CREDENTIALS: AwsCredentialIdentity = {
+  accessKeyId: 'AKIADEMOEVIDENCEPACK',
+  secretAccessKey: 'demo-secret-access-key-not-a-real-secret',
+};
+
+/** Alias of the asymmetric KMS key (us-east-1) that signs demo packs. */
+export const DEMO_SIGNING_KEY = 'alias/evidence-pack-signing';
+
+/** Buckets that the demo config makes the sandbox refuse to describe (AccessDenied faults). */
+export const DEMO_DENIED = [
+  { bucket: 'acme-ml-training-data', operations: ['GetBucketPolicy', 'GetBucketEncryption', 'GetBucketAcl'] },
+];
+
+const tls = (bucket: string, bool: boolean | string = 'false', op = 'Bool') => ({
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+  Condition: { [op]: { 'aws:SecureTransport': bool } },
+});
+
+const denyUnencrypted = (bucket: string) => [
+  {
+    Sid: 'DenyIncorrectEncryptionHeader',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:PutObject',
+    Resource: `arn:aws:s3:::${bucket}/*`,
+    Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': ['aws:kms', 'aws:kms:dsse'] } },
+  },
+  {
+    Sid: 'DenyUnencryptedObjectUploads',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:PutObject',
+    Resource: `arn:aws:s3:::${bucket}/*`,
+    Condition: { Null: { 's3:x-amz-server-side-encryption': 'true' } },
+  },
+];
+
+const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+interface Ctx {
+  endpoint: string;
+  credentials: AwsCredentialIdentity;
+}
+
+function clients(ctx: Ctx, region: string) {
+  const common = { region, endpoint: ctx.endpoint, credentials: ctx.credentials, maxAttempts: 1 };
+  return {
+    s3: new S3Client({ ...common, forcePathStyle: true }),
+    kms: new KMSClient(common),
+    config: new ConfigServiceClient(common),
+    trail: new CloudTrailClient(common),
+  };
+}
+
+async function bucket(
+  s3: S3Client,
+  name: string,
+  region: string,
+  opts: {
+    tags?: Record<string, string>;
+    sse?: { algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse'; key?: string; bucketKey?: boolean } | 'none';
+    policy?: string;
+    pab?: [boolean, boolean, boolean, boolean] | 'none';
+    ownership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
+    acl?: 'public-read' | 'authenticated-read';
+    versioning?: boolean;
+  } = {},
+): Promise<void> {
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: name,
+      ...(region === 'us-east-1'
+        ? {}
+        : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+    }),
+  );
+  if (opts.tags) {
+    await s3.send(
+      new PutBucketTaggingCommand({
+        Bucket: name,
+        Tagging: { TagSet: Object.entries(opts.tags).map(([Key, Value]) => ({ Key, Value })) },
+      }),
+    );
+  }
+  if (opts.sse === 'none') {
+    await s3.send(new DeleteBucketEncryptionCommand({ Bucket: name }));
+  } else if (opts.sse) {
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: name,
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: {
+                SSEAlgorithm: opts.sse.algorithm,
+                ...(opts.sse.key ? { KMSMasterKeyID: opts.sse.key } : {}),
+              },
+              BucketKeyEnabled: opts.sse.bucketKey ?? false,
+            },
+          ],
+        },
+      }),
+    );
+  }
+  if (opts.pab === 'none') {
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: name }));
+  } else if (opts.pab) {
+    const [BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets] = opts.pab;
+    await s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: name,
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls,
+          IgnorePublicAcls,
+          BlockPublicPolicy,
+          RestrictPublicBuckets,
+        },
+      }),
+    );
+  }
+  if (opts.ownership) {
+    await s3.send(
+      new PutBucketOwnershipControlsCommand({
+        Bucket: name,
+        OwnershipControls: { Rules: [{ ObjectOwnership: opts.ownership }] },
+      }),
+    );
+  }
+  if (opts.acl) await s3.send(new PutBucketAclCommand({ Bucket: name, ACL: opts.acl }));
+  if (opts.policy) await s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: opts.policy }));
+  if (opts.versioning) {
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
+  }
+}
+
+async function key(
+  kms: KMSClient,
+  alias: string,
+  opts: { rotation?: boolean; origin?: 'AWS_KMS' | 'EXTERNAL'; policy?: string; description: string },
+): Promise<string> {
+  const created = await kms.send(
+    new CreateKeyCommand({
+      Description: opts.description,
+      Origin: opts.origin ?? 'AWS_KMS',
+      Tags: [{ TagKey: 'owner', TagValue: 'security-engineering' }],
+    }),
+  );
+  const keyId = created.KeyMetadata?.KeyId;
+  if (!keyId) throw new Error('sandbox CreateKey returned no KeyId');
+  await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
+  if (opts.rotation) await kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
+  if (opts.policy)
+    await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: opts.policy }));
+  return keyId;
+}
+
+async function useKey(kms: KMSClient, keyId: string, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    const dk = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }));
+    if (dk.CiphertextBlob) await kms.send(new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob }));
+  }
+  await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: new TextEncoder().encode('evidence') }));
+}
+
+async function configRegion(
+  config: ConfigServiceClient,
+  account: string,
+  rules: { name: string; identifier: string }[],
+): Promise<void> {
+  await config.send(
+    new PutConfigurationRecorderCommand({
+      ConfigurationRecorder: {
+        name: 'default',
+        roleARN: `arn:aws:iam::${account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+      },
+    }),
+  );
+  await config.send(
+    new PutDeliveryChannelCommand({
+      DeliveryChannel: { name: 'default', s3BucketName: `config-bucket-${account}` },
+    }),
+  );
+  await config.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+  for (const rule of rules) {
+    await config.send(
+      new PutConfigRuleCommand({
+        ConfigRule: {
+          ConfigRuleName: rule.name,
+          Source: { Owner: 'AWS', SourceIdentifier: rule.identifier },
+          Scope: { ComplianceResourceTypes: ['AWS::S3::Bucket'] },
+        },
+      }),
+    );
+  }
+  if (rules.length) {
+    await config.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: rules.map((r) => r.name) }));
+  }
+}
+
+/** Build the demo estate in a running sandbox, through its AWS endpoint. */
+export async function buildDemoScenario(endpoint: string): Promise<void> {
+  const a: Ctx = { endpoint, credentials: DEMO_CREDENTIALS };
+  const use1 = clients(a, 'us-east-1');
+  const euw1 = clients(a, 'eu-west-1');
+
+  // --- Account A: keys --------------------------------------------------------------------------
+  const dataKey = await key(use1.kms, 'alias/acme-data', {
+    rotation: true,
+    description: 'Customer data at rest (prod)',
+  });
+  const legacyKey = await key(use1.kms, 'alias/acme-legacy', { description: 'Legacy payments archive key' });
+  const retiredKey = await key(use1.kms, 'alias/acme-hr-retired', {
+    rotation: true,
+    description: 'HR records (retired)',
+  });
+  await use1.kms.send(new ScheduleKeyDeletionCommand({ KeyId: retiredKey, PendingWindowInDays: 30 }));
+  const euKey = await key(euw1.kms, 'alias/acme-eu-data', {
+    rotation: true,
+    description: 'EU customer data',
+    policy: policy(
+      {
+        Sid: 'EnableRootPermissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${DEMO_ACCOUNT}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Sid: 'AllowAnyoneToDecrypt',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['kms:Decrypt', 'kms:DescribeKey'],
+        Resource: '*',
+      },
+    ),
+  });
+  const backupKey = await key(euw1.kms, 'alias/acme-eu-backups', {
+    rotation: true,
+    description: 'EU backups',
+    policy: policy(
+      {
+        Sid: 'EnableRootPermissions',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${DEMO_ACCOUNT}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Sid: 'AllowS3UseWithinAccount',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'kms:CallerAccount': DEMO_ACCOUNT, 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
+        },
+      },
+    ),
+  });
+  // Asymmetric key the demo config uses to sign the pack's manifest.
+  const signing = await use1.kms.send(
+    new CreateKeyCommand({
+      KeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      Description: 'evidence-pack signing',
+    }),
+  );
+  await use1.kms.send(
+    new CreateAliasCommand({ AliasName: DEMO_SIGNING_KEY, TargetKeyId: signing.KeyMetadata?.KeyId }),
+  );
+  await key(euw1.kms, 'alias/acme-eu-byok', {
+    origin: 'EXTERNAL',
+    description: 'Imported key material (BYOK)',
+  });
+
+  // --- Account A: account-level Block Public Access (two of four flags) --------------------------
+  const s3control = new S3ControlClient({
+    region: 'us-east-1',
+    credentials: a.credentials,
+    endpointProvider: () => ({ url: new URL(endpoint) }),
+  });
+  await s3control.send(
+    new PutAccountPabCommand({
+      AccountId: DEMO_ACCOUNT,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: false,
+        RestrictPublicBuckets: false,
+      },
+    }),
+  );
+
+  // --- Account A: buckets in us-east-1 ---------------------------------------------------------
+  const s3 = use1.s3;
+  await bucket(s3, 'acme-customer-data-prod', 'us-east-1', {
+    tags: { 'data-class': 'confidential', owner: 'platform', env: 'prod' },
+    sse: { algorithm: 'aws:kms', key: 'alias/acme-data', bucketKey: true },
+    policy: policy(...denyUnencrypted('acme-customer-data-prod'), tls('acme-customer-data-prod')),
+    versioning: true,
+  });
+  await bucket(s3, 'acme-payments-archive', 'us-east-1', {
+    tags: { 'data-class': 'restricted', owner: 'finance' },
+    sse: {
+      algorithm: 'aws:kms',
+      key: `arn:aws:kms:us-east-1:${DEMO_ACCOUNT}:key/${legacyKey}`,
+      bucketKey: true,
+    },
+    // TLS enforced with BoolIfExists and a JSON boolean; no deny of unencrypted uploads.
+    policy: policy(tls('acme-payments-archive', false, 'BoolIfExists')),
+    versioning: true,
+  });
+  await bucket(s3, 'acme-hr-records', 'us-east-1', {
+    tags: { 'data-class': 'confidential', owner: 'people-ops' },
+    sse: { algorithm: 'aws:kms', key: retiredKey, bucketKey: true },
+    policy: policy(...denyUnencrypted('acme-hr-records'), tls('acme-hr-records')),
+  });
+  await bucket(s3, 'acme-analytics-raw', 'us-east-1', {
+    tags: { 'data-class': 'internal', owner: 'data' },
+    sse: { algorithm: 'aws:kms' },
+    // Looks like a TLS rule but only covers the bucket, not its objects.
+    policy: policy({
+      Sid: 'DenyInsecureTransportBucketOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: 'arn:aws:s3:::acme-analytics-raw',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    }),
+  });
+  await bucket(s3, 'acme-public-website', 'us-east-1', {
+    tags: { 'data-class': 'public', owner: 'marketing' },
+    pab: 'none',
+    policy: policy(
+      {
+        Sid: 'PublicReadGetObject',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::acme-public-website/*',
+      },
+      tls('acme-public-website'),
+    ),
+  });
+  await bucket(s3, 'acme-app-logs', 'us-east-1', { tags: { owner: 'sre' } });
+  await bucket(s3, 'acme-legacy-uploads', 'us-east-1', {
+    pab: 'none',
+    ownership: 'ObjectWriter',
+    acl: 'public-read',
+  });
+  await bucket(s3, 'acme-ml-training-data', 'us-east-1', {
+    tags: { 'data-class': 'internal', owner: 'data-science' },
+    sse: { algorithm: 'aws:kms', key: 'alias/acme-data', bucketKey: true },
+  });
+
+  // --- Account A: buckets in eu-west-1 ---------------------------------------------------------
+  const eu = euw1.s3;
+  await bucket(eu, 'acme-eu-customer-data', 'eu-west-1', {
+    tags: { 'data-class': 'confidential', owner: 'platform', env: 'prod' },
+    sse: {
+      algorithm: 'aws:kms',
+      key: `arn:aws:kms:eu-west-1:${DEMO_ACCOUNT}:alias/acme-eu-data`,
+      bucketKey: true,
+    },
+    policy: policy(...denyUnencrypted('acme-eu-customer-data'), tls('acme-eu-customer-data', false)),
+    versioning: true,
+  });
+  await bucket(eu, 'acme-eu-backups', 'eu-west-1', {
+    tags: { 'data-class': 'confidential', owner: 'sre' },
+    sse: { algorithm: 'aws:kms:dsse', key: backupKey, bucketKey: false },
+    policy: policy(
+      {
+        Sid: 'DenyNonTls',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: '*',
+        Resource: ['arn:aws:s3:::acme-eu-backups', 'arn:aws:s3:::acme-eu-backups/*'],
+        Condition: { Bool: { 'aws:SecureTransport': false } },
+      },
+      ...denyUnencrypted('acme-eu-backups'),
+    ),
+    versioning: true,
+  });
+  await bucket(eu, 'acme-eu-marketing-assets', 'eu-west-1', {
+    tags: { 'data-class': 'public', owner: 'marketing' },
+    pab: [false, true, true, true],
+    ownership: 'BucketOwnerPreferred',
+    acl: 'authenticated-read',
+  });
+  await bucket(eu, 'acme-eu-partner-exchange', 'eu-west-1', {
+    tags: { 'data-class': 'confidential', owner: 'partnerships' },
+    sse: { algorithm: 'aws:kms', key: 'alias/acme-eu-byok' },
+    policy: policy(
+      {
+        Sid: 'PartnerRead',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::999988887777:root' },
+        Action: ['s3:GetObject', 's3:ListBucket'],
+        Resource: ['arn:aws:s3:::acme-eu-partner-exchange', 'arn:aws:s3:::acme-eu-partner-exchange/*'],
+      },
+      tls('acme-eu-partner-exchange'),
+    ),
+  });
+  await bucket(eu, 'acme-eu-app-logs', 'eu-west-1', { tags: { owner: 'sre' } });
+
+  // Key usage, so the CloudTrail sample holds real events.
+  await useKey(use1.kms, dataKey, 3);
+  await useKey(euw1.kms, euKey, 2);
+
+  // --- Account A: AWS Config ------------------------------------------------------------------
+  await configRegion(use1.config, DEMO_ACCOUNT, [
+    {
+      name: 's3-bucket-server-side-encryption-enabled',
+      identifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED',
+    },
+    { name: 'cpack-s3-public-read-prohibited-a1b2', identifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED' },
+    { name: 's3-bucket-public-write-prohibited', identifier: 'S3_BUCKET_PUBLIC_WRITE_PROHIBITED' },
+  ]);
+  await configRegion(euw1.config, DEMO_ACCOUNT, [
+    {
+      name: 's3-bucket-server-side-encryption-enabled',
+      identifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED',
+    },
+  ]);
+  // Changed after the last evaluation: Config's COMPLIANT verdict for this bucket is now stale.
+  await s3.send(new DeleteBucketEncryptionCommand({ Bucket: 'acme-app-logs' }));
+
+  // --- Account A: CloudTrail ------------------------------------------------------------------
+  await use1.trail.send(
+    new CreateTrailCommand({
+      Name: 'acme-org-trail',
+      S3BucketName: 'acme-app-logs',
+      IsMultiRegionTrail: true,
+      EnableLogFileValidation: true,
+      IncludeGlobalServiceEvents: true,
+    }),
+  );
+  await use1.trail.send(
+    new PutEventSelectorsCommand({
+      TrailName: 'acme-org-trail',
+      EventSelectors: [
+        {
+          ReadWriteType: 'All',
+          IncludeManagementEvents: true,
+          DataResources: [
+            {
+              Type: 'AWS::S3::Object',
+              Values: ['arn:aws:s3:::acme-customer-data-prod/', 'arn:aws:s3:::acme-payments-archive/'],
+            },
+          ],
+        },
+      ],
+    }),
+  );
+  await use1.trail.send(new StartLoggingCommand({ Name: 'acme-org-trail' }));
+  await euw1.trail.send(
+    new CreateTrailCommand({
+      Name: 'acme-eu-data-events',
+      S3BucketName: 'acme-eu-app-logs',
+      IsMultiRegionTrail: false,
+    }),
+  );
+  await euw1.trail.send(
+    new PutEventSelectorsCommand({
+      TrailName: 'acme-eu-data-events',
+      AdvancedEventSelectors: [
+        {
+          Name: 'EU customer data object events',
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['Data'] },
+            { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+            { Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::acme-eu-customer-data/'] },
+          ],
+        },
+      ],
+    }),
+  );
+  await euw1.trail.send(new StartLoggingCommand({ Name: 'acme-eu-data-events' }));
+
+  // --- Account B, reached by role ---------------------------------------------------------------
+  const sts = new STSClient({ region: 'us-east-1', endpoint, credentials: a.credentials });
+  const assumed = await sts.send(
+    new AssumeRoleCommand({ RoleArn: DEMO_ROLE_ARN, RoleSessionName: 'demo-setup' }),
+  );
+  const c = assumed.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+    throw new Error('sandbox AssumeRole gave no credentials');
+  const b: Ctx = {
+    endpoint,
+    credentials: {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+    },
+  };
+  const usw2 = clients(b, 'us-west-2');
+  await bucket(usw2.s3, 'globex-shared-reports', 'us-west-2', {
+    tags: { 'data-class': 'confidential', owner: 'finance' },
+    policy: policy(tls('globex-shared-reports')),
+  });
+  await bucket(usw2.s3, 'globex-dev-scratch', 'us-west-2', { tags: { 'data-class': 'public', env: 'dev' } });
+  await usw2.trail.send(
+    new CreateTrailCommand({
+      Name: 'globex-trail',
+      S3BucketName: 'globex-dev-scratch',
+      IsMultiRegionTrail: true,
+    }),
+  );
+  await usw2.trail.send(
+    new PutEventSelectorsCommand({
+      TrailName: 'globex-trail',
+      EventSelectors: [
+        {
+          ReadWriteType: 'All',
+          IncludeManagementEvents: true,
+          ExcludeManagementEventSources: ['kms.amazonaws.com'],
+        },
+      ],
+    }),
+  );
+  await usw2.trail.send(new StartLoggingCommand({ Name: 'globex-trail' }));
+}

@@ -1,0 +1,73 @@
+/**
+ * Running a rule: the supported managed rules evaluate the account's buckets in the region as they
+ * are now, and the results replace the previous ones. Nothing re-evaluates on its own, so results
+ * go stale when buckets change, as in AWS between evaluations.
+ */
+import type { AccountState, BucketState, SandboxStateApi } from '../../types.ts';
+import { BUCKET_RULES } from './rules/index.ts';
+import type { ConfigRecorder, ConfigRule, StoredEvaluation } from './store.ts';
+import { isRecording, recordsType } from './store.ts';
+
+const BUCKET_TYPE = 'AWS::S3::Bucket';
+
+/**
+ * Evaluate `rule` if the recorder is recording buckets; returns false when no evaluation ran.
+ */
+export function evaluateRule(
+  state: SandboxStateApi,
+  account: AccountState,
+  region: string,
+  recorder: ConfigRecorder | undefined,
+  rule: ConfigRule,
+): boolean {
+  if (!recorder || !isRecording(recorder)) return false;
+  const now = state.now();
+  rule.lastInvokedTime = now;
+  const evaluator = rule.source.Owner === 'AWS' ? BUCKET_RULES.get(rule.source.SourceIdentifier ?? '') : undefined;
+  if (!evaluator || !recordsType(recorder, BUCKET_TYPE) || !inScopeType(rule)) {
+    rule.evaluations = [];
+    return true;
+  }
+  const context = { accountPublicAccessBlock: account.accountPublicAccessBlock, parameters: parameters(rule.inputParameters) };
+  rule.evaluations = [...state.buckets.values()]
+    .filter((b) => b.accountId === account.id && b.region === region && inScopeBucket(rule, b))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((bucket): StoredEvaluation => {
+      const verdict = evaluator.evaluate(bucket, context);
+      return {
+        resourceType: BUCKET_TYPE,
+        resourceId: bucket.name,
+        complianceType: verdict.complianceType,
+        annotation: verdict.annotation,
+        resultRecordedTime: now,
+        configRuleInvokedTime: now,
+      };
+    });
+  return true;
+}
+
+function inScopeType(rule: ConfigRule): boolean {
+  const types = rule.scope?.ComplianceResourceTypes;
+  return !Array.isArray(types) || types.length === 0 || types.includes(BUCKET_TYPE);
+}
+
+function inScopeBucket(rule: ConfigRule, bucket: BucketState): boolean {
+  const scope = rule.scope ?? {};
+  if (typeof scope.ComplianceResourceId === 'string' && scope.ComplianceResourceId !== bucket.name) return false;
+  if (typeof scope.TagKey === 'string') {
+    const value = bucket.tags?.[scope.TagKey];
+    if (value === undefined) return false;
+    if (typeof scope.TagValue === 'string' && scope.TagValue !== value) return false;
+  }
+  return true;
+}
+
+function parameters(inputParameters: string | undefined): Record<string, unknown> {
+  if (!inputParameters) return {};
+  try {
+    const parsed: unknown = JSON.parse(inputParameters);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * GetResourceConfigHistory for S3 buckets, from the configuration items the S3 service appends to
+ * `state.bucketHistory`. Config only knows what it recorded: items captured while the recorder was
+ * recording, plus, each time recording starts, the bucket as it then was (`ResourceDiscovered`).
+ */
+import type { BucketConfigurationItem, JsonRequest } from '../../../types.ts';
+import { SandboxError } from '../../../types.ts';
+import { epochSeconds, optionalNumber, optionalString, optionalTimestamp, requiredString } from '../../kms/input.ts';
+import { pageOf } from '../../kms/offset-page.ts';
+import type { RecordingInterval } from '../store.ts';
+import { configRegion } from '../store.ts';
+
+const BUCKET_TYPE = 'AWS::S3::Bucket';
+
+export function getResourceConfigHistory(req: JsonRequest): unknown {
+  const { input } = req;
+  const resourceType = requiredString(input, 'resourceType');
+  const resourceId = requiredString(input, 'resourceId');
+  if (resourceType !== BUCKET_TYPE) {
+    throw new SandboxError('ResourceNotDiscoveredException', `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`);
+  }
+  const limit = optionalNumber(input, 'limit') || 10;
+  if (limit < 0 || limit > 100) throw new SandboxError('InvalidLimitException', 'limit must be between 0 and 100.');
+  const earlier = optionalTimestamp(input, 'earlierTime');
+  const later = optionalTimestamp(input, 'laterTime') ?? req.state.now();
+  if (earlier && earlier.getTime() > later.getTime()) {
+    throw new SandboxError('InvalidTimeRangeException', 'The earlierTime must be before the laterTime.');
+  }
+  const order = optionalString(input, 'chronologicalOrder') ?? 'Reverse';
+  const intervals = configRegion(req.account, req.region).recorder?.intervals ?? [];
+  const raw = (req.state.bucketHistory.get(resourceId) ?? []).filter((i) => i.accountId === req.caller.accountId && i.region === req.region);
+  const known = recordedItems(raw, intervals);
+  if (known.length === 0) {
+    throw new SandboxError('ResourceNotDiscoveredException', `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`);
+  }
+  const inWindow = known.filter((i) => (!earlier || i.captureTime.getTime() >= earlier.getTime()) && i.captureTime.getTime() <= later.getTime());
+  const ordered = order === 'Forward' ? inWindow : [...inWindow].reverse();
+  const scope = `GetResourceConfigHistory:${req.region}:${resourceId}:${order}:${earlier?.getTime() ?? ''}:${later.getTime()}`;
+  const page = pageOf(ordered, optionalString(input, 'nextToken'), limit, scope, 'InvalidNextTokenException');
+  return { configurationItems: page.items.map(configurationItem), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+}
+
+/** Items Config would have recorded, oldest first. */
+function recordedItems(items: BucketConfigurationItem[], intervals: RecordingInterval[]): BucketConfigurationItem[] {
+  const sorted = [...items].sort((a, b) => a.captureTime.getTime() - b.captureTime.getTime());
+  const out: BucketConfigurationItem[] = [];
+  for (const interval of intervals) {
+    const start = interval.start.getTime();
+    const stop = interval.stop?.getTime() ?? Number.POSITIVE_INFINITY;
+    const before = sorted.filter((i) => i.captureTime.getTime() < start).at(-1);
+    if (before && before.status !== 'ResourceDeleted') out.push({ ...before, captureTime: interval.start, status: 'ResourceDiscovered' });
+    out.push(...sorted.filter((i) => i.captureTime.getTime() >= start && i.captureTime.getTime() <= stop));
+  }
+  return out;
+}
+
+function configurationItem(item: BucketConfigurationItem): Record<string, unknown> {
+  const deleted = item.status === 'ResourceDeleted';
+  const creation = creationTime(item.configuration);
+  return {
+    version: '1.3',
+    accountId: item.accountId,
+    configurationItemCaptureTime: epochSeconds(item.captureTime),
+    configurationItemStatus: item.status,
+    configurationStateId: String(item.captureTime.getTime()),
+    configurationItemMD5Hash: '',
+    arn: `arn:aws:s3:::${item.bucket}`,
+    resourceType: BUCKET_TYPE,
+    resourceId: item.bucket,
+    resourceName: item.bucket,
+    awsRegion: item.region,
+    availabilityZone: 'Regional',
+    ...(creation ? { resourceCreationTime: epochSeconds(creation) } : {}),
+    tags: {},
+    relatedEvents: [],
+    relationships: [],
+    ...(deleted ? {} : { configuration: item.configuration, supplementaryConfiguration: item.supplementaryConfiguration }),
+  };
+}
+
+function creationTime(configuration: string): Date | undefined {
+  try {
+    const parsed = JSON.parse(configuration) as { creationDate?: unknown };
+    return typeof parsed.creationDate === 'string' ? new Date(parsed.creationDate) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSeed, sampleOf, seededRandom, selectCaptureTargets } from '../../src/capture/select.ts';
+import type { BucketSnapshot, Snapshot } from '../../src/snapshot/model.ts';
+import { writeFixture } from './fixture.ts';
+
+/** The fixture snapshot with `n` extra standard buckets `std-00..`. */
+async function manyBuckets(n: number): Promise<Snapshot> {
+  const { snapshot } = await writeFixture();
+  const account = snapshot.accounts[0]!;
+  const template = account.buckets[1]!;
+  for (let i = 0; i < n; i++) {
+    const name = `std-${String(i).padStart(2, '0')}`;
+    account.buckets.push({ ...template, name, arn: `arn:aws:s3:::${name}` });
+  }
+  return snapshot;
+}
+
+const sensitive = (b: BucketSnapshot): boolean => !b.name.startsWith('std-');
+const bucketsOf = (plan: ReturnType<typeof selectCaptureTargets>): string[] =>
+  plan.targets.flatMap((t) => (t.kind === 'bucket' ? [`${t.bucket}:${t.reason}`] : []));
+
+describe('selectCaptureTargets', () => {
+  it('draws the same sample for the same seed, and records the seed', async () => {
+    const snapshot = await manyBuckets(30);
+    const settings = { maxKeyBuckets: 10, sampleSize: 4, seed: 'quarter-2026Q1' };
+    const a = selectCaptureTargets({ snapshot, settings, isSensitive: sensitive });
+    const b = selectCaptureTargets({ snapshot, settings, isSensitive: sensitive });
+    expect(a).toEqual(b);
+    expect(a.seed).toBe('quarter-2026Q1');
+    const samples = bucketsOf(a).filter((x) => x.endsWith(':sample'));
+    expect(samples).toHaveLength(4);
+    // Different seeds draw different samples from 30 buckets (checked over several seeds, not one).
+    const draws = new Set(
+      ['s1', 's2', 's3', 's4'].map((seed) =>
+        bucketsOf(
+          selectCaptureTargets({ snapshot, settings: { ...settings, seed }, isSensitive: sensitive }),
+        ).join(),
+      ),
+    );
+    expect(draws.size).toBeGreaterThan(1);
+  });
+
+  it('derives the default seed from the run id', async () => {
+    const snapshot = await manyBuckets(5);
+    const plan = selectCaptureTargets({
+      snapshot,
+      settings: { maxKeyBuckets: 1, sampleSize: 2 },
+      isSensitive: sensitive,
+    });
+    expect(plan.seed).toBe(defaultSeed(snapshot.runId));
+    expect(defaultSeed('other-run')).not.toBe(plan.seed);
+  });
+
+  it('takes sensitive buckets up to the cap, then samples the others', async () => {
+    const snapshot = await manyBuckets(6);
+    const plan = selectCaptureTargets({
+      snapshot,
+      settings: { maxKeyBuckets: 1, sampleSize: 2, seed: 'x' },
+      isSensitive: sensitive,
+    });
+    const chosen = bucketsOf(plan);
+    expect(chosen[0]).toBe('data-prod:sensitive');
+    expect(chosen.filter((c) => c.endsWith(':sensitive'))).toHaveLength(1);
+    // legacy-logs is sensitive but over the cap, so it joins the pool of others
+    expect(chosen.filter((c) => c.endsWith(':sample'))).toHaveLength(2);
+  });
+
+  it('uses configured key buckets only and reports unknown names', async () => {
+    const snapshot = await manyBuckets(6);
+    const plan = selectCaptureTargets({
+      snapshot,
+      settings: { keyBuckets: ['std-03', 'ghost'], maxKeyBuckets: 10, sampleSize: 3 },
+      isSensitive: sensitive,
+    });
+    expect(bucketsOf(plan)).toEqual(['std-03:configured']);
+    expect(plan.unknownKeyBuckets).toEqual(['ghost']);
+  });
+
+  it('plans account BPA, customer managed keys only, Config regions and trails', async () => {
+    const snapshot = await manyBuckets(0);
+    const account = snapshot.accounts[0]!;
+    const cmk = account.kmsKeys[0]!;
+    if (cmk.metadata.status !== 'ok') throw new Error('fixture');
+    account.kmsKeys.push({
+      ...cmk,
+      metadata: {
+        ...cmk.metadata,
+        value: {
+          ...cmk.metadata.value,
+          keyManager: 'AWS',
+          keyId: 'aws-s3',
+          arn: 'arn:aws:kms:us-east-1:111122223333:key/aws-s3',
+        },
+      },
+    });
+    const kinds = selectCaptureTargets({
+      snapshot,
+      settings: { maxKeyBuckets: 0, sampleSize: 0 },
+      isSensitive: sensitive,
+    }).targets.map((t) => (t.kind === 'kms-key' ? `kms-key:${t.keyId}` : t.kind));
+    expect(kinds).toEqual(['account-bpa', `kms-key:${cmk.metadata.value.keyId}`, 'config-rules', 'trail']);
+  });
+});
+
+describe('sampleOf', () => {
+  it('draws without replacement', () => {
+    const items = Array.from({ length: 50 }, (_, i) => i);
+    const drawn = sampleOf(items, 20, seededRandom('seed'));
+    expect(new Set(drawn).size).toBe(20);
+    expect(sampleOf(items, 80, seededRandom('seed'))).toHaveLength(50);
+  });
+});

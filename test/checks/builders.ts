@@ -1,0 +1,256 @@
+import type { Absent, Denied, EvidenceRef, Failed, Ok, Outcome } from '../../src/aws/outcome.ts';
+import type {
+  AccountSnapshot,
+  BucketSnapshot,
+  ConfigRegionSnapshot,
+  KmsKeyMetadata,
+  KmsKeySnapshot,
+  Snapshot,
+  TrailSnapshot,
+} from '../../src/snapshot/model.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { configSchema } from '../../src/config/schema.ts';
+
+export const ACCOUNT = '111122223333';
+export const REGION = 'us-east-1';
+let seq = 0;
+
+/** A fake evidence ref for an operation. */
+export function ref(service: string, operation: string): EvidenceRef {
+  seq += 1;
+  return {
+    file: `raw/${ACCOUNT}/${service}/${REGION}.jsonl`,
+    callId: `${service}-${REGION}-${seq}`,
+    service,
+    operation,
+    requestId: `req-${seq}`,
+  };
+}
+
+export function okOf<T>(value: T, op: string, service = 's3'): Ok<T> {
+  return { status: 'ok', value, evidence: ref(service, op) };
+}
+export function absentOf(errorCode: string, op: string, service = 's3'): Absent {
+  return { status: 'absent', errorCode, evidence: ref(service, op) };
+}
+export function deniedOf(op: string, service = 's3'): Denied {
+  return {
+    status: 'denied',
+    errorCode: service === 's3' ? 'AccessDenied' : 'AccessDeniedException',
+    message: 'denied',
+    evidence: ref(service, op),
+  };
+}
+export function errorOf(op: string, service = 's3'): Failed {
+  return {
+    status: 'error',
+    errorCode: 'ThrottlingException',
+    message: 'throttled',
+    evidence: ref(service, op),
+  };
+}
+
+const ALL_ON = {
+  blockPublicAcls: true,
+  ignorePublicAcls: true,
+  blockPublicPolicy: true,
+  restrictPublicBuckets: true,
+};
+
+/** A policy document string for a bucket. */
+export function policyText(statements: unknown[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** A bucket as AWS creates one today (SSE-S3, BPA on, BucketOwnerEnforced, no policy), with overrides. */
+export function bucket(name: string, over: Partial<BucketSnapshot> = {}): BucketSnapshot {
+  return {
+    name,
+    arn: `arn:aws:s3:::${name}`,
+    accountId: ACCOUNT,
+    region: REGION,
+    regionSource: 'ListBuckets',
+    encryption: okOf({ rules: [{ sseAlgorithm: 'AES256', bucketKeyEnabled: false }] }, 'GetBucketEncryption'),
+    policy: absentOf('NoSuchBucketPolicy', 'GetBucketPolicy'),
+    policyStatus: absentOf('NoSuchBucketPolicy', 'GetBucketPolicyStatus'),
+    publicAccessBlock: okOf({ ...ALL_ON }, 'GetPublicAccessBlock'),
+    acl: okOf(
+      {
+        ownerId: 'owner',
+        grants: [{ granteeType: 'CanonicalUser', grantee: 'owner', permission: 'FULL_CONTROL' }],
+      },
+      'GetBucketAcl',
+    ),
+    ownershipControls: okOf({ objectOwnership: 'BucketOwnerEnforced' }, 'GetBucketOwnershipControls'),
+    tags: absentOf('NoSuchTagSet', 'GetBucketTagging'),
+    versioning: okOf({}, 'GetBucketVersioning'),
+    ...over,
+  };
+}
+
+/** A bucket with the given policy (IsPublic as given). */
+export function withPolicy(b: BucketSnapshot, statements: unknown[], isPublic = false): BucketSnapshot {
+  return {
+    ...b,
+    policy: okOf({ text: policyText(statements) }, 'GetBucketPolicy'),
+    policyStatus: okOf({ isPublic }, 'GetBucketPolicyStatus'),
+  };
+}
+
+export const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY_ID}`;
+
+export function keyMeta(over: Partial<KmsKeyMetadata> = {}): KmsKeyMetadata {
+  return {
+    keyId: KEY_ID,
+    arn: KEY_ARN,
+    keyAccountId: ACCOUNT,
+    keyManager: 'CUSTOMER',
+    keyState: 'Enabled',
+    keySpec: 'SYMMETRIC_DEFAULT',
+    keyUsage: 'ENCRYPT_DECRYPT',
+    origin: 'AWS_KMS',
+    ...over,
+  };
+}
+
+export const OWN_ACCOUNT_KEY_POLICY = policyText([
+  {
+    Sid: 'EnableIAM',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+  },
+]);
+
+/** A customer managed key referenced as `alias/data` by the given buckets, with overrides. */
+export function kmsKey(usedBy: string[], over: Partial<KmsKeySnapshot> = {}): KmsKeySnapshot {
+  return {
+    accountId: ACCOUNT,
+    region: REGION,
+    references: ['alias/data'],
+    usedBy,
+    metadata: okOf(keyMeta(), 'DescribeKey', 'kms'),
+    policy: okOf({ text: OWN_ACCOUNT_KEY_POLICY }, 'GetKeyPolicy', 'kms'),
+    rotation: okOf({ enabled: true, rotationPeriodInDays: 365 }, 'GetKeyRotationStatus', 'kms'),
+    aliases: ['alias/data'],
+    ...over,
+  };
+}
+
+/** SSE-KMS encryption naming `alias/data` (`null` key id: no KMSMasterKeyID, i.e. aws/s3). */
+export function kmsEncryption(
+  bucketKeyEnabled = true,
+  keyIdOrNull: string | null = 'alias/data',
+): Outcome<{ rules: { sseAlgorithm: string; kmsMasterKeyId?: string; bucketKeyEnabled: boolean }[] }> {
+  const keyId = keyIdOrNull ?? undefined;
+  return okOf(
+    { rules: [{ sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyId, bucketKeyEnabled }] },
+    'GetBucketEncryption',
+  );
+}
+
+/** A multi-region, logging trail recording all management events, with validation on. */
+export function trail(over: Partial<TrailSnapshot> = {}): TrailSnapshot {
+  return {
+    name: 'org-trail',
+    arn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org-trail`,
+    homeRegion: REGION,
+    isMultiRegionTrail: true,
+    isOrganizationTrail: false,
+    logFileValidationEnabled: true,
+    status: okOf({ isLogging: true }, 'GetTrailStatus', 'cloudtrail'),
+    selectors: okOf(
+      {
+        eventSelectors: [
+          {
+            readWriteType: 'All',
+            includeManagementEvents: true,
+            excludeManagementEventSources: [],
+            dataResources: [],
+          },
+        ],
+      },
+      'GetEventSelectors',
+      'cloudtrail',
+    ),
+    ...over,
+  };
+}
+
+/** AWS Config in a region with an active recorder and the three default rules. */
+export function configRegion(over: Partial<ConfigRegionSnapshot> = {}): ConfigRegionSnapshot {
+  const rule = (name: string, id: string) => ({
+    name,
+    owner: 'AWS',
+    sourceIdentifier: id,
+    scopeResourceTypes: ['AWS::S3::Bucket'],
+  });
+  return {
+    accountId: ACCOUNT,
+    region: REGION,
+    recorders: okOf(
+      [{ name: 'default', allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [] }],
+      'DescribeConfigurationRecorders',
+      'config',
+    ),
+    recorderStatus: okOf(
+      [{ name: 'default', recording: true, lastStatus: 'SUCCESS' }],
+      'DescribeConfigurationRecorderStatus',
+      'config',
+    ),
+    rules: okOf(
+      [
+        rule('s3-sse', 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED'),
+        rule('s3-read', 'S3_BUCKET_PUBLIC_READ_PROHIBITED'),
+        rule('s3-write', 'S3_BUCKET_PUBLIC_WRITE_PROHIBITED'),
+      ],
+      'DescribeConfigRules',
+      'config',
+    ),
+    results: [],
+    ...over,
+  };
+}
+
+/** An account with the given buckets, BPA on, one good trail, Config in the region. */
+export function account(over: Partial<AccountSnapshot> = {}): AccountSnapshot {
+  return {
+    accountId: ACCOUNT,
+    name: 'prod',
+    source: { kind: 'caller' },
+    identity: okOf({ arn: `arn:aws:iam::${ACCOUNT}:role/audit`, userId: 'AROA' }, 'GetCallerIdentity', 'sts'),
+    regions: [REGION],
+    bucketListing: okOf({ count: 0 }, 'ListBuckets'),
+    buckets: [],
+    accountPublicAccessBlock: okOf({ ...ALL_ON }, 'GetPublicAccessBlock', 's3control'),
+    kmsKeys: [],
+    config: [configRegion()],
+    cloudTrail: {
+      discovery: [
+        { region: REGION, result: okOf({ trailArns: [trail().arn] }, 'DescribeTrails', 'cloudtrail') },
+      ],
+      trails: [trail()],
+      keyUsage: [],
+    },
+    ...over,
+  };
+}
+
+export function snapshot(accounts: AccountSnapshot[]): Snapshot {
+  return {
+    schema: 'evidence-pack/snapshot@1',
+    tool: { name: 'evidence-pack', version: '0.0.0-test' },
+    runId: 'run-test',
+    collection: { startedAt: '2026-03-01T10:00:00.000Z', finishedAt: '2026-03-01T10:05:00.000Z' },
+    caller: { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:role/audit`, userId: 'AROA' },
+    sandbox: false,
+    accounts,
+  };
+}
+
+/** A config with defaults applied and the given overrides (user-config shape). */
+export function config(over: Record<string, unknown> = {}): Config {
+  return configSchema.parse({ organization: 'Acme', ...over });
+}

@@ -1,0 +1,193 @@
+import { describe, it } from 'vitest';
+import { expectCase, type Case } from './harness.ts';
+import { absentOf, account, bucket, config, configRegion, deniedOf, okOf, snapshot } from './builders.ts';
+import type { ConfigEvaluation, ConfigRegionSnapshot } from '../../src/snapshot/model.ts';
+
+const withConfig =
+  (over: Partial<ConfigRegionSnapshot>, b = bucket('data')) =>
+  () =>
+    snapshot([account({ buckets: [b], config: [configRegion(over)] })]);
+
+describe('config.recorder-active', () => {
+  const cases: Case[] = [
+    { name: 'recording all types passes', snapshot: withConfig({}), status: 'pass' },
+    {
+      name: 'listed types including S3 pass',
+      snapshot: withConfig({
+        recorders: okOf(
+          [
+            {
+              name: 'r',
+              allSupported: false,
+              includeGlobalResourceTypes: false,
+              resourceTypes: ['AWS::S3::Bucket'],
+            },
+          ],
+          'DescribeConfigurationRecorders',
+          'config',
+        ),
+        recorderStatus: okOf(
+          [{ name: 'r', recording: true, lastStatus: 'SUCCESS' }],
+          'DescribeConfigurationRecorderStatus',
+          'config',
+        ),
+      }),
+      status: 'pass',
+    },
+    {
+      name: 'no recorder fails',
+      snapshot: withConfig({ recorders: okOf([], 'DescribeConfigurationRecorders', 'config') }),
+      status: 'fail',
+      reason: ['No AWS Config configuration recorder'],
+    },
+    {
+      name: 'stopped recorder fails',
+      snapshot: withConfig({
+        recorderStatus: okOf(
+          [{ name: 'default', recording: false, lastStatus: 'SUCCESS' }],
+          'DescribeConfigurationRecorderStatus',
+          'config',
+        ),
+      }),
+      status: 'fail',
+      reason: ['not recording'],
+    },
+    {
+      name: 'recorder without S3 fails',
+      snapshot: withConfig({
+        recorders: okOf(
+          [
+            {
+              name: 'default',
+              allSupported: false,
+              includeGlobalResourceTypes: false,
+              resourceTypes: ['AWS::EC2::Instance'],
+            },
+          ],
+          'DescribeConfigurationRecorders',
+          'config',
+        ),
+      }),
+      status: 'fail',
+      reason: ['does not record AWS::S3::Bucket'],
+    },
+    {
+      name: 'denied is a gap',
+      snapshot: withConfig({ recorders: deniedOf('DescribeConfigurationRecorders', 'config') }),
+      status: 'insufficient-evidence',
+    },
+  ];
+  it.each(cases)('$name', (c) => expectCase('config.recorder-active', c));
+});
+
+const renamed = (id: string, name: string) => ({
+  name,
+  owner: 'AWS',
+  sourceIdentifier: id,
+  scopeResourceTypes: [],
+});
+
+describe('config.rules-present', () => {
+  const cases: Case[] = [
+    { name: 'default rules present pass', snapshot: withConfig({}), status: 'pass' },
+    {
+      name: 'rules are matched by identifier, not name',
+      snapshot: withConfig({
+        rules: okOf(
+          [
+            renamed('S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', 'conformance-pack-abc-1'),
+            renamed('S3_BUCKET_PUBLIC_READ_PROHIBITED', 'conformance-pack-abc-2'),
+            {
+              ...renamed('S3_BUCKET_PUBLIC_WRITE_PROHIBITED', 's3-bucket-public-write-prohibited'),
+              owner: 'CUSTOM_LAMBDA',
+              sourceIdentifier: 'arn:aws:lambda:us-east-1:1:function:x',
+            },
+          ],
+          'DescribeConfigRules',
+          'config',
+        ),
+      }),
+      status: 'fail',
+      reason: ['S3_BUCKET_PUBLIC_WRITE_PROHIBITED'],
+    },
+    {
+      name: 'configured extra rule missing fails',
+      snapshot: withConfig({}),
+      config: config({ awsConfig: { requiredRules: ['S3_BUCKET_SSL_REQUESTS_ONLY'] } }),
+      status: 'fail',
+      reason: ['S3_BUCKET_SSL_REQUESTS_ONLY'],
+    },
+    {
+      name: 'denied is a gap',
+      snapshot: withConfig({ rules: deniedOf('DescribeConfigRules', 'config') }),
+      status: 'insufficient-evidence',
+    },
+  ];
+  it.each(cases)('$name', (c) => expectCase('config.rules-present', c));
+});
+
+const evaluation = (complianceType: string, resourceId = 'data'): ConfigEvaluation => ({
+  resourceType: 'AWS::S3::Bucket',
+  resourceId,
+  complianceType,
+  resultRecordedTime: '2026-02-28T09:00:00.000Z',
+});
+const sseResults = (evals: ConfigEvaluation[] | ReturnType<typeof deniedOf>) => [
+  {
+    ruleName: 's3-sse',
+    sourceIdentifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED',
+    evaluations: Array.isArray(evals) ? okOf(evals, 'GetComplianceDetailsByConfigRule', 'config') : evals,
+  },
+];
+const onlySse = config({ awsConfig: { requiredRules: ['S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED'] } });
+
+describe('config.rule-compliant', () => {
+  const cases: Case[] = [
+    {
+      name: 'COMPLIANT passes with the evaluation time',
+      snapshot: withConfig({ results: sseResults([evaluation('COMPLIANT')]) }),
+      config: onlySse,
+      status: 'pass',
+      reason: ['COMPLIANT', '2026-02-28T09:00:00.000Z'],
+    },
+    {
+      name: 'NON_COMPLIANT fails',
+      snapshot: withConfig({ results: sseResults([evaluation('NON_COMPLIANT')]) }),
+      config: onlySse,
+      status: 'fail',
+    },
+    {
+      name: 'COMPLIANT contradicted by our own check is said',
+      snapshot: withConfig(
+        { results: sseResults([evaluation('COMPLIANT')]) },
+        bucket('data', {
+          encryption: absentOf('ServerSideEncryptionConfigurationNotFoundError', 'GetBucketEncryption'),
+        }),
+      ),
+      config: onlySse,
+      status: 'pass',
+      reason: ['contradicts our own s3.default-encryption check, which fails'],
+    },
+    {
+      name: 'NOT_APPLICABLE is a gap',
+      snapshot: withConfig({ results: sseResults([evaluation('NOT_APPLICABLE')]) }),
+      config: onlySse,
+      status: 'insufficient-evidence',
+      reason: ['NOT_APPLICABLE'],
+    },
+    {
+      name: 'no result for the bucket is a gap',
+      snapshot: withConfig({ results: sseResults([evaluation('COMPLIANT', 'other')]) }),
+      config: onlySse,
+      status: 'insufficient-evidence',
+      reason: ['no result'],
+    },
+    {
+      name: 'denied results are a gap',
+      snapshot: withConfig({ results: sseResults(deniedOf('GetComplianceDetailsByConfigRule', 'config')) }),
+      config: onlySse,
+      status: 'insufficient-evidence',
+    },
+  ];
+  it.each(cases)('$name', (c) => expectCase('config.rule-compliant', c));
+});

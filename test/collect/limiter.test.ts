@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createLimiter, createPacer } from '../../src/aws/limiter.ts';
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => undefined;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('createLimiter', () => {
+  it('never runs more tasks at once than the limit and runs them all', async () => {
+    const limiter = createLimiter({ max: 3 });
+    let running = 0;
+    let peak = 0;
+    const gates = Array.from({ length: 10 }, deferred);
+    const tasks = gates.map((g, i) =>
+      limiter.run(async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await g.promise;
+        running--;
+        return i;
+      }),
+    );
+    await Promise.resolve();
+    expect(limiter.active).toBe(3);
+    for (const g of gates) g.resolve();
+    expect(await Promise.all(tasks)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(peak).toBe(3);
+  });
+
+  it('halves on throttling down to the minimum, and climbs back on success', () => {
+    const limiter = createLimiter({ max: 16, min: 2 });
+    limiter.onThrottle();
+    expect(limiter.limit).toBe(8);
+    limiter.onThrottle();
+    limiter.onThrottle();
+    limiter.onThrottle();
+    expect(limiter.limit).toBe(2);
+    limiter.onSuccess();
+    expect(limiter.limit).toBe(2);
+    limiter.onSuccess();
+    expect(limiter.limit).toBe(3);
+    for (let i = 0; i < 1000; i++) limiter.onSuccess();
+    expect(limiter.limit).toBe(16);
+  });
+
+  it('lets a failing task free its slot', async () => {
+    const limiter = createLimiter({ max: 1 });
+    await expect(limiter.run(() => Promise.reject(new Error('x')))).rejects.toThrow('x');
+    expect(await limiter.run(() => Promise.resolve('next'))).toBe('next');
+    expect(limiter.active).toBe(0);
+  });
+});
+
+describe('createPacer', () => {
+  it('runs tasks one at a time, in order, waiting between starts', async () => {
+    const waits: number[] = [];
+    const pacer = createPacer(500, (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    });
+    const order: number[] = [];
+    await Promise.all([1, 2, 3].map((n) => pacer.run(async () => order.push(n))));
+    expect(order).toEqual([1, 2, 3]);
+    expect(waits).toHaveLength(2);
+    expect(waits.every((w) => w > 0 && w <= 500)).toBe(true);
+  });
+
+  it('keeps going after a failed task', async () => {
+    const pacer = createPacer(0);
+    await expect(pacer.run(() => Promise.reject(new Error('x')))).rejects.toThrow('x');
+    expect(await pacer.run(() => Promise.resolve(2))).toBe(2);
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/pack/canonical-json.ts';
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth, indents by two spaces and ends with a newline', () => {
+    const out = canonicalJson({ b: 1, a: { d: [true, null], c: 'x' } });
+    expect(out).toBe(
+      '{\n  "a": {\n    "c": "x",\n    "d": [\n      true,\n      null\n    ]\n  },\n  "b": 1\n}\n',
+    );
+  });
+
+  it('gives the same text whatever the insertion order, integer-like keys included', () => {
+    const one = canonicalJson({ '10': 'a', '9': 'b', z: 1, A: 2 });
+    const two = canonicalJson({ A: 2, z: 1, '9': 'b', '10': 'a' });
+    expect(one).toBe(two);
+    // Code-unit order, not JavaScript's numeric-first property order.
+    expect(one.indexOf('"10"')).toBeLessThan(one.indexOf('"9"'));
+    expect(one.indexOf('"9"')).toBeLessThan(one.indexOf('"A"'));
+  });
+
+  it('round-trips through JSON.parse, honours toJSON and drops undefined members', () => {
+    const value = {
+      when: new Date('2026-11-26T18:52:00Z'),
+      gone: undefined,
+      list: [undefined, 1],
+      empty: {},
+      none: [],
+    };
+    const out = canonicalJson(value);
+    expect(JSON.parse(out)).toEqual({
+      when: '2026-11-26T18:52:00.000Z',
+      list: [null, 1],
+      empty: {},
+      none: [],
+    });
+  });
+
+  it('refuses values JSON would silently corrupt', () => {
+    expect(() => canonicalJson({ n: Number.NaN })).toThrow(/non-finite number at \$\.n/);
+    expect(() => canonicalJson({ m: new Map() })).toThrow(/Map/);
+    expect(() => canonicalJson({ b: 1n })).toThrow(/bigint/);
+  });
+});

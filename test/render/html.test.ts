@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { breakableHtml, loadTemplates, renderHtml } from '../../src/render/html.ts';
+import { buildReportModel } from '../../src/render/view-model.ts';
+import { buildFixtureInput, TEMPLATE_TAG, XSS_TAG } from './fixtures.ts';
+
+const GOLDEN = fileURLToPath(new URL('./golden/report.html', import.meta.url));
+
+/** Replaces values that legitimately change between releases so the golden pins structure and data. */
+function normalize(html: string): string {
+  return html
+    .replace(/<style>[\s\S]*?<\/style>/, '<style>/* report.css */</style>')
+    .replace(/evidence-pack \d+\.\d+\.\d+[^,<]*/g, 'evidence-pack <version>');
+}
+
+function render(overrides = {}) {
+  return renderHtml(buildReportModel(buildFixtureInput(overrides)), loadTemplates());
+}
+
+describe('renderHtml', () => {
+  it('matches the golden report (UPDATE_GOLDEN=1 to regenerate)', () => {
+    const html = normalize(render());
+    if (process.env['UPDATE_GOLDEN'] === '1') {
+      mkdirSync(join(GOLDEN, '..'), { recursive: true });
+      writeFileSync(GOLDEN, html);
+    }
+    expect(html).toBe(readFileSync(GOLDEN, 'utf8'));
+  });
+
+  it('escapes hostile tag values and never evaluates data as a template', () => {
+    const html = render().replace(/<wbr>/g, '');
+    expect(html).not.toContain(XSS_TAG);
+    expect(html).not.toMatch(/<img src=x/i);
+    expect(html).toContain('note&#x3D;&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+    expect(html).toContain('template&#x3D;{{constructor}}');
+    expect(html).not.toContain('function Object()');
+    expect(html).toContain('Acme Corp &amp; Partners &lt;EU&gt;');
+  });
+
+  it('embeds the stylesheet and loads nothing from outside the document', () => {
+    const html = render();
+    expect(html).toContain('<style>/* evidence-pack report stylesheet');
+    expect(html).not.toMatch(/<(script|link|iframe)\b/i);
+    expect(html).not.toMatch(/\bsrc="(?!data:)/);
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('draws one status bar per criterion as inline SVG from the counts', () => {
+    const html = render();
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).toContain('aria-label="16 Fail, 5 Insufficient evidence, 1 Excepted, 45 Pass, 4 Not applicable"');
+  });
+
+  it('lets report.templatesDir override a partial or the stylesheet by file name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-tpl-'));
+    mkdirSync(join(dir, 'partials'));
+    writeFileSync(join(dir, 'partials', 'cover.hbs'), '<section class="custom-cover">{{meta.organization}} audited</section>');
+    writeFileSync(join(dir, 'report.css'), 'body { color: black; }');
+    const templates = loadTemplates(dir);
+    expect(templates.overridden).toEqual(['report.css', 'partials/cover.hbs']);
+    const html = renderHtml(buildReportModel(buildFixtureInput()), templates);
+    expect(html).toContain('<section class="custom-cover">Acme Corp &amp; Partners &lt;EU&gt; audited</section>');
+    expect(html).toContain('<style>body { color: black; }</style>');
+    expect(html).toContain('id="inventory"');
+  });
+
+  it('does not let templates reach prototype properties', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-proto-'));
+    writeFileSync(join(dir, 'report.hbs'), '[{{meta.constructor.name}}][{{meta.__proto__}}][{{meta.organization}}]');
+    const html = renderHtml(buildReportModel(buildFixtureInput()), loadTemplates(dir));
+    expect(html).toBe('[][][Acme Corp &amp; Partners &lt;EU&gt;]');
+  });
+
+  it('rejects a missing override directory', () => {
+    expect(() => loadTemplates('/nonexistent/templates')).toThrow(/does not exist/);
+  });
+});
+
+describe('breakableHtml', () => {
+  it('escapes first and only adds <wbr>', () => {
+    expect(breakableHtml('arn:aws:s3:::a<b>')).toBe('arn:<wbr>aws:<wbr>s3:<wbr>:<wbr>:<wbr>a&lt;b&gt;');
+    expect(breakableHtml('2026-03-31')).toBe('2026-03-31');
+    expect(breakableHtml('<img src=x onerror=alert(1)>').replace(/<wbr>/g, '')).toBe('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+  });
+});

@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildReportModel } from '../../src/render/view-model.ts';
+import { buildFixtureConfig, buildFixtureInput, buildScaledInput, FINISHED_AT, PROD } from './fixtures.ts';
+
+describe('buildReportModel', () => {
+  const model = buildReportModel(buildFixtureInput());
+
+  it('puts the as-of time, accounts, regions, caller and digest on the cover', () => {
+    expect(model.meta.asOf).toBe(FINISHED_AT);
+    expect(model.meta.asOfLabel).toBe('2026-03-31 23:58:12 UTC');
+    expect(model.meta.accountsLabel).toBe('111122223333 (prod), 444455556666 (dev)');
+    expect(model.meta.regions).toEqual(['eu-west-1', 'us-east-1']);
+    expect(model.meta.callerArn).toContain(':assumed-role/EvidenceCollector/ci');
+    expect(model.meta.evidenceDigestShort).toBe('5f2b9c0e8d7a6b5c');
+    expect(model.meta.sandboxLabel).toBeUndefined();
+  });
+
+  it('labels sandbox data', () => {
+    const input = buildFixtureInput();
+    input.snapshot.sandbox = true;
+    input.snapshot.endpoint = 'http://127.0.0.1:4566';
+    expect(buildReportModel(input).meta.sandboxLabel).toContain('http://127.0.0.1:4566');
+  });
+
+  it('summarizes scope and each criterion with its worst status', () => {
+    expect(model.scope).toMatchObject({ accounts: 2, regions: 2, buckets: 12, sensitiveBuckets: 8, kmsKeys: 3, trails: 1 });
+    const cc72 = model.criteria.find((c) => c.id === 'CC7.2')!;
+    expect(cc72.overall.status).toBe('fail');
+    const logging = cc72.checks.find((c) => c.checkId === 'cloudtrail.kms-events-logged')!;
+    expect(logging.overall.status).toBe('error');
+    expect(cc72.chart.segments.map((s) => s.status)).toEqual(['fail', 'insufficient-evidence', 'error', 'pass']);
+    const last = cc72.chart.segments.at(-1)!;
+    expect(last.x + last.width).toBeCloseTo(cc72.chart.width, 1);
+  });
+
+  it('lists every non-passing result, worst first, with evidence paths', () => {
+    const statuses = model.issues.items.map((i) => i.status);
+    const order = ['fail', 'insufficient-evidence', 'error', 'excepted'];
+    expect([...statuses].sort((a, b) => order.indexOf(a) - order.indexOf(b))).toEqual(statuses);
+    expect(new Set(statuses)).toEqual(new Set(order));
+    const gap = model.issues.items.find((i) => i.status === 'insufficient-evidence' && i.resourceName === 'acme-eu-backups')!;
+    expect(gap.evidence[0]).toMatch(new RegExp(`^raw/${PROD}/s3/eu-west-1\\.jsonl#s3-eu-west-1-\\d+ \\(request id REQ\\d+\\)$`));
+    expect(model.passing.find((p) => p.checkId === 's3.default-encryption')).toMatchObject({ pass: 11, notApplicable: 0 });
+  });
+
+  it('points each control to its evidence in the pack', () => {
+    const row = model.controlMatrix.find((r) => r.checkId === 's3.tls-only')!;
+    expect(row.evidenceLocations).toContain('findings/findings.csv');
+    expect(row.evidenceLocations).toContain('inventory/buckets.csv');
+    expect(row.evidenceLocations).toContain(`raw/${PROD}/s3/us-east-1.jsonl`);
+  });
+
+  it('summarizes key policies and reports an unreadable one', () => {
+    const views = model.inventory.kmsKeys.policies.items;
+    const data = views.find((v) => v.keyLabel.startsWith('alias/acme-data'))!;
+    expect(data.administrators.map((a) => a.principal)).toContain(`arn:aws:iam::${PROD}:role/KeyAdmins`);
+    expect(data.users.map((a) => a.principal)).toContain(`arn:aws:iam::${PROD}:role/DataPipeline`);
+    const dev = views.find((v) => v.keyLabel.startsWith('alias/dev'))!;
+    expect(dev.problem).toMatch(/^the key policy could not be read: AccessDenied \(GetKeyPolicy, request id REQ\d+\)$/);
+  });
+
+  it('embeds a logo as a data URI and warns when it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-logo-'));
+    const svg = join(dir, 'logo.svg');
+    writeFileSync(svg, '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
+    const withLogo = buildReportModel(buildFixtureInput({ config: buildFixtureConfig({ report: { logo: svg } }) }));
+    expect(withLogo.meta.logo?.dataUri).toMatch(/^data:image\/svg\+xml;base64,/);
+    const missing = buildReportModel(buildFixtureInput({ config: buildFixtureConfig({ report: { logo: join(dir, 'nope.png') } }) }));
+    expect(missing.meta.logo).toBeUndefined();
+    expect(missing.meta.warnings[0]).toContain('could not be read (ENOENT)');
+    const gif = buildReportModel(buildFixtureInput({ config: buildFixtureConfig({ report: { logo: join(dir, 'x.gif') } }) }));
+    expect(gif.meta.warnings[0]).toContain('only PNG, SVG and JPEG');
+  });
+
+  it('caps tables at maxRowsPerTable, failing rows first, and says where the rest are', () => {
+    const big = buildReportModel(buildScaledInput(10_000));
+    const buckets = big.inventory.buckets;
+    expect(buckets.total).toBe(10_000);
+    expect(buckets.rows).toHaveLength(50);
+    expect(buckets.moreNote).toBe('9,950 more rows in inventory/buckets.csv');
+    // every 7th bucket fails (1,429 of them): the first 50 shown are all failing
+    const openCol = buckets.columns.findIndex((c) => c.header === 'Open findings');
+    expect(buckets.rows.every((r) => r.cells[openCol]!.text.startsWith('Fail'))).toBe(true);
+    expect(big.issues.items).toHaveLength(50);
+    expect(big.issues.total).toBe(1429);
+    expect(big.issues.moreNote).toBe('1,379 more rows in findings/findings.csv');
+    expect(big.inventory.configResults.rows.length).toBeLessThanOrEqual(50);
+  });
+});
