@@ -145,7 +145,7 @@ function sampleKeyUsage(
 ): Promise<Outcome<KeyUsageEvent[]>> {
   const end = opts.now();
   const start = new Date(end.getTime() - opts.lookbackDays * 86_400_000);
-  const pacer: Pacer = createPacer(opts.lookupIntervalMs ?? LOOKUP_EVENTS_INTERVAL_MS);
+  const pacer = pacerFor(factory, region, opts.lookupIntervalMs ?? LOOKUP_EVENTS_INTERVAL_MS);
   return callPages(
     factory,
     'cloudtrail',
@@ -161,6 +161,24 @@ function sampleKeyUsage(
     (o) => ({ items: (o.Events ?? []).map(toKeyUsageEvent), next: o.NextToken }),
     { pacer, maxItems: opts.maxEventsPerRegion },
   );
+}
+
+/** Pacers per account (keyed by the account's limiter, shared by its factories) and region. */
+const pacers = new WeakMap<object, Map<string, Pacer>>();
+
+/** The LookupEvents pacer of the factory's account in `region`: shared by every caller, so runs back to back stay under the limit. */
+function pacerFor(factory: ClientFactory, region: string, intervalMs: number): Pacer {
+  let byRegion = pacers.get(factory.limiter);
+  if (!byRegion) {
+    byRegion = new Map();
+    pacers.set(factory.limiter, byRegion);
+  }
+  let pacer = byRegion.get(region);
+  if (!pacer) {
+    pacer = createPacer(intervalMs);
+    byRegion.set(region, pacer);
+  }
+  return pacer;
 }
 
 /** One LookupEvents event as the snapshot keeps it; principal and IP come from the embedded record. */

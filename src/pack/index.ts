@@ -14,3 +14,4 @@ export { ed25519SignerFromFile, ed25519SignerFromPem, kmsSigner, verifySignature
 export type { SignatureAlgorithm, SignatureRecord, Signer } from './sign.ts';
 export { formatVerifyReport, verifyPack } from './verify.ts';
 export type { VerifyOptions, VerifyProblem, VerifyProblemKind, VerifyReport } from './verify.ts';
+export { kmsPublicKeyPem, kmsPublicKeyPemFromClient, kmsVerifier } from './kms-verify.ts';

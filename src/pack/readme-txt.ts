@@ -27,6 +27,7 @@ const TOP_LEVEL_DESCRIPTIONS: [prefix: string, text: string][] = [
   ['inventory/', 'population lists for sampling (CSV): buckets, KMS keys, Config rules, trails'],
   ['raw/', 'every AWS API call made, with request ids and responses (JSON Lines)'],
   ['screenshots/', 'stamped screenshots (account, region, resource, UTC time, source, identity)'],
+  ['config/', 'the effective configuration of the run (scope, classification, exceptions)'],
   ['snapshot.json', 'the normalized model of everything read, used to rebuild the report'],
 ];
 
@@ -49,10 +50,9 @@ export function renderPackReadme(info: PackReadmeInfo): string {
   }
   push(
     'WHAT THIS IS',
-    'Evidence for SOC 2 criteria ' + listOrNone(info.criteria) + ' covering Amazon S3 encryption',
-    'and public-access controls. Every statement in the report traces back to a recorded AWS API',
-    'response under raw/. A read that was denied or failed is reported as an evidence gap, never',
-    'as a pass.',
+    `Evidence for SOC 2 criteria ${listOrNone(info.criteria)}: Amazon S3 encryption and public-access controls.`,
+    'Every statement in the report traces back to a recorded AWS API response under raw/. A read',
+    'that was denied or failed is reported as an evidence gap, never as a pass.',
     '',
     'HOW IT WAS PRODUCED',
     `Tool:               ${info.tool.name} ${info.tool.version}`,
@@ -90,7 +90,7 @@ export function renderPackReadme(info: PackReadmeInfo): string {
     `     cd ${dirName}`,
     '     sha256sum -c SHA256SUMS',
     '   Also compare the hashes in manifest.json "files" with SHA256SUMS; they must agree.',
-    `   Or, with the tool: npx ${info.tool.name} verify ${info.zipName}`,
+    `   Or, with the tool: npx ${info.tool.name} verify ${info.zipName}${info.signature ? ' --public-key pub.pem' : ''}`,
   );
   push(
     '3. The manifest is signed by the expected key' +
@@ -101,7 +101,7 @@ export function renderPackReadme(info: PackReadmeInfo): string {
       `   Algorithm: ${info.signature.algorithm}; key: ${info.signature.keyId}`,
       '   Obtain the public key (pub.pem) from the pack producer through a separate channel. The',
       '   copy in signature.json is for reference only: a key that travels with the data proves',
-      '   nothing about who made it. Then, inside the unzipped folder:',
+      '   nothing about who made it.',
       ...signatureCommands(info.signature.algorithm),
       '   openssl prints "Signature Verified Successfully" or "Verified OK" when it holds.',
       '   Because manifest.json lists the SHA-256 of every other file, a valid signature plus a',
@@ -122,7 +122,7 @@ function signatureCommands(algorithm: SignatureAlgorithm): string[] {
     '   For an AWS KMS key, the key owner can export pub.pem with:',
     '     aws kms get-public-key --key-id <key ARN> --query PublicKey --output text | base64 -d > pub.der',
     '     openssl pkey -pubin -inform DER -in pub.der -out pub.pem',
-    `   Check the ${algorithm === 'ECDSA_SHA_256' ? 'ECDSA P-256' : 'RSA PKCS#1 v1.5'} signature (SHA-256 over manifest.json):`,
+    `   Then, inside the unzipped folder, check the ${algorithm === 'ECDSA_SHA_256' ? 'ECDSA P-256' : 'RSA PKCS#1 v1.5'} signature:`,
     '     openssl dgst -sha256 -verify pub.pem -signature manifest.json.sig manifest.json',
   ];
 }

@@ -46,13 +46,23 @@ interface Source {
  * Structural damage throws {@link ZipFormatError}; damage confined to one entry's data (CRC or
  * size mismatch, undecodable deflate stream, local header disagreeing with the directory) is
  * reported on that entry so callers can name the file. Directory entries are skipped.
+ *
+ * @param opts.inMemoryLimit ZIPs up to this size (default 256 MiB) are read in one go; larger
+ *   ones with positional reads.
  */
-export async function readZipEntries(zipPath: string): Promise<ZipEntry[]> {
+export async function readZipEntries(
+  zipPath: string,
+  opts: { inMemoryLimit?: number } = {},
+): Promise<ZipEntry[]> {
   const fh = await open(zipPath, 'r');
   try {
     const { size } = await fh.stat();
     // Most packs fit in memory: one read instead of three per entry. Huge ones are read piecewise.
-    const src: Source = { fh, size, whole: size <= IN_MEMORY_LIMIT ? await fh.readFile() : null };
+    const src: Source = {
+      fh,
+      size,
+      whole: size <= (opts.inMemoryLimit ?? IN_MEMORY_LIMIT) ? await fh.readFile() : null,
+    };
     const dir = await readCentralDirectoryLocation(src);
     const central = await readAt(src, dir.offset, dir.size);
     const records = parseCentralDirectory(central, dir.count);

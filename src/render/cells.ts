@@ -12,7 +12,11 @@ export function gapText(gap: Gap): string {
 }
 
 /** A cell for an outcome: the `ok` formatter, `none` when absent, the gap text when denied or failed. */
-export function outcomeCell<T>(outcome: Outcome<T>, onOk: (value: T) => Cell, absent: Cell = noneCell()): Cell {
+export function outcomeCell<T>(
+  outcome: Outcome<T>,
+  onOk: (value: T) => Cell,
+  absent: Cell = noneCell(),
+): Cell {
   if (outcome.status === 'ok') return onOk(outcome.value);
   if (isGap(outcome)) return { text: gapText(outcome), tone: 'gap' };
   return absent;
@@ -45,7 +49,9 @@ export function publicAccessBlockCell(outcome: Outcome<PublicAccessBlock>): Cell
     outcome,
     (pab) => {
       const off = PAB_FLAGS.filter(([k]) => !pab[k]).map(([, name]) => name);
-      return off.length === 0 ? { text: 'all 4 on', tone: 'good' } : { text: `off: ${off.join(', ')}`, tone: 'bad' };
+      return off.length === 0
+        ? { text: 'all 4 on', tone: 'good' }
+        : { text: `off: ${off.join(', ')}`, tone: 'bad' };
     },
     { text: NONE, tone: 'bad' },
   );
@@ -56,5 +62,9 @@ export function utcLabel(iso: string | undefined): string {
   if (!iso) return NONE;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC').replace(/Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC')
+    .replace(/Z$/, ' UTC');
 }

@@ -6,12 +6,17 @@ import type { ReportModel } from './report-model.ts';
  * stylesheet, default font size 0), so every value is escaped and every style is inline.
  * Chromium fills the `pageNumber` and `totalPages` spans itself; no script runs.
  */
-export function headerFooterTemplates(model: ReportModel): { headerTemplate: string; footerTemplate: string } {
+export function headerFooterTemplates(model: ReportModel): {
+  headerTemplate: string;
+  footerTemplate: string;
+} {
   const m = model.meta;
   const box =
     'font-family: Liberation Sans, Helvetica, Arial, sans-serif; font-size: 7px; color: #475467; width: 100%; ' +
     'margin: 0 14mm; display: flex; justify-content: space-between; gap: 12px;';
-  const sandbox = m.sandboxLabel ? ' &middot; <span style="color:#b54708;font-weight:bold">SANDBOX DATA</span>' : '';
+  const sandbox = m.sandboxLabel
+    ? ' &middot; <span style="color:#b54708;font-weight:bold">SANDBOX DATA</span>'
+    : '';
   const headerTemplate =
     `<div style="${box} border-bottom: 0.5px solid #d0d5dd; padding-bottom: 3px;">` +
     `<span>${escapeHtml(m.organization)} &middot; SOC 2 evidence: S3 encryption and public access${sandbox}</span>` +

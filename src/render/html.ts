@@ -76,7 +76,10 @@ function createEnvironment(css: string): typeof Handlebars {
     Array.isArray(list) ? list.map(String).join(typeof sep === 'string' ? sep : ', ') : '',
   );
   // Class names are chosen from fixed sets so that data can never inject markup or styles.
-  hb.registerHelper('statusClass', (s: unknown) => `status-${STATUS_CLASS.has(String(s)) ? String(s) : 'none'}`);
+  hb.registerHelper(
+    'statusClass',
+    (s: unknown) => `status-${STATUS_CLASS.has(String(s)) ? String(s) : 'none'}`,
+  );
   hb.registerHelper('toneClass', (t: unknown) => (TONE_CLASS.has(String(t)) ? `tone-${String(t)}` : ''));
   hb.registerHelper('wrap', (value: unknown) => new hb.SafeString(breakableHtml(String(value ?? ''))));
   hb.registerHelper('embedStyles', () => {
@@ -105,7 +108,7 @@ export function renderHtml(model: ReportModel, templates: TemplateSet): string {
 
 /**
  * Escapes text for HTML, then adds `<wbr>` break opportunities after the separators of ARNs, paths
- * and digests (and inside very long runs), so narrow table columns wrap identifiers cleanly.
+ * and digests, between camelCase words (and inside very long runs), so narrow table columns wrap identifiers cleanly.
  * The text itself is escaped first: the only markup added is `<wbr>`.
  */
 export function breakableHtml(value: string): string {
@@ -113,7 +116,8 @@ export function breakableHtml(value: string): string {
   const separators = value.length > 16 ? /(?<=[/:.;=_-])|(?<=,)(?!\d)/ : /(?<=[/:;=_])|(?<=,)(?!\d)/;
   return value
     .split(separators)
-    .map((part) => escapeHtml(part).replace(/([^\s&;]{20})(?=[^\s])/g, '$1<wbr>'))
+    .flatMap((part) => part.split(/(?<=[a-z])(?=[A-Z])/))
+    .map((part) => escapeHtml(part).replace(/([^\s&;]{24})(?=[^\s])/g, '$1<wbr>'))
     .join('<wbr>');
 }
 

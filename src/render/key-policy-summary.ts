@@ -91,7 +91,9 @@ export function summarizeKeyPolicy(policyText: string): KeyPolicySummary {
       continue;
     }
     if (st.NotPrincipal !== undefined) {
-      notes.push(`Statement ${sid} allows to everyone except ${principalList(st.NotPrincipal).join(', ')} (NotPrincipal).`);
+      notes.push(
+        `Statement ${sid} allows to everyone except ${principalList(st.NotPrincipal).join(', ')} (NotPrincipal).`,
+      );
     }
     const principals = st.NotPrincipal !== undefined ? ['*'] : principalList(st.Principal);
     const conditions = conditionList(st.Condition);
@@ -168,7 +170,8 @@ function conditionList(condition: unknown): string[] {
 }
 
 function describeActions(st: Statement): string {
-  if (st.NotAction !== undefined) return `every action except ${toArray(st.NotAction).map(String).join(', ')}`;
+  if (st.NotAction !== undefined)
+    return `every action except ${toArray(st.NotAction).map(String).join(', ')}`;
   return toArray(st.Action).map(String).join(', ') || 'no actions';
 }
 

@@ -5,6 +5,8 @@ import { STATUS_COLOURS } from './status.ts';
 import { formatCount } from './view-model.ts';
 
 type Doc = PDFKit.PDFDocument;
+/** A column as the plain layout needs it: a header and a relative width. */
+type PlainColumn = Pick<TableColumn, 'header' | 'weight'>;
 
 const MARGIN = { top: 58, bottom: 52, left: 42, right: 42 };
 const INK = '#101828';
@@ -64,7 +66,7 @@ class PlainLayout {
   }
 
   heading(num: string, title: string, size = 11.5): void {
-    this.ensure(size * 3);
+    this.ensure(size * 3 + 40);
     const d = this.doc;
     d.moveDown(size > 12 ? 0 : 0.6);
     d.font('Helvetica-Bold').fontSize(size).fillColor(ACCENT);
@@ -106,7 +108,7 @@ class PlainLayout {
   }
 
   /** A table with a header row repeated on each page and rows never split across pages. */
-  table(columns: readonly TableColumn[], rows: readonly Cell[][], fontSize = 7): void {
+  table(columns: readonly PlainColumn[], rows: readonly Cell[][], fontSize = 7): void {
     const d = this.doc;
     const totalWeight = columns.reduce((s, c) => s + c.weight, 0) || 1;
     const widths = columns.map((c) => (c.weight / totalWeight) * this.width);
@@ -187,7 +189,7 @@ function countsRow(counts: readonly StatusCount[]): Cell[] {
   return counts.map((c) => ({ text: formatCount(c.count), tone: c.count === 0 ? 'muted' : undefined }));
 }
 
-const COUNT_COLUMNS: TableColumn[] = [
+const COUNT_COLUMNS: PlainColumn[] = [
   { header: 'Fail', weight: 0.5 },
   { header: 'Gap', weight: 0.5 },
   { header: 'Error', weight: 0.5 },

@@ -183,6 +183,8 @@ export interface TableColumn {
   header: string;
   /** Relative width weight used by the pdfkit layout; CSS uses the `cls` class. */
   weight: number;
+  /** `weight` as a percentage of the table width (for the HTML table's fixed layout). */
+  widthPct: number;
   cls?: string | undefined;
 }
 

@@ -65,12 +65,18 @@ function cap<T>(items: readonly T[], max: number, where: string): CappedList<T> 
 /** The PDF view of a population: its PDF columns, capped at `max` rows (rows already worst first). */
 export function populationTable(p: Population, id: string, max: number, emptyNote: string): Table {
   const picked = p.columns.flatMap((c, i) => (c.pdfHeader ? [{ c, i }] : []));
+  const totalWeight = picked.reduce((s, { c }) => s + (c.weight ?? 1), 0) || 1;
   const shown = p.rows.slice(0, max);
   const omitted = p.rows.length - shown.length;
   return {
     id,
     title: p.title,
-    columns: picked.map(({ c }) => ({ header: c.pdfHeader ?? c.id, weight: c.weight ?? 1, cls: `col-${c.id.replace(/_/g, '-')}` })),
+    columns: picked.map(({ c }) => ({
+      header: c.pdfHeader ?? c.id,
+      weight: c.weight ?? 1,
+      widthPct: Math.round(((c.weight ?? 1) / totalWeight) * 1000) / 10,
+      cls: `col-${c.id.replace(/_/g, '-')}`,
+    })),
     rows: shown.map((r) => ({ cells: picked.map(({ i }) => r[i] ?? { text: '' }) })),
     total: p.rows.length,
     omitted,

@@ -22,6 +22,7 @@ import { getScenario } from './scenarios/index.ts';
 import { routeSts } from './services/sts.ts';
 import { SandboxState } from './state.ts';
 import { SandboxError } from './types.ts';
+import { handleConsoleRequest } from './console/index.ts';
 
 /** Options of `startSandbox`. */
 export interface StartSandboxOptions {
@@ -106,9 +107,12 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     ...(opts.latencyMs !== undefined ? { latencyMs: opts.latencyMs } : {}),
   });
   const held = new Set<ServerResponse>();
+  let baseUrl = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
+    // Federation sign-in and console pages (for console screenshots); they read their own body.
+    if (await handleConsoleRequest(req, res, state, { baseUrl })) return;
     const body = await readBody(req);
     const method = req.method ?? 'GET';
     if (url.pathname.startsWith(ADMIN_PREFIX)) {
@@ -178,6 +182,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   const url = `http://${host}:${port}`;
+  baseUrl = url;
   let closing: Promise<void> | undefined;
   const sandbox: RunningSandbox = {
     url,
@@ -196,7 +201,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
   };
   if (opts.scenario) {
     try {
-      await getScenario(opts.scenario)({ url, state });
+      await getScenario(opts.scenario)({ url, state, faults });
     } catch (error) {
       await sandbox.close();
       throw error;

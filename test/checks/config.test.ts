@@ -183,6 +183,20 @@ describe('config.rule-compliant', () => {
       reason: ['no result'],
     },
     {
+      name: 'rule present but results not collected is a gap',
+      snapshot: withConfig({ results: [] }),
+      config: onlySse,
+      status: 'insufficient-evidence',
+      reason: ['were not collected'],
+    },
+    {
+      name: 'rule missing is a gap for the bucket',
+      snapshot: withConfig({ rules: okOf([], 'DescribeConfigRules', 'config') }),
+      config: onlySse,
+      status: 'insufficient-evidence',
+      reason: ['No AWS Config rule for S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED'],
+    },
+    {
       name: 'denied results are a gap',
       snapshot: withConfig({ results: sseResults(deniedOf('GetComplianceDetailsByConfigRule', 'config')) }),
       config: onlySse,

@@ -12,16 +12,22 @@ describe('classifyError', () => {
     expect(classifyError('s3', 'GetBucketPolicy', sdkError('NoSuchBucketPolicy'))).toBe('absent');
     expect(classifyError('s3', 'GetBucketPolicyStatus', sdkError('NoSuchBucketPolicy'))).toBe('absent');
     expect(classifyError('s3', 'GetBucketAcl', sdkError('NoSuchBucketPolicy'))).toBe('error');
-    expect(classifyError('s3', 'GetPublicAccessBlock', sdkError('NoSuchPublicAccessBlockConfiguration'))).toBe('absent');
-    expect(classifyError('s3control', 'GetPublicAccessBlock', sdkError('NoSuchPublicAccessBlockConfiguration'))).toBe(
-      'absent',
-    );
-    expect(classifyError('s3', 'GetBucketEncryption', sdkError('ServerSideEncryptionConfigurationNotFoundError'))).toBe(
-      'absent',
-    );
-    expect(classifyError('s3', 'GetBucketOwnershipControls', sdkError('OwnershipControlsNotFoundError'))).toBe('absent');
+    expect(
+      classifyError('s3', 'GetPublicAccessBlock', sdkError('NoSuchPublicAccessBlockConfiguration')),
+    ).toBe('absent');
+    expect(
+      classifyError('s3control', 'GetPublicAccessBlock', sdkError('NoSuchPublicAccessBlockConfiguration')),
+    ).toBe('absent');
+    expect(
+      classifyError('s3', 'GetBucketEncryption', sdkError('ServerSideEncryptionConfigurationNotFoundError')),
+    ).toBe('absent');
+    expect(
+      classifyError('s3', 'GetBucketOwnershipControls', sdkError('OwnershipControlsNotFoundError')),
+    ).toBe('absent');
     expect(classifyError('s3', 'GetBucketTagging', sdkError('NoSuchTagSet'))).toBe('absent');
-    expect(classifyError('kms', 'GetKeyRotationStatus', sdkError('UnsupportedOperationException'))).toBe('absent');
+    expect(classifyError('kms', 'GetKeyRotationStatus', sdkError('UnsupportedOperationException'))).toBe(
+      'absent',
+    );
     expect(classifyError('kms', 'DescribeKey', sdkError('UnsupportedOperationException'))).toBe('error');
   });
 
@@ -46,7 +52,9 @@ describe('classifyError', () => {
 
   it('decides on the error name, never on the message text', () => {
     expect(classifyError('s3', 'GetBucketAcl', sdkError('InternalError', 'AccessDenied'))).toBe('error');
-    expect(classifyError('s3', 'GetBucketPolicy', sdkError('InternalError', 'NoSuchBucketPolicy'))).toBe('error');
+    expect(classifyError('s3', 'GetBucketPolicy', sdkError('InternalError', 'NoSuchBucketPolicy'))).toBe(
+      'error',
+    );
   });
 });
 
@@ -60,7 +68,9 @@ describe('errorName', () => {
 
 describe('isThrottleCode', () => {
   it('recognises the throttling names of REST-XML and JSON services', () => {
-    expect(['SlowDown', 'ThrottlingException', 'Throttling', 'TooManyRequestsException'].every(isThrottleCode)).toBe(true);
+    expect(
+      ['SlowDown', 'ThrottlingException', 'Throttling', 'TooManyRequestsException'].every(isThrottleCode),
+    ).toBe(true);
     expect(isThrottleCode('AccessDenied')).toBe(false);
   });
 });

@@ -28,7 +28,9 @@ async function recordingAccount(): Promise<void> {
       },
     }),
   );
-  await cfg.send(new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-logs' } }));
+  await cfg.send(
+    new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-logs' } }),
+  );
   await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
 }
 
@@ -50,7 +52,9 @@ describe('collectConfigRegion over HTTP', () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'config-logs' }));
     for (let i = 0; i < 130; i += 26) {
       await Promise.all(
-        Array.from({ length: 26 }, (_, j) => s3.send(new CreateBucketCommand({ Bucket: `data-${String(i + j).padStart(3, '0')}` }))),
+        Array.from({ length: 26 }, (_, j) =>
+          s3.send(new CreateBucketCommand({ Bucket: `data-${String(i + j).padStart(3, '0')}` })),
+        ),
       );
     }
     await recordingAccount();
@@ -65,7 +69,9 @@ describe('collectConfigRegion over HTTP', () => {
             Source: {
               Owner: 'CUSTOM_LAMBDA',
               SourceIdentifier: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:check-${i}`,
-              SourceDetails: [{ EventSource: 'aws.config', MessageType: 'ConfigurationItemChangeNotification' }],
+              SourceDetails: [
+                { EventSource: 'aws.config', MessageType: 'ConfigurationItemChangeNotification' },
+              ],
             },
           },
         }),
@@ -75,7 +81,10 @@ describe('collectConfigRegion over HTTP', () => {
 
     const snap = await collectConfigRegion(h.factory, ACCOUNT, 'us-east-1');
     expect(snap.recorders).toMatchObject({ status: 'ok', value: [{ name: 'default', allSupported: true }] });
-    expect(snap.recorderStatus).toMatchObject({ status: 'ok', value: [{ name: 'default', recording: true }] });
+    expect(snap.recorderStatus).toMatchObject({
+      status: 'ok',
+      value: [{ name: 'default', recording: true }],
+    });
     expect(snap.rules.status === 'ok' && snap.rules.value.length).toBe(28);
     expect(h.requests('config', 'DescribeConfigRules')).toBe(2);
 
@@ -88,7 +97,10 @@ describe('collectConfigRegion over HTTP', () => {
     expect(enc?.evaluations.status).toBe('ok');
     if (enc?.evaluations.status !== 'ok') throw new Error('no evaluations');
     expect(enc.evaluations.value).toHaveLength(131);
-    expect(enc.evaluations.value[0]).toMatchObject({ resourceType: 'AWS::S3::Bucket', complianceType: 'COMPLIANT' });
+    expect(enc.evaluations.value[0]).toMatchObject({
+      resourceType: 'AWS::S3::Bucket',
+      complianceType: 'COMPLIANT',
+    });
     expect(enc.evaluations.value.every((e) => e.resultRecordedTime && e.configRuleInvokedTime)).toBe(true);
     expect(h.requests('config', 'GetComplianceDetailsByConfigRule')).toBe(4);
   });
@@ -98,7 +110,12 @@ describe('collectConfigRegion over HTTP', () => {
     await recordingAccount();
     await managedRule('enc', 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED');
     await managedRule('read', 'S3_BUCKET_PUBLIC_READ_PROHIBITED');
-    h.addFault({ service: 'config', operation: 'GetComplianceDetailsByConfigRule', resource: 'enc', kind: 'AccessDenied' });
+    h.addFault({
+      service: 'config',
+      operation: 'GetComplianceDetailsByConfigRule',
+      resource: 'enc',
+      kind: 'AccessDenied',
+    });
 
     const snap = await collectConfigRegion(h.factory, ACCOUNT, 'us-east-1');
     expect(snap.results.find((r) => r.ruleName === 'enc')?.evaluations).toMatchObject({

@@ -22,7 +22,14 @@ async function encryptedBucket(name: string, keyId: string | undefined): Promise
     new PutBucketEncryptionCommand({
       Bucket: name,
       ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', ...(keyId ? { KMSMasterKeyID: keyId } : {}) } }],
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              ...(keyId ? { KMSMasterKeyID: keyId } : {}),
+            },
+          },
+        ],
       },
     }),
   );
@@ -40,7 +47,12 @@ describe('collectKmsKeys over HTTP', () => {
     if (!key?.Arn || !key.KeyId) throw new Error('no key');
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/data', TargetKeyId: key.KeyId }));
     for (let i = 0; i < 120; i++) {
-      await kms.send(new CreateAliasCommand({ AliasName: `alias/extra-${String(i).padStart(3, '0')}`, TargetKeyId: key.KeyId }));
+      await kms.send(
+        new CreateAliasCommand({
+          AliasName: `alias/extra-${String(i).padStart(3, '0')}`,
+          TargetKeyId: key.KeyId,
+        }),
+      );
     }
     await encryptedBucket('by-alias', 'alias/data');
     await encryptedBucket('by-arn', key.Arn);
@@ -58,8 +70,15 @@ describe('collectKmsKeys over HTTP', () => {
 
     const customer = keys.find((k) => k.metadata.status === 'ok' && k.metadata.value.arn === key.Arn);
     expect(customer?.references).toEqual([key.Arn, 'alias/data'].sort());
-    expect(customer?.usedBy).toEqual(['arn:aws:s3:::by-alias', 'arn:aws:s3:::by-arn', 'arn:aws:s3:::by-arn-too']);
-    expect(customer?.metadata).toMatchObject({ status: 'ok', value: { keyManager: 'CUSTOMER', keyAccountId: ACCOUNT } });
+    expect(customer?.usedBy).toEqual([
+      'arn:aws:s3:::by-alias',
+      'arn:aws:s3:::by-arn',
+      'arn:aws:s3:::by-arn-too',
+    ]);
+    expect(customer?.metadata).toMatchObject({
+      status: 'ok',
+      value: { keyManager: 'CUSTOMER', keyAccountId: ACCOUNT },
+    });
     expect(customer?.aliases).toHaveLength(121);
     expect(customer?.aliases).toContain('alias/extra-119');
     expect(customer?.policy.status).toBe('ok');
@@ -74,7 +93,9 @@ describe('collectKmsKeys over HTTP', () => {
 
   it('settles rotation of an asymmetric key from DescribeKey, without asking', async () => {
     const kms = h.kms();
-    const signing = (await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata;
+    const signing = (
+      await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))
+    ).KeyMetadata;
     if (!signing?.Arn) throw new Error('no key');
     // S3 would refuse an asymmetric key; the reference is built by hand to exercise the collector.
     const bucket = { region: 'us-east-1', arn: 'arn:aws:s3:::odd' } as BucketSnapshot;
@@ -93,7 +114,10 @@ describe('collectKmsKeys over HTTP', () => {
       evidence: k?.metadata.evidence,
     });
     expect(h.requests('kms', 'GetKeyRotationStatus')).toBe(0);
-    expect(k?.metadata).toMatchObject({ status: 'ok', value: { keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' } });
+    expect(k?.metadata).toMatchObject({
+      status: 'ok',
+      value: { keySpec: 'ECC_NIST_P256', keyUsage: 'SIGN_VERIFY' },
+    });
   });
 
   it('keeps a key that cannot be described as a gap for its metadata, policy and rotation', async () => {
@@ -102,7 +126,10 @@ describe('collectKmsKeys over HTTP', () => {
     if (!key?.KeyId) throw new Error('no key');
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/secret', TargetKeyId: key.KeyId }));
     await encryptedBucket('secret-data', 'alias/secret');
-    await encryptedBucket('foreign', 'arn:aws:kms:us-east-1:999988887777:key/11111111-2222-3333-4444-555555555555');
+    await encryptedBucket(
+      'foreign',
+      'arn:aws:kms:us-east-1:999988887777:key/11111111-2222-3333-4444-555555555555',
+    );
     h.addFault({ service: 'kms', operation: 'DescribeKey', resource: 'alias/secret', kind: 'AccessDenied' });
 
     const keys = await collectKmsKeys(h.factory, ACCOUNT, await snapshotBuckets());
@@ -124,9 +151,17 @@ describe('keyReferences', () => {
     const b = (name: string, encryption: BucketSnapshot['encryption']): BucketSnapshot =>
       ({ name, arn: `arn:aws:s3:::${name}`, region: 'us-east-1', encryption }) as BucketSnapshot;
     const refs = keyReferences([
-      b('s3', { status: 'ok', value: { rules: [{ sseAlgorithm: 'AES256', bucketKeyEnabled: false }] }, evidence: ev }),
+      b('s3', {
+        status: 'ok',
+        value: { rules: [{ sseAlgorithm: 'AES256', bucketKeyEnabled: false }] },
+        evidence: ev,
+      }),
       b('denied', { status: 'denied', errorCode: 'AccessDenied', message: '', evidence: ev }),
-      b('dsse', { status: 'ok', value: { rules: [{ sseAlgorithm: 'aws:kms:dsse', bucketKeyEnabled: false }] }, evidence: ev }),
+      b('dsse', {
+        status: 'ok',
+        value: { rules: [{ sseAlgorithm: 'aws:kms:dsse', bucketKeyEnabled: false }] },
+        evidence: ev,
+      }),
     ]);
     expect(refs).toEqual([{ region: 'us-east-1', reference: 'alias/aws/s3', usedBy: ['arn:aws:s3:::dsse'] }]);
   });

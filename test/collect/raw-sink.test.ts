@@ -44,7 +44,10 @@ describe('createRawRecordSink', () => {
     });
     expect(b.callId).toBe('s3-us-east-1-000002');
     expect(c.file).toBe('raw/444455556666/kms/eu-west-1.jsonl');
-    expect(sink.files()).toEqual(['raw/111122223333/s3/us-east-1.jsonl', 'raw/444455556666/kms/eu-west-1.jsonl']);
+    expect(sink.files()).toEqual([
+      'raw/111122223333/s3/us-east-1.jsonl',
+      'raw/444455556666/kms/eu-west-1.jsonl',
+    ]);
 
     const lines = (await readFile(path.join(dir, a.file), 'utf8')).trim().split('\n');
     const records = lines.map((l) => JSON.parse(l) as RecordedCall);
@@ -59,7 +62,9 @@ describe('createRawRecordSink', () => {
     dirs.push(dir);
     const sink = createRawRecordSink(dir);
     const ids = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => sink.write(callOf('s3', 'us-east-1', i % 2 ? '111122223333' : '444455556666'))),
+      Array.from({ length: 50 }, (_, i) =>
+        sink.write(callOf('s3', 'us-east-1', i % 2 ? '111122223333' : '444455556666')),
+      ),
     );
     await sink.close();
     expect(new Set(ids.map((r) => r.callId)).size).toBe(50);

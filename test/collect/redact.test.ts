@@ -5,7 +5,12 @@ describe('redact', () => {
   it('removes credentials and tokens wherever they are nested', () => {
     const out = redact(
       {
-        Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's3cr3t', SessionToken: 'tok', Expiration: new Date(0) },
+        Credentials: {
+          AccessKeyId: 'ASIA1',
+          SecretAccessKey: 's3cr3t',
+          SessionToken: 'tok',
+          Expiration: new Date(0),
+        },
         AssumedRoleUser: { Arn: 'arn:aws:sts::1:assumed-role/r/s' },
       },
       'AssumeRole',
@@ -24,12 +29,18 @@ describe('redact', () => {
 
   it('keeps bucket and key policies verbatim: they are evidence', () => {
     const policy = '{"Statement":[{"Effect":"Allow","Principal":"*"}]}';
-    expect(redact({ Bucket: 'b', Policy: policy }, 'PutBucketPolicy')).toEqual({ Bucket: 'b', Policy: policy });
+    expect(redact({ Bucket: 'b', Policy: policy }, 'PutBucketPolicy')).toEqual({
+      Bucket: 'b',
+      Policy: policy,
+    });
     expect(redact({ Policy: policy }, 'GetKeyPolicy')).toEqual({ Policy: policy });
   });
 
   it('removes KMS data payloads and the Sign message, but keeps ordinary messages', () => {
-    expect(redact({ KeyId: 'k', Plaintext: new Uint8Array([1, 2]) }, 'Encrypt')).toEqual({ KeyId: 'k', Plaintext: REDACTED });
+    expect(redact({ KeyId: 'k', Plaintext: new Uint8Array([1, 2]) }, 'Encrypt')).toEqual({
+      KeyId: 'k',
+      Plaintext: REDACTED,
+    });
     expect(redact({ CiphertextBlob: new Uint8Array([1]) }, 'Decrypt')).toEqual({ CiphertextBlob: REDACTED });
     expect(redact({ KeyId: 'k', Message: 'digest', MessageType: 'DIGEST' }, 'Sign')).toEqual({
       KeyId: 'k',

@@ -25,7 +25,9 @@ afterEach(async () => {
 const publicPolicy = (bucket: string): string =>
   JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }],
+    Statement: [
+      { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` },
+    ],
   });
 
 describe('listBuckets over HTTP', () => {
@@ -37,7 +39,12 @@ describe('listBuckets over HTTP', () => {
       await Promise.all(
         names.slice(i, i + 200).map((Bucket, j) =>
           (i + j) % 2
-            ? s3eu.send(new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }))
+            ? s3eu.send(
+                new CreateBucketCommand({
+                  Bucket,
+                  CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+                }),
+              )
             : s3.send(new CreateBucketCommand({ Bucket })),
         ),
       );
@@ -46,11 +53,23 @@ describe('listBuckets over HTTP', () => {
     expect(listing.status).toBe('ok');
     expect(listing.status === 'ok' && listing.value.count).toBe(1003);
     expect(buckets.map((b) => b.name)).toEqual(names);
-    expect(buckets[1]).toMatchObject({ name: 'bucket-0001', region: 'eu-west-1', regionSource: 'ListBuckets' });
-    expect(buckets[0]).toMatchObject({ arn: 'arn:aws:s3:::bucket-0000', region: 'us-east-1', accountId: ACCOUNT });
+    expect(buckets[1]).toMatchObject({
+      name: 'bucket-0001',
+      region: 'eu-west-1',
+      regionSource: 'ListBuckets',
+    });
+    expect(buckets[0]).toMatchObject({
+      arn: 'arn:aws:s3:::bucket-0000',
+      region: 'us-east-1',
+      accountId: ACCOUNT,
+    });
     expect(h.requests('s3', 'ListBuckets')).toBe(2);
 
-    const euOnly = await listBuckets(h.factory, { accountId: ACCOUNT, region: 'us-east-1', regions: ['eu-west-1'] });
+    const euOnly = await listBuckets(h.factory, {
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+      regions: ['eu-west-1'],
+    });
     expect(euOnly.buckets).toHaveLength(501);
     expect(euOnly.buckets.every((b) => b.region === 'eu-west-1')).toBe(true);
   });
@@ -82,16 +101,30 @@ async function refOf(name: string) {
 describe('collectBucketConfig over HTTP', () => {
   it('reads every setting of a configured bucket in its own region', async () => {
     const s3 = h.s3('eu-west-1');
-    await s3.send(new CreateBucketCommand({ Bucket: 'open', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: 'open',
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+      }),
+    );
     await s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'open' }));
     await s3.send(new PutBucketPolicyCommand({ Bucket: 'open', Policy: publicPolicy('open') }));
-    await s3.send(new PutBucketTaggingCommand({ Bucket: 'open', Tagging: { TagSet: [{ Key: 'data', Value: 'pii' }] } }));
-    await s3.send(new PutBucketVersioningCommand({ Bucket: 'open', VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3.send(
+      new PutBucketTaggingCommand({ Bucket: 'open', Tagging: { TagSet: [{ Key: 'data', Value: 'pii' }] } }),
+    );
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: 'open', VersioningConfiguration: { Status: 'Enabled' } }),
+    );
     await s3.send(
       new PutBucketEncryptionCommand({
         Bucket: 'open',
         ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/data' }, BucketKeyEnabled: true }],
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/data' },
+              BucketKeyEnabled: true,
+            },
+          ],
         },
       }),
     );
@@ -100,14 +133,20 @@ describe('collectBucketConfig over HTTP', () => {
     expect(b.region).toBe('eu-west-1');
     expect(b.policy).toMatchObject({ status: 'ok', value: { text: publicPolicy('open') } });
     expect(b.policyStatus).toMatchObject({ status: 'ok', value: { isPublic: true } });
-    expect(b.publicAccessBlock).toMatchObject({ status: 'absent', errorCode: 'NoSuchPublicAccessBlockConfiguration' });
+    expect(b.publicAccessBlock).toMatchObject({
+      status: 'absent',
+      errorCode: 'NoSuchPublicAccessBlockConfiguration',
+    });
     expect(b.tags).toMatchObject({ status: 'ok', value: { data: 'pii' } });
     expect(b.versioning).toMatchObject({ status: 'ok', value: { status: 'Enabled' } });
     expect(b.encryption).toMatchObject({
       status: 'ok',
       value: { rules: [{ sseAlgorithm: 'aws:kms', kmsMasterKeyId: 'alias/data', bucketKeyEnabled: true }] },
     });
-    expect(b.ownershipControls).toMatchObject({ status: 'ok', value: { objectOwnership: 'BucketOwnerEnforced' } });
+    expect(b.ownershipControls).toMatchObject({
+      status: 'ok',
+      value: { objectOwnership: 'BucketOwnerEnforced' },
+    });
     expect(b.acl.status === 'ok' && b.acl.value.grants[0]?.permission).toBe('FULL_CONTROL');
     expect(b.encryption.evidence.file).toBe(`raw/${ACCOUNT}/s3/eu-west-1.jsonl`);
   });
@@ -125,11 +164,19 @@ describe('collectBucketConfig over HTTP', () => {
       evidence: b.policy.evidence,
     });
     expect(h.requests('s3', 'GetBucketPolicyStatus')).toBe(0);
-    expect(b.ownershipControls).toMatchObject({ status: 'absent', errorCode: 'OwnershipControlsNotFoundError' });
+    expect(b.ownershipControls).toMatchObject({
+      status: 'absent',
+      errorCode: 'OwnershipControlsNotFoundError',
+    });
     expect(b.tags).toMatchObject({ status: 'absent', errorCode: 'NoSuchTagSet' });
     expect(b.publicAccessBlock).toMatchObject({
       status: 'ok',
-      value: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
+      value: {
+        blockPublicAcls: true,
+        ignorePublicAcls: true,
+        blockPublicPolicy: true,
+        restrictPublicBuckets: true,
+      },
     });
   });
 
@@ -159,7 +206,12 @@ describe('collectBucketConfig over HTTP', () => {
     expect(b.encryption).toMatchObject({ status: 'error', errorCode: 'InternalError' });
     const records = await h.records();
     const rec = records.find((r) => r.id === b.encryption.evidence.callId);
-    expect(rec).toMatchObject({ operation: 'GetBucketEncryption', outcome: 'error', attempts: 2, httpStatus: 500 });
+    expect(rec).toMatchObject({
+      operation: 'GetBucketEncryption',
+      outcome: 'error',
+      attempts: 2,
+      httpStatus: 500,
+    });
   });
 });
 
@@ -171,17 +223,60 @@ describe('collectAccountPublicAccessBlock over HTTP', () => {
     await h.s3control().send(
       new PutPublicAccessBlockCommand({
         AccountId: ACCOUNT,
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: false,
+        },
       }),
     );
     const after = await collectAccountPublicAccessBlock(h.factory, ACCOUNT, 'us-east-1');
     expect(after).toMatchObject({
       status: 'ok',
-      value: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: false },
+      value: {
+        blockPublicAcls: true,
+        ignorePublicAcls: true,
+        blockPublicPolicy: false,
+        restrictPublicBuckets: false,
+      },
     });
 
     h.addFault({ service: 's3control', operation: 'GetPublicAccessBlock', kind: 'AccessDenied' });
     const denied = await collectAccountPublicAccessBlock(h.factory, ACCOUNT, 'us-east-1');
     expect(denied).toMatchObject({ status: 'denied', errorCode: 'AccessDenied' });
+  });
+});
+
+describe('request recorder over HTTP', () => {
+  it('records successes and failures with request ids, status, timing and classification, output without $metadata', async () => {
+    await h.s3().send(new CreateBucketCommand({ Bucket: 'recorded' }));
+    const b = await collectBucketConfig(h.factory, await refOf('recorded'));
+    const records = await h.records();
+    const ok = records.find((r) => r.id === b.versioning.evidence.callId);
+    expect(ok).toMatchObject({
+      service: 's3',
+      operation: 'GetBucketVersioning',
+      region: 'us-east-1',
+      accountId: ACCOUNT,
+      input: { Bucket: 'recorded' },
+      httpStatus: 200,
+      attempts: 1,
+      outcome: 'ok',
+    });
+    expect(ok?.requestId).toBe(b.versioning.evidence.requestId);
+    expect(ok?.extendedRequestId).toBeTruthy();
+    expect(ok?.output).not.toHaveProperty('$metadata');
+    expect(new Date(ok?.startedAt ?? '').toISOString()).toBe(ok?.startedAt);
+    expect(typeof ok?.durationMs).toBe('number');
+
+    const absent = records.find((r) => r.id === b.tags.evidence.callId);
+    expect(absent).toMatchObject({
+      operation: 'GetBucketTagging',
+      httpStatus: 404,
+      errorName: 'NoSuchTagSet',
+      outcome: 'absent',
+    });
+    expect(absent?.output).toBeUndefined();
+    expect(records.filter((r) => r.operation === 'ListBuckets')).toHaveLength(1);
   });
 });

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
+import { kmsVerifier } from '../../src/pack/kms-verify.ts';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { renderPackReadme } from '../../src/pack/readme-txt.ts';
@@ -192,6 +193,40 @@ describe('signing', () => {
       expect(refused.problems.map((p) => p.kind)).toEqual(['bad-signature']);
     },
   );
+
+  it('kmsVerifier asks KMS Verify with the digest and maps an invalid signature to false', async () => {
+    const calls: unknown[] = [];
+    const client = {
+      send(command: unknown): Promise<unknown> {
+        if (!(command instanceof VerifyCommand)) return Promise.reject(new Error('unexpected command'));
+        calls.push(command.input);
+        if (Buffer.from(command.input.Signature!).toString() === 'good')
+          return Promise.resolve({ SignatureValid: true });
+        return Promise.reject(Object.assign(new Error('invalid'), { name: 'KMSInvalidSignatureException' }));
+      },
+    } as unknown as KMSClient;
+    const verify = kmsVerifier(client, KEY_ARN);
+    const digest = Buffer.alloc(32, 7);
+    expect(await verify(digest, Buffer.from('good'), 'ECDSA_SHA_256')).toBe(true);
+    expect(await verify(digest, Buffer.from('bad'), 'ECDSA_SHA_256')).toBe(false);
+    expect(await verify(digest, Buffer.from('good'), 'ED25519')).toBe(false);
+    expect(calls).toEqual([
+      {
+        KeyId: KEY_ARN,
+        Message: digest,
+        MessageType: 'DIGEST',
+        Signature: Buffer.from('good'),
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      },
+      {
+        KeyId: KEY_ARN,
+        Message: digest,
+        MessageType: 'DIGEST',
+        Signature: Buffer.from('bad'),
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      },
+    ]);
+  });
 
   it('refuses a KMS key that cannot sign with a supported algorithm', async () => {
     const client = {

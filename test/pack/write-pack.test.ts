@@ -37,6 +37,23 @@ describe('writePack', () => {
     expect(a.fileCount).toBe(sampleFiles().length + 2); // + manifest.json + SHA256SUMS
   });
 
+  it('is byte-identical across processes and local time zones', async () => {
+    const inProcess = await write(await tempDir());
+    const script = fileURLToPath(new URL('./fixtures/write-sample-pack.ts', import.meta.url));
+    for (const tz of ['UTC', 'Pacific/Auckland', 'America/St_Johns']) {
+      const outDir = await tempDir();
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script, outDir], {
+        encoding: 'utf8',
+        env: { ...process.env, TZ: tz },
+      });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe(inProcess.sha256);
+      expect(
+        (await readFile(join(outDir, `${PACK_NAME}.zip`))).equals(await readFile(inProcess.zipPath)),
+      ).toBe(true);
+    }
+  });
+
   it('lists every other file in manifest.json and every file but itself in SHA256SUMS', async () => {
     const pack = await write(await tempDir());
     const files = await readPackEntries(pack.zipPath);

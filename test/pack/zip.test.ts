@@ -84,6 +84,11 @@ describe('zip reader', () => {
       const files = await readPackEntries(path);
       expect([...files.keys()].sort()).toEqual(entries.map((e) => e.path).sort());
       for (const e of entries) expect(files.get(e.path)?.equals(e.content)).toBe(true);
+      // The same through positional reads, the path taken for packs too big to load at once.
+      const piecewise = await readZipEntries(path, { inMemoryLimit: 0 });
+      for (const e of piecewise) {
+        expect(e.read.kind === 'ok' && e.read.data.equals(files.get(e.path)!)).toBe(true);
+      }
     }
   });
 

@@ -21,7 +21,9 @@ export function clientsFor(sandbox: RunningSandbox, region: string) {
 }
 
 /** The error a promise rejects with (fails the test when it resolves). */
-export async function errorOf(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
+export async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; status: number | undefined; message: string }> {
   try {
     await promise;
   } catch (error) {

@@ -18,25 +18,62 @@ describe('KMS DIGEST signatures verify with node:crypto over the original messag
       const digest = createHash(hash).update(message).digest();
       const signature = signMessage(privateKey, { algorithm, messageType: 'DIGEST', message: digest });
       expect(nodeVerify(hash, message, publicKey, signature)).toBe(true);
-      expect(verifyMessage(publicKey, { algorithm, messageType: 'DIGEST', message: digest }, signature)).toBe(true);
+      expect(verifyMessage(publicKey, { algorithm, messageType: 'DIGEST', message: digest }, signature)).toBe(
+        true,
+      );
       const raw = signMessage(privateKey, { algorithm, messageType: 'RAW', message });
       expect(verifyMessage(publicKey, { algorithm, messageType: 'DIGEST', message: digest }, raw)).toBe(true);
       const otherDigest = createHash(hash).update('other').digest();
-      expect(verifyMessage(publicKey, { algorithm, messageType: 'DIGEST', message: otherDigest }, signature)).toBe(false);
+      expect(
+        verifyMessage(publicKey, { algorithm, messageType: 'DIGEST', message: otherDigest }, signature),
+      ).toBe(false);
     });
   }
 
   it('RSASSA_PSS_SHA_384 and RSASSA_PKCS1_V1_5_SHA_512 over digests', () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const d384 = createHash('sha384').update(message).digest();
-    const pss = signMessage(privateKey, { algorithm: 'RSASSA_PSS_SHA_384', messageType: 'DIGEST', message: d384 });
-    expect(nodeVerify('sha384', message, { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 }, pss)).toBe(true);
-    expect(verifyMessage(publicKey, { algorithm: 'RSASSA_PSS_SHA_384', messageType: 'DIGEST', message: d384 }, pss)).toBe(true);
+    const pss = signMessage(privateKey, {
+      algorithm: 'RSASSA_PSS_SHA_384',
+      messageType: 'DIGEST',
+      message: d384,
+    });
+    expect(
+      nodeVerify(
+        'sha384',
+        message,
+        { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 },
+        pss,
+      ),
+    ).toBe(true);
+    expect(
+      verifyMessage(
+        publicKey,
+        { algorithm: 'RSASSA_PSS_SHA_384', messageType: 'DIGEST', message: d384 },
+        pss,
+      ),
+    ).toBe(true);
     const d512 = createHash('sha512').update(message).digest();
-    const pkcs = signMessage(privateKey, { algorithm: 'RSASSA_PKCS1_V1_5_SHA_512', messageType: 'DIGEST', message: d512 });
+    const pkcs = signMessage(privateKey, {
+      algorithm: 'RSASSA_PKCS1_V1_5_SHA_512',
+      messageType: 'DIGEST',
+      message: d512,
+    });
     expect(nodeVerify('sha512', message, publicKey, pkcs)).toBe(true);
     const other512 = createHash('sha512').update('other').digest();
-    expect(verifyMessage(publicKey, { algorithm: 'RSASSA_PKCS1_V1_5_SHA_512', messageType: 'DIGEST', message: other512 }, pkcs)).toBe(false);
-    expect(() => verifyMessage(publicKey, { algorithm: 'RSASSA_PKCS1_V1_5_SHA_512', messageType: 'DIGEST', message: d384 }, pkcs)).toThrow(/invalid length/);
+    expect(
+      verifyMessage(
+        publicKey,
+        { algorithm: 'RSASSA_PKCS1_V1_5_SHA_512', messageType: 'DIGEST', message: other512 },
+        pkcs,
+      ),
+    ).toBe(false);
+    expect(() =>
+      verifyMessage(
+        publicKey,
+        { algorithm: 'RSASSA_PKCS1_V1_5_SHA_512', messageType: 'DIGEST', message: d384 },
+        pkcs,
+      ),
+    ).toThrow(/invalid length/);
   });
 });

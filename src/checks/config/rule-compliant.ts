@@ -71,10 +71,17 @@ export function judgeRuleCompliance(
     managedRules(rules.status === 'ok' ? rules.value : [], identifier).map((r) => r.name),
   );
   const resultSets = region.results.filter((r) => r.sourceIdentifier === identifier && names.has(r.ruleName));
-  if (resultSets.length === 0) {
+  if (names.size === 0) {
     return verdict(
       'insufficient-evidence',
       `No AWS Config rule for ${identifier} exists in ${bucket.region}, so there is no result for the bucket.`,
+      [rules.evidence],
+    );
+  }
+  if (resultSets.length === 0) {
+    return verdict(
+      'insufficient-evidence',
+      `The results of the AWS Config rule for ${identifier} in ${bucket.region} were not collected, so there is no result for the bucket.`,
       [rules.evidence],
     );
   }

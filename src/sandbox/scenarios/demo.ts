@@ -100,6 +100,25 @@ const denyUnencrypted = (bucket: string) => [
   },
 ];
 
+/** The bucket policy CloudTrail needs on its log bucket (AWS refuses CreateTrail without it). */
+const cloudTrailDelivery = (bucket: string, account: string) => [
+  {
+    Sid: 'AWSCloudTrailAclCheck',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudtrail.amazonaws.com' },
+    Action: 's3:GetBucketAcl',
+    Resource: `arn:aws:s3:::${bucket}`,
+  },
+  {
+    Sid: 'AWSCloudTrailWrite',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudtrail.amazonaws.com' },
+    Action: 's3:PutObject',
+    Resource: `arn:aws:s3:::${bucket}/AWSLogs/${account}/*`,
+    Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+  },
+];
+
 const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 interface Ctx {
@@ -232,6 +251,7 @@ async function useKey(kms: KMSClient, keyId: string, times: number): Promise<voi
 async function configRegion(
   config: ConfigServiceClient,
   account: string,
+  deliveryBucket: string,
   rules: { name: string; identifier: string }[],
 ): Promise<void> {
   await config.send(
@@ -245,7 +265,7 @@ async function configRegion(
   );
   await config.send(
     new PutDeliveryChannelCommand({
-      DeliveryChannel: { name: 'default', s3BucketName: `config-bucket-${account}` },
+      DeliveryChannel: { name: 'default', s3BucketName: deliveryBucket },
     }),
   );
   await config.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
@@ -341,24 +361,6 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     description: 'Imported key material (BYOK)',
   });
 
-  // --- Account A: account-level Block Public Access (two of four flags) --------------------------
-  const s3control = new S3ControlClient({
-    region: 'us-east-1',
-    credentials: a.credentials,
-    endpointProvider: () => ({ url: new URL(endpoint) }),
-  });
-  await s3control.send(
-    new PutAccountPabCommand({
-      AccountId: DEMO_ACCOUNT,
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        IgnorePublicAcls: true,
-        BlockPublicPolicy: false,
-        RestrictPublicBuckets: false,
-      },
-    }),
-  );
-
   // --- Account A: buckets in us-east-1 ---------------------------------------------------------
   const s3 = use1.s3;
   await bucket(s3, 'acme-customer-data-prod', 'us-east-1', {
@@ -411,6 +413,11 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     ),
   });
   await bucket(s3, 'acme-app-logs', 'us-east-1', { tags: { owner: 'sre' } });
+  await bucket(s3, 'acme-cloudtrail-logs', 'us-east-1', {
+    tags: { owner: 'security' },
+    policy: policy(...cloudTrailDelivery('acme-cloudtrail-logs', DEMO_ACCOUNT), tls('acme-cloudtrail-logs')),
+    versioning: true,
+  });
   await bucket(s3, 'acme-legacy-uploads', 'us-east-1', {
     pab: 'none',
     ownership: 'ObjectWriter',
@@ -471,12 +478,31 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
   });
   await bucket(eu, 'acme-eu-app-logs', 'eu-west-1', { tags: { owner: 'sre' } });
 
+  // --- Account A: account-level Block Public Access (one of four flags), set after the buckets:
+  // applied later, it does not remove the public ACLs set above, and does not neutralize them either --------------------------
+  const s3control = new S3ControlClient({
+    region: 'us-east-1',
+    credentials: a.credentials,
+    endpointProvider: () => ({ url: new URL(endpoint) }),
+  });
+  await s3control.send(
+    new PutAccountPabCommand({
+      AccountId: DEMO_ACCOUNT,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: false,
+        BlockPublicPolicy: false,
+        RestrictPublicBuckets: false,
+      },
+    }),
+  );
+
   // Key usage, so the CloudTrail sample holds real events.
   await useKey(use1.kms, dataKey, 3);
   await useKey(euw1.kms, euKey, 2);
 
   // --- Account A: AWS Config ------------------------------------------------------------------
-  await configRegion(use1.config, DEMO_ACCOUNT, [
+  await configRegion(use1.config, DEMO_ACCOUNT, 'acme-app-logs', [
     {
       name: 's3-bucket-server-side-encryption-enabled',
       identifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED',
@@ -484,7 +510,7 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     { name: 'cpack-s3-public-read-prohibited-a1b2', identifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED' },
     { name: 's3-bucket-public-write-prohibited', identifier: 'S3_BUCKET_PUBLIC_WRITE_PROHIBITED' },
   ]);
-  await configRegion(euw1.config, DEMO_ACCOUNT, [
+  await configRegion(euw1.config, DEMO_ACCOUNT, 'acme-eu-app-logs', [
     {
       name: 's3-bucket-server-side-encryption-enabled',
       identifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED',
@@ -497,7 +523,7 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
   await use1.trail.send(
     new CreateTrailCommand({
       Name: 'acme-org-trail',
-      S3BucketName: 'acme-app-logs',
+      S3BucketName: 'acme-cloudtrail-logs',
       IsMultiRegionTrail: true,
       EnableLogFileValidation: true,
       IncludeGlobalServiceEvents: true,
@@ -524,7 +550,7 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
   await euw1.trail.send(
     new CreateTrailCommand({
       Name: 'acme-eu-data-events',
-      S3BucketName: 'acme-eu-app-logs',
+      S3BucketName: 'acme-cloudtrail-logs',
       IsMultiRegionTrail: false,
     }),
   );
@@ -567,10 +593,13 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     policy: policy(tls('globex-shared-reports')),
   });
   await bucket(usw2.s3, 'globex-dev-scratch', 'us-west-2', { tags: { 'data-class': 'public', env: 'dev' } });
+  await bucket(usw2.s3, 'globex-trail-logs', 'us-west-2', {
+    policy: policy(...cloudTrailDelivery('globex-trail-logs', DEMO_SECOND_ACCOUNT)),
+  });
   await usw2.trail.send(
     new CreateTrailCommand({
       Name: 'globex-trail',
-      S3BucketName: 'globex-dev-scratch',
+      S3BucketName: 'globex-trail-logs',
       IsMultiRegionTrail: true,
     }),
   );

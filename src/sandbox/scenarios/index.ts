@@ -5,7 +5,9 @@
  * Names: `empty`; `generated` (200 buckets) or `generated:<N>` / `generated:<N>:<regions>:<seed>`.
  * Add more with `registerScenario`.
  */
+import type { FaultController } from '../faults.ts';
 import type { SandboxState } from '../state.ts';
+import { buildDemoScenario, DEMO_DENIED } from './demo.ts';
 import { loadDeclarative } from './declarative.ts';
 import { generateScenario } from './generated.ts';
 
@@ -18,6 +20,7 @@ export type { GenerateOptions } from './generated.ts';
 export interface ScenarioTarget {
   url: string;
   state: SandboxState;
+  faults: FaultController;
 }
 
 /** Sets up state in a fresh sandbox. */
@@ -25,6 +28,16 @@ export type Scenario = (sandbox: ScenarioTarget) => Promise<void>;
 
 const registry = new Map<string, Scenario>([
   ['empty', async () => {}],
+  [
+    'demo',
+    async ({ url, faults }) => {
+      await buildDemoScenario(url);
+      // After setup, so the setup calls themselves are not refused.
+      for (const d of DEMO_DENIED) {
+        for (const operation of d.operations) faults.addRule({ kind: 'AccessDenied', operation, resource: d.bucket });
+      }
+    },
+  ],
   ['generated', async ({ state }) => loadDeclarative(state, generateScenario({ buckets: 200 }))],
 ]);
 

@@ -50,7 +50,11 @@ function trailResource(req: JsonRequest): { type: string; name: string }[] {
 function withEvent(handler: Handler): Handler {
   return (req) => {
     const output = handler(req);
-    recordCall(req, { eventSource: 'cloudtrail.amazonaws.com', readOnly: /^(Describe|Get|List)/.test(req.operation), resources: trailResource(req) });
+    recordCall(req, {
+      eventSource: 'cloudtrail.amazonaws.com',
+      readOnly: /^(Describe|Get|List)/.test(req.operation),
+      resources: trailResource(req),
+    });
     return output;
   };
 }

@@ -5,7 +5,10 @@
  */
 import type { JsonRequest, JsonService } from '../types.ts';
 import { recordCall } from './cloudtrail/record-call.ts';
-import { describeComplianceByConfigRule, getComplianceDetailsByConfigRule } from './config/handlers/compliance.ts';
+import {
+  describeComplianceByConfigRule,
+  getComplianceDetailsByConfigRule,
+} from './config/handlers/compliance.ts';
 import { getResourceConfigHistory } from './config/handlers/history.ts';
 import {
   deleteConfigurationRecorder,
@@ -51,10 +54,16 @@ const HANDLERS: Record<string, Handler> = {
 function withEvent(handler: Handler): Handler {
   return (req) => {
     const output = handler(req);
-    recordCall(req, { eventSource: 'config.amazonaws.com', readOnly: /^(Describe|Get|List|Select)/.test(req.operation), resources: [] });
+    recordCall(req, {
+      eventSource: 'config.amazonaws.com',
+      readOnly: /^(Describe|Get|List|Select)/.test(req.operation),
+      resources: [],
+    });
     return output;
   };
 }
 
 /** AWS Config operations by name, for the server's JSON 1.1 dispatcher. */
-export const configService: JsonService = Object.fromEntries(Object.entries(HANDLERS).map(([name, handler]) => [name, withEvent(handler)]));
+export const configService: JsonService = Object.fromEntries(
+  Object.entries(HANDLERS).map(([name, handler]) => [name, withEvent(handler)]),
+);

@@ -96,4 +96,6 @@ function withEvent(handler: KmsHandler) {
 }
 
 /** KMS operations by name, for the server's JSON 1.1 dispatcher. */
-export const kmsService: JsonService = Object.fromEntries(Object.entries(HANDLERS).map(([name, handler]) => [name, withEvent(handler)]));
+export const kmsService: JsonService = Object.fromEntries(
+  Object.entries(HANDLERS).map(([name, handler]) => [name, withEvent(handler)]),
+);

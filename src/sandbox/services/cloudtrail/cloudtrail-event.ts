@@ -33,7 +33,9 @@ function userIdentity(event: SandboxEvent): Record<string, unknown> {
     return {
       type: 'AssumedRole',
       ...base,
-      sessionContext: { sessionIssuer: { type: 'Role', arn: roleArn, accountId: event.accountId, userName: first } },
+      sessionContext: {
+        sessionIssuer: { type: 'Role', arn: roleArn, accountId: event.accountId, userName: first },
+      },
     };
   }
   if (kind === 'federated-user') return { type: 'FederatedUser', ...base };

@@ -22,8 +22,13 @@ export function visibleTrail(req: JsonRequest, nameOrArn: string): Trail | undef
 export function requireTrail(req: JsonRequest, nameOrArn: string): Trail {
   const trail = visibleTrail(req, nameOrArn);
   if (!trail) {
-    const arn = nameOrArn.startsWith('arn:') ? nameOrArn : `arn:aws:cloudtrail:${req.region}:${req.caller.accountId}:trail/${nameOrArn}`;
-    throw new SandboxError('TrailNotFoundException', `Unknown trail: ${arn} for the user: ${req.caller.accountId}`);
+    const arn = nameOrArn.startsWith('arn:')
+      ? nameOrArn
+      : `arn:aws:cloudtrail:${req.region}:${req.caller.accountId}:trail/${nameOrArn}`;
+    throw new SandboxError(
+      'TrailNotFoundException',
+      `Unknown trail: ${arn} for the user: ${req.caller.accountId}`,
+    );
   }
   return trail;
 }
@@ -32,7 +37,10 @@ export function requireTrail(req: JsonRequest, nameOrArn: string): Trail {
 export function requireHomeTrail(req: JsonRequest, nameOrArn: string): Trail {
   const trail = requireTrail(req, nameOrArn);
   if (trail.homeRegion !== req.region) {
-    throw new SandboxError('InvalidHomeRegionException', `This operation must be called from the trail's home region ${trail.homeRegion}.`);
+    throw new SandboxError(
+      'InvalidHomeRegionException',
+      `This operation must be called from the trail's home region ${trail.homeRegion}.`,
+    );
   }
   return trail;
 }

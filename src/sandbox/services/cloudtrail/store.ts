@@ -54,5 +54,12 @@ export function trailArnOf(region: string, accountId: string, name: string): str
 
 /** The classic selector every trail starts with: all management events, no data events. */
 export function defaultEventSelectors(): Record<string, unknown>[] {
-  return [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }];
+  return [
+    {
+      ReadWriteType: 'All',
+      IncludeManagementEvents: true,
+      DataResources: [],
+      ExcludeManagementEventSources: [],
+    },
+  ];
 }

@@ -13,7 +13,9 @@ export function trailOutput(trail: Trail): Record<string, unknown> {
     HomeRegion: trail.homeRegion,
     TrailARN: trail.arn,
     LogFileValidationEnabled: trail.logFileValidationEnabled,
-    ...(trail.cloudWatchLogsLogGroupArn ? { CloudWatchLogsLogGroupArn: trail.cloudWatchLogsLogGroupArn } : {}),
+    ...(trail.cloudWatchLogsLogGroupArn
+      ? { CloudWatchLogsLogGroupArn: trail.cloudWatchLogsLogGroupArn }
+      : {}),
     ...(trail.cloudWatchLogsRoleArn ? { CloudWatchLogsRoleArn: trail.cloudWatchLogsRoleArn } : {}),
     ...(trail.kmsKeyId ? { KmsKeyId: trail.kmsKeyId } : {}),
     HasCustomEventSelectors: trail.hasCustomEventSelectors,
@@ -33,7 +35,9 @@ export function trailWriteOutput(trail: Trail): Record<string, unknown> {
     IsMultiRegionTrail: trail.isMultiRegionTrail,
     TrailARN: trail.arn,
     LogFileValidationEnabled: trail.logFileValidationEnabled,
-    ...(trail.cloudWatchLogsLogGroupArn ? { CloudWatchLogsLogGroupArn: trail.cloudWatchLogsLogGroupArn } : {}),
+    ...(trail.cloudWatchLogsLogGroupArn
+      ? { CloudWatchLogsLogGroupArn: trail.cloudWatchLogsLogGroupArn }
+      : {}),
     ...(trail.cloudWatchLogsRoleArn ? { CloudWatchLogsRoleArn: trail.cloudWatchLogsRoleArn } : {}),
     ...(trail.kmsKeyId ? { KmsKeyId: trail.kmsKeyId } : {}),
     IsOrganizationTrail: trail.isOrganizationTrail,

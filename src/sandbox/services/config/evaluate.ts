@@ -23,12 +23,16 @@ export function evaluateRule(
   if (!recorder || !isRecording(recorder)) return false;
   const now = state.now();
   rule.lastInvokedTime = now;
-  const evaluator = rule.source.Owner === 'AWS' ? BUCKET_RULES.get(rule.source.SourceIdentifier ?? '') : undefined;
+  const evaluator =
+    rule.source.Owner === 'AWS' ? BUCKET_RULES.get(rule.source.SourceIdentifier ?? '') : undefined;
   if (!evaluator || !recordsType(recorder, BUCKET_TYPE) || !inScopeType(rule)) {
     rule.evaluations = [];
     return true;
   }
-  const context = { accountPublicAccessBlock: account.accountPublicAccessBlock, parameters: parameters(rule.inputParameters) };
+  const context = {
+    accountPublicAccessBlock: account.accountPublicAccessBlock,
+    parameters: parameters(rule.inputParameters),
+  };
   rule.evaluations = [...state.buckets.values()]
     .filter((b) => b.accountId === account.id && b.region === region && inScopeBucket(rule, b))
     .sort((a, b) => a.name.localeCompare(b.name))
@@ -53,7 +57,8 @@ function inScopeType(rule: ConfigRule): boolean {
 
 function inScopeBucket(rule: ConfigRule, bucket: BucketState): boolean {
   const scope = rule.scope ?? {};
-  if (typeof scope.ComplianceResourceId === 'string' && scope.ComplianceResourceId !== bucket.name) return false;
+  if (typeof scope.ComplianceResourceId === 'string' && scope.ComplianceResourceId !== bucket.name)
+    return false;
   if (typeof scope.TagKey === 'string') {
     const value = bucket.tags?.[scope.TagKey];
     if (value === undefined) return false;

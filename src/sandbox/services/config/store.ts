@@ -85,7 +85,8 @@ export function isRecording(recorder: ConfigRecorder | undefined): boolean {
 /** True when the recorder records resources of `resourceType`. */
 export function recordsType(recorder: ConfigRecorder, resourceType: string): boolean {
   const group = recorder.recordingGroup;
-  const exclusions = (group.exclusionByResourceTypes as { resourceTypes?: unknown } | undefined)?.resourceTypes;
+  const exclusions = (group.exclusionByResourceTypes as { resourceTypes?: unknown } | undefined)
+    ?.resourceTypes;
   if (Array.isArray(exclusions) && exclusions.includes(resourceType)) return false;
   if (group.allSupported === true) return true;
   const types = group.resourceTypes;

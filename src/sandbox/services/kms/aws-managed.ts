@@ -30,7 +30,12 @@ export function isCreatableAwsManagedAlias(aliasName: string): boolean {
  * The AWS managed key behind `aliasName` in the account and region, created (with its alias) on
  * first use. AWS managed keys are symmetric, owned by KMS (`KeyManager: AWS`) and rotate yearly.
  */
-export function ensureAwsManagedKey(state: SandboxStateApi, accountId: string, region: string, aliasName: string): KmsKey {
+export function ensureAwsManagedKey(
+  state: SandboxStateApi,
+  accountId: string,
+  region: string,
+  aliasName: string,
+): KmsKey {
   const service = MANAGED_KEY_SERVICES.get(aliasName);
   if (!service) throw new Error(`not an AWS managed key alias the sandbox knows: ${aliasName}`);
   const kms = kmsRegion(state.account(accountId), region);
@@ -60,7 +65,12 @@ export function ensureAwsManagedKey(state: SandboxStateApi, accountId: string, r
     material: spec.generate('ENCRYPT_DECRYPT'),
   };
   kms.keys.set(keyId, key);
-  kms.aliases.set(aliasName, { name: aliasName, targetKeyId: keyId, creationDate: now, lastUpdatedDate: now });
+  kms.aliases.set(aliasName, {
+    name: aliasName,
+    targetKeyId: keyId,
+    creationDate: now,
+    lastUpdatedDate: now,
+  });
   return key;
 }
 
@@ -69,7 +79,11 @@ export function ensureAwsManagedKey(state: SandboxStateApi, accountId: string, r
  * encrypts with `aws:kms` and no key id.
  * @returns the key's ARN and id.
  */
-export function ensureAwsManagedS3Key(state: SandboxStateApi, accountId: string, region: string): { keyId: string; arn: string } {
+export function ensureAwsManagedS3Key(
+  state: SandboxStateApi,
+  accountId: string,
+  region: string,
+): { keyId: string; arn: string } {
   const key = ensureAwsManagedKey(state, accountId, region, 'alias/aws/s3');
   return { keyId: key.keyId, arn: key.arn };
 }

@@ -35,7 +35,11 @@ export function ecdsaVerifyDigest(publicKey: KeyObject, digest: Buffer, signatur
   const q = { x: fromBase64Url(requiredJwk(publicKey, 'x')), y: fromBase64Url(requiredJwk(publicKey, 'y')) };
   const w = invert(s, curve.n);
   const z = digestToInt(digest, curve.n);
-  const point = add(curve, multiply(curve, mod(z * w, curve.n), { x: curve.gx, y: curve.gy }), multiply(curve, mod(r * w, curve.n), q));
+  const point = add(
+    curve,
+    multiply(curve, mod(z * w, curve.n), { x: curve.gx, y: curve.gy }),
+    multiply(curve, mod(r * w, curve.n), q),
+  );
   return point !== null && mod(point.x, curve.n) === r;
 }
 

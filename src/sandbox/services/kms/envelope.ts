@@ -8,7 +8,12 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 const MAGIC = Buffer.from('SBX1', 'ascii');
 
 /** Encrypt `plaintext` under the key's secret. */
-export function sealBlob(keyId: string, secret: Buffer, plaintext: Buffer, context: Record<string, string>): Buffer {
+export function sealBlob(
+  keyId: string,
+  secret: Buffer,
+  plaintext: Buffer,
+  context: Record<string, string>,
+): Buffer {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', secret, iv);
   cipher.setAAD(contextBytes(context));

@@ -11,7 +11,10 @@ type Input = Record<string, unknown>;
 export function requiredString(input: Input, name: string, code = 'ValidationException'): string {
   const value = input[name];
   if (typeof value !== 'string' || value === '') {
-    throw new SandboxError(code, `1 validation error detected: Value at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
+    throw new SandboxError(
+      code,
+      `1 validation error detected: Value at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }
@@ -20,7 +23,8 @@ export function requiredString(input: Input, name: string, code = 'ValidationExc
 export function optionalString(input: Input, name: string, code = 'ValidationException'): string | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new SandboxError(code, `Value at '${lowerFirst(name)}' must be a string`);
+  if (typeof value !== 'string')
+    throw new SandboxError(code, `Value at '${lowerFirst(name)}' must be a string`);
   return value;
 }
 
@@ -35,15 +39,24 @@ export function optionalNumber(input: Input, name: string, code = 'ValidationExc
 }
 
 /** An optional boolean member. */
-export function optionalBoolean(input: Input, name: string, code = 'ValidationException'): boolean | undefined {
+export function optionalBoolean(
+  input: Input,
+  name: string,
+  code = 'ValidationException',
+): boolean | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw new SandboxError(code, `Value at '${lowerFirst(name)}' must be a boolean`);
+  if (typeof value !== 'boolean')
+    throw new SandboxError(code, `Value at '${lowerFirst(name)}' must be a boolean`);
   return value;
 }
 
 /** An optional list of strings. */
-export function optionalStringList(input: Input, name: string, code = 'ValidationException'): string[] | undefined {
+export function optionalStringList(
+  input: Input,
+  name: string,
+  code = 'ValidationException',
+): string[] | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
@@ -63,7 +76,11 @@ export function optionalObject(input: Input, name: string, code = 'ValidationExc
 }
 
 /** An optional list of structures. */
-export function optionalObjectList(input: Input, name: string, code = 'ValidationException'): Input[] | undefined {
+export function optionalObjectList(
+  input: Input,
+  name: string,
+  code = 'ValidationException',
+): Input[] | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'object' || v === null || Array.isArray(v))) {
@@ -84,7 +101,11 @@ export function epochSeconds(date: Date): number {
 }
 
 /** An optional timestamp member (epoch seconds as the SDK sends them). */
-export function optionalTimestamp(input: Input, name: string, code = 'ValidationException'): Date | undefined {
+export function optionalTimestamp(
+  input: Input,
+  name: string,
+  code = 'ValidationException',
+): Date | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number') return new Date(value * 1000);

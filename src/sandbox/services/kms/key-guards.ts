@@ -10,19 +10,25 @@ export function assertUsableFor(key: KmsKey, usage: string): void {
   assertNotPending(key);
   if (key.keyState === 'Disabled') throw new SandboxError('DisabledException', `${key.arn} is disabled.`);
   if (key.keyUsage !== usage) {
-    throw new SandboxError('InvalidKeyUsageException', `${key.arn} key usage is ${key.keyUsage} which is not valid for this operation.`);
+    throw new SandboxError(
+      'InvalidKeyUsageException',
+      `${key.arn} key usage is ${key.keyUsage} which is not valid for this operation.`,
+    );
   }
 }
 
 /** Keys pending deletion refuse every change. */
 export function assertNotPendingDeletion(key: KmsKey): void {
-  if (key.keyState === 'PendingDeletion') throw new SandboxError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
+  if (key.keyState === 'PendingDeletion')
+    throw new SandboxError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
 }
 
 /** Keys pending deletion or import refuse cryptographic use and being enabled or disabled. */
 export function assertNotPending(key: KmsKey): void {
-  if (key.keyState === 'PendingDeletion') throw new SandboxError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
-  if (key.keyState === 'PendingImport') throw new SandboxError('KMSInvalidStateException', `${key.arn} is pending import.`);
+  if (key.keyState === 'PendingDeletion')
+    throw new SandboxError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
+  if (key.keyState === 'PendingImport')
+    throw new SandboxError('KMSInvalidStateException', `${key.arn} is pending import.`);
 }
 
 /**
@@ -45,10 +51,16 @@ export function assertPolicyDocument(policy: string): void {
   try {
     doc = JSON.parse(policy);
   } catch {
-    throw new SandboxError('MalformedPolicyDocumentException', 'The key policy is not a valid JSON document.');
+    throw new SandboxError(
+      'MalformedPolicyDocumentException',
+      'The key policy is not a valid JSON document.',
+    );
   }
   const statement = (doc as { Statement?: unknown } | null)?.Statement;
   if (typeof doc !== 'object' || doc === null || statement === undefined) {
-    throw new SandboxError('MalformedPolicyDocumentException', 'Policy contains a statement with no principal or no Statement element.');
+    throw new SandboxError(
+      'MalformedPolicyDocumentException',
+      'Policy contains a statement with no principal or no Statement element.',
+    );
   }
 }

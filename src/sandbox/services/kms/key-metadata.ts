@@ -19,14 +19,22 @@ export function keyMetadata(key: KmsKey): Record<string, unknown> {
       ? { PendingDeletionWindowInDays: key.pendingWindowInDays }
       : {}),
     Origin: key.origin,
-    ...(key.origin === 'EXTERNAL' && key.material.kind !== 'none' ? { ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' } : {}),
+    ...(key.origin === 'EXTERNAL' && key.material.kind !== 'none'
+      ? { ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }
+      : {}),
     KeyManager: key.keyManager,
     CustomerMasterKeySpec: key.keySpec,
     KeySpec: key.keySpec,
     ...algorithmsFor(key.keySpec, key.keyUsage),
     MultiRegion: key.multiRegion,
     ...(key.multiRegion
-      ? { MultiRegionConfiguration: { MultiRegionKeyType: 'PRIMARY', PrimaryKey: { Arn: key.arn, Region: key.region }, ReplicaKeys: [] } }
+      ? {
+          MultiRegionConfiguration: {
+            MultiRegionKeyType: 'PRIMARY',
+            PrimaryKey: { Arn: key.arn, Region: key.region },
+            ReplicaKeys: [],
+          },
+        }
       : {}),
   };
 }

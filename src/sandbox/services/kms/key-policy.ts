@@ -38,7 +38,10 @@ export function awsManagedKeyPolicy(accountId: string, region: string, service: 
           Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
           Resource: '*',
           Condition: {
-            StringEquals: { 'kms:ViaService': `${service}.${region}.amazonaws.com`, 'kms:CallerAccount': accountId },
+            StringEquals: {
+              'kms:ViaService': `${service}.${region}.amazonaws.com`,
+              'kms:CallerAccount': accountId,
+            },
           },
         },
         {

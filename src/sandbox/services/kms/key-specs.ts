@@ -69,7 +69,10 @@ export const KEY_SPECS: Readonly<Record<string, KeySpecInfo>> = {
 };
 
 /** The algorithms DescribeKey and GetPublicKey list for a key of `spec` used for `usage`. */
-export function algorithmsFor(spec: string, usage: string): {
+export function algorithmsFor(
+  spec: string,
+  usage: string,
+): {
   EncryptionAlgorithms?: string[];
   SigningAlgorithms?: string[];
   MacAlgorithms?: string[];

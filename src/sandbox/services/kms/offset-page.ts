@@ -16,7 +16,13 @@ export interface Page<T> {
  * @param scope names the listing (e.g. `ListKeys:us-east-1`) so tokens are not interchangeable.
  * @param invalidTokenCode the service's error for a bad token (`InvalidMarkerException`, `InvalidNextTokenException`).
  */
-export function pageOf<T>(items: readonly T[], token: string | undefined, limit: number, scope: string, invalidTokenCode: string): Page<T> {
+export function pageOf<T>(
+  items: readonly T[],
+  token: string | undefined,
+  limit: number,
+  scope: string,
+  invalidTokenCode: string,
+): Page<T> {
   const start = token === undefined || token === '' ? 0 : decodeOffset(token, scope, invalidTokenCode);
   const end = start + limit;
   const page = items.slice(start, end);
@@ -29,8 +35,12 @@ function encodeOffset(offset: number, scope: string): string {
 
 function decodeOffset(token: string, scope: string, code: string): number {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { s?: unknown; o?: unknown };
-    if (parsed.s === scope && typeof parsed.o === 'number' && Number.isInteger(parsed.o) && parsed.o >= 0) return parsed.o;
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      s?: unknown;
+      o?: unknown;
+    };
+    if (parsed.s === scope && typeof parsed.o === 'number' && Number.isInteger(parsed.o) && parsed.o >= 0)
+      return parsed.o;
   } catch {
     // fall through to the AWS error
   }

@@ -46,7 +46,10 @@ function findKey(req: JsonRequest, keyRef: string, allowAlias: boolean): KmsKey 
     if (isCreatableAwsManagedAlias(aliasName)) {
       return ensureAwsManagedKey(req.state, req.caller.accountId, req.region, aliasName);
     }
-    throw new SandboxError('NotFoundException', `Alias ${aliasArn ? keyRef : `arn:aws:kms:${req.region}:${req.caller.accountId}:${aliasName}`} is not found.`);
+    throw new SandboxError(
+      'NotFoundException',
+      `Alias ${aliasArn ? keyRef : `arn:aws:kms:${req.region}:${req.caller.accountId}:${aliasName}`} is not found.`,
+    );
   }
   return byId(callerKms(req), keyRef, keyRef);
 }
@@ -97,7 +100,11 @@ function policyAllowsAccount(policy: string, accountId: string, callerArn: strin
 
 function purgeDeletedKeys(kms: KmsRegionState, now: Date): void {
   for (const [keyId, key] of kms.keys) {
-    if (key.keyState === 'PendingDeletion' && key.deletionDate && key.deletionDate.getTime() <= now.getTime()) {
+    if (
+      key.keyState === 'PendingDeletion' &&
+      key.deletionDate &&
+      key.deletionDate.getTime() <= now.getTime()
+    ) {
       kms.keys.delete(keyId);
       for (const [name, alias] of kms.aliases) if (alias.targetKeyId === keyId) kms.aliases.delete(name);
     }

@@ -4,7 +4,14 @@
  * as KMS uses) built here, then the raw RSA operation from node:crypto.
  */
 import type { KeyObject } from 'node:crypto';
-import { constants, createHash, privateEncrypt, publicDecrypt, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  privateEncrypt,
+  publicDecrypt,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /** DER DigestInfo prefixes (RFC 8017 §9.2 note 1). */
 const DIGEST_INFO: Readonly<Record<string, string>> = {
@@ -19,7 +26,12 @@ export function rsaPkcs1SignDigest(privateKey: KeyObject, hash: string, digest: 
 }
 
 /** Verify a PKCS #1 v1.5 signature of a digest. */
-export function rsaPkcs1VerifyDigest(publicKey: KeyObject, hash: string, digest: Buffer, signature: Buffer): boolean {
+export function rsaPkcs1VerifyDigest(
+  publicKey: KeyObject,
+  hash: string,
+  digest: Buffer,
+  signature: Buffer,
+): boolean {
   try {
     const recovered = publicDecrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature);
     const expected = digestInfo(hash, digest);
@@ -36,17 +48,27 @@ export function rsaPssSignDigest(privateKey: KeyObject, hash: string, digest: Bu
   const emLen = Math.ceil(emBits / 8);
   const hLen = digest.length;
   const salt = randomBytes(hLen);
-  const h = createHash(hash).update(Buffer.concat([Buffer.alloc(8), digest, salt])).digest();
+  const h = createHash(hash)
+    .update(Buffer.concat([Buffer.alloc(8), digest, salt]))
+    .digest();
   const db = Buffer.concat([Buffer.alloc(emLen - 2 * hLen - 2), Buffer.from([1]), salt]);
   const masked = xor(db, mgf1(hash, h, emLen - hLen - 1));
   masked[0] = (masked[0] ?? 0) & (0xff >> (8 * emLen - emBits));
   const em = Buffer.concat([masked, h, Buffer.from([0xbc])]);
   const k = Math.ceil(modBits / 8);
-  return privateEncrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, Buffer.concat([Buffer.alloc(k - emLen), em]));
+  return privateEncrypt(
+    { key: privateKey, padding: constants.RSA_NO_PADDING },
+    Buffer.concat([Buffer.alloc(k - emLen), em]),
+  );
 }
 
 /** Verify a PSS signature of a digest (salt length = hash length). */
-export function rsaPssVerifyDigest(publicKey: KeyObject, hash: string, digest: Buffer, signature: Buffer): boolean {
+export function rsaPssVerifyDigest(
+  publicKey: KeyObject,
+  hash: string,
+  digest: Buffer,
+  signature: Buffer,
+): boolean {
   const modBits = modulusBits(publicKey);
   const emBits = modBits - 1;
   const emLen = Math.ceil(emBits / 8);
@@ -66,7 +88,9 @@ export function rsaPssVerifyDigest(publicKey: KeyObject, hash: string, digest: B
   const separator = emLen - 2 * hLen - 2;
   if (db.subarray(0, separator).some((b) => b !== 0) || db[separator] !== 1) return false;
   const salt = db.subarray(separator + 1);
-  const expected = createHash(hash).update(Buffer.concat([Buffer.alloc(8), digest, salt])).digest();
+  const expected = createHash(hash)
+    .update(Buffer.concat([Buffer.alloc(8), digest, salt]))
+    .digest();
   return timingSafeEqual(expected, h);
 }
 
@@ -87,7 +111,11 @@ function mgf1(hash: string, seed: Buffer, length: number): Buffer {
   for (let counter = 0; blocks.length * seed.length < length; counter++) {
     const c = Buffer.alloc(4);
     c.writeUInt32BE(counter);
-    blocks.push(createHash(hash).update(Buffer.concat([seed, c])).digest());
+    blocks.push(
+      createHash(hash)
+        .update(Buffer.concat([seed, c]))
+        .digest(),
+    );
   }
   return Buffer.concat(blocks).subarray(0, length);
 }

@@ -6,7 +6,12 @@ import type { KeyObject } from 'node:crypto';
 import { constants, createHash, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { SandboxError } from '../../types.ts';
 import { ecdsaSignDigest, ecdsaVerifyDigest } from './ecdsa-digest.ts';
-import { rsaPkcs1SignDigest, rsaPkcs1VerifyDigest, rsaPssSignDigest, rsaPssVerifyDigest } from './rsa-digest.ts';
+import {
+  rsaPkcs1SignDigest,
+  rsaPkcs1VerifyDigest,
+  rsaPssSignDigest,
+  rsaPssVerifyDigest,
+} from './rsa-digest.ts';
 
 type Scheme = 'ecdsa' | 'pss' | 'pkcs1';
 
@@ -67,18 +72,25 @@ function prepare(input: SignInput): { alg: SigningAlgorithm; digest: Buffer } {
   if (!alg) throw new SandboxError('ValidationException', `Unknown signing algorithm ${input.algorithm}`);
   if (input.messageType === 'RAW') {
     if (input.message.length > MAX_RAW_MESSAGE) {
-      throw new SandboxError('ValidationException', `Message of ${input.message.length} bytes exceeds ${MAX_RAW_MESSAGE}; sign a DIGEST instead.`);
+      throw new SandboxError(
+        'ValidationException',
+        `Message of ${input.message.length} bytes exceeds ${MAX_RAW_MESSAGE}; sign a DIGEST instead.`,
+      );
     }
     return { alg, digest: createHash(alg.hash).update(input.message).digest() };
   }
   if (input.message.length !== alg.digestLength) {
-    throw new SandboxError('ValidationException', `Digest is invalid length for algorithm ${input.algorithm}.`);
+    throw new SandboxError(
+      'ValidationException',
+      `Digest is invalid length for algorithm ${input.algorithm}.`,
+    );
   }
   return { alg, digest: input.message };
 }
 
 function nodeKeyOptions(key: KeyObject, alg: SigningAlgorithm) {
   if (alg.scheme === 'ecdsa') return { key, dsaEncoding: 'der' as const };
-  if (alg.scheme === 'pss') return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
+  if (alg.scheme === 'pss')
+    return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
   return { key, padding: constants.RSA_PKCS1_PADDING };
 }

@@ -4,7 +4,13 @@
  */
 import type { JsonRequest, SandboxEvent } from '../../../types.ts';
 import { SandboxError } from '../../../types.ts';
-import { epochSeconds, optionalNumber, optionalObjectList, optionalString, optionalTimestamp } from '../../kms/input.ts';
+import {
+  epochSeconds,
+  optionalNumber,
+  optionalObjectList,
+  optionalString,
+  optionalTimestamp,
+} from '../../kms/input.ts';
 import { cloudTrailRecord } from '../cloudtrail-event.ts';
 import { takeLookupEventsToken } from '../throttle.ts';
 
@@ -35,15 +41,24 @@ export function lookupEvents(req: JsonRequest): unknown {
   const now = state.now();
   const start = optionalTimestamp(input, 'StartTime', 'InvalidTimeRangeException');
   const end = optionalTimestamp(input, 'EndTime', 'InvalidTimeRangeException') ?? now;
-  if (start && start.getTime() > end.getTime()) throw new SandboxError('InvalidTimeRangeException', 'StartTime must be before EndTime.');
+  if (start && start.getTime() > end.getTime())
+    throw new SandboxError('InvalidTimeRangeException', 'StartTime must be before EndTime.');
   const from = Math.max(start?.getTime() ?? 0, now.getTime() - RETENTION_MS);
-  const scope = JSON.stringify([caller.accountId, region, input.LookupAttributes ?? null, from, end.getTime()]);
+  // The token belongs to the request as written; defaults that move with the clock stay out of it.
+  const scope = JSON.stringify([
+    caller.accountId,
+    region,
+    input.LookupAttributes ?? null,
+    start?.getTime() ?? null,
+    input.EndTime === undefined ? null : end.getTime(),
+  ]);
   const cursor = readCursor(optionalString(input, 'NextToken'), scope);
 
   const selected: { event: SandboxEvent; index: number }[] = [];
   state.events.forEach((event, index) => {
     const t = event.eventTime.getTime();
-    if (event.accountId !== caller.accountId || event.awsRegion !== region || t < from || t > end.getTime()) return;
+    if (event.accountId !== caller.accountId || event.awsRegion !== region || t < from || t > end.getTime())
+      return;
     if (!matches(event)) return;
     if (cursor && !before({ t, i: index }, cursor)) return;
     selected.push({ event, index });
@@ -70,12 +85,14 @@ export function lookupEvents(req: JsonRequest): unknown {
 
 function matcher(attributes: Record<string, unknown>[] | undefined): Matcher {
   if (!attributes || attributes.length === 0) return () => true;
-  if (attributes.length > 1) throw new SandboxError('InvalidLookupAttributesException', 'You can specify only one lookup attribute.');
+  if (attributes.length > 1)
+    throw new SandboxError('InvalidLookupAttributesException', 'You can specify only one lookup attribute.');
   const [attribute] = attributes;
   const key = attribute?.AttributeKey;
   const value = attribute?.AttributeValue;
   const build = typeof key === 'string' ? ATTRIBUTES[key] : undefined;
-  if (!build || typeof value !== 'string') throw new SandboxError('InvalidLookupAttributesException', `Invalid lookup attribute ${String(key)}`);
+  if (!build || typeof value !== 'string')
+    throw new SandboxError('InvalidLookupAttributesException', `Invalid lookup attribute ${String(key)}`);
   return build(value);
 }
 
@@ -96,8 +113,13 @@ function writeCursor(cursor: Cursor, scope: string): string {
 function readCursor(token: string | undefined, scope: string): Cursor | undefined {
   if (token === undefined || token === '') return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { t?: unknown; i?: unknown; s?: unknown };
-    if (typeof parsed.t === 'number' && typeof parsed.i === 'number' && parsed.s === scope) return { t: parsed.t, i: parsed.i };
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      t?: unknown;
+      i?: unknown;
+      s?: unknown;
+    };
+    if (typeof parsed.t === 'number' && typeof parsed.i === 'number' && parsed.s === scope)
+      return { t: parsed.t, i: parsed.i };
   } catch {
     // fall through
   }

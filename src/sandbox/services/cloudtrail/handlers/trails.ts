@@ -4,13 +4,24 @@
  */
 import type { JsonRequest } from '../../../types.ts';
 import { SandboxError } from '../../../types.ts';
-import { epochSeconds, optionalBoolean, optionalString, optionalStringList, requiredString } from '../../kms/input.ts';
+import {
+  epochSeconds,
+  optionalBoolean,
+  optionalString,
+  optionalStringList,
+  requiredString,
+} from '../../kms/input.ts';
 import { pageOf } from '../../kms/offset-page.ts';
 import { requireHomeTrail, requireTrail, visibleTrail } from '../find-trail.ts';
 import type { Trail } from '../store.ts';
 import { trailArnOf, trailsOf } from '../store.ts';
 import { trailOutput, trailWriteOutput } from '../trail-output.ts';
-import { assertCombination, assertDeliveryBucket, assertTrailName, resolveTrailKey } from '../trail-settings.ts';
+import {
+  assertCombination,
+  assertDeliveryBucket,
+  assertTrailName,
+  resolveTrailKey,
+} from '../trail-settings.ts';
 
 /** CloudTrail delivers log files about every five minutes. */
 const DELIVERY_INTERVAL_MS = 5 * 60_000;
@@ -20,8 +31,13 @@ export function createTrail(req: JsonRequest): unknown {
   const name = requiredString(input, 'Name', 'InvalidTrailNameException');
   assertTrailName(name);
   const trails = trailsOf(account);
-  if ([...trails.values()].some((t) => t.name === name && (t.homeRegion === region || t.isMultiRegionTrail))) {
-    throw new SandboxError('TrailAlreadyExistsException', `Trail ${name} already exists for customer: ${caller.accountId}`);
+  if (
+    [...trails.values()].some((t) => t.name === name && (t.homeRegion === region || t.isMultiRegionTrail))
+  ) {
+    throw new SandboxError(
+      'TrailAlreadyExistsException',
+      `Trail ${name} already exists for customer: ${caller.accountId}`,
+    );
   }
   const s3BucketName = requiredString(input, 'S3BucketName', 'InvalidS3BucketNameException');
   const isMultiRegionTrail = optionalBoolean(input, 'IsMultiRegionTrail') ?? false;
@@ -59,7 +75,8 @@ export function updateTrail(req: JsonRequest): unknown {
   const s3BucketName = optionalString(input, 'S3BucketName');
   if (s3BucketName !== undefined) assertDeliveryBucket(req, s3BucketName);
   const isMultiRegionTrail = optionalBoolean(input, 'IsMultiRegionTrail') ?? trail.isMultiRegionTrail;
-  const includeGlobal = optionalBoolean(input, 'IncludeGlobalServiceEvents') ?? trail.includeGlobalServiceEvents;
+  const includeGlobal =
+    optionalBoolean(input, 'IncludeGlobalServiceEvents') ?? trail.includeGlobalServiceEvents;
   const logGroup = optionalString(input, 'CloudWatchLogsLogGroupArn') ?? trail.cloudWatchLogsLogGroupArn;
   const role = optionalString(input, 'CloudWatchLogsRoleArn') ?? trail.cloudWatchLogsRoleArn;
   assertCombination(isMultiRegionTrail, includeGlobal, logGroup, role);
@@ -70,11 +87,13 @@ export function updateTrail(req: JsonRequest): unknown {
     snsTopicName: optionalString(input, 'SnsTopicName') ?? trail.snsTopicName,
     includeGlobalServiceEvents: includeGlobal,
     isMultiRegionTrail,
-    logFileValidationEnabled: optionalBoolean(input, 'EnableLogFileValidation') ?? trail.logFileValidationEnabled,
+    logFileValidationEnabled:
+      optionalBoolean(input, 'EnableLogFileValidation') ?? trail.logFileValidationEnabled,
     cloudWatchLogsLogGroupArn: logGroup,
     cloudWatchLogsRoleArn: role,
     // An empty KmsKeyId turns log file encryption with KMS off.
-    kmsKeyId: keyRef === undefined ? trail.kmsKeyId : keyRef === '' ? undefined : resolveTrailKey(req, keyRef),
+    kmsKeyId:
+      keyRef === undefined ? trail.kmsKeyId : keyRef === '' ? undefined : resolveTrailKey(req, keyRef),
     isOrganizationTrail: optionalBoolean(input, 'IsOrganizationTrail') ?? trail.isOrganizationTrail,
   });
   return trailWriteOutput(trail);
@@ -97,7 +116,13 @@ export function describeTrails(req: JsonRequest): unknown {
 }
 
 export function listTrails(req: JsonRequest): unknown {
-  const page = pageOf(regionTrails(req, true), optionalString(req.input, 'NextToken'), 50, `ListTrails:${req.region}`, 'InvalidNextTokenException');
+  const page = pageOf(
+    regionTrails(req, true),
+    optionalString(req.input, 'NextToken'),
+    50,
+    `ListTrails:${req.region}`,
+    'InvalidNextTokenException',
+  );
   return {
     Trails: page.items.map((t) => ({ TrailARN: t.arn, Name: t.name, HomeRegion: t.homeRegion })),
     ...(page.nextToken ? { NextToken: page.nextToken } : {}),
@@ -105,7 +130,9 @@ export function listTrails(req: JsonRequest): unknown {
 }
 
 export function getTrail(req: JsonRequest): unknown {
-  return { Trail: trailOutput(requireTrail(req, requiredString(req.input, 'Name', 'InvalidTrailNameException'))) };
+  return {
+    Trail: trailOutput(requireTrail(req, requiredString(req.input, 'Name', 'InvalidTrailNameException'))),
+  };
 }
 
 export function getTrailStatus(req: JsonRequest): unknown {
@@ -115,17 +142,28 @@ export function getTrailStatus(req: JsonRequest): unknown {
   if (!started) return { IsLogging: false };
   const now = req.state.now();
   const lastActive = logging.isLogging ? now : (logging.stopLoggingTime ?? now);
-  const delivery = new Date(Math.max(started.getTime(), lastActive.getTime() - (lastActive.getTime() % DELIVERY_INTERVAL_MS)));
+  const delivery = new Date(
+    Math.max(started.getTime(), lastActive.getTime() - (lastActive.getTime() % DELIVERY_INTERVAL_MS)),
+  );
   const bucketExists = req.state.buckets.has(trail.s3BucketName);
   return {
     IsLogging: logging.isLogging,
     StartLoggingTime: epochSeconds(started),
-    ...(logging.stopLoggingTime ? { StopLoggingTime: epochSeconds(logging.stopLoggingTime), TimeLoggingStopped: iso(logging.stopLoggingTime) } : {}),
+    ...(logging.stopLoggingTime
+      ? {
+          StopLoggingTime: epochSeconds(logging.stopLoggingTime),
+          TimeLoggingStopped: iso(logging.stopLoggingTime),
+        }
+      : {}),
     TimeLoggingStarted: iso(started),
     LatestDeliveryAttemptTime: iso(delivery),
     LatestDeliveryAttemptSucceeded: bucketExists ? iso(delivery) : '',
-    ...(bucketExists ? { LatestDeliveryTime: epochSeconds(delivery) } : { LatestDeliveryError: 'NoSuchBucket' }),
-    ...(trail.logFileValidationEnabled && bucketExists ? { LatestDigestDeliveryTime: epochSeconds(delivery) } : {}),
+    ...(bucketExists
+      ? { LatestDeliveryTime: epochSeconds(delivery) }
+      : { LatestDeliveryError: 'NoSuchBucket' }),
+    ...(trail.logFileValidationEnabled && bucketExists
+      ? { LatestDigestDeliveryTime: epochSeconds(delivery) }
+      : {}),
     ...(trail.logFileValidationEnabled && !bucketExists ? { LatestDigestDeliveryError: 'NoSuchBucket' } : {}),
     LatestNotificationAttemptTime: '',
     LatestNotificationAttemptSucceeded: '',
@@ -134,13 +172,19 @@ export function getTrailStatus(req: JsonRequest): unknown {
 
 export function startLogging(req: JsonRequest): unknown {
   const trail = requireHomeTrail(req, requiredString(req.input, 'Name', 'InvalidTrailNameException'));
-  if (!trail.logging.isLogging) trail.logging = { isLogging: true, startLoggingTime: req.state.now(), stopLoggingTime: trail.logging.stopLoggingTime };
+  if (!trail.logging.isLogging)
+    trail.logging = {
+      isLogging: true,
+      startLoggingTime: req.state.now(),
+      stopLoggingTime: trail.logging.stopLoggingTime,
+    };
   return {};
 }
 
 export function stopLogging(req: JsonRequest): unknown {
   const trail = requireHomeTrail(req, requiredString(req.input, 'Name', 'InvalidTrailNameException'));
-  if (trail.logging.isLogging) trail.logging = { ...trail.logging, isLogging: false, stopLoggingTime: req.state.now() };
+  if (trail.logging.isLogging)
+    trail.logging = { ...trail.logging, isLogging: false, stopLoggingTime: req.state.now() };
   return {};
 }
 
@@ -148,7 +192,9 @@ export function stopLogging(req: JsonRequest): unknown {
 function regionTrails(req: JsonRequest, includeShadows: boolean): Trail[] {
   const all = [...trailsOf(req.account).values()];
   const home = all.filter((t) => t.homeRegion === req.region);
-  const shadows = includeShadows ? all.filter((t) => t.homeRegion !== req.region && t.isMultiRegionTrail) : [];
+  const shadows = includeShadows
+    ? all.filter((t) => t.homeRegion !== req.region && t.isMultiRegionTrail)
+    : [];
   return [...home, ...shadows];
 }
 

@@ -4,7 +4,13 @@
  */
 import type { JsonRequest } from '../../../types.ts';
 import { SandboxError } from '../../../types.ts';
-import { epochSeconds, optionalNumber, optionalString, optionalStringList, requiredString } from '../../kms/input.ts';
+import {
+  epochSeconds,
+  optionalNumber,
+  optionalString,
+  optionalStringList,
+  requiredString,
+} from '../../kms/input.ts';
 import { pageOf } from '../../kms/offset-page.ts';
 import type { ConfigRule } from '../store.ts';
 import { RULES_PER_PAGE, selectRules } from './rules.ts';
@@ -17,13 +23,26 @@ export function describeComplianceByConfigRule(req: JsonRequest): unknown {
   const rules = selectRules(req, optionalStringList(req.input, 'ConfigRuleNames'))
     .map((rule) => ({ rule, ...ruleCompliance(rule) }))
     .filter((c) => types === undefined || types.has(c.type));
-  const page = pageOf(rules, optionalString(req.input, 'NextToken'), RULES_PER_PAGE, `DescribeComplianceByConfigRule:${req.region}`, 'InvalidNextTokenException');
+  const page = pageOf(
+    rules,
+    optionalString(req.input, 'NextToken'),
+    RULES_PER_PAGE,
+    `DescribeComplianceByConfigRule:${req.region}`,
+    'InvalidNextTokenException',
+  );
   return {
     ComplianceByConfigRules: page.items.map((c) => ({
       ConfigRuleName: c.rule.name,
       Compliance: {
         ComplianceType: c.type,
-        ...(c.type === 'NON_COMPLIANT' ? { ComplianceContributorCount: { CappedCount: Math.min(c.nonCompliant, 100), CapExceeded: c.nonCompliant > 100 } } : {}),
+        ...(c.type === 'NON_COMPLIANT'
+          ? {
+              ComplianceContributorCount: {
+                CappedCount: Math.min(c.nonCompliant, 100),
+                CapExceeded: c.nonCompliant > 100,
+              },
+            }
+          : {}),
       },
     })),
     ...(page.nextToken ? { NextToken: page.nextToken } : {}),
@@ -33,16 +52,32 @@ export function describeComplianceByConfigRule(req: JsonRequest): unknown {
 export function getComplianceDetailsByConfigRule(req: JsonRequest): unknown {
   const name = requiredString(req.input, 'ConfigRuleName');
   const [rule] = selectRules(req, [name]);
-  if (!rule) throw new SandboxError('NoSuchConfigRuleException', `The ConfigRule '${name}' provided in the request is invalid.`);
+  if (!rule)
+    throw new SandboxError(
+      'NoSuchConfigRuleException',
+      `The ConfigRule '${name}' provided in the request is invalid.`,
+    );
   const limit = optionalNumber(req.input, 'Limit') || 10;
-  if (limit < 0 || limit > 100) throw new SandboxError('InvalidLimitException', 'Limit must be between 0 and 100.');
+  if (limit < 0 || limit > 100)
+    throw new SandboxError('InvalidLimitException', 'Limit must be between 0 and 100.');
   const types = complianceTypes(req, DETAIL_TYPES);
   const results = rule.evaluations.filter((e) => types === undefined || types.has(e.complianceType));
-  const page = pageOf(results, optionalString(req.input, 'NextToken'), limit, `GetComplianceDetailsByConfigRule:${req.region}:${name}:${[...(types ?? [])].join()}`, 'InvalidNextTokenException');
+  const page = pageOf(
+    results,
+    optionalString(req.input, 'NextToken'),
+    limit,
+    `GetComplianceDetailsByConfigRule:${req.region}:${name}:${[...(types ?? [])].join()}`,
+    'InvalidNextTokenException',
+  );
   return {
     EvaluationResults: page.items.map((e) => ({
       EvaluationResultIdentifier: {
-        EvaluationResultQualifier: { ConfigRuleName: rule.name, ResourceType: e.resourceType, ResourceId: e.resourceId, EvaluationMode: 'DETECTIVE' },
+        EvaluationResultQualifier: {
+          ConfigRuleName: rule.name,
+          ResourceType: e.resourceType,
+          ResourceId: e.resourceId,
+          EvaluationMode: 'DETECTIVE',
+        },
         OrderingTimestamp: epochSeconds(e.configRuleInvokedTime),
       },
       ComplianceType: e.complianceType,
@@ -57,7 +92,8 @@ export function getComplianceDetailsByConfigRule(req: JsonRequest): unknown {
 function ruleCompliance(rule: ConfigRule): { type: string; nonCompliant: number } {
   const nonCompliant = rule.evaluations.filter((e) => e.complianceType === 'NON_COMPLIANT').length;
   if (nonCompliant > 0) return { type: 'NON_COMPLIANT', nonCompliant };
-  if (rule.evaluations.some((e) => e.complianceType === 'COMPLIANT')) return { type: 'COMPLIANT', nonCompliant };
+  if (rule.evaluations.some((e) => e.complianceType === 'COMPLIANT'))
+    return { type: 'COMPLIANT', nonCompliant };
   return { type: 'INSUFFICIENT_DATA', nonCompliant };
 }
 
@@ -65,6 +101,10 @@ function complianceTypes(req: JsonRequest, allowed: Set<string>): Set<string> | 
   const types = optionalStringList(req.input, 'ComplianceTypes');
   if (types === undefined || types.length === 0) return undefined;
   const bad = types.find((t) => !allowed.has(t));
-  if (bad) throw new SandboxError('InvalidParameterValueException', `${bad} is not a valid ComplianceType filter here.`);
+  if (bad)
+    throw new SandboxError(
+      'InvalidParameterValueException',
+      `${bad} is not a valid ComplianceType filter here.`,
+    );
   return new Set(types);
 }

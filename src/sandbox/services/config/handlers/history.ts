@@ -5,7 +5,13 @@
  */
 import type { BucketConfigurationItem, JsonRequest } from '../../../types.ts';
 import { SandboxError } from '../../../types.ts';
-import { epochSeconds, optionalNumber, optionalString, optionalTimestamp, requiredString } from '../../kms/input.ts';
+import {
+  epochSeconds,
+  optionalNumber,
+  optionalString,
+  optionalTimestamp,
+  requiredString,
+} from '../../kms/input.ts';
 import { pageOf } from '../../kms/offset-page.ts';
 import type { RecordingInterval } from '../store.ts';
 import { configRegion } from '../store.ts';
@@ -17,10 +23,14 @@ export function getResourceConfigHistory(req: JsonRequest): unknown {
   const resourceType = requiredString(input, 'resourceType');
   const resourceId = requiredString(input, 'resourceId');
   if (resourceType !== BUCKET_TYPE) {
-    throw new SandboxError('ResourceNotDiscoveredException', `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`);
+    throw new SandboxError(
+      'ResourceNotDiscoveredException',
+      `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`,
+    );
   }
   const limit = optionalNumber(input, 'limit') || 10;
-  if (limit < 0 || limit > 100) throw new SandboxError('InvalidLimitException', 'limit must be between 0 and 100.');
+  if (limit < 0 || limit > 100)
+    throw new SandboxError('InvalidLimitException', 'limit must be between 0 and 100.');
   const earlier = optionalTimestamp(input, 'earlierTime');
   const later = optionalTimestamp(input, 'laterTime') ?? req.state.now();
   if (earlier && earlier.getTime() > later.getTime()) {
@@ -28,27 +38,43 @@ export function getResourceConfigHistory(req: JsonRequest): unknown {
   }
   const order = optionalString(input, 'chronologicalOrder') ?? 'Reverse';
   const intervals = configRegion(req.account, req.region).recorder?.intervals ?? [];
-  const raw = (req.state.bucketHistory.get(resourceId) ?? []).filter((i) => i.accountId === req.caller.accountId && i.region === req.region);
+  const raw = (req.state.bucketHistory.get(resourceId) ?? []).filter(
+    (i) => i.accountId === req.caller.accountId && i.region === req.region,
+  );
   const known = recordedItems(raw, intervals);
   if (known.length === 0) {
-    throw new SandboxError('ResourceNotDiscoveredException', `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`);
+    throw new SandboxError(
+      'ResourceNotDiscoveredException',
+      `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`,
+    );
   }
-  const inWindow = known.filter((i) => (!earlier || i.captureTime.getTime() >= earlier.getTime()) && i.captureTime.getTime() <= later.getTime());
+  const inWindow = known.filter(
+    (i) =>
+      (!earlier || i.captureTime.getTime() >= earlier.getTime()) &&
+      i.captureTime.getTime() <= later.getTime(),
+  );
   const ordered = order === 'Forward' ? inWindow : [...inWindow].reverse();
   const scope = `GetResourceConfigHistory:${req.region}:${resourceId}:${order}:${earlier?.getTime() ?? ''}:${later.getTime()}`;
   const page = pageOf(ordered, optionalString(input, 'nextToken'), limit, scope, 'InvalidNextTokenException');
-  return { configurationItems: page.items.map(configurationItem), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+  return {
+    configurationItems: page.items.map(configurationItem),
+    ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+  };
 }
 
 /** Items Config would have recorded, oldest first. */
-function recordedItems(items: BucketConfigurationItem[], intervals: RecordingInterval[]): BucketConfigurationItem[] {
+function recordedItems(
+  items: BucketConfigurationItem[],
+  intervals: RecordingInterval[],
+): BucketConfigurationItem[] {
   const sorted = [...items].sort((a, b) => a.captureTime.getTime() - b.captureTime.getTime());
   const out: BucketConfigurationItem[] = [];
   for (const interval of intervals) {
     const start = interval.start.getTime();
     const stop = interval.stop?.getTime() ?? Number.POSITIVE_INFINITY;
     const before = sorted.filter((i) => i.captureTime.getTime() < start).at(-1);
-    if (before && before.status !== 'ResourceDeleted') out.push({ ...before, captureTime: interval.start, status: 'ResourceDiscovered' });
+    if (before && before.status !== 'ResourceDeleted')
+      out.push({ ...before, captureTime: interval.start, status: 'ResourceDiscovered' });
     out.push(...sorted.filter((i) => i.captureTime.getTime() >= start && i.captureTime.getTime() <= stop));
   }
   return out;
@@ -74,7 +100,9 @@ function configurationItem(item: BucketConfigurationItem): Record<string, unknow
     tags: {},
     relatedEvents: [],
     relationships: [],
-    ...(deleted ? {} : { configuration: item.configuration, supplementaryConfiguration: item.supplementaryConfiguration }),
+    ...(deleted
+      ? {}
+      : { configuration: item.configuration, supplementaryConfiguration: item.supplementaryConfiguration }),
   };
 }
 

@@ -6,7 +6,13 @@
  */
 import type { JsonRequest } from '../../../types.ts';
 import { SandboxError } from '../../../types.ts';
-import { epochSeconds, optionalObject, optionalString, optionalStringList, requiredString } from '../../kms/input.ts';
+import {
+  epochSeconds,
+  optionalObject,
+  optionalString,
+  optionalStringList,
+  requiredString,
+} from '../../kms/input.ts';
 import { evaluateRule } from '../evaluate.ts';
 import type { ConfigRecorder } from '../store.ts';
 import { configRegion, isRecording } from '../store.ts';
@@ -21,20 +27,33 @@ const DEFAULT_GROUP = {
 
 export function putConfigurationRecorder(req: JsonRequest): unknown {
   const spec = optionalObject(req.input, 'ConfigurationRecorder');
-  if (!spec) throw new SandboxError('ValidationException', "1 validation error detected: Value null at 'configurationRecorder' failed to satisfy constraint: Member must not be null");
+  if (!spec)
+    throw new SandboxError(
+      'ValidationException',
+      "1 validation error detected: Value null at 'configurationRecorder' failed to satisfy constraint: Member must not be null",
+    );
   const name = optionalString(spec, 'name') ?? 'default';
   const roleARN = optionalString(spec, 'roleARN');
   if (!roleARN) throw new SandboxError('InvalidRoleException', 'The role ARN is missing or invalid.');
   const group = optionalObject(spec, 'recordingGroup') ?? DEFAULT_GROUP;
   const types = group.resourceTypes;
   if (group.allSupported === true && Array.isArray(types) && types.length > 0) {
-    throw new SandboxError('InvalidRecordingGroupException', 'allSupported cannot be true when resourceTypes are listed.');
+    throw new SandboxError(
+      'InvalidRecordingGroupException',
+      'allSupported cannot be true when resourceTypes are listed.',
+    );
   }
   const config = configRegion(req.account, req.region);
   if (config.recorder && config.recorder.name !== name) {
-    throw new SandboxError('MaxNumberOfConfigurationRecordersExceededException', `Failed to put configuration recorder '${name}' because the maximum number of configuration recorders: 1 is reached.`);
+    throw new SandboxError(
+      'MaxNumberOfConfigurationRecordersExceededException',
+      `Failed to put configuration recorder '${name}' because the maximum number of configuration recorders: 1 is reached.`,
+    );
   }
-  const recordingMode = optionalObject(spec, 'recordingMode') ?? { recordingFrequency: 'CONTINUOUS', recordingModeOverrides: [] };
+  const recordingMode = optionalObject(spec, 'recordingMode') ?? {
+    recordingFrequency: 'CONTINUOUS',
+    recordingModeOverrides: [],
+  };
   if (config.recorder) Object.assign(config.recorder, { roleARN, recordingGroup: group, recordingMode });
   else config.recorder = { name, roleARN, recordingGroup: group, recordingMode, intervals: [] };
   return {};
@@ -43,7 +62,12 @@ export function putConfigurationRecorder(req: JsonRequest): unknown {
 export function describeConfigurationRecorders(req: JsonRequest): unknown {
   const recorders = selectRecorders(req, optionalStringList(req.input, 'ConfigurationRecorderNames'));
   return {
-    ConfigurationRecorders: recorders.map((r) => ({ name: r.name, roleARN: r.roleARN, recordingGroup: r.recordingGroup, recordingMode: r.recordingMode })),
+    ConfigurationRecorders: recorders.map((r) => ({
+      name: r.name,
+      roleARN: r.roleARN,
+      recordingGroup: r.recordingGroup,
+      recordingMode: r.recordingMode,
+    })),
   };
 }
 
@@ -62,7 +86,12 @@ export function describeConfigurationRecorderStatus(req: JsonRequest): unknown {
         ...(last.stop ? { lastStopTime: epochSeconds(last.stop) } : {}),
         recording: last.stop === undefined,
         lastStatus: delivering ? 'SUCCESS' : 'FAILURE',
-        ...(delivering ? {} : { lastErrorCode: 'NoSuchBucket', lastErrorMessage: 'The delivery channel bucket does not exist.' }),
+        ...(delivering
+          ? {}
+          : {
+              lastErrorCode: 'NoSuchBucket',
+              lastErrorMessage: 'The delivery channel bucket does not exist.',
+            }),
         lastStatusChangeTime: epochSeconds(last.stop ?? last.start),
       };
     }),
@@ -73,7 +102,10 @@ export function startConfigurationRecorder(req: JsonRequest): unknown {
   const config = configRegion(req.account, req.region);
   const recorder = namedRecorder(req, requiredString(req.input, 'ConfigurationRecorderName'));
   if (config.deliveryChannels.size === 0) {
-    throw new SandboxError('NoAvailableDeliveryChannelException', 'Delivery channel is not available to start configuration recorder.');
+    throw new SandboxError(
+      'NoAvailableDeliveryChannelException',
+      'Delivery channel is not available to start configuration recorder.',
+    );
   }
   if (!isRecording(recorder)) {
     recorder.intervals.push({ start: req.state.now() });
@@ -100,18 +132,30 @@ export function deleteConfigurationRecorder(req: JsonRequest): unknown {
 
 export function putDeliveryChannel(req: JsonRequest): unknown {
   const spec = optionalObject(req.input, 'DeliveryChannel');
-  if (!spec) throw new SandboxError('ValidationException', "1 validation error detected: Value null at 'deliveryChannel' failed to satisfy constraint: Member must not be null");
+  if (!spec)
+    throw new SandboxError(
+      'ValidationException',
+      "1 validation error detected: Value null at 'deliveryChannel' failed to satisfy constraint: Member must not be null",
+    );
   const config = configRegion(req.account, req.region);
   const name = optionalString(spec, 'name') ?? 'default';
   if (!config.recorder) {
-    throw new SandboxError('NoAvailableConfigurationRecorderException', 'Configuration recorder is not available to put delivery channel.');
+    throw new SandboxError(
+      'NoAvailableConfigurationRecorderException',
+      'Configuration recorder is not available to put delivery channel.',
+    );
   }
   const s3BucketName = optionalString(spec, 's3BucketName');
-  if (!s3BucketName) throw new SandboxError('NoSuchBucketException', 'Cannot find a S3 bucket with an empty bucket name.');
-  if (!req.state.buckets.has(s3BucketName)) throw new SandboxError('NoSuchBucketException', `Cannot find a S3 bucket with name ${s3BucketName}.`);
+  if (!s3BucketName)
+    throw new SandboxError('NoSuchBucketException', 'Cannot find a S3 bucket with an empty bucket name.');
+  if (!req.state.buckets.has(s3BucketName))
+    throw new SandboxError('NoSuchBucketException', `Cannot find a S3 bucket with name ${s3BucketName}.`);
   const existing = [...config.deliveryChannels.keys()].find((n) => n !== name);
   if (existing) {
-    throw new SandboxError('MaxNumberOfDeliveryChannelsExceededException', `Failed to put delivery channel '${name}' because the maximum number of delivery channels: 1 is reached.`);
+    throw new SandboxError(
+      'MaxNumberOfDeliveryChannelsExceededException',
+      `Failed to put delivery channel '${name}' because the maximum number of delivery channels: 1 is reached.`,
+    );
   }
   config.deliveryChannels.set(name, {
     name,
@@ -128,7 +172,11 @@ export function describeDeliveryChannels(req: JsonRequest): unknown {
   const names = optionalStringList(req.input, 'DeliveryChannelNames');
   const channels = (names ?? [...config.deliveryChannels.keys()]).map((name) => {
     const channel = config.deliveryChannels.get(name);
-    if (!channel) throw new SandboxError('NoSuchDeliveryChannelException', `Cannot find delivery channel with specified name '${name}'.`);
+    if (!channel)
+      throw new SandboxError(
+        'NoSuchDeliveryChannelException',
+        `Cannot find delivery channel with specified name '${name}'.`,
+      );
     return channel;
   });
   return { DeliveryChannels: channels.map((c) => JSON.parse(JSON.stringify(c)) as unknown) };
@@ -137,9 +185,16 @@ export function describeDeliveryChannels(req: JsonRequest): unknown {
 export function deleteDeliveryChannel(req: JsonRequest): unknown {
   const config = configRegion(req.account, req.region);
   const name = requiredString(req.input, 'DeliveryChannelName');
-  if (!config.deliveryChannels.has(name)) throw new SandboxError('NoSuchDeliveryChannelException', `Cannot find delivery channel with specified name '${name}'.`);
+  if (!config.deliveryChannels.has(name))
+    throw new SandboxError(
+      'NoSuchDeliveryChannelException',
+      `Cannot find delivery channel with specified name '${name}'.`,
+    );
   if (isRecording(config.recorder)) {
-    throw new SandboxError('LastDeliveryChannelDeleteFailedException', 'Failed to delete last specified delivery channel because the configuration recorder is running.');
+    throw new SandboxError(
+      'LastDeliveryChannelDeleteFailedException',
+      'Failed to delete last specified delivery channel because the configuration recorder is running.',
+    );
   }
   config.deliveryChannels.delete(name);
   return {};
@@ -154,7 +209,10 @@ function selectRecorders(req: JsonRequest, names: string[] | undefined): ConfigR
 function namedRecorder(req: JsonRequest, name: string): ConfigRecorder {
   const recorder = configRegion(req.account, req.region).recorder;
   if (!recorder || recorder.name !== name) {
-    throw new SandboxError('NoSuchConfigurationRecorderException', `Cannot find configuration recorder with the specified name '${name}'.`);
+    throw new SandboxError(
+      'NoSuchConfigurationRecorderException',
+      `Cannot find configuration recorder with the specified name '${name}'.`,
+    );
   }
   return recorder;
 }

@@ -6,7 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import type { JsonRequest } from '../../../types.ts';
 import { SandboxError } from '../../../types.ts';
-import { epochSeconds, optionalNumber, optionalObject, optionalString, optionalStringList, requiredString } from '../../kms/input.ts';
+import {
+  epochSeconds,
+  optionalNumber,
+  optionalObject,
+  optionalString,
+  optionalStringList,
+  requiredString,
+} from '../../kms/input.ts';
 import { pageOf } from '../../kms/offset-page.ts';
 import { evaluateRule } from '../evaluate.ts';
 import type { ConfigRule } from '../store.ts';
@@ -18,7 +25,11 @@ const OWNERS = new Set(['AWS', 'CUSTOM_LAMBDA', 'CUSTOM_POLICY']);
 
 export function putConfigRule(req: JsonRequest): unknown {
   const spec = optionalObject(req.input, 'ConfigRule');
-  if (!spec) throw new SandboxError('ValidationException', "1 validation error detected: Value null at 'configRule' failed to satisfy constraint: Member must not be null");
+  if (!spec)
+    throw new SandboxError(
+      'ValidationException',
+      "1 validation error detected: Value null at 'configRule' failed to satisfy constraint: Member must not be null",
+    );
   const config = configRegion(req.account, req.region);
   const existing = findForUpdate(config.rules, spec);
   const name = optionalString(spec, 'ConfigRuleName') ?? existing?.name;
@@ -26,7 +37,10 @@ export function putConfigRule(req: JsonRequest): unknown {
   const source = optionalObject(spec, 'Source');
   const owner = source ? optionalString(source, 'Owner') : undefined;
   if (!source || !owner || !OWNERS.has(owner)) {
-    throw new SandboxError('InvalidParameterValueException', 'The Source.Owner must be AWS, CUSTOM_LAMBDA or CUSTOM_POLICY.');
+    throw new SandboxError(
+      'InvalidParameterValueException',
+      'The Source.Owner must be AWS, CUSTOM_LAMBDA or CUSTOM_POLICY.',
+    );
   }
   const sourceIdentifier = optionalString(source, 'SourceIdentifier');
   if (owner !== 'CUSTOM_POLICY' && !sourceIdentifier) {
@@ -35,7 +49,10 @@ export function putConfigRule(req: JsonRequest): unknown {
   const inputParameters = optionalString(spec, 'InputParameters');
   if (inputParameters !== undefined) assertJsonObject(inputParameters);
   if (!config.recorder) {
-    throw new SandboxError('NoAvailableConfigurationRecorderException', 'Configuration recorder is not available to put config rule.');
+    throw new SandboxError(
+      'NoAvailableConfigurationRecorderException',
+      'Configuration recorder is not available to put config rule.',
+    );
   }
   const id = existing?.id ?? `config-rule-${randomBytes(3).toString('hex')}`;
   const rule: ConfigRule = {
@@ -59,8 +76,17 @@ export function putConfigRule(req: JsonRequest): unknown {
 
 export function describeConfigRules(req: JsonRequest): unknown {
   const rules = selectRules(req, optionalStringList(req.input, 'ConfigRuleNames'));
-  const page = pageOf(rules, optionalString(req.input, 'NextToken'), RULES_PER_PAGE, `DescribeConfigRules:${req.region}`, 'InvalidNextTokenException');
-  return { ConfigRules: page.items.map(ruleOutput), ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
+  const page = pageOf(
+    rules,
+    optionalString(req.input, 'NextToken'),
+    RULES_PER_PAGE,
+    `DescribeConfigRules:${req.region}`,
+    'InvalidNextTokenException',
+  );
+  return {
+    ConfigRules: page.items.map(ruleOutput),
+    ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+  };
 }
 
 export function deleteConfigRule(req: JsonRequest): unknown {
@@ -71,9 +97,11 @@ export function deleteConfigRule(req: JsonRequest): unknown {
 
 export function startConfigRulesEvaluation(req: JsonRequest): unknown {
   const names = optionalStringList(req.input, 'ConfigRuleNames');
-  if (names && names.length > 25) throw new SandboxError('LimitExceededException', 'At most 25 rules can be evaluated per request.');
+  if (names && names.length > 25)
+    throw new SandboxError('LimitExceededException', 'At most 25 rules can be evaluated per request.');
   const config = configRegion(req.account, req.region);
-  for (const rule of selectRules(req, names)) evaluateRule(req.state, req.account, req.region, config.recorder, rule);
+  for (const rule of selectRules(req, names))
+    evaluateRule(req.state, req.account, req.region, config.recorder, rule);
   return {};
 }
 
@@ -81,7 +109,13 @@ export function describeConfigRuleEvaluationStatus(req: JsonRequest): unknown {
   const rules = selectRules(req, optionalStringList(req.input, 'ConfigRuleNames'));
   const limit = optionalNumber(req.input, 'Limit') || 50;
   if (limit > 50) throw new SandboxError('InvalidLimitException', 'Limit must be at most 50.');
-  const page = pageOf(rules, optionalString(req.input, 'NextToken'), limit, `DescribeConfigRuleEvaluationStatus:${req.region}`, 'InvalidNextTokenException');
+  const page = pageOf(
+    rules,
+    optionalString(req.input, 'NextToken'),
+    limit,
+    `DescribeConfigRuleEvaluationStatus:${req.region}`,
+    'InvalidNextTokenException',
+  );
   return {
     ConfigRulesEvaluationStatus: page.items.map((r) => ({
       ConfigRuleName: r.name,
@@ -90,7 +124,10 @@ export function describeConfigRuleEvaluationStatus(req: JsonRequest): unknown {
       FirstActivatedTime: epochSeconds(r.firstActivatedTime),
       FirstEvaluationStarted: r.lastInvokedTime !== undefined,
       ...(r.lastInvokedTime
-        ? { LastSuccessfulInvocationTime: epochSeconds(r.lastInvokedTime), LastSuccessfulEvaluationTime: epochSeconds(r.lastInvokedTime) }
+        ? {
+            LastSuccessfulInvocationTime: epochSeconds(r.lastInvokedTime),
+            LastSuccessfulEvaluationTime: epochSeconds(r.lastInvokedTime),
+          }
         : {}),
     })),
     ...(page.nextToken ? { NextToken: page.nextToken } : {}),
@@ -103,7 +140,11 @@ export function selectRules(req: JsonRequest, names: string[] | undefined): Conf
   if (names === undefined || names.length === 0) return [...rules.values()];
   return names.map((name) => {
     const rule = rules.get(name);
-    if (!rule) throw new SandboxError('NoSuchConfigRuleException', `The ConfigRule '${name}' provided in the request is invalid. Please check the configRule name.`);
+    if (!rule)
+      throw new SandboxError(
+        'NoSuchConfigRuleException',
+        `The ConfigRule '${name}' provided in the request is invalid. Please check the configRule name.`,
+      );
     return rule;
   });
 }
@@ -123,13 +164,20 @@ function ruleOutput(rule: ConfigRule): Record<string, unknown> {
   };
 }
 
-function findForUpdate(rules: Map<string, ConfigRule>, spec: Record<string, unknown>): ConfigRule | undefined {
+function findForUpdate(
+  rules: Map<string, ConfigRule>,
+  spec: Record<string, unknown>,
+): ConfigRule | undefined {
   const arn = optionalString(spec, 'ConfigRuleArn');
   const id = optionalString(spec, 'ConfigRuleId');
   const name = optionalString(spec, 'ConfigRuleName');
   if (arn || id) {
     const match = [...rules.values()].find((r) => r.arn === arn || r.id === id);
-    if (!match) throw new SandboxError('NoSuchConfigRuleException', `The ConfigRule '${arn ?? id}' provided in the request is invalid.`);
+    if (!match)
+      throw new SandboxError(
+        'NoSuchConfigRuleException',
+        `The ConfigRule '${arn ?? id}' provided in the request is invalid.`,
+      );
     return match;
   }
   return name ? rules.get(name) : undefined;

@@ -15,7 +15,14 @@ const PUBLIC_GROUPS = new Set([
 /** Representative actions of each kind; a statement allowing any of them grants that kind. */
 const ACTIONS: Record<AccessKind, string[]> = {
   read: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:ListBucketVersions'],
-  write: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectAcl', 's3:PutBucketPolicy', 's3:PutBucketAcl'],
+  write: [
+    's3:PutObject',
+    's3:DeleteObject',
+    's3:DeleteObjectVersion',
+    's3:PutObjectAcl',
+    's3:PutBucketPolicy',
+    's3:PutBucketAcl',
+  ],
 };
 
 /** Condition keys that pin a grant to known parties when their values are fixed (no wildcards). */
@@ -33,10 +40,16 @@ const FIXED_VALUE_KEYS = new Set([
 ]);
 
 /** Where a bucket is publicly exposed for `kind` access, or an empty list. */
-export function publicExposure(bucket: BucketState, kind: AccessKind, accountPab: PabState | undefined): string[] {
+export function publicExposure(
+  bucket: BucketState,
+  kind: AccessKind,
+  accountPab: PabState | undefined,
+): string[] {
   const reasons: string[] = [];
-  const restrictPolicy = bucket.publicAccessBlock?.RestrictPublicBuckets === true || accountPab?.RestrictPublicBuckets === true;
-  const ignoreAcls = bucket.publicAccessBlock?.IgnorePublicAcls === true || accountPab?.IgnorePublicAcls === true;
+  const restrictPolicy =
+    bucket.publicAccessBlock?.RestrictPublicBuckets === true || accountPab?.RestrictPublicBuckets === true;
+  const ignoreAcls =
+    bucket.publicAccessBlock?.IgnorePublicAcls === true || accountPab?.IgnorePublicAcls === true;
   if (!restrictPolicy && bucket.policy !== undefined && policyGrantsPublic(bucket.policy, kind)) {
     reasons.push(`bucket policy allows public ${kind} access`);
   }
@@ -47,7 +60,9 @@ export function publicExposure(bucket: BucketState, kind: AccessKind, accountPab
 
 function aclGrantsPublic(bucket: BucketState, kind: AccessKind): boolean {
   const permissions = kind === 'read' ? ['READ', 'FULL_CONTROL'] : ['WRITE', 'WRITE_ACP', 'FULL_CONTROL'];
-  return bucket.acl.some((g) => g.type === 'Group' && PUBLIC_GROUPS.has(g.id) && permissions.includes(g.permission));
+  return bucket.acl.some(
+    (g) => g.type === 'Group' && PUBLIC_GROUPS.has(g.id) && permissions.includes(g.permission),
+  );
 }
 
 /** True when some Allow statement grants `kind` actions to anyone without pinning conditions. */
@@ -59,9 +74,15 @@ export function policyGrantsPublic(policy: string, kind: AccessKind): boolean {
     return false;
   }
   const raw = (doc as { Statement?: unknown } | null)?.Statement;
-  const statements = (Array.isArray(raw) ? raw : [raw]).filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null);
+  const statements = (Array.isArray(raw) ? raw : [raw]).filter(
+    (s): s is Record<string, unknown> => typeof s === 'object' && s !== null,
+  );
   return statements.some(
-    (st) => st.Effect === 'Allow' && isPublicPrincipal(st) && grantsAny(st, ACTIONS[kind]) && !pinnedByCondition(st.Condition),
+    (st) =>
+      st.Effect === 'Allow' &&
+      isPublicPrincipal(st) &&
+      grantsAny(st, ACTIONS[kind]) &&
+      !pinnedByCondition(st.Condition),
   );
 }
 
@@ -90,8 +111,19 @@ function pinnedByCondition(condition: unknown): boolean {
     for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
       const values = list(value);
       const k = key.toLowerCase();
-      if (FIXED_VALUE_KEYS.has(k) && values.length > 0 && values.every((v) => !v.includes('*') && !v.includes('?'))) return true;
-      if (k === 'aws:sourceip' && !operator.startsWith('Not') && values.length > 0 && values.every(boundedCidr)) return true;
+      if (
+        FIXED_VALUE_KEYS.has(k) &&
+        values.length > 0 &&
+        values.every((v) => !v.includes('*') && !v.includes('?'))
+      )
+        return true;
+      if (
+        k === 'aws:sourceip' &&
+        !operator.startsWith('Not') &&
+        values.length > 0 &&
+        values.every(boundedCidr)
+      )
+        return true;
     }
   }
   return false;
@@ -103,7 +135,13 @@ function boundedCidr(cidr: string): boolean {
 }
 
 function matches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(action);
 }
 

@@ -6,6 +6,8 @@ export const s3BucketPublicReadProhibited: BucketRule = {
   sourceIdentifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED',
   evaluate(bucket, context) {
     const reasons = publicExposure(bucket, 'read', context.accountPublicAccessBlock);
-    return reasons.length === 0 ? { complianceType: 'COMPLIANT' } : { complianceType: 'NON_COMPLIANT', annotation: reasons.join('; ') };
+    return reasons.length === 0
+      ? { complianceType: 'COMPLIANT' }
+      : { complianceType: 'NON_COMPLIANT', annotation: reasons.join('; ') };
   },
 };

@@ -7,8 +7,12 @@ import type { BucketRule } from './types.ts';
 export const s3BucketSslRequestsOnly: BucketRule = {
   sourceIdentifier: 'S3_BUCKET_SSL_REQUESTS_ONLY',
   evaluate(bucket) {
-    if (bucket.policy !== undefined && deniesInsecureTransport(bucket.policy, bucket.name)) return { complianceType: 'COMPLIANT' };
-    return { complianceType: 'NON_COMPLIANT', annotation: 'The bucket policy does not deny requests without SSL.' };
+    if (bucket.policy !== undefined && deniesInsecureTransport(bucket.policy, bucket.name))
+      return { complianceType: 'COMPLIANT' };
+    return {
+      complianceType: 'NON_COMPLIANT',
+      annotation: 'The bucket policy does not deny requests without SSL.',
+    };
   },
 };
 
@@ -20,17 +24,26 @@ function deniesInsecureTransport(policy: string, bucket: string): boolean {
     return false;
   }
   const raw = (doc as { Statement?: unknown } | null)?.Statement;
-  const statements = (Array.isArray(raw) ? raw : [raw]).filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null);
+  const statements = (Array.isArray(raw) ? raw : [raw]).filter(
+    (s): s is Record<string, unknown> => typeof s === 'object' && s !== null,
+  );
   return statements.some((st) => {
     if (st.Effect !== 'Deny') return false;
     const principal = st.Principal;
-    const everyone = principal === '*' || list((principal as { AWS?: unknown } | undefined)?.AWS).includes('*');
+    const everyone =
+      principal === '*' || list((principal as { AWS?: unknown } | undefined)?.AWS).includes('*');
     const actions = list(st.Action);
     const allActions = actions.includes('*') || actions.includes('s3:*');
     const resources = list(st.Resource);
-    const coversBucket = resources.some((r) => r === '*' || r === `arn:aws:s3:::${bucket}` || r === `arn:aws:s3:::${bucket}*`);
-    const coversObjects = resources.some((r) => r === '*' || r === `arn:aws:s3:::${bucket}/*` || r === `arn:aws:s3:::${bucket}*`);
-    return everyone && allActions && coversBucket && coversObjects && insecureTransportCondition(st.Condition);
+    const coversBucket = resources.some(
+      (r) => r === '*' || r === `arn:aws:s3:::${bucket}` || r === `arn:aws:s3:::${bucket}*`,
+    );
+    const coversObjects = resources.some(
+      (r) => r === '*' || r === `arn:aws:s3:::${bucket}/*` || r === `arn:aws:s3:::${bucket}*`,
+    );
+    return (
+      everyone && allActions && coversBucket && coversObjects && insecureTransportCondition(st.Condition)
+    );
   });
 }
 

@@ -18,10 +18,18 @@ export function createAlias(call: KmsCall): unknown {
   assertNotPendingDeletion(key);
   const kms = callerKms(call.req);
   if (kms.aliases.has(aliasName)) {
-    throw new SandboxError('AlreadyExistsException', `An alias with the name ${aliasArnOf(key.accountId, key.region, aliasName)} already exists`);
+    throw new SandboxError(
+      'AlreadyExistsException',
+      `An alias with the name ${aliasArnOf(key.accountId, key.region, aliasName)} already exists`,
+    );
   }
   const now = state.now();
-  kms.aliases.set(aliasName, { name: aliasName, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now });
+  kms.aliases.set(aliasName, {
+    name: aliasName,
+    targetKeyId: key.keyId,
+    creationDate: now,
+    lastUpdatedDate: now,
+  });
   return {};
 }
 
@@ -52,7 +60,13 @@ export function listAliases(call: KmsCall): unknown {
   const aliases = [...callerKms(call.req).aliases.values()]
     .filter((a) => keyId === undefined || a.targetKeyId === keyId)
     .sort((a, b) => a.name.localeCompare(b.name));
-  const page = pageOf(aliases, optionalString(input, 'Marker'), limit, `ListAliases:${region}:${keyId ?? ''}`, 'InvalidMarkerException');
+  const page = pageOf(
+    aliases,
+    optionalString(input, 'Marker'),
+    limit,
+    `ListAliases:${region}:${keyId ?? ''}`,
+    'InvalidMarkerException',
+  );
   return {
     Aliases: page.items.map((a) => ({
       AliasName: a.name,
@@ -68,9 +82,16 @@ export function listAliases(call: KmsCall): unknown {
 
 /** Alias names must start with `alias/`; `alias/aws/` is reserved for AWS managed keys. */
 function customerAliasName(name: string): string {
-  if (!ALIAS_NAME.test(name)) throw new SandboxError('ValidationException', `Alias must start with the prefix "alias/" and contain only [a-zA-Z0-9/_-]: ${name}`);
+  if (!ALIAS_NAME.test(name))
+    throw new SandboxError(
+      'ValidationException',
+      `Alias must start with the prefix "alias/" and contain only [a-zA-Z0-9/_-]: ${name}`,
+    );
   if (name.startsWith('alias/aws/')) {
-    throw new SandboxError('NotAuthorizedException', `${name}: Cannot create or change an alias that begins with "alias/aws/"; that prefix is reserved for AWS managed keys.`);
+    throw new SandboxError(
+      'NotAuthorizedException',
+      `${name}: Cannot create or change an alias that begins with "alias/aws/"; that prefix is reserved for AWS managed keys.`,
+    );
   }
   return name;
 }
@@ -78,7 +99,10 @@ function customerAliasName(name: string): string {
 function existingAlias(call: KmsCall, aliasName: string) {
   const alias = callerKms(call.req).aliases.get(aliasName);
   if (!alias) {
-    throw new SandboxError('NotFoundException', `Alias ${aliasArnOf(call.req.caller.accountId, call.req.region, aliasName)} is not found.`);
+    throw new SandboxError(
+      'NotFoundException',
+      `Alias ${aliasArnOf(call.req.caller.accountId, call.req.region, aliasName)} is not found.`,
+    );
   }
   return alias;
 }

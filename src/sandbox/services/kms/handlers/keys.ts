@@ -5,8 +5,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SandboxError } from '../../../types.ts';
 import type { KmsCall } from '../call.ts';
-import { epochSeconds, optionalBoolean, optionalNumber, optionalObjectList, optionalString, requiredString } from '../input.ts';
-import { assertCustomerManaged, assertNotPending, assertNotPendingDeletion, assertPolicyDocument } from '../key-guards.ts';
+import {
+  epochSeconds,
+  optionalBoolean,
+  optionalNumber,
+  optionalObjectList,
+  optionalString,
+  requiredString,
+} from '../input.ts';
+import {
+  assertCustomerManaged,
+  assertNotPending,
+  assertNotPendingDeletion,
+  assertPolicyDocument,
+} from '../key-guards.ts';
 import { keyMetadata } from '../key-metadata.ts';
 import { defaultKeyPolicy } from '../key-policy.ts';
 import { KEY_SPECS } from '../key-specs.ts';
@@ -19,19 +31,34 @@ const DAY_MS = 86_400_000;
 
 export function createKey(call: KmsCall): unknown {
   const { input, caller, region, state } = call.req;
-  const keySpec = optionalString(input, 'KeySpec') ?? optionalString(input, 'CustomerMasterKeySpec') ?? 'SYMMETRIC_DEFAULT';
+  const keySpec =
+    optionalString(input, 'KeySpec') ?? optionalString(input, 'CustomerMasterKeySpec') ?? 'SYMMETRIC_DEFAULT';
   const keyUsage = optionalString(input, 'KeyUsage') ?? 'ENCRYPT_DECRYPT';
   const origin = optionalString(input, 'Origin') ?? 'AWS_KMS';
   const spec = KEY_SPECS[keySpec];
-  if (!spec) throw new SandboxError('ValidationException', `1 validation error detected: Value '${keySpec}' at 'keySpec' failed to satisfy constraint`);
+  if (!spec)
+    throw new SandboxError(
+      'ValidationException',
+      `1 validation error detected: Value '${keySpec}' at 'keySpec' failed to satisfy constraint`,
+    );
   if (!spec.usages.includes(keyUsage)) {
-    throw new SandboxError('ValidationException', `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
+    throw new SandboxError(
+      'ValidationException',
+      `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`,
+    );
   }
-  if (origin === 'AWS_CLOUDHSM' || origin === 'EXTERNAL_KEY_STORE' || optionalString(input, 'CustomKeyStoreId')) {
+  if (
+    origin === 'AWS_CLOUDHSM' ||
+    origin === 'EXTERNAL_KEY_STORE' ||
+    optionalString(input, 'CustomKeyStoreId')
+  ) {
     throw new SandboxError('CustomKeyStoreNotFoundException', 'The sandbox has no custom key stores.');
   }
   if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') {
-    throw new SandboxError('ValidationException', `1 validation error detected: Value '${origin}' at 'origin' failed to satisfy constraint`);
+    throw new SandboxError(
+      'ValidationException',
+      `1 validation error detected: Value '${origin}' at 'origin' failed to satisfy constraint`,
+    );
   }
   const policy = optionalString(input, 'Policy') ?? defaultKeyPolicy(caller.accountId);
   assertPolicyDocument(policy);
@@ -69,7 +96,13 @@ export function listKeys(call: KmsCall): unknown {
   const { input, region } = call.req;
   const limit = limitOf(optionalNumber(input, 'Limit'), 1000, 100);
   const keys = [...callerKms(call.req).keys.values()];
-  const page = pageOf(keys, optionalString(input, 'Marker'), limit, `ListKeys:${region}`, 'InvalidMarkerException');
+  const page = pageOf(
+    keys,
+    optionalString(input, 'Marker'),
+    limit,
+    `ListKeys:${region}`,
+    'InvalidMarkerException',
+  );
   return {
     Keys: page.items.map((k) => ({ KeyId: k.keyId, KeyArn: k.arn })),
     Truncated: page.nextToken !== undefined,
@@ -99,19 +132,29 @@ export function scheduleKeyDeletion(call: KmsCall): unknown {
   assertCustomerManaged(call, key);
   const days = optionalNumber(input, 'PendingWindowInDays') ?? 30;
   if (!Number.isInteger(days) || days < 7 || days > 30) {
-    throw new SandboxError('ValidationException', `1 validation error detected: Value '${days}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30`);
+    throw new SandboxError(
+      'ValidationException',
+      `1 validation error detected: Value '${days}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between 7 and 30`,
+    );
   }
-  if (key.keyState === 'PendingDeletion') throw new SandboxError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
+  if (key.keyState === 'PendingDeletion')
+    throw new SandboxError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
   key.keyState = 'PendingDeletion';
   key.pendingWindowInDays = days;
   key.deletionDate = new Date(state.now().getTime() + days * DAY_MS);
-  return { KeyId: key.arn, DeletionDate: epochSeconds(key.deletionDate), KeyState: key.keyState, PendingWindowInDays: days };
+  return {
+    KeyId: key.arn,
+    DeletionDate: epochSeconds(key.deletionDate),
+    KeyState: key.keyState,
+    PendingWindowInDays: days,
+  };
 }
 
 export function cancelKeyDeletion(call: KmsCall): unknown {
   const key = resolveKey(call, requiredString(call.req.input, 'KeyId'), { allowAlias: false });
   assertCustomerManaged(call, key);
-  if (key.keyState !== 'PendingDeletion') throw new SandboxError('KMSInvalidStateException', `${key.arn} is not pending deletion.`);
+  if (key.keyState !== 'PendingDeletion')
+    throw new SandboxError('KMSInvalidStateException', `${key.arn} is not pending deletion.`);
   key.keyState = 'Disabled';
   key.deletionDate = undefined;
   key.pendingWindowInDays = undefined;
@@ -130,22 +173,36 @@ export function listResourceTags(call: KmsCall): unknown {
   const { input } = call.req;
   const key = resolveKey(call, requiredString(input, 'KeyId'), { allowAlias: false });
   const limit = limitOf(optionalNumber(input, 'Limit'), 50, 50);
-  const page = pageOf(key.tags, optionalString(input, 'Marker'), limit, `ListResourceTags:${key.arn}`, 'InvalidMarkerException');
-  return { Tags: page.items, Truncated: page.nextToken !== undefined, ...(page.nextToken ? { NextMarker: page.nextToken } : {}) };
+  const page = pageOf(
+    key.tags,
+    optionalString(input, 'Marker'),
+    limit,
+    `ListResourceTags:${key.arn}`,
+    'InvalidMarkerException',
+  );
+  return {
+    Tags: page.items,
+    Truncated: page.nextToken !== undefined,
+    ...(page.nextToken ? { NextMarker: page.nextToken } : {}),
+  };
 }
 
 /** `Limit` within AWS's bounds (1..max), `fallback` when absent. */
 export function limitOf(limit: number | undefined, max: number, fallback: number): number {
   if (limit === undefined) return fallback;
   if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw new SandboxError('ValidationException', `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`);
+    throw new SandboxError(
+      'ValidationException',
+      `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`,
+    );
   }
   return limit;
 }
 
 function tagsOf(tags: Record<string, unknown>[] | undefined): { TagKey: string; TagValue: string }[] {
   return (tags ?? []).map((t) => {
-    if (typeof t.TagKey !== 'string' || typeof t.TagValue !== 'string') throw new SandboxError('TagException', 'Tags need TagKey and TagValue.');
+    if (typeof t.TagKey !== 'string' || typeof t.TagValue !== 'string')
+      throw new SandboxError('TagException', 'Tags need TagKey and TagValue.');
     return { TagKey: t.TagKey, TagValue: t.TagValue };
   });
 }

@@ -30,6 +30,7 @@ export function listKeyPolicies(call: KmsCall): unknown {
 }
 
 function policyName(name: string | undefined): string {
-  if (name !== undefined && name !== 'default') throw new SandboxError('NotFoundException', `No such policy exists: ${name}`);
+  if (name !== undefined && name !== 'default')
+    throw new SandboxError('NotFoundException', `No such policy exists: ${name}`);
   return 'default';
 }

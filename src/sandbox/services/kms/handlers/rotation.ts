@@ -20,7 +20,10 @@ export function enableKeyRotation(call: KmsCall): unknown {
   if (key.keyState === 'Disabled') throw new SandboxError('DisabledException', `${key.arn} is disabled.`);
   const period = optionalNumber(input, 'RotationPeriodInDays') ?? 365;
   if (!Number.isInteger(period) || period < 90 || period > 2560) {
-    throw new SandboxError('ValidationException', `1 validation error detected: Value '${period}' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value between 90 and 2560`);
+    throw new SandboxError(
+      'ValidationException',
+      `1 validation error detected: Value '${period}' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value between 90 and 2560`,
+    );
   }
   key.rotation = { enabled: true, periodInDays: period, enabledAt: state.now() };
   return {};
@@ -50,10 +53,16 @@ export function getKeyRotationStatus(call: KmsCall): unknown {
 function rotatableKey(call: KmsCall): KmsKey {
   const key = resolveKey(call, requiredString(call.req.input, 'KeyId'), { allowAlias: false });
   if (key.keySpec !== 'SYMMETRIC_DEFAULT' || key.keyUsage !== 'ENCRYPT_DECRYPT') {
-    throw new SandboxError('UnsupportedOperationException', `${key.arn} key usage is ${key.keyUsage} and key spec is ${key.keySpec}; automatic rotation is supported only for symmetric encryption KMS keys.`);
+    throw new SandboxError(
+      'UnsupportedOperationException',
+      `${key.arn} key usage is ${key.keyUsage} and key spec is ${key.keySpec}; automatic rotation is supported only for symmetric encryption KMS keys.`,
+    );
   }
   if (key.origin !== 'AWS_KMS') {
-    throw new SandboxError('UnsupportedOperationException', `${key.arn} origin is ${key.origin} which is not valid for this operation.`);
+    throw new SandboxError(
+      'UnsupportedOperationException',
+      `${key.arn} origin is ${key.origin} which is not valid for this operation.`,
+    );
   }
   return key;
 }
