@@ -81,7 +81,7 @@ export interface ClientFactory {
   assumeRoleCredentials(accountId: string, target: AssumeRoleTarget): AwsCredentialIdentityProvider;
   /** Credentials of a named profile in the shared config files. */
   profileCredentials(profile: string): AwsCredentialIdentityProvider;
-  /** Close every client's sockets. */
+  /** Close the sockets of every client made by this factory and every factory derived from the same root. */
   destroy(): void;
 }
 
@@ -90,7 +90,12 @@ export function createClientFactory(opts: ClientFactoryOptions): ClientFactory {
   const endpointUrl = opts.endpointUrl ?? (process.env['AWS_ENDPOINT_URL'] || undefined);
   const credentials =
     opts.credentials ?? (opts.profile ? fromIni({ profile: opts.profile }) : fromNodeProviderChain());
-  return buildFactory({ ...opts, endpointUrl, credentials }, newAccountResources(opts.concurrency ?? 32));
+  const all: AccountResources[] = [];
+  return buildFactory(
+    { ...opts, endpointUrl, credentials },
+    newAccountResources(opts.concurrency ?? 32, all),
+    all,
+  );
 }
 
 interface AccountResources {
@@ -100,19 +105,21 @@ interface AccountResources {
   clients: Map<string, ClientMap[ServiceName]>;
 }
 
-function newAccountResources(concurrency: number): AccountResources {
+function newAccountResources(concurrency: number, all: AccountResources[]): AccountResources {
   const maxSockets = Math.max(1, concurrency);
-  return {
+  const res: AccountResources = {
     limiter: createLimiter({ max: concurrency }),
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     clients: new Map(),
   };
+  all.push(res);
+  return res;
 }
 
 type ResolvedOptions = ClientFactoryOptions & { credentials: AwsCredentialIdentityProvider };
 
-function buildFactory(opts: ResolvedOptions, res: AccountResources): ClientFactory {
+function buildFactory(opts: ResolvedOptions, res: AccountResources, all: AccountResources[]): ClientFactory {
   const { endpointUrl, accountId } = opts;
 
   function common(service: ServiceName, region: string) {
@@ -201,9 +208,13 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources): ClientFacto
     cloudtrail: (region) => client('cloudtrail', region),
     sts: (region) => client('sts', region),
     client,
-    withAccountId: (id) => buildFactory({ ...opts, accountId: id }, res),
+    withAccountId: (id) => buildFactory({ ...opts, accountId: id }, res, all),
     forAccount: (id, credentials) =>
-      buildFactory({ ...opts, accountId: id, credentials }, newAccountResources(opts.concurrency ?? 32)),
+      buildFactory(
+        { ...opts, accountId: id, credentials },
+        newAccountResources(opts.concurrency ?? 32, all),
+        all,
+      ),
     assumeRoleCredentials(targetAccountId, target) {
       const region = target.region ?? 'us-east-1';
       return sharedCredentials(
@@ -227,10 +238,12 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources): ClientFacto
     },
     profileCredentials: (profile) => fromIni({ profile }),
     destroy() {
-      for (const c of res.clients.values()) c.destroy();
-      res.clients.clear();
-      res.httpAgent.destroy();
-      res.httpsAgent.destroy();
+      for (const r of all.splice(0)) {
+        for (const c of r.clients.values()) c.destroy();
+        r.clients.clear();
+        r.httpAgent.destroy();
+        r.httpsAgent.destroy();
+      }
     },
   };
   return factory;

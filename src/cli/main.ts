@@ -191,6 +191,10 @@ function reportError(err: unknown): number {
     for (const line of err.details) process.stderr.write(`  - ${line}\n`);
     return err.exitCode;
   }
+  if (err instanceof Error && err.name === 'PackExistsError') {
+    process.stderr.write(`evidence-pack: ${err.message}\n  - choose another output directory with --out\n`);
+    return EXIT.usage;
+  }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`evidence-pack: the pack could not be produced: ${message}\n`);
   if (process.env.DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);

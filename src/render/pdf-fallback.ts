@@ -20,15 +20,35 @@ const TONE_COLOURS: Record<string, string> = {
   gap: STATUS_COLOURS['insufficient-evidence'],
   muted: MUTED,
 };
+/** Characters outside Latin-1 that WinAnsi (and so the standard PDF fonts) can still draw. */
+const WIN_ANSI_EXTRAS = new Set([
+  '\u2013',
+  '\u2014',
+  '\u2018',
+  '\u2019',
+  '\u201c',
+  '\u201d',
+  '\u2022',
+  '\u2026',
+  '\u20ac',
+]);
 /** Longest text drawn in one table cell, so a row always fits on a page (the CSVs hold the full text). */
 const MAX_CELL_CHARS = 420;
 
 /**
  * The standard fonts only cover WinAnsi; anything else would print as garbage, so it becomes `?`.
- * Control characters become spaces.
+ * Control characters other than line feeds become spaces.
  */
 export function pdfSafeText(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/[^\u0020-\u007e\u00a0-\u00ff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac]/g, '?');
+  let out = '';
+  for (const ch of s) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === '\n') out += ch;
+    else if (code < 0x20 || code === 0x7f) out += ' ';
+    else if (code <= 0x7e || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRAS.has(ch)) out += ch;
+    else out += '?';
+  }
+  return out;
 }
 
 function clip(s: string): string {
@@ -72,7 +92,11 @@ class PlainLayout {
     d.font('Helvetica-Bold').fontSize(size).fillColor(ACCENT);
     d.text(pdfSafeText(num ? `${num}  ${title}` : title), MARGIN.left, d.y, { width: this.width });
     if (size > 12) {
-      d.moveTo(MARGIN.left, d.y + 2).lineTo(MARGIN.left + this.width, d.y + 2).lineWidth(1.5).strokeColor(ACCENT).stroke();
+      d.moveTo(MARGIN.left, d.y + 2)
+        .lineTo(MARGIN.left + this.width, d.y + 2)
+        .lineWidth(1.5)
+        .strokeColor(ACCENT)
+        .stroke();
       d.moveDown(0.6);
     } else {
       d.moveDown(0.25);
@@ -82,7 +106,9 @@ class PlainLayout {
 
   para(text: string, opts: { size?: number; colour?: string; bold?: boolean } = {}): void {
     const d = this.doc;
-    d.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(opts.size ?? 9).fillColor(opts.colour ?? INK);
+    d.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica')
+      .fontSize(opts.size ?? 9)
+      .fillColor(opts.colour ?? INK);
     const t = pdfSafeText(text);
     this.ensure(d.heightOfString(t, { width: this.width }) + 4);
     d.text(t, MARGIN.left, d.y, { width: this.width });
@@ -102,7 +128,11 @@ class PlainLayout {
       d.fillColor(MUTED).text(pdfSafeText(label), MARGIN.left, y, { width: labelW - 8 });
       d.fillColor(INK).text(v, MARGIN.left + labelW, y, { width: this.width - labelW });
       d.y = y + h;
-      d.moveTo(MARGIN.left, d.y - 2).lineTo(MARGIN.left + this.width, d.y - 2).lineWidth(0.4).strokeColor('#eaecf0').stroke();
+      d.moveTo(MARGIN.left, d.y - 2)
+        .lineTo(MARGIN.left + this.width, d.y - 2)
+        .lineWidth(0.4)
+        .strokeColor('#eaecf0')
+        .stroke();
     }
     d.moveDown(0.6);
   }
@@ -116,7 +146,10 @@ class PlainLayout {
     const drawHeader = (): void => {
       d.font('Helvetica-Bold').fontSize(fontSize);
       const h =
-        Math.max(...columns.map((c, i) => d.heightOfString(pdfSafeText(c.header), { width: widths[i]! - 2 * pad }))) + 2 * pad;
+        Math.max(
+          ...columns.map((c, i) => d.heightOfString(pdfSafeText(c.header), { width: widths[i]! - 2 * pad })),
+        ) +
+        2 * pad;
       this.ensure(h + fontSize * 3);
       const y = d.y;
       d.rect(MARGIN.left, y, this.width, h).fill(ACCENT);
@@ -133,7 +166,8 @@ class PlainLayout {
     rows.forEach((row, r) => {
       d.font('Helvetica').fontSize(fontSize);
       const texts = columns.map((_, i) => clip(pdfSafeText(row[i]?.text ?? '')));
-      const h = Math.max(...texts.map((t, i) => d.heightOfString(t, { width: widths[i]! - 2 * pad }))) + 2 * pad;
+      const h =
+        Math.max(...texts.map((t, i) => d.heightOfString(t, { width: widths[i]! - 2 * pad }))) + 2 * pad;
       if (d.y + h > this.bottom) {
         this.newPage();
         drawHeader();
@@ -144,7 +178,9 @@ class PlainLayout {
       let x = MARGIN.left;
       texts.forEach((t, i) => {
         const tone = row[i]?.tone;
-        d.font(tone === 'bad' || tone === 'gap' ? 'Helvetica-Bold' : tone === 'mono' ? 'Courier' : 'Helvetica')
+        d.font(
+          tone === 'bad' || tone === 'gap' ? 'Helvetica-Bold' : tone === 'mono' ? 'Courier' : 'Helvetica',
+        )
           .fontSize(fontSize)
           .fillColor((tone && TONE_COLOURS[tone]) ?? INK);
         d.text(t, x + pad, y + pad, { width: widths[i]! - 2 * pad });
@@ -152,7 +188,11 @@ class PlainLayout {
       });
       d.fillColor(INK);
       d.y = y + h;
-      d.moveTo(MARGIN.left, d.y).lineTo(MARGIN.left + this.width, d.y).lineWidth(0.3).strokeColor('#eaecf0').stroke();
+      d.moveTo(MARGIN.left, d.y)
+        .lineTo(MARGIN.left + this.width, d.y)
+        .lineWidth(0.3)
+        .strokeColor('#eaecf0')
+        .stroke();
     });
     d.moveDown(0.5);
   }
@@ -162,8 +202,16 @@ class PlainLayout {
       this.para(t.emptyNote, { colour: MUTED });
       return;
     }
-    this.table(t.columns, t.rows.map((r) => r.cells), fontSize);
-    if (t.moreNote) this.para(`Showing ${formatCount(t.rows.length)} of ${formatCount(t.total)} rows. ${t.moreNote}.`, { size: 8, colour: MUTED });
+    this.table(
+      t.columns,
+      t.rows.map((r) => r.cells),
+      fontSize,
+    );
+    if (t.moreNote)
+      this.para(`Showing ${formatCount(t.rows.length)} of ${formatCount(t.total)} rows. ${t.moreNote}.`, {
+        size: 8,
+        colour: MUTED,
+      });
   }
 
   statusBar(counts: readonly StatusCount[]): void {
@@ -180,7 +228,10 @@ class PlainLayout {
       x += w;
     }
     d.y = y + 13;
-    const legend = counts.filter((c) => c.count > 0).map((c) => `${formatCount(c.count)} ${c.label}`).join('   ');
+    const legend = counts
+      .filter((c) => c.count > 0)
+      .map((c) => `${formatCount(c.count)} ${c.label}`)
+      .join('   ');
     this.para(legend || 'No results', { size: 7.5, colour: MUTED });
   }
 }
@@ -224,7 +275,9 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
     ['Accounts', m.accountsLabel],
     ['Regions', m.regions.join(', ')],
     ['Evidence as of (UTC)', `${m.asOfLabel} (collection finished; started ${m.collectionStartedLabel})`],
-    ...(m.period ? ([['Audit period', `${m.period.startLabel} to ${m.period.endLabel}`]] as [string, string][]) : []),
+    ...(m.period
+      ? ([['Audit period', `${m.period.startLabel} to ${m.period.endLabel}`]] as [string, string][])
+      : []),
     ['Generated at (UTC)', m.generatedAtLabel],
     ['Collected by', m.callerArn],
     ...(m.endpoint ? ([['Endpoint', m.endpoint]] as [string, string][]) : []),
@@ -234,7 +287,12 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
   l.heading('', 'Results across all checks');
   l.table(
     model.totals.map((t) => ({ header: t.label, weight: 1 })),
-    [model.totals.map((t) => ({ text: formatCount(t.count), tone: t.count > 0 ? statusTone(t.status) : 'muted' }))],
+    [
+      model.totals.map((t) => ({
+        text: formatCount(t.count),
+        tone: t.count > 0 ? statusTone(t.status) : 'muted',
+      })),
+    ],
     9,
   );
 
@@ -269,7 +327,12 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
     if (c.narrative) l.para(c.narrative, { colour: MUTED });
     l.statusBar(c.counts);
     l.table(
-      [{ header: 'Check', weight: 3.2 }, { header: 'Severity', weight: 0.8 }, { header: 'Status', weight: 1.2 }, ...COUNT_COLUMNS],
+      [
+        { header: 'Check', weight: 3.2 },
+        { header: 'Severity', weight: 0.8 },
+        { header: 'Status', weight: 1.2 },
+        ...COUNT_COLUMNS,
+      ],
       c.checks.map((k) => [
         { text: `${k.checkId}\n${k.title}` },
         { text: k.severity },
@@ -294,7 +357,13 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
       { text: r.criterionId },
       { text: `${r.checkId}\n${r.title}` },
       { text: r.overall.label, tone: statusTone(r.overall.status) },
-      { text: r.counts.filter((c) => c.count > 0).map((c) => `${formatCount(c.count)} ${c.label}`).join('\n') || 'none' },
+      {
+        text:
+          r.counts
+            .filter((c) => c.count > 0)
+            .map((c) => `${formatCount(c.count)} ${c.label}`)
+            .join('\n') || 'none',
+      },
       { text: r.evidenceLocations.join('\n'), tone: 'mono' },
     ]),
     7,
@@ -302,7 +371,8 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
 
   // 4 Issues
   l.section('4', 'Results requiring attention');
-  if (model.issues.items.length === 0) l.para('No result failed, lacked evidence or was excepted.', { colour: MUTED });
+  if (model.issues.items.length === 0)
+    l.para('No result failed, lacked evidence or was excepted.', { colour: MUTED });
   else {
     l.table(
       [
@@ -322,12 +392,25 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
       6.8,
     );
     if (model.issues.moreNote)
-      l.para(`Showing ${formatCount(model.issues.items.length)} of ${formatCount(model.issues.total)} results. ${model.issues.moreNote}.`, { size: 8, colour: MUTED });
+      l.para(
+        `Showing ${formatCount(model.issues.items.length)} of ${formatCount(model.issues.total)} results. ${model.issues.moreNote}.`,
+        { size: 8, colour: MUTED },
+      );
   }
   l.heading('4.1', 'Passing and not-applicable results');
   l.table(
-    [{ header: 'Check', weight: 2 }, { header: 'Title', weight: 3 }, { header: 'Pass', weight: 0.7 }, { header: 'Not applicable', weight: 0.9 }],
-    model.passing.map((p) => [{ text: p.checkId, tone: 'mono' }, { text: p.title }, { text: formatCount(p.pass) }, { text: formatCount(p.notApplicable) }]),
+    [
+      { header: 'Check', weight: 2 },
+      { header: 'Title', weight: 3 },
+      { header: 'Pass', weight: 0.7 },
+      { header: 'Not applicable', weight: 0.9 },
+    ],
+    model.passing.map((p) => [
+      { text: p.checkId, tone: 'mono' },
+      { text: p.title },
+      { text: formatCount(p.pass) },
+      { text: formatCount(p.notApplicable) },
+    ]),
     7.5,
   );
 
@@ -352,16 +435,32 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
       continue;
     }
     l.table(
-      [{ header: 'Role', weight: 0.8 }, { header: 'Principal', weight: 2.6 }, { header: 'Actions', weight: 2.4 }, { header: 'Conditions', weight: 2 }],
       [
-        ...k.administrators.map((g) => [{ text: 'Administers' }, { text: g.principal, tone: 'mono' as const }, { text: g.actions }, { text: g.conditions }]),
-        ...k.users.map((g) => [{ text: 'Uses' }, { text: g.principal, tone: 'mono' as const }, { text: g.actions }, { text: g.conditions }]),
+        { header: 'Role', weight: 0.8 },
+        { header: 'Principal', weight: 2.6 },
+        { header: 'Actions', weight: 2.4 },
+        { header: 'Conditions', weight: 2 },
+      ],
+      [
+        ...k.administrators.map((g) => [
+          { text: 'Administers' },
+          { text: g.principal, tone: 'mono' as const },
+          { text: g.actions },
+          { text: g.conditions },
+        ]),
+        ...k.users.map((g) => [
+          { text: 'Uses' },
+          { text: g.principal, tone: 'mono' as const },
+          { text: g.actions },
+          { text: g.conditions },
+        ]),
       ],
       6.5,
     );
     for (const n of k.notes) l.para(n, { size: 7.5, colour: MUTED });
   }
-  if (model.inventory.kmsKeys.policies.moreNote) l.para(`${model.inventory.kmsKeys.policies.moreNote}.`, { size: 8, colour: MUTED });
+  if (model.inventory.kmsKeys.policies.moreNote)
+    l.para(`${model.inventory.kmsKeys.policies.moreNote}.`, { size: 8, colour: MUTED });
   l.heading('6.3', 'AWS Config');
   l.modelTable(model.inventory.configRecorders);
   l.modelTable(model.inventory.configRules);
@@ -373,7 +472,8 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
 
   // 7 Screenshots
   l.section('7', 'Screenshots');
-  if (model.screenshots.items.length === 0) l.para('No screenshots were captured in this run.', { colour: MUTED });
+  if (model.screenshots.items.length === 0)
+    l.para('No screenshots were captured in this run.', { colour: MUTED });
   else
     l.table(
       [
@@ -398,14 +498,19 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
 
   // 8 Evidence index
   l.section('8', 'Evidence index');
-  l.para(`Every file in the pack with its SHA-256 digest, as in manifest.json and SHA256SUMS. Evidence digest: ${m.evidenceDigest}`, { colour: MUTED });
+  l.para(
+    `Every file in the pack with its SHA-256 digest, as in manifest.json and SHA256SUMS. Evidence digest: ${m.evidenceDigest}`,
+    { colour: MUTED },
+  );
   l.modelTable(model.evidenceIndex);
 }
 
 function drawHeadersAndFooters(doc: Doc, model: ReportModel): void {
   const m = model.meta;
   const range = doc.bufferedPageRange();
-  const header = pdfSafeText(`${m.organization} - SOC 2 evidence: S3 encryption and public access${m.sandboxLabel ? ' - SANDBOX DATA' : ''}`);
+  const header = pdfSafeText(
+    `${m.organization} - SOC 2 evidence: S3 encryption and public access${m.sandboxLabel ? ' - SANDBOX DATA' : ''}`,
+  );
   const asOf = pdfSafeText(`As of ${m.asOfLabel}`);
   const accounts = pdfSafeText(`Accounts: ${m.accountsLabel}`);
   const digest = pdfSafeText(`Evidence digest ${m.evidenceDigestShort}...`);
@@ -418,12 +523,30 @@ function drawHeadersAndFooters(doc: Doc, model: ReportModel): void {
     doc.font('Helvetica').fontSize(7).fillColor(MUTED);
     doc.text(header, MARGIN.left, 30, { width: inner * 0.7, lineBreak: false, height: 9, ellipsis: true });
     doc.text(asOf, MARGIN.left, 30, { width: inner, align: 'right', lineBreak: false });
-    doc.moveTo(MARGIN.left, 41).lineTo(width - MARGIN.right, 41).lineWidth(0.4).strokeColor(RULE).stroke();
+    doc
+      .moveTo(MARGIN.left, 41)
+      .lineTo(width - MARGIN.right, 41)
+      .lineWidth(0.4)
+      .strokeColor(RULE)
+      .stroke();
     const fy = height - 36;
-    doc.moveTo(MARGIN.left, fy - 5).lineTo(width - MARGIN.right, fy - 5).lineWidth(0.4).strokeColor(RULE).stroke();
+    doc
+      .moveTo(MARGIN.left, fy - 5)
+      .lineTo(width - MARGIN.right, fy - 5)
+      .lineWidth(0.4)
+      .strokeColor(RULE)
+      .stroke();
     doc.text(accounts, MARGIN.left, fy, { width: inner * 0.45, lineBreak: false, height: 9, ellipsis: true });
-    doc.text(digest, MARGIN.left + inner * 0.45, fy, { width: inner * 0.33, align: 'center', lineBreak: false });
-    doc.text(`Page ${i - range.start + 1} of ${range.count}`, MARGIN.left, fy, { width: inner, align: 'right', lineBreak: false });
+    doc.text(digest, MARGIN.left + inner * 0.45, fy, {
+      width: inner * 0.33,
+      align: 'center',
+      lineBreak: false,
+    });
+    doc.text(`Page ${i - range.start + 1} of ${range.count}`, MARGIN.left, fy, {
+      width: inner,
+      align: 'right',
+      lineBreak: false,
+    });
     doc.page.margins = saved;
   }
 }

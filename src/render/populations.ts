@@ -59,7 +59,11 @@ function openFindingsCell(findings: readonly Finding[] | undefined): { cell: Cel
     (s) => `${STATUS_LABELS[s]}: ${[...new Set(byStatus.get(s))].sort().join(', ')}`,
   );
   const rank = Math.min(...open.map((f) => CHECK_STATUSES.indexOf(f.status)));
-  const tone = open.some((f) => f.status === 'fail') ? 'bad' : open.some((f) => f.status !== 'excepted') ? 'gap' : 'warn';
+  const tone = open.some((f) => f.status === 'fail')
+    ? 'bad'
+    : open.some((f) => f.status !== 'excepted')
+      ? 'gap'
+      : 'warn';
   return { cell: { text: parts.join('; '), tone }, rank };
 }
 
@@ -126,13 +130,19 @@ function encryptionCells(bucket: BucketSnapshot): { algorithm: Cell; key: Cell; 
 }
 
 /** Every bucket of every account. */
-export function bucketPopulation(snapshot: Snapshot, evaluation: Evaluation, byArn?: FindingsByArn): Population {
+export function bucketPopulation(
+  snapshot: Snapshot,
+  evaluation: Evaluation,
+  byArn?: FindingsByArn,
+): Population {
   const findings = byArn ?? indexFindings(evaluation.findings);
   const classes = new Map(evaluation.classifications.map((c) => [c.bucketArn, c.classification]));
   const rows: { rank: number; cells: Cell[] }[] = [];
   for (const account of snapshot.accounts) {
     const accountPab = publicAccessBlockCell(account.accountPublicAccessBlock);
-    const buckets = [...account.buckets].sort((a, b) => compareText(a.region, b.region) || compareText(a.name, b.name));
+    const buckets = [...account.buckets].sort(
+      (a, b) => compareText(a.region, b.region) || compareText(a.name, b.name),
+    );
     for (const b of buckets) {
       const cls = classes.get(b.arn);
       const enc = encryptionCells(b);
@@ -197,7 +207,11 @@ export function bucketPopulation(snapshot: Snapshot, evaluation: Evaluation, byA
 // ---------------------------------------------------------------- KMS keys
 
 /** Every KMS key referenced by an in-scope bucket. */
-export function kmsKeyPopulation(snapshot: Snapshot, evaluation: Evaluation, byArn?: FindingsByArn): Population {
+export function kmsKeyPopulation(
+  snapshot: Snapshot,
+  evaluation: Evaluation,
+  byArn?: FindingsByArn,
+): Population {
   const findings = byArn ?? indexFindings(evaluation.findings);
   const rows: { rank: number; cells: Cell[] }[] = [];
   for (const account of snapshot.accounts) {
@@ -209,7 +223,11 @@ export function kmsKeyPopulation(snapshot: Snapshot, evaluation: Evaluation, byA
       const principals = (which: 'administrators' | 'users'): Cell =>
         outcomeCell(k.policy, () =>
           summary && summary.ok
-            ? text(summary[which].map((p) => describePrincipal(p.principal) + (p.conditional ? ' [conditional]' : '')).join('; '))
+            ? text(
+                summary[which]
+                  .map((p) => describePrincipal(p.principal) + (p.conditional ? ' [conditional]' : ''))
+                  .join('; '),
+              )
             : { text: `unreadable: ${summary && !summary.ok ? summary.reason : ''}`, tone: 'gap' },
         );
       rows.push({
@@ -227,7 +245,10 @@ export function kmsKeyPopulation(snapshot: Snapshot, evaluation: Evaluation, byA
             k.rotation,
             (r) =>
               r.enabled
-                ? { text: `on${r.rotationPeriodInDays ? ` (${r.rotationPeriodInDays} d)` : ''}`, tone: 'good' }
+                ? {
+                    text: `on${r.rotationPeriodInDays ? ` (${r.rotationPeriodInDays} d)` : ''}`,
+                    tone: 'good',
+                  }
                 : { text: 'off', tone: 'bad' },
             { text: 'not supported', tone: 'muted' },
           ),
@@ -274,7 +295,10 @@ export function configRecorderPopulation(snapshot: Snapshot): Population {
     for (const region of account.config) {
       const base = [text(region.accountId), text(region.region)];
       if (region.recorders.status !== 'ok' || region.recorders.value.length === 0) {
-        const c = outcomeCell(region.recorders, () => ({ text: 'none', tone: 'bad' }), { text: 'none', tone: 'bad' });
+        const c = outcomeCell(region.recorders, () => ({ text: 'none', tone: 'bad' }), {
+          text: 'none',
+          tone: 'bad',
+        });
         rows.push({ rank: 0, cells: [...base, c, c, c, c, c, c] });
         continue;
       }
@@ -363,7 +387,12 @@ export function configRulePopulation(snapshot: Snapshot): Population {
   };
 }
 
-const COMPLIANCE_RANK: Record<string, number> = { NON_COMPLIANT: 0, INSUFFICIENT_DATA: 1, NOT_APPLICABLE: 2, COMPLIANT: 3 };
+const COMPLIANCE_RANK: Record<string, number> = {
+  NON_COMPLIANT: 0,
+  INSUFFICIENT_DATA: 1,
+  NOT_APPLICABLE: 2,
+  COMPLIANT: 3,
+};
 
 /** Per-resource Config rule results, non-compliant first. */
 export function configResultPopulation(snapshot: Snapshot): Population {
@@ -379,7 +408,8 @@ export function configResultPopulation(snapshot: Snapshot): Population {
           continue;
         }
         for (const e of rule.evaluations.value) {
-          const tone = e.complianceType === 'COMPLIANT' ? 'good' : e.complianceType === 'NON_COMPLIANT' ? 'bad' : 'gap';
+          const tone =
+            e.complianceType === 'COMPLIANT' ? 'good' : e.complianceType === 'NON_COMPLIANT' ? 'bad' : 'gap';
           rows.push({
             rank: COMPLIANCE_RANK[e.complianceType] ?? 1,
             cells: [
@@ -426,7 +456,8 @@ export function describeSelectors(sel: TrailSelectors): string {
 
 function describeClassic(s: ClassicEventSelector): string {
   const bits = [`classic: ${s.readWriteType}`, `management ${s.includeManagementEvents ? 'yes' : 'no'}`];
-  if (s.excludeManagementEventSources.length > 0) bits.push(`excludes ${s.excludeManagementEventSources.join(', ')}`);
+  if (s.excludeManagementEventSources.length > 0)
+    bits.push(`excludes ${s.excludeManagementEventSources.join(', ')}`);
   for (const d of s.dataResources) bits.push(`data ${d.type} ${d.values.join(' ')}`);
   return bits.join(', ');
 }
@@ -475,7 +506,9 @@ export function trailPopulation(snapshot: Snapshot): Population {
           text(t.s3BucketName),
           text(t.kmsKeyId),
           outcomeCell(t.selectors, (s) => text(describeSelectors(s))),
-          outcomeCell(t.status, (s) => text(s.latestDeliveryTime ? utcLabel(s.latestDeliveryTime) : undefined)),
+          outcomeCell(t.status, (s) =>
+            text(s.latestDeliveryTime ? utcLabel(s.latestDeliveryTime) : undefined),
+          ),
         ],
       });
     }
@@ -550,7 +583,8 @@ export function keyUsagePopulation(snapshot: Snapshot): Population {
 /** The exception register with validity; account and region come from the bucket when known. */
 export function exceptionPopulation(snapshot: Snapshot, evaluation: Evaluation): Population {
   const buckets = new Map<string, BucketSnapshot[]>();
-  for (const a of snapshot.accounts) for (const b of a.buckets) buckets.set(b.name, [...(buckets.get(b.name) ?? []), b]);
+  for (const a of snapshot.accounts)
+    for (const b of a.buckets) buckets.set(b.name, [...(buckets.get(b.name) ?? []), b]);
   const rows = evaluation.exceptions.map((v) => {
     const e = v.entry;
     const matches = (buckets.get(e.bucket) ?? []).filter((b) => !e.accountId || b.accountId === e.accountId);

@@ -34,10 +34,16 @@ function firstLine(err: unknown): string {
  * or when templating or printing fails, the plain pdfkit layout, which says why on its cover.
  * Never throws for a Chromium failure; a pdfkit failure propagates (there is nothing left to try).
  */
-export async function renderReport(model: ReportModel, opts: RenderReportOptions = {}): Promise<RenderedReport> {
+export async function renderReport(
+  model: ReportModel,
+  opts: RenderReportOptions = {},
+): Promise<RenderedReport> {
   let reason = model.meta.fallbackReason;
   if (opts.browser) {
-    const chromiumModel: ReportModel = { ...model, meta: { ...model.meta, renderer: 'chromium', fallbackReason: undefined } };
+    const chromiumModel: ReportModel = {
+      ...model,
+      meta: { ...model.meta, renderer: 'chromium', fallbackReason: undefined },
+    };
     let html: string | undefined;
     try {
       html = renderHtml(chromiumModel, loadTemplates(opts.templatesDir));
@@ -54,6 +60,9 @@ export async function renderReport(model: ReportModel, opts: RenderReportOptions
     }
   }
   const fallbackReason = reason ?? 'no browser was available to print the standard layout';
-  const pdf = await renderPdfWithPdfkit({ ...model, meta: { ...model.meta, renderer: 'pdfkit', fallbackReason } });
+  const pdf = await renderPdfWithPdfkit({
+    ...model,
+    meta: { ...model.meta, renderer: 'pdfkit', fallbackReason },
+  });
   return { pdf, renderer: 'pdfkit', fallbackReason, pages: countPdfPages(pdf) };
 }

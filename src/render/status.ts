@@ -28,13 +28,19 @@ export function emptyCounts(): Record<CheckStatus, number> {
 
 /** Counts as a list in report order (worst first). */
 export function toStatusCounts(counts: Partial<Record<CheckStatus, number>>): StatusCount[] {
-  return CHECK_STATUSES.map((status) => ({ status, label: STATUS_LABELS[status], count: counts[status] ?? 0 }));
+  return CHECK_STATUSES.map((status) => ({
+    status,
+    label: STATUS_LABELS[status],
+    count: counts[status] ?? 0,
+  }));
 }
 
 /** The worst status with a non-zero count; `none` when there are no results at all. */
 export function overallStatus(counts: readonly StatusCount[]): OverallStatus {
   const worst = counts.find((c) => c.count > 0);
-  return worst ? { status: worst.status, label: STATUS_LABELS[worst.status] } : { status: 'none', label: 'No results' };
+  return worst
+    ? { status: worst.status, label: STATUS_LABELS[worst.status] }
+    : { status: 'none', label: 'No results' };
 }
 
 /** A stacked horizontal bar of status counts; each non-zero segment stays at least 2 units wide. */

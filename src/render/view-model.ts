@@ -102,7 +102,10 @@ export function loadLogo(
   try {
     bytes = readFileSync(resolve(path));
   } catch (err) {
-    return { ok: false, reason: `logo ${path} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+    return {
+      ok: false,
+      reason: `logo ${path} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    };
   }
   return { ok: true, dataUri: `data:${mime};base64,${bytes.toString('base64')}`, mime, bytes };
 }
@@ -121,7 +124,9 @@ function buildMeta(input: ReportInput): ReportMeta {
   return {
     organization: config.organization,
     accounts,
-    accountsLabel: accounts.map((a) => (a.name && a.name !== a.accountId ? `${a.accountId} (${a.name})` : a.accountId)).join(', '),
+    accountsLabel: accounts
+      .map((a) => (a.name && a.name !== a.accountId ? `${a.accountId} (${a.name})` : a.accountId))
+      .join(', '),
     regions,
     asOf: snapshot.collection.finishedAt,
     asOfLabel: utcLabel(snapshot.collection.finishedAt),
@@ -137,7 +142,9 @@ function buildMeta(input: ReportInput): ReportMeta {
       ? `SANDBOX DATA: collected from the bundled local AWS-compatible sandbox${snapshot.endpoint ? ` at ${snapshot.endpoint}` : ''}, not from AWS.`
       : undefined,
     endpoint: snapshot.endpoint,
-    period: config.period ? { startLabel: utcLabel(config.period.start), endLabel: utcLabel(config.period.end) } : undefined,
+    period: config.period
+      ? { startLabel: utcLabel(config.period.start), endLabel: utcLabel(config.period.end) }
+      : undefined,
     renderer: input.renderer,
     fallbackReason: input.fallbackReason,
     logo,
@@ -147,9 +154,12 @@ function buildMeta(input: ReportInput): ReportMeta {
 }
 
 /** Title and severity of each check, from its findings (the registry owns them; findings carry copies). */
-function checkMetadata(findings: readonly Finding[]): Map<string, { title: string; severity: Finding['severity'] }> {
+function checkMetadata(
+  findings: readonly Finding[],
+): Map<string, { title: string; severity: Finding['severity'] }> {
   const meta = new Map<string, { title: string; severity: Finding['severity'] }>();
-  for (const f of findings) if (!meta.has(f.checkId)) meta.set(f.checkId, { title: f.title, severity: f.severity });
+  for (const f of findings)
+    if (!meta.has(f.checkId)) meta.set(f.checkId, { title: f.title, severity: f.severity });
   return meta;
 }
 
@@ -167,7 +177,12 @@ function evidenceLocations(checkId: string, findings: readonly Finding[]): strin
   const raw = [...new Set(findings.flatMap((f) => f.evidence.map((e) => e.file)))].sort();
   const shown = raw.slice(0, 4);
   const rest = raw.length - shown.length;
-  return ['findings/findings.csv', ...inventoryFor(checkId), ...shown, ...(rest > 0 ? [`+${rest} more raw files`] : [])];
+  return [
+    'findings/findings.csv',
+    ...inventoryFor(checkId),
+    ...shown,
+    ...(rest > 0 ? [`+${rest} more raw files`] : []),
+  ];
 }
 
 function issueRow(f: Finding): IssueRow {
@@ -183,7 +198,11 @@ function issueRow(f: Finding): IssueRow {
     accountId: f.resource.accountId,
     region: f.resource.region ?? 'global',
     reason: f.reason,
-    evidence: [...new Set(f.evidence.map((e) => `${e.file}#${e.callId}${e.requestId ? ` (request id ${e.requestId})` : ''}`))],
+    evidence: [
+      ...new Set(
+        f.evidence.map((e) => `${e.file}#${e.callId}${e.requestId ? ` (request id ${e.requestId})` : ''}`),
+      ),
+    ],
   };
 }
 
@@ -217,7 +236,12 @@ function keyPolicyViews(snapshot: Snapshot): KeyPolicyView[] {
         views.push({ ...base, problem: s.reason, administrators: [], users: [], notes: [] });
         continue;
       }
-      views.push({ ...base, administrators: s.administrators.map(grantView), users: s.users.map(grantView), notes: s.notes });
+      views.push({
+        ...base,
+        administrators: s.administrators.map(grantView),
+        users: s.users.map(grantView),
+        notes: s.notes,
+      });
     }
   }
   return views;
@@ -297,7 +321,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
     const counts = evaluation.summary.byCheck[checkId];
     const pass = counts?.pass ?? 0;
     const na = counts?.['not-applicable'] ?? 0;
-    return pass + na > 0 ? [{ checkId, title: checkMeta.get(checkId)?.title ?? checkId, pass, notApplicable: na }] : [];
+    return pass + na > 0
+      ? [{ checkId, title: checkMeta.get(checkId)?.title ?? checkId, pass, notApplicable: na }]
+      : [];
   });
 
   const classifications = evaluation.classifications;
@@ -319,7 +345,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
     ],
     rows: [...input.evidenceIndex]
       .sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)))
-      .map((f) => [{ text: f.path, tone: 'mono' }, { text: formatCount(f.bytes) }, { text: f.sha256, tone: 'mono' }]),
+      .map((f) => [
+        { text: f.path, tone: 'mono' },
+        { text: formatCount(f.bytes) },
+        { text: f.sha256, tone: 'mono' },
+      ]),
   };
 
   return {
@@ -339,18 +369,53 @@ export function buildReportModel(input: ReportInput): ReportModel {
     controlMatrix,
     issues: cap(issues.map(issueRow), max, 'findings/findings.csv'),
     passing,
-    exceptions: populationTable(exceptionPopulation(snapshot, evaluation), 'exceptions', max, 'No exceptions are configured.'),
+    exceptions: populationTable(
+      exceptionPopulation(snapshot, evaluation),
+      'exceptions',
+      max,
+      'No exceptions are configured.',
+    ),
     inventory: {
-      buckets: populationTable(bucketPopulation(snapshot, evaluation, byArn), 'buckets', max, 'No buckets were found.'),
+      buckets: populationTable(
+        bucketPopulation(snapshot, evaluation, byArn),
+        'buckets',
+        max,
+        'No buckets were found.',
+      ),
       kmsKeys: {
-        table: populationTable(kmsKeyPopulation(snapshot, evaluation, byArn), 'kms-keys', max, 'No bucket uses a KMS key.'),
+        table: populationTable(
+          kmsKeyPopulation(snapshot, evaluation, byArn),
+          'kms-keys',
+          max,
+          'No bucket uses a KMS key.',
+        ),
         policies: cap(keyPolicyViews(snapshot), max, 'inventory/kms-keys.csv'),
       },
-      configRecorders: populationTable(configRecorderPopulation(snapshot), 'config-recorders', max, 'No regions in scope.'),
-      configRules: populationTable(configRulePopulation(snapshot), 'config-rules', max, 'No AWS Config rules were found.'),
-      configResults: populationTable(configResultPopulation(snapshot), 'config-results', max, 'No per-resource results were read.'),
+      configRecorders: populationTable(
+        configRecorderPopulation(snapshot),
+        'config-recorders',
+        max,
+        'No regions in scope.',
+      ),
+      configRules: populationTable(
+        configRulePopulation(snapshot),
+        'config-rules',
+        max,
+        'No AWS Config rules were found.',
+      ),
+      configResults: populationTable(
+        configResultPopulation(snapshot),
+        'config-results',
+        max,
+        'No per-resource results were read.',
+      ),
       trails: populationTable(trailPopulation(snapshot), 'trails', max, 'No CloudTrail trails were found.'),
-      keyUsageEvents: populationTable(keyUsagePopulation(snapshot), 'key-usage', max, 'No key-usage events were found in the lookback window.'),
+      keyUsageEvents: populationTable(
+        keyUsagePopulation(snapshot),
+        'key-usage',
+        max,
+        'No key-usage events were found in the lookback window.',
+      ),
     },
     screenshots: cap(input.screenshots, max, 'screenshots/'),
     evidenceIndex: populationTable(evidencePopulation, 'evidence-index', max, 'No files were indexed.'),

@@ -7,7 +7,13 @@ describe('summarizeKeyPolicy', () => {
   it('groups the default key policy into administrators and users', () => {
     const s = summarizeKeyPolicy(
       policy([
-        { Sid: 'root', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'kms:*', Resource: '*' },
+        {
+          Sid: 'root',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+          Action: 'kms:*',
+          Resource: '*',
+        },
         {
           Sid: 'admins',
           Effect: 'Allow',
@@ -31,7 +37,10 @@ describe('summarizeKeyPolicy', () => {
       'arn:aws:iam::111122223333:root',
       'arn:aws:iam::111122223333:role/KeyAdmins',
     ]);
-    expect(s.users.map((u) => u.principal)).toEqual(['arn:aws:iam::111122223333:root', 'arn:aws:iam::111122223333:role/App']);
+    expect(s.users.map((u) => u.principal)).toEqual([
+      'arn:aws:iam::111122223333:root',
+      'arn:aws:iam::111122223333:role/App',
+    ]);
     const app = s.users.find((u) => u.principal.endsWith('role/App'))!;
     expect(app.conditional).toBe(true);
     expect(app.conditions).toEqual(['StringEquals kms:ViaService=s3.us-east-1.amazonaws.com']);
@@ -39,20 +48,41 @@ describe('summarizeKeyPolicy', () => {
   });
 
   it('treats a describe-only grant as neither administration nor use', () => {
-    const s = summarizeKeyPolicy(policy([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::1:role/Auditor' }, Action: ['kms:Describe*', 'kms:List*', 'kms:Get*'] }]));
+    const s = summarizeKeyPolicy(
+      policy([
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::1:role/Auditor' },
+          Action: ['kms:Describe*', 'kms:List*', 'kms:Get*'],
+        },
+      ]),
+    );
     expect(s).toEqual({ ok: true, administrators: [], users: [], notes: [] });
   });
 
   it('reports a public principal, service principals and action wildcards', () => {
     const s = summarizeKeyPolicy(
       policy([
-        { Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Condition: { StringEquals: { 'kms:CallerAccount': ['111122223333'] } } },
-        { Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*' },
+        {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'kms:Decrypt',
+          Condition: { StringEquals: { 'kms:CallerAccount': ['111122223333'] } },
+        },
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 'kms:GenerateDataKey*',
+        },
         { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::1:role/Ops' }, Action: '*' },
       ]),
     );
     if (!s.ok) throw new Error(s.reason);
-    expect(s.users.map((u) => u.principal)).toEqual(['*', 'Service:cloudtrail.amazonaws.com', 'arn:aws:iam::1:role/Ops']);
+    expect(s.users.map((u) => u.principal)).toEqual([
+      '*',
+      'Service:cloudtrail.amazonaws.com',
+      'arn:aws:iam::1:role/Ops',
+    ]);
     expect(s.administrators.map((a) => a.principal)).toEqual(['arn:aws:iam::1:role/Ops']);
   });
 
@@ -60,7 +90,12 @@ describe('summarizeKeyPolicy', () => {
     const s = summarizeKeyPolicy(
       policy([
         { Sid: 'NoDelete', Effect: 'Deny', Principal: '*', Action: 'kms:ScheduleKeyDeletion' },
-        { Sid: 'Broad', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::1:role/X' }, NotAction: 'kms:Decrypt' },
+        {
+          Sid: 'Broad',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::1:role/X' },
+          NotAction: 'kms:Decrypt',
+        },
       ]),
     );
     if (!s.ok) throw new Error(s.reason);
@@ -74,11 +109,16 @@ describe('summarizeKeyPolicy', () => {
   it('reports a policy it cannot read instead of guessing', () => {
     expect(summarizeKeyPolicy('{not json').ok).toBe(false);
     expect(summarizeKeyPolicy('[]')).toEqual({ ok: false, reason: 'the key policy is not a JSON object' });
-    expect(summarizeKeyPolicy('{"Statement": []}')).toEqual({ ok: false, reason: 'the key policy has no statements' });
+    expect(summarizeKeyPolicy('{"Statement": []}')).toEqual({
+      ok: false,
+      reason: 'the key policy has no statements',
+    });
   });
 
   it('labels account roots as delegating to IAM', () => {
-    expect(describePrincipal('arn:aws:iam::111122223333:root')).toContain('account 111122223333, via IAM policies');
+    expect(describePrincipal('arn:aws:iam::111122223333:root')).toContain(
+      'account 111122223333, via IAM policies',
+    );
     expect(describePrincipal('*')).toBe('* (any principal)');
   });
 });

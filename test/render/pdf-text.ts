@@ -16,7 +16,10 @@ export function writeTempPdf(pdf: Buffer, name = 'report'): string {
 
 /** The text of a PDF in content-stream order (each table cell stays together), via poppler's pdftotext. */
 export function pdfText(pdf: Buffer): string {
-  return execFileSync('pdftotext', ['-raw', writeTempPdf(pdf), '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync('pdftotext', ['-raw', writeTempPdf(pdf), '-'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 /** Page count as poppler's pdfinfo reads it (independent of our own counter). */

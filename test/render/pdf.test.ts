@@ -2,10 +2,17 @@ import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../src/browser/launch.ts';
 import { renderPdfWithBrowser } from '../../src/render/pdf-chromium.ts';
+import { pdfSafeText } from '../../src/render/pdf-fallback.ts';
 import { countPdfPages } from '../../src/render/pdf-pages.ts';
 import { renderReport } from '../../src/render/report.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
-import { buildFixtureConfig, buildFixtureInput, buildScaledInput, TEMPLATE_TAG, XSS_TAG } from './fixtures.ts';
+import {
+  buildFixtureConfig,
+  buildFixtureInput,
+  buildScaledInput,
+  TEMPLATE_TAG,
+  XSS_TAG,
+} from './fixtures.ts';
 import { pdfinfoPages, pdfText, squash } from './pdf-text.ts';
 
 let browser: Browser;
@@ -82,10 +89,16 @@ describe('Chromium report', () => {
   });
 
   it('falls back to the plain layout when Chromium cannot print, and says why', async () => {
-    const broken = { newContext: () => Promise.reject(new Error('Target page, context or browser has been closed')) };
-    const out = await renderReport(buildReportModel(buildFixtureInput()), { browser: broken as unknown as Browser });
+    const broken = {
+      newContext: () => Promise.reject(new Error('Target page, context or browser has been closed')),
+    };
+    const out = await renderReport(buildReportModel(buildFixtureInput()), {
+      browser: broken as unknown as Browser,
+    });
     expect(out.renderer).toBe('pdfkit');
-    expect(out.fallbackReason).toBe('Chromium could not print the report (Target page, context or browser has been closed)');
+    expect(out.fallbackReason).toBe(
+      'Chromium could not print the report (Target page, context or browser has been closed)',
+    );
     expect(squash(pdfText(out.pdf))).toContain(squash('Target page, context or browser has been closed'));
   });
 
@@ -111,7 +124,9 @@ describe('pdfkit fallback report', () => {
     expect(countPdfPages(out.pdf)).toBe(out.pages);
     const text = pdfText(out.pdf);
     expectKeyFacts(text, out.pages);
-    expect(squash(text)).toContain(squash('Plain layout: this PDF was drawn with the built-in fallback renderer because no browser'));
+    expect(squash(text)).toContain(
+      squash('Plain layout: this PDF was drawn with the built-in fallback renderer because no browser'),
+    );
     expect(text).toContain('GAP: AccessDenied');
     expect(text).toContain('arn:aws:iam::111122223333:role/KeyAdmins');
   });
@@ -130,4 +145,11 @@ describe('pdfkit fallback report', () => {
     expect(pdfText(out.pdf)).toContain('9,800 more rows in inventory/buckets.csv');
     expect(out.pages).toBeLessThan(80);
   }, 120_000);
+});
+
+describe('pdfSafeText', () => {
+  it('keeps Latin-1 and line feeds, replaces what the standard fonts cannot draw', () => {
+    expect(pdfSafeText('Zürich café – “ok”\nnext')).toBe('Zürich café – “ok”\nnext');
+    expect(pdfSafeText('tab\there 東京 🔑')).toBe('tab here ?? ?');
+  });
 });

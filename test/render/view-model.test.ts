@@ -26,12 +26,24 @@ describe('buildReportModel', () => {
   });
 
   it('summarizes scope and each criterion with its worst status', () => {
-    expect(model.scope).toMatchObject({ accounts: 2, regions: 2, buckets: 12, sensitiveBuckets: 8, kmsKeys: 3, trails: 1 });
+    expect(model.scope).toMatchObject({
+      accounts: 2,
+      regions: 2,
+      buckets: 12,
+      sensitiveBuckets: 8,
+      kmsKeys: 3,
+      trails: 1,
+    });
     const cc72 = model.criteria.find((c) => c.id === 'CC7.2')!;
     expect(cc72.overall.status).toBe('fail');
     const logging = cc72.checks.find((c) => c.checkId === 'cloudtrail.kms-events-logged')!;
     expect(logging.overall.status).toBe('error');
-    expect(cc72.chart.segments.map((s) => s.status)).toEqual(['fail', 'insufficient-evidence', 'error', 'pass']);
+    expect(cc72.chart.segments.map((s) => s.status)).toEqual([
+      'fail',
+      'insufficient-evidence',
+      'error',
+      'pass',
+    ]);
     const last = cc72.chart.segments.at(-1)!;
     expect(last.x + last.width).toBeCloseTo(cc72.chart.width, 1);
   });
@@ -41,9 +53,16 @@ describe('buildReportModel', () => {
     const order = ['fail', 'insufficient-evidence', 'error', 'excepted'];
     expect([...statuses].sort((a, b) => order.indexOf(a) - order.indexOf(b))).toEqual(statuses);
     expect(new Set(statuses)).toEqual(new Set(order));
-    const gap = model.issues.items.find((i) => i.status === 'insufficient-evidence' && i.resourceName === 'acme-eu-backups')!;
-    expect(gap.evidence[0]).toMatch(new RegExp(`^raw/${PROD}/s3/eu-west-1\\.jsonl#s3-eu-west-1-\\d+ \\(request id REQ\\d+\\)$`));
-    expect(model.passing.find((p) => p.checkId === 's3.default-encryption')).toMatchObject({ pass: 11, notApplicable: 0 });
+    const gap = model.issues.items.find(
+      (i) => i.status === 'insufficient-evidence' && i.resourceName === 'acme-eu-backups',
+    )!;
+    expect(gap.evidence[0]).toMatch(
+      new RegExp(`^raw/${PROD}/s3/eu-west-1\\.jsonl#s3-eu-west-1-\\d+ \\(request id REQ\\d+\\)$`),
+    );
+    expect(model.passing.find((p) => p.checkId === 's3.default-encryption')).toMatchObject({
+      pass: 11,
+      notApplicable: 0,
+    });
   });
 
   it('points each control to its evidence in the pack', () => {
@@ -59,19 +78,27 @@ describe('buildReportModel', () => {
     expect(data.administrators.map((a) => a.principal)).toContain(`arn:aws:iam::${PROD}:role/KeyAdmins`);
     expect(data.users.map((a) => a.principal)).toContain(`arn:aws:iam::${PROD}:role/DataPipeline`);
     const dev = views.find((v) => v.keyLabel.startsWith('alias/dev'))!;
-    expect(dev.problem).toMatch(/^the key policy could not be read: AccessDenied \(GetKeyPolicy, request id REQ\d+\)$/);
+    expect(dev.problem).toMatch(
+      /^the key policy could not be read: AccessDenied \(GetKeyPolicy, request id REQ\d+\)$/,
+    );
   });
 
   it('embeds a logo as a data URI and warns when it cannot', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ep-logo-'));
     const svg = join(dir, 'logo.svg');
     writeFileSync(svg, '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
-    const withLogo = buildReportModel(buildFixtureInput({ config: buildFixtureConfig({ report: { logo: svg } }) }));
+    const withLogo = buildReportModel(
+      buildFixtureInput({ config: buildFixtureConfig({ report: { logo: svg } }) }),
+    );
     expect(withLogo.meta.logo?.dataUri).toMatch(/^data:image\/svg\+xml;base64,/);
-    const missing = buildReportModel(buildFixtureInput({ config: buildFixtureConfig({ report: { logo: join(dir, 'nope.png') } }) }));
+    const missing = buildReportModel(
+      buildFixtureInput({ config: buildFixtureConfig({ report: { logo: join(dir, 'nope.png') } }) }),
+    );
     expect(missing.meta.logo).toBeUndefined();
     expect(missing.meta.warnings[0]).toContain('could not be read (ENOENT)');
-    const gif = buildReportModel(buildFixtureInput({ config: buildFixtureConfig({ report: { logo: join(dir, 'x.gif') } }) }));
+    const gif = buildReportModel(
+      buildFixtureInput({ config: buildFixtureConfig({ report: { logo: join(dir, 'x.gif') } }) }),
+    );
     expect(gif.meta.warnings[0]).toContain('only PNG, SVG and JPEG');
   });
 

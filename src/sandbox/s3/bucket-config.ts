@@ -73,7 +73,10 @@ const putBucketEncryption: S3Handler = (ctx) => {
 };
 
 const deleteBucketEncryption: S3Handler = (ctx) => {
-  requireBucket(ctx).encryption = undefined;
+  // Since January 2023 AWS falls back to SSE-S3: a bucket is never left without default encryption.
+  // Only a scenario can create a "legacy" bucket with none (state loaded directly), as older
+  // partitions and emulators report it.
+  requireBucket(ctx).encryption = [{ SSEAlgorithm: 'AES256', BucketKeyEnabled: false }];
   return emptyResponse(204);
 };
 

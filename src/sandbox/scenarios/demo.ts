@@ -67,6 +67,13 @@ export const DEMO_CREDENTIALS: AwsCredentialIdentity = {
 /** Alias of the asymmetric KMS key (us-east-1) that signs demo packs. */
 export const DEMO_SIGNING_KEY = 'alias/evidence-pack-signing';
 
+/**
+ * Buckets the demo loads as "legacy": no default encryption at all, as older partitions and other
+ * emulators still report. Today's AWS never leaves a bucket unencrypted (DeleteBucketEncryption falls
+ * back to SSE-S3), so this state cannot be reached through the API and is set directly.
+ */
+export const DEMO_LEGACY_UNENCRYPTED = ['acme-legacy-uploads'];
+
 /** Buckets that the demo config makes the sandbox refuse to describe (AccessDenied faults). */
 export const DEMO_DENIED = [
   { bucket: 'acme-ml-training-data', operations: ['GetBucketPolicy', 'GetBucketEncryption', 'GetBucketAcl'] },
@@ -517,7 +524,19 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     },
   ]);
   // Changed after the last evaluation: Config's COMPLIANT verdict for this bucket is now stale.
-  await s3.send(new DeleteBucketEncryptionCommand({ Bucket: 'acme-app-logs' }));
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'acme-app-logs' }));
+  await s3.send(
+    new PutBucketPolicyCommand({
+      Bucket: 'acme-app-logs',
+      Policy: policy({
+        Sid: 'TemporaryVendorAccess',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['s3:GetObject', 's3:ListBucket'],
+        Resource: ['arn:aws:s3:::acme-app-logs', 'arn:aws:s3:::acme-app-logs/*'],
+      }),
+    }),
+  );
 
   // --- Account A: CloudTrail ------------------------------------------------------------------
   await use1.trail.send(

@@ -7,7 +7,7 @@
  */
 import type { FaultController } from '../faults.ts';
 import type { SandboxState } from '../state.ts';
-import { buildDemoScenario, DEMO_DENIED } from './demo.ts';
+import { buildDemoScenario, DEMO_DENIED, DEMO_LEGACY_UNENCRYPTED } from './demo.ts';
 import { loadDeclarative } from './declarative.ts';
 import { generateScenario } from './generated.ts';
 
@@ -30,8 +30,12 @@ const registry = new Map<string, Scenario>([
   ['empty', async () => {}],
   [
     'demo',
-    async ({ url, faults }) => {
+    async ({ url, state, faults }) => {
       await buildDemoScenario(url);
+      for (const name of DEMO_LEGACY_UNENCRYPTED) {
+        const bucket = state.buckets.get(name);
+        if (bucket) bucket.encryption = undefined;
+      }
       // After setup, so the setup calls themselves are not refused.
       for (const d of DEMO_DENIED) {
         for (const operation of d.operations) faults.addRule({ kind: 'AccessDenied', operation, resource: d.bucket });
