@@ -60,6 +60,8 @@ export interface ClientFactory {
   readonly accountId: string | undefined;
   /** The custom endpoint in use, if any. */
   readonly endpointUrl: string | undefined;
+  /** The credentials this factory's clients use (console sign-in derives from them). */
+  readonly credentials: AwsCredentialIdentityProvider;
   /** Concurrency bound for this account's calls. */
   readonly limiter: Limiter;
   s3(region: string): S3Client;
@@ -198,6 +200,7 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
   }
 
   const factory: ClientFactory = {
+    credentials: opts.credentials,
     accountId,
     endpointUrl,
     limiter: res.limiter,

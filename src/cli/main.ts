@@ -149,7 +149,7 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .argument('<new>', 'newer pack (.zip)')
     .option('--json', 'print the changes as JSON')
     .action(async (oldZip: string, newZip: string, opts) => {
-      const { diffCommand } = await import('./commands/diff.ts');
+      const { diffCommand } = await import('./commands/diff.ts' as string);
       process.exitCode = await diffCommand(oldZip, newZip, opts);
     });
 
@@ -163,7 +163,7 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .option('--faults', 'inject 10% throttling, 2% 5xx and 1% connection resets')
     .option('--no-screenshots', 'skip screenshots')
     .action(async (opts) => {
-      const { benchCommand } = await import('./commands/bench.ts');
+      const { benchCommand } = await import('./commands/bench.ts' as string);
       process.exitCode = await benchCommand(opts);
     });
 

@@ -51,12 +51,17 @@ export function createProgress(
         drawn = true;
         return;
       }
+      // Plain mode: a line when a stage starts or finishes, and at each 10% of a long stage.
+      const key = `${e.stage}${e.message ?? ''}`;
       const decile = e.total ? Math.floor(((e.done ?? 0) / e.total) * 10) : -1;
-      if (e.stage !== lastStage || decile !== lastDecile) {
-        stream.write(`${text(e)}\n`);
-        lastStage = e.stage;
-        lastDecile = decile;
+      const finished = e.total !== undefined && e.done === e.total;
+      const started = key !== lastStage && !e.done;
+      const step = e.total !== undefined && e.total >= 100 && decile !== lastDecile;
+      if (finished || started || step || e.total === undefined) {
+        if (key !== lastStage || decile !== lastDecile || e.total === undefined) stream.write(`${text(e)}\n`);
       }
+      lastStage = key;
+      lastDecile = decile;
     },
     log(line) {
       clear();

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { GetFederationTokenCommand } from '@aws-sdk/client-sts';
 import { launchBrowser } from '../browser/launch.ts';
@@ -45,7 +46,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
   const factory = createClientFactory({
     endpointUrl: opts.endpointUrl,
     profile: opts.profile,
-    credentials: opts.credentials,
+    credentials: typeof opts.credentials === 'object' ? async () => opts.credentials as AwsCredentialIdentity : opts.credentials,
     maxAttempts: config.collection.maxAttempts,
     userAgent: USER_AGENT,
     recorder: createRequestRecorder(sink),
@@ -63,7 +64,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
       runId,
       endpoint: factory.endpointUrl,
       sandbox: Boolean(opts.sandbox),
-      onProgress: (e) => progress.update({ stage: `collect ${e.stage}`, done: e.done, total: e.total, message: e.message }),
+      onProgress: (e) => progress.update({ stage: `collect ${e.stage}`, done: e.done, total: e.total, message: `(account ${e.accountId})` }),
     });
     await sink.close();
     progress.log(
@@ -74,7 +75,18 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
 
     const launched = await browserPromise;
     if (!launched.ok) progress.log(`no browser: ${launched.reason} — using the plain PDF layout, no screenshots`);
-    const signer = await makeSigner(config, factory);
+    // Signing calls happen after raw/ is sealed: they go through their own factory and are not evidence.
+    const signingSink = createRawRecordSink(join(workDir, 'signing'));
+    const signingFactory = config.sign?.kmsKeyId
+      ? createClientFactory({
+          endpointUrl: opts.endpointUrl,
+          credentials: factory.credentials,
+          maxAttempts: config.collection.maxAttempts,
+          userAgent: USER_AGENT,
+          recorder: createRequestRecorder(signingSink),
+        })
+      : undefined;
+    const signer = await makeSigner(config, signingFactory);
     try {
       return await buildPack({
         snapshot,
@@ -92,8 +104,12 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
       });
     } finally {
       if (launched.ok) await launched.browser.close().catch(() => undefined);
+      signingFactory?.destroy();
+      await signingSink.close().catch(() => undefined);
     }
   } finally {
+    const launched = await browserPromise;
+    if (launched.ok) await launched.browser.close().catch(() => undefined);
     await sink.close().catch(() => undefined);
     factory.destroy();
     await removeWorkDir(workDir);
@@ -119,16 +135,22 @@ function regionOfKey(keyId: string): string | undefined {
 /** Console access for the run's caller account: temporary credentials, or a federation token. */
 function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: string): ConsoleAccess {
   const sandboxUrl = opts.sandbox?.url;
-  const creds = async () => {
-    const provider = factory.credentialsFor(callerAccount);
-    const c = await provider();
+  const only = (accountId: string) => {
+    if (accountId !== callerAccount) {
+      throw new Error(`console capture signs in to the caller's account (${callerAccount}) only, not ${accountId}`);
+    }
+  };
+  const creds = async (accountId: string) => {
+    only(accountId);
+    const c = await factory.credentials();
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
   };
   return {
     signinBase: sandboxUrl ?? 'https://signin.aws.amazon.com',
     urlFor: (url) => (sandboxUrl ? toSandboxConsoleUrl(url, sandboxUrl) : url),
-    credentials: async () => creds(),
-    getFederationToken: async () => {
+    credentials: creds,
+    getFederationToken: async (accountId: string) => {
+      only(accountId);
       const out = await factory.sts('us-east-1').send(
         new GetFederationTokenCommand({
           Name: 'evidence-pack',

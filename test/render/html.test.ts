@@ -6,7 +6,7 @@ import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { breakableHtml, loadTemplates, renderHtml } from '../../src/render/html.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
-import { buildFixtureInput, XSS_TAG } from './fixtures.ts';
+import { buildFixtureConfig, buildFixtureInput, XSS_TAG } from './fixtures.ts';
 
 const GOLDEN = fileURLToPath(new URL('./golden/report.html', import.meta.url));
 
@@ -54,6 +54,14 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/<(script|link|iframe)\b/i);
     expect(html).not.toMatch(/\bsrc="(?!data:)/);
     expect(html).toContain("default-src 'none'");
+  });
+
+  it('embeds the configured logo as a data URI', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-logo-'));
+    const logo = join(dir, 'logo.png');
+    writeFileSync(logo, Buffer.from('89504e470d0a1a0a', 'hex'));
+    const html = render({ config: buildFixtureConfig({ report: { logo } }) });
+    expect(html).toContain('<img class="logo" src="data:image/png;base64,iVBORw0KGgo&#x3D;" alt="Logo">');
   });
 
   it('draws one status bar per criterion as inline SVG from the counts', () => {
