@@ -75,18 +75,17 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
 
     const launched = await browserPromise;
     if (!launched.ok) progress.log(`no browser: ${launched.reason} — using the plain PDF layout, no screenshots`);
-    // Signing calls happen after raw/ is sealed: they go through their own factory and are not evidence.
-    const signingSink = createRawRecordSink(join(workDir, 'signing'));
-    const signingFactory = config.sign?.kmsKeyId
-      ? createClientFactory({
-          endpointUrl: opts.endpointUrl,
-          credentials: factory.credentials,
-          maxAttempts: config.collection.maxAttempts,
-          userAgent: USER_AGENT,
-          recorder: createRequestRecorder(signingSink),
-        })
-      : undefined;
-    const signer = await makeSigner(config, signingFactory);
+    // Calls after raw/ is sealed (console federation, signing) are not evidence: they go through a
+    // factory of their own whose records stay outside the pack.
+    const lateSink = createRawRecordSink(join(workDir, 'post-collection'));
+    const lateFactory = createClientFactory({
+      endpointUrl: opts.endpointUrl,
+      credentials: factory.credentials,
+      maxAttempts: config.collection.maxAttempts,
+      userAgent: USER_AGENT,
+      recorder: createRequestRecorder(lateSink),
+    });
+    const signer = await makeSigner(config, lateFactory);
     try {
       return await buildPack({
         snapshot,
@@ -96,7 +95,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
         outDir: opts.outDir,
         browser: launched.ok ? { ok: true, browser: launched.browser, version: launched.version } : launched,
         screenshots: opts.screenshots,
-        console: consoleAccess(factory, opts, snapshot.caller.accountId),
+        console: consoleAccess(lateFactory, opts, snapshot.caller.accountId),
         signer,
         build: { kind: 'run' },
         toolVersion: TOOL_VERSION,
@@ -104,8 +103,8 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
       });
     } finally {
       if (launched.ok) await launched.browser.close().catch(() => undefined);
-      signingFactory?.destroy();
-      await signingSink.close().catch(() => undefined);
+      lateFactory.destroy();
+      await lateSink.close().catch(() => undefined);
     }
   } finally {
     const launched = await browserPromise;
@@ -135,14 +134,21 @@ function regionOfKey(keyId: string): string | undefined {
 /** Console access for the run's caller account: temporary credentials, or a federation token. */
 function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: string): ConsoleAccess {
   const sandboxUrl = opts.sandbox?.url;
+  const roles = new Map(
+    opts.config.accounts.flatMap((a) => {
+      const id = a.roleArn ? /:iam::(\d{12}):/.exec(a.roleArn)?.[1] : undefined;
+      return id && a.roleArn ? [[id, { roleArn: a.roleArn, externalId: a.externalId }] as const] : [];
+    }),
+  );
   const only = (accountId: string) => {
     if (accountId !== callerAccount) {
-      throw new Error(`console capture signs in to the caller's account (${callerAccount}) only, not ${accountId}`);
+      throw new Error(`console sign-in to ${accountId} needs a role in the config (accounts[].roleArn)`);
     }
   };
   const creds = async (accountId: string) => {
-    only(accountId);
-    const c = await factory.credentials();
+    const role = roles.get(accountId);
+    const provider = role ? factory.assumeRoleCredentials(accountId, role) : (only(accountId), factory.credentials);
+    const c = await provider();
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
   };
   return {

@@ -1,0 +1,59 @@
+import type { BenchResult } from './run-bench.ts';
+import type { BenchStage } from './stage-timer.ts';
+
+const STAGE_ORDER: readonly BenchStage[] = ['collect', 'browser wait', 'evaluate', 'screenshots', 'assemble', 'render', 'pack'];
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+function topOperations(requests: Record<string, number>, buckets: number): string[] {
+  return Object.entries(requests)
+    .sort((a, b) => b[1] - a[1])
+    .map(([op, n]) => `    ${op.padEnd(44)} ${String(n).padStart(8)}${buckets > 0 ? `  (${(n / buckets).toFixed(2)}/bucket)` : ''}`);
+}
+
+/** The human-readable benchmark report. */
+export function formatBenchResult(r: BenchResult): string {
+  const p = r.params;
+  const lines: string[] = [];
+  lines.push(
+    `bench: ${p.buckets} buckets, ${p.regions} regions, latency ${p.latencyMs} ms, concurrency ${p.concurrency}` +
+      `${p.faults ? ', faults on' : ''}${p.screenshots ? '' : ', no screenshots'}`,
+  );
+  const perBucket = p.buckets > 0 ? (r.collectionStats.total / p.buckets).toFixed(2) : 'n/a';
+  lines.push(`API calls (collection): ${r.collectionStats.total} total, ${perBucket} per bucket`);
+  if (r.totalStats.total !== r.collectionStats.total) lines.push(`API calls (whole run): ${r.totalStats.total}`);
+  lines.push(...topOperations(r.collectionStats.requests, p.buckets));
+  lines.push('wall time per stage:');
+  for (const s of STAGE_ORDER) {
+    const ms = r.stagesMs[s];
+    if (ms !== undefined) lines.push(`    ${s.padEnd(14)} ${secs(ms).padStart(10)}`);
+  }
+  lines.push(`    ${'total'.padEnd(14)} ${secs(r.totalMs).padStart(10)}`);
+  lines.push(
+    `collection lower bound (calls × L ÷ concurrency): ${secs(r.lowerBoundMs)}; achieved/lower bound: ${r.collectRatio.toFixed(2)}×`,
+  );
+  lines.push(`peak RSS: ${(r.peakRssKb / 1024).toFixed(0)} MiB`);
+  lines.push(
+    `pack: ${mib(r.pack.bytes)}, ${r.pack.files} files; report ${r.pack.pages} pages (${r.pack.renderer}); ${r.pack.screenshots} screenshots`,
+  );
+  lines.push(`inventory: ${r.inventory.buckets} buckets in the snapshot`);
+  const faults = Object.values(r.collectionStats.faults).reduce((a, b) => a + b, 0);
+  if (p.faults || faults > 0 || r.recorded.retries > 0 || r.gaps.total > 0) {
+    lines.push(
+      `faults injected: ${faults}; retries: ${r.recorded.retries} over ${r.recorded.retriedCalls} calls; ` +
+        `calls failed after retries: ${r.recorded.failedCalls}`,
+    );
+    lines.push(
+      `evidence gaps: ${r.gaps.total}` +
+        (r.gaps.total ? ` (${Object.entries(r.gaps.byErrorCode).map(([c, n]) => `${c} ${n}`).join(', ')})` : ''),
+    );
+  }
+  lines.push(
+    `findings: ${Object.entries(r.findings)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

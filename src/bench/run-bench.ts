@@ -1,0 +1,141 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateConfig } from '../config/load.ts';
+import type { Progress } from '../cli/progress.ts';
+import { runEvidencePack } from '../pipeline/run.ts';
+import type { SandboxStats } from '../sandbox/faults.ts';
+import { BENCH_FAULTS, getStats, resetStats, setFaults } from './admin-client.ts';
+import { readPackContents, retryFigures, snapshotGaps } from './pack-contents.ts';
+import { startSandboxProcess } from './sandbox-process.ts';
+import { createStageTimer, type StageTimes } from './stage-timer.ts';
+
+/** Parameters of one benchmark run. */
+export interface BenchOptions {
+  buckets: number;
+  regions: number;
+  latencyMs: number;
+  /** Collection concurrency; default: the config default. */
+  concurrency?: number | undefined;
+  faults: boolean;
+  screenshots: boolean;
+  /** Where the pipeline's own progress goes (besides the stage timer). */
+  progress?: Progress | undefined;
+}
+
+/** Everything a benchmark run measured. */
+export interface BenchResult {
+  params: { buckets: number; regions: number; latencyMs: number; concurrency: number; faults: boolean; screenshots: boolean };
+  /** Sandbox counters at the end of collection (setup excluded). */
+  collectionStats: SandboxStats;
+  /** Sandbox counters at the end of the run (screenshot sign-in calls included). */
+  totalStats: SandboxStats;
+  stagesMs: StageTimes;
+  totalMs: number;
+  /** calls × latency ÷ concurrency: collection cannot be faster than this. */
+  lowerBoundMs: number;
+  /** Collection wall time ÷ lower bound. */
+  collectRatio: number;
+  peakRssKb: number;
+  pack: { bytes: number; files: number; pages: number; renderer: string; screenshots: number };
+  inventory: { buckets: number };
+  recorded: ReturnType<typeof retryFigures>;
+  gaps: { total: number; byErrorCode: Record<string, number> };
+  findings: Record<string, number>;
+}
+
+/** Sandbox access keys map to the default account; the secret is not checked. */
+const BENCH_CREDENTIALS = { accessKeyId: 'AKIABENCH', secretAccessKey: 'x' };
+
+/** The seed of the benchmark's fault rules, so two runs meet the same faults. */
+const FAULT_SEED = 42;
+
+/**
+ * Run one benchmark: a `generated` sandbox of N buckets over R regions in a child process (so its
+ * CPU and memory are not measured as ours), optional faults, then the whole pipeline in-process.
+ */
+export async function runBench(opts: BenchOptions): Promise<BenchResult> {
+  const load = validateConfig({
+    organization: 'Bench',
+    ...(opts.concurrency !== undefined ? { collection: { concurrency: opts.concurrency } } : {}),
+  });
+  if (!load.ok) throw new Error(`invalid bench config: ${load.errors.join('; ')}`);
+  const config = load.config;
+  const outDir = await mkdtemp(join(tmpdir(), 'evidence-pack-bench-'));
+  const sandbox = await startSandboxProcess({ buckets: opts.buckets, regions: opts.regions, latencyMs: opts.latencyMs });
+  const onSignal = () => {
+    void sandbox.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (opts.faults) await setFaults(sandbox.url, BENCH_FAULTS, FAULT_SEED);
+    await resetStats(sandbox.url);
+    let collectionStats: Promise<SandboxStats> | undefined;
+    const timer = createStageTimer({
+      update: (e) => opts.progress?.update(e),
+      log: (line) => {
+        // Counted the moment collection ends, before screenshots sign in to the console.
+        if (line.startsWith('collected ')) collectionStats = getStats(sandbox.url);
+        opts.progress?.log(line);
+      },
+      done: () => opts.progress?.done(),
+    });
+    const started = performance.now();
+    const built = await runEvidencePack({
+      config,
+      configDigest: load.digest,
+      outDir,
+      endpointUrl: sandbox.url,
+      credentials: BENCH_CREDENTIALS,
+      screenshots: opts.screenshots,
+      sandbox: { url: sandbox.url },
+      progress: timer,
+    });
+    const totalMs = performance.now() - started;
+    const stagesMs = timer.finish();
+    const peakRssKb = process.resourceUsage().maxRSS;
+    const totalStats = await getStats(sandbox.url);
+    const atCollection = (await collectionStats) ?? totalStats;
+
+    const contents = await readPackContents(built.written.zipPath);
+    const gaps = snapshotGaps(contents.snapshot);
+    const byErrorCode: Record<string, number> = {};
+    for (const g of gaps) byErrorCode[g.gap.errorCode] = (byErrorCode[g.gap.errorCode] ?? 0) + 1;
+    const concurrency = config.collection.concurrency;
+    const lowerBoundMs = (atCollection.total * opts.latencyMs) / concurrency;
+    return {
+      params: {
+        buckets: opts.buckets,
+        regions: opts.regions,
+        latencyMs: opts.latencyMs,
+        concurrency,
+        faults: opts.faults,
+        screenshots: opts.screenshots,
+      },
+      collectionStats: atCollection,
+      totalStats,
+      stagesMs,
+      totalMs,
+      lowerBoundMs,
+      collectRatio: lowerBoundMs > 0 ? (stagesMs.collect ?? 0) / lowerBoundMs : Number.NaN,
+      peakRssKb,
+      pack: {
+        bytes: built.written.bytes,
+        files: built.written.fileCount,
+        pages: built.pages,
+        renderer: built.renderer,
+        screenshots: built.screenshots.length,
+      },
+      inventory: { buckets: contents.snapshot.accounts.reduce((n, a) => n + a.buckets.length, 0) },
+      recorded: retryFigures(contents.calls),
+      gaps: { total: gaps.length, byErrorCode },
+      findings: { ...built.evaluation.summary.byStatus },
+    };
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await sandbox.stop();
+    await rm(outDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,54 @@
+import { readFile, stat } from 'node:fs/promises';
+import { readPackEntries } from '../pack/zip-reader.ts';
+import { FINDINGS_SCHEMA } from '../pipeline/findings-json.ts';
+import type { Snapshot } from '../snapshot/model.ts';
+import type { PackContents, PackFindings } from './types.ts';
+
+const SNAPSHOT_SCHEMA: Snapshot['schema'] = 'evidence-pack/snapshot@1';
+const SNAPSHOT_PATH = 'snapshot.json';
+const FINDINGS_PATH = 'findings/findings.json';
+
+/** A pack read for diffing, or why it cannot be. */
+export type LoadedPack = { ok: true; pack: PackContents } | { ok: false; problem: string };
+
+function parseJson(data: Buffer | undefined, path: string): { ok: true; value: unknown } | { ok: false; problem: string } {
+  if (!data) return { ok: false, problem: `it has no ${path}` };
+  try {
+    return { ok: true, value: JSON.parse(data.toString('utf8')) };
+  } catch (err) {
+    return { ok: false, problem: `its ${path} is not valid JSON (${(err as Error).message})` };
+  }
+}
+
+function hasSchema(value: unknown, schema: string): boolean {
+  return typeof value === 'object' && value !== null && (value as { schema?: unknown }).schema === schema;
+}
+
+/**
+ * Read `snapshot.json` and `findings/findings.json` from a pack ZIP. Only the schema ids are
+ * checked: a pack with the right schemas was written by this tool and has the documented shape.
+ */
+export async function loadPackForDiff(zipPath: string): Promise<LoadedPack> {
+  const info = await stat(zipPath).catch(() => undefined);
+  if (!info?.isFile()) return { ok: false, problem: `${zipPath}: no such file` };
+  let entries: Map<string, Buffer>;
+  try {
+    entries = await readPackEntries(zipPath);
+  } catch (err) {
+    // Also the answer for a non-ZIP file: readZipEntries finds no central directory.
+    const bytes = await readFile(zipPath).catch(() => Buffer.alloc(0));
+    const what = bytes.subarray(0, 2).toString('latin1') === 'PK' ? 'a damaged ZIP' : 'not a ZIP';
+    return { ok: false, problem: `${zipPath}: ${what} (${(err as Error).message})` };
+  }
+  const snapshot = parseJson(entries.get(SNAPSHOT_PATH), SNAPSHOT_PATH);
+  if (!snapshot.ok) return { ok: false, problem: `${zipPath}: not an evidence pack: ${snapshot.problem}` };
+  const findings = parseJson(entries.get(FINDINGS_PATH), FINDINGS_PATH);
+  if (!findings.ok) return { ok: false, problem: `${zipPath}: not an evidence pack: ${findings.problem}` };
+  if (!hasSchema(snapshot.value, SNAPSHOT_SCHEMA)) {
+    return { ok: false, problem: `${zipPath}: ${SNAPSHOT_PATH} is not ${SNAPSHOT_SCHEMA}` };
+  }
+  if (!hasSchema(findings.value, FINDINGS_SCHEMA)) {
+    return { ok: false, problem: `${zipPath}: ${FINDINGS_PATH} is not ${FINDINGS_SCHEMA}` };
+  }
+  return { ok: true, pack: { snapshot: snapshot.value as Snapshot, findings: findings.value as PackFindings } };
+}
