@@ -24,15 +24,17 @@ export function formatBenchResult(r: BenchResult): string {
   lines.push(`API calls (collection): ${r.collectionStats.total} total, ${perBucket} per bucket`);
   if (r.totalStats.total !== r.collectionStats.total) lines.push(`API calls (whole run): ${r.totalStats.total}`);
   lines.push(...topOperations(r.collectionStats.requests, p.buckets));
-  lines.push('wall time per stage:');
+  lines.push('wall time per stage (CPU time of this process):');
   for (const s of STAGE_ORDER) {
     const ms = r.stagesMs[s];
-    if (ms !== undefined) lines.push(`    ${s.padEnd(14)} ${secs(ms).padStart(10)}`);
+    const cpu = r.stagesCpuMs[s];
+    if (ms !== undefined) lines.push(`    ${s.padEnd(14)} ${secs(ms).padStart(10)}${cpu !== undefined ? `  (cpu ${secs(cpu)})` : ''}`);
   }
   lines.push(`    ${'total'.padEnd(14)} ${secs(r.totalMs).padStart(10)}`);
   lines.push(
     `collection lower bound (calls × L ÷ concurrency): ${secs(r.lowerBoundMs)}; achieved/lower bound: ${r.collectRatio.toFixed(2)}×`,
   );
+  if (r.sandboxCollectCpuMs !== undefined) lines.push(`sandbox process CPU during collection: ${secs(r.sandboxCollectCpuMs)}`);
   lines.push(`peak RSS: ${(r.peakRssKb / 1024).toFixed(0)} MiB`);
   lines.push(
     `pack: ${mib(r.pack.bytes)}, ${r.pack.files} files; report ${r.pack.pages} pages (${r.pack.renderer}); ${r.pack.screenshots} screenshots`,

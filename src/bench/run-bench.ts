@@ -31,6 +31,10 @@ export interface BenchResult {
   /** Sandbox counters at the end of the run (screenshot sign-in calls included). */
   totalStats: SandboxStats;
   stagesMs: StageTimes;
+  /** CPU time of this process per stage: near the wall time means the stage is CPU-bound here. */
+  stagesCpuMs: StageTimes;
+  /** CPU time the sandbox process spent serving the collection (Linux only). */
+  sandboxCollectCpuMs?: number | undefined;
   totalMs: number;
   /** calls × latency ÷ concurrency: collection cannot be faster than this. */
   lowerBoundMs: number;
@@ -72,11 +76,16 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     if (opts.faults) await setFaults(sandbox.url, BENCH_FAULTS, FAULT_SEED);
     await resetStats(sandbox.url);
     let collectionStats: Promise<SandboxStats> | undefined;
+    let sandboxCpuAtCollection: Promise<number | undefined> | undefined;
+    const sandboxCpuAtStart = await sandbox.cpuMs();
     const timer = createStageTimer({
       update: (e) => opts.progress?.update(e),
       log: (line) => {
         // Counted the moment collection ends, before screenshots sign in to the console.
-        if (line.startsWith('collected ')) collectionStats = getStats(sandbox.url);
+        if (line.startsWith('collected ')) {
+          collectionStats = getStats(sandbox.url);
+          sandboxCpuAtCollection = sandbox.cpuMs();
+        }
         opts.progress?.log(line);
       },
       done: () => opts.progress?.done(),
@@ -97,6 +106,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const peakRssKb = process.resourceUsage().maxRSS;
     const totalStats = await getStats(sandbox.url);
     const atCollection = (await collectionStats) ?? totalStats;
+    const sandboxCpuEnd = await sandboxCpuAtCollection;
+    const sandboxCollectCpuMs =
+      sandboxCpuEnd !== undefined && sandboxCpuAtStart !== undefined ? sandboxCpuEnd - sandboxCpuAtStart : undefined;
 
     const contents = await readPackContents(built.written.zipPath);
     const gaps = snapshotGaps(contents.snapshot);
@@ -116,6 +128,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       collectionStats: atCollection,
       totalStats,
       stagesMs,
+      stagesCpuMs: timer.cpu(),
+      sandboxCollectCpuMs,
       totalMs,
       lowerBoundMs,
       collectRatio: lowerBoundMs > 0 ? (stagesMs.collect ?? 0) / lowerBoundMs : Number.NaN,

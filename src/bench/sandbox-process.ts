@@ -15,6 +15,8 @@ export interface SandboxProcessOptions {
 export interface SandboxProcess {
   url: string;
   pid: number;
+  /** CPU time (user + system) the child used so far, in ms; undefined where /proc is not available. */
+  cpuMs(): Promise<number | undefined>;
   /** Stop the child (SIGTERM, then SIGKILL if it lingers); safe to call twice. */
   stop(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions): Promise<
   return {
     url,
     pid: child.pid ?? -1,
+    cpuMs: () => processCpuMs(child.pid),
     stop: () => stopChild(child).finally(() => process.removeListener('exit', killOnExit)),
   };
 }
@@ -110,4 +113,20 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** CPU time of a process from `/proc/<pid>/stat` (Linux), in ms. */
+async function processCpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    // USER_HZ is 100 on every mainstream Linux build.
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
 }

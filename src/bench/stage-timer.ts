@@ -29,22 +29,43 @@ export function stageOf(event: { stage?: string; line?: string }): BenchStage | 
 
 /** A {@link Progress} that timestamps stage changes; optionally forwards to another display. */
 export interface StageTimer extends Progress {
-  /** Close the current stage and return the time per stage. */
+  /** Close the current stage and return the wall time per stage. */
   finish(): StageTimes;
+  /** CPU time (user + system) of this process per stage, in milliseconds; valid after `finish`. */
+  cpu(): StageTimes;
 }
 
+const cpuNowMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 /** Create a stage timer; `now` is injectable for tests. */
-export function createStageTimer(forward?: Progress, now: () => number = () => performance.now()): StageTimer {
+export function createStageTimer(
+  forward?: Progress,
+  now: () => number = () => performance.now(),
+  cpuNow: () => number = cpuNowMs,
+): StageTimer {
   const times: StageTimes = {};
+  const cpuTimes: StageTimes = {};
+  let cpuSince = cpuNow();
   // The timer is created as the run starts, and the run starts by collecting.
   let current: BenchStage | undefined = 'collect';
   let since = now();
   const enter = (stage: BenchStage | undefined) => {
     if (stage === undefined || stage === current) return;
-    const t = now();
-    if (current !== undefined) times[current] = (times[current] ?? 0) + (t - since);
+    close();
     current = stage;
+  };
+  const close = () => {
+    const t = now();
+    const c = cpuNow();
+    if (current !== undefined) {
+      times[current] = (times[current] ?? 0) + (t - since);
+      cpuTimes[current] = (cpuTimes[current] ?? 0) + (c - cpuSince);
+    }
     since = t;
+    cpuSince = c;
   };
   return {
     update(e: ProgressEvent) {
@@ -59,9 +80,12 @@ export function createStageTimer(forward?: Progress, now: () => number = () => p
       forward?.done();
     },
     finish() {
-      if (current !== undefined) times[current] = (times[current] ?? 0) + (now() - since);
+      close();
       current = undefined;
       return { ...times };
+    },
+    cpu() {
+      return { ...cpuTimes };
     },
   };
 }

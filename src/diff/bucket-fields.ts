@@ -40,7 +40,11 @@ function encryptionChanges(a: BucketSnapshot['encryption'], b: BucketSnapshot['e
       return kms.length ? kms.map((r) => r.kmsMasterKeyId ?? 'aws/s3 (AWS managed)').join(', ') : 'none';
     });
   const bucketKey = (o: BucketSnapshot['encryption']) =>
-    side(o, 'none', (v) => v.rules.map((r) => (r.bucketKeyEnabled ? 'enabled' : 'disabled')).join(', ') || 'none');
+    side(
+      o,
+      'none',
+      (v) => v.rules.map((r) => (r.bucketKeyEnabled ? 'enabled' : 'disabled')).join(', ') || 'none',
+    );
   const algoChanges = changeIf('encryption.algorithm', algorithm(a), algorithm(b));
   // When the whole outcome is unreadable on one side, the algorithm line already says so.
   if (a.status !== 'ok' || b.status !== 'ok') return algoChanges;
@@ -60,25 +64,32 @@ function normalisedPolicy(text: string): string {
   }
 }
 
-function describePolicy(text: string): string {
-  const normal = normalisedPolicy(text);
-  let statements = '';
+/** Statement count of a policy document, or `unparseable`. */
+function statementCount(text: string): string {
   try {
-    const doc: unknown = JSON.parse(text);
-    const st = (doc as { Statement?: unknown }).Statement;
+    const st = (JSON.parse(text) as { Statement?: unknown }).Statement;
     const n = Array.isArray(st) ? st.length : st === undefined ? 0 : 1;
-    statements = `${n} statement${n === 1 ? '' : 's'}, `;
+    return `${n} statement${n === 1 ? '' : 's'}`;
   } catch {
-    statements = 'unparseable, ';
+    return 'unparseable';
   }
-  return `${statements}sha256 ${createHash('sha256').update(normal).digest('hex').slice(0, 12)}`;
+}
+
+/** A policy in a few words: statement count and a short hash of the normalised text. */
+function describePolicy(text: string): string {
+  const hash = createHash('sha256').update(normalisedPolicy(text)).digest('hex').slice(0, 12);
+  return `${statementCount(text)}, sha256 ${hash}`;
 }
 
 function policyChanges(a: BucketSnapshot, b: BucketSnapshot): FieldChange[] {
   const policy = (s: BucketSnapshot) => side(s.policy, 'none', (v) => describePolicy(v.text));
+  // No policy is "not public": removing a private policy does not change the public status.
   const isPublic = (s: BucketSnapshot) =>
-    side(s.policyStatus, 'not public (no policy)', (v) => (v.isPublic ? 'public' : 'not public'));
-  return [...changeIf('policy', policy(a), policy(b)), ...changeIf('policy.public', isPublic(a), isPublic(b))];
+    side(s.policyStatus, 'not public', (v) => (v.isPublic ? 'public' : 'not public'));
+  return [
+    ...changeIf('policy', policy(a), policy(b)),
+    ...changeIf('policy.public', isPublic(a), isPublic(b)),
+  ];
 }
 
 /**
@@ -98,7 +109,9 @@ export function publicAccessBlockChanges(
   const flagValue = (o: Outcome<PublicAccessBlock>, f: keyof PublicAccessBlock) =>
     o.status === 'ok' && o.value[f];
   return PAB_FLAGS.flatMap((f) =>
-    flagValue(a, f) === flagValue(b, f) ? [] : [{ field: `${prefix}.${f}`, old: flag(a, f), new: flag(b, f) }],
+    flagValue(a, f) === flagValue(b, f)
+      ? []
+      : [{ field: `${prefix}.${f}`, old: flag(a, f), new: flag(b, f) }],
   );
 }
 
@@ -116,7 +129,8 @@ function aclChanges(a: BucketSnapshot, b: BucketSnapshot): FieldChange[] {
   const owner = (s: BucketSnapshot) => side(s.acl, 'none', (v) => v.ownerId);
   const ownership = (s: BucketSnapshot) => side(s.ownershipControls, 'not set', (v) => v.objectOwnership);
   const grantChanges = changeIf('acl.publicGrants', grants(a), grants(b));
-  const ownerChanges = a.acl.status === 'ok' && b.acl.status === 'ok' ? changeIf('acl.owner', owner(a), owner(b)) : [];
+  const ownerChanges =
+    a.acl.status === 'ok' && b.acl.status === 'ok' ? changeIf('acl.owner', owner(a), owner(b)) : [];
   return [...grantChanges, ...ownerChanges, ...changeIf('objectOwnership', ownership(a), ownership(b))];
 }
 

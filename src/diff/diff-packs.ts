@@ -48,7 +48,11 @@ function identity(p: PackContents): PackIdentity {
   };
 }
 
-const bucketRef = (b: BucketSnapshot): BucketRef => ({ accountId: b.accountId, name: b.name, region: b.region });
+const bucketRef = (b: BucketSnapshot): BucketRef => ({
+  accountId: b.accountId,
+  name: b.name,
+  region: b.region,
+});
 
 function diffBuckets(a: Snapshot, b: Snapshot): PackDiff['buckets'] {
   const all = (s: Snapshot) => s.accounts.flatMap((acc) => acc.buckets);
@@ -70,7 +74,11 @@ function diffAccounts(a: Snapshot, b: Snapshot): PackDiff['accounts'] {
     );
     return changes.length ? [{ accountId: n.accountId, changes }] : [];
   });
-  return { added: onlyNew.map((x) => x.accountId), removed: onlyOld.map((x) => x.accountId), publicAccessBlock };
+  return {
+    added: onlyNew.map((x) => x.accountId),
+    removed: onlyOld.map((x) => x.accountId),
+    publicAccessBlock,
+  };
 }
 
 const resultEntry = (r: PackResult): ResultEntry => ({
@@ -130,7 +138,9 @@ function diffExceptions(a: PackContents['findings'], b: PackContents['findings']
       ['ticket', o.entry.ticket ?? 'none', n.entry.ticket ?? 'none'],
       ['justification', o.entry.justification, n.entry.justification],
     ];
-    const changes: FieldChange[] = fields.flatMap(([field, old, now]) => (old === now ? [] : [{ field, old, new: now }]));
+    const changes: FieldChange[] = fields.flatMap(([field, old, now]) =>
+      old === now ? [] : [{ field, old, new: now }],
+    );
     return changes.length ? [{ ...newRef, changes }] : [];
   });
   return {

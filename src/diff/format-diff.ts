@@ -34,19 +34,27 @@ export function formatDiff(diff: PackDiff): string {
     ...section('Accounts', [
       ...accounts.added.map((a) => `  + ${a}`),
       ...accounts.removed.map((a) => `  - ${a}`),
-      ...accounts.publicAccessBlock.flatMap((a) => [`  ~ ${a.accountId}`, ...fieldLines(a.changes, '      ')]),
+      ...accounts.publicAccessBlock.flatMap((a) => [
+        `  ~ ${a.accountId}`,
+        ...fieldLines(a.changes, '      '),
+      ]),
     ]),
   );
   lines.push(
     ...section('Buckets', [
       ...buckets.added.map((b) => `  + ${b.accountId}/${b.name} (${b.region})`),
       ...buckets.removed.map((b) => `  - ${b.accountId}/${b.name} (${b.region})`),
-      ...buckets.changed.flatMap((b) => [`  ~ ${b.accountId}/${b.name} (${b.region})`, ...fieldLines(b.changes, '      ')]),
+      ...buckets.changed.flatMap((b) => [
+        `  ~ ${b.accountId}/${b.name} (${b.region})`,
+        ...fieldLines(b.changes, '      '),
+      ]),
     ]),
   );
   lines.push(
     ...section('Check results', [
-      ...results.flipped.map((r) => `  ~ ${r.checkId} ${r.name}: ${r.oldStatus} → ${r.newStatus} (${r.reason})`),
+      ...results.flipped.map(
+        (r) => `  ~ ${r.checkId} ${r.name}: ${r.oldStatus} → ${r.newStatus} (${r.reason})`,
+      ),
       ...results.added.map((r) => `  + ${r.checkId} ${r.name}: ${r.status} (${r.reason})`),
       ...results.removed.map((r) => `  - ${r.checkId} ${r.name}: was ${r.status}`),
     ]),
@@ -55,7 +63,10 @@ export function formatDiff(diff: PackDiff): string {
     ...section('Exceptions', [
       ...exceptions.added.map((e) => `  + ${describeException(e)}`),
       ...exceptions.removed.map((e) => `  - ${describeException(e)}`),
-      ...exceptions.changed.flatMap((e) => [`  ~ ${describeException(e)}`, ...fieldLines(e.changes, '      ')]),
+      ...exceptions.changed.flatMap((e) => [
+        `  ~ ${describeException(e)}`,
+        ...fieldLines(e.changes, '      '),
+      ]),
     ]),
   );
   return lines.join('\n').trimEnd() + '\n';

@@ -11,7 +11,10 @@ const FINDINGS_PATH = 'findings/findings.json';
 /** A pack read for diffing, or why it cannot be. */
 export type LoadedPack = { ok: true; pack: PackContents } | { ok: false; problem: string };
 
-function parseJson(data: Buffer | undefined, path: string): { ok: true; value: unknown } | { ok: false; problem: string } {
+function parseJson(
+  data: Buffer | undefined,
+  path: string,
+): { ok: true; value: unknown } | { ok: false; problem: string } {
   if (!data) return { ok: false, problem: `it has no ${path}` };
   try {
     return { ok: true, value: JSON.parse(data.toString('utf8')) };
@@ -50,5 +53,8 @@ export async function loadPackForDiff(zipPath: string): Promise<LoadedPack> {
   if (!hasSchema(findings.value, FINDINGS_SCHEMA)) {
     return { ok: false, problem: `${zipPath}: ${FINDINGS_PATH} is not ${FINDINGS_SCHEMA}` };
   }
-  return { ok: true, pack: { snapshot: snapshot.value as Snapshot, findings: findings.value as PackFindings } };
+  return {
+    ok: true,
+    pack: { snapshot: snapshot.value as Snapshot, findings: findings.value as PackFindings },
+  };
 }
