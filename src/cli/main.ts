@@ -14,14 +14,16 @@ function parseRegions(value: string): string[] {
     .map((r) => r.trim())
     .filter(Boolean);
   for (const r of regions) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) throw new InvalidArgumentError(`"${r}" is not an AWS region (e.g. us-east-1)`);
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r))
+      throw new InvalidArgumentError(`"${r}" is not an AWS region (e.g. us-east-1)`);
   }
   return regions;
 }
 
 function parsePort(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('expected a port number 0-65535');
   return n;
 }
 
@@ -32,7 +34,10 @@ function parseNonNegative(value: string): number {
 }
 
 const failOn = () =>
-  new Option('--fail-on <level>', 'exit 1 when findings reach this level: fail (fail/error), gap (also insufficient evidence), none')
+  new Option(
+    '--fail-on <level>',
+    'exit 1 when findings reach this level: fail (fail/error), gap (also insufficient evidence), none',
+  )
     .choices(['fail', 'gap', 'none'])
     .default('fail');
 
@@ -67,8 +72,15 @@ level (verify: pack does not verify); 2 usage or config error, nothing written; 
     .command('run')
     .description('collect from AWS, evaluate, capture, render and write the evidence pack')
     .option('-c, --config <file>', 'config file', 'evidence.config.ts')
-    .option('-o, --out <dir>', 'output directory for the pack (default: output.dir from the config, else output/)')
-    .option('--regions <list>', 'comma-separated regions in scope (default: every region with buckets)', parseRegions)
+    .option(
+      '-o, --out <dir>',
+      'output directory for the pack (default: output.dir from the config, else output/)',
+    )
+    .option(
+      '--regions <list>',
+      'comma-separated regions in scope (default: every region with buckets)',
+      parseRegions,
+    )
     .option('--profile <name>', 'named AWS profile for the caller account')
     .option('--endpoint-url <url>', 'AWS-compatible endpoint (sandbox, LocalStack); also AWS_ENDPOINT_URL')
     .option('--no-screenshots', 'skip screenshots (console and API views)')

@@ -36,7 +36,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
       ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('')
       : '(top level)';
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     const given = issue.code === 'unrecognized_keys' ? '' : ` (got ${brief(valueAt(input, issue.path))})`;
     return `${field}: ${message}${given}`;
   });

@@ -123,12 +123,16 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
   const files: { path: string; content: Buffer | string }[] = [];
   files.push({ path: 'snapshot.json', content: canonicalJson(snapshot) });
   files.push({ path: 'config/effective-config.json', content: canonicalJson(config) });
-  files.push({ path: 'findings/findings.json', content: canonicalJson(findingsDocument(snapshot, evaluation)) });
+  files.push({
+    path: 'findings/findings.json',
+    content: canonicalJson(findingsDocument(snapshot, evaluation)),
+  });
   for (const csv of buildCsvFiles(snapshot, evaluation)) files.push({ path: csv.path, content: csv.content });
   for (const rel of await listFiles(input.workDir, 'raw')) {
     files.push({ path: rel, content: await readFile(join(input.workDir, rel)) });
   }
-  for (const shot of screenshots) files.push({ path: shot.path, content: await readFile(join(input.workDir, shot.path)) });
+  for (const shot of screenshots)
+    files.push({ path: shot.path, content: await readFile(join(input.workDir, shot.path)) });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const evidenceIndex = files.map((f) => {
@@ -153,11 +157,17 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     ...(input.browser.ok ? { browser: input.browser.browser } : {}),
     templatesDir: config.report.templatesDir,
   });
-  const rendererReason = report.renderer === 'pdfkit' ? (report.fallbackReason ?? (input.browser.ok ? undefined : input.browser.reason)) : undefined;
+  const rendererReason =
+    report.renderer === 'pdfkit'
+      ? (report.fallbackReason ?? (input.browser.ok ? undefined : input.browser.reason))
+      : undefined;
   files.push({ path: 'report.pdf', content: report.pdf });
   progress.log(`report: ${report.pages} pages (${report.renderer})`);
 
-  const subject = snapshot.accounts.length === 1 ? (snapshot.accounts[0]?.accountId ?? 'unknown') : slug(config.organization);
+  const subject =
+    snapshot.accounts.length === 1
+      ? (snapshot.accounts[0]?.accountId ?? 'unknown')
+      : slug(config.organization);
   const name = packName(subject, asOf);
   const accounts = snapshot.accounts.map((a) => a.accountId);
   const regions = [...new Set(snapshot.accounts.flatMap((a) => a.regions))].sort();
@@ -201,7 +211,11 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
       extra: {
         build: input.build,
         evidenceDigest,
-        report: { renderer: report.renderer, pages: report.pages, ...(rendererReason ? { reason: rendererReason } : {}) },
+        report: {
+          renderer: report.renderer,
+          pages: report.pages,
+          ...(rendererReason ? { reason: rendererReason } : {}),
+        },
         screenshots: screenshots.map((s) => ({
           path: s.path,
           kind: s.kind,
@@ -246,7 +260,9 @@ function renderRunNotes(info: {
 }): string {
   const lines: string[] = ['', 'NOTES ON THIS RUN', '-----------------'];
   if (info.build.kind === 'rebuild') {
-    lines.push(`This pack was rebuilt without calling AWS from a saved snapshot (source sha256 ${info.build.sourceSha256}).`);
+    lines.push(
+      `This pack was rebuilt without calling AWS from a saved snapshot (source sha256 ${info.build.sourceSha256}).`,
+    );
   }
   if (info.renderer === 'pdfkit') {
     lines.push(

@@ -37,7 +37,9 @@ export async function readRebuildSource(path: string): Promise<RebuildSource> {
     try {
       files = await readPackEntries(path);
     } catch (err) {
-      throw new RebuildSourceError(`${path} is not a readable pack: ${err instanceof Error ? err.message : String(err)}`);
+      throw new RebuildSourceError(
+        `${path} is not a readable pack: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   } else {
     const root = dirname(path);
@@ -55,7 +57,9 @@ export async function readRebuildSource(path: string): Promise<RebuildSource> {
     throw new RebuildSourceError(`snapshot.json in ${path} is not valid JSON`);
   }
   if (snapshot.schema !== 'evidence-pack/snapshot@1') {
-    throw new RebuildSourceError(`snapshot.json in ${path} has schema ${String(snapshot.schema)}, expected evidence-pack/snapshot@1`);
+    throw new RebuildSourceError(
+      `snapshot.json in ${path} has schema ${String(snapshot.schema)}, expected evidence-pack/snapshot@1`,
+    );
   }
   const raw = new Map([...files].filter(([p]) => p.startsWith('raw/')));
   const cfg = files.get('config/effective-config.json');
@@ -63,8 +67,11 @@ export async function readRebuildSource(path: string): Promise<RebuildSource> {
 }
 
 /** The config saved in the source pack, validated with today's schema. */
-export function savedConfigOf(source: RebuildSource): { config: Config; digest: string } | { errors: string[] } {
-  if (source.savedConfig === undefined) return { errors: ['the source holds no config/effective-config.json; pass --config'] };
+export function savedConfigOf(
+  source: RebuildSource,
+): { config: Config; digest: string } | { errors: string[] } {
+  if (source.savedConfig === undefined)
+    return { errors: ['the source holds no config/effective-config.json; pass --config'] };
   const load = validateConfig(source.savedConfig);
   return load.ok ? { config: load.config, digest: load.digest } : { errors: load.errors };
 }

@@ -46,7 +46,10 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
   const factory = createClientFactory({
     endpointUrl: opts.endpointUrl,
     profile: opts.profile,
-    credentials: typeof opts.credentials === 'object' ? async () => opts.credentials as AwsCredentialIdentity : opts.credentials,
+    credentials:
+      typeof opts.credentials === 'object'
+        ? async () => opts.credentials as AwsCredentialIdentity
+        : opts.credentials,
     maxAttempts: config.collection.maxAttempts,
     userAgent: USER_AGENT,
     recorder: createRequestRecorder(sink),
@@ -64,7 +67,13 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
       runId,
       endpoint: factory.endpointUrl,
       sandbox: Boolean(opts.sandbox),
-      onProgress: (e) => progress.update({ stage: `collect ${e.stage}`, done: e.done, total: e.total, message: `(account ${e.accountId})` }),
+      onProgress: (e) =>
+        progress.update({
+          stage: `collect ${e.stage}`,
+          done: e.done,
+          total: e.total,
+          message: `(account ${e.accountId})`,
+        }),
     });
     await sink.close();
     progress.log(
@@ -74,7 +83,8 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
     );
 
     const launched = await browserPromise;
-    if (!launched.ok) progress.log(`no browser: ${launched.reason} — using the plain PDF layout, no screenshots`);
+    if (!launched.ok)
+      progress.log(`no browser: ${launched.reason} — using the plain PDF layout, no screenshots`);
     // Calls after raw/ is sealed (console federation, signing) are not evidence: they go through a
     // factory of their own whose records stay outside the pack.
     const lateSink = createRawRecordSink(join(workDir, 'post-collection'));
@@ -116,7 +126,10 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
 }
 
 /** The signer from `config.sign`, if any. */
-export async function makeSigner(config: Config, factory: ClientFactory | undefined): Promise<Signer | undefined> {
+export async function makeSigner(
+  config: Config,
+  factory: ClientFactory | undefined,
+): Promise<Signer | undefined> {
   if (!config.sign) return undefined;
   if (config.sign.privateKeyFile) return ed25519SignerFromFile(config.sign.privateKeyFile);
   if (config.sign.kmsKeyId) {
@@ -147,7 +160,9 @@ function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: 
   };
   const creds = async (accountId: string) => {
     const role = roles.get(accountId);
-    const provider = role ? factory.assumeRoleCredentials(accountId, role) : (only(accountId), factory.credentials);
+    const provider = role
+      ? factory.assumeRoleCredentials(accountId, role)
+      : (only(accountId), factory.credentials);
     const c = await provider();
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
   };
@@ -166,7 +181,17 @@ function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: 
             Statement: [
               {
                 Effect: 'Allow',
-                Action: ['s3:Get*', 's3:List*', 'kms:Describe*', 'kms:Get*', 'kms:List*', 'config:Describe*', 'config:Get*', 'cloudtrail:Describe*', 'cloudtrail:Get*'],
+                Action: [
+                  's3:Get*',
+                  's3:List*',
+                  'kms:Describe*',
+                  'kms:Get*',
+                  'kms:List*',
+                  'config:Describe*',
+                  'config:Get*',
+                  'cloudtrail:Describe*',
+                  'cloudtrail:Get*',
+                ],
                 Resource: '*',
               },
             ],
@@ -174,7 +199,8 @@ function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: 
         }),
       );
       const c = out.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('GetFederationToken returned no credentials');
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+        throw new Error('GetFederationToken returned no credentials');
       return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
     },
     sandbox: Boolean(sandboxUrl),

@@ -40,5 +40,8 @@ export async function listFiles(root: string, sub: string): Promise<string[]> {
 
 /** A run id: UTC time plus randomness, sortable and unique. */
 export function newRunId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
 }

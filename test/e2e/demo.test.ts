@@ -39,7 +39,12 @@ describe('evidence-pack demo → verify', () => {
     for (const f of ['manifest.json', 'SHA256SUMS', 'README.txt', 'report.pdf', 'snapshot.json']) {
       expect(entries.has(f), f).toBe(true);
     }
-    for (const f of ['findings/findings.json', 'findings/findings.csv', 'inventory/buckets.csv', 'inventory/kms-keys.csv']) {
+    for (const f of [
+      'findings/findings.json',
+      'findings/findings.csv',
+      'inventory/buckets.csv',
+      'inventory/kms-keys.csv',
+    ]) {
       expect(entries.has(f), f).toBe(true);
     }
     const raw = [...entries.keys()].filter((p) => p.startsWith('raw/'));
@@ -78,7 +83,9 @@ describe('evidence-pack demo → verify', () => {
     expect(status('s3.tls-only', 'acme-payments-archive')).toEqual(['pass']);
     expect(status('s3.deny-unencrypted-put', 'acme-payments-archive')).toEqual(['fail']);
     expect(status('s3.deny-unencrypted-put', 'acme-customer-data-prod')).toEqual(['pass']);
-    const notPublicLogs = doc.results.find((r) => r.checkId === 's3.not-public' && r.resource.name === 'acme-app-logs');
+    const notPublicLogs = doc.results.find(
+      (r) => r.checkId === 's3.not-public' && r.resource.name === 'acme-app-logs',
+    );
     expect(notPublicLogs?.status).toBe('fail');
     const ids = new Set(doc.results.map((r) => r.checkId));
     expect(ids.size).toBe(19);

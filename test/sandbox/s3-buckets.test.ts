@@ -126,9 +126,9 @@ describe('configuration removed answers the not-configured errors', () => {
     await client.send(new DeleteBucketTaggingCommand({ Bucket }));
     // AWS (since 2023) falls back to SSE-S3 instead of leaving the bucket unencrypted.
     const enc = await client.send(new GetBucketEncryptionCommand({ Bucket }));
-    expect(enc.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe(
-      'AES256',
-    );
+    expect(
+      enc.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+    ).toBe('AES256');
     expect(await failure(client.send(new GetPublicAccessBlockCommand({ Bucket })))).toEqual({
       name: 'NoSuchPublicAccessBlockConfiguration',
       status: 404,

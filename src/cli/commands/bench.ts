@@ -22,7 +22,10 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<number> {
   if (!Number.isInteger(opts.buckets) || !Number.isInteger(opts.regions) || opts.regions < 1) {
     throw usageError('--buckets and --regions must be whole numbers (regions at least 1)');
   }
-  if (opts.concurrency !== undefined && (!Number.isInteger(opts.concurrency) || opts.concurrency < 1 || opts.concurrency > 256)) {
+  if (
+    opts.concurrency !== undefined &&
+    (!Number.isInteger(opts.concurrency) || opts.concurrency < 1 || opts.concurrency > 256)
+  ) {
     throw usageError('--concurrency must be a whole number from 1 to 256');
   }
   const json = opts.json === true;

@@ -26,7 +26,8 @@ async function readFaults(file: string): Promise<FaultRule[]> {
     throw usageError(`${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { rules?: unknown }).rules;
-  if (!Array.isArray(list)) throw usageError(`${file} must hold an array of fault rules (or { "rules": [...] })`);
+  if (!Array.isArray(list))
+    throw usageError(`${file} must hold an array of fault rules (or { "rules": [...] })`);
   const rules: FaultRule[] = [];
   const problems: string[] = [];
   list.forEach((raw, i) => {
@@ -40,25 +41,37 @@ async function readFaults(file: string): Promise<FaultRule[]> {
 
 /** `evidence-pack sandbox`: serve the sandbox until SIGINT/SIGTERM. */
 export async function sandboxCommand(opts: SandboxCommandOptions): Promise<number> {
-  const scenario = opts.scenario === 'generated' ? `generated:${opts.buckets}:${opts.regions}` : opts.scenario;
+  const scenario =
+    opts.scenario === 'generated' ? `generated:${opts.buckets}:${opts.regions}` : opts.scenario;
   if (!scenario.startsWith('generated') && !scenarioNames().includes(scenario)) {
     throw usageError(`unknown scenario "${opts.scenario}"; known: ${scenarioNames().join(', ')}`);
   }
   const faults = opts.faults ? await readFaults(opts.faults) : [];
   let sandbox;
   try {
-    sandbox = await startSandbox({ port: opts.port, host: opts.host, scenario, latencyMs: opts.latency, faults });
+    sandbox = await startSandbox({
+      port: opts.port,
+      host: opts.host,
+      scenario,
+      latencyMs: opts.latency,
+      faults,
+    });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw usageError(`port ${opts.port} is in use; choose another with --port (0 = any)`);
+    if (code === 'EADDRINUSE')
+      throw usageError(`port ${opts.port} is in use; choose another with --port (0 = any)`);
     throw err;
   }
   const out = process.stdout;
   out.write(`sandbox listening on ${sandbox.url} (scenario ${scenario})\n\n`);
   out.write(`  export AWS_ENDPOINT_URL=${sandbox.url}\n`);
-  out.write(`  export AWS_ACCESS_KEY_ID=${DEMO_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=any AWS_REGION=us-east-1\n`);
+  out.write(
+    `  export AWS_ACCESS_KEY_ID=${DEMO_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=any AWS_REGION=us-east-1\n`,
+  );
   out.write(`  npx evidence-pack run --endpoint-url ${sandbox.url}\n\n`);
-  out.write('Any access key acts as account 111122223333; STS AssumeRole into another account id creates it.\n');
+  out.write(
+    'Any access key acts as account 111122223333; STS AssumeRole into another account id creates it.\n',
+  );
   out.write(`Admin API: ${sandbox.url}/_sandbox/{health,faults,latency,stats,clock}. Ctrl-C to stop.\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -8,10 +8,16 @@ import { CliError, EXIT } from '../errors.ts';
 import { createProgress, silentProgress, type Progress } from '../progress.ts';
 
 /** Load and validate the config file, or fail with exit code 2 naming every problem. */
-export async function loadConfigOrExit(file: string | undefined): Promise<{ config: Config; digest: string }> {
+export async function loadConfigOrExit(
+  file: string | undefined,
+): Promise<{ config: Config; digest: string }> {
   const load = await loadConfig(file);
   if (!load.ok) {
-    throw new CliError(`invalid configuration${load.path ? ` in ${load.path}` : ''}`, EXIT.usage, load.errors);
+    throw new CliError(
+      `invalid configuration${load.path ? ` in ${load.path}` : ''}`,
+      EXIT.usage,
+      load.errors,
+    );
   }
   return { config: load.config, digest: load.digest };
 }
@@ -40,14 +46,22 @@ export function jsonSummary(built: BuiltPack, exitCode: number) {
     exitCode,
     evaluatedAt: built.evaluation.evaluatedAt,
     summary: built.evaluation.summary,
-    report: { renderer: built.renderer, pages: built.pages, ...(built.rendererReason ? { reason: built.rendererReason } : {}) },
+    report: {
+      renderer: built.renderer,
+      pages: built.pages,
+      ...(built.rendererReason ? { reason: built.rendererReason } : {}),
+    },
     screenshots: built.screenshots.length,
     captureGaps: built.captureGaps,
   };
 }
 
 /** Print the result (path, or JSON) and return the exit code for `--fail-on`. */
-export function finish(built: BuiltPack, opts: { json?: boolean; failOn: 'fail' | 'gap' | 'none' }, progress: Progress): number {
+export function finish(
+  built: BuiltPack,
+  opts: { json?: boolean; failOn: 'fail' | 'gap' | 'none' },
+  progress: Progress,
+): number {
   const code = failLevelExitCode(built.evaluation, opts.failOn);
   progress.done();
   if (opts.json) {

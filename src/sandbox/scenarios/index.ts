@@ -38,7 +38,8 @@ const registry = new Map<string, Scenario>([
       }
       // After setup, so the setup calls themselves are not refused.
       for (const d of DEMO_DENIED) {
-        for (const operation of d.operations) faults.addRule({ kind: 'AccessDenied', operation, resource: d.bucket });
+        for (const operation of d.operations)
+          faults.addRule({ kind: 'AccessDenied', operation, resource: d.bucket });
       }
     },
   ],
