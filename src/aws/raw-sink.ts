@@ -36,7 +36,19 @@ function safeSegment(s: string): string {
 export function createRawRecordSink(workDir: string): RawRecordSink {
   const streams = new Map<string, WriteStream>();
   const sequences = new Map<string, number>();
+  // One pending 'drain' wait per stream, shared by every writer that hit back-pressure (a listener
+  // per writer would pile up under high concurrency).
+  const draining = new Map<WriteStream, Promise<unknown>>();
   let closed = false;
+
+  function drained(stream: WriteStream): Promise<unknown> {
+    let wait = draining.get(stream);
+    if (!wait) {
+      wait = once(stream, 'drain').finally(() => draining.delete(stream));
+      draining.set(stream, wait);
+    }
+    return wait;
+  }
 
   function streamFor(file: string): WriteStream {
     let stream = streams.get(file);
@@ -63,7 +75,7 @@ export function createRawRecordSink(workDir: string): RawRecordSink {
       const file = rawFilePath(call.accountId, call.service, call.region);
       const record: RecordedCall = { id, ...call };
       const stream = streamFor(file);
-      if (!stream.write(`${JSON.stringify(record)}\n`)) await once(stream, 'drain');
+      if (!stream.write(`${JSON.stringify(record)}\n`)) await drained(stream);
       return {
         file,
         callId: id,
