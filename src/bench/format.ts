@@ -1,7 +1,15 @@
 import type { BenchResult } from './run-bench.ts';
 import type { BenchStage } from './stage-timer.ts';
 
-const STAGE_ORDER: readonly BenchStage[] = ['collect', 'browser wait', 'evaluate', 'screenshots', 'assemble', 'render', 'pack'];
+const STAGE_ORDER: readonly BenchStage[] = [
+  'collect',
+  'browser wait',
+  'evaluate',
+  'screenshots',
+  'assemble',
+  'render',
+  'pack',
+];
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -9,7 +17,10 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 function topOperations(requests: Record<string, number>, buckets: number): string[] {
   return Object.entries(requests)
     .sort((a, b) => b[1] - a[1])
-    .map(([op, n]) => `    ${op.padEnd(44)} ${String(n).padStart(8)}${buckets > 0 ? `  (${(n / buckets).toFixed(2)}/bucket)` : ''}`);
+    .map(
+      ([op, n]) =>
+        `    ${op.padEnd(44)} ${String(n).padStart(8)}${buckets > 0 ? `  (${(n / buckets).toFixed(2)}/bucket)` : ''}`,
+    );
 }
 
 /** The human-readable benchmark report. */
@@ -22,19 +33,24 @@ export function formatBenchResult(r: BenchResult): string {
   );
   const perBucket = p.buckets > 0 ? (r.collectionStats.total / p.buckets).toFixed(2) : 'n/a';
   lines.push(`API calls (collection): ${r.collectionStats.total} total, ${perBucket} per bucket`);
-  if (r.totalStats.total !== r.collectionStats.total) lines.push(`API calls (whole run): ${r.totalStats.total}`);
+  if (r.totalStats.total !== r.collectionStats.total)
+    lines.push(`API calls (whole run): ${r.totalStats.total}`);
   lines.push(...topOperations(r.collectionStats.requests, p.buckets));
   lines.push('wall time per stage (CPU time of this process):');
   for (const s of STAGE_ORDER) {
     const ms = r.stagesMs[s];
     const cpu = r.stagesCpuMs[s];
-    if (ms !== undefined) lines.push(`    ${s.padEnd(14)} ${secs(ms).padStart(10)}${cpu !== undefined ? `  (cpu ${secs(cpu)})` : ''}`);
+    if (ms !== undefined)
+      lines.push(
+        `    ${s.padEnd(14)} ${secs(ms).padStart(10)}${cpu !== undefined ? `  (cpu ${secs(cpu)})` : ''}`,
+      );
   }
   lines.push(`    ${'total'.padEnd(14)} ${secs(r.totalMs).padStart(10)}`);
   lines.push(
     `collection lower bound (calls × L ÷ concurrency): ${secs(r.lowerBoundMs)}; achieved/lower bound: ${r.collectRatio.toFixed(2)}×`,
   );
-  if (r.sandboxCollectCpuMs !== undefined) lines.push(`sandbox process CPU during collection: ${secs(r.sandboxCollectCpuMs)}`);
+  if (r.sandboxCollectCpuMs !== undefined)
+    lines.push(`sandbox process CPU during collection: ${secs(r.sandboxCollectCpuMs)}`);
   lines.push(`peak RSS: ${(r.peakRssKb / 1024).toFixed(0)} MiB`);
   lines.push(
     `pack: ${mib(r.pack.bytes)}, ${r.pack.files} files; report ${r.pack.pages} pages (${r.pack.renderer}); ${r.pack.screenshots} screenshots`,
@@ -48,7 +64,11 @@ export function formatBenchResult(r: BenchResult): string {
     );
     lines.push(
       `evidence gaps: ${r.gaps.total}` +
-        (r.gaps.total ? ` (${Object.entries(r.gaps.byErrorCode).map(([c, n]) => `${c} ${n}`).join(', ')})` : ''),
+        (r.gaps.total
+          ? ` (${Object.entries(r.gaps.byErrorCode)
+              .map(([c, n]) => `${c} ${n}`)
+              .join(', ')})`
+          : ''),
     );
   }
   lines.push(

@@ -25,7 +25,14 @@ export interface BenchOptions {
 
 /** Everything a benchmark run measured. */
 export interface BenchResult {
-  params: { buckets: number; regions: number; latencyMs: number; concurrency: number; faults: boolean; screenshots: boolean };
+  params: {
+    buckets: number;
+    regions: number;
+    latencyMs: number;
+    concurrency: number;
+    faults: boolean;
+    screenshots: boolean;
+  };
   /** Sandbox counters at the end of collection (setup excluded). */
   collectionStats: SandboxStats;
   /** Sandbox counters at the end of the run (screenshot sign-in calls included). */
@@ -66,7 +73,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   if (!load.ok) throw new Error(`invalid bench config: ${load.errors.join('; ')}`);
   const config = load.config;
   const outDir = await mkdtemp(join(tmpdir(), 'evidence-pack-bench-'));
-  const sandbox = await startSandboxProcess({ buckets: opts.buckets, regions: opts.regions, latencyMs: opts.latencyMs });
+  const sandbox = await startSandboxProcess({
+    buckets: opts.buckets,
+    regions: opts.regions,
+    latencyMs: opts.latencyMs,
+  });
   const onSignal = () => {
     void sandbox.stop().finally(() => process.exit(130));
   };
@@ -108,7 +119,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const atCollection = (await collectionStats) ?? totalStats;
     const sandboxCpuEnd = await sandboxCpuAtCollection;
     const sandboxCollectCpuMs =
-      sandboxCpuEnd !== undefined && sandboxCpuAtStart !== undefined ? sandboxCpuEnd - sandboxCpuAtStart : undefined;
+      sandboxCpuEnd !== undefined && sandboxCpuAtStart !== undefined
+        ? sandboxCpuEnd - sandboxCpuAtStart
+        : undefined;
 
     const contents = await readPackContents(built.written.zipPath);
     const gaps = snapshotGaps(contents.snapshot);

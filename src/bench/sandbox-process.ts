@@ -84,7 +84,11 @@ function waitForUrl(child: ChildProcess): Promise<string> {
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       cleanup();
-      reject(new Error(`the sandbox process exited (${signal ?? `code ${code}`}) before listening: ${err.trim().slice(-500)}`));
+      reject(
+        new Error(
+          `the sandbox process exited (${signal ?? `code ${code}`}) before listening: ${err.trim().slice(-500)}`,
+        ),
+      );
     };
     const onError = (e: Error) => {
       cleanup();

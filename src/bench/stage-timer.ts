@@ -1,7 +1,8 @@
 import type { Progress, ProgressEvent } from '../cli/progress.ts';
 
 /** The stages a benchmark reports wall time for. */
-export type BenchStage = 'collect' | 'browser wait' | 'evaluate' | 'screenshots' | 'assemble' | 'render' | 'pack';
+export type BenchStage =
+  'collect' | 'browser wait' | 'evaluate' | 'screenshots' | 'assemble' | 'render' | 'pack';
 
 /** Wall time spent in one stage, in milliseconds. */
 export type StageTimes = Partial<Record<BenchStage, number>>;

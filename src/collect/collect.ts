@@ -204,6 +204,7 @@ async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<A
     kmsKeys: parts.kmsKeys ?? [],
     config: parts.config ?? [],
     cloudTrail: parts.cloudTrail ?? { discovery: [], trails: [], keyUsage: [] },
+    ...(parts.configHistory ? { configHistory: parts.configHistory } : {}),
   };
 }
 

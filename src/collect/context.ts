@@ -5,7 +5,14 @@ import type { BucketRef } from './buckets.ts';
 
 /** The stages a progress display shows. */
 export type CollectStage =
-  'identity' | 'buckets' | 'bucket-config' | 'account-pab' | 'kms' | 'config' | 'cloudtrail';
+  | 'identity'
+  | 'buckets'
+  | 'bucket-config'
+  | 'account-pab'
+  | 'kms'
+  | 'config'
+  | 'cloudtrail'
+  | 'config-history';
 
 /** Progress of one stage in one account. */
 export interface ProgressEvent {

@@ -3,12 +3,16 @@ import { collectAccountPublicAccessBlock } from './account-pab.ts';
 import { collectBucketConfig } from './bucket-config.ts';
 import { collectCloudTrail } from './cloudtrail.ts';
 import { collectConfigRegion } from './config.ts';
+import { collectBucketConfigHistory } from './config-history.ts';
 import type { AccountContext, CollectStage } from './context.ts';
 import { collectKmsKeys } from './kms.ts';
 
 /** The part of an account snapshot one collector fills in. */
 export type AccountPart = Partial<
-  Pick<AccountSnapshot, 'buckets' | 'accountPublicAccessBlock' | 'kmsKeys' | 'config' | 'cloudTrail'>
+  Pick<
+    AccountSnapshot,
+    'buckets' | 'accountPublicAccessBlock' | 'kmsKeys' | 'config' | 'cloudTrail' | 'configHistory'
+  >
 >;
 
 /**
@@ -96,6 +100,20 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       });
       ctx.progress('cloudtrail', 1, 1);
       return { cloudTrail };
+    },
+  },
+  {
+    // Only with an audit period: once per bucket, in the bucket's region.
+    stage: 'config-history',
+    after: [],
+    run: async (ctx) => {
+      const period = ctx.config.period;
+      if (!period) return {};
+      return {
+        configHistory: await eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
+          collectBucketConfigHistory(ctx.factory, ref, period),
+        ),
+      };
     },
   },
 ];

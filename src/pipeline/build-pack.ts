@@ -169,21 +169,22 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
       ? (snapshot.accounts[0]?.accountId ?? 'unknown')
       : slug(config.organization);
   const name = packName(subject, asOf);
-  const accounts = snapshot.accounts.map((a) => a.accountId);
-  const regions = [...new Set(snapshot.accounts.flatMap((a) => a.regions))].sort();
-  const criteria = evaluation.criteria.map((c) => c.id);
-
-  let readme = renderPackReadme({
-    zipName: `${name}.zip`,
+  // What both README.txt and manifest.json say about the run.
+  const about = {
     tool: snapshot.tool,
     runId: snapshot.runId,
     generatedAt: snapshot.collection.finishedAt,
     collection: snapshot.collection,
     callerIdentityArn: snapshot.caller.arn || null,
-    accounts,
-    regions,
-    criteria,
+    accounts: snapshot.accounts.map((a) => a.accountId),
+    regions: [...new Set(snapshot.accounts.flatMap((a) => a.regions))].sort(),
+    criteria: evaluation.criteria.map((c) => c.id),
     sandbox: snapshot.sandbox,
+  };
+
+  let readme = renderPackReadme({
+    ...about,
+    zipName: `${name}.zip`,
     files: [...files.map((f) => f.path), 'README.txt'].sort(),
     signature: input.signer ? { algorithm: input.signer.algorithm, keyId: input.signer.keyId } : null,
   });
@@ -198,16 +199,8 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     fixedTime: asOf,
     ...(input.signer ? { signer: input.signer } : {}),
     manifest: {
-      tool: snapshot.tool,
-      runId: snapshot.runId,
-      generatedAt: snapshot.collection.finishedAt,
-      collection: snapshot.collection,
-      callerIdentityArn: snapshot.caller.arn || null,
-      accounts,
-      regions,
-      criteria,
+      ...about,
       configDigest: `sha256:${input.configDigest}`,
-      sandbox: snapshot.sandbox,
       extra: {
         build: input.build,
         evidenceDigest,

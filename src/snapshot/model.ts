@@ -47,6 +47,40 @@ export interface AccountSnapshot {
   /** AWS Config state per region in scope. */
   config: ConfigRegionSnapshot[];
   cloudTrail: CloudTrailSnapshot;
+  /**
+   * AWS Config configuration history of each in-scope bucket over the audit period. Present only
+   * when the config sets `period`; optional so snapshots written before it still load.
+   */
+  configHistory?: BucketConfigHistory[] | undefined;
+}
+
+/** AWS Config's recorded history of one bucket around the audit period (GetResourceConfigHistory). */
+export interface BucketConfigHistory {
+  bucketArn: string;
+  bucket: string;
+  accountId: string;
+  region: string;
+  /** The audit period asked for, ISO-8601. */
+  period: { start: string; end: string };
+  /**
+   * Configuration items, oldest first: the latest item at or before the period start (when Config
+   * has one), then every item captured inside the period. `absent` when Config has never
+   * discovered the bucket (`ResourceNotDiscoveredException`); a gap when the history could not be read.
+   */
+  items: Outcome<ConfigHistoryItem[]>;
+}
+
+/** One AWS Config configuration item of a bucket, reduced to what the period judgement reads. */
+export interface ConfigHistoryItem {
+  /** ISO-8601 capture time. */
+  captureTime: string;
+  /** `OK`, `ResourceDiscovered`, `ResourceDeleted`, `ResourceNotRecorded`, `ResourceDeletedNotRecorded`. */
+  status: string;
+  configurationStateId?: string | undefined;
+  /** ISO-8601 creation time of the bucket, when Config reports it. */
+  resourceCreationTime?: string | undefined;
+  /** `supplementaryConfiguration` verbatim: values are JSON text as the API returns them. */
+  supplementaryConfiguration: Record<string, string>;
 }
 
 /** The four Block Public Access flags; a flag missing from the response is `false`. */

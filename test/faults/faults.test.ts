@@ -52,11 +52,14 @@ describe('a run under throttling, 5xx and connection resets', () => {
   it('actually met faults, and the fault-free run met none', () => {
     expect(faulty.faultsInjected).toBeGreaterThan(50);
     expect(clean.faultsInjected).toBe(0);
-    expect(snapshotGaps(clean.contents.snapshot).filter((g) => g.gap.errorCode !== 'NotFoundException')).toEqual([]);
+    expect(
+      snapshotGaps(clean.contents.snapshot).filter((g) => g.gap.errorCode !== 'NotFoundException'),
+    ).toEqual([]);
   });
 
   it('keeps every bucket in the inventory', () => {
-    const names = (r: Run) => r.contents.snapshot.accounts.flatMap((a) => a.buckets.map((b) => b.name)).sort();
+    const names = (r: Run) =>
+      r.contents.snapshot.accounts.flatMap((a) => a.buckets.map((b) => b.name)).sort();
     expect(names(clean)).toHaveLength(120);
     expect(names(faulty)).toEqual(names(clean));
     for (const account of faulty.contents.snapshot.accounts) expect(account.bucketListing.status).toBe('ok');
@@ -81,7 +84,11 @@ describe('a run under throttling, 5xx and connection resets', () => {
   it('reports the always-failing reads as gaps with the failure named', () => {
     const buckets = faulty.contents.snapshot.accounts.flatMap((a) => a.buckets);
     const tags = buckets.find((b) => b.name === BROKEN_TAGS)?.tags;
-    expect(tags).toMatchObject({ status: 'error', errorCode: 'InternalError', evidence: { operation: 'GetBucketTagging' } });
+    expect(tags).toMatchObject({
+      status: 'error',
+      errorCode: 'InternalError',
+      evidence: { operation: 'GetBucketTagging' },
+    });
     // A 5xx answer carries the request id the sandbox sent.
     expect(tags?.status === 'error' && tags.evidence.requestId).toMatch(/\S/);
     const versioning = buckets.find((b) => b.name === RESET_VERSIONING)?.versioning;
@@ -92,7 +99,9 @@ describe('a run under throttling, 5xx and connection resets', () => {
   it('gives the same findings as a fault-free run for every bucket whose reads succeeded', () => {
     const faultyBuckets = faulty.contents.snapshot.accounts.flatMap((a) => a.buckets);
     const intact = new Set(
-      faultyBuckets.filter((b) => bucketOutcomes(b).every((o) => o.status === 'ok' || o.status === 'absent')).map((b) => b.arn),
+      faultyBuckets
+        .filter((b) => bucketOutcomes(b).every((o) => o.status === 'ok' || o.status === 'absent'))
+        .map((b) => b.arn),
     );
     const broken = faultyBuckets.length - intact.size;
     expect(broken).toBeGreaterThanOrEqual(2);

@@ -5,6 +5,7 @@ import { silentProgress } from '../../src/cli/progress.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import { runEvidencePack } from '../../src/pipeline/run.ts';
 import type { BuiltPack } from '../../src/pipeline/build-pack.ts';
+import type { Config } from '../../src/config/schema.ts';
 import type { FaultRule } from '../../src/sandbox/faults.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { readPackContents, type PackContents } from '../../src/bench/pack-contents.ts';
@@ -16,7 +17,7 @@ export const SCENARIO = 'generated:120:2:7';
 const MAX_ATTEMPTS = 4;
 
 /** The pipeline's config for fault tests. */
-export function faultTestConfig(): { config: import('../../src/config/schema.ts').Config; digest: string } {
+export function faultTestConfig(): { config: Config; digest: string } {
   const load = validateConfig({ organization: 'Fault tests', collection: { maxAttempts: MAX_ATTEMPTS } });
   if (!load.ok) throw new Error(load.errors.join('; '));
   return { config: load.config, digest: load.digest };
