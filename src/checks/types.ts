@@ -1,5 +1,6 @@
 import type { EvidenceRef } from '../aws/outcome.ts';
 import type { BucketSnapshot, Snapshot } from '../snapshot/model.ts';
+import type { PeriodEvaluation } from '../period/types.ts';
 import type { PolicyAnalysis } from './policy/types.ts';
 
 /** Status of one check result. See DESIGN.md "Outcomes". */
@@ -129,4 +130,6 @@ export interface Evaluation {
     byCriterion: Record<string, Record<CheckStatus, number>>;
     byCheck: Record<string, Record<CheckStatus, number>>;
   };
+  /** Per-bucket verdicts over the audit period, from AWS Config history (only when `period` is set). */
+  period?: PeriodEvaluation | undefined;
 }

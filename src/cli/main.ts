@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT } from './errors.ts';
 import { TOOL_VERSION } from '../version.ts';
+import { parseS3Uri, type S3Target } from '../upload/s3-uri.ts';
 
 /**
  * The CLI: commands are declared here and their implementations loaded lazily, so `--help` and
@@ -32,6 +33,19 @@ function parseNonNegative(value: string): number {
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a non-negative number');
   return n;
 }
+
+function parseUpload(value: string): S3Target {
+  const parsed = parseS3Uri(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.reason);
+  return parsed.target;
+}
+
+const upload = (where: string) =>
+  new Option(
+    '--upload <s3-uri>',
+    `after writing the pack, store the ZIP and its .sha256 at s3://bucket/prefix with SSE-KMS and, ` +
+      `when the bucket has Object Lock, upload.retentionDays of retention (default: upload.uri from the config)${where}`,
+  ).argParser(parseUpload);
 
 const failOn = () =>
   new Option(
@@ -65,7 +79,8 @@ Examples:
   $ evidence-pack verify output/evidence-pack_123456789012_20261126T120000Z.zip
 
 Exit codes: 0 pack written, nothing at the --fail-on level; 1 pack written with findings at that
-level (verify: pack does not verify); 2 usage or config error, nothing written; 3 pack not produced.`,
+level (verify: pack does not verify); 2 usage or config error, nothing written; 3 pack not produced
+(or written locally but its --upload failed).`,
     );
 
   program
@@ -85,6 +100,7 @@ level (verify: pack does not verify); 2 usage or config error, nothing written; 
     .option('--endpoint-url <url>', 'AWS-compatible endpoint (sandbox, LocalStack); also AWS_ENDPOINT_URL')
     .option('--no-screenshots', 'skip screenshots (console and API views)')
     .option('--previous <zip>', 'previous pack: adds a "changes since the previous pack" section')
+    .addOption(upload(''))
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn())
     .addHelpText(
@@ -105,6 +121,7 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .option('-o, --out <dir>', 'output directory', 'output')
     .option('--scenario <name>', 'sandbox scenario', 'demo')
     .option('--no-screenshots', 'skip screenshots')
+    .addOption(upload('; the bucket must exist in the demo sandbox'))
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn().default('none'))
     .action(async (opts) => {
@@ -161,7 +178,7 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .argument('<new>', 'newer pack (.zip)')
     .option('--json', 'print the changes as JSON')
     .action(async (oldZip: string, newZip: string, opts) => {
-      const { diffCommand } = await import('./commands/diff.ts' as string);
+      const { diffCommand } = await import('./commands/diff.ts');
       process.exitCode = await diffCommand(oldZip, newZip, opts);
     });
 
@@ -174,8 +191,9 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .option('--concurrency <n>', 'collection concurrency (default: the config default)', parseNonNegative)
     .option('--faults', 'inject 10% throttling, 2% 5xx and 1% connection resets')
     .option('--no-screenshots', 'skip screenshots')
+    .option('--json', 'print the figures as JSON')
     .action(async (opts) => {
-      const { benchCommand } = await import('./commands/bench.ts' as string);
+      const { benchCommand } = await import('./commands/bench.ts');
       process.exitCode = await benchCommand(opts);
     });
 

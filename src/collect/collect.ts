@@ -1,3 +1,4 @@
+import { isGap } from '../aws/outcome.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Gap, Outcome } from '../aws/outcome.ts';
 import type { RawRecordSink } from '../aws/raw-sink.ts';
@@ -57,6 +58,17 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     opts.onProgress?.({ stage, accountId, done, total });
 
   const callerIdentity = await collectIdentity(opts.factory, home);
+  if (isGap(callerIdentity)) {
+    // Nothing can be read (roles are assumed with these credentials too): stop with a clear error
+    // rather than write a pack that is all gaps.
+    const where = opts.factory.endpointUrl ?? 'AWS';
+    throw new Error(
+      `cannot read AWS as the caller: GetCallerIdentity at ${where} in ${home} ${
+        callerIdentity.status === 'denied' ? 'was refused' : 'failed'
+      } (${callerIdentity.errorCode}: ${callerIdentity.message}). ` +
+        'Check the credentials (environment, --profile) and --endpoint-url / AWS_ENDPOINT_URL.',
+    );
+  }
   const caller =
     callerIdentity.status === 'ok'
       ? callerIdentity.value

@@ -14,6 +14,7 @@ import { analyzePolicies } from './analyze-policies.ts';
 import { makeClassifier } from './classify.ts';
 import { applyException, coveringException, exceptionEntries, validateExceptions } from './exceptions.ts';
 import { summarize } from './summary.ts';
+import { evaluatePeriod } from '../period/evaluate-period.ts';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
@@ -110,6 +111,7 @@ export async function evaluate(
       criteria,
       checks.map((c) => c.id),
     ),
+    ...(config.period ? { period: await evaluatePeriod(snapshot, config.period, ctx) } : {}),
   };
 }
 

@@ -1,5 +1,11 @@
 import { createPublicKey } from 'node:crypto';
-import { GetPublicKeyCommand, KMSClient, VerifyCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, VerifyCommand } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { createClientFactory } from '../aws/client-factory.ts';
+import type { EvidenceRef } from '../aws/outcome.ts';
+import type { RawRecordSink } from '../aws/raw-sink.ts';
+import { createRequestRecorder } from '../aws/recorder.ts';
+import { USER_AGENT } from '../version.ts';
 import type { VerifyOptions } from './verify.ts';
 
 /** The SPKI PEM public key of a KMS asymmetric key, read with the given client. */
@@ -11,22 +17,56 @@ export async function kmsPublicKeyPemFromClient(kms: KMSClient, keyId: string): 
     .toString();
 }
 
+/** Options of {@link kmsPublicKeyPem}. */
+export interface KmsPublicKeyOptions {
+  /** AWS-compatible endpoint (the sandbox); default `AWS_ENDPOINT_URL`, else AWS. */
+  endpointUrl?: string | undefined;
+  /** Named profile; default the standard credential chain. */
+  profile?: string | undefined;
+}
+
 /**
- * The public key of a KMS key for `verify --kms-key-id`, using the default credential chain.
- * The region comes from the key ARN when it is one (else the SDK's default region chain);
- * `endpointUrl` points at an AWS-compatible endpoint such as the sandbox.
+ * The public key of a KMS key for `verify --kms-key-id`. The key is trusted because KMS returns it
+ * for that key id (the pack's own copy is never trusted); the signature is then checked offline
+ * with it. The client comes from the one client factory; `verify` is not an evidence run, so its
+ * call records go to a sink that keeps nothing. Region: the key ARN's, else `AWS_REGION` /
+ * `AWS_DEFAULT_REGION`, else us-east-1.
  */
-export async function kmsPublicKeyPem(keyId: string, endpointUrl?: string): Promise<string> {
-  const region = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1];
-  const kms = new KMSClient({
-    ...(region ? { region } : {}),
-    ...(endpointUrl ? { endpoint: endpointUrl } : {}),
+export async function kmsPublicKeyPem(keyId: string, opts: KmsPublicKeyOptions = {}): Promise<string> {
+  const region =
+    /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1] ??
+    (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1');
+  const factory = createClientFactory({
+    endpointUrl: opts.endpointUrl,
+    profile: opts.profile,
+    maxAttempts: 3,
+    userAgent: USER_AGENT,
+    recorder: createRequestRecorder(discardSink()),
   });
   try {
-    return await kmsPublicKeyPemFromClient(kms, keyId);
+    return await kmsPublicKeyPemFromClient(factory.kms(region), keyId);
   } finally {
-    kms.destroy();
+    factory.destroy();
   }
+}
+
+/** A record sink that numbers calls and keeps nothing. */
+function discardSink(): RawRecordSink {
+  let seq = 0;
+  return {
+    write(call): Promise<EvidenceRef> {
+      seq += 1;
+      return Promise.resolve({
+        file: '(not recorded)',
+        callId: `${call.service}-${call.region}-${seq}`,
+        service: call.service,
+        operation: call.operation,
+        requestId: call.requestId,
+      });
+    },
+    files: () => [],
+    close: () => Promise.resolve(),
+  };
 }
 
 /**

@@ -29,5 +29,24 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
     })),
     exceptions: evaluation.exceptions,
     summary: evaluation.summary,
+    ...(evaluation.period
+      ? {
+          period: {
+            start: evaluation.period.start,
+            end: evaluation.period.end,
+            results: evaluation.period.buckets.flatMap((b) =>
+              b.checks.map((c) => ({
+                checkId: c.checkId,
+                resource: { arn: b.bucketArn, name: b.bucket, accountId: b.accountId, region: b.region },
+                status: c.status,
+                reason: c.reason,
+                brokenWindows: c.brokenWindows,
+                unknownWindows: c.unknownWindows,
+                evidence: [...new Set(c.evidence.map(evidencePath))],
+              })),
+            ),
+          },
+        }
+      : {}),
   };
 }

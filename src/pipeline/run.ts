@@ -13,8 +13,10 @@ import { kmsSigner, ed25519SignerFromFile, type Signer } from '../pack/sign.ts';
 import { removeStalePartials } from '../pack/write-pack.ts';
 import type { Progress } from '../cli/progress.ts';
 import { TOOL_VERSION, USER_AGENT } from '../version.ts';
+import type { S3Target } from '../upload/s3-uri.ts';
+import { uploadPack, type UploadOutcome } from '../upload/upload-pack.ts';
 import { buildPack, type BuiltPack } from './build-pack.ts';
-import { createWorkDir, newRunId, removeWorkDir } from './workdir.ts';
+import { createWorkDir, newRunId, removeStaleWorkDirs, removeWorkDir } from './workdir.ts';
 
 /** Options of one evidence run. */
 export interface RunOptions {
@@ -29,18 +31,32 @@ export interface RunOptions {
   screenshots: boolean;
   /** Set when the endpoint is the bundled sandbox: labels the pack and enables its console. */
   sandbox?: { url: string } | undefined;
+  /** Store the finished pack in S3 (`--upload` / `config.upload`). */
+  upload?: PackUpload | undefined;
   progress: Progress;
 }
 
+/** Where and how the finished pack is uploaded. */
+export interface PackUpload {
+  target: S3Target;
+  kmsKeyId?: string | undefined;
+  retentionDays?: number | undefined;
+}
+
+/** The pack written, and the upload's outcome when one was asked for. */
+export type RunResult = BuiltPack & { upload?: UploadOutcome | undefined };
+
 /**
  * The whole pipeline against AWS (or an AWS-compatible endpoint): collect → evaluate → capture →
- * render → pack. The staging directory is removed whatever happens; the pack is written atomically.
+ * render → pack → upload (when asked). The staging directory is removed whatever happens; the pack
+ * is written atomically. A failed upload is returned in `upload`, with the local pack in place.
  */
-export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
+export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
   const { config, progress } = opts;
   const started = new Date();
   const runId = newRunId(started);
   await removeStalePartials(opts.outDir).catch(() => []);
+  await removeStaleWorkDirs(opts.outDir).catch(() => []);
   const workDir = await createWorkDir(opts.outDir, runId);
   const sink = createRawRecordSink(workDir);
   const factory = createClientFactory({
@@ -97,7 +113,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
     });
     const signer = await makeSigner(config, lateFactory);
     try {
-      return await buildPack({
+      const built = await buildPack({
         snapshot,
         workDir,
         config,
@@ -111,6 +127,21 @@ export async function runEvidencePack(opts: RunOptions): Promise<BuiltPack> {
         toolVersion: TOOL_VERSION,
         progress,
       });
+      if (!opts.upload) return built;
+      progress.update({
+        stage: 'upload',
+        message: `s3://${opts.upload.target.bucket}/${opts.upload.target.prefix}`,
+      });
+      const upload = await uploadPack({
+        factory: lateFactory,
+        target: opts.upload.target,
+        zipPath: built.written.zipPath,
+        sidecarPath: built.written.sidecarPath,
+        sha256: built.written.sha256,
+        kmsKeyId: opts.upload.kmsKeyId,
+        retentionDays: opts.upload.retentionDays,
+      });
+      return { ...built, upload };
     } finally {
       if (launched.ok) await launched.browser.close().catch(() => undefined);
       lateFactory.destroy();

@@ -1,16 +1,72 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
 /**
- * A hidden staging directory under the output directory for one run (`.work-<runId>`): raw records
- * stream there during collection and screenshots land there. Its name never looks like a pack, and
- * it is removed when the run ends, whether it succeeded or not.
+ * A hidden staging directory under the output directory for one run
+ * (`.work-<runId>-p<pid>-<random>`): raw records stream there during collection and screenshots
+ * land there. Its name never looks like a pack, and it is removed when the run ends, whether it
+ * succeeded or not; a run killed outright leaves it behind for {@link removeStaleWorkDirs}.
  */
 export async function createWorkDir(outDir: string, runId: string): Promise<string> {
-  const dir = join(outDir, `.work-${runId}-${randomBytes(3).toString('hex')}`);
+  const dir = join(outDir, `.work-${runId}-p${process.pid}-${randomBytes(3).toString('hex')}`);
   await mkdir(dir, { recursive: true });
   return dir;
+}
+
+const WORK_DIR = /^\.work-.*?(?:-p(\d+))?-[0-9a-f]{6}$/;
+
+/** Staging directories older than this are removed even when their pid looks alive (pid reuse). */
+export const STALE_WORK_DIR_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Remove `.work-*` staging directories in `outDir` left by runs that were killed: those whose pid
+ * (in the name) is no longer running, and any older than `maxAgeMs` (a pid may have been reused;
+ * directories named before the pid was recorded go by age only). This process's own are kept.
+ * The pid is only meaningful on this host: do not share one output directory between machines
+ * running at the same time. Returns the names removed.
+ */
+export async function removeStaleWorkDirs(
+  outDir: string,
+  opts: { maxAgeMs?: number; now?: Date } = {},
+): Promise<string[]> {
+  const maxAge = opts.maxAgeMs ?? STALE_WORK_DIR_MS;
+  const now = (opts.now ?? new Date()).getTime();
+  const removed: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(outDir, { withFileTypes: true });
+  } catch {
+    return removed;
+  }
+  for (const e of entries) {
+    const m = e.isDirectory() ? WORK_DIR.exec(e.name) : null;
+    if (!m) continue;
+    const pid = m[1] === undefined ? undefined : Number(m[1]);
+    if (pid === process.pid) continue;
+    const dir = join(outDir, e.name);
+    const dead = pid !== undefined && !isAlive(pid);
+    const old = await stat(dir).then(
+      (s) => now - s.mtimeMs > maxAge,
+      () => false,
+    );
+    if (!dead && !old) continue;
+    await rm(dir, { recursive: true, force: true }).then(
+      () => removed.push(e.name),
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Remove a staging directory (never throws). */

@@ -1,5 +1,6 @@
 import type { Evaluation } from '../checks/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
+import { periodTimelinePopulation } from '../period/populations.ts';
 import { allPopulations, type Population } from './populations.ts';
 
 /** A file for the pack: pack-relative path and its text content. */
@@ -46,5 +47,7 @@ export function populationCsv(p: Population): string {
  * and an absent value reads `none`.
  */
 export function buildCsvFiles(snapshot: Snapshot, evaluation: Evaluation): CsvFile[] {
-  return allPopulations(snapshot, evaluation).map((p) => ({ path: p.path, content: populationCsv(p) }));
+  const populations = allPopulations(snapshot, evaluation);
+  if (evaluation.period) populations.push(periodTimelinePopulation(evaluation.period));
+  return populations.map((p) => ({ path: p.path, content: populationCsv(p) }));
 }

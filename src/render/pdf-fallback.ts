@@ -414,6 +414,23 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
     7.5,
   );
 
+  // 4.2 Over the audit period (only when the config sets one)
+  if (model.period) {
+    const p = model.period;
+    l.section('4.2', 'Results over the audit period', 'landscape');
+    l.para(
+      `From ${p.startLabel} to ${p.endLabel}, from AWS Config history. Held: a check passed in every recorded state; broken: it failed in the windows given; unknown: Config has no record of the bucket for part of the period. Account-level Block Public Access is taken as read on the day of the pack.`,
+      { colour: MUTED },
+    );
+    l.para(
+      `Held: ${formatCount(p.held)}   Broken during the period: ${formatCount(p.broken)}   Unknown for lack of history: ${formatCount(p.unknown)}`,
+    );
+    l.heading('', 'Checks over the period');
+    l.modelTable(p.verdicts);
+    l.heading('', 'Configuration timeline');
+    l.modelTable(p.timeline);
+  }
+
   // 5 Exceptions
   l.section('5', 'Exception register', 'landscape');
   l.modelTable(model.exceptions);

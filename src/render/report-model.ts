@@ -27,6 +27,19 @@ export interface ReportModel {
   };
   screenshots: CappedList<ScreenshotEntry>;
   evidenceIndex: Table;
+  /** Checks judged over the audit period from AWS Config history (when the config sets `period`). */
+  period?: PeriodSection | undefined;
+}
+
+/** The audit-period section: verdict per bucket and check, and the recorded configuration timeline. */
+export interface PeriodSection {
+  startLabel: string;
+  endLabel: string;
+  held: number;
+  broken: number;
+  unknown: number;
+  verdicts: Table;
+  timeline: Table;
 }
 
 /** Cover and running header/footer facts. */

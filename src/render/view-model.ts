@@ -24,12 +24,14 @@ import type {
   IssueRow,
   KeyPolicyView,
   PassingSummaryRow,
+  PeriodSection,
   ReportMeta,
   ReportModel,
   ScreenshotEntry,
   Table,
 } from './report-model.ts';
 import { overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
+import { periodTimelinePopulation, periodVerdictPopulation } from '../period/populations.ts';
 
 /** Everything the report is built from. */
 export interface ReportInput {
@@ -419,5 +421,26 @@ export function buildReportModel(input: ReportInput): ReportModel {
     },
     screenshots: cap(input.screenshots, max, 'screenshots/'),
     evidenceIndex: populationTable(evidencePopulation, 'evidence-index', max, 'No files were indexed.'),
+    ...(evaluation.period ? { period: periodSection(evaluation, max) } : {}),
+  };
+}
+
+function periodSection(evaluation: Evaluation, max: number): PeriodSection | undefined {
+  const period = evaluation.period;
+  if (!period) return undefined;
+  const all = period.buckets.flatMap((b) => b.checks);
+  return {
+    startLabel: utcLabel(period.start),
+    endLabel: utcLabel(period.end),
+    held: all.filter((c) => c.status === 'held').length,
+    broken: all.filter((c) => c.status === 'broken').length,
+    unknown: all.filter((c) => c.status === 'unknown').length,
+    verdicts: populationTable(periodVerdictPopulation(period), 'period-verdicts', max, 'No buckets in scope.'),
+    timeline: populationTable(
+      periodTimelinePopulation(period),
+      'period-timeline',
+      max,
+      'AWS Config recorded no configuration item for any bucket.',
+    ),
   };
 }

@@ -8,8 +8,7 @@ export type BucketObjectLock =
 
 /** Retention to request on PutObject, or why none is requested. */
 export type RetentionPlan =
-  | { apply: true; mode: RetentionMode; retainUntil: Date }
-  | { apply: false; reason: string };
+  { apply: true; mode: RetentionMode; retainUntil: Date } | { apply: false; reason: string };
 
 const DAY_MS = 86_400_000;
 

@@ -70,7 +70,7 @@ class StepError extends Error {
   constructor(
     readonly operation: string,
     readonly key: string | null,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     super(errorMessage(cause));
   }
@@ -100,7 +100,9 @@ export async function uploadPack(input: UploadPackInput): Promise<UploadOutcome>
       throw new StepError(
         'read the pack',
         null,
-        new Error(`${input.zipPath} changed since it was written (sha256 ${zipSha}, expected ${input.sha256})`),
+        new Error(
+          `${input.zipPath} changed since it was written (sha256 ${zipSha}, expected ${input.sha256})`,
+        ),
       );
     }
     const sidecarBytes = await step('read the sidecar', null, () => readFile(input.sidecarPath));

@@ -2,7 +2,8 @@ import { DEMO_CREDENTIALS } from '../../sandbox/scenarios/demo.ts';
 import { demoConfig } from '../../sandbox/scenarios/demo-config.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import { runEvidencePack } from '../../pipeline/run.ts';
-import { finish, loadConfigOrExit, progressFor, validateConfigOrExit } from './shared.ts';
+import type { S3Target } from '../../upload/s3-uri.ts';
+import { finish, loadConfigOrExit, progressFor, uploadFor, validateConfigOrExit } from './shared.ts';
 
 /** Options of `evidence-pack demo`. */
 export interface DemoCommandOptions {
@@ -12,6 +13,7 @@ export interface DemoCommandOptions {
   screenshots: boolean;
   json?: boolean;
   failOn: 'fail' | 'gap' | 'none';
+  upload?: S3Target;
 }
 
 /** `evidence-pack demo`: the whole pipeline against the in-process sandbox with the demo estate. */
@@ -32,6 +34,7 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<number> {
       credentials: DEMO_CREDENTIALS,
       screenshots: opts.screenshots,
       sandbox: { url: sandbox.url },
+      upload: uploadFor(opts.upload, config),
       progress,
     });
     return finish(built, opts, progress);

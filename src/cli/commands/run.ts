@@ -1,5 +1,6 @@
 import { runEvidencePack } from '../../pipeline/run.ts';
-import { finish, loadConfigOrExit, progressFor } from './shared.ts';
+import type { S3Target } from '../../upload/s3-uri.ts';
+import { finish, loadConfigOrExit, progressFor, uploadFor } from './shared.ts';
 
 /** Options of `evidence-pack run` as parsed by commander. */
 export interface RunCommandOptions {
@@ -12,6 +13,7 @@ export interface RunCommandOptions {
   json?: boolean;
   failOn: 'fail' | 'gap' | 'none';
   previous?: string;
+  upload?: S3Target;
 }
 
 /** `evidence-pack run`: the quarterly evidence run against AWS. */
@@ -26,6 +28,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     profile: opts.profile,
     regions: opts.regions,
     screenshots: opts.screenshots,
+    upload: uploadFor(opts.upload, config),
     progress,
   });
   return finish(built, opts, progress);

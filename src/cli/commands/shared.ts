@@ -4,7 +4,10 @@ import { loadConfig, validateConfig } from '../../config/load.ts';
 import type { UserConfig } from '../../config/schema.ts';
 import { failLevelExitCode } from '../../evaluate/evaluate.ts';
 import type { BuiltPack } from '../../pipeline/build-pack.ts';
-import { CliError, EXIT } from '../errors.ts';
+import type { PackUpload, RunResult } from '../../pipeline/run.ts';
+import { parseS3Uri, type S3Target } from '../../upload/s3-uri.ts';
+import { describeUpload, describeUploadFailure } from '../../upload/upload-pack.ts';
+import { CliError, EXIT, usageError } from '../errors.ts';
 import { createProgress, silentProgress, type Progress } from '../progress.ts';
 
 /** Load and validate the config file, or fail with exit code 2 naming every problem. */
@@ -35,8 +38,20 @@ export function progressFor(json: boolean | undefined): Progress {
   return createProgress(process.stderr);
 }
 
+/** The upload asked for: `--upload` wins over `config.upload.uri`; key and retention from the config. */
+export function uploadFor(flag: S3Target | undefined, config: Config): PackUpload | undefined {
+  let target = flag;
+  if (!target && config.upload) {
+    const parsed = parseS3Uri(config.upload.uri);
+    if (!parsed.ok) throw usageError(`invalid upload.uri in the configuration: ${parsed.reason}`);
+    target = parsed.target;
+  }
+  if (!target) return undefined;
+  return { target, kmsKeyId: config.upload?.kmsKeyId, retentionDays: config.upload?.retentionDays };
+}
+
 /** The machine-readable summary printed by `--json`. */
-export function jsonSummary(built: BuiltPack, exitCode: number) {
+export function jsonSummary(built: BuiltPack & Pick<RunResult, 'upload'>, exitCode: number) {
   return {
     pack: resolve(built.written.zipPath),
     sidecar: resolve(built.written.sidecarPath),
@@ -53,17 +68,37 @@ export function jsonSummary(built: BuiltPack, exitCode: number) {
     },
     screenshots: built.screenshots.length,
     captureGaps: built.captureGaps,
+    ...(built.upload
+      ? {
+          upload: built.upload.ok
+            ? { ok: true, ...built.upload.result }
+            : { ok: false, ...built.upload.failure, detail: describeUploadFailure(built.upload.failure) },
+        }
+      : {}),
   };
 }
 
-/** Print the result (path, or JSON) and return the exit code for `--fail-on`. */
+/**
+ * Print the result (path, or JSON) and return the exit code: 3 when the upload failed (the local
+ * pack is written and intact), else the `--fail-on` code.
+ */
 export function finish(
-  built: BuiltPack,
+  built: BuiltPack & Pick<RunResult, 'upload'>,
   opts: { json?: boolean; failOn: 'fail' | 'gap' | 'none' },
   progress: Progress,
 ): number {
-  const code = failLevelExitCode(built.evaluation, opts.failOn);
+  const uploadFailed = built.upload !== undefined && !built.upload.ok;
+  const code = uploadFailed ? EXIT.failed : failLevelExitCode(built.evaluation, opts.failOn);
   progress.done();
+  if (built.upload?.ok) {
+    for (const line of describeUpload(built.upload.result)) process.stderr.write(`${line}\n`);
+  } else if (built.upload) {
+    process.stderr.write(
+      `evidence-pack: ${describeUploadFailure(built.upload.failure)}\n` +
+        `  - the local pack is written and intact: ${built.written.zipPath}\n` +
+        `  - fix the cause and run again, or copy the ZIP and its .sha256 to the bucket yourself\n`,
+    );
+  }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(jsonSummary(built, code), null, 2)}\n`);
   } else {

@@ -21,7 +21,14 @@ export async function verifyCommand(zip: string, opts: VerifyCommandOptions): Pr
   }
   if (opts.kmsKeyId) {
     const { kmsPublicKeyPem } = await import('../../pack/kms-verify.ts');
-    publicKeyPem = await kmsPublicKeyPem(opts.kmsKeyId, opts.endpointUrl ?? process.env.AWS_ENDPOINT_URL);
+    try {
+      publicKeyPem = await kmsPublicKeyPem(opts.kmsKeyId, { endpointUrl: opts.endpointUrl });
+    } catch (err) {
+      // Nothing was checked yet: the trust anchor could not be read (unknown key, no access).
+      throw usageError(`cannot read the public key of KMS key ${opts.kmsKeyId}`, [
+        `${(err as Error).name}: ${(err as Error).message}`,
+      ]);
+    }
   }
   const report = await verifyPack(zip, { ...(publicKeyPem ? { publicKeyPem } : {}) });
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
