@@ -31,7 +31,12 @@ export async function collectBucketConfigHistory(
     factory,
     'config',
     ref.region,
-    new GetResourceConfigHistoryCommand({ ...base, laterTime: start, chronologicalOrder: 'Reverse', limit: 1 }),
+    new GetResourceConfigHistoryCommand({
+      ...base,
+      laterTime: start,
+      chronologicalOrder: 'Reverse',
+      limit: 1,
+    }),
     (o) => (o.configurationItems ?? []).slice(0, 1).map(toItem),
   );
   const inPeriod =

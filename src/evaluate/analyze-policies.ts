@@ -19,6 +19,7 @@ import {
   type PolicyProbeResults,
   type ProbeOutcome,
 } from '../checks/policy/types.ts';
+import { bucketNameOfArn, bucketPolicyTemplate, TEMPLATE_BUCKET } from './policy-template.ts';
 
 /** The resource a probe targets, with the account that owns it. */
 interface ProbeResource {
@@ -110,27 +111,98 @@ export async function analyzePolicyText(
 }
 
 /**
+ * Analyzes bucket policies, simulating each policy template once: buckets whose policies differ
+ * only in their own name (see {@link bucketPolicyTemplate}) share one simulation, whose statement
+ * labels are given back each bucket's name. Invalid policies and policies that cannot be templated
+ * are simulated as they are, so every message names the bucket's own policy.
+ */
+export interface BucketPolicyAnalyzer {
+  analyze(text: string, bucketArn: string, accountId: string): Promise<PolicyProbeResults>;
+  /** Simulations actually run (template or direct), for measurement. */
+  readonly simulations: number;
+}
+
+/** Create a {@link BucketPolicyAnalyzer} with its own cache (one per evaluation). */
+export function createBucketPolicyAnalyzer(probes: readonly Probe[] = BUCKET_PROBES): BucketPolicyAnalyzer {
+  const probeSet = probes.map((p) => p.name).join('\n');
+  const cache = new Map<string, Promise<PolicyProbeResults>>();
+  let simulations = 0;
+  const direct = (text: string, bucketArn: string, accountId: string) => {
+    simulations++;
+    return analyzePolicyText(text, probes, { bucketArn, accountId });
+  };
+  return {
+    async analyze(text, bucketArn, accountId) {
+      const name = bucketNameOfArn(bucketArn);
+      const template = name === undefined ? undefined : bucketPolicyTemplate(text, name);
+      if (name === undefined || !template?.ok) return direct(text, bucketArn, accountId);
+      const partition = bucketArn.split(':')[1] ?? 'aws';
+      const key = `${accountId}\n${partition}\n${probeSet}\n${template.text}`;
+      let shared = cache.get(key);
+      if (!shared) {
+        simulations++;
+        shared = analyzePolicyText(template.text, probes, {
+          bucketArn: `arn:${partition}:s3:::${TEMPLATE_BUCKET}`,
+          accountId,
+        });
+        cache.set(key, shared);
+      }
+      const results = await shared;
+      if (results.kind === 'invalid') return direct(text, bucketArn, accountId);
+      return withBucketName(results, name);
+    },
+    get simulations() {
+      return simulations;
+    },
+  };
+}
+
+/** The template's results with the placeholder in statement labels replaced by the bucket's name. */
+function withBucketName(
+  results: Extract<PolicyProbeResults, { kind: 'analyzed' }>,
+  name: string,
+): PolicyProbeResults {
+  const probes: Record<string, ProbeOutcome> = {};
+  for (const [probe, outcome] of Object.entries(results.probes)) {
+    probes[probe] = {
+      decision: outcome.decision,
+      statements: outcome.statements.map((label) => label.split(TEMPLATE_BUCKET).join(name)),
+    };
+  }
+  return { kind: 'analyzed', probes };
+}
+
+/**
  * Evaluate every bucket policy and key policy in the snapshot against the probe requests.
  * Async because the simulator is; the result is plain data so the checks stay synchronous and pure.
  */
 export async function analyzePolicies(snapshot: Snapshot): Promise<PolicyAnalysis> {
   const analysis: PolicyAnalysis = { buckets: {}, keys: {} };
+  const buckets = createBucketPolicyAnalyzer();
+  const keyCache = new Map<string, Promise<PolicyProbeResults>>();
   for (const account of snapshot.accounts) {
     for (const bucket of account.buckets) {
       if (bucket.policy.status !== 'ok') continue;
-      analysis.buckets[bucket.arn] = await analyzePolicyText(bucket.policy.value.text, BUCKET_PROBES, {
-        bucketArn: bucket.arn,
-        accountId: bucket.accountId,
-      });
+      analysis.buckets[bucket.arn] = await buckets.analyze(
+        bucket.policy.value.text,
+        bucket.arn,
+        bucket.accountId,
+      );
     }
     for (const key of account.kmsKeys) {
       if (key.policy.status !== 'ok' || key.metadata.status !== 'ok') continue;
       const meta = key.metadata.value;
-      analysis.keys[keyAnalysisId(key.accountId, key.region, meta.arn)] = await analyzePolicyText(
-        key.policy.value.text,
-        KMS_PROBES,
-        { keyArn: meta.arn, accountId: meta.keyAccountId },
-      );
+      // A key read in several regions or through several accounts' views is simulated once.
+      const cacheKey = `${meta.arn}\n${meta.keyAccountId}\n${key.policy.value.text}`;
+      let results = keyCache.get(cacheKey);
+      if (!results) {
+        results = analyzePolicyText(key.policy.value.text, KMS_PROBES, {
+          keyArn: meta.arn,
+          accountId: meta.keyAccountId,
+        });
+        keyCache.set(cacheKey, results);
+      }
+      analysis.keys[keyAnalysisId(key.accountId, key.region, meta.arn)] = await results;
     }
   }
   return analysis;

@@ -8,7 +8,12 @@ import { judgeBucketOverPeriod, type PolicyLookup } from './judge.ts';
 import { recordedSettings } from './supplementary.ts';
 import type { PeriodEvaluation } from './types.ts';
 
-const NO_EVIDENCE: EvidenceRef = { file: '', callId: 'unrecorded', service: 'config', operation: 'GetResourceConfigHistory' };
+const NO_EVIDENCE: EvidenceRef = {
+  file: '',
+  callId: 'unrecorded',
+  service: 'config',
+  operation: 'GetResourceConfigHistory',
+};
 
 function policyKey(bucketArn: string, text: string): string {
   return `${bucketArn}\n${text}`;
@@ -30,7 +35,10 @@ export async function analyzeHistoryPolicies(snapshot: Snapshot): Promise<Policy
         if (results.has(key)) continue;
         results.set(
           key,
-          await analyzePolicyText(policy.value.text, BUCKET_PROBES, { bucketArn: h.bucketArn, accountId: h.accountId }),
+          await analyzePolicyText(policy.value.text, BUCKET_PROBES, {
+            bucketArn: h.bucketArn,
+            accountId: h.accountId,
+          }),
         );
       }
     }
@@ -38,7 +46,15 @@ export async function analyzeHistoryPolicies(snapshot: Snapshot): Promise<Policy
   return (bucketArn, text) => results.get(policyKey(bucketArn, text));
 }
 
-/** Judge every bucket of the snapshot over the audit period from its AWS Config history. */
+/** Created at or after the period end: not part of the period's population. */
+function createdAfter(creationDate: string | undefined, end: string): boolean {
+  return creationDate !== undefined && Date.parse(creationDate) >= Date.parse(end);
+}
+
+/**
+ * Judge every bucket of the snapshot that existed before the period end over the audit period,
+ * from its AWS Config history.
+ */
 export async function evaluatePeriod(
   snapshot: Snapshot,
   period: { start: string; end: string },
@@ -49,16 +65,18 @@ export async function evaluatePeriod(
   return {
     ...p,
     buckets: snapshot.accounts.flatMap((account) =>
-      account.buckets.map((bucket) =>
-        judgeBucketOverPeriod({
-          bucket,
-          account,
-          history: account.configHistory?.find((h) => h.bucketArn === bucket.arn),
-          period: p,
-          ctx,
-          policies,
-        }),
-      ),
+      account.buckets
+        .filter((bucket) => !createdAfter(bucket.creationDate, p.end))
+        .map((bucket) =>
+          judgeBucketOverPeriod({
+            bucket,
+            account,
+            history: account.configHistory?.find((h) => h.bucketArn === bucket.arn),
+            period: p,
+            ctx,
+            policies,
+          }),
+        ),
     ),
   };
 }

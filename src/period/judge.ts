@@ -7,7 +7,12 @@ import { effectiveFlag } from '../checks/s3/effective-block.ts';
 import { judgeNotPublic } from '../checks/s3/not-public.ts';
 import { listProse } from '../checks/support.ts';
 import type { EvaluationContext } from '../checks/types.ts';
-import type { AccountSnapshot, BucketConfigHistory, BucketSnapshot, ConfigHistoryItem } from '../snapshot/model.ts';
+import type {
+  AccountSnapshot,
+  BucketConfigHistory,
+  BucketSnapshot,
+  ConfigHistoryItem,
+} from '../snapshot/model.ts';
 import { recordedSettings, type RecordedSettings } from './supplementary.ts';
 import { periodSegments, type Segment } from './timeline.ts';
 import {
@@ -69,7 +74,10 @@ function policyPublic(
 ): { state: 'public' | 'not-public' | 'unknown'; text: string } {
   const p = s.policy;
   if (p.status === 'denied' || p.status === 'error')
-    return { state: 'unknown', text: `the recorded policy is unreadable (${p.status === 'error' ? p.message : p.errorCode})` };
+    return {
+      state: 'unknown',
+      text: `the recorded policy is unreadable (${p.status === 'error' ? p.message : p.errorCode})`,
+    };
   if (p.status === 'absent') return { state: 'not-public', text: 'there was no bucket policy' };
   if (s.policyPublic !== undefined)
     return {
@@ -78,7 +86,8 @@ function policyPublic(
     };
   const analysis = policies(bucket.arn, p.value.text);
   if (!analysis) return { state: 'unknown', text: 'the recorded policy was not analyzed' };
-  if (analysis.kind === 'invalid') return { state: 'unknown', text: `the recorded policy could not be judged: ${analysis.message}` };
+  if (analysis.kind === 'invalid')
+    return { state: 'unknown', text: `the recorded policy could not be judged: ${analysis.message}` };
   const allowed = ANONYMOUS_PROBES.filter((probe) => analysis.probes[probe.name]?.decision === 'allowed');
   if (allowed.length === 0) return { state: 'not-public', text: 'the policy denied our anonymous probe' };
   const statements = [...new Set(allowed.flatMap((probe) => analysis.probes[probe.name]?.statements ?? []))];
@@ -92,10 +101,15 @@ function policyPublic(
  */
 function notPublicIn(input: PeriodInput, view: BucketSnapshot, s: RecordedSettings): SegmentVerdict {
   const { account, ctx } = input;
-  const none = { status: 'absent', errorCode: 'derived:PolicyJudgedSeparately', evidence: view.policy.evidence } as const;
+  const none = {
+    status: 'absent',
+    errorCode: 'derived:PolicyJudgedSeparately',
+    evidence: view.policy.evidence,
+  } as const;
   const noPolicy: BucketSnapshot = { ...view, policy: none, policyStatus: none };
   const acl = judgeNotPublic(noPolicy, account, ctx);
-  const aclText = acl.status === 'fail' ? acl.reason.replace(/^The \w+ bucket is public: /, '').replace(/\.$/, '') : '';
+  const aclText =
+    acl.status === 'fail' ? acl.reason.replace(/^The \w+ bucket is public: /, '').replace(/\.$/, '') : '';
   const policy = policyPublic(view, s, input.policies);
   let policyState = policy.state;
   let policyText = policy.text;
@@ -118,9 +132,15 @@ function notPublicIn(input: PeriodInput, view: BucketSnapshot, s: RecordedSettin
   return { state: 'pass', reason: `not public: ${policyText}` };
 }
 
-function judgeSegment(input: PeriodInput, checkId: PeriodCheckId, seg: Segment, evidence: EvidenceRef): SegmentVerdict {
+function judgeSegment(
+  input: PeriodInput,
+  checkId: PeriodCheckId,
+  seg: Segment,
+  evidence: EvidenceRef,
+): SegmentVerdict {
   if (seg.kind === 'not-existing') return { state: 'not-applicable', reason: 'the bucket did not exist' };
-  if (seg.kind === 'no-history') return { state: 'unknown', reason: 'AWS Config had no record of the bucket' };
+  if (seg.kind === 'no-history')
+    return { state: 'unknown', reason: 'AWS Config had no record of the bucket' };
   if (seg.kind === 'not-recorded')
     return { state: 'unknown', reason: 'AWS Config was not recording the bucket' };
   const s = recordedSettings(seg.item, evidence);
@@ -137,7 +157,10 @@ function judgeSegment(input: PeriodInput, checkId: PeriodCheckId, seg: Segment, 
 }
 
 /** Adjacent segments with the same state and reason become one window. */
-function windowsOf(parts: { from: number; to: number; v: SegmentVerdict }[], state: SegmentVerdict['state']): PeriodWindow[] {
+function windowsOf(
+  parts: { from: number; to: number; v: SegmentVerdict }[],
+  state: SegmentVerdict['state'],
+): PeriodWindow[] {
   const out: PeriodWindow[] = [];
   let last: { from: number; to: number; reason: string } | undefined;
   for (const p of parts) {
@@ -157,22 +180,40 @@ function windowsOf(parts: { from: number; to: number; v: SegmentVerdict }[], sta
   return out;
 }
 
+/** A judge's sentence as a clause inside another sentence: no capital, no final period. */
+function clause(sentence: string): string {
+  const trimmed = sentence.replace(/\.$/, '');
+  return /^[A-Z][a-z]/.test(trimmed) ? trimmed.charAt(0).toLowerCase() + trimmed.slice(1) : trimmed;
+}
+
 function windowsProse(windows: readonly PeriodWindow[]): string {
   return listProse(windows.map((w) => `${dateLabel(w.from)} to ${dateLabel(w.to)}`));
 }
 
-function checkOverPeriod(input: PeriodInput, checkId: PeriodCheckId, segments: Segment[], evidence: EvidenceRef): PeriodCheckResult {
-  const parts = segments.map((seg) => ({ from: seg.from, to: seg.to, v: judgeSegment(input, checkId, seg, evidence) }));
+function checkOverPeriod(
+  input: PeriodInput,
+  checkId: PeriodCheckId,
+  segments: Segment[],
+  evidence: EvidenceRef,
+): PeriodCheckResult {
+  const parts = segments.map((seg) => ({
+    from: seg.from,
+    to: seg.to,
+    v: judgeSegment(input, checkId, seg, evidence),
+  }));
   const brokenWindows = windowsOf(parts, 'fail');
   const unknownWindows = windowsOf(parts, 'unknown');
   const base = { checkId, brokenWindows, unknownWindows, evidence: [evidence] };
   if (brokenWindows.length > 0) {
     const first = brokenWindows[0];
-    const unknownNote = unknownWindows.length > 0 ? ` History is missing or unjudgeable for ${windowsProse(unknownWindows)}.` : '';
+    const unknownNote =
+      unknownWindows.length > 0
+        ? ` History is missing or unjudgeable for ${windowsProse(unknownWindows)}.`
+        : '';
     return {
       ...base,
       status: 'broken',
-      reason: `Broken during the period: ${windowsProse(brokenWindows)}${first ? ` (${first.reason})` : ''}.${unknownNote}`,
+      reason: `Broken during the period: ${windowsProse(brokenWindows)}${first ? ` (${clause(first.reason)})` : ''}.${unknownNote}`,
     };
   }
   if (unknownWindows.length > 0) {
@@ -180,17 +221,15 @@ function checkOverPeriod(input: PeriodInput, checkId: PeriodCheckId, segments: S
     return {
       ...base,
       status: 'unknown',
-      reason: `Unknown for ${windowsProse(unknownWindows)}${first ? `: ${first.reason}` : ''}; no recorded state failed.`,
+      reason: `Unknown for ${windowsProse(unknownWindows)}${first ? `: ${clause(first.reason)}` : ''}; no recorded state failed.`,
     };
   }
-  const passed = parts.filter((p) => p.v.state === 'pass').length;
   return {
     ...base,
     status: 'held',
-    reason:
-      passed > 0
-        ? `Held throughout the period: it passed in every recorded state (${passed} stretch${passed === 1 ? '' : 'es'}).`
-        : 'Held: the bucket did not exist during the period.',
+    reason: parts.some((p) => p.v.state === 'pass')
+      ? 'Held throughout the period: it passed in every recorded state.'
+      : 'Held: the bucket did not exist during the period.',
   };
 }
 
@@ -218,19 +257,28 @@ function describeSettings(s: RecordedSettings, publicPolicy: boolean | undefined
   const enc = s.encryption;
   const encryption =
     enc.status === 'ok'
-      ? enc.value.rules.map((r) => (r.kmsMasterKeyId ? `${r.sseAlgorithm} (${r.kmsMasterKeyId})` : r.sseAlgorithm)).join(', ') || 'no rule'
+      ? enc.value.rules
+          .map((r) => (r.kmsMasterKeyId ? `${r.sseAlgorithm} (${r.kmsMasterKeyId})` : r.sseAlgorithm))
+          .join(', ') || 'no rule'
       : enc.status === 'absent'
         ? 'none'
         : 'unreadable';
   const p = s.policy;
   const policy =
-    p.status === 'ok' ? (publicPolicy ? 'set, allows anonymous access' : 'set') : p.status === 'absent' ? 'none' : 'unreadable';
+    p.status === 'ok'
+      ? publicPolicy
+        ? 'set, allows anonymous access'
+        : 'set'
+      : p.status === 'absent'
+        ? 'none'
+        : 'unreadable';
   const b = s.publicAccessBlock;
   let publicAccessBlock = 'unreadable';
   if (b.status === 'absent') publicAccessBlock = 'none';
   if (b.status === 'ok') {
     const on = (Object.keys(b.value) as (keyof typeof b.value)[]).filter((k) => b.value[k]);
-    publicAccessBlock = on.length === 4 ? 'all four on' : on.length === 0 ? 'all off' : `only ${on.join(', ')}`;
+    publicAccessBlock =
+      on.length === 4 ? 'all four on' : on.length === 0 ? 'all off' : `only ${on.join(', ')}`;
   }
   return { encryption, policy, publicAccessBlock };
 }
@@ -271,9 +319,13 @@ export function judgeBucketOverPeriod(input: PeriodInput): PeriodBucketResult {
   if (!h) return unknownThroughout(input, 'no AWS Config history was collected for the bucket', []);
   const items = h.items;
   if (items.status === 'denied' || items.status === 'error')
-    return unknownThroughout(input, `reading the AWS Config history failed: ${describeGap(items)}`, [items.evidence]);
+    return unknownThroughout(input, `reading the AWS Config history failed: ${describeGap(items)}`, [
+      items.evidence,
+    ]);
   if (items.status === 'absent')
-    return unknownThroughout(input, `AWS Config has no recorded history of the bucket (${items.errorCode})`, [items.evidence]);
+    return unknownThroughout(input, `AWS Config has no recorded history of the bucket (${items.errorCode})`, [
+      items.evidence,
+    ]);
   const segments = periodSegments(items.value, new Date(input.period.start), new Date(input.period.end));
   return {
     ...identity(input.bucket),

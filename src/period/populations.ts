@@ -31,7 +31,9 @@ export function periodVerdictPopulation(period: PeriodEvaluation): Population {
         { text: b.region },
         { text: c.checkId, tone: 'mono' },
         { text: STATUS_TEXT[c.status], tone: STATUS_TONE[c.status] },
-        { text: c.brokenWindows.map((w) => `${dateLabel(w.from)} to ${dateLabel(w.to)}`).join('; ') || 'none' },
+        {
+          text: c.brokenWindows.map((w) => `${dateLabel(w.from)} to ${dateLabel(w.to)}`).join('; ') || 'none',
+        },
         { text: c.reason },
       ] satisfies Cell[],
     })),
@@ -82,7 +84,11 @@ export function periodTimelinePopulation(period: PeriodEvaluation): Population {
         { text: e.encryption, tone: e.encryption === 'none' ? 'bad' : undefined },
         { text: e.policy, tone: e.policy.includes('anonymous') ? 'bad' : undefined },
         { text: e.publicAccessBlock, tone: e.publicAccessBlock === 'all four on' ? undefined : 'warn' },
-        { text: e.changes.join('; ') || (e === b.timeline[0] ? 'first recorded state' : 'no change to these settings') },
+        {
+          text:
+            e.changes.join('; ') ||
+            (e === b.timeline[0] ? 'first recorded state' : 'no change to these settings'),
+        },
       ]),
     ),
   };

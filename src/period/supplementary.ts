@@ -1,5 +1,11 @@
 import type { EvidenceRef, Outcome } from '../aws/outcome.ts';
-import type { AclGrant, BucketSnapshot, ConfigHistoryItem, EncryptionRule, PublicAccessBlock } from '../snapshot/model.ts';
+import type {
+  AclGrant,
+  BucketSnapshot,
+  ConfigHistoryItem,
+  EncryptionRule,
+  PublicAccessBlock,
+} from '../snapshot/model.ts';
 
 /** The bucket settings one configuration item records, as the outcomes the S3 judges read. */
 export type RecordedSettings = Pick<
@@ -114,8 +120,13 @@ function grantOf(g: unknown): AclGrant | undefined {
   const ge = obj(grantee);
   if (ge) {
     const id = str(pick(ge, 'id', 'ID', 'identifier', 'URI', 'uri')) ?? '';
-    const type = str(pick(ge, 'type', 'Type', 'typeIdentifier')) ?? (id.startsWith('http') ? 'Group' : 'CanonicalUser');
-    return { granteeType: type === 'id' ? 'CanonicalUser' : type, grantee: GROUPS[id] ?? id, permission: perm };
+    const type =
+      str(pick(ge, 'type', 'Type', 'typeIdentifier')) ?? (id.startsWith('http') ? 'Group' : 'CanonicalUser');
+    return {
+      granteeType: type === 'id' ? 'CanonicalUser' : type,
+      grantee: GROUPS[id] ?? id,
+      permission: perm,
+    };
   }
   // The sandbox's recorded shape: `{ type, id, permission }` at the top level.
   const id = str(pick(o, 'id'));

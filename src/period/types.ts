@@ -1,7 +1,11 @@
 import type { EvidenceRef } from '../aws/outcome.ts';
 
 /** The checks judged over the audit period, from AWS Config history. */
-export const PERIOD_CHECKS = ['s3.default-encryption', 's3.bucket-public-access-block', 's3.not-public'] as const;
+export const PERIOD_CHECKS = [
+  's3.default-encryption',
+  's3.bucket-public-access-block',
+  's3.not-public',
+] as const;
 export type PeriodCheckId = (typeof PERIOD_CHECKS)[number];
 
 /**

@@ -435,7 +435,12 @@ function periodSection(evaluation: Evaluation, max: number): PeriodSection | und
     held: all.filter((c) => c.status === 'held').length,
     broken: all.filter((c) => c.status === 'broken').length,
     unknown: all.filter((c) => c.status === 'unknown').length,
-    verdicts: populationTable(periodVerdictPopulation(period), 'period-verdicts', max, 'No buckets in scope.'),
+    verdicts: populationTable(
+      periodVerdictPopulation(period),
+      'period-verdicts',
+      max,
+      'No buckets in scope.',
+    ),
     timeline: populationTable(
       periodTimelinePopulation(period),
       'period-timeline',

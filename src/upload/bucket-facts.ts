@@ -16,7 +16,10 @@ export async function bucketRegion(s3: S3Client, bucket: string, fallback: strin
     const header = regionHeader(err);
     if (header) return header;
     const name = errorName(err);
-    if (name === 'NotFound' || name === 'NoSuchBucket') throw err;
+    if (name === 'NotFound' || name === 'NoSuchBucket') {
+      // HeadBucket's 404 has no body, so the SDK's message says nothing useful.
+      throw Object.assign(new Error(`bucket ${bucket} does not exist`), { name: 'NoSuchBucket' });
+    }
     return fallback;
   }
 }

@@ -4,7 +4,17 @@ import { evaluate } from '../../src/evaluate/evaluate.ts';
 import type { PeriodBucketResult, PeriodCheckResult } from '../../src/period/types.ts';
 import { periodSegments } from '../../src/period/timeline.ts';
 import type { ConfigHistoryItem } from '../../src/snapshot/model.ts';
-import { ACCOUNT, REGION, absentOf, account, bucket, config, deniedOf, okOf, snapshot } from '../checks/builders.ts';
+import {
+  ACCOUNT,
+  REGION,
+  absentOf,
+  account,
+  bucket,
+  config,
+  deniedOf,
+  okOf,
+  snapshot,
+} from '../checks/builders.ts';
 
 const PERIOD = { start: '2026-03-01T00:00:00.000Z', end: '2026-06-01T00:00:00.000Z' };
 const OWNER = 'a'.repeat(64);
@@ -29,11 +39,21 @@ function supplementary(s: Settings, encode: (v: unknown) => unknown): Record<str
   const sse = s.sse === undefined ? 'AES256' : s.sse;
   if (sse)
     out['ServerSideEncryptionConfiguration'] = encode({
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: sse, kmsMasterKeyID: null }, bucketKeyEnabled: false }],
+      rules: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: sse, kmsMasterKeyID: null },
+          bucketKeyEnabled: false,
+        },
+      ],
     });
   if (pab) {
     const [blockPublicAcls, ignorePublicAcls, blockPublicPolicy, restrictPublicBuckets] = pab;
-    out['PublicAccessBlockConfiguration'] = encode({ blockPublicAcls, ignorePublicAcls, blockPublicPolicy, restrictPublicBuckets });
+    out['PublicAccessBlockConfiguration'] = encode({
+      blockPublicAcls,
+      ignorePublicAcls,
+      blockPublicPolicy,
+      restrictPublicBuckets,
+    });
   }
   return out as Record<string, string>;
 }
@@ -62,8 +82,14 @@ async function periodOf(items: Outcome<ConfigHistoryItem[]>): Promise<PeriodBuck
   const snap = snapshot([
     account({
       buckets: [b],
-      accountPublicAccessBlock: absentOf('NoSuchPublicAccessBlockConfiguration', 'GetPublicAccessBlock', 's3control'),
-      configHistory: [{ bucketArn: b.arn, bucket: b.name, accountId: ACCOUNT, region: REGION, period: PERIOD, items }],
+      accountPublicAccessBlock: absentOf(
+        'NoSuchPublicAccessBlockConfiguration',
+        'GetPublicAccessBlock',
+        's3control',
+      ),
+      configHistory: [
+        { bucketArn: b.arn, bucket: b.name, accountId: ACCOUNT, region: REGION, period: PERIOD, items },
+      ],
     }),
   ]);
   const evaluation = await evaluate(snap, config({ period: PERIOD }));
@@ -104,7 +130,11 @@ describe('period judgement from AWS Config items', () => {
   it('judges encryption removed mid-period as broken until it came back', async () => {
     const r = await periodOf(
       okOf(
-        [item('2026-01-01T00:00:00.000Z'), item('2026-05-01T00:00:00.000Z', { sse: null }), item('2026-05-02T00:00:00.000Z')],
+        [
+          item('2026-01-01T00:00:00.000Z'),
+          item('2026-05-01T00:00:00.000Z', { sse: null }),
+          item('2026-05-02T00:00:00.000Z'),
+        ],
         'GetResourceConfigHistory',
         'config',
       ),
@@ -124,7 +154,10 @@ describe('period judgement from AWS Config items', () => {
   it('still reports a failure when part of the period has no history', async () => {
     const r = await periodOf(
       okOf(
-        [item('2026-03-15T00:00:00.000Z'), item('2026-04-01T00:00:00.000Z', { pab: [true, false, true, true] })],
+        [
+          item('2026-03-15T00:00:00.000Z'),
+          item('2026-04-01T00:00:00.000Z', { pab: [true, false, true, true] }),
+        ],
         'GetResourceConfigHistory',
         'config',
       ),
@@ -147,7 +180,14 @@ describe('period judgement from AWS Config items', () => {
   it('does not count the time after the bucket was deleted', async () => {
     const r = await periodOf(
       okOf(
-        [item('2026-01-01T00:00:00.000Z'), item('2026-04-01T00:00:00.000Z', { pab: null }, { status: 'ResourceDeleted', supplementaryConfiguration: {} })],
+        [
+          item('2026-01-01T00:00:00.000Z'),
+          item(
+            '2026-04-01T00:00:00.000Z',
+            { pab: null },
+            { status: 'ResourceDeleted', supplementaryConfiguration: {} },
+          ),
+        ],
         'GetResourceConfigHistory',
         'config',
       ),
@@ -168,7 +208,11 @@ describe('period judgement from AWS Config items', () => {
     const broken = item('2026-04-01T00:00:00.000Z');
     broken.supplementaryConfiguration['PublicAccessBlockConfiguration'] = '{not json';
     const r = await periodOf(
-      okOf([item('2026-01-01T00:00:00.000Z'), broken, item('2026-04-02T00:00:00.000Z')], 'GetResourceConfigHistory', 'config'),
+      okOf(
+        [item('2026-01-01T00:00:00.000Z'), broken, item('2026-04-02T00:00:00.000Z')],
+        'GetResourceConfigHistory',
+        'config',
+      ),
     );
     const c = check(r, 's3.bucket-public-access-block');
     expect(c?.status).toBe('unknown');
@@ -184,7 +228,11 @@ describe('periodSegments', () => {
       new Date(PERIOD.end),
     );
     expect(segs).toHaveLength(1);
-    expect(segs[0]).toMatchObject({ kind: 'state', from: Date.parse(PERIOD.start), to: Date.parse(PERIOD.end) });
+    expect(segs[0]).toMatchObject({
+      kind: 'state',
+      from: Date.parse(PERIOD.start),
+      to: Date.parse(PERIOD.end),
+    });
     expect(segs[0]?.kind === 'state' && segs[0].item.captureTime).toBe('2026-02-01T00:00:00.000Z');
   });
 });

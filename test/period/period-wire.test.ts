@@ -29,7 +29,13 @@ const publicRead = (bucket: string) =>
   JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` },
+      {
+        Sid: 'PublicRead',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${bucket}/*`,
+      },
     ],
   });
 
@@ -58,25 +64,35 @@ beforeAll(async () => {
       },
     }),
   );
-  await cfg.send(new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-logs' } }));
+  await cfg.send(
+    new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-logs' } }),
+  );
   await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
-  for (const Bucket of ['pab-lapse', 'changed-before', 'public-week']) await s3.send(new CreateBucketCommand({ Bucket }));
+  for (const Bucket of ['pab-lapse', 'changed-before', 'public-week'])
+    await s3.send(new CreateBucketCommand({ Bucket }));
   // No recorder in eu-west-1: Config never discovers this bucket.
   await h.s3('eu-west-1').send(
-    new CreateBucketCommand({ Bucket: 'unrecorded-eu', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }),
+    new CreateBucketCommand({
+      Bucket: 'unrecorded-eu',
+      CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+    }),
   );
 
   // Before the period: a lapse that must not count.
   at('2026-02-01T00:00:00Z');
   await s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'changed-before' }));
   at('2026-02-08T00:00:00Z');
-  await s3.send(new PutPublicAccessBlockCommand({ Bucket: 'changed-before', PublicAccessBlockConfiguration: ALL_ON }));
+  await s3.send(
+    new PutPublicAccessBlockCommand({ Bucket: 'changed-before', PublicAccessBlockConfiguration: ALL_ON }),
+  );
 
   // Inside the period: Block Public Access removed for a week.
   at('2026-04-10T00:00:00Z');
   await s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'pab-lapse' }));
   at('2026-04-17T00:00:00Z');
-  await s3.send(new PutPublicAccessBlockCommand({ Bucket: 'pab-lapse', PublicAccessBlockConfiguration: ALL_ON }));
+  await s3.send(
+    new PutPublicAccessBlockCommand({ Bucket: 'pab-lapse', PublicAccessBlockConfiguration: ALL_ON }),
+  );
 
   // Inside the period: a public policy for a week.
   at('2026-05-01T00:00:00Z');
@@ -86,11 +102,19 @@ beforeAll(async () => {
   at('2026-05-08T00:00:00Z');
   await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'public-week' }));
   at('2026-05-08T01:00:00Z');
-  await s3.send(new PutPublicAccessBlockCommand({ Bucket: 'public-week', PublicAccessBlockConfiguration: ALL_ON }));
+  await s3.send(
+    new PutPublicAccessBlockCommand({ Bucket: 'public-week', PublicAccessBlockConfiguration: ALL_ON }),
+  );
 
   h.sandbox.state.useRealTime();
   const config = testConfig({ regions: ['us-east-1', 'eu-west-1'], period: PERIOD });
-  snapshot = await collect({ config, factory: h.factory, sink: h.sink, toolVersion: '0.0.0', runId: 'period' });
+  snapshot = await collect({
+    config,
+    factory: h.factory,
+    sink: h.sink,
+    toolVersion: '0.0.0',
+    runId: 'period',
+  });
   evaluation = await evaluate(snapshot, config);
 }, 60_000);
 
@@ -99,7 +123,9 @@ afterAll(async () => {
 });
 
 function periodResult(bucket: string, checkId: string): PeriodCheckResult | undefined {
-  return evaluation.period?.buckets.find((b) => b.bucket === bucket)?.checks.find((c) => c.checkId === checkId);
+  return evaluation.period?.buckets
+    .find((b) => b.bucket === bucket)
+    ?.checks.find((c) => c.checkId === checkId);
 }
 
 function todayStatus(bucket: string, checkId: string): string | undefined {
@@ -127,9 +153,9 @@ describe('period evidence from AWS Config history, over the wire', () => {
       ['2026-05-01T01:00:00.000Z', '2026-05-08T00:00:00.000Z'],
     ]);
     expect(r?.brokenWindows[0]?.reason).toMatch(/anonymous access \(Sid "PublicRead"\)/);
-    expect(periodResult('public-week', 's3.bucket-public-access-block')?.brokenWindows.map((w) => w.from)).toEqual([
-      '2026-05-01T00:00:00.000Z',
-    ]);
+    expect(
+      periodResult('public-week', 's3.bucket-public-access-block')?.brokenWindows.map((w) => w.from),
+    ).toEqual(['2026-05-01T00:00:00.000Z']);
   });
 
   it('ignores a change made before the period: the check held throughout', () => {

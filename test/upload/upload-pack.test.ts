@@ -179,6 +179,10 @@ describe('uploadPack over the wire', () => {
 
   it('fails on a bucket that does not exist, before uploading anything', async () => {
     const outcome = await upload('no-such-evidence-bucket');
-    expect(outcome).toMatchObject({ ok: false, failure: { operation: 'HeadBucket', key: null } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      failure: { operation: 'HeadBucket', key: null, errorName: 'NoSuchBucket' },
+    });
+    if (!outcome.ok) expect(describeUploadFailure(outcome.failure)).toMatch(/does not exist/);
   });
 });

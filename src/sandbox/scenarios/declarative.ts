@@ -6,6 +6,9 @@
 import { cannedAcl } from '../s3/acl.ts';
 import { newBucket } from '../s3/bucket-defaults.ts';
 import { recordBucketChange } from '../s3/history.ts';
+import { defaultKeyPolicy } from '../services/kms/key-policy.ts';
+import { KEY_SPECS } from '../services/kms/key-specs.ts';
+import { keyArnOf, kmsRegion, type KmsKey } from '../services/kms/store.ts';
 import type { SandboxState } from '../state.ts';
 import type { BucketState, EncryptionRuleState, GrantState, PabState } from '../types.ts';
 
@@ -29,10 +32,59 @@ export interface DeclarativeBucket {
   objectLock?: BucketState['objectLock'];
 }
 
+/** One customer managed symmetric KMS key (enabled, with the default key policy unless given). */
+export interface DeclarativeKmsKey {
+  /** The key id (the last part of its ARN). */
+  keyId: string;
+  region: string;
+  /** Default: the state's default account. */
+  accountId?: string;
+  description?: string;
+  /** Automatic rotation; default off, as CreateKey leaves it. */
+  rotation?: boolean;
+  /** Key policy document (object or JSON text); default: the policy CreateKey gives. */
+  policy?: string | Record<string, unknown>;
+}
+
 /** A whole declarative scenario. */
 export interface DeclarativeSpec {
   accounts?: { id: string; publicAccessBlock?: PabState | null }[];
+  kmsKeys?: DeclarativeKmsKey[];
   buckets?: DeclarativeBucket[];
+}
+
+/** Build one KMS key from its declaration. */
+function declaredKmsKey(state: SandboxState, spec: DeclarativeKmsKey): KmsKey {
+  const accountId = state.account(spec.accountId ?? state.defaultAccountId).id;
+  const symmetric = KEY_SPECS['SYMMETRIC_DEFAULT'];
+  if (!symmetric) throw new Error('SYMMETRIC_DEFAULT key spec missing');
+  const now = state.now();
+  const policy =
+    spec.policy === undefined
+      ? defaultKeyPolicy(accountId)
+      : typeof spec.policy === 'string'
+        ? spec.policy
+        : JSON.stringify(spec.policy);
+  return {
+    keyId: spec.keyId,
+    arn: keyArnOf(accountId, spec.region, spec.keyId),
+    accountId,
+    region: spec.region,
+    creationDate: now,
+    description: spec.description ?? '',
+    keyUsage: 'ENCRYPT_DECRYPT',
+    keySpec: 'SYMMETRIC_DEFAULT',
+    origin: 'AWS_KMS',
+    keyManager: 'CUSTOMER',
+    keyState: 'Enabled',
+    policy,
+    rotation: spec.rotation
+      ? { enabled: true, periodInDays: 365, enabledAt: now }
+      : { enabled: false, periodInDays: 365 },
+    multiRegion: false,
+    tags: [],
+    material: symmetric.generate('ENCRYPT_DECRYPT'),
+  };
 }
 
 function override<T>(value: T | null | undefined, fallback: T | undefined): T | undefined {
@@ -63,13 +115,20 @@ function declaredBucket(state: SandboxState, spec: DeclarativeBucket): BucketSta
 }
 
 /**
- * Write a spec into the state. Throws when a bucket name is already taken (the namespace is global).
+ * Write a spec into the state (KMS keys first, so buckets can name them). Throws when a bucket name
+ * is already taken (the namespace is global) or a key id is already used in its region.
  */
 export function loadDeclarative(state: SandboxState, spec: DeclarativeSpec): void {
   for (const account of spec.accounts ?? []) {
     const target = state.account(account.id);
     if (account.publicAccessBlock !== undefined)
       target.accountPublicAccessBlock = account.publicAccessBlock ?? undefined;
+  }
+  for (const declared of spec.kmsKeys ?? []) {
+    const key = declaredKmsKey(state, declared);
+    const keys = kmsRegion(state.account(key.accountId), key.region).keys;
+    if (keys.has(key.keyId)) throw new Error(`KMS key ${key.keyId} already exists in ${key.region}`);
+    keys.set(key.keyId, key);
   }
   for (const declared of spec.buckets ?? []) {
     if (state.buckets.has(declared.name)) throw new Error(`bucket ${declared.name} already exists`);

@@ -1,4 +1,4 @@
-import { addDays, format } from 'date-fns';
+import { addDays, format, subDays } from 'date-fns';
 import type { UserConfig } from '../../config/schema.ts';
 import { DEMO_ROLE_ARN, DEMO_SIGNING_KEY } from './demo.ts';
 
@@ -6,7 +6,8 @@ const day = (offset: number, now: Date) => format(addDays(now, offset), 'yyyy-MM
 
 /**
  * The configuration `evidence-pack demo` uses unless `--config` is given. Exception expiry dates are
- * relative to today, so the demo shows a valid and an expired exception whenever it runs.
+ * relative to today, so the demo shows a valid and an expired exception whenever it runs; the audit
+ * period is the last 90 days, in which the demo's Config history shows one bucket's week-long lapse.
  */
 export function demoConfig(now = new Date()): UserConfig {
   return {
@@ -47,6 +48,8 @@ export function demoConfig(now = new Date()): UserConfig {
       },
     ],
     sign: { kmsKeyId: DEMO_SIGNING_KEY },
+    // The demo scenario records AWS Config history from 100 days back (see buildDemoHistory).
+    period: { start: subDays(now, 90).toISOString(), end: now.toISOString() },
     output: { dir: 'output' },
   };
 }

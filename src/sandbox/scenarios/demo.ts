@@ -1,6 +1,7 @@
 import {
   CreateBucketCommand,
   DeleteBucketEncryptionCommand,
+  DeleteBucketPolicyCommand,
   DeletePublicAccessBlockCommand,
   PutBucketAclCommand,
   PutBucketEncryptionCommand,
@@ -289,6 +290,84 @@ async function configRegion(
   }
   if (rules.length) {
     await config.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: rules.map((r) => r.name) }));
+  }
+}
+
+/** The demo bucket whose AWS Config history shows a week-long lapse inside the audit period. */
+export const DEMO_HISTORY_BUCKET = 'acme-customer-data-prod';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+async function setClock(endpoint: string, body: { now: string } | { realTime: true }): Promise<void> {
+  const res = await fetch(new URL('/_sandbox/clock', endpoint), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`sandbox clock: HTTP ${res.status}`);
+}
+
+/**
+ * History for the audit period, built before the rest of the estate with the sandbox clock set back:
+ * 100 days ago AWS Config starts recording in us-east-1 and {@link DEMO_HISTORY_BUCKET} is created;
+ * 40 days ago its Block Public Access is removed and a public-read policy added; a week later both
+ * are undone. On the day of the pack the bucket is compliant, but not throughout the period.
+ * {@link buildDemoScenario} then configures the buckets as usual (re-creating an owned bucket in
+ * us-east-1 succeeds).
+ */
+export async function buildDemoHistory(endpoint: string, now = Date.now()): Promise<void> {
+  const { s3, config } = clients({ endpoint, credentials: DEMO_CREDENTIALS }, 'us-east-1');
+  const at = (daysAgo: number, hours = 0) =>
+    setClock(endpoint, { now: new Date(now - daysAgo * DAY_MS + hours * 3_600_000).toISOString() });
+  try {
+    await at(100);
+    await s3.send(new CreateBucketCommand({ Bucket: 'acme-app-logs' }));
+    await config.send(
+      new PutConfigurationRecorderCommand({
+        ConfigurationRecorder: {
+          name: 'default',
+          roleARN: `arn:aws:iam::${DEMO_ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+          recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+        },
+      }),
+    );
+    await config.send(
+      new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'acme-app-logs' } }),
+    );
+    await config.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+    await s3.send(new CreateBucketCommand({ Bucket: DEMO_HISTORY_BUCKET }));
+    await at(40);
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: DEMO_HISTORY_BUCKET }));
+    await at(40, 1);
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: DEMO_HISTORY_BUCKET,
+        Policy: policy({
+          Sid: 'TemporaryPublicShare',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: `arn:aws:s3:::${DEMO_HISTORY_BUCKET}/*`,
+        }),
+      }),
+    );
+    await at(33);
+    await s3.send(new DeleteBucketPolicyCommand({ Bucket: DEMO_HISTORY_BUCKET }));
+    await at(33, 1);
+    await s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: DEMO_HISTORY_BUCKET,
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      }),
+    );
+  } finally {
+    await setClock(endpoint, { realTime: true });
+    s3.destroy();
+    config.destroy();
   }
 }
 

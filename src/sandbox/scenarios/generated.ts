@@ -3,7 +3,7 @@
  * encryption kinds, policies (private and public), Block Public Access, ACLs, ownership and tags.
  */
 import { seededRandom } from '../faults.ts';
-import type { DeclarativeBucket, DeclarativeSpec } from './declarative.ts';
+import type { DeclarativeBucket, DeclarativeKmsKey, DeclarativeSpec } from './declarative.ts';
 
 /** Parameters of a generated scenario. */
 export interface GenerateOptions {
@@ -26,6 +26,16 @@ const REGIONS = [
   'ap-northeast-1',
   'sa-east-1',
 ];
+
+/**
+ * Customer managed keys per region that SSE-KMS buckets share, as in real estates where a few
+ * keys (per team or data class) protect many buckets.
+ */
+const KEYS_PER_REGION = 3;
+
+function generatedKeyId(region: string, n: number): string {
+  return `gen-${region}-${n}`;
+}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
@@ -74,7 +84,7 @@ function generatedBucket(
     bucket.encryption = [
       {
         SSEAlgorithm: 'aws:kms',
-        KMSMasterKeyID: `arn:aws:kms:${region}:${options.accountId ?? '111122223333'}:key/gen-${index}`,
+        KMSMasterKeyID: `arn:aws:kms:${region}:${options.accountId ?? '111122223333'}:key/${generatedKeyId(region, index % KEYS_PER_REGION)}`,
         BucketKeyEnabled: true,
       },
     ];
@@ -123,5 +133,14 @@ export function generateScenario(options: GenerateOptions): DeclarativeSpec {
   };
   const buckets: DeclarativeBucket[] = [];
   for (let i = 0; i < options.buckets; i++) buckets.push(generatedBucket(random, i, full, regions));
-  return { buckets };
+  const kmsKeys: DeclarativeKmsKey[] = regions.flatMap((region) =>
+    Array.from({ length: KEYS_PER_REGION }, (_, n) => ({
+      keyId: generatedKeyId(region, n),
+      region,
+      ...(options.accountId ? { accountId: options.accountId } : {}),
+      description: `generated key ${n} for SSE-KMS buckets`,
+      rotation: n !== KEYS_PER_REGION - 1,
+    })),
+  );
+  return { kmsKeys, buckets };
 }

@@ -7,7 +7,7 @@
  */
 import type { FaultController } from '../faults.ts';
 import type { SandboxState } from '../state.ts';
-import { buildDemoScenario, DEMO_DENIED, DEMO_LEGACY_UNENCRYPTED } from './demo.ts';
+import { buildDemoHistory, buildDemoScenario, DEMO_DENIED, DEMO_LEGACY_UNENCRYPTED } from './demo.ts';
 import { loadDeclarative } from './declarative.ts';
 import { generateScenario } from './generated.ts';
 
@@ -31,6 +31,7 @@ const registry = new Map<string, Scenario>([
   [
     'demo',
     async ({ url, state, faults }) => {
+      await buildDemoHistory(url);
       await buildDemoScenario(url);
       for (const name of DEMO_LEGACY_UNENCRYPTED) {
         const bucket = state.buckets.get(name);
