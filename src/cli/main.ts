@@ -121,6 +121,7 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .option('-o, --out <dir>', 'output directory', 'output')
     .option('--scenario <name>', 'sandbox scenario', 'demo')
     .option('--no-screenshots', 'skip screenshots')
+    .option('--previous <zip>', 'previous pack: adds a "changes since the previous pack" section')
     .addOption(upload('; the bucket must exist in the demo sandbox'))
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn().default('none'))

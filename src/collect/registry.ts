@@ -25,22 +25,37 @@ export interface AccountCollector {
   run(ctx: AccountContext): Promise<AccountPart>;
 }
 
-/** Runs `f` over `items` and reports progress after each. */
-async function eachWithProgress<I, R>(
-  ctx: AccountContext,
+/**
+ * Buckets in flight per unit of the account's concurrency limit. Each bucket asks up to eight
+ * questions, so a few buckets per slot keep every slot busy; starting every bucket at once instead
+ * would hold tens of thousands of pending requests (commands, promises, closures) in memory.
+ */
+const ITEMS_PER_SLOT = 4;
+
+/**
+ * Runs `f` over `items`, at most a bounded number at a time, and reports progress after each.
+ * Results are in the order of `items`.
+ */
+export async function eachWithProgress<I, R>(
+  ctx: Pick<AccountContext, 'factory' | 'progress'>,
   stage: CollectStage,
-  items: I[],
+  items: readonly I[],
   f: (item: I) => Promise<R>,
 ): Promise<R[]> {
   let done = 0;
+  let next = 0;
   ctx.progress(stage, 0, items.length);
-  return Promise.all(
-    items.map(async (item) => {
-      const r = await f(item);
+  const results: R[] = new Array<R>(items.length);
+  const width = Math.min(items.length, Math.max(8, ctx.factory.limiter.limit * ITEMS_PER_SLOT));
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await f(items[i] as I);
       ctx.progress(stage, ++done, items.length);
-      return r;
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+  return results;
 }
 
 /** Every account-level collector, in display order. */

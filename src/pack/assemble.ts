@@ -12,12 +12,13 @@ import {
 } from './pack-paths.ts';
 import { verifySignature } from './sign.ts';
 import type { SignatureRecord, Signer } from './sign.ts';
+import { digestFileSource, isFileSource, type FileSource } from './file-source.ts';
 import type { ZipInputEntry } from './zip-writer.ts';
 
-/** A file the caller puts in the pack; strings are stored as UTF-8. */
+/** A file the caller puts in the pack; strings are stored as UTF-8, file sources streamed from disk. */
 export interface PackFile {
   path: string;
-  content: Buffer | string;
+  content: Buffer | string | FileSource;
 }
 
 /** Every entry of the pack, plus the manifest that describes them. */
@@ -54,7 +55,13 @@ export async function assemblePack(
     };
   });
 
-  const digests: FileDigest[] = entries.map((e) => digestFile(e.path, e.content));
+  // File-backed entries are hashed by streaming, one at a time.
+  const digests: FileDigest[] = [];
+  for (const e of entries) {
+    if (!isFileSource(e.content)) digests.push(digestFile(e.path, e.content));
+    else digests.push({ path: e.path, ...(await digestFileSource(e.content)) });
+  }
+  const sha256Of = new Map(digests.map((d) => [d.path, d.sha256]));
   const manifest = buildManifest(manifestInput, digests, fixedTime);
   const manifestBuf = manifestBytes(manifest);
   const manifestSha256 = sha256Hex(manifestBuf);
@@ -67,7 +74,12 @@ export async function assemblePack(
       { path: SIGNATURE_RAW_PATH, content: Buffer.from(signature.signatureBase64, 'base64') },
     );
   }
-  const sums = renderSha256Sums(entries.map((e) => ({ path: e.path, sha256: sha256Hex(e.content) })));
+  const sums = renderSha256Sums(
+    entries.map((e) => ({
+      path: e.path,
+      sha256: isFileSource(e.content) ? (sha256Of.get(e.path) ?? '') : sha256Hex(e.content),
+    })),
+  );
   entries.push({ path: SUMS_PATH, content: Buffer.from(sums, 'utf8') });
   return { entries, manifest, manifestSha256, signature };
 }

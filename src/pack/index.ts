@@ -5,6 +5,8 @@ export type { FileDigest, Manifest, ManifestInput } from './manifest.ts';
 export { assemblePack } from './assemble.ts';
 export type { AssembledPack, PackFile } from './assemble.ts';
 export { writeDeterministicZip } from './zip-writer.ts';
+export { digestContent, digestFileSource, isFileSource } from './file-source.ts';
+export type { ContentDigest, FileSource } from './file-source.ts';
 export { ZipFormatError, readPackEntries, readZipEntries } from './zip-reader.ts';
 export { PackExistsError, packName, removeStalePartials, writePack } from './write-pack.ts';
 export type { WritePackInput, WrittenPack } from './write-pack.ts';

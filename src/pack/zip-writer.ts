@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { ZipArchive } from 'archiver';
+import { isFileSource, type FileSource } from './file-source.ts';
 import { comparePackPaths, packPathProblem } from './pack-paths.ts';
 
-/** One file to store in the ZIP. */
+/** One file to store in the ZIP: bytes in memory, or a file streamed in when its turn comes. */
 export interface ZipInputEntry {
   path: string;
-  content: Buffer;
+  content: Buffer | FileSource;
 }
 
 /** Options of {@link writeDeterministicZip}. */
@@ -39,6 +42,8 @@ const DEFAULT_LEVEL = 6;
  * platform or umask; no extra fields (archiver writes none except the ZIP64 one when sizes
  * require it); no comment; a fixed deflate level. Deflate output is a function of the input,
  * the level and the zlib build, so identical inputs on the same Node release give identical bytes.
+ * A file-backed entry gives the same bytes as the same content in memory: both are deflated as one
+ * stream with a data descriptor, and an empty file is stored like an empty buffer.
  *
  * @throws Error on an invalid or duplicate path.
  */
@@ -70,8 +75,18 @@ export async function writeDeterministicZip(
   });
   const done = pipeline(archive, tap, destination);
   for (const e of sorted) {
-    archive.append(e.content, { name: e.path, date: options.fixedTime, mode: ENTRY_MODE });
+    archive.append(await entryData(e.content), { name: e.path, date: options.fixedTime, mode: ENTRY_MODE });
   }
   await Promise.all([archive.finalize(), done]);
   return { bytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * What archiver is given for an entry. Empty content must be a buffer: archiver stores an empty
+ * buffer uncompressed but would deflate an empty stream, which would change the bytes.
+ */
+async function entryData(content: Buffer | FileSource): Promise<Buffer | Readable> {
+  if (!isFileSource(content)) return content;
+  if ((await stat(content.file)).size === 0) return Buffer.alloc(0);
+  return createReadStream(content.file);
 }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
 import { captureScreenshots, type CaptureGap, type ScreenshotMeta } from '../capture/capture.ts';
@@ -8,7 +7,8 @@ import type { Evaluation } from '../checks/types.ts';
 import type { Config } from '../config/schema.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
 import { makeClassifier } from '../evaluate/classify.ts';
-import { canonicalJson } from '../pack/canonical-json.ts';
+import { canonicalJsonBytes } from '../pack/canonical-json.ts';
+import { digestContent, type FileSource } from '../pack/file-source.ts';
 import { renderSha256Sums } from '../pack/manifest.ts';
 import { sha256Hex } from '../pack/pack-paths.ts';
 import { renderPackReadme } from '../pack/readme-txt.ts';
@@ -20,6 +20,10 @@ import { buildReportModel } from '../render/view-model.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import type { Progress } from '../cli/progress.ts';
 import { findingsDocument } from './findings-json.ts';
+import { diffSnapshots, formatDiff } from '../diff/diff-packs.ts';
+import type { PackContents } from '../diff/types.ts';
+import { utcLabel } from '../render/cells.ts';
+import type { ChangesSection } from '../render/report-model.ts';
 import { listFiles } from './workdir.ts';
 
 /** What {@link buildPack} needs: a snapshot and its raw records in `workDir/raw/`. */
@@ -36,10 +40,35 @@ export interface BuildPackInput {
   /** Console access for console screenshots (a live run only; a rebuild has none). */
   console?: ConsoleAccess | undefined;
   signer?: Signer | undefined;
+  /** The previous pack, for the "changes since the previous pack" section (`--previous`). */
+  previous?: PreviousPack | undefined;
   /** How the pack came to be: a live run, or a rebuild from a saved snapshot. */
   build: { kind: 'run' } | { kind: 'rebuild'; sourceSha256: string };
   toolVersion: string;
   progress: Progress;
+}
+
+/** A previous pack as read by `--previous`. */
+export interface PreviousPack {
+  name: string;
+  sha256: string;
+  contents: PackContents;
+}
+
+/** The report section comparing this run with the previous pack. */
+function changesSince(previous: PreviousPack, snapshot: Snapshot, evaluation: Evaluation): ChangesSection {
+  const current: PackContents = {
+    snapshot,
+    findings: findingsDocument(snapshot, evaluation) as PackContents['findings'],
+  };
+  const diff = diffSnapshots(previous.contents, current);
+  return {
+    previousName: previous.name,
+    previousSha256: previous.sha256,
+    previousAsOfLabel: utcLabel(previous.contents.snapshot.collection.finishedAt),
+    changed: diff.changed,
+    text: formatDiff(diff),
+  };
 }
 
 /** The pack written and what it found. */
@@ -119,26 +148,26 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     }
   }
 
-  // Files of the pack, apart from the report (which lists their hashes) and README.txt.
-  const files: { path: string; content: Buffer | string }[] = [];
-  files.push({ path: 'snapshot.json', content: canonicalJson(snapshot) });
-  files.push({ path: 'config/effective-config.json', content: canonicalJson(config) });
+  // Files of the pack, apart from the report (which lists their hashes) and README.txt. JSON is
+  // kept as UTF-8 bytes (half the size of a JS string); raw records and screenshots stay on disk
+  // and are hashed and zipped by streaming.
+  const files: { path: string; content: Buffer | string | FileSource }[] = [];
+  files.push({ path: 'snapshot.json', content: canonicalJsonBytes(snapshot) });
+  files.push({ path: 'config/effective-config.json', content: canonicalJsonBytes(config) });
   files.push({
     path: 'findings/findings.json',
-    content: canonicalJson(findingsDocument(snapshot, evaluation)),
+    content: canonicalJsonBytes(findingsDocument(snapshot, evaluation)),
   });
   for (const csv of buildCsvFiles(snapshot, evaluation)) files.push({ path: csv.path, content: csv.content });
   for (const rel of await listFiles(input.workDir, 'raw')) {
-    files.push({ path: rel, content: await readFile(join(input.workDir, rel)) });
+    files.push({ path: rel, content: { file: join(input.workDir, rel) } });
   }
   for (const shot of screenshots)
-    files.push({ path: shot.path, content: await readFile(join(input.workDir, shot.path)) });
+    files.push({ path: shot.path, content: { file: join(input.workDir, shot.path) } });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  const evidenceIndex = files.map((f) => {
-    const buf = typeof f.content === 'string' ? Buffer.from(f.content) : f.content;
-    return { path: f.path, sha256: sha256Hex(buf), bytes: buf.length };
-  });
+  const evidenceIndex: { path: string; sha256: string; bytes: number }[] = [];
+  for (const f of files) evidenceIndex.push({ path: f.path, ...(await digestContent(f.content)) });
   const evidenceDigest = sha256Hex(renderSha256Sums(evidenceIndex));
 
   progress.update({ stage: 'render report' });
@@ -152,6 +181,7 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     renderer: input.browser.ok ? 'chromium' : 'pdfkit',
     ...(input.browser.ok ? {} : { fallbackReason: input.browser.reason }),
     toolVersion: input.toolVersion,
+    ...(input.previous ? { changes: changesSince(input.previous, snapshot, evaluation) } : {}),
   });
   const report = await renderReport(model, {
     ...(input.browser.ok ? { browser: input.browser.browser } : {}),

@@ -15,12 +15,14 @@ import type { Progress } from '../cli/progress.ts';
 import { TOOL_VERSION, USER_AGENT } from '../version.ts';
 import type { S3Target } from '../upload/s3-uri.ts';
 import { uploadPack, type UploadOutcome } from '../upload/upload-pack.ts';
-import { buildPack, type BuiltPack } from './build-pack.ts';
+import { buildPack, type BuiltPack, type PreviousPack } from './build-pack.ts';
 import { createWorkDir, newRunId, removeStaleWorkDirs, removeWorkDir } from './workdir.ts';
 
 /** Options of one evidence run. */
 export interface RunOptions {
   config: Config;
+  /** The previous pack, for the report's "changes since the previous pack" section. */
+  previous?: PreviousPack | undefined;
   configDigest: string;
   outDir: string;
   endpointUrl?: string | undefined;
@@ -124,6 +126,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
         console: consoleAccess(lateFactory, opts, snapshot.caller.accountId),
         signer,
         build: { kind: 'run' },
+        previous: opts.previous,
         toolVersion: TOOL_VERSION,
         progress,
       });

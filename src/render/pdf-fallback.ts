@@ -431,6 +431,16 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
     l.modelTable(p.timeline);
   }
 
+  // 4.3 Changes since the previous pack (only with --previous)
+  if (model.changes) {
+    const c = model.changes;
+    l.section('4.3', 'Changes since the previous pack', 'portrait');
+    l.para(`Compared with ${c.previousName} (as of ${c.previousAsOfLabel}, sha256 ${c.previousSha256}).`, {
+      colour: MUTED,
+    });
+    l.para(c.changed ? c.text : 'No changes since the previous pack.');
+  }
+
   // 5 Exceptions
   l.section('5', 'Exception register', 'landscape');
   l.modelTable(model.exceptions);

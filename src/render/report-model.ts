@@ -29,6 +29,18 @@ export interface ReportModel {
   evidenceIndex: Table;
   /** Checks judged over the audit period from AWS Config history (when the config sets `period`). */
   period?: PeriodSection | undefined;
+  /** Changes since the previous pack (when the run was given `--previous`). */
+  changes?: ChangesSection | undefined;
+}
+
+/** What changed since the previous pack, as `evidence-pack diff` prints it. */
+export interface ChangesSection {
+  previousName: string;
+  previousSha256: string;
+  previousAsOfLabel: string;
+  changed: boolean;
+  /** The diff in text form (sections: accounts, buckets, check results, exceptions). */
+  text: string;
 }
 
 /** The audit-period section: verdict per bucket and check, and the recorded configuration timeline. */

@@ -19,6 +19,7 @@ import {
 } from './populations.ts';
 import type {
   CappedList,
+  ChangesSection,
   CheckSummary,
   ControlMatrixRow,
   IssueRow,
@@ -44,6 +45,8 @@ export interface ReportInput {
   renderer: 'chromium' | 'pdfkit';
   fallbackReason?: string;
   toolVersion: string;
+  /** Changes since the previous pack, already computed (see src/diff). */
+  changes?: ChangesSection | undefined;
 }
 
 const ATTENTION: readonly CheckStatus[] = ['fail', 'insufficient-evidence', 'error', 'excepted'];
@@ -422,6 +425,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     screenshots: cap(input.screenshots, max, 'screenshots/'),
     evidenceIndex: populationTable(evidencePopulation, 'evidence-index', max, 'No files were indexed.'),
     ...(evaluation.period ? { period: periodSection(evaluation, max) } : {}),
+    ...(input.changes ? { changes: input.changes } : {}),
   };
 }
 

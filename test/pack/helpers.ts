@@ -32,7 +32,7 @@ export function manifestInput(overrides: Partial<ManifestInput> = {}): ManifestI
   };
 }
 
-export function sampleFiles(): PackFile[] {
+export function sampleFiles(): (PackFile & { content: Buffer | string })[] {
   return [
     { path: 'README.txt', content: 'read me\n' },
     { path: 'report.pdf', content: Buffer.from('%PDF-1.7 fake report bytes\n') },

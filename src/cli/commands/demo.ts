@@ -3,7 +3,14 @@ import { demoConfig } from '../../sandbox/scenarios/demo-config.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import { runEvidencePack } from '../../pipeline/run.ts';
 import type { S3Target } from '../../upload/s3-uri.ts';
-import { finish, loadConfigOrExit, progressFor, uploadFor, validateConfigOrExit } from './shared.ts';
+import {
+  finish,
+  loadConfigOrExit,
+  progressFor,
+  readPrevious,
+  uploadFor,
+  validateConfigOrExit,
+} from './shared.ts';
 
 /** Options of `evidence-pack demo`. */
 export interface DemoCommandOptions {
@@ -14,6 +21,7 @@ export interface DemoCommandOptions {
   json?: boolean;
   failOn: 'fail' | 'gap' | 'none';
   upload?: S3Target;
+  previous?: string;
 }
 
 /** `evidence-pack demo`: the whole pipeline against the in-process sandbox with the demo estate. */
@@ -27,6 +35,7 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<number> {
   try {
     progress.log(`sandbox listening on ${sandbox.url} (scenario ${opts.scenario})`);
     const built = await runEvidencePack({
+      previous: opts.previous ? await readPrevious(opts.previous) : undefined,
       config,
       configDigest: digest,
       outDir: opts.out,

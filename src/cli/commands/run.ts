@@ -1,6 +1,6 @@
 import { runEvidencePack } from '../../pipeline/run.ts';
 import type { S3Target } from '../../upload/s3-uri.ts';
-import { finish, loadConfigOrExit, progressFor, uploadFor } from './shared.ts';
+import { finish, loadConfigOrExit, progressFor, readPrevious, uploadFor } from './shared.ts';
 
 /** Options of `evidence-pack run` as parsed by commander. */
 export interface RunCommandOptions {
@@ -20,7 +20,9 @@ export interface RunCommandOptions {
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const { config, digest } = await loadConfigOrExit(opts.config);
   const progress = progressFor(opts.json);
+  const previous = opts.previous ? await readPrevious(opts.previous) : undefined;
   const built = await runEvidencePack({
+    previous,
     config,
     configDigest: digest,
     outDir: opts.out ?? config.output.dir,

@@ -1,4 +1,8 @@
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { loadPackForDiff } from '../../diff/load-pack.ts';
+import type { PreviousPack } from '../../pipeline/build-pack.ts';
+import { basename, resolve } from 'node:path';
 import type { Config } from '../../config/schema.ts';
 import { loadConfig, validateConfig } from '../../config/load.ts';
 import type { UserConfig } from '../../config/schema.ts';
@@ -110,4 +114,14 @@ export function finish(
     process.stdout.write(`${built.written.zipPath}\n`);
   }
   return code;
+}
+
+/** Read the `--previous` pack (snapshot and findings); a bad file is a usage error (exit 2). */
+export async function readPrevious(zip: string): Promise<PreviousPack> {
+  const loaded = await loadPackForDiff(zip);
+  if (!loaded.ok) throw usageError(`--previous ${zip} cannot be used: ${loaded.problem}`);
+  const sha256 = createHash('sha256')
+    .update(await readFile(zip))
+    .digest('hex');
+  return { name: basename(zip), sha256, contents: loaded.pack };
 }

@@ -2,12 +2,11 @@
  * AWS managed keys (`alias/aws/<service>`), which AWS creates in a region the first time a service
  * uses them or someone describes the alias.
  */
-import { randomUUID } from 'node:crypto';
 import type { SandboxStateApi } from '../../types.ts';
 import { KEY_SPECS } from './key-specs.ts';
 import { awsManagedKeyPolicy } from './key-policy.ts';
 import type { KmsKey } from './store.ts';
-import { keyArnOf, kmsRegion } from './store.ts';
+import { keyArnOf, kmsRegion, nextKeyId } from './store.ts';
 
 /** Services whose AWS managed key the sandbox can create, by alias (`alias/aws/<service>`). */
 const MANAGED_KEY_SERVICES = new Map<string, string>([
@@ -43,7 +42,7 @@ export function ensureAwsManagedKey(
   const existingKey = existing ? kms.keys.get(existing.targetKeyId) : undefined;
   if (existingKey) return existingKey;
   const now = state.now();
-  const keyId = randomUUID();
+  const keyId = nextKeyId(accountId, region, kms, aliasName);
   const spec = KEY_SPECS.SYMMETRIC_DEFAULT;
   if (!spec) throw new Error('SYMMETRIC_DEFAULT spec missing');
   const key: KmsKey = {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * KMS state of one account: keys and aliases per region, kept under `account.services.get('kms')`.
  */
@@ -77,4 +78,16 @@ export function keyArnOf(accountId: string, region: string, keyId: string): stri
 /** `arn:aws:kms:<region>:<account>:alias/<name>` (the alias name includes `alias/`). */
 export function aliasArnOf(accountId: string, region: string, aliasName: string): string {
   return `arn:aws:kms:${region}:${accountId}:${aliasName}`;
+}
+
+/**
+ * A key id that is new in this region and the same for the same sequence of CreateKey calls, so
+ * that two sandbox runs of one scenario name their keys alike (packs then diff cleanly).
+ */
+export function nextKeyId(accountId: string, region: string, kms: KmsRegionState, prefix = ''): string {
+  for (let n = kms.keys.size; ; n++) {
+    const h = createHash('sha256').update(`${prefix}|${accountId}|${region}|${n}`).digest('hex');
+    const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    if (!kms.keys.has(id)) return id;
+  }
 }

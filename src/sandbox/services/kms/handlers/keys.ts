@@ -2,7 +2,6 @@
  * Key lifecycle: CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, ScheduleKeyDeletion,
  * CancelKeyDeletion, UpdateKeyDescription, ListResourceTags.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import { SandboxError } from '../../../types.ts';
 import type { KmsCall } from '../call.ts';
 import {
@@ -25,7 +24,7 @@ import { KEY_SPECS } from '../key-specs.ts';
 import { pageOf } from '../offset-page.ts';
 import { callerKms, resolveKey } from '../resolve-key.ts';
 import type { KmsKey } from '../store.ts';
-import { keyArnOf } from '../store.ts';
+import { keyArnOf, nextKeyId } from '../store.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -63,7 +62,10 @@ export function createKey(call: KmsCall): unknown {
   const policy = optionalString(input, 'Policy') ?? defaultKeyPolicy(caller.accountId);
   assertPolicyDocument(policy);
   const multiRegion = optionalBoolean(input, 'MultiRegion') ?? false;
-  const keyId = multiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID();
+  const kmsState = callerKms(call.req);
+  const keyId = multiRegion
+    ? `mrk-${nextKeyId(caller.accountId, region, kmsState, 'mrk').replace(/-/g, '')}`
+    : nextKeyId(caller.accountId, region, kmsState);
   const key: KmsKey = {
     keyId,
     arn: keyArnOf(caller.accountId, region, keyId),
