@@ -114,3 +114,32 @@ describe('breakableHtml', () => {
     );
   });
 });
+
+describe('changes since the previous pack', () => {
+  const changes = {
+    previousName: 'evidence-pack_111122223333_20260826T120000Z.zip',
+    previousSha256: 'ab'.repeat(32),
+    previousAsOfLabel: '2026-08-26 12:00:00 UTC',
+    changed: true,
+    text: `Buckets\n  ~ 111122223333/acme-logs (us-east-1)\n      policy: none → 1 statement ${XSS_TAG}`,
+  };
+
+  it('renders the diff text verbatim and escaped, naming the previous pack', () => {
+    const html = renderHtml(buildReportModel({ ...buildFixtureInput(), changes }), loadTemplates());
+    expect(html).toContain('Changes since the previous pack');
+    expect(html).toContain(changes.previousName);
+    expect(html).toContain('~ 111122223333/acme-logs (us-east-1)');
+    expect(html).not.toContain(XSS_TAG);
+    expect(html).toContain('&lt;img');
+  });
+
+  it('says so when nothing changed, and is absent without --previous', () => {
+    const none = renderHtml(
+      buildReportModel({ ...buildFixtureInput(), changes: { ...changes, changed: false, text: '' } }),
+      loadTemplates(),
+    );
+    expect(none).toContain('No changes since the previous pack.');
+    const without = renderHtml(buildReportModel(buildFixtureInput()), loadTemplates());
+    expect(without).not.toContain('Changes since the previous pack');
+  });
+});
