@@ -197,9 +197,11 @@ export const configSchema = z
         logo: z.string().optional(),
         /** Max rows per inventory table in the PDF; full populations are in the CSVs. */
         maxRowsPerTable: z.number().int().min(10).default(200),
+        /** Screenshots embedded as figures in the report (all are in the pack and listed). */
+        maxScreenshotFigures: z.number().int().min(0).max(200).default(16),
       })
       .strict()
-      .default({ maxRowsPerTable: 200 }),
+      .default({ maxRowsPerTable: 200, maxScreenshotFigures: 16 }),
     browser: z.object({ executablePath: z.string().optional() }).strict().default({}),
     sign: z
       .object({

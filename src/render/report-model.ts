@@ -26,6 +26,8 @@ export interface ReportModel {
     keyUsageEvents: Table;
   };
   screenshots: CappedList<ScreenshotEntry>;
+  /** A selection of screenshots shown as figures in the appendix (the rest are listed). */
+  screenshotFigures: ScreenshotFigure[];
   evidenceIndex: Table;
   /** Checks judged over the audit period from AWS Config history (when the config sets `period`). */
   period?: PeriodSection | undefined;
@@ -253,6 +255,9 @@ export interface PrincipalGrantView {
 
 export interface ScreenshotEntry {
   path: string;
+  /** Where the PNG is on disk during the run (for the figures in the appendix). */
+  absolutePath?: string | undefined;
+  kind?: 'console' | 'api-view' | undefined;
   title: string;
   account: string;
   region: string;
@@ -260,4 +265,12 @@ export interface ScreenshotEntry {
   capturedAt: string;
   source: string;
   sha256: string;
+}
+
+/** One screenshot shown in the report, embedded as a data URI. */
+export interface ScreenshotFigure {
+  title: string;
+  path: string;
+  caption: string;
+  dataUri: string;
 }

@@ -29,6 +29,7 @@ import type {
   ReportMeta,
   ReportModel,
   ScreenshotEntry,
+  ScreenshotFigure,
   Table,
 } from './report-model.ts';
 import { overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
@@ -113,6 +114,32 @@ export function loadLogo(
     };
   }
   return { ok: true, dataUri: `data:${mime};base64,${bytes.toString('base64')}`, mime, bytes };
+}
+
+/**
+ * The screenshots shown as figures: console captures first (what auditors ask for), then API views,
+ * in plan order, up to `max`; every image stays in the pack and in the list either way.
+ */
+function screenshotFigures(shots: readonly ScreenshotEntry[], max: number): ScreenshotFigure[] {
+  const ordered = [...shots].sort((a, b) => Number(a.kind !== 'console') - Number(b.kind !== 'console'));
+  const figures: ScreenshotFigure[] = [];
+  for (const shot of ordered) {
+    if (figures.length >= max) break;
+    if (!shot.absolutePath) continue;
+    let png: Buffer;
+    try {
+      png = readFileSync(shot.absolutePath);
+    } catch {
+      continue;
+    }
+    figures.push({
+      title: shot.title,
+      path: shot.path,
+      caption: `${shot.path} — ${shot.source} — sha256 ${shot.sha256}`,
+      dataUri: `data:image/png;base64,${png.toString('base64')}`,
+    });
+  }
+  return figures;
 }
 
 function buildMeta(input: ReportInput): ReportMeta {
@@ -423,6 +450,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       ),
     },
     screenshots: cap(input.screenshots, max, 'screenshots/'),
+    screenshotFigures: screenshotFigures(input.screenshots, config.report.maxScreenshotFigures),
     evidenceIndex: populationTable(evidencePopulation, 'evidence-index', max, 'No files were indexed.'),
     ...(evaluation.period ? { period: periodSection(evaluation, max) } : {}),
     ...(input.changes ? { changes: input.changes } : {}),
