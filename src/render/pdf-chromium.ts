@@ -1,3 +1,4 @@
+import { stabilizeChromiumPdf } from './stabilize-pdf.ts';
 import type { Browser } from 'playwright';
 import { headerFooterTemplates } from './header-footer.ts';
 import type { ReportModel } from './report-model.ts';
@@ -14,7 +15,7 @@ export interface PrintObserver {
  * Prints self-contained report HTML to an A4 PDF with Chromium: JavaScript disabled, every network
  * request aborted (the HTML embeds its CSS and images as `data:` URIs), a header and footer with
  * the accounts, as-of time, evidence digest and `page x of y` on every page. Chromium stamps its
- * own creation date into the PDF, so two prints of the same HTML differ in those bytes only.
+ * own print time into the PDF; it is replaced by the report's as-of time and its node numbers normalized (see stabilize-pdf.ts).
  */
 export async function renderPdfWithBrowser(
   html: string,
@@ -49,7 +50,7 @@ export async function renderPdfWithBrowser(
       outline: true,
       tagged: true,
     });
-    return pdf;
+    return stabilizeChromiumPdf(pdf, new Date(model.meta.asOf));
   } finally {
     await context.close();
   }
