@@ -36,10 +36,12 @@ export function validateConfigOrExit(input: UserConfig): { config: Config; diges
   return { config: load.config, digest: load.digest };
 }
 
-/** Progress on stderr; silent when stdout carries JSON and stderr is not a terminal. */
+/** Progress on stderr; with `--json` on a pipe only the lines that matter (warnings, totals) are kept. */
 export function progressFor(json: boolean | undefined): Progress {
-  if (json && !process.stderr.isTTY) return silentProgress;
-  return createProgress(process.stderr);
+  const progress = createProgress(process.stderr);
+  // With --json on a pipe, stage chatter is dropped but lines that matter (no browser, gaps) stay.
+  if (json && !process.stderr.isTTY) return { ...silentProgress, log: progress.log };
+  return progress;
 }
 
 /** The upload asked for: `--upload` wins over `config.upload.uri`; key and retention from the config. */

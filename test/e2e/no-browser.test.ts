@@ -1,0 +1,34 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readPackEntries } from '../../src/pack/zip-reader.ts';
+import { runCli } from './cli.ts';
+
+describe('demo with no usable browser', () => {
+  it('still writes a verifiable pack with a plain PDF, and says why in the manifest and README.txt', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'ep-nobrowser-'));
+    const env = { EVIDENCE_PACK_BROWSER: '/nonexistent/chromium' };
+    const run = await runCli(['demo', '--out', out, '--json'], { env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/no browser/i);
+    const summary = JSON.parse(run.stdout) as { pack: string; report: { renderer: string; reason?: string } };
+    expect(summary.report.renderer).toBe('pdfkit');
+    expect(summary.report.reason).toContain('/nonexistent/chromium');
+
+    const entries = await readPackEntries(summary.pack);
+    const pdf = entries.get('report.pdf');
+    expect(pdf?.subarray(0, 5).toString()).toBe('%PDF-');
+    const manifest = JSON.parse(entries.get('manifest.json')?.toString() ?? '{}') as {
+      report: { renderer: string; reason?: string };
+      captureGaps: { item: string; reason: string }[];
+    };
+    expect(manifest.report.renderer).toBe('pdfkit');
+    expect(manifest.report.reason).toContain('/nonexistent/chromium');
+    expect(manifest.captureGaps.map((g) => g.item)).toContain('all screenshots');
+    expect(entries.get('README.txt')?.toString()).toMatch(/plain layout[\s\S]*\/nonexistent\/chromium/);
+
+    const verify = await runCli(['verify', summary.pack]);
+    expect(verify.code).toBe(0);
+  }, 180_000);
+});
