@@ -9,57 +9,106 @@
  * `null` or `{}`: a pack must never contain a lossy rendering of what was recorded.
  */
 export function canonicalJson(value: unknown): string {
-  const body = serialize(value, '', '$');
-  if (body === undefined) throw new TypeError('canonicalJson: the top-level value is not serializable');
-  return `${body}\n`;
+  const parts: string[] = [];
+  writeTop(value, (piece) => parts.push(piece));
+  return parts.join('');
 }
 
-/** {@link canonicalJson} as UTF-8 bytes, ready to be hashed or written. */
+/**
+ * {@link canonicalJson} as UTF-8 bytes, ready to be hashed or written. Built in 64 KiB chunks, so
+ * a large document (a 10,000-bucket snapshot) never exists as one JS string next to its bytes.
+ */
 export function canonicalJsonBytes(value: unknown): Buffer {
-  return Buffer.from(canonicalJson(value), 'utf8');
+  const chunks: Buffer[] = [];
+  let parts: string[] = [];
+  let pending = 0;
+  const flush = () => {
+    chunks.push(Buffer.from(parts.join(''), 'utf8'));
+    parts = [];
+    pending = 0;
+  };
+  writeTop(value, (piece) => {
+    parts.push(piece);
+    pending += piece.length;
+    if (pending >= CHUNK_CHARS) flush();
+  });
+  flush();
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
 const INDENT = '  ';
+const CHUNK_CHARS = 64 * 1024;
 
-function serialize(raw: unknown, indent: string, where: string): string | undefined {
+type Out = (piece: string) => void;
+
+function writeTop(raw: unknown, out: Out): void {
   const value = withToJson(raw);
+  if (omitted(value)) throw new TypeError('canonicalJson: the top-level value is not serializable');
+  write(value, '', () => '$', out);
+  out('\n');
+}
+
+/** Values JSON.stringify drops from objects (and turns into `null` in arrays). */
+function omitted(value: unknown): boolean {
+  const t = typeof value;
+  return t === 'undefined' || t === 'function' || t === 'symbol';
+}
+
+/** Write one value whose `toJSON` has already been applied and which is not {@link omitted}. */
+function write(value: unknown, indent: string, where: () => string, out: Out): void {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      out(JSON.stringify(value));
+      return;
     case 'boolean':
-      return value ? 'true' : 'false';
+      out(value ? 'true' : 'false');
+      return;
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: non-finite number at ${where}`);
-      return JSON.stringify(value);
+      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: non-finite number at ${where()}`);
+      out(JSON.stringify(value));
+      return;
     case 'bigint':
-      throw new TypeError(`canonicalJson: bigint at ${where}`);
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return undefined;
-    case 'object':
+      throw new TypeError(`canonicalJson: bigint at ${where()}`);
+    default:
       break;
   }
-  if (value === null) return 'null';
+  if (value === null) {
+    out('null');
+    return;
+  }
   if (value instanceof Map || value instanceof Set) {
     throw new TypeError(
-      `canonicalJson: ${value.constructor.name} at ${where} (convert it to an array or object)`,
+      `canonicalJson: ${value.constructor.name} at ${where()} (convert it to an array or object)`,
     );
   }
   const inner = indent + INDENT;
   if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    const items = value.map((v, i) => serialize(v, inner, `${where}[${i}]`) ?? 'null');
-    return `[\n${items.map((s) => inner + s).join(',\n')}\n${indent}]`;
+    if (value.length === 0) {
+      out('[]');
+      return;
+    }
+    out('[\n');
+    value.forEach((raw: unknown, i) => {
+      if (i > 0) out(',\n');
+      out(inner);
+      const v = withToJson(raw);
+      if (omitted(v)) out('null');
+      else write(v, inner, () => `${where()}[${i}]`, out);
+    });
+    out(`\n${indent}]`);
+    return;
   }
   const record = value as Record<string, unknown>;
-  const members: string[] = [];
+  let first = true;
   for (const key of Object.keys(record).sort()) {
-    const s = serialize(record[key], inner, `${where}.${key}`);
-    if (s !== undefined) members.push(`${inner}${JSON.stringify(key)}: ${s}`);
+    const v = withToJson(record[key]);
+    if (omitted(v)) continue;
+    out(first ? '{\n' : ',\n');
+    first = false;
+    out(`${inner}${JSON.stringify(key)}: `);
+    write(v, inner, () => `${where()}.${key}`, out);
   }
-  if (members.length === 0) return '{}';
-  return `{\n${members.join(',\n')}\n${indent}}`;
+  out(first ? '{}' : `\n${indent}}`);
 }
 
 function withToJson(value: unknown): unknown {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/pack/canonical-json.ts';
+import { canonicalJson, canonicalJsonBytes } from '../../src/pack/canonical-json.ts';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth, indents by two spaces and ends with a newline', () => {
@@ -39,5 +39,38 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(/non-finite number at \$\.n/);
     expect(() => canonicalJson({ m: new Map() })).toThrow(/Map/);
     expect(() => canonicalJson({ b: 1n })).toThrow(/bigint/);
+  });
+});
+
+describe('canonicalJsonBytes on large documents', () => {
+  /** Independent oracle: JSON.stringify of a deep copy with keys inserted in sorted order. */
+  function sortedCopy(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(sortedCopy);
+    if (v && typeof v === 'object' && !(v instanceof Date)) {
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sortedCopy((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  }
+
+  it('gives the UTF-8 of canonicalJson across many 64 KiB chunks, multi-byte text included', () => {
+    const doc = {
+      buckets: Array.from({ length: 5000 }, (_, i) => ({
+        name: `bucket-${i}`,
+        owner: i % 7 === 0 ? 'équipe-données ✓ 🔐' : 'platform',
+        tags: { zeta: String(i), alpha: i % 2 === 0, nested: { b: [1, 2, { c: null }], a: [] } },
+        created: new Date(Date.UTC(2026, 0, 1 + (i % 28))),
+        dropped: undefined,
+      })),
+    };
+    const bytes = canonicalJsonBytes(doc);
+    expect(bytes.length).toBeGreaterThan(1_000_000);
+    expect(bytes.equals(Buffer.from(canonicalJson(doc), 'utf8'))).toBe(true);
+    expect(bytes.toString('utf8')).toBe(
+      `${JSON.stringify(sortedCopy(JSON.parse(JSON.stringify(doc))), null, 2)}\n`,
+    );
   });
 });
