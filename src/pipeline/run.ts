@@ -73,8 +73,9 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
     recorder: createRequestRecorder(sink),
     concurrency: config.collection.concurrency,
   });
-  // The browser prints the report and takes screenshots; start it while collection runs.
-  const browserPromise = launchBrowser({ configured: config.browser.executablePath });
+  // The browser prints the report and takes screenshots. It starts after collection: Playwright's
+  // async-context tracking would otherwise tax every one of the collection's promises.
+  let browserPromise: ReturnType<typeof launchBrowser> | undefined;
   try {
     const snapshot = await collect({
       config,
@@ -100,6 +101,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
         `in ${Math.round((Date.parse(snapshot.collection.finishedAt) - started.getTime()) / 100) / 10}s`,
     );
 
+    browserPromise = launchBrowser({ configured: config.browser.executablePath });
     const launched = await browserPromise;
     if (!launched.ok)
       progress.log(`no browser: ${launched.reason} — using the plain PDF layout, no screenshots`);
@@ -152,7 +154,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
     }
   } finally {
     const launched = await browserPromise;
-    if (launched.ok) await launched.browser.close().catch(() => undefined);
+    if (launched?.ok) await launched.browser.close().catch(() => undefined);
     await sink.close().catch(() => undefined);
     factory.destroy();
     await removeWorkDir(workDir);

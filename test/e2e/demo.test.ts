@@ -117,6 +117,27 @@ describe('evidence-pack demo → verify', () => {
     expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'changed', path: target }));
   });
 
+  it('rebuilds from the saved snapshot without AWS, byte-identically twice, and the rebuild verifies', async () => {
+    const sums: string[] = [];
+    for (const dir of ['rebuild-a', 'rebuild-b']) {
+      const run = await runCli([
+        'pack',
+        '--from',
+        zip,
+        '--out',
+        join(out, dir),
+        '--json',
+        '--fail-on',
+        'none',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const summary = JSON.parse(run.stdout) as { pack: string; sha256: string };
+      expect((await runCli(['verify', summary.pack])).code).toBe(0);
+      sums.push(summary.sha256);
+    }
+    expect(sums[0]).toBe(sums[1]);
+  }, 300_000);
+
   it('never writes the sandbox credentials or session tokens into the pack', () => {
     const secrets = ['demo-secret-access-key-not-a-real-secret'];
     for (const [path, buf] of entries) {
