@@ -2,6 +2,7 @@
  * The checks CreateTrail and UpdateTrail make on the trail's settings: name, destination bucket
  * (which must exist and let CloudTrail write), KMS key, and parameter combinations.
  */
+import { policyStatements } from '../../policy-statements.ts';
 import type { JsonRequest } from '../../types.ts';
 import { SandboxError } from '../../types.ts';
 import { resolveKey } from '../kms/resolve-key.ts';
@@ -73,16 +74,7 @@ export function assertCombination(
 }
 
 function allowsCloudTrail(policy: string, action: string): boolean {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(policy);
-  } catch {
-    return false;
-  }
-  const raw = (doc as { Statement?: unknown } | null)?.Statement;
-  const statements = (Array.isArray(raw) ? raw : [raw]).filter(
-    (s): s is Record<string, unknown> => typeof s === 'object' && s !== null,
-  );
+  const statements = policyStatements(policy);
   return statements.some((st) => {
     if (st.Effect !== 'Allow') return false;
     const principal = st.Principal;

@@ -3,6 +3,7 @@
  * (bucket or account level, either suffices) and Object Ownership have had their effect — the
  * logic of the S3_BUCKET_PUBLIC_READ/WRITE_PROHIBITED managed rules.
  */
+import { policyStatements } from '../../../policy-statements.ts';
 import type { BucketState, PabState } from '../../../types.ts';
 
 export type AccessKind = 'read' | 'write';
@@ -67,16 +68,7 @@ function aclGrantsPublic(bucket: BucketState, kind: AccessKind): boolean {
 
 /** True when some Allow statement grants `kind` actions to anyone without pinning conditions. */
 export function policyGrantsPublic(policy: string, kind: AccessKind): boolean {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(policy);
-  } catch {
-    return false;
-  }
-  const raw = (doc as { Statement?: unknown } | null)?.Statement;
-  const statements = (Array.isArray(raw) ? raw : [raw]).filter(
-    (s): s is Record<string, unknown> => typeof s === 'object' && s !== null,
-  );
+  const statements = policyStatements(policy);
   return statements.some(
     (st) =>
       st.Effect === 'Allow' &&

@@ -2,6 +2,7 @@
  * S3_BUCKET_SSL_REQUESTS_ONLY: the bucket policy explicitly denies every principal any S3 action
  * on the bucket and its objects when `aws:SecureTransport` is false.
  */
+import { policyStatements } from '../../../policy-statements.ts';
 import type { BucketRule } from './types.ts';
 
 export const s3BucketSslRequestsOnly: BucketRule = {
@@ -17,16 +18,7 @@ export const s3BucketSslRequestsOnly: BucketRule = {
 };
 
 function deniesInsecureTransport(policy: string, bucket: string): boolean {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(policy);
-  } catch {
-    return false;
-  }
-  const raw = (doc as { Statement?: unknown } | null)?.Statement;
-  const statements = (Array.isArray(raw) ? raw : [raw]).filter(
-    (s): s is Record<string, unknown> => typeof s === 'object' && s !== null,
-  );
+  const statements = policyStatements(policy);
   return statements.some((st) => {
     if (st.Effect !== 'Deny') return false;
     const principal = st.Principal;
