@@ -2,7 +2,7 @@
  * The sandbox's own HTTP API under `/_sandbox/`, so a sandbox running in another process can be
  * configured: fault rules, latency, request statistics, the clock.
  *
- * - `GET /_sandbox/health` → `{ "ok": true }`
+ * - `GET /_sandbox/health` → `{ "ok": true, "service": "evidence-pack-sandbox" }`
  * - `GET /_sandbox/faults` → `{ rules, latencyMs }`; `POST` `{ rules: FaultRule[], seed? }` (or a bare
  *   array) replaces the rules; `DELETE` clears them
  * - `POST /_sandbox/latency` `{ ms }`
@@ -13,6 +13,9 @@ import { parseFaultRule } from './faults.ts';
 import type { FaultController, FaultRule } from './faults.ts';
 import type { SandboxResponse } from './protocols/call.ts';
 import type { SandboxState } from './state.ts';
+
+/** How the sandbox names itself on `/_sandbox/health`, so a run can tell it from real AWS. */
+export const SANDBOX_SERVICE_NAME = 'evidence-pack-sandbox';
 
 /** Path prefix of the admin API. */
 export const ADMIN_PREFIX = '/_sandbox/';
@@ -71,7 +74,7 @@ export function handleAdmin(
   const route = `${method} ${path.slice(ADMIN_PREFIX.length).replace(/\/$/, '')}`;
   switch (route) {
     case 'GET health':
-      return json(200, { ok: true });
+      return json(200, { ok: true, service: SANDBOX_SERVICE_NAME });
     case 'GET faults':
       return json(200, { rules: deps.faults.list(), latencyMs: deps.faults.latencyMs });
     case 'POST faults':

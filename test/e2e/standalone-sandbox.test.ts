@@ -313,6 +313,12 @@ describe('run --endpoint-url against a standalone sandbox set up with plain SDK 
     );
   });
 
+  it('labels the pack as sandbox data, since the endpoint is the evidence-pack sandbox', () => {
+    const manifest = JSON.parse(entries.get('manifest.json')?.toString() ?? '{}') as { sandbox: boolean };
+    expect(manifest.sandbox).toBe(true);
+    expect(entries.get('README.txt')?.toString()).toMatch(/sandbox/i);
+  });
+
   it('lists the key, the Config rule and the trail that were created', () => {
     const keysCsv = entries.get('inventory/kms-keys.csv')?.toString() ?? '';
     expect(keysCsv).toContain('alias/st-data');

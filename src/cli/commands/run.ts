@@ -1,3 +1,4 @@
+import { isEvidencePackSandbox } from '../../pipeline/detect-sandbox.ts';
 import { runEvidencePack } from '../../pipeline/run.ts';
 import type { S3Target } from '../../upload/s3-uri.ts';
 import { finish, loadConfigOrExit, progressFor, readPrevious, uploadFor } from './shared.ts';
@@ -21,12 +22,18 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const { config, digest } = await loadConfigOrExit(opts.config);
   const progress = progressFor(opts.json);
   const previous = opts.previous ? await readPrevious(opts.previous) : undefined;
+  const endpointUrl = opts.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined);
+  const sandbox =
+    endpointUrl && (await isEvidencePackSandbox(endpointUrl)) ? { url: endpointUrl } : undefined;
+  if (sandbox)
+    progress.log(`${endpointUrl} is the evidence-pack sandbox: the pack is labelled as sandbox data`);
   const built = await runEvidencePack({
     previous,
     config,
     configDigest: digest,
     outDir: opts.out ?? config.output.dir,
-    endpointUrl: opts.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined),
+    endpointUrl,
+    sandbox,
     profile: opts.profile,
     regions: opts.regions,
     screenshots: opts.screenshots,
