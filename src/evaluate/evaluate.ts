@@ -79,18 +79,20 @@ export async function evaluate(
   const exceptions = validateExceptions(entries, snapshot, classify, now);
   const criteria = resolveCriteria(config.controls);
   const checks = opts.checks ?? CHECKS;
-  const findings: Finding[] = checks.flatMap((check) =>
-    runCheck(check, ctx).map((r) => {
+  const findings: Finding[] = checks.flatMap((check) => {
+    // One criteria list per check, shared by its findings (there can be 10,000+ per check).
+    const checkCriteria = criteriaOf(check.id, criteria);
+    return runCheck(check, ctx).map((r) => {
       const x = coveringException(r, exceptions);
       const result = x ? applyException(r, x) : r;
       return {
         ...result,
         title: check.title,
         severity: check.severity,
-        criteria: criteriaOf(check.id, criteria),
+        criteria: checkCriteria,
       };
-    }),
-  );
+    });
+  });
   findings.sort(compareFindings(new Map(checks.map((c, i) => [c.id, i]))));
   const classifications = snapshot.accounts.flatMap((a) =>
     a.buckets.map((b) => ({

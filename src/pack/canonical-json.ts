@@ -1,3 +1,5 @@
+import { createChunkedFileWriter } from './chunked-file-writer.ts';
+
 /**
  * Deterministic JSON for every JSON file in the pack: object keys sorted by UTF-16 code unit
  * order at every depth (including integer-like keys, which `JSON.stringify` would reorder
@@ -34,6 +36,19 @@ export function canonicalJsonBytes(value: unknown): Buffer {
   });
   flush();
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
+/**
+ * Writes the canonical JSON of `value` to `path` (created or truncated) in chunks: byte-identical to
+ * {@link canonicalJsonBytes}, without holding the text of a large document in memory.
+ */
+export function writeCanonicalJsonFile(value: unknown, path: string): void {
+  const writer = createChunkedFileWriter(path);
+  try {
+    writeTop(value, (piece) => writer.write(piece));
+  } finally {
+    writer.close();
+  }
 }
 
 const INDENT = '  ';

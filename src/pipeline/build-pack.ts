@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
 import { captureScreenshots, type CaptureGap, type ScreenshotMeta } from '../capture/capture.ts';
@@ -7,14 +8,14 @@ import type { Evaluation } from '../checks/types.ts';
 import type { Config } from '../config/schema.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
 import { makeClassifier } from '../evaluate/classify.ts';
-import { canonicalJsonBytes } from '../pack/canonical-json.ts';
+import { canonicalJsonBytes, writeCanonicalJsonFile } from '../pack/canonical-json.ts';
 import { digestContent, type FileSource } from '../pack/file-source.ts';
 import { renderSha256Sums } from '../pack/manifest.ts';
 import { sha256Hex } from '../pack/pack-paths.ts';
 import { renderPackReadme } from '../pack/readme-txt.ts';
 import type { Signer } from '../pack/sign.ts';
 import { packName, writePack, type WrittenPack } from '../pack/write-pack.ts';
-import { buildCsvFiles } from '../render/csv.ts';
+import { writeCsvFiles } from '../render/csv.ts';
 import { renderReport } from '../render/report.ts';
 import { buildReportModel } from '../render/view-model.ts';
 import type { Snapshot } from '../snapshot/model.ts';
@@ -148,17 +149,20 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     }
   }
 
-  // Files of the pack, apart from the report (which lists their hashes) and README.txt. JSON is
-  // kept as UTF-8 bytes (half the size of a JS string); raw records and screenshots stay on disk
-  // and are hashed and zipped by streaming.
+  // Files of the pack, apart from the report (which lists their hashes) and README.txt. The large
+  // generated files (snapshot, findings, CSVs) are written to the staging directory in chunks and,
+  // like raw records and screenshots, hashed and zipped by streaming: a 10,000-bucket run would
+  // otherwise hold well over 100 MB of their text until the pack is written.
+  const generated = join(input.workDir, GENERATED_DIR);
+  await mkdir(join(generated, 'findings'), { recursive: true });
   const files: { path: string; content: Buffer | string | FileSource }[] = [];
-  files.push({ path: 'snapshot.json', content: canonicalJsonBytes(snapshot) });
+  files.push({ path: 'snapshot.json', content: jsonFile(snapshot, join(generated, 'snapshot.json')) });
   files.push({ path: 'config/effective-config.json', content: canonicalJsonBytes(config) });
   files.push({
     path: 'findings/findings.json',
-    content: canonicalJsonBytes(findingsDocument(snapshot, evaluation)),
+    content: jsonFile(findingsDocument(snapshot, evaluation), join(generated, 'findings', 'findings.json')),
   });
-  for (const csv of buildCsvFiles(snapshot, evaluation)) files.push({ path: csv.path, content: csv.content });
+  files.push(...writeCsvFiles(snapshot, evaluation, generated));
   for (const rel of await listFiles(input.workDir, 'raw')) {
     files.push({ path: rel, content: { file: join(input.workDir, rel) } });
   }
@@ -263,6 +267,15 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     screenshots,
     captureGaps,
   };
+}
+
+/** Where generated pack files are staged, under the work directory (beside `raw/`). */
+const GENERATED_DIR = 'generated';
+
+/** Write `value` as canonical JSON to `file` and return it as a file-backed pack entry. */
+function jsonFile(value: unknown, file: string): FileSource {
+  writeCanonicalJsonFile(value, file);
+  return { file };
 }
 
 function slug(text: string): string {

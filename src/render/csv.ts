@@ -1,7 +1,12 @@
 import type { Evaluation } from '../checks/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { periodTimelinePopulation } from '../period/populations.ts';
-import { allPopulations, type Population } from './populations.ts';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { createChunkedFileWriter } from '../pack/chunked-file-writer.ts';
+import type { FileSource } from '../pack/file-source.ts';
+import { populationSources, type Population, type PopulationSource } from './populations.ts';
+import type { Cell } from './report-model.ts';
 
 /** A file for the pack: pack-relative path and its text content. */
 export interface CsvFile {
@@ -27,6 +32,11 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** One RFC 4180 record with its CRLF line break. */
+function csvLine(row: readonly string[]): string {
+  return `${row.map(csvField).join(',')}\r\n`;
+}
+
 /** RFC 4180 text: CRLF line breaks, a header row, a trailing CRLF. */
 export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const lines = [header, ...rows].map((r) => r.map(csvField).join(','));
@@ -41,13 +51,54 @@ export function populationCsv(p: Population): string {
   );
 }
 
+/** The CSV populations of the pack, in pack order, each built when called. */
+function csvSources(snapshot: Snapshot, evaluation: Evaluation): (() => PopulationSource)[] {
+  const sources = populationSources(snapshot, evaluation);
+  const period = evaluation.period;
+  if (period) sources.push(() => periodTimelinePopulation(period));
+  return sources;
+}
+
+/** Feeds a population's CSV text to `out` one record at a time (same text as {@link populationCsv}). */
+function emitCsv(p: PopulationSource, out: (piece: string) => void): void {
+  out(csvLine(p.columns.map((c) => c.id)));
+  for (const row of p.rows) out(csvLine(row.map((c: Cell) => c.text)));
+}
+
 /**
  * The CSV files of the pack: `findings/findings.csv` and the `inventory/*.csv` population lists.
  * Every row carries the account id and region; a gap reads `GAP: <code> (<operation>, request id <id>)`
  * and an absent value reads `none`.
  */
 export function buildCsvFiles(snapshot: Snapshot, evaluation: Evaluation): CsvFile[] {
-  const populations = allPopulations(snapshot, evaluation);
-  if (evaluation.period) populations.push(periodTimelinePopulation(evaluation.period));
-  return populations.map((p) => ({ path: p.path, content: populationCsv(p) }));
+  return csvSources(snapshot, evaluation).map((source) => {
+    const p = source();
+    const parts: string[] = [];
+    emitCsv(p, (piece) => parts.push(piece));
+    return { path: p.path, content: parts.join('') };
+  });
+}
+
+/**
+ * {@link buildCsvFiles} written to disk under `dir` (at `dir/<pack path>`), one population and one
+ * record at a time, so a large run never holds a CSV's text or all of its rows in memory. Returns
+ * the pack path and file of each CSV, in pack order; the bytes equal `buildCsvFiles`' text as UTF-8.
+ */
+export function writeCsvFiles(
+  snapshot: Snapshot,
+  evaluation: Evaluation,
+  dir: string,
+): { path: string; content: FileSource }[] {
+  return csvSources(snapshot, evaluation).map((source) => {
+    const p = source();
+    const file = join(dir, p.path);
+    mkdirSync(join(file, '..'), { recursive: true });
+    const writer = createChunkedFileWriter(file);
+    try {
+      emitCsv(p, (piece) => writer.write(piece));
+    } finally {
+      writer.close();
+    }
+    return { path: p.path, content: { file } };
+  });
 }

@@ -623,15 +623,18 @@ export function exceptionPopulation(snapshot: Snapshot, evaluation: Evaluation):
   };
 }
 
-/** Every finding, worst status first, then by check and resource. */
-export function findingPopulation(evaluation: Evaluation): Population {
-  const sorted = [...evaluation.findings].sort(
-    (a, b) =>
-      CHECK_STATUSES.indexOf(a.status) - CHECK_STATUSES.indexOf(b.status) ||
-      compareText(a.checkId, b.checkId) ||
-      compareText(a.resource.arn, b.resource.arn),
-  );
-  const rows = sorted.map((f) => [
+/** A population whose rows are produced as they are read (a CSV writer reads them once). */
+export interface PopulationSource extends Omit<Population, 'rows'> {
+  rows: Iterable<Cell[]>;
+}
+
+/** A {@link PopulationSource} with every row built. */
+function materialize(p: PopulationSource): Population {
+  return { ...p, rows: [...p.rows] };
+}
+
+function findingRow(f: Finding): Cell[] {
+  return [
     text(f.resource.accountId),
     text(f.resource.region ?? 'global'),
     text(f.checkId, 'mono'),
@@ -646,7 +649,20 @@ export function findingPopulation(evaluation: Evaluation): Population {
     text([...new Set(f.evidence.map((e) => e.file))].join(' ')),
     text(f.evidence.map((e) => `${e.file}#${e.callId}`).join(' ')),
     text(f.evidence.flatMap((e) => (e.requestId ? [e.requestId] : [])).join(' ')),
-  ]);
+  ];
+}
+
+/**
+ * Every finding, worst status first, then by check and resource; each row is built when read, so a
+ * large run (100,000+ findings) never holds all finding rows at once.
+ */
+export function findingPopulationSource(evaluation: Evaluation): PopulationSource {
+  const sorted = [...evaluation.findings].sort(
+    (a, b) =>
+      CHECK_STATUSES.indexOf(a.status) - CHECK_STATUSES.indexOf(b.status) ||
+      compareText(a.checkId, b.checkId) ||
+      compareText(a.resource.arn, b.resource.arn),
+  );
   return {
     path: 'findings/findings.csv',
     title: 'Findings',
@@ -666,22 +682,37 @@ export function findingPopulation(evaluation: Evaluation): Population {
       { id: 'evidence_calls' },
       { id: 'request_ids' },
     ],
-    rows,
+    rows: (function* () {
+      for (const f of sorted) yield findingRow(f);
+    })(),
   };
+}
+
+/** Every finding, worst status first, then by check and resource. */
+export function findingPopulation(evaluation: Evaluation): Population {
+  return materialize(findingPopulationSource(evaluation));
+}
+
+/**
+ * Every population list, in pack order, each built only when its function is called: a writer
+ * that handles one at a time holds one population's rows at most.
+ */
+export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (() => PopulationSource)[] {
+  const byArn = indexFindings(evaluation.findings);
+  return [
+    () => findingPopulationSource(evaluation),
+    () => bucketPopulation(snapshot, evaluation, byArn),
+    () => kmsKeyPopulation(snapshot, evaluation, byArn),
+    () => configRecorderPopulation(snapshot),
+    () => configRulePopulation(snapshot),
+    () => configResultPopulation(snapshot),
+    () => trailPopulation(snapshot),
+    () => keyUsagePopulation(snapshot),
+    () => exceptionPopulation(snapshot, evaluation),
+  ];
 }
 
 /** Every population list, in pack order. */
 export function allPopulations(snapshot: Snapshot, evaluation: Evaluation): Population[] {
-  const byArn = indexFindings(evaluation.findings);
-  return [
-    findingPopulation(evaluation),
-    bucketPopulation(snapshot, evaluation, byArn),
-    kmsKeyPopulation(snapshot, evaluation, byArn),
-    configRecorderPopulation(snapshot),
-    configRulePopulation(snapshot),
-    configResultPopulation(snapshot),
-    trailPopulation(snapshot),
-    keyUsagePopulation(snapshot),
-    exceptionPopulation(snapshot, evaluation),
-  ];
+  return populationSources(snapshot, evaluation).map((source) => materialize(source()));
 }

@@ -68,6 +68,17 @@ function cap<T>(items: readonly T[], max: number, where: string): CappedList<T> 
   return { items: shown, total: items.length, omitted, moreNote: moreNote(omitted, where) };
 }
 
+/** {@link cap} of `items.map(toRow)`, building only the rows shown (there can be 100,000 items). */
+function capMapped<T, U>(
+  items: readonly T[],
+  max: number,
+  where: string,
+  toRow: (item: T) => U,
+): CappedList<U> {
+  const capped = cap(items, max, where);
+  return { ...capped, items: capped.items.map((item) => toRow(item)) };
+}
+
 /** The PDF view of a population: its PDF columns, capped at `max` rows (rows already worst first). */
 export function populationTable(p: Population, id: string, max: number, emptyNote: string): Table {
   const picked = p.columns.flatMap((c, i) => (c.pdfHeader ? [{ c, i }] : []));
@@ -399,7 +410,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     totals: toStatusCounts(evaluation.summary.byStatus),
     criteria,
     controlMatrix,
-    issues: cap(issues.map(issueRow), max, 'findings/findings.csv'),
+    issues: capMapped(issues, max, 'findings/findings.csv', issueRow),
     passing,
     exceptions: populationTable(
       exceptionPopulation(snapshot, evaluation),

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, canonicalJsonBytes } from '../../src/pack/canonical-json.ts';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canonicalJson, canonicalJsonBytes, writeCanonicalJsonFile } from '../../src/pack/canonical-json.ts';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth, indents by two spaces and ends with a newline', () => {
@@ -72,5 +75,24 @@ describe('canonicalJsonBytes on large documents', () => {
     expect(bytes.toString('utf8')).toBe(
       `${JSON.stringify(sortedCopy(JSON.parse(JSON.stringify(doc))), null, 2)}\n`,
     );
+  });
+
+  it('writes the same bytes to a file as canonicalJsonBytes gives in memory', async () => {
+    const doc = {
+      rows: Array.from({ length: 4000 }, (_, i) => ({
+        id: i,
+        label: i % 5 === 0 ? 'données 🔐' : `row-${i}`,
+      })),
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'canonical-json-'));
+    try {
+      const file = join(dir, 'doc.json');
+      writeCanonicalJsonFile(doc, file);
+      const written = await readFile(file);
+      expect(written.length).toBeGreaterThan(64 * 1024);
+      expect(written.equals(canonicalJsonBytes(doc))).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { buildCsvFiles, csvField, protectFormula, toCsv } from '../../src/render/csv.ts';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildCsvFiles,
+  csvField,
+  populationCsv,
+  protectFormula,
+  toCsv,
+  writeCsvFiles,
+} from '../../src/render/csv.ts';
+import { allPopulations } from '../../src/render/populations.ts';
 import { buildFixtureEvaluation, buildFixtureSnapshot, DEV, PROD, XSS_TAG } from './fixtures.ts';
 
 /** A minimal RFC 4180 parser, to read back what the writer produced. */
@@ -135,5 +146,29 @@ describe('buildCsvFiles', () => {
     const trails = table('inventory/trails.csv');
     expect(trails[0]!['trail']).toMatch(/^GAP: AccessDenied \(DescribeTrails/);
     expect(trails[0]!['region']).toBe('eu-west-1');
+  });
+});
+
+describe('writeCsvFiles', () => {
+  it('writes every population to disk with the bytes of its in-memory CSV text', async () => {
+    const snapshot = buildFixtureSnapshot();
+    const evaluation = buildFixtureEvaluation(snapshot);
+    const dir = await mkdtemp(join(tmpdir(), 'csv-files-'));
+    try {
+      const written = writeCsvFiles(snapshot, evaluation, dir);
+      // The whole-text rendering of each fully built population is the oracle.
+      const inMemory = allPopulations(snapshot, evaluation).map((p) => ({
+        path: p.path,
+        content: populationCsv(p),
+      }));
+      expect(written.map((f) => f.path)).toEqual(inMemory.map((f) => f.path));
+      for (const [i, f] of written.entries()) {
+        expect(f.content.file).toBe(join(dir, f.path));
+        const bytes = await readFile(f.content.file);
+        expect(bytes.equals(Buffer.from(inMemory[i]!.content, 'utf8'))).toBe(true);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
