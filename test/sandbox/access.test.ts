@@ -19,7 +19,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, GetFederationTokenCommand 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
-import { s3, s3control, sts } from './clients.ts';
+import { s3, s3control, sts, failure } from './clients.ts';
 
 let sandbox: RunningSandbox;
 let client: S3Client;
@@ -32,16 +32,6 @@ afterAll(async () => {
   client.destroy();
   await sandbox.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
 
 let counter = 0;
 async function freshBucket(c: S3Client = client): Promise<string> {

@@ -49,3 +49,16 @@ export function sts(sandbox: RunningSandbox, opts: ClientOptions = {}): STSClien
     maxAttempts: opts.maxAttempts ?? 1,
   });
 }
+
+/** The AWS error name and HTTP status a call fails with; throws when it succeeds. */
+export async function failure(
+  promise: Promise<unknown>,
+): Promise<{ name: string; status: number | undefined }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to fail');
+}

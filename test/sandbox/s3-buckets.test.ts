@@ -34,7 +34,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
-import { s3 } from './clients.ts';
+import { s3, failure } from './clients.ts';
 
 let sandbox: RunningSandbox;
 let client: S3Client;
@@ -50,17 +50,6 @@ afterAll(async () => {
   eu.destroy();
   await sandbox.close();
 });
-
-/** The AWS error name and HTTP status a call fails with. */
-async function failure(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
 
 let counter = 0;
 async function freshBucket(c: S3Client = client): Promise<string> {

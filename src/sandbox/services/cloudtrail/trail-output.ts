@@ -24,24 +24,15 @@ export function trailOutput(trail: Trail): Record<string, unknown> {
   };
 }
 
-/** The CreateTrail / UpdateTrail response (no HomeRegion or selector flags). */
+/** The CreateTrail / UpdateTrail response: the same fields without HomeRegion or selector flags. */
 export function trailWriteOutput(trail: Trail): Record<string, unknown> {
-  return {
-    Name: trail.name,
-    S3BucketName: trail.s3BucketName,
-    ...(trail.s3KeyPrefix ? { S3KeyPrefix: trail.s3KeyPrefix } : {}),
-    ...(trail.snsTopicName ? { SnsTopicName: trail.snsTopicName, SnsTopicARN: snsArn(trail) } : {}),
-    IncludeGlobalServiceEvents: trail.includeGlobalServiceEvents,
-    IsMultiRegionTrail: trail.isMultiRegionTrail,
-    TrailARN: trail.arn,
-    LogFileValidationEnabled: trail.logFileValidationEnabled,
-    ...(trail.cloudWatchLogsLogGroupArn
-      ? { CloudWatchLogsLogGroupArn: trail.cloudWatchLogsLogGroupArn }
-      : {}),
-    ...(trail.cloudWatchLogsRoleArn ? { CloudWatchLogsRoleArn: trail.cloudWatchLogsRoleArn } : {}),
-    ...(trail.kmsKeyId ? { KmsKeyId: trail.kmsKeyId } : {}),
-    IsOrganizationTrail: trail.isOrganizationTrail,
-  };
+  const {
+    HomeRegion: _homeRegion,
+    HasCustomEventSelectors: _customSelectors,
+    HasInsightSelectors: _insightSelectors,
+    ...write
+  } = trailOutput(trail);
+  return write;
 }
 
 function snsArn(trail: Trail): string {
