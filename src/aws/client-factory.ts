@@ -130,6 +130,9 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
       credentials: opts.credentials,
       maxAttempts: opts.maxAttempts,
       retryMode: 'adaptive' as const,
+      // Resolve each command's middleware chain once per client, not on every call: the per-call
+      // resolution is a measured ~7% of collection CPU (the run is CPU-bound at scale).
+      cacheMiddleware: true,
       customUserAgent: opts.userAgent,
       requestHandler: {
         httpAgent: res.httpAgent,

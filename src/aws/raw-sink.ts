@@ -23,6 +23,9 @@ export interface RawRecordSink {
   close(): Promise<void>;
 }
 
+/** What a request recorder needs of a sink: numbering and filing one call. */
+export type RecordWriter = Pick<RawRecordSink, 'write'>;
+
 /** Pack-relative path of the JSON Lines file for one (account, service, region). */
 export function rawFilePath(accountId: string, service: string, region: string): string {
   return `raw/${safeSegment(accountId)}/${safeSegment(service)}/${safeSegment(region)}.jsonl`;

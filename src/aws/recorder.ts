@@ -7,7 +7,7 @@ import type {
 } from '@smithy/types';
 import { classifyError, errorMessage, errorName, isThrottleCode } from './classify.ts';
 import type { EvidenceRef } from './outcome.ts';
-import type { RawRecordSink } from './raw-sink.ts';
+import type { RecordWriter } from './raw-sink.ts';
 import { redact } from './redact.ts';
 import type { ServiceName } from './services.ts';
 
@@ -54,7 +54,7 @@ function attachEvidence(value: unknown, ref: EvidenceRef): void {
 
 /** Create a recorder that streams every call to `sink`. */
 export function createRequestRecorder(
-  sink: RawRecordSink,
+  sink: RecordWriter,
   opts: RequestRecorderOptions = {},
 ): RequestRecorder {
   const now = opts.now ?? (() => new Date());

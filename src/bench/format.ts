@@ -36,14 +36,17 @@ export function formatBenchResult(r: BenchResult): string {
   if (r.totalStats.total !== r.collectionStats.total)
     lines.push(`API calls (whole run): ${r.totalStats.total}`);
   lines.push(...topOperations(r.collectionStats.requests, p.buckets));
-  lines.push('wall time per stage (CPU time of this process):');
+  lines.push('wall time per stage (CPU time of this process, its peak RSS in the stage):');
   for (const s of STAGE_ORDER) {
     const ms = r.stagesMs[s];
+    if (ms === undefined) continue;
     const cpu = r.stagesCpuMs[s];
-    if (ms !== undefined)
-      lines.push(
-        `    ${s.padEnd(14)} ${secs(ms).padStart(10)}${cpu !== undefined ? `  (cpu ${secs(cpu)})` : ''}`,
-      );
+    const rss = r.stagesPeakRss[s];
+    const notes = [
+      ...(cpu !== undefined ? [`cpu ${secs(cpu)}`] : []),
+      ...(rss !== undefined ? [`RSS ${(rss / 1024 / 1024).toFixed(0)} MiB`] : []),
+    ];
+    lines.push(`    ${s.padEnd(14)} ${secs(ms).padStart(10)}${notes.length ? `  (${notes.join(', ')})` : ''}`);
   }
   lines.push(`    ${'total'.padEnd(14)} ${secs(r.totalMs).padStart(10)}`);
   lines.push(

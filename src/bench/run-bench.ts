@@ -40,6 +40,8 @@ export interface BenchResult {
   stagesMs: StageTimes;
   /** CPU time of this process per stage: near the wall time means the stage is CPU-bound here. */
   stagesCpuMs: StageTimes;
+  /** Highest resident set size of this process seen in each stage, in bytes (sampled every 100 ms). */
+  stagesPeakRss: StageTimes;
   /** CPU time the sandbox process spent serving the collection (Linux only). */
   sandboxCollectCpuMs?: number | undefined;
   totalMs: number;
@@ -142,6 +144,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       totalStats,
       stagesMs,
       stagesCpuMs: timer.cpu(),
+      stagesPeakRss: timer.peakRss(),
       sandboxCollectCpuMs,
       totalMs,
       lowerBoundMs,

@@ -34,7 +34,12 @@ export interface StageTimer extends Progress {
   finish(): StageTimes;
   /** CPU time (user + system) of this process per stage, in milliseconds; valid after `finish`. */
   cpu(): StageTimes;
+  /** Highest resident set size seen in each stage, in bytes (sampled); valid after `finish`. */
+  peakRss(): StageTimes;
 }
+
+/** How often the resident set size is sampled. */
+const RSS_SAMPLE_MS = 100;
 
 const cpuNowMs = () => {
   const u = process.cpuUsage();
@@ -46,15 +51,23 @@ export function createStageTimer(
   forward?: Progress,
   now: () => number = () => performance.now(),
   cpuNow: () => number = cpuNowMs,
+  rssNow: () => number = () => process.memoryUsage.rss(),
 ): StageTimer {
   const times: StageTimes = {};
   const cpuTimes: StageTimes = {};
+  const rssPeaks: StageTimes = {};
+  const sampleRss = () => {
+    if (current !== undefined) rssPeaks[current] = Math.max(rssPeaks[current] ?? 0, rssNow());
+  };
+  const sampler = setInterval(sampleRss, RSS_SAMPLE_MS);
+  sampler.unref();
   let cpuSince = cpuNow();
   // The timer is created as the run starts, and the run starts by collecting.
   let current: BenchStage | undefined = 'collect';
   let since = now();
   const enter = (stage: BenchStage | undefined) => {
     if (stage === undefined || stage === current) return;
+    sampleRss();
     close();
     current = stage;
   };
@@ -81,12 +94,17 @@ export function createStageTimer(
       forward?.done();
     },
     finish() {
+      sampleRss();
+      clearInterval(sampler);
       close();
       current = undefined;
       return { ...times };
     },
     cpu() {
       return { ...cpuTimes };
+    },
+    peakRss() {
+      return { ...rssPeaks };
     },
   };
 }

@@ -3,7 +3,7 @@ import { GetPublicKeyCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { createClientFactory } from '../aws/client-factory.ts';
 import type { EvidenceRef } from '../aws/outcome.ts';
-import type { RawRecordSink } from '../aws/raw-sink.ts';
+import type { RecordWriter } from '../aws/raw-sink.ts';
 import { createRequestRecorder } from '../aws/recorder.ts';
 import { USER_AGENT } from '../version.ts';
 import type { VerifyOptions } from './verify.ts';
@@ -51,7 +51,7 @@ export async function kmsPublicKeyPem(keyId: string, opts: KmsPublicKeyOptions =
 }
 
 /** A record sink that numbers calls and keeps nothing. */
-function discardSink(): RawRecordSink {
+function discardSink(): RecordWriter {
   let seq = 0;
   return {
     write(call): Promise<EvidenceRef> {
@@ -64,8 +64,6 @@ function discardSink(): RawRecordSink {
         requestId: call.requestId,
       });
     },
-    files: () => [],
-    close: () => Promise.resolve(),
   };
 }
 

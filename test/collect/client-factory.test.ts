@@ -1,12 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClientFactory, type ClientFactory } from '../../src/aws/client-factory.ts';
-import type { RawRecordSink } from '../../src/aws/raw-sink.ts';
+import type { RecordWriter } from '../../src/aws/raw-sink.ts';
 import { createRequestRecorder } from '../../src/aws/recorder.ts';
 
-const noSink: RawRecordSink = {
+const noSink: RecordWriter = {
   write: () => Promise.reject(new Error('no calls in this test')),
-  files: () => [],
-  close: () => Promise.resolve(),
 };
 
 const factories: ClientFactory[] = [];
