@@ -12,6 +12,7 @@ import { apiViewSpecs, identityFor, renderApiView } from './api-views.ts';
 import { consolePageSpecs, type ConsolePageSpec, type ConsoleUrlKey } from './console-urls.ts';
 import { captureConsolePage, signInToConsole, type ConsoleAccess, type ConsoleSession } from './console.ts';
 import { safeFileStem } from './file-names.ts';
+import { pagesOf } from './page-pool.ts';
 import { RecordReader } from './records.ts';
 import { sanitizeError } from './sanitize.ts';
 import type { CapturePlan } from './select.ts';
@@ -233,19 +234,16 @@ export async function screenshotHtml(
   timeoutMs: number,
   width: number = API_VIEW_VIEWPORT.width,
 ): Promise<Buffer> {
-  const page = await context.newPage();
-  try {
-    if (width !== API_VIEW_VIEWPORT.width)
-      await page.setViewportSize({ width, height: API_VIEW_VIEWPORT.height });
+  return pagesOf(context).use(async (page) => {
+    const size = page.viewportSize();
+    if (size?.width !== width) await page.setViewportSize({ width, height: API_VIEW_VIEWPORT.height });
     await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
     const banner = normalizeSpace(await page.innerText('#evidence-stamp', { timeout: timeoutMs }));
     for (const line of stampLines(stamp)) {
       if (!banner.includes(normalizeSpace(line))) throw new Error(`stamp banner is missing "${line}"`);
     }
     return await page.screenshot({ fullPage: true, type: 'png', animations: 'disabled', caret: 'initial' });
-  } finally {
-    await page.close().catch(() => undefined);
-  }
+  });
 }
 
 function normalizeSpace(s: string): string {

@@ -5,6 +5,7 @@
  * cookies and credentials never leave this module: errors are sanitized before they are returned.
  */
 import type { Browser, BrowserContext } from 'playwright';
+import { pagesOf } from './page-pool.ts';
 import { sanitizeError, sanitizeUrl } from './sanitize.ts';
 
 /** AWS credentials as the run holds them. */
@@ -183,24 +184,23 @@ export async function captureConsolePage(
   url: string,
   opts: { signinBase: string; settleSelector?: string | undefined; timeoutMs: number; secrets: string[] },
 ): Promise<ConsoleShot> {
-  const page = await context.newPage();
   try {
-    await page.goto(url, { waitUntil: 'load', timeout: opts.timeoutMs });
-    if (isSigninPage(page.url(), opts.signinBase))
-      throw new Error('the console session was not accepted (sign-in page shown)');
-    if (opts.settleSelector) {
-      await page.waitForSelector(opts.settleSelector, { state: 'visible', timeout: opts.timeoutMs });
-    } else {
-      await page.waitForLoadState('networkidle', { timeout: opts.timeoutMs }).catch(() => undefined);
-    }
-    const capturedAt = new Date().toISOString();
-    const png = await page.screenshot({ fullPage: true, type: 'png', animations: 'disabled' });
-    return { png, visitedUrl: sanitizeUrl(page.url()), capturedAt };
+    return await pagesOf(context).use(async (page) => {
+      await page.goto(url, { waitUntil: 'load', timeout: opts.timeoutMs });
+      if (isSigninPage(page.url(), opts.signinBase))
+        throw new Error('the console session was not accepted (sign-in page shown)');
+      if (opts.settleSelector) {
+        await page.waitForSelector(opts.settleSelector, { state: 'visible', timeout: opts.timeoutMs });
+      } else {
+        await page.waitForLoadState('networkidle', { timeout: opts.timeoutMs }).catch(() => undefined);
+      }
+      const capturedAt = new Date().toISOString();
+      const png = await page.screenshot({ fullPage: true, type: 'png', animations: 'disabled' });
+      return { png, visitedUrl: sanitizeUrl(page.url()), capturedAt };
+    });
   } catch (err) {
     // The cause is deliberately dropped: its message may carry the URL or a token.
     // eslint-disable-next-line preserve-caught-error
     throw new Error(sanitizeError(err, opts.secrets));
-  } finally {
-    await page.close().catch(() => undefined);
   }
 }

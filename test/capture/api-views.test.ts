@@ -120,6 +120,38 @@ describe('API views', () => {
     expect(size.height).toBeLessThan(20_000);
   });
 
+  it('come out the same from a reused page as from a fresh one, after a taller or failed shot', async () => {
+    const { workDir, snapshot } = await writeFixture();
+    const spec = apiViewSpecs({ kind: 'account-bpa', accountId: ACCOUNT, region: REGION }, snapshot)[0]!;
+    const view = await renderApiView(spec, new RecordReader(workDir), { identity: 'x', sandbox: true });
+    if (!view.ok) throw new Error(view.reason);
+    const fresh = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: API_VIEW_VIEWPORT,
+      deviceScaleFactor: 1,
+    });
+    const shared = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: API_VIEW_VIEWPORT,
+      deviceScaleFactor: 1,
+    });
+    try {
+      const expected = await screenshotHtml(fresh, view.html, view.stamp, 20_000);
+      const tall = view.html.replace('</main>', `${'<p>filler</p>'.repeat(400)}</main>`);
+      expect(pngSize(await screenshotHtml(shared, tall, view.stamp, 20_000, 1600)).height).toBeGreaterThan(
+        pngSize(expected).height,
+      );
+      const unstamped = view.html.replace(stampBannerHtml(view.stamp), '<div id="evidence-stamp"></div>');
+      await expect(screenshotHtml(shared, unstamped, view.stamp, 20_000)).rejects.toThrow(/stamp/);
+      const reused = await screenshotHtml(shared, view.html, view.stamp, 20_000);
+      expect(pngSize(reused)).toEqual(pngSize(expected));
+      expect(reused.equals(expected)).toBe(true);
+    } finally {
+      await fresh.close();
+      await shared.close();
+    }
+  });
+
   it('are not labelled as sandbox output for a real-AWS snapshot', async () => {
     const { workDir, snapshot } = await writeFixture({ sandbox: false });
     const spec = apiViewSpecs({ kind: 'account-bpa', accountId: ACCOUNT, region: REGION }, snapshot)[0]!;
