@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
+// A 4 MB young generation (Node's default grows it to 16 MB a half) lowers the peak RSS of a
+// 10,000-bucket run by ~90 MB at no measured cost in time; the npm scripts pass the same flag.
 // Entry point: runs the TypeScript sources through tsx, so `npx evidence-pack` works right after
 // `npm install` with no build step.
 // The AWS SDK warns on Node 20 that its releases from 2027 need Node 22; this tool supports Node 20,

@@ -8,6 +8,7 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { DEFAULT_CONCURRENCY } from './defaults.ts';
 import { createLimiter, type Limiter } from './limiter.ts';
 import type { RequestRecorder } from './recorder.ts';
 import type { ServiceName } from './services.ts';

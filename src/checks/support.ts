@@ -40,15 +40,25 @@ export function dedupe(refs: EvidenceRef[]): EvidenceRef[] {
   });
 }
 
-/** The resource reference of a bucket. */
+const bucketResources = new WeakMap<BucketSnapshot, Readonly<ResourceRef>>();
+
+/**
+ * The resource reference of a bucket: one frozen object per bucket, shared by all its results
+ * (a large account has ten or more results per bucket).
+ */
 export function bucketResource(bucket: BucketSnapshot): ResourceRef {
-  return {
-    arn: bucket.arn,
-    type: 'AWS::S3::Bucket',
-    accountId: bucket.accountId,
-    region: bucket.region,
-    name: bucket.name,
-  };
+  let ref = bucketResources.get(bucket);
+  if (!ref) {
+    ref = Object.freeze({
+      arn: bucket.arn,
+      type: 'AWS::S3::Bucket',
+      accountId: bucket.accountId,
+      region: bucket.region,
+      name: bucket.name,
+    });
+    bucketResources.set(bucket, ref);
+  }
+  return ref;
 }
 
 /** The resource reference of an account's S3 Block Public Access setting. */

@@ -185,13 +185,19 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
 
   program
     .command('bench')
-    .description('benchmark: sandbox in a separate process with N buckets, latency L; prints figures')
+    .description(
+      'benchmark: sandbox in a separate process with N buckets, latency L; runs collect → evaluate → ' +
+        'render → pack and prints calls, time and CPU per stage, the lower bound, peak RSS, pack size',
+    )
     .option('--buckets <n>', 'buckets', parseNonNegative, 10_000)
     .option('--regions <n>', 'regions', parseNonNegative, 4)
     .option('--latency <ms>', 'per-request latency', parseNonNegative, 20)
     .option('--concurrency <n>', 'collection concurrency (default: the config default)', parseNonNegative)
     .option('--faults', 'inject 10% throttling, 2% 5xx and 1% connection resets')
-    .option('--no-screenshots', 'skip screenshots')
+    .option(
+      '--screenshots',
+      'also capture the screenshot sample (a fixed ~90 images whatever N is; off by default)',
+    )
     .option('--json', 'print the figures as JSON')
     .action(async (opts) => {
       const { benchCommand } = await import('./commands/bench.ts');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CONCURRENCY } from '../aws/defaults.ts';
 import { CHECK_IDS, isCheckId } from '../checks/ids.ts';
 
 const isoDate = z
@@ -150,8 +151,11 @@ export const configSchema = z
       }),
     collection: z
       .object({
-        /** Concurrent AWS calls per account (bounded; backs off under throttling). */
-        concurrency: z.number().int().min(1).max(256).default(32),
+        /**
+         * Concurrent AWS calls per account (bounded; backs off under throttling). The default keeps
+         * collection API-bound on a 2-vCPU runner; see README "Performance" before raising it.
+         */
+        concurrency: z.number().int().min(1).max(256).default(DEFAULT_CONCURRENCY),
         /** Attempts per call, including the first (SDK adaptive retry). */
         maxAttempts: z.number().int().min(1).max(20).default(8),
         keyUsage: z
@@ -163,7 +167,11 @@ export const configSchema = z
           .default({ lookbackDays: 30, maxEventsPerRegion: 200 }),
       })
       .strict()
-      .default({ concurrency: 32, maxAttempts: 8, keyUsage: { lookbackDays: 30, maxEventsPerRegion: 200 } }),
+      .default({
+        concurrency: DEFAULT_CONCURRENCY,
+        maxAttempts: 8,
+        keyUsage: { lookbackDays: 30, maxEventsPerRegion: 200 },
+      }),
     output: z
       .object({ dir: z.string().min(1).default('output') })
       .strict()

@@ -79,6 +79,14 @@ export async function evaluate(
   const exceptions = validateExceptions(entries, snapshot, classify, now);
   const criteria = resolveCriteria(config.controls);
   const checks = opts.checks ?? CHECKS;
+  // Many results share a reason word for word; keeping one copy of each saves memory at scale.
+  const reasons = new Map<string, string>();
+  const intern = (reason: string): string => {
+    const known = reasons.get(reason);
+    if (known !== undefined) return known;
+    reasons.set(reason, reason);
+    return reason;
+  };
   const findings: Finding[] = checks.flatMap((check) => {
     // One criteria list per check, shared by its findings (there can be 10,000+ per check).
     const checkCriteria = criteriaOf(check.id, criteria);
@@ -87,6 +95,7 @@ export async function evaluate(
       const result = x ? applyException(r, x) : r;
       return {
         ...result,
+        reason: intern(result.reason),
         title: check.title,
         severity: check.severity,
         criteria: checkCriteria,

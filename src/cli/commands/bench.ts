@@ -10,7 +10,7 @@ export interface BenchCommandOptions {
   latency: number;
   concurrency?: number | undefined;
   faults?: boolean | undefined;
-  screenshots: boolean;
+  screenshots?: boolean | undefined;
   json?: boolean | undefined;
 }
 
@@ -35,7 +35,7 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<number> {
     latencyMs: opts.latency,
     concurrency: opts.concurrency,
     faults: opts.faults === true,
-    screenshots: opts.screenshots,
+    screenshots: opts.screenshots === true,
     progress: json ? silentProgress : createProgress(process.stderr),
   });
   process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : formatBenchResult(result));
