@@ -46,7 +46,9 @@ export function formatBenchResult(r: BenchResult): string {
       ...(cpu !== undefined ? [`cpu ${secs(cpu)}`] : []),
       ...(rss !== undefined ? [`RSS ${(rss / 1024 / 1024).toFixed(0)} MiB`] : []),
     ];
-    lines.push(`    ${s.padEnd(14)} ${secs(ms).padStart(10)}${notes.length ? `  (${notes.join(', ')})` : ''}`);
+    lines.push(
+      `    ${s.padEnd(14)} ${secs(ms).padStart(10)}${notes.length ? `  (${notes.join(', ')})` : ''}`,
+    );
   }
   lines.push(`    ${'total'.padEnd(14)} ${secs(r.totalMs).padStart(10)}`);
   lines.push(

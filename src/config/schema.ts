@@ -156,7 +156,7 @@ export const configSchema = z
          * collection API-bound on a 2-vCPU runner; see README "Performance" before raising it.
          */
         concurrency: z.number().int().min(1).max(256).default(DEFAULT_CONCURRENCY),
-        /** Attempts per call, including the first (SDK adaptive retry). */
+        /** Attempts per call, including the first (SDK standard retries: exponential backoff, jitter). */
         maxAttempts: z.number().int().min(1).max(20).default(8),
         keyUsage: z
           .object({

@@ -29,20 +29,48 @@ describe('createLimiter', () => {
     expect(peak).toBe(3);
   });
 
-  it('halves on throttling down to the minimum, and climbs back on success', () => {
+  it('halves under sustained throttling down to the minimum, and climbs back on success', () => {
     const limiter = createLimiter({ max: 16, min: 2 });
-    limiter.onThrottle();
-    expect(limiter.limit).toBe(8);
-    limiter.onThrottle();
-    limiter.onThrottle();
-    limiter.onThrottle();
-    expect(limiter.limit).toBe(2);
+    const limits: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      limiter.onThrottle();
+      limits.push(limiter.limit);
+    }
+    // The first throttles could be sporadic; from the sixth in a row the limit halves each time.
+    expect(limits).toEqual([16, 16, 16, 16, 16, 8, 4, 2, 2, 2, 2, 2]);
     limiter.onSuccess();
     expect(limiter.limit).toBe(2);
     limiter.onSuccess();
     expect(limiter.limit).toBe(3);
     for (let i = 0; i < 1000; i++) limiter.onSuccess();
     expect(limiter.limit).toBe(16);
+  });
+
+  it('leaves sporadic throttling (one answer in ten) to the retries', () => {
+    const limiter = createLimiter({ max: 12 });
+    for (let round = 0; round < 200; round++) {
+      for (let i = 0; i < 9; i++) limiter.onSuccess();
+      limiter.onThrottle();
+      expect(limiter.limit).toBe(12);
+    }
+  });
+
+  it('halves once per round trip: throttles answering requests sent before the cut count once', async () => {
+    let clock = 0;
+    const limiter = createLimiter({ max: 16, now: () => clock });
+    // One round trip is 100 ms: the duration of the tasks run so far.
+    await limiter.run(async () => {
+      clock += 100;
+    });
+    for (let i = 0; i < 6; i++) limiter.onThrottle();
+    expect(limiter.limit).toBe(8);
+    clock += 50;
+    limiter.onThrottle();
+    limiter.onThrottle();
+    expect(limiter.limit).toBe(8);
+    clock += 60;
+    limiter.onThrottle();
+    expect(limiter.limit).toBe(4);
   });
 
   it('lets a failing task free its slot', async () => {
