@@ -34,12 +34,12 @@ describe('createClientFactory', () => {
     expect(f.client('kms', 'us-east-1')).toBe(f.kms('us-east-1'));
   });
 
-  it('identifies the tool, retries adaptively and uses path-style S3 against a custom endpoint', async () => {
+  it('identifies the tool, retries with backoff (standard mode) and uses path-style S3 against a custom endpoint', async () => {
     const f = factory('http://127.0.0.1:9');
     const s3 = f.s3('eu-west-1');
     expect(s3.config.customUserAgent).toEqual([['evidence-pack/1.2.3']]);
     expect(await s3.config.maxAttempts()).toBe(5);
-    expect(await retryModeOf(s3.config)).toBe('adaptive');
+    expect(await retryModeOf(s3.config)).toBe('standard');
     expect(s3.config.forcePathStyle).toBe(true);
     expect(s3.config.followRegionRedirects).toBe(true);
     const ep = f
@@ -65,7 +65,7 @@ describe('createClientFactory', () => {
     expect(other.accountId).toBe('444455556666');
     expect(other.limiter).not.toBe(root.limiter);
     expect(root.withAccountId('111122223333').limiter).toBe(root.limiter);
-    expect(await retryModeOf(other.kms('us-east-1').config)).toBe('adaptive');
+    expect(await retryModeOf(other.kms('us-east-1').config)).toBe('standard');
   });
 });
 
