@@ -37,7 +37,7 @@ export interface ClientFactoryOptions {
   recorder: RequestRecorder;
   /** Account the credentials belong to, when known (otherwise learned from GetCallerIdentity). */
   accountId?: string | undefined;
-  /** Concurrent calls per account (config `collection.concurrency`); also the socket bound. Default 32. */
+  /** Concurrent calls per account (config `collection.concurrency`); also the socket bound. Default {@link DEFAULT_CONCURRENCY}. */
   concurrency?: number | undefined;
   /** Per-request timeout in milliseconds (default 60 s). */
   requestTimeoutMs?: number | undefined;
@@ -96,7 +96,7 @@ export function createClientFactory(opts: ClientFactoryOptions): ClientFactory {
   const all: AccountResources[] = [];
   return buildFactory(
     { ...opts, endpointUrl, credentials },
-    newAccountResources(opts.concurrency ?? 32, all),
+    newAccountResources(opts.concurrency ?? DEFAULT_CONCURRENCY, all),
     all,
   );
 }
@@ -219,7 +219,7 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
     forAccount: (id, credentials) =>
       buildFactory(
         { ...opts, accountId: id, credentials },
-        newAccountResources(opts.concurrency ?? 32, all),
+        newAccountResources(opts.concurrency ?? DEFAULT_CONCURRENCY, all),
         all,
       ),
     assumeRoleCredentials(targetAccountId, target) {
