@@ -158,6 +158,12 @@ export const configSchema = z
         concurrency: z.number().int().min(1).max(256).default(DEFAULT_CONCURRENCY),
         /** Attempts per call, including the first (SDK standard retries: exponential backoff, jitter). */
         maxAttempts: z.number().int().min(1).max(20).default(8),
+        /**
+         * Milliseconds an attempt may wait on a silent connection before it counts as failed (and is
+         * retried). AWS answers these reads in well under a second; a hung call costs at most
+         * `maxAttempts` × this.
+         */
+        requestTimeoutMs: z.number().int().min(100).max(300_000).default(20_000),
         keyUsage: z
           .object({
             lookbackDays: z.number().int().min(1).max(90).default(30),
@@ -170,6 +176,7 @@ export const configSchema = z
       .default({
         concurrency: DEFAULT_CONCURRENCY,
         maxAttempts: 8,
+        requestTimeoutMs: 20_000,
         keyUsage: { lookbackDays: 30, maxEventsPerRegion: 200 },
       }),
     output: z

@@ -7,15 +7,18 @@ import { snapshotGaps, snapshotOutcomes } from '../../src/bench/pack-contents.ts
 import type { Finding } from '../../src/checks/types.ts';
 import type { FaultRule } from '../../src/sandbox/faults.ts';
 import type { BucketSnapshot } from '../../src/snapshot/model.ts';
-import { runAgainst, runScenario } from './harness.ts';
+import { MAX_ATTEMPTS, REQUEST_TIMEOUT_MS, runAgainst, runScenario } from './harness.ts';
 
 /** Buckets whose reads always fail, so the fault run certainly has gaps to name. */
 const BROKEN_TAGS = 'gen-000003';
 const RESET_VERSIONING = 'gen-000011';
+const HUNG_ENCRYPTION = 'gen-000019';
 
 const FAULTS: FaultRule[] = [
   { service: 's3', operation: 'GetBucketTagging', resource: BROKEN_TAGS, kind: 'InternalError' },
   { service: 's3', operation: 'GetBucketVersioning', resource: RESET_VERSIONING, kind: 'Reset' },
+  // The sandbox holds this call open forever: each attempt must give up after the request timeout.
+  { service: 's3', operation: 'GetBucketEncryption', resource: HUNG_ENCRYPTION, kind: 'Timeout' },
   // The bench mix: 10% throttling, then 2% 5xx and 1% connection resets overall.
   { kind: 'Throttle', probability: 0.1 },
   { kind: 'InternalError', probability: 0.02 / 0.9 },
@@ -94,6 +97,23 @@ describe('a run under throttling, 5xx and connection resets', () => {
     const versioning = buckets.find((b) => b.name === RESET_VERSIONING)?.versioning;
     expect(versioning).toMatchObject({ status: 'error', evidence: { operation: 'GetBucketVersioning' } });
     expect(versioning?.status === 'error' && versioning.errorCode).toMatch(/\S/);
+  });
+
+  it('turns a call that never answers into a timeout gap after the bounded attempts', () => {
+    const buckets = faulty.contents.snapshot.accounts.flatMap((a) => a.buckets);
+    const encryption = buckets.find((b) => b.name === HUNG_ENCRYPTION)?.encryption;
+    expect(encryption).toMatchObject({
+      status: 'error',
+      errorCode: 'TimeoutError',
+      evidence: { operation: 'GetBucketEncryption' },
+    });
+    const record = faulty.contents.calls.find(
+      (c) => encryption?.status === 'error' && c.id === encryption.evidence.callId,
+    );
+    expect(record).toMatchObject({ outcome: 'error', attempts: MAX_ATTEMPTS });
+    // Every attempt waited the request timeout, and no longer.
+    expect(record?.durationMs).toBeGreaterThanOrEqual(MAX_ATTEMPTS * REQUEST_TIMEOUT_MS);
+    expect(record?.durationMs).toBeLessThan(MAX_ATTEMPTS * REQUEST_TIMEOUT_MS + 15_000);
   });
 
   it('gives the same findings as a fault-free run for every bucket whose reads succeeded', () => {

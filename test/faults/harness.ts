@@ -14,11 +14,17 @@ import { readPackContents, type PackContents } from '../../src/bench/pack-conten
 export const SCENARIO = 'generated:120:2:7';
 
 /** Few attempts keep failing calls quick; the fault mix is still retried through. */
-const MAX_ATTEMPTS = 4;
+export const MAX_ATTEMPTS = 4;
+
+/** A call that never answers fails each attempt after this long. */
+export const REQUEST_TIMEOUT_MS = 1_000;
 
 /** The pipeline's config for fault tests. */
 export function faultTestConfig(): { config: Config; digest: string } {
-  const load = validateConfig({ organization: 'Fault tests', collection: { maxAttempts: MAX_ATTEMPTS } });
+  const load = validateConfig({
+    organization: 'Fault tests',
+    collection: { maxAttempts: MAX_ATTEMPTS, requestTimeoutMs: REQUEST_TIMEOUT_MS },
+  });
   if (!load.ok) throw new Error(load.errors.join('; '));
   return { config: load.config, digest: load.digest };
 }
