@@ -93,10 +93,11 @@ export function createClientFactory(opts: ClientFactoryOptions): ClientFactory {
   const endpointUrl = opts.endpointUrl ?? (process.env['AWS_ENDPOINT_URL'] || undefined);
   const credentials =
     opts.credentials ?? (opts.profile ? fromIni({ profile: opts.profile }) : fromNodeProviderChain());
+  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
   const all: AccountResources[] = [];
   return buildFactory(
-    { ...opts, endpointUrl, credentials },
-    newAccountResources(opts.concurrency ?? DEFAULT_CONCURRENCY, all),
+    { ...opts, endpointUrl, credentials, concurrency },
+    newAccountResources(concurrency, all),
     all,
   );
 }
@@ -120,7 +121,10 @@ function newAccountResources(concurrency: number, all: AccountResources[]): Acco
   return res;
 }
 
-type ResolvedOptions = ClientFactoryOptions & { credentials: AwsCredentialIdentityProvider };
+type ResolvedOptions = ClientFactoryOptions & {
+  credentials: AwsCredentialIdentityProvider;
+  concurrency: number;
+};
 
 function buildFactory(opts: ResolvedOptions, res: AccountResources, all: AccountResources[]): ClientFactory {
   const { endpointUrl, accountId } = opts;
@@ -217,11 +221,7 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
     client,
     withAccountId: (id) => buildFactory({ ...opts, accountId: id }, res, all),
     forAccount: (id, credentials) =>
-      buildFactory(
-        { ...opts, accountId: id, credentials },
-        newAccountResources(opts.concurrency ?? DEFAULT_CONCURRENCY, all),
-        all,
-      ),
+      buildFactory({ ...opts, accountId: id, credentials }, newAccountResources(opts.concurrency, all), all),
     assumeRoleCredentials(targetAccountId, target) {
       const region = target.region ?? 'us-east-1';
       return sharedCredentials(

@@ -1,4 +1,4 @@
-import type { CheckStatus } from '../checks/types.ts';
+import type { CheckStatus, ExceptionEntry } from '../checks/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 
 /** Schema id of the JSON printed by `evidence-pack diff --json` (a contract: bump on incompatible change). */
@@ -14,16 +14,7 @@ export interface PackResult {
 
 /** One validated exception as stored in `findings/findings.json`. */
 export interface PackException {
-  entry: {
-    index: number;
-    bucket: string;
-    accountId?: string | undefined;
-    checks: string[];
-    justification: string;
-    approvedBy: string;
-    ticket?: string | undefined;
-    expires: string;
-  };
+  entry: ExceptionEntry;
   valid: boolean;
   problems: string[];
 }

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { assemblePack } from './assemble.ts';
 import type { PackFile } from './assemble.ts';
 import type { ManifestInput } from './manifest.ts';
+import { isProcessAlive } from './process-alive.ts';
 import type { Signer } from './sign.ts';
 import { writeDeterministicZip } from './zip-writer.ts';
 
@@ -99,7 +100,7 @@ export async function removeStalePartials(dir: string): Promise<string[]> {
   const removed: string[] = [];
   for (const entry of await readdir(dir)) {
     const pid = Number(PARTIAL.exec(entry)?.[1]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isProcessAlive(pid)) continue;
     await unlink(join(dir, entry)).then(
       () => removed.push(entry),
       () => undefined,
@@ -120,16 +121,6 @@ function validName(raw: string): string {
 
 function partialName(finalPath: string): string {
   return join(finalPath, '..', `.${basename(finalPath)}.partial-${process.pid}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function exists(path: string): Promise<boolean> {

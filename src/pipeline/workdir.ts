@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { isProcessAlive } from '../pack/process-alive.ts';
 
 /**
  * A hidden staging directory under the output directory for one run
@@ -45,7 +46,7 @@ export async function removeStaleWorkDirs(
     const pid = m[1] === undefined ? undefined : Number(m[1]);
     if (pid === process.pid) continue;
     const dir = join(outDir, e.name);
-    const dead = pid !== undefined && !isAlive(pid);
+    const dead = pid !== undefined && !isProcessAlive(pid);
     const old = await stat(dir).then(
       (s) => now - s.mtimeMs > maxAge,
       () => false,
@@ -57,16 +58,6 @@ export async function removeStaleWorkDirs(
     );
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Remove a staging directory (never throws). */
