@@ -13,7 +13,12 @@ import {
   comparePackPaths,
   sha256Hex,
 } from './pack-paths.ts';
-import { isSignatureAlgorithm, normalizePublicKeyPem, publicKeyFingerprint, verifySignature } from './sign.ts';
+import {
+  isSignatureAlgorithm,
+  normalizePublicKeyPem,
+  publicKeyFingerprint,
+  verifySignature,
+} from './sign.ts';
 import { ZipFormatError, scanZip } from './zip-reader.ts';
 
 /** manifest.json, SHA256SUMS and the signature files are read whole; none is near this size. */
@@ -130,7 +135,11 @@ export async function verifyPack(zipPath: string, opts: VerifyOptions = {}): Pro
     entries = await scanZip(zipPath, { keep: (p) => NOT_IN_MANIFEST.has(p), maxKeptEntryBytes: MAX_KEPT });
   } catch (err) {
     if (!(err instanceof ZipFormatError)) throw err;
-    add('unreadable', `the ZIP is refused: ${err.entry === undefined ? err.message : err.message.slice(err.entry.length + 2)}`, err.entry);
+    add(
+      'unreadable',
+      `the ZIP is refused: ${err.entry === undefined ? err.message : err.message.slice(err.entry.length + 2)}`,
+      err.entry,
+    );
     return report({});
   }
 
@@ -476,10 +485,14 @@ export function formatVerifyReport(report: VerifyReport): string {
     const embedded = `embedded key sha256:${s.embeddedKeyFingerprint ?? '(unparseable)'}`;
     if (s.status === 'verified') {
       const by = s.trustedBy === 'kms' ? 'by KMS' : 'with the trusted public key';
-      lines.push(`  signature:        ${s.algorithm}, verified (${by}, sha256:${s.trustedKeyFingerprint ?? '?'})`);
+      lines.push(
+        `  signature:        ${s.algorithm}, verified (${by}, sha256:${s.trustedKeyFingerprint ?? '?'})`,
+      );
     } else if (s.status === 'unverified') {
       lines.push('  signature:        present, NOT verified (no trusted key given)');
-      lines.push(`                    ${s.algorithm}, ${embedded}; pass --public-key or --kms-key-id to check it`);
+      lines.push(
+        `                    ${s.algorithm}, ${embedded}; pass --public-key or --kms-key-id to check it`,
+      );
     } else {
       lines.push(`  signature:        INVALID (${s.algorithm}, ${embedded})`);
     }

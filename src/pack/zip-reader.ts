@@ -21,9 +21,7 @@ export class ZipFormatError extends Error {
 }
 
 /** One entry's content as read: its digest (and bytes when kept), or why it could not be recovered. */
-export type EntryRead =
-  | { kind: 'ok'; sha256: string; data?: Buffer }
-  | { kind: 'corrupt'; detail: string };
+export type EntryRead = { kind: 'ok'; sha256: string; data?: Buffer } | { kind: 'corrupt'; detail: string };
 
 /** One entry of the central directory with the outcome of reading its data. */
 export interface ZipEntry {
@@ -72,7 +70,6 @@ const FLAG_UTF8 = 0x0800;
 /** Bits 1–2 only tune deflate; everything else (encryption, patches, masking) is refused. */
 const ALLOWED_FLAGS = FLAG_DESCRIPTOR | FLAG_UTF8 | 0x0006;
 const MAX_VERSION_NEEDED = 45;
-const HOST_MSDOS = 0;
 const HOST_UNIX = 3;
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
@@ -202,7 +199,12 @@ async function readDirectoryLocation(
   const eocdPos = fileSize - EOCD_SIZE;
   const eocd = await readAt(fh, fileSize, eocdPos, EOCD_SIZE);
   if (eocd.readUInt32LE(0) !== SIG_EOCD) {
-    const tail = await readAt(fh, fileSize, Math.max(0, fileSize - 0x10000 - EOCD_SIZE), Math.min(fileSize, 0x10000 + EOCD_SIZE));
+    const tail = await readAt(
+      fh,
+      fileSize,
+      Math.max(0, fileSize - 0x10000 - EOCD_SIZE),
+      Math.min(fileSize, 0x10000 + EOCD_SIZE),
+    );
     throw new ZipFormatError(
       tail.includes(Buffer.from([0x50, 0x4b, 5, 6]))
         ? 'the end of central directory record is followed by a comment or other bytes'
@@ -339,13 +341,22 @@ function checkEntryHeader(rec: CentralRecord, refuse: (why: string) => never): v
   if (rec.versionNeeded > MAX_VERSION_NEEDED) refuse(`needs ZIP version ${rec.versionNeeded / 10}`);
 }
 
-/** Only regular files: no directory, symlink, device or FIFO, whatever the host says. */
+/**
+ * Only regular files made on Unix: no directory, symlink, device or FIFO. Other hosts are
+ * refused because extractors translate their names (Info-ZIP reads an MS-DOS entry's name as an
+ * OEM code page even when it is flagged UTF-8).
+ */
 function checkMode(host: number, external: number, refuse: (why: string) => never): void {
-  if (host !== HOST_UNIX && host !== HOST_MSDOS) refuse(`entry made on an unsupported host system ${host}`);
+  if (host !== HOST_UNIX) refuse(`entry made on host system ${host}, not Unix`);
   if (external & DOS_DIRECTORY) refuse('entry is a directory');
   const mode = external >>> 16;
-  if (host === HOST_UNIX && mode !== 0 && (mode & S_IFMT) !== S_IFREG) {
-    const kind = (mode & S_IFMT) === 0o120000 ? 'a symbolic link' : (mode & S_IFMT) === 0o040000 ? 'a directory' : 'not a regular file';
+  if ((mode & S_IFMT) !== S_IFREG) {
+    const kind =
+      (mode & S_IFMT) === 0o120000
+        ? 'a symbolic link'
+        : (mode & S_IFMT) === 0o040000
+          ? 'a directory'
+          : 'not a regular file';
     refuse(`entry is ${kind} (mode ${mode.toString(8)})`);
   }
 }
@@ -375,7 +386,9 @@ function checkNames(records: CentralRecord[]): void {
     const twin = seen.get(key);
     if (twin !== undefined) {
       throw new ZipFormatError(
-        twin === rec.path ? 'appears more than once in the ZIP' : `is the same name as "${twin}" once case and Unicode form are ignored`,
+        twin === rec.path
+          ? 'appears more than once in the ZIP'
+          : `is the same name as "${twin}" once case and Unicode form are ignored`,
         rec.path,
       );
     }
@@ -448,7 +461,11 @@ async function checkLayout(
     if (dataEnd > directoryOffset) refuse('entry data runs into the central directory');
     let end = dataEnd;
     if (rec.flags & FLAG_DESCRIPTOR) {
-      if (![0, rec.crc32].includes(lCrc) || ![0, rec.size].includes(lSize) || ![0, rec.compressedSize].includes(lCsize)) {
+      if (
+        ![0, rec.crc32].includes(lCrc) ||
+        ![0, rec.size].includes(lSize) ||
+        ![0, rec.compressedSize].includes(lCsize)
+      ) {
         refuse('local header sizes or CRC differ from the central directory');
       }
       end = await checkDescriptor(fh, fileSize, rec, dataEnd, directoryOffset, z64 !== undefined, refuse);
