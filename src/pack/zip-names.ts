@@ -1,6 +1,7 @@
 import { packPathProblem } from './pack-paths.ts';
 
 /** C0 and C1 controls and DEL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** Bidirectional embeddings, overrides and isolates: they make a name display as another. */
 const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;

@@ -328,7 +328,7 @@ function decodeName(bytes: Buffer, flags: number): string {
     throw new ZipFormatError(`entry name is not UTF-8 (${JSON.stringify(bytes.toString('latin1'))})`);
   }
   // Without the UTF-8 flag, tools read non-ASCII bytes as CP437: a different name.
-  if (!(flags & FLAG_UTF8) && /[^\x00-\x7f]/.test(name)) {
+  if (!(flags & FLAG_UTF8) && bytes.some((b) => b >= 0x80)) {
     throw new ZipFormatError('non-ASCII entry name without the UTF-8 flag', name);
   }
   return name;
@@ -443,7 +443,7 @@ async function checkLayout(
     }
     if (header.readUInt16LE(8) !== rec.method) refuse('local header compression method differs');
     const extras = parseExtra(vars.subarray(nameLen), refuse);
-    let lCrc = header.readUInt32LE(14);
+    const lCrc = header.readUInt32LE(14);
     let lCsize = header.readUInt32LE(18);
     let lSize = header.readUInt32LE(22);
     const z64 = extras.get(EXTRA_ZIP64);

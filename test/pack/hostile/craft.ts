@@ -122,7 +122,8 @@ export function craftParts(entries: CraftEntry[], start = 0): { locals: Buffer; 
 }
 
 /** An end of central directory record. */
-export function eocd(count: number, size: number, offset: number, comment = Buffer.alloc(0)): Buffer {
+export function eocd(count: number, size: number, offset: number, comment?: Buffer): Buffer {
+  const c = comment ?? Buffer.alloc(0);
   return Buffer.concat([
     u32(0x06054b50),
     u16(0),
@@ -131,8 +132,8 @@ export function eocd(count: number, size: number, offset: number, comment = Buff
     u16(count),
     u32(size),
     u32(offset),
-    u16(comment.length),
-    comment,
+    u16(c.length),
+    c,
   ]);
 }
 
