@@ -100,6 +100,10 @@ level (verify: pack does not verify); 2 usage or config error, nothing written; 
     .option('--endpoint-url <url>', 'AWS-compatible endpoint (sandbox, LocalStack); also AWS_ENDPOINT_URL')
     .option('--no-screenshots', 'skip screenshots (console and API views)')
     .option('--previous <zip>', 'previous pack: adds a "changes since the previous pack" section')
+    .option(
+      '--force-output-dir',
+      'write into an output folder that is not empty and was not created by evidence-pack',
+    )
     .addOption(upload(''))
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn())
@@ -122,6 +126,10 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .option('--scenario <name>', 'sandbox scenario', 'demo')
     .option('--no-screenshots', 'skip screenshots')
     .option('--previous <zip>', 'previous pack: adds a "changes since the previous pack" section')
+    .option(
+      '--force-output-dir',
+      'write into an output folder that is not empty and was not created by evidence-pack',
+    )
     .addOption(upload('; the bucket must exist in the demo sandbox'))
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn().default('none'))
@@ -152,6 +160,10 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .option('--public-key <pem>', 'trusted public key (PEM) the signature must verify against')
     .option('--kms-key-id <id>', 'trusted KMS key that must have signed the pack (calls KMS Verify)')
     .option('--endpoint-url <url>', 'endpoint for --kms-key-id (sandbox)')
+    .option(
+      '--require-signature',
+      'fail (exit 1) unless the pack is signed and the signature verifies under a trusted key',
+    )
     .option('--json', 'print the report as JSON')
     .action(async (zip: string, opts) => {
       const { verifyCommand } = await import('./commands/verify.ts');
@@ -161,9 +173,16 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
   program
     .command('pack')
     .description('rebuild a pack from a saved snapshot or pack, without calling AWS')
-    .requiredOption('--from <zip-or-snapshot>', 'a pack (.zip) or its snapshot.json')
-    .option('-c, --config <file>', 'config file (default: the config saved in the source pack)')
+    .requiredOption('--from <zip-or-snapshot>', 'a pack (.zip, which must verify) or its snapshot.json')
+    .option(
+      '-c, --config <file>',
+      'config file (default: the config saved in the source pack, with signing key, logo, templates and browser from ./evidence.config.ts if present, never from the pack)',
+    )
     .option('-o, --out <dir>', 'output directory', 'output')
+    .option(
+      '--force-output-dir',
+      'write into an output folder that is not empty and was not created by evidence-pack',
+    )
     .option('--no-screenshots', 'skip API-view screenshots')
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn())
@@ -227,6 +246,10 @@ function reportError(err: unknown): number {
     process.stderr.write(`evidence-pack: ${err.message}\n`);
     for (const line of err.details) process.stderr.write(`  - ${line}\n`);
     return err.exitCode;
+  }
+  if (err instanceof Error && err.name === 'OutputDirError') {
+    process.stderr.write(`evidence-pack: ${err.message}\n`);
+    return EXIT.usage;
   }
   if (err instanceof Error && err.name === 'PackExistsError') {
     process.stderr.write(`evidence-pack: ${err.message}\n  - choose another output directory with --out\n`);

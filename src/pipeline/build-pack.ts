@@ -198,10 +198,14 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
   files.push({ path: 'report.pdf', content: report.pdf });
   progress.log(`report: ${report.pages} pages (${report.renderer})`);
 
+  // The account id may come from a rebuilt pack: only a real 12-digit id is used as is.
+  const onlyAccount = snapshot.accounts.length === 1 ? snapshot.accounts[0]?.accountId : undefined;
   const subject =
-    snapshot.accounts.length === 1
-      ? (snapshot.accounts[0]?.accountId ?? 'unknown')
-      : slug(config.organization);
+    onlyAccount === undefined
+      ? slug(config.organization)
+      : /^\d{12}$/.test(onlyAccount)
+        ? onlyAccount
+        : slug(onlyAccount);
   const name = packName(subject, asOf);
   // What both README.txt and manifest.json say about the run.
   const about = {

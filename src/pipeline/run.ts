@@ -16,6 +16,7 @@ import { TOOL_VERSION, USER_AGENT } from '../version.ts';
 import type { S3Target } from '../upload/s3-uri.ts';
 import { uploadPack, type UploadOutcome } from '../upload/upload-pack.ts';
 import { buildPack, type BuiltPack, type PreviousPack } from './build-pack.ts';
+import { prepareOutputDir } from './output-dir.ts';
 import { createWorkDir, newRunId, removeStaleWorkDirs, removeWorkDir } from './workdir.ts';
 
 /** Options of one evidence run. */
@@ -25,6 +26,8 @@ export interface RunOptions {
   previous?: PreviousPack | undefined;
   configDigest: string;
   outDir: string;
+  /** Accept an output folder the tool did not create (see `prepareOutputDir`). */
+  forceOutputDir?: boolean;
   endpointUrl?: string | undefined;
   profile?: string | undefined;
   /** Explicit credentials (the demo's); default: the standard chain or `profile`. */
@@ -57,6 +60,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
   const { config, progress } = opts;
   const started = new Date();
   const runId = newRunId(started);
+  await prepareOutputDir(opts.outDir, { force: opts.forceOutputDir === true });
   await removeStalePartials(opts.outDir).catch(() => []);
   await removeStaleWorkDirs(opts.outDir).catch(() => []);
   const workDir = await createWorkDir(opts.outDir, runId);

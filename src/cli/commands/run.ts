@@ -14,6 +14,7 @@ export interface RunCommandOptions {
   json?: boolean;
   failOn: 'fail' | 'gap' | 'none';
   previous?: string;
+  forceOutputDir?: boolean;
   upload?: S3Target;
 }
 
@@ -29,6 +30,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     progress.log(`${endpointUrl} is the evidence-pack sandbox: the pack is labelled as sandbox data`);
   const built = await runEvidencePack({
     previous,
+    forceOutputDir: opts.forceOutputDir === true,
     config,
     configDigest: digest,
     outDir: opts.out ?? config.output.dir,

@@ -9,6 +9,7 @@ export interface VerifyCommandOptions {
   kmsKeyId?: string;
   endpointUrl?: string;
   json?: boolean;
+  requireSignature?: boolean;
 }
 
 /** `evidence-pack verify <zip>`: exit 0 when intact, 1 naming every problem otherwise. */
@@ -30,7 +31,10 @@ export async function verifyCommand(zip: string, opts: VerifyCommandOptions): Pr
       ]);
     }
   }
-  const report = await verifyPack(zip, { ...(publicKeyPem ? { publicKeyPem } : {}) });
+  const report = await verifyPack(zip, {
+    ...(publicKeyPem ? { publicKeyPem } : {}),
+    requireSignature: opts.requireSignature === true,
+  });
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(`${formatVerifyReport(report)}\n`);
   return report.ok ? EXIT.ok : EXIT.findings;
