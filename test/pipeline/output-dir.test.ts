@@ -22,12 +22,16 @@ describe('prepareOutputDir', () => {
   });
 
   it('refuses the root, the home folder and a non-empty folder it did not create, unless forced', async () => {
-    await expect(prepareOutputDir('/')).rejects.toThrow(/refusing to write packs into \/ \(the file-system root\)/);
+    await expect(prepareOutputDir('/')).rejects.toThrow(
+      /refusing to write packs into \/ \(the file-system root\)/,
+    );
     await expect(prepareOutputDir(homedir())).rejects.toThrow(/home folder/);
     const project = await tempDir();
     await writeFile(join(project, 'evidence.config.ts'), 'export default {}');
     await expect(prepareOutputDir(project)).rejects.toBeInstanceOf(OutputDirError);
-    await expect(prepareOutputDir(project)).rejects.toThrow(/not empty and was not created by evidence-pack; pass --force-output-dir/);
+    await expect(prepareOutputDir(project)).rejects.toThrow(
+      /not empty and was not created by evidence-pack; pass --force-output-dir/,
+    );
     await prepareOutputDir(project, { force: true });
     // Forced, it is used but not marked: nothing in it becomes the tool's to clean.
     expect((await readdir(project)).sort()).toEqual(['evidence.config.ts']);
