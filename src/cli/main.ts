@@ -1,3 +1,4 @@
+import { forTerminal } from '../text/safe-text.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT } from './errors.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -243,20 +244,22 @@ function reportError(err: unknown): number {
     return EXIT.usage;
   }
   if (err instanceof CliError) {
-    process.stderr.write(`evidence-pack: ${err.message}\n`);
-    for (const line of err.details) process.stderr.write(`  - ${line}\n`);
+    process.stderr.write(`evidence-pack: ${forTerminal(err.message)}\n`);
+    for (const line of err.details) process.stderr.write(`  - ${forTerminal(line, { singleLine: true })}\n`);
     return err.exitCode;
   }
   if (err instanceof Error && err.name === 'OutputDirError') {
-    process.stderr.write(`evidence-pack: ${err.message}\n`);
+    process.stderr.write(`evidence-pack: ${forTerminal(err.message)}\n`);
     return EXIT.usage;
   }
   if (err instanceof Error && err.name === 'PackExistsError') {
-    process.stderr.write(`evidence-pack: ${err.message}\n  - choose another output directory with --out\n`);
+    process.stderr.write(
+      `evidence-pack: ${forTerminal(err.message)}\n  - choose another output directory with --out\n`,
+    );
     return EXIT.usage;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`evidence-pack: the pack could not be produced: ${message}\n`);
+  process.stderr.write(`evidence-pack: the pack could not be produced: ${forTerminal(message)}\n`);
   if (process.env.DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('  (set DEBUG=1 for the stack trace)\n');
   return EXIT.failed;

@@ -1,3 +1,4 @@
+import { forPlainText } from '../text/safe-text.ts';
 import type { SignatureAlgorithm } from './sign.ts';
 
 /** What README.txt says about the pack. Everything is taken from the run, never from the clock. */
@@ -109,7 +110,8 @@ export function renderPackReadme(info: PackReadmeInfo): string {
     );
   }
   push('');
-  return lines.join('\n');
+  // Values come from AWS and the config: no NUL or control character reaches the file raw.
+  return forPlainText(lines.join('\n'));
 }
 
 function signatureCommands(algorithm: SignatureAlgorithm): string[] {

@@ -1,3 +1,4 @@
+import { forTerminal } from '../../text/safe-text.ts';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { formatVerifyReport, verifyPack } from '../../pack/verify.ts';
@@ -36,6 +37,6 @@ export async function verifyCommand(zip: string, opts: VerifyCommandOptions): Pr
     requireSignature: opts.requireSignature === true,
   });
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${formatVerifyReport(report)}\n`);
+  else process.stdout.write(`${forTerminal(formatVerifyReport(report))}\n`);
   return report.ok ? EXIT.ok : EXIT.findings;
 }
