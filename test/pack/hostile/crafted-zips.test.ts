@@ -229,3 +229,18 @@ describe('the strict ZIP reader against crafted hostile ZIPs', () => {
     );
   });
 });
+
+describe('verify on a hostile ZIP, from the command line', () => {
+  it('names the entry and the reason, with terminal escapes made visible', async () => {
+    const { runCli } = await import('../../e2e/cli.ts');
+    const dir = await tempDir();
+    const path = join(dir, 'evil.zip');
+    await writeFile(path, craftZip([{ name: 'x\u001b[2J\u001b[HOK verified.txt', data: Buffer.from('x') }]));
+    const run = await runCli(['verify', path]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain('\u001b');
+    expect(run.stdout).toContain(
+      '[unreadable] x\\x1b[2J\\x1b[HOK verified.txt: the ZIP is refused: name contains a control character',
+    );
+  }, 30_000);
+});
