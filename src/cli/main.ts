@@ -149,6 +149,11 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .option('--buckets <n>', 'bucket count for --scenario generated', parseNonNegative, 1000)
     .option('--regions <n>', 'region count for --scenario generated', parseNonNegative, 4)
     .option('--faults <file>', 'JSON file with fault rules (see README "Fault injection")')
+    .option(
+      '--max-body-bytes <n>',
+      'largest request body accepted; larger ones get EntityTooLarge (default 268435456 = 256 MiB)',
+      parseNonNegative,
+    )
     .action(async (opts) => {
       const { sandboxCommand } = await import('./commands/sandbox.ts');
       process.exitCode = await sandboxCommand(opts);
