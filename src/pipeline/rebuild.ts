@@ -4,7 +4,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { launchBrowser } from '../browser/launch.ts';
 import type { Config } from '../config/schema.ts';
 import { validateConfig } from '../config/load.ts';
-import { sha256File } from '../pack/pack-paths.ts';
+import { sha256File, sha256Hex } from '../pack/pack-paths.ts';
 import { verifyPack } from '../pack/verify.ts';
 import { entryNameProblem } from '../pack/zip-names.ts';
 import { readPackEntries } from '../pack/zip-reader.ts';
@@ -72,6 +72,7 @@ export async function readRebuildSource(path: string): Promise<RebuildSource> {
     }
     const cfg = join(root, 'config', 'effective-config.json');
     if (existsSync(cfg)) files.set('config/effective-config.json', await readFile(cfg));
+    await checkAgainstManifest(root, files);
   }
   const snapBytes = files.get('snapshot.json');
   if (!snapBytes) throw new RebuildSourceError(`${path} holds no snapshot.json`);
@@ -103,6 +104,44 @@ export async function readRebuildSource(path: string): Promise<RebuildSource> {
 }
 
 const SAVED_CONFIG = 'config/effective-config.json';
+
+/**
+ * An unzipped pack is held to its `manifest.json` when one lies beside `snapshot.json`: every file
+ * read must match its listed SHA-256 and size, and no listed `raw/` file may be missing. (Without a
+ * manifest nothing can be checked; the rebuild then proves even less about its source.)
+ */
+async function checkAgainstManifest(root: string, files: Map<string, Buffer>): Promise<void> {
+  const manifestPath = join(root, 'manifest.json');
+  if (!existsSync(manifestPath)) return;
+  let listed: Map<string, { sha256: string; bytes: number }>;
+  try {
+    const parsed = JSON.parse(await readFile(manifestPath, 'utf8')) as { files?: unknown };
+    if (!Array.isArray(parsed.files)) throw new Error('no files list');
+    listed = new Map(
+      (parsed.files as { path: string; sha256: string; bytes: number }[]).map((f) => [f.path, f]),
+    );
+  } catch (err) {
+    throw new RebuildSourceError(`${manifestPath} is not a readable manifest: ${(err as Error).message}`);
+  }
+  const problems: string[] = [];
+  for (const [rel, buf] of files) {
+    const want = listed.get(rel);
+    if (!want) problems.push(`${rel}: not listed in manifest.json`);
+    else if (want.sha256 !== sha256Hex(buf) || want.bytes !== buf.length) {
+      problems.push(`${rel}: content differs from manifest.json`);
+    }
+  }
+  for (const rel of listed.keys()) {
+    if (rel.startsWith('raw/') && !files.has(rel))
+      problems.push(`${rel}: listed in manifest.json but missing`);
+  }
+  if (problems.length > 0) {
+    throw new RebuildSourceError(
+      `${root} does not match its manifest.json; refusing to rebuild from it`,
+      problems,
+    );
+  }
+}
 
 /**
  * The config saved in the source pack, validated with today's schema, with every setting that

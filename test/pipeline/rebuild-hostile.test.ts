@@ -100,3 +100,34 @@ describe('pack --from trusts nothing in its source', () => {
     expect(merged.config.sign).toBeUndefined();
   });
 });
+
+describe('pack --from an unzipped pack', () => {
+  it('is held to the manifest.json beside snapshot.json', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const { sha256Hex } = await import('../../src/pack/pack-paths.ts');
+    const dir = await tempDir();
+    const snap = snapshot('20261126T185200Z-0123abcd');
+    const raw = '{"operation":"ListBuckets"}\n';
+    await mkdir(join(dir, 'raw', '111122223333'), { recursive: true });
+    await writeFile(join(dir, 'snapshot.json'), snap);
+    await writeFile(join(dir, 'raw', '111122223333', 's3.jsonl'), raw);
+    const entry = (path: string, text: string) => ({
+      path,
+      sha256: sha256Hex(text),
+      bytes: Buffer.byteLength(text),
+    });
+    await writeFile(
+      join(dir, 'manifest.json'),
+      JSON.stringify({ files: [entry('snapshot.json', snap), entry('raw/111122223333/s3.jsonl', raw)] }),
+    );
+    await expect(readRebuildSource(join(dir, 'snapshot.json'))).resolves.toMatchObject({
+      sha256: sha256Hex(snap),
+    });
+    await writeFile(join(dir, 'raw', '111122223333', 's3.jsonl'), raw.replace('List', 'Lost'));
+    const err = await readRebuildSource(join(dir, 'snapshot.json')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RebuildSourceError);
+    expect((err as RebuildSourceError).details).toEqual([
+      'raw/111122223333/s3.jsonl: content differs from manifest.json',
+    ]);
+  });
+});
