@@ -244,3 +244,19 @@ describe('verify on a hostile ZIP, from the command line', () => {
     );
   }, 30_000);
 });
+
+describe('diff and --previous read through the same strict reader', () => {
+  it('refuse a two-directory ZIP, naming the reason', async () => {
+    const { loadPackForDiff } = await import('../../../src/diff/load-pack.ts');
+    const { readPrevious } = await import('../../../src/cli/commands/shared.ts');
+    const dir = await tempDir();
+    const path = join(dir, 'two-dirs.zip');
+    await writeFile(path, hostileCases()[0]!.bytes);
+    const loaded = await loadPackForDiff(path);
+    expect(loaded).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/refused ZIP .*does not end exactly at the end record/) as unknown,
+    });
+    await expect(readPrevious(path)).rejects.toThrow(/--previous .* cannot be used: .*second directory/);
+  });
+});
