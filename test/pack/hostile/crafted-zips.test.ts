@@ -160,6 +160,11 @@ function hostileCases(): { name: string; bytes: Buffer; reason: RegExp }[] {
     craftZip([{ name: 'caf\u00e9.txt', data: Buffer.from('x'), flags: 0 }]),
     /without the UTF-8 flag/,
   );
+  add(
+    'name segment too long for any file system',
+    craftZip([{ name: `raw/${'a'.repeat(300)}.jsonl`, data: Buffer.from('x') }]),
+    /segment is longer than 255 bytes/,
+  );
   add('encrypted entry', craftZip([{ ...real()[0]!, flags: 0x0801 }]), /encrypted/);
   {
     const stream = deflateRawSync(Buffer.from('visible'));
