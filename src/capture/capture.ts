@@ -10,7 +10,13 @@ import type { Browser, BrowserContext } from 'playwright';
 import type { Snapshot } from '../snapshot/model.ts';
 import { apiViewSpecs, identityFor, renderApiView } from './api-views.ts';
 import { consolePageSpecs, type ConsolePageSpec, type ConsoleUrlKey } from './console-urls.ts';
-import { captureConsolePage, signInToConsole, type ConsoleAccess, type ConsoleSession } from './console.ts';
+import {
+  captureConsolePage,
+  ResourceMismatchError,
+  signInToConsole,
+  type ConsoleAccess,
+  type ConsoleSession,
+} from './console.ts';
 import { safeFileStem } from './file-names.ts';
 import { pagesOf } from './page-pool.ts';
 import { RecordReader } from './records.ts';
@@ -76,7 +82,8 @@ export const API_VIEW_VIEWPORT = { width: 1200, height: 800 } as const;
 
 interface Job {
   item: string;
-  run: () => Promise<ScreenshotMeta>;
+  /** `attempt` is 0, then 1 for the retry. */
+  run: (attempt: number) => Promise<ScreenshotMeta>;
 }
 
 /** Capture every planned screenshot. Never throws for a single page; gaps say what is missing. */
@@ -139,7 +146,7 @@ export async function captureScreenshots(opts: CaptureOptions): Promise<CaptureR
           const path = fileFor(spec.name);
           jobs.push({
             item: `console ${spec.name}`,
-            run: async () => {
+            run: async (attemptNo) => {
               let session = consoleSessions.get(spec.account);
               if (!session) {
                 session = signInToConsole(opts.browser, access, spec.account, {
@@ -150,7 +157,7 @@ export async function captureScreenshots(opts: CaptureOptions): Promise<CaptureR
               }
               const signedIn = await session;
               if (!signedIn.ok) throw new PermanentError(signedIn.reason);
-              return captureConsoleImage(opts, viewContext, signedIn, access, spec, path);
+              return captureConsoleImage(opts, viewContext, signedIn, access, spec, path, attemptNo > 0);
             },
           });
         }
@@ -196,13 +203,14 @@ async function runBounded(jobs: Job[], opts: CaptureOptions, gaps: CaptureGap[])
 async function attempt(job: Job): Promise<{ meta: ScreenshotMeta } | { reason: string }> {
   // Messages from console.ts are sanitized already; sanitizing again guards anything else.
   try {
-    return { meta: await job.run() };
+    return { meta: await job.run(0) };
   } catch (first) {
     if (first instanceof PermanentError) return { reason: sanitizeError(first, []) };
     try {
-      return { meta: await job.run() };
+      return { meta: await job.run(1) };
     } catch (second) {
-      return { reason: `${sanitizeError(second, [])} (failed twice)` };
+      const retried = first instanceof ResourceMismatchError ? 'again on a fresh page' : 'twice';
+      return { reason: `${sanitizeError(second, [])} (failed ${retried})` };
     }
   }
 }
@@ -257,12 +265,15 @@ async function captureConsoleImage(
   access: ConsoleAccess,
   spec: ConsolePageSpec,
   path: string,
+  fresh: boolean,
 ): Promise<ScreenshotMeta> {
   const shot = await captureConsolePage(session.context, access.urlFor(spec.url), {
     signinBase: access.signinBase,
     settleSelector: access.settleSelector,
     timeoutMs: opts.timeoutMs,
     secrets: session.secrets,
+    identity: spec.identity,
+    fresh,
   });
   const stamp: Stamp = {
     account: spec.account,

@@ -39,6 +39,47 @@ export interface ConsolePageSpec {
   resource: string;
   /** The real console URL (what the stamp names as source). */
   url: string;
+  /** What identifies the stamped resource on the rendered page (checked before the image is kept). */
+  identity: ResourceIdentity;
+}
+
+/**
+ * The identifier a console page must show, as visible text, once it has loaded the stamped resource:
+ * `forms` are the spellings the console may use (an account id is shown as `1111-2222-3333` in the
+ * AWS console's navigation bar).
+ */
+export interface ResourceIdentity {
+  /** e.g. `key id`, `bucket name`. */
+  label: string;
+  value: string;
+  forms: string[];
+}
+
+/** Per kind of console page, what identifies the resource it shows (the same on AWS and the sandbox). */
+export const PAGE_IDENTITY: Record<ConsoleUrlKey, { label: string; of: (v: IdentityValues) => string }> = {
+  accountPublicAccessBlock: { label: 'account id', of: (v) => v.accountId },
+  bucketProperties: { label: 'bucket name', of: (v) => v.bucket ?? '' },
+  bucketPermissions: { label: 'bucket name', of: (v) => v.bucket ?? '' },
+  kmsKey: { label: 'key id', of: (v) => v.keyId ?? '' },
+  configRule: { label: 'rule name', of: (v) => v.ruleName ?? '' },
+  trail: { label: 'trail name', of: (v) => v.trailName ?? '' },
+};
+
+interface IdentityValues {
+  accountId: string;
+  bucket?: string;
+  keyId?: string;
+  ruleName?: string;
+  trailName?: string;
+}
+
+/** The identity a page of kind `key` must show for the resource described by `values`. */
+export function pageIdentity(key: ConsoleUrlKey, values: IdentityValues): ResourceIdentity {
+  const kind = PAGE_IDENTITY[key];
+  const value = kind.of(values);
+  const forms = [value];
+  if (/^\d{12}$/.test(value)) forms.push(value.replace(/^(\d{4})(\d{4})(\d{4})$/, '$1-$2-$3'));
+  return { label: kind.label, value, forms };
 }
 
 /** The console pages a target produces. */
@@ -61,6 +102,7 @@ export function consolePageSpecs(
             region: target.region,
             accountId: target.accountId,
           }),
+          identity: pageIdentity('accountPublicAccessBlock', { accountId: target.accountId }),
         },
       ];
     case 'bucket': {
@@ -73,6 +115,7 @@ export function consolePageSpecs(
           title: `Console — bucket ${target.bucket} properties (default encryption)`,
           resource,
           url: expandConsoleUrl(t.bucketProperties, values),
+          identity: pageIdentity('bucketProperties', values),
         },
         {
           ...base,
@@ -80,6 +123,7 @@ export function consolePageSpecs(
           title: `Console — bucket ${target.bucket} permissions (Block Public Access, policy)`,
           resource,
           url: expandConsoleUrl(t.bucketPermissions, values),
+          identity: pageIdentity('bucketPermissions', values),
         },
       ];
     }
@@ -96,6 +140,7 @@ export function consolePageSpecs(
             keyId: target.keyId,
             keyArn: target.keyArn,
           }),
+          identity: pageIdentity('kmsKey', { accountId: target.accountId, keyId: target.keyId }),
         },
       ];
     case 'config-rules': {
@@ -112,6 +157,7 @@ export function consolePageSpecs(
           accountId: target.accountId,
           ruleName: r.ruleName,
         }),
+        identity: pageIdentity('configRule', { accountId: target.accountId, ruleName: r.ruleName }),
       }));
     }
     case 'trail':
@@ -127,6 +173,7 @@ export function consolePageSpecs(
             trailName: target.trailName,
             trailArn: target.trailArn,
           }),
+          identity: pageIdentity('trail', { accountId: target.accountId, trailName: target.trailName }),
         },
       ];
   }
