@@ -2,6 +2,7 @@
  * Console deep links, built from overridable templates (`config.capture.consoleUrls`), and their
  * mapping onto the sandbox console.
  */
+import type { EvidenceRef } from '../aws/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import type { CaptureTarget } from './select.ts';
 
@@ -41,6 +42,8 @@ export interface ConsolePageSpec {
   url: string;
   /** What identifies the stamped resource on the rendered page (checked before the image is kept). */
   identity: ResourceIdentity;
+  /** The recorded reads whose facts the page shows (the results citing them are what it supports). */
+  shows: EvidenceRef[];
 }
 
 /**
@@ -90,6 +93,7 @@ export function consolePageSpecs(
 ): ConsolePageSpec[] {
   const t = { ...DEFAULT_CONSOLE_URLS, ...overrides };
   const base = { account: target.accountId, region: target.region };
+  const account = snapshot.accounts.find((a) => a.accountId === target.accountId);
   switch (target.kind) {
     case 'account-bpa':
       return [
@@ -103,11 +107,13 @@ export function consolePageSpecs(
             accountId: target.accountId,
           }),
           identity: pageIdentity('accountPublicAccessBlock', { accountId: target.accountId }),
+          shows: account ? [account.accountPublicAccessBlock.evidence] : [],
         },
       ];
     case 'bucket': {
       const values = { region: target.region, accountId: target.accountId, bucket: target.bucket };
       const resource = `arn:aws:s3:::${target.bucket}`;
+      const b = account?.buckets.find((x) => x.name === target.bucket);
       return [
         {
           ...base,
@@ -116,6 +122,7 @@ export function consolePageSpecs(
           resource,
           url: expandConsoleUrl(t.bucketProperties, values),
           identity: pageIdentity('bucketProperties', values),
+          shows: b ? [b.encryption.evidence, b.versioning.evidence, b.tags.evidence] : [],
         },
         {
           ...base,
@@ -124,10 +131,22 @@ export function consolePageSpecs(
           resource,
           url: expandConsoleUrl(t.bucketPermissions, values),
           identity: pageIdentity('bucketPermissions', values),
+          shows: b
+            ? [
+                b.publicAccessBlock.evidence,
+                b.policy.evidence,
+                b.policyStatus.evidence,
+                b.ownershipControls.evidence,
+                b.acl.evidence,
+              ]
+            : [],
         },
       ];
     }
-    case 'kms-key':
+    case 'kms-key': {
+      const key = snapshot.accounts
+        .flatMap((a) => a.kmsKeys)
+        .find((k) => k.metadata.status === 'ok' && k.metadata.value.arn === target.keyArn);
       return [
         {
           ...base,
@@ -141,8 +160,10 @@ export function consolePageSpecs(
             keyArn: target.keyArn,
           }),
           identity: pageIdentity('kmsKey', { accountId: target.accountId, keyId: target.keyId }),
+          shows: key ? [key.metadata.evidence, key.policy.evidence, key.rotation.evidence] : [],
         },
       ];
+    }
     case 'config-rules': {
       const region = snapshot.accounts
         .find((a) => a.accountId === target.accountId)
@@ -158,9 +179,11 @@ export function consolePageSpecs(
           ruleName: r.ruleName,
         }),
         identity: pageIdentity('configRule', { accountId: target.accountId, ruleName: r.ruleName }),
+        shows: [...(region ? [region.rules.evidence] : []), r.evaluations.evidence],
       }));
     }
-    case 'trail':
+    case 'trail': {
+      const trail = account?.cloudTrail.trails.find((x) => x.arn === target.trailArn);
       return [
         {
           ...base,
@@ -174,8 +197,10 @@ export function consolePageSpecs(
             trailArn: target.trailArn,
           }),
           identity: pageIdentity('trail', { accountId: target.accountId, trailName: target.trailName }),
+          shows: trail ? [trail.status.evidence, trail.selectors.evidence] : [],
         },
       ];
+    }
   }
 }
 

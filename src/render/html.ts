@@ -112,6 +112,8 @@ export function renderHtml(model: ReportModel, templates: TemplateSet): string {
  * The text itself is escaped first: the only markup added is `<wbr>`.
  */
 export function breakableHtml(value: string): string {
+  // A digest is read as one token: it is never broken (its column is sized to fit it).
+  if (/^(sha256:)?[0-9a-f]{32,}$/.test(value)) return escapeHtml(value);
   // Hyphens only break long identifiers, so dates and regions stay whole.
   const separators = value.length > 16 ? /(?<=[/:.;=_-])|(?<=,)(?!\d)/ : /(?<=[/:;=_])|(?<=,)(?!\d)/;
   return value
