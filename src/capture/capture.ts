@@ -24,7 +24,7 @@ import { RecordReader } from './records.ts';
 import { sanitizeError } from './sanitize.ts';
 import type { CapturePlan } from './select.ts';
 import { stampBannerHtml, stampLines, type Stamp } from './stamp.ts';
-import { indexByRecord, supportedBy, type FindingsByRecord, type Supported } from './supports.ts';
+import { indexByRecord, supportedBy, type Supported } from './supports.ts';
 import { renderTemplate } from './views/render.ts';
 import { COMPOSITE_TEMPLATE, PAGE_CSS } from './views/templates.ts';
 
