@@ -3,7 +3,7 @@ import { extname, resolve } from 'node:path';
 import type { CheckStatus, Evaluation, Finding } from '../checks/types.ts';
 import type { Config } from '../config/schema.ts';
 import type { Snapshot } from '../snapshot/model.ts';
-import { utcLabel } from './cells.ts';
+import { utcLabel, utcTimesInText } from './cells.ts';
 import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
 import {
   configRecorderPopulation,
@@ -124,7 +124,13 @@ export function populationTable(p: Population, id: string, max: number, emptyNot
       widthPct: Math.round(((weights[k] ?? 1) / totalWeight) * 1000) / 10,
       cls: `col-${c.id.replace(/_/g, '-')}`,
     })),
-    rows: shown.map((r) => ({ cells: picked.map(({ i }) => r[i] ?? { text: '' }) })),
+    rows: shown.map((r) => ({
+      cells: picked.map(({ i }) => {
+        const cell = r[i] ?? { text: '' };
+        const text = utcTimesInText(cell.text);
+        return text === cell.text ? cell : { ...cell, text };
+      }),
+    })),
     total: p.rows.length,
     omitted,
     moreNote: moreNote(omitted, p.path),
@@ -347,7 +353,7 @@ function issueRow(f: Finding): IssueRow {
     resourceArn: f.resource.arn,
     accountId: f.resource.accountId,
     region: f.resource.region ?? 'global',
-    reason: f.reason,
+    reason: utcTimesInText(f.reason),
     evidence: [
       ...new Set(
         f.evidence.map((e) => `${e.file}#${e.callId}${e.requestId ? ` (request id ${e.requestId})` : ''}`),

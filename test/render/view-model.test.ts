@@ -212,3 +212,13 @@ describe('report readability and screenshot coverage', () => {
     expect(model.screenshotFiguresNote).toContain('report.maxScreenshotFigures');
   });
 });
+
+describe('one time format in the report', () => {
+  it('writes times inside check reasons as YYYY-MM-DD HH:MM:SS UTC', () => {
+    const input = buildFixtureInput();
+    const failing = input.evaluation.findings.find((f) => f.status === 'fail')!;
+    failing.reason = 'The key is PendingDeletion (deletion scheduled 2026-12-31T09:57:44.254Z).';
+    const row = buildReportModel(input).issues.items.find((r) => r.reason.includes('deletion scheduled'))!;
+    expect(row.reason).toBe('The key is PendingDeletion (deletion scheduled 2026-12-31 09:57:44 UTC).');
+  });
+});
