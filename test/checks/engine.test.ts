@@ -62,6 +62,8 @@ describe('evaluate', () => {
       title: 't',
       severity: 'low',
       description: 'd',
+      reads: [],
+      method: 'm',
       evaluate: () => {
         throw new Error('kaput');
       },
@@ -102,7 +104,28 @@ describe('failLevelExitCode', () => {
       },
       byCriterion: {},
       byCheck: {},
+      controlTotals: {
+        fail: 0,
+        'insufficient-evidence': 0,
+        error: 0,
+        excepted: 0,
+        pass: 0,
+        'not-applicable': 0,
+      },
+      otherChecks: {
+        checks: [],
+        byStatus: {
+          fail: 0,
+          'insufficient-evidence': 0,
+          error: 0,
+          excepted: 0,
+          pass: 0,
+          'not-applicable': 0,
+        },
+      },
+      crossChecks: 0,
     },
+    crossChecks: [],
   });
   it.each([
     ['fail', { fail: 1 }, 1],
