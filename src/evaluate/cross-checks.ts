@@ -30,7 +30,7 @@ export function findCrossChecks(ctx: EvaluationContext): CrossCheck[] {
       const policy = policyStatusContradiction(bucket, ctx);
       if (policy) out.push(policy);
       const history = histories.get(bucket.arn);
-      if (history) out.push(...historyContradictions(bucket, history));
+      if (history) out.push(...historyContradictions(bucket, history, ctx.snapshot.collection.startedAt));
     }
   }
   return out;
@@ -148,11 +148,22 @@ function outcomeText<T>(o: Outcome<T>, describe: (v: T) => string, what: string)
   return describeGap(o);
 }
 
-function historyContradictions(bucket: BucketSnapshot, history: BucketConfigHistory): CrossCheck[] {
+/**
+ * The last configuration item against the live read. The history is read up to the period end; a
+ * change made after it is legitimately missing, so settings are compared only when the period
+ * reaches the collection (the item is then Config's latest). A denied or failed live read is set
+ * against the last item whatever its date: Config recorded the value the read could not get.
+ */
+function historyContradictions(
+  bucket: BucketSnapshot,
+  history: BucketConfigHistory,
+  collectionStartedAt: string,
+): CrossCheck[] {
   if (history.items.status !== 'ok') return [];
+  const latest = Date.parse(history.period.end) >= Date.parse(collectionStartedAt);
   const last = history.items.value[history.items.value.length - 1];
   if (!last || last.status.startsWith('ResourceDeleted') || last.status === 'ResourceNotRecorded') return [];
-  const item = { captureTime: last.captureTime, evidence: history.items.evidence };
+  const item = { captureTime: last.captureTime, evidence: history.items.evidence, latest };
   const recorded = recordedSettings(last, item.evidence);
   return [
     compareSetting(bucket, item, {
@@ -188,7 +199,7 @@ function historyContradictions(bucket: BucketSnapshot, history: BucketConfigHist
 /** The contradiction between the last configuration item and the live read of one setting, if any. */
 function compareSetting<T>(
   bucket: BucketSnapshot,
-  item: { captureTime: string; evidence: EvidenceRef },
+  item: { captureTime: string; evidence: EvidenceRef; latest: boolean },
   c: Compared<T>,
 ): CrossCheck | undefined {
   // Only a value Config actually recorded is compared: an entry it did not record says nothing.
@@ -209,11 +220,12 @@ function compareSetting<T>(
       kind: 'denied-read-vs-config-item',
       resource: bucketResource(bucket),
       subject: c.subject,
-      summary: `The live ${c.operation} read ${c.live.status === 'denied' ? 'was denied' : 'failed'}, but AWS Config's last configuration item (${item.captureTime}) records ${recordedText}: the setting exists; the gap is in reading it.`,
+      summary: `The live ${c.operation} read ${c.live.status === 'denied' ? 'was denied' : 'failed'}, but AWS Config's configuration item of ${item.captureTime} records ${recordedText}: Config holds the value the read could not get.`,
       sources: [liveSource, itemSource],
       checks: c.checks,
     };
   }
+  if (!item.latest) return undefined;
   if (c.live.status === 'ok' && c.key(c.live.value) === c.key(c.recorded.value)) return undefined;
   return {
     kind: 'config-history-vs-live',
