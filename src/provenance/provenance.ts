@@ -32,10 +32,11 @@ export interface Provenance extends Invocation {
 }
 
 function localIdentity(): { user: string; host: string } {
-  let user = 'unknown';
+  let user: string;
   try {
     user = userInfo().username;
   } catch {
+    // No passwd entry for the uid (some containers): the login variables are the best left.
     user = process.env['USER'] ?? process.env['USERNAME'] ?? 'unknown';
   }
   return { user, host: hostname() };

@@ -14,7 +14,15 @@ import type { Signer } from '../../src/pack/sign.ts';
 import { verifyPack } from '../../src/pack/verify.ts';
 import { writePack } from '../../src/pack/write-pack.ts';
 import { readPackEntries } from '../../src/pack/zip-reader.ts';
-import { FIXED_TIME, PACK_NAME, hasTool, manifestInput, readmeRunFacts, sampleFiles, tempDir } from './helpers.ts';
+import {
+  FIXED_TIME,
+  PACK_NAME,
+  hasTool,
+  manifestInput,
+  readmeRunFacts,
+  sampleFiles,
+  tempDir,
+} from './helpers.ts';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
