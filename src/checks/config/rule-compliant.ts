@@ -158,11 +158,20 @@ export function judgeRuleCompliance(
   const result = configResultOf(bucket, account, identifier);
   if (result.kind === 'verdict') return result.verdict;
   if (result.kind === 'none') {
+    // The results were read: Config itself gives no verdict. That is not an evidence gap.
     const other = result.evaluation;
-    const what = other ? `reports ${other.complianceType}${dated(other)}` : 'has no result';
+    if (other?.complianceType === 'NOT_APPLICABLE')
+      return verdict(
+        'not-applicable',
+        `AWS Config rule for ${identifier} reports NOT_APPLICABLE${dated(other)} for the bucket.`,
+        result.evidence,
+      );
+    const what = other
+      ? `reports ${other.complianceType}${dated(other)}`
+      : 'has no result (the rule does not evaluate it, or has not yet)';
     return verdict(
-      'insufficient-evidence',
-      `AWS Config rule for ${identifier} ${what} for the bucket.`,
+      'fail',
+      `AWS Config rule for ${identifier} ${what} for the bucket, so AWS Config does not monitor the bucket for it.`,
       result.evidence,
     );
   }
@@ -186,10 +195,10 @@ export const ruleCompliant: CheckDefinition = {
   title: 'AWS Config reports the bucket compliant',
   severity: 'medium',
   description:
-    "Per bucket, per required managed rule: the result is COMPLIANT and this tool's own check of the same property agrees; NON_COMPLIANT fails.",
+    "Per bucket, per required managed rule: the result is COMPLIANT and this tool's own check of the same property agrees; NON_COMPLIANT or no result fails.",
   reads: ['config:DescribeConfigRules', 'config:GetComplianceDetailsByConfigRule'],
   method:
-    "Per bucket and required managed rule: NON_COMPLIANT fails; COMPLIANT passes unless this tool's own check of the same property (public read or public write, encryption, TLS) fails on the bucket, which makes it a contradiction (listed under Cross-checks) and a fail; a rule that does not exist is not applicable here (config.rules-present fails for it); a denied or failed read is insufficient evidence.",
+    "Per bucket and required managed rule: NON_COMPLIANT fails, and so does no result for the bucket or INSUFFICIENT_DATA (Config does not monitor it); Config's NOT_APPLICABLE is not applicable; COMPLIANT passes unless this tool's own check of the same property (public read or public write, encryption, TLS) fails on the bucket, which makes it a contradiction (listed under Cross-checks) and a fail; a rule that does not exist is not applicable here (config.rules-present fails for it); a denied or failed read is insufficient evidence.",
   evaluate: (ctx) =>
     ctx.snapshot.accounts.flatMap((account) =>
       account.buckets.flatMap((bucket): CheckResult[] =>
