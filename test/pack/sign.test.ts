@@ -287,4 +287,27 @@ describe('README.txt', () => {
     expect(real).not.toContain('screenshots/');
     expect(real).not.toContain('openssl');
   });
+
+  it('records who ran it, how, with which code and when, and how every digest is computed', () => {
+    const facts = readmeRunFacts();
+    const text = renderPackReadme({
+      zipName: `${PACK_NAME}.zip`,
+      ...manifestInput(),
+      ...facts,
+      generatedAt: FIXED_TIME.toISOString(),
+      files: ['report.pdf', 'config/effective-config.json'],
+      signature: null,
+    });
+    expect(text).toContain('Operator:           auditor@build-01');
+    expect(text).toContain('Command line:       evidence-pack run --profile audit');
+    expect(text).toContain(`Tool code digest:   ${facts.provenance.codeDigest}`);
+    expect(text).toContain('Screenshots:        2026-11-26T18:52:01Z to 2026-11-26T18:52:30Z (UTC)');
+    expect(text).toContain('Report rendered:    2026-11-26T18:52:31Z to 2026-11-26T18:52:40Z (UTC)');
+    expect(text).toContain(`Evidence digest:    ${facts.evidenceDigest}`);
+    expect(text).toContain('sha256sum config/effective-config.json');
+    expect(text).toMatch(/grep -v -E .*SHA256SUMS \| sha256sum/);
+    expect(text).toContain(
+      'find package.json bin src templates -type f | LC_ALL=C sort | xargs sha256sum | sha256sum',
+    );
+  });
 });
