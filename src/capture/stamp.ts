@@ -1,6 +1,6 @@
 /**
- * The visible stamp every screenshot carries: account, region, resource, UTC time, source and the
- * identity that captured it, plus a "SANDBOX OUTPUT — not AWS" label for sandbox images. The banner is
+ * The visible stamp every screenshot carries: account, region, resource, UTC time, source, the
+ * identity that captured it and the checks (with criteria) the image supports, plus a "SANDBOX OUTPUT — not AWS" label for sandbox images. The banner is
  * part of the captured page, so the stamp is in the PNG itself.
  */
 import { forDisplay } from '../text/safe-text.ts';
@@ -22,6 +22,8 @@ export interface Stamp {
   sandbox: boolean;
   /** Which time `capturedAt` is. */
   timeLabel: 'API call time (UTC)' | 'Captured (UTC)';
+  /** The check ids (with criteria) whose results cite what the image shows. */
+  supports?: string | undefined;
 }
 
 /** The sandbox label, exactly as it appears on images. */
@@ -54,6 +56,7 @@ export function stampLines(stamp: Stamp): string[] {
     `${v(stamp.timeLabel)} ${v(formatUtc(stamp.capturedAt))}`,
     `Source ${v(stamp.source)}`,
     `Identity ${v(stamp.identity)}`,
+    ...(stamp.supports ? [`Supports ${v(stamp.supports)}`] : []),
   ];
   return stamp.sandbox ? [SANDBOX_LABEL, ...lines] : lines;
 }

@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import type { CheckStatus, Evaluation, Finding } from '../checks/types.ts';
+import {
+  CHECK_STATUSES,
+  type CheckStatus,
+  type CrossCheck,
+  type Evaluation,
+  type Finding,
+} from '../checks/types.ts';
 import type { Config } from '../config/schema.ts';
 import type { Snapshot } from '../snapshot/model.ts';
-import { utcLabel } from './cells.ts';
+import { utcLabel, utcTimesInText } from './cells.ts';
 import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
 import {
   configRecorderPopulation,
@@ -22,7 +28,9 @@ import type {
   ChangesSection,
   CheckSummary,
   ControlMatrixRow,
+  CrossCheckRow,
   IssueRow,
+  MethodRow,
   KeyPolicyView,
   PassingSummaryRow,
   PeriodSection,
@@ -30,9 +38,18 @@ import type {
   ReportModel,
   ScreenshotEntry,
   ScreenshotFigure,
+  ScreenshotIndexRow,
   Table,
 } from './report-model.ts';
-import { overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
+import { emptyCounts, overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
+import { CHECKS } from '../checks/registry.ts';
+import { criteriaOf } from '../controls/mapping.ts';
+import type { EvidenceRef } from '../aws/outcome.ts';
+import type { Invocation, TimeWindow } from '../provenance/provenance.ts';
+
+function sumCounts(counts: Record<CheckStatus, number>): number {
+  return CHECK_STATUSES.reduce((n, st) => n + counts[st], 0);
+}
 import { periodTimelinePopulation, periodVerdictPopulation } from '../period/populations.ts';
 
 /** Everything the report is built from. */
@@ -46,6 +63,14 @@ export interface ReportInput {
   renderer: 'chromium' | 'pdfkit';
   fallbackReason?: string;
   toolVersion: string;
+  /** `sha256:<hex>` of config/effective-config.json. */
+  configDigest?: string | undefined;
+  /** Who ran it, how, with which code, and when (the render's own end is not known yet). */
+  provenance?:
+    | (Invocation & {
+        times: { collection: TimeWindow; capture: TimeWindow | null; renderStartedAt: string };
+      })
+    | undefined;
   /** Changes since the previous pack, already computed (see src/diff). */
   changes?: ChangesSection | undefined;
 }
@@ -73,28 +98,63 @@ function capMapped<T, U>(
   items: readonly T[],
   max: number,
   where: string,
-  toRow: (item: T) => U,
+  toRow: (item: T, index: number) => U,
 ): CappedList<U> {
   const capped = cap(items, max, where);
-  return { ...capped, items: capped.items.map((item) => toRow(item)) };
+  return { ...capped, items: capped.items.map((item, i) => toRow(item, i)) };
+}
+
+/** The longest run a table cell cannot break inside (breaks fall at spaces and identifier separators). */
+function longestUnbreakable(text: string): number {
+  let longest = 0;
+  for (const part of text.split(/[\s/:;,=_]+/)) longest = Math.max(longest, Math.min(part.length, 24));
+  return longest;
+}
+
+/**
+ * A column's width weight from its content: between the longest run that cannot break (so no word
+ * or identifier is cut) and the typical full text length (so short values stay on one line).
+ */
+export function contentWeight(header: string, texts: readonly string[]): number {
+  let min = longestUnbreakable(header);
+  const lengths: number[] = [];
+  for (const t of texts) {
+    min = Math.max(min, longestUnbreakable(t));
+    lengths.push(Math.min(t.length, 60));
+  }
+  lengths.sort((a, b) => a - b);
+  const typical = lengths.length ? (lengths[Math.floor((lengths.length - 1) * 0.9)] ?? 0) : header.length;
+  return Math.round(Math.max(3, (min + Math.max(min, typical)) / 2) * 10) / 10;
 }
 
 /** The PDF view of a population: its PDF columns, capped at `max` rows (rows already worst first). */
 export function populationTable(p: Population, id: string, max: number, emptyNote: string): Table {
   const picked = p.columns.flatMap((c, i) => (c.pdfHeader ? [{ c, i }] : []));
-  const totalWeight = picked.reduce((s, { c }) => s + (c.weight ?? 1), 0) || 1;
   const shown = p.rows.slice(0, max);
   const omitted = p.rows.length - shown.length;
+  const weights = picked.map(({ c, i }) =>
+    contentWeight(
+      c.pdfHeader ?? c.id,
+      shown.map((r) => r[i]?.text ?? ''),
+    ),
+  );
+  const totalWeight = weights.reduce((s, w) => s + w, 0) || 1;
   return {
     id,
     title: p.title,
-    columns: picked.map(({ c }) => ({
+    columns: picked.map(({ c }, k) => ({
       header: c.pdfHeader ?? c.id,
-      weight: c.weight ?? 1,
-      widthPct: Math.round(((c.weight ?? 1) / totalWeight) * 1000) / 10,
+      weight: weights[k] ?? 1,
+      widthPct: Math.round(((weights[k] ?? 1) / totalWeight) * 1000) / 10,
       cls: `col-${c.id.replace(/_/g, '-')}`,
     })),
-    rows: shown.map((r) => ({ cells: picked.map(({ i }) => r[i] ?? { text: '' }) })),
+    rows: shown.map((r) => ({
+      cells: picked.map(({ i }) => {
+        const cell = r[i] ?? { text: '' };
+        const text = utcTimesInText(cell.text);
+        return text === cell.text ? cell : { ...cell, text };
+      }),
+    })),
     total: p.rows.length,
     omitted,
     moreNote: moreNote(omitted, p.path),
@@ -127,15 +187,62 @@ export function loadLogo(
   return { ok: true, dataUri: `data:${mime};base64,${bytes.toString('base64')}`, mime, bytes };
 }
 
+/** Kinds of view, in the order figures are shown: one of each is embedded first. */
+const FIGURE_VIEWS: readonly string[] = [
+  'account-bpa',
+  'bucket-properties',
+  'bucket-permissions',
+  'bucket-acl',
+  'bucket-encryption',
+  'bucket-policy',
+  'bucket-bpa',
+  'kms-key',
+  'kms-key-policy',
+  'config-rule',
+  'trail',
+];
+
+function viewRank(shot: ScreenshotEntry): number {
+  const i = FIGURE_VIEWS.indexOf(shot.view ?? '');
+  return i < 0 ? FIGURE_VIEWS.length : i;
+}
+
+/** Better candidates first: supports a failing or excepted result, then console, then file name. */
+function figureOrder(a: ScreenshotEntry, b: ScreenshotEntry): number {
+  return (
+    Number(!a.attention) - Number(!b.attention) ||
+    Number(a.kind !== 'console') - Number(b.kind !== 'console') ||
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+}
+
 /**
- * The screenshots shown as figures: console captures first (what auditors ask for), then API views,
- * in plan order, up to `max`; every image stays in the pack and in the list either way.
+ * The screenshots shown as figures, up to `max`: first one image of each kind of view (account Block
+ * Public Access, bucket properties, permissions and ACL, KMS key and key policy, Config rule, trail),
+ * preferring one that supports a failing or excepted result and a console capture; then the other
+ * images that support failing or excepted results. Every image stays in the pack and in the index.
  */
+export function chooseFigures(shots: readonly ScreenshotEntry[], max: number): ScreenshotEntry[] {
+  const ranked = [...shots].sort(figureOrder);
+  const chosen: ScreenshotEntry[] = [];
+  const seenViews = new Set<string>();
+  for (const shot of ranked) {
+    if (chosen.length >= max) break;
+    const view = shot.view ?? shot.kind ?? '';
+    if (seenViews.has(view)) continue;
+    seenViews.add(view);
+    chosen.push(shot);
+  }
+  for (const shot of ranked) {
+    if (chosen.length >= max) break;
+    if (shot.attention && !chosen.includes(shot)) chosen.push(shot);
+  }
+  return chosen.sort((a, b) => viewRank(a) - viewRank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 function screenshotFigures(shots: readonly ScreenshotEntry[], max: number): ScreenshotFigure[] {
-  const ordered = [...shots].sort((a, b) => Number(a.kind !== 'console') - Number(b.kind !== 'console'));
   const figures: ScreenshotFigure[] = [];
-  for (const shot of ordered) {
-    if (figures.length >= max) break;
+  for (const shot of chooseFigures(shots, max)) {
     if (!shot.absolutePath) continue;
     let png: Buffer;
     try {
@@ -146,11 +253,41 @@ function screenshotFigures(shots: readonly ScreenshotEntry[], max: number): Scre
     figures.push({
       title: shot.title,
       path: shot.path,
-      caption: `${shot.path} — ${shot.source} — sha256 ${shot.sha256}`,
+      caption: `${shot.path} — ${shot.source} — supports ${shot.checks?.length ? shot.checks.join(', ') : 'no check result'} — sha256 ${shot.sha256}`,
       dataUri: `data:image/png;base64,${png.toString('base64')}`,
     });
   }
   return figures;
+}
+
+function figuresNote(total: number, shown: number, max: number): string {
+  if (total === 0) return '';
+  return (
+    `${formatCount(shown)} of the ${formatCount(total)} screenshots are embedded below (at most ${formatCount(max)}, ` +
+    'report.maxScreenshotFigures). They were chosen as follows: first one image of each kind of view ' +
+    '(account Block Public Access; bucket properties, permissions, ACL, encryption, policy and Block Public Access; ' +
+    'KMS key and key policy; AWS Config rule; CloudTrail trail), preferring one that supports a failing or excepted ' +
+    'result and a console capture over an API view; then further images that support failing or excepted results. ' +
+    "Every screenshot, embedded or not, is listed in the index above and stored in the pack's screenshots/ directory; " +
+    'its stamp names the checks and criteria it supports.'
+  );
+}
+
+const KIND_LABELS: Record<string, string> = { console: 'console', 'api-view': 'API view' };
+
+function screenshotIndexRow(s: ScreenshotEntry): ScreenshotIndexRow {
+  return {
+    title: s.title,
+    path: s.path,
+    kindLabel: KIND_LABELS[s.kind ?? ''] ?? 'image',
+    account: s.account,
+    region: s.region,
+    resource: s.resource,
+    capturedLabel: utcLabel(s.capturedAt),
+    checks: s.checks?.length ? s.checks.join(', ') : 'none',
+    criteria: s.criteria?.length ? s.criteria.join(', ') : 'none',
+    sha256: s.sha256,
+  };
 }
 
 function buildMeta(input: ReportInput): ReportMeta {
@@ -181,6 +318,19 @@ function buildMeta(input: ReportInput): ReportMeta {
     callerArn: snapshot.caller.arn,
     evidenceDigest: input.evidenceDigest,
     evidenceDigestShort: input.evidenceDigest.replace(/^sha256:/, '').slice(0, 16),
+    configDigest: input.configDigest,
+    provenance: input.provenance
+      ? {
+          operatorLabel: input.provenance.operatorLabel,
+          commandLine: input.provenance.commandLine,
+          codeDigest: input.provenance.codeDigest,
+          collectionLabel: windowLabel(input.provenance.times.collection),
+          captureLabel: input.provenance.times.capture
+            ? windowLabel(input.provenance.times.capture)
+            : 'no screenshots were taken',
+          renderStartedLabel: utcLabel(input.provenance.times.renderStartedAt),
+        }
+      : undefined,
     sandboxLabel: snapshot.sandbox
       ? `SANDBOX DATA: collected from the bundled local AWS-compatible sandbox${snapshot.endpoint ? ` at ${snapshot.endpoint}` : ''}, not from AWS.`
       : undefined,
@@ -194,6 +344,51 @@ function buildMeta(input: ReportInput): ReportMeta {
     warnings,
     maxRowsPerTable: config.report.maxRowsPerTable,
   };
+}
+
+function windowLabel(w: TimeWindow): string {
+  return `${utcLabel(w.startedAt)} to ${utcLabel(w.finishedAt)}`;
+}
+
+const CROSS_CHECK_LABELS: Record<CrossCheck['kind'], string> = {
+  'config-rule-vs-check': "AWS Config rule vs this tool's check",
+  'policy-status-vs-probe': 'S3 PolicyStatus vs policy probe',
+  'config-history-vs-live': 'AWS Config history vs live read',
+  'denied-read-vs-config-item': 'Denied read vs AWS Config item',
+};
+
+function evidenceText(e: EvidenceRef): string {
+  return `${e.file}#${e.callId} (${e.operation}${e.requestId ? `, request id ${e.requestId}` : ''})`;
+}
+
+function crossCheckRow(x: CrossCheck, i: number): CrossCheckRow {
+  return {
+    number: i + 1,
+    kindLabel: CROSS_CHECK_LABELS[x.kind],
+    resourceName: x.resource.name,
+    accountId: x.resource.accountId,
+    region: x.resource.region ?? 'global',
+    subject: x.subject,
+    summary: x.summary,
+    checks: x.checks.join(', '),
+    sources: x.sources.map((s) => ({
+      source: s.source,
+      says: s.says,
+      evidence: [...new Set(s.evidence.map(evidenceText))],
+    })),
+  };
+}
+
+/** The Method section: each check run, what it reads and how it decides, from its definition. */
+function methodRows(evaluation: Evaluation): MethodRow[] {
+  const run = new Set(Object.keys(evaluation.summary.byCheck));
+  return CHECKS.filter((c) => run.has(c.id)).map((c) => ({
+    checkId: c.id,
+    title: c.title,
+    criteria: criteriaOf(c.id, evaluation.criteria).join(', ') || 'none (other check)',
+    reads: c.reads.length > 0 ? c.reads.join(', ') : 'no API read (the configuration only)',
+    method: c.method,
+  }));
 }
 
 /** Title and severity of each check, from its findings (the registry owns them; findings carry copies). */
@@ -240,7 +435,7 @@ function issueRow(f: Finding): IssueRow {
     resourceArn: f.resource.arn,
     accountId: f.resource.accountId,
     region: f.resource.region ?? 'global',
-    reason: f.reason,
+    reason: utcTimesInText(f.reason),
     evidence: [
       ...new Set(
         f.evidence.map((e) => `${e.file}#${e.callId}${e.requestId ? ` (request id ${e.requestId})` : ''}`),
@@ -378,6 +573,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
       : [],
   );
 
+  // The cover's totals: criterion rows plus other checks, so the summary table adds up.
+  const cover = emptyCounts();
+  for (const st of CHECK_STATUSES)
+    cover[st] = evaluation.summary.controlTotals[st] + evaluation.summary.otherChecks.byStatus[st];
+  const totals = toStatusCounts(cover);
+
   const evidencePopulation: Population = {
     path: 'manifest.json and SHA256SUMS',
     title: 'Evidence index',
@@ -405,10 +606,25 @@ export function buildReportModel(input: ReportInput): ReportModel {
       kmsKeys: snapshot.accounts.reduce((s, a) => s + a.kmsKeys.length, 0),
       trails: snapshot.accounts.reduce((s, a) => s + a.cloudTrail.trails.length, 0),
       findings: evaluation.findings.length,
+      totalResults: totals.reduce((n, c) => n + c.count, 0),
+      crossChecks: evaluation.crossChecks.length,
       inventoryGaps,
     },
-    totals: toStatusCounts(evaluation.summary.byStatus),
+    totals,
+    controlTotals: toStatusCounts(evaluation.summary.controlTotals),
+    otherChecks: {
+      checks: evaluation.summary.otherChecks.checks.join(', '),
+      counts: toStatusCounts(evaluation.summary.otherChecks.byStatus),
+      total: sumCounts(evaluation.summary.otherChecks.byStatus),
+    },
     criteria,
+    crossChecks: capMapped(
+      evaluation.crossChecks,
+      max,
+      'findings/findings.json (crossChecks)',
+      crossCheckRow,
+    ),
+    method: methodRows(evaluation),
     controlMatrix,
     issues: capMapped(issues, max, 'findings/findings.csv', issueRow),
     passing,
@@ -461,10 +677,22 @@ export function buildReportModel(input: ReportInput): ReportModel {
       ),
     },
     screenshots: cap(input.screenshots, max, 'screenshots/'),
-    screenshotFigures: screenshotFigures(input.screenshots, config.report.maxScreenshotFigures),
+    screenshotIndex: input.screenshots.slice(0, max).map(screenshotIndexRow),
+    ...figuresSection(input.screenshots, config.report.maxScreenshotFigures),
     evidenceIndex: populationTable(evidencePopulation, 'evidence-index', max, 'No files were indexed.'),
     ...(evaluation.period ? { period: periodSection(evaluation, max) } : {}),
     ...(input.changes ? { changes: input.changes } : {}),
+  };
+}
+
+function figuresSection(
+  shots: readonly ScreenshotEntry[],
+  max: number,
+): { screenshotFigures: ScreenshotFigure[]; screenshotFiguresNote: string } {
+  const figures = screenshotFigures(shots, max);
+  return {
+    screenshotFigures: figures,
+    screenshotFiguresNote: figuresNote(shots.length, figures.length, max),
   };
 }
 
