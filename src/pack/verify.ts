@@ -135,11 +135,7 @@ export async function verifyPack(zipPath: string, opts: VerifyOptions = {}): Pro
     entries = await scanZip(zipPath, { keep: (p) => NOT_IN_MANIFEST.has(p), maxKeptEntryBytes: MAX_KEPT });
   } catch (err) {
     if (!(err instanceof ZipFormatError)) throw err;
-    add(
-      'unreadable',
-      `the ZIP is refused: ${err.entry === undefined ? err.message : err.message.slice(err.entry.length + 2)}`,
-      err.entry,
-    );
+    add('unreadable', `the ZIP is refused: ${err.reason}`, err.entry);
     return report({});
   }
 

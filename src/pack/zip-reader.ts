@@ -12,11 +12,14 @@ import { entryNameProblem, foldedName } from './zip-names.ts';
  */
 export class ZipFormatError extends Error {
   override name = 'ZipFormatError';
+  /** Why, without the entry name. */
+  readonly reason: string;
   constructor(
-    message: string,
+    reason: string,
     readonly entry?: string,
   ) {
-    super(entry === undefined ? message : `${entry}: ${message}`);
+    super(entry === undefined ? reason : `${entry}: ${reason}`);
+    this.reason = reason;
   }
 }
 

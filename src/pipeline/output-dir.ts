@@ -1,7 +1,6 @@
 import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-
 import { OUTPUT_MARKER } from '../pack/write-pack.ts';
 
 export { OUTPUT_MARKER };
