@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { chromium } from 'playwright';
+import { chromium } from 'playwright-core';
 
 /** Where a browser was found. */
 export type BrowserSource = 'config' | 'env' | 'playwright' | 'system';

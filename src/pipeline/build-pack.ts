@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
+import type { Browser } from 'playwright-core';
 import { captureScreenshots, type CaptureGap, type ScreenshotMeta } from '../capture/capture.ts';
 import type { ConsoleAccess } from '../capture/console.ts';
 import { selectCaptureTargets } from '../capture/select.ts';

@@ -10,6 +10,9 @@ export function evidencePath(ref: EvidenceRef): string {
   return `${ref.file}#${ref.callId}`;
 }
 
+/** The shape of `findings/findings.json` (schema `evidence-pack/findings@1`). */
+export type FindingsDocument = ReturnType<typeof findingsDocument>;
+
 /** The findings document as stored in the pack. */
 export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
   return {
