@@ -74,14 +74,25 @@ export function buildProgram(): Command {
       'after',
       `
 Examples:
+  $ evidence-pack init                          # write evidence.config.ts and the IAM policy
   $ evidence-pack demo                          # try it: in-process sandbox, real pack under output/
   $ evidence-pack run --profile audit           # the quarterly run against AWS
-  $ evidence-pack verify output/evidence-pack_123456789012_20261126T120000Z.zip
+  $ evidence-pack verify output/evidence-pack_acme-corp_20261126T120000Z.zip
 
 Exit codes: 0 pack written, nothing at the --fail-on level; 1 pack written with findings at that
 level (verify: pack does not verify); 2 usage or config error, nothing written; 3 pack not produced
 (or written locally but its --upload failed).`,
     );
+
+  program
+    .command('init')
+    .description('write a commented evidence.config.ts and the least-privilege IAM policy (never overwrites)')
+    .option('--dir <folder>', 'where to write them', '.')
+    .option('--organization <name>', 'organization shown on the report cover (asked on a terminal otherwise)')
+    .action(async (opts) => {
+      const { initCommand } = await import('./commands/init.ts');
+      process.exitCode = await initCommand(opts);
+    });
 
   program
     .command('run')
