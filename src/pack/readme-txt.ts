@@ -90,7 +90,6 @@ export function renderPackReadme(info: PackReadmeInfo): string {
     `     cd ${dirName}`,
     '     sha256sum -c SHA256SUMS',
     '   Also compare the hashes in manifest.json "files" with SHA256SUMS; they must agree.',
-    `   Or, with the tool: npx ${info.tool.name} verify ${info.zipName}${info.signature ? ' --public-key pub.pem' : ''}`,
   );
   push(
     '3. The manifest is signed by the expected key' +
@@ -108,7 +107,15 @@ export function renderPackReadme(info: PackReadmeInfo): string {
       '   clean "sha256sum -c SHA256SUMS" covers the whole pack.',
     );
   }
-  push('');
+  push(
+    '',
+    'VERIFYING WITH THE TOOL (optional: the steps above need only standard command-line tools)',
+    `The pack was made by ${info.tool.name} ${info.tool.version}; use that exact version (Node.js 20.19 or later):`,
+    `     npm install --global ${info.tool.name}@${info.tool.version}`,
+    `     ${info.tool.name} verify ${info.zipName}${info.signature ? ' --public-key pub.pem' : ''}`,
+    '   It runs the same checks and names any file that does not match.',
+    '',
+  );
   return lines.join('\n');
 }
 

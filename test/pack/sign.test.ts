@@ -277,4 +277,22 @@ describe('README.txt', () => {
     expect(real).not.toContain('screenshots/');
     expect(real).not.toContain('openssl');
   });
+
+  it('names the exact tool version to verify with, after the no-install route, and runs nothing unpinned', () => {
+    const readme = renderPackReadme({
+      zipName: `${PACK_NAME}.zip`,
+      ...manifestInput(),
+      tool: { name: 'evidence-pack', version: '1.2.3' },
+      generatedAt: FIXED_TIME.toISOString(),
+      files: ['report.pdf'],
+      signature: null,
+    });
+    expect(readme).toContain('npm install --global evidence-pack@1.2.3');
+    expect(readme).toContain(`evidence-pack verify ${PACK_NAME}.zip`);
+    expect(readme.indexOf('sha256sum -c SHA256SUMS')).toBeLessThan(readme.indexOf('npm install'));
+    // No npx or npm line that would fetch whatever version is newest.
+    for (const line of readme.split('\n').filter((l) => /\b(npx|npm)\b/.test(l))) {
+      expect(line).toMatch(/evidence-pack@1\.2\.3\b/);
+    }
+  });
 });
