@@ -7,7 +7,13 @@ export type BrowserSource = 'config' | 'env' | 'playwright' | 'system';
 /** The outcome of looking for a Chromium-family browser. */
 export type BrowserResolution =
   | { found: true; executablePath: string; source: BrowserSource }
-  | { found: false; tried: string[]; advice: string };
+  | {
+      found: false;
+      tried: string[];
+      advice: string;
+      /** True when the path was given (config or environment): a mistake to report, not a fallback. */
+      explicit: boolean;
+    };
 
 /** Environment variable that points the tool at a browser binary. */
 export const BROWSER_ENV = 'EVIDENCE_PACK_BROWSER';
@@ -55,6 +61,7 @@ export function resolveBrowser(
       found: false,
       tried: [`config browser.executablePath: ${opts.configured}`],
       advice: `browser.executablePath in the config points to "${opts.configured}", which is not an executable file.`,
+      explicit: true,
     };
   }
   const fromEnv = env[BROWSER_ENV];
@@ -64,6 +71,7 @@ export function resolveBrowser(
       found: false,
       tried: [`${BROWSER_ENV}: ${fromEnv}`],
       advice: `${BROWSER_ENV} points to "${fromEnv}", which is not an executable file.`,
+      explicit: true,
     };
   }
   try {
@@ -77,7 +85,7 @@ export function resolveBrowser(
     tried.push(candidate);
     if (isExecutable(candidate)) return { found: true, executablePath: candidate, source: 'system' };
   }
-  return { found: false, tried, advice: NO_BROWSER_ADVICE };
+  return { found: false, tried, advice: NO_BROWSER_ADVICE, explicit: false };
 }
 
 /** Launch flags that work in containers and closed networks (no background traffic, no sandbox as root). */

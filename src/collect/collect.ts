@@ -44,6 +44,24 @@ interface AccountTarget {
 }
 
 /**
+ * The caller's own identity could not be read (GetCallerIdentity failed): nothing else can be, so
+ * the run stops. Carries the error code and message for the CLI to explain.
+ */
+export class CallerUnreadableError extends Error {
+  override name = 'CallerUnreadableError';
+  constructor(
+    readonly errorCode: string,
+    readonly detail: string,
+    readonly region: string,
+    readonly endpointUrl: string | undefined,
+  ) {
+    super(
+      `cannot read AWS as the caller: GetCallerIdentity at ${endpointUrl ?? 'AWS'} in ${region} failed (${errorCode}: ${detail})`,
+    );
+  }
+}
+
+/**
  * Read every account in scope and return one {@link Snapshot}. Collectors fetch and never judge;
  * what could not be read is kept as a `denied`/`error` outcome, including an account whose role
  * could not be assumed (its identity and inventory are the gap).
@@ -61,12 +79,11 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
   if (isGap(callerIdentity)) {
     // Nothing can be read (roles are assumed with these credentials too): stop with a clear error
     // rather than write a pack that is all gaps.
-    const where = opts.factory.endpointUrl ?? 'AWS';
-    throw new Error(
-      `cannot read AWS as the caller: GetCallerIdentity at ${where} in ${home} ${
-        callerIdentity.status === 'denied' ? 'was refused' : 'failed'
-      } (${callerIdentity.errorCode}: ${callerIdentity.message}). ` +
-        'Check the credentials (environment, --profile) and --endpoint-url / AWS_ENDPOINT_URL.',
+    throw new CallerUnreadableError(
+      callerIdentity.errorCode,
+      callerIdentity.message,
+      home,
+      opts.factory.endpointUrl,
     );
   }
   const caller =

@@ -4,6 +4,8 @@ import { startSandbox } from '../../sandbox/server.ts';
 import { runEvidencePack } from '../../pipeline/run.ts';
 import type { S3Target } from '../../upload/s3-uri.ts';
 import {
+  checkConfiguredBrowser,
+  explainRunFailure,
   finish,
   loadConfigOrExit,
   progressFor,
@@ -29,6 +31,7 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<number> {
   const { config, digest } = opts.config
     ? await loadConfigOrExit(opts.config)
     : validateConfigOrExit(demoConfig());
+  checkConfiguredBrowser(config);
   const progress = progressFor(opts.json);
   progress.update({ stage: 'sandbox', message: `starting with scenario "${opts.scenario}"` });
   const sandbox = await startSandbox({ port: 0, scenario: opts.scenario });
@@ -45,7 +48,7 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<number> {
       sandbox: { url: sandbox.url },
       upload: uploadFor(opts.upload, config),
       progress,
-    });
+    }).catch((err: unknown) => explainRunFailure(err, {}));
     return finish(built, opts, progress);
   } finally {
     await sandbox.close();

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { formatVerifyReport, verifyPack } from '../../pack/verify.ts';
 import { EXIT, usageError } from '../errors.ts';
 
@@ -14,6 +14,15 @@ export interface VerifyCommandOptions {
 /** `evidence-pack verify <zip>`: exit 0 when intact, 1 naming every problem otherwise. */
 export async function verifyCommand(zip: string, opts: VerifyCommandOptions): Promise<number> {
   if (!existsSync(zip)) throw usageError(`no such file: ${zip}`);
+  if (statSync(zip).isDirectory())
+    throw usageError(
+      `${zip} is a directory: pass the pack's .zip file (its .zip.sha256 sidecar is found beside it)`,
+    );
+  try {
+    accessSync(zip, constants.R_OK);
+  } catch {
+    throw usageError(`cannot read ${zip}: permission denied for this user (check the file's owner and mode)`);
+  }
   let publicKeyPem: string | undefined;
   if (opts.publicKey) {
     if (!existsSync(opts.publicKey)) throw usageError(`no such public key file: ${opts.publicKey}`);
