@@ -131,11 +131,18 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .option('-c, --config <file>', 'config file (default: the demo config)')
     .option('-o, --out <dir>', 'output directory', 'output')
     .option('--scenario <name>', 'sandbox scenario', 'demo')
+    .option('-p, --port <port>', 'port of the in-process sandbox (0 = any free port)', parsePort, 0)
     .option('--no-screenshots', 'skip screenshots')
     .option('--previous <zip>', 'previous pack: adds a "changes since the previous pack" section')
     .addOption(upload('; the bucket must exist in the demo sandbox'))
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn().default('none'))
+    .addHelpText(
+      'after',
+      `
+--fail-on defaults to "none" here: the demo estate has failing buckets on purpose, and the demo is
+for looking at the pack. run defaults to "fail".`,
+    )
     .action(async (opts) => {
       const { demoCommand } = await import('./commands/demo.ts');
       process.exitCode = await demoCommand(opts);
@@ -245,7 +252,32 @@ function reportError(err: unknown): number {
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`evidence-pack: the pack could not be produced: ${message}\n`);
+  const hint = hintFor(err);
+  if (hint) process.stderr.write(`  - ${hint}\n`);
   if (process.env.DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('  (set DEBUG=1 for the stack trace)\n');
   return EXIT.failed;
+}
+
+/** What to do about an unexpected failure, from the Node error code or the AWS error it carries. */
+function hintFor(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  switch (code) {
+    case 'ENOSPC':
+      return 'the disk is full: free space where the pack is written (--out), then run again';
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return 'this user may not write there: check the output directory (--out) and its permissions';
+    case 'ENOENT':
+      return 'a file or folder named in the command or the config does not exist: check the paths';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files: raise the limit (ulimit -n) or lower collection.concurrency';
+    default:
+      break;
+  }
+  if ((err as { $metadata?: unknown } | undefined)?.$metadata !== undefined)
+    return 'an AWS call failed outside collection (signing, upload, console sign-in): check the permissions in README "Quick start"';
+  return undefined;
 }

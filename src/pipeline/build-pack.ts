@@ -102,6 +102,16 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
         .join(', '),
   );
 
+  // Said now, not only inside the pack: an exception that excepts nothing turns findings into fails.
+  for (const x of evaluation.exceptions) {
+    if (x.valid) continue;
+    progress.log(
+      `warning: exception ${x.entry.index} (bucket "${x.entry.bucket}", ${x.entry.checks.join(', ')}) is invalid ` +
+        `and excepts nothing: ${x.problems.join('; ')}. Renew or correct it in the config's exceptions ` +
+        `(the pack records it as a failed exceptions.valid result).`,
+    );
+  }
+
   let screenshots: ScreenshotMeta[] = [];
   let captureGaps: CaptureGap[] = [];
   let seed: string | undefined;
