@@ -72,4 +72,19 @@ describe('README', () => {
     expect(await section('The sandbox')).toMatch(/AWS_ACCESS_KEY_ID=test/);
     expect(text).toMatch(/`demo`[^\n]*--fail-on none/);
   });
+
+  it('pins the current version wherever it tells a user to install the tool', async () => {
+    const { version } = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as {
+      version: string;
+    };
+    for (const file of ['../../README.md', '../../examples/cron/README.md']) {
+      const text = await readFile(new URL(file, import.meta.url), 'utf8');
+      const pins = [...text.matchAll(/evidence-pack@(\d[\w.-]*)/g)].map((m) => m[1]);
+      expect(pins.length, file).toBeGreaterThan(0);
+      expect(new Set(pins), file).toEqual(new Set([version]));
+      expect(text, file).not.toMatch(/npm install (--save-exact )?evidence-pack(?!@)/);
+    }
+  });
 });
