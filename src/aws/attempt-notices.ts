@@ -11,8 +11,6 @@ export interface AttemptNoticeOptions {
   service: string;
   region: string;
   maxAttempts: number;
-  /** Per-attempt timeout, for the wording of a timed-out attempt. */
-  requestTimeoutMs: number;
   /** Where the lines go (the run's progress log). */
   notice: (line: string) => void;
   /** After how long without an answer to say that a call is still waiting (default 5 s). */
@@ -20,10 +18,10 @@ export interface AttemptNoticeOptions {
 }
 
 /** Why an attempt failed, in words; undefined for answers that are not worth a line (throttling, 4xx). */
-function failureWords(err: unknown, timeoutMs: number): string | undefined {
+function failureWords(err: unknown, elapsedMs: number): string | undefined {
   const code = errorName(err);
   if (code === 'TimeoutError' || code === 'ETIMEDOUT')
-    return `no answer after ${Math.round(timeoutMs / 1000)} s`;
+    return `no answer after ${Math.round(elapsedMs / 1000)} s`;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection reset';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name does not resolve';
@@ -53,20 +51,21 @@ export function attemptNoticesPlugin(opts: AttemptNoticeOptions): Pluggable<obje
         `${operation} (${opts.service} ${opts.region}): ${s.lastFailure}, retrying (${s.attempt}/${opts.maxAttempts})…`,
       );
     }
+    const t0 = performance.now();
     const timer = setTimeout(() => {
       const now = performance.now();
       if (now - lastSlowNotice < 10_000) return;
       lastSlowNotice = now;
       opts.notice(
         `${operation} (${opts.service} ${opts.region}): no answer yet after ${Math.round(slowAfter / 1000)} s ` +
-          `(attempt ${s.attempt}/${opts.maxAttempts}; each may wait ${Math.round(opts.requestTimeoutMs / 1000)} s)`,
+          `(attempt ${s.attempt}/${opts.maxAttempts}), still waiting`,
       );
     }, slowAfter);
     timer.unref();
     try {
       return await next(args);
     } catch (err) {
-      s.lastFailure = failureWords(err, opts.requestTimeoutMs);
+      s.lastFailure = failureWords(err, performance.now() - t0);
       throw err;
     } finally {
       clearTimeout(timer);

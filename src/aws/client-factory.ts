@@ -172,7 +172,6 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
           service,
           region,
           maxAttempts: opts.maxAttempts,
-          requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
           notice: opts.notice,
         }),
       );

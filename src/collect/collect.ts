@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.ts';
 import type { AccountSnapshot, AccountSource, BucketSnapshot, Snapshot } from '../snapshot/model.ts';
 import { listBuckets } from './buckets.ts';
 import type { AccountContext, CollectStage, ProgressEvent } from './context.ts';
-import { collectIdentity, type CallerIdentity } from './identity.ts';
+import { collectIdentity, IDENTITY_TIMEOUT_MS, type CallerIdentity } from './identity.ts';
 import { partitionOf, uniqueSorted } from './parse.ts';
 import { ACCOUNT_COLLECTORS, type AccountPart } from './registry.ts';
 
@@ -75,7 +75,7 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
   const progress = (accountId: string, stage: CollectStage, done: number, total: number): void =>
     opts.onProgress?.({ stage, accountId, done, total });
 
-  const callerIdentity = await collectIdentity(opts.factory, home);
+  const callerIdentity = await collectIdentity(opts.factory, home, identityTimeout(config));
   if (isGap(callerIdentity)) {
     // Nothing can be read (roles are assumed with these credentials too): stop with a clear error
     // rather than write a pack that is all gaps.
@@ -111,6 +111,11 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
   };
 }
 
+/** GetCallerIdentity's per-attempt timeout: the shorter of its own and the configured one. */
+function identityTimeout(config: Config): number {
+  return Math.min(IDENTITY_TIMEOUT_MS, config.collection.requestTimeoutMs);
+}
+
 async function resolveTargets(
   root: ClientFactory,
   config: Config,
@@ -143,13 +148,13 @@ async function resolveTargets(
           name: a.name,
           source: { kind: 'role', roleArn: a.roleArn },
           factory,
-          identity: await collectIdentity(factory, home),
+          identity: await collectIdentity(factory, home, identityTimeout(config)),
           accountId,
         };
       }
       const profile = a.profile ?? '';
       const unbound = root.forAccount(undefined, root.profileCredentials(profile));
-      const identity = await collectIdentity(unbound, home);
+      const identity = await collectIdentity(unbound, home, identityTimeout(config));
       const accountId = identity.status === 'ok' ? identity.value.accountId : undefined;
       return {
         name: a.name,

@@ -52,7 +52,7 @@ describe('an endpoint that accepts connections and never answers', () => {
     await new Promise((r) => server.close(r));
   });
 
-  it('shows a waiting line within seconds and a retry line within 25 s', async () => {
+  it('shows a waiting line, then a retry line within 25 s', async () => {
     const port = (server.address() as { port: number }).port;
     const env = await bareAwsEnv(KEYS);
     const child = spawn(
@@ -71,7 +71,7 @@ describe('an endpoint that accepts connections and never answers', () => {
         buffer = lines.pop() ?? '';
         for (const line of lines) {
           seen.push({ line, at: Date.now() - started });
-          if (/GetCallerIdentity .*no answer after 20 s, retrying \(2\/8\)…/.test(line)) {
+          if (/GetCallerIdentity .*no answer after 10 s, retrying \(2\/8\)…/.test(line)) {
             clearTimeout(timer);
             resolve({ line, at: Date.now() - started });
           }
@@ -82,7 +82,8 @@ describe('an endpoint that accepts connections and never answers', () => {
     expect(retry, seen.map((s) => `${s.at} ms: ${s.line}`).join('\n')).toBeDefined();
     expect(retry!.at).toBeLessThan(25_000);
     const waiting = seen.find((s) => /GetCallerIdentity .*no answer yet after 5 s/.test(s.line));
-    expect(waiting?.at).toBeLessThan(10_000);
+    // Before the attempt times out, the user already sees that it is waiting.
+    expect(waiting?.at).toBeLessThan(retry!.at);
   }, 40_000);
 });
 
