@@ -32,7 +32,7 @@ const SYSTEM_CANDIDATES = [
 /** Advice printed when no browser can be found. */
 export const NO_BROWSER_ADVICE =
   `No Chromium or Chrome was found. Install one (Debian/Ubuntu: "apt-get install -y chromium"; ` +
-  `or "npx playwright install chromium" where downloads are allowed), or point to it with ` +
+  `or "npx playwright-core install chromium" where downloads are allowed), or point to it with ` +
   `browser.executablePath in evidence.config.ts or the ${BROWSER_ENV} environment variable.`;
 
 function isExecutable(path: string): boolean {

@@ -117,4 +117,16 @@ describe('the packed package, installed into an empty folder', () => {
     const verify = await sh('npx', ['--no', 'evidence-pack', 'verify', summary.pack], app);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   }, 240_000);
+
+  it('exports the sandbox for tests of your own tooling: evidence-pack/sandbox', async () => {
+    const script =
+      "const { startSandbox } = await import('evidence-pack/sandbox');" +
+      "const s = await startSandbox({ scenario: 'demo' });" +
+      "const r = await fetch(new URL('/_sandbox/health', s.url));" +
+      'console.log(r.status); await s.close();';
+    const run = await sh(process.execPath, ['--input-type=module', '-e', script], app);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('200');
+    expect(shipped).toContain('dist/sandbox/index.d.ts');
+  }, 60_000);
 });
