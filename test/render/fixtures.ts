@@ -4,6 +4,7 @@
  * status and exceptions valid and expired. Hostile strings sit in tags to test escaping.
  * Also usable as smoke data: `buildFixtureInput()` returns a complete `buildReportModel` input.
  */
+import { summarize as summarizeFindings } from '../../src/evaluate/summary.ts';
 import type { EvidenceRef, Outcome } from '../../src/aws/outcome.ts';
 import type {
   CheckStatus,
@@ -988,28 +989,16 @@ export function buildFixtureEvaluation(snapshot: Snapshot): Evaluation {
     classifications,
     exceptions,
     summary: summarize(findings, criteria),
+    crossChecks: [],
   };
 }
 
-function zero(): Record<CheckStatus, number> {
-  return { fail: 0, 'insufficient-evidence': 0, error: 0, excepted: 0, pass: 0, 'not-applicable': 0 };
-}
-
-/** The summary counts, computed from the findings as the engine does. */
+/** The summary counts, computed from the findings by the engine's own summarize. */
 export function summarize(
   findings: readonly Finding[],
   criteria: readonly Criterion[],
 ): Evaluation['summary'] {
-  const byStatus = zero();
-  const byCheck: Record<string, Record<CheckStatus, number>> = {};
-  const byCriterion: Record<string, Record<CheckStatus, number>> = {};
-  for (const c of criteria) byCriterion[c.id] = zero();
-  for (const f of findings) {
-    byStatus[f.status] += 1;
-    (byCheck[f.checkId] ??= zero())[f.status] += 1;
-    for (const c of criteria) if (c.checks.includes(f.checkId)) byCriterion[c.id]![f.status] += 1;
-  }
-  return { byStatus, byCriterion, byCheck };
+  return summarizeFindings(findings, criteria, [...new Set(findings.map((f) => f.checkId))]);
 }
 
 /** The validated fixture config. */
@@ -1091,6 +1080,7 @@ export function buildScaledInput(count: number): ReportInput {
       classification: { level: 'sensitive', rule: 'default' },
     })),
     summary: summarize(findings, criteria),
+    crossChecks: [],
   };
   return { ...base, snapshot, evaluation };
 }

@@ -44,7 +44,7 @@ export interface RunCommandOptions {
 
 /** `evidence-pack run`: the quarterly evidence run against AWS. */
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
-  const { config, digest } = await loadConfigOrExit(opts.config);
+  const { config } = await loadConfigOrExit(opts.config);
   checkConfiguredBrowser(config);
   const progress = progressFor(opts.json);
   const previous = opts.previous ? await readPrevious(opts.previous) : undefined;
@@ -57,7 +57,6 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const built = await runEvidencePack({
     previous,
     config,
-    configDigest: digest,
     outDir: opts.out ?? config.output.dir,
     endpointUrl,
     sandbox,
