@@ -30,7 +30,9 @@ describe('demo with no usable browser', () => {
     expect(manifest.report.renderer).toBe('pdfkit');
     expect(manifest.report.reason).toContain(fake);
     expect(manifest.captureGaps.map((g) => g.item)).toContain('all screenshots');
-    expect(entries.get('README.txt')?.toString()).toMatch(new RegExp(`plain layout[\\s\\S]*${fake.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    expect(entries.get('README.txt')?.toString()).toMatch(
+      new RegExp(`plain layout[\\s\\S]*${fake.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
+    );
 
     const verify = await runCli(['verify', summary.pack]);
     expect(verify.code).toBe(0);
