@@ -6,15 +6,16 @@
 // through prepack, and in a clone `npm run demo|sandbox|bench` and the tests rebuild it when stale).
 // The AWS SDK warns on Node 20 that its releases from 2027 need Node 22; this tool supports Node 20,
 // so the warning is kept out of the user's way (set the variable to "false" to see it).
+import { existsSync } from 'node:fs';
+
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-let cli;
-try {
-  cli = await import('../dist/cli/main.js');
-} catch (err) {
-  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist')) throw err;
+
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
   process.stderr.write(
     'evidence-pack: the compiled program (dist/) is missing: run `npm run build` in the package folder\n',
   );
   process.exit(3);
 }
-await cli.main(process.argv);
+const { main } = await import(entry.href);
+await main(process.argv);
