@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { formatVerifyReport, verifyPack } from '../../pack/verify.ts';
 import { EXIT, usageError } from '../errors.ts';
+import { errorMessage, errorName } from '../../aws/classify.ts';
+import { explainFailure } from '../../aws/explain.ts';
 
 /** Options of `evidence-pack verify`. */
 export interface VerifyCommandOptions {
@@ -34,8 +36,10 @@ export async function verifyCommand(zip: string, opts: VerifyCommandOptions): Pr
       publicKeyPem = await kmsPublicKeyPem(opts.kmsKeyId, { endpointUrl: opts.endpointUrl });
     } catch (err) {
       // Nothing was checked yet: the trust anchor could not be read (unknown key, no access).
-      throw usageError(`cannot read the public key of KMS key ${opts.kmsKeyId}`, [
-        `${(err as Error).name}: ${(err as Error).message}`,
+      const e = explainFailure(errorName(err), errorMessage(err), { endpointUrl: opts.endpointUrl });
+      throw usageError(`cannot read the public key of KMS key ${opts.kmsKeyId}: ${e.cause}`, [
+        ...e.hints,
+        'or verify with the public key itself: --public-key pub.pem (see the pack README.txt)',
       ]);
     }
   }
