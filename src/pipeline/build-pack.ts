@@ -135,8 +135,10 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
           maxKeyBuckets: config.capture.maxKeyBuckets,
           sampleSize: config.capture.sampleSize,
           seed: config.capture.seed,
+          maxAttentionBuckets: config.capture.maxAttentionBuckets,
         },
         isSensitive: (b) => classify(b).level === 'sensitive',
+        findings: evaluation.findings,
       });
       const captureStarted = now().toISOString();
       const result = await captureScreenshots({
@@ -149,6 +151,7 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
         consoleUrls: config.capture.consoleUrls,
         concurrency: config.capture.concurrency,
         timeoutMs: config.capture.timeoutMs,
+        findings: evaluation.findings,
         onProgress: (e) => progress.update({ stage: 'screenshots', done: e.done, total: e.total }),
       });
       screenshots = result.images;
@@ -291,6 +294,8 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
           region: s.region,
           resource: s.resource,
           sha256: s.sha256,
+          checks: s.checks,
+          criteria: s.criteria,
         })),
         captureGaps,
         ...(seed ? { captureSampleSeed: seed } : {}),
