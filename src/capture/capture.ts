@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright';
+import type { Browser, BrowserContext } from 'playwright-core';
 import type { Finding } from '../checks/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { apiViewSpecs, identityFor, renderApiView } from './api-views.ts';

@@ -4,8 +4,7 @@
  * context logged in via `federation?Action=login` → console deep links. The sign-in token, login URL,
  * cookies and credentials never leave this module: errors are sanitized before they are returned.
  */
-import type { Browser, BrowserContext } from 'playwright';
-import type { Page } from 'playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ResourceIdentity } from './console-urls.ts';
 import { pagesOf } from './page-pool.ts';
 import { sanitizeError, sanitizeUrl } from './sanitize.ts';

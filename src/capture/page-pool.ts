@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /**
  * Pages of a browser context, reused from one screenshot to the next. Opening a page costs about as

@@ -22,6 +22,13 @@ export type AccountPart = Partial<
 export interface AccountCollector {
   stage: CollectStage;
   after: CollectStage[];
+  /**
+   * The IAM actions its calls need (the least-privilege policy of `init` and the README is generated
+   * from these). Note the names differ from the API operations in places: GetBucketEncryption needs
+   * `s3:GetEncryptionConfiguration`; S3 Control's GetPublicAccessBlock needs
+   * `s3:GetAccountPublicAccessBlock`.
+   */
+  actions: readonly string[];
   run(ctx: AccountContext): Promise<AccountPart>;
 }
 
@@ -58,11 +65,27 @@ export async function eachWithProgress<I, R>(
   return results;
 }
 
+/**
+ * IAM actions of the inventory that runs before the account collectors: the caller's identity
+ * (`sts:GetCallerIdentity` needs no permission) and the bucket listing with each bucket's region.
+ */
+export const INVENTORY_ACTIONS: readonly string[] = ['s3:ListAllMyBuckets', 's3:GetBucketLocation'];
+
 /** Every account-level collector, in display order. */
 export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     stage: 'bucket-config',
     after: [],
+    actions: [
+      's3:GetEncryptionConfiguration',
+      's3:GetBucketPolicy',
+      's3:GetBucketPolicyStatus',
+      's3:GetBucketPublicAccessBlock',
+      's3:GetBucketAcl',
+      's3:GetBucketOwnershipControls',
+      's3:GetBucketTagging',
+      's3:GetBucketVersioning',
+    ],
     run: async (ctx) => ({
       buckets: await eachWithProgress(ctx, 'bucket-config', ctx.bucketRefs, (ref) =>
         collectBucketConfig(ctx.factory, ref),
@@ -72,6 +95,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     stage: 'account-pab',
     after: [],
+    actions: ['s3:GetAccountPublicAccessBlock'],
     run: async (ctx) => {
       ctx.progress('account-pab', 0, 1);
       const accountPublicAccessBlock = await collectAccountPublicAccessBlock(
@@ -86,6 +110,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     stage: 'kms',
     after: ['bucket-config'],
+    actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListAliases'],
     run: async (ctx) => {
       ctx.progress('kms', 0, 1);
       const kmsKeys = await collectKmsKeys(ctx.factory, ctx.accountId, ctx.buckets());
@@ -96,6 +121,12 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     stage: 'config',
     after: [],
+    actions: [
+      'config:DescribeConfigurationRecorders',
+      'config:DescribeConfigurationRecorderStatus',
+      'config:DescribeConfigRules',
+      'config:GetComplianceDetailsByConfigRule',
+    ],
     run: async (ctx) => ({
       config: await eachWithProgress(ctx, 'config', ctx.regions, (region) =>
         collectConfigRegion(ctx.factory, ctx.accountId, region),
@@ -105,6 +136,12 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     stage: 'cloudtrail',
     after: [],
+    actions: [
+      'cloudtrail:DescribeTrails',
+      'cloudtrail:GetTrailStatus',
+      'cloudtrail:GetEventSelectors',
+      'cloudtrail:LookupEvents',
+    ],
     run: async (ctx) => {
       ctx.progress('cloudtrail', 0, 1);
       const cloudTrail = await collectCloudTrail(ctx.factory, {
@@ -121,6 +158,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
     // Only with an audit period: once per bucket, in the bucket's region.
     stage: 'config-history',
     after: [],
+    actions: ['config:GetResourceConfigHistory'],
     run: async (ctx) => {
       const period = ctx.config.period;
       if (!period) return {};

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
+import type { Browser } from 'playwright-core';
 import { captureScreenshots, type CaptureGap, type ScreenshotMeta } from '../capture/capture.ts';
 import type { ConsoleAccess } from '../capture/console.ts';
 import { selectCaptureTargets } from '../capture/select.ts';
@@ -107,6 +107,16 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
         .map(([s, n]) => `${n} ${s}`)
         .join(', '),
   );
+
+  // Said now, not only inside the pack: an exception that excepts nothing turns findings into fails.
+  for (const x of evaluation.exceptions) {
+    if (x.valid) continue;
+    progress.log(
+      `warning: exception ${x.entry.index} (bucket "${x.entry.bucket}", ${x.entry.checks.join(', ')}) is invalid ` +
+        `and excepts nothing: ${x.problems.join('; ')}. Renew or correct it in the config's exceptions ` +
+        `(the pack records it as a failed exceptions.valid result).`,
+    );
+  }
 
   let screenshots: ScreenshotMeta[] = [];
   let captureGaps: CaptureGap[] = [];
@@ -227,15 +237,7 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
   };
   progress.log(`report: ${report.pages} pages (${report.renderer})`);
 
-  // The account id may come from a rebuilt pack: only a real 12-digit id is used as is.
-  const onlyAccount = snapshot.accounts.length === 1 ? snapshot.accounts[0]?.accountId : undefined;
-  const subject =
-    onlyAccount === undefined
-      ? slug(config.organization)
-      : /^\d{12}$/.test(onlyAccount)
-        ? onlyAccount
-        : slug(onlyAccount);
-  const name = packName(subject, asOf);
+  const name = packNameFor(snapshot, config);
   // What both README.txt and manifest.json say about the run.
   const about = {
     tool: snapshot.tool,
@@ -320,14 +322,33 @@ function jsonFile(value: unknown, file: string): FileSource {
   return { file };
 }
 
-function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 40) || 'org'
+/** The name (without `.zip`) of the pack built from `snapshot`: known before any work starts. */
+export function packNameFor(snapshot: Snapshot, config: Pick<Config, 'organization'>): string {
+  return packName(
+    packSubject(
+      config.organization,
+      snapshot.accounts.map((a) => a.accountId),
+    ),
+    new Date(snapshot.collection.finishedAt),
   );
+}
+
+/**
+ * What a pack is named after: the organization's slug (`Acme Corp.` → `acme-corp`), for `run`,
+ * `demo` and `pack --from` alike; when the organization has no letters or digits to slug, the
+ * account id of a single-account pack (when it is a 12-digit AWS account id), else `org`.
+ */
+export function packSubject(organization: string, accountIds: readonly string[]): string {
+  const slug = organization
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40)
+    .replace(/-$/, '');
+  if (slug) return slug;
+  // An account id may come from a rebuilt pack: only a real 12-digit one becomes part of a file name.
+  const only = accountIds.length === 1 ? accountIds[0] : undefined;
+  return only !== undefined && /^\d{12}$/.test(only) ? only : 'org';
 }
 
 function renderRunNotes(info: {

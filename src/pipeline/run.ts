@@ -79,6 +79,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
     recorder: createRequestRecorder(sink),
     concurrency: config.collection.concurrency,
     requestTimeoutMs: config.collection.requestTimeoutMs,
+    notice: (line) => progress.log(line),
   });
   // The browser prints the report and takes screenshots. It starts after collection: Playwright's
   // async-context tracking would otherwise tax every one of the collection's promises.

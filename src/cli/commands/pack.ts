@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.ts';
+import { packNameFor } from '../../pipeline/build-pack.ts';
 import { readRebuildSource, rebuildPack, RebuildSourceError, savedConfigOf } from '../../pipeline/rebuild.ts';
 import { usageError } from '../errors.ts';
-import { finish, loadConfigOrExit, progressFor } from './shared.ts';
+import { checkConfiguredBrowser, finish, loadConfigOrExit, progressFor } from './shared.ts';
 
 /** Options of `evidence-pack pack`. */
 export interface PackCommandOptions {
@@ -44,6 +45,13 @@ export async function packCommand(opts: PackCommandOptions): Promise<number> {
         (local ? `from ${localPath}` : `not taken from it (no ${DEFAULT_CONFIG_FILE} here; pass --config)`),
     );
   }
+  checkConfiguredBrowser(loaded.config);
+  // The name is fixed by the snapshot: refuse now rather than after the whole rebuild.
+  const zip = join(opts.out, `${packNameFor(source.snapshot, loaded.config)}.zip`);
+  if (existsSync(zip))
+    throw usageError(`${zip} already exists; refusing to overwrite it`, [
+      'nothing was written; choose another output directory with --out',
+    ]);
   const built = await rebuildPack({
     source,
     config: loaded.config,
