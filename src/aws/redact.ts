@@ -91,7 +91,8 @@ function redactValue(value: unknown, operation: string, depth: number): unknown 
     for (const [k, v] of Object.entries(value)) {
       if (v === undefined) continue;
       if (isSecretField(k, operation)) out[k] = REDACTED;
-      else if (EMBEDDED_JSON_FIELDS.has(k) && typeof v === 'string') out[k] = redactEmbeddedJson(v, operation, depth);
+      else if (EMBEDDED_JSON_FIELDS.has(k) && typeof v === 'string')
+        out[k] = redactEmbeddedJson(v, operation, depth);
       else out[k] = redactValue(v, operation, depth + 1);
     }
     return out;

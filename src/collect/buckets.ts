@@ -2,7 +2,7 @@ import { GetBucketLocationCommand, ListBucketsCommand, type Bucket } from '@aws-
 import { call, callPages } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Outcome } from '../aws/outcome.ts';
-import { iso, required } from './parse.ts';
+import { iso, required, requiredList } from './parse.ts';
 
 /** A bucket as listed, with its region resolved. */
 export interface BucketRef {
@@ -45,7 +45,7 @@ export async function listBuckets(factory: ClientFactory, opts: ListBucketsOptio
     opts.region,
     (token) => new ListBucketsCommand({ MaxBuckets: 1000, ...(token ? { ContinuationToken: token } : {}) }),
     (o) => ({
-      items: (o.Buckets ?? []).map((b) => ({ ...b, Name: required(b.Name, 'Bucket.Name') })),
+      items: requiredList(o.Buckets, 'Buckets').map((b) => ({ ...b, Name: required(b.Name, 'Bucket.Name') })),
       next: o.ContinuationToken,
     }),
   );

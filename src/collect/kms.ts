@@ -10,7 +10,7 @@ import { call, callPages, derivedAbsent } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Ok, Outcome } from '../aws/outcome.ts';
 import type { BucketSnapshot, KmsKeyMetadata, KmsKeySnapshot } from '../snapshot/model.ts';
-import { iso, required, uniqueSorted } from './parse.ts';
+import { iso, oneOf, policyText, required, requiredBoolean, uniqueSorted } from './parse.ts';
 
 /** The AWS managed key S3 uses for `aws:kms` without a key id. */
 export const AWS_MANAGED_S3_KEY = 'alias/aws/s3';
@@ -111,13 +111,11 @@ export async function collectKmsKeys(
           'kms',
           e.region,
           new GetKeyPolicyCommand({ KeyId: meta.arn, PolicyName: 'default' }),
-          (o) => ({
-            text: required(o.Policy, 'Policy'),
-          }),
+          (o) => ({ text: policyText(o.Policy, 'Policy') }),
         ),
         rotationSupported(meta)
           ? call(factory, 'kms', e.region, new GetKeyRotationStatusCommand({ KeyId: meta.arn }), (o) => ({
-              enabled: o.KeyRotationEnabled ?? false,
+              enabled: requiredBoolean(o.KeyRotationEnabled, 'KeyRotationEnabled'),
               rotationPeriodInDays: o.RotationPeriodInDays,
             }))
           : Promise.resolve(derivedAbsent('UnsupportedOperationException', e.metadata.evidence)),
@@ -168,11 +166,12 @@ function toMetadata(m: KeyMetadata): KmsKeyMetadata {
     keyId: required(m.KeyId, 'KeyMetadata.KeyId'),
     arn,
     keyAccountId: arn.split(':')[4] ?? m.AWSAccountId ?? '',
-    keyManager: m.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER',
-    keyState: m.KeyState ?? 'Unknown',
-    keySpec: m.KeySpec ?? m.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT',
-    keyUsage: m.KeyUsage ?? 'ENCRYPT_DECRYPT',
-    origin: m.Origin ?? 'AWS_KMS',
+    keyManager: oneOf(m.KeyManager, ['AWS', 'CUSTOMER'], 'KeyMetadata.KeyManager'),
+    keyState: required(m.KeyState, 'KeyMetadata.KeyState'),
+    // CustomerMasterKeySpec is the deprecated name of the same member.
+    keySpec: required(m.KeySpec ?? m.CustomerMasterKeySpec, 'KeyMetadata.KeySpec'),
+    keyUsage: required(m.KeyUsage, 'KeyMetadata.KeyUsage'),
+    origin: required(m.Origin, 'KeyMetadata.Origin'),
     customKeyStoreId: m.CustomKeyStoreId,
     description: m.Description || undefined,
     creationDate: iso(m.CreationDate),

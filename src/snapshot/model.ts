@@ -83,7 +83,7 @@ export interface ConfigHistoryItem {
   supplementaryConfiguration: Record<string, string>;
 }
 
-/** The four Block Public Access flags; a flag missing from the response is `false`. */
+/** The four Block Public Access flags, each as S3 reported it. */
 export interface PublicAccessBlock {
   blockPublicAcls: boolean;
   ignorePublicAcls: boolean;
