@@ -76,16 +76,22 @@ export async function collectKmsKeys(
   const undescribed: KmsKeySnapshot[] = [];
   for (const { ref, metadata } of described) {
     if (metadata.status !== 'ok') {
-      // DescribeKey answers are never `absent`; a NotFound or AccessDenied is a gap for every fact of the key.
-      const gap: Outcome<never> = metadata;
+      const missing = keyDoesNotExist(metadata, ref, accountId);
+      // A key that does not exist is evidence; any other failure is a gap for every fact of the key.
+      const outcome: Outcome<never> = missing
+        ? { status: 'absent', errorCode: metadata.errorCode, evidence: metadata.evidence }
+        : metadata;
+      const derived: Outcome<never> = missing
+        ? derivedAbsent(metadata.errorCode, metadata.evidence)
+        : metadata;
       undescribed.push({
         accountId,
         region: ref.region,
         references: [ref.reference],
         usedBy: [...ref.usedBy].sort(),
-        metadata: gap,
-        policy: gap,
-        rotation: gap,
+        metadata: outcome,
+        policy: derived,
+        rotation: derived,
         aliases: [],
       });
       continue;
@@ -138,6 +144,23 @@ export async function collectKmsKeys(
   return [...keys, ...undescribed].sort((a, b) =>
     a.region === b.region ? cmp(keySortName(a), keySortName(b)) : cmp(a.region, b.region),
   );
+}
+
+/**
+ * Whether a failed DescribeKey proves the bucket's key does not exist: `NotFoundException` for a
+ * reference that can only resolve in the bucket's own account and region — a key id, an alias
+ * name, or a key/alias ARN naming that account and region. For a key of another account (or
+ * region) KMS answers NotFound also when we merely cannot see it, so that stays a gap.
+ */
+export function keyDoesNotExist(
+  outcome: Outcome<unknown>,
+  ref: Pick<KeyReference, 'region' | 'reference'>,
+  accountId: string,
+): boolean {
+  if (outcome.status !== 'error' || outcome.errorCode !== 'NotFoundException') return false;
+  if (!ref.reference.startsWith('arn:')) return true;
+  const [, , service, region, account] = ref.reference.split(':');
+  return service === 'kms' && region === ref.region && account === accountId;
 }
 
 /**

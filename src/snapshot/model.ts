@@ -140,7 +140,11 @@ export interface KmsKeySnapshot {
   references: string[];
   /** Bucket ARNs whose default encryption uses this key. */
   usedBy: string[];
-  /** DescribeKey. A gap for a cross-account key that cannot be described. */
+  /**
+   * DescribeKey. `absent` when KMS says the key does not exist and the reference can only name a
+   * key of the bucket's own account and region; a gap for a key that cannot be described (e.g.
+   * another account's key we may not see).
+   */
   metadata: Outcome<KmsKeyMetadata>;
   /** GetKeyPolicy (PolicyName "default"), verbatim text. */
   policy: Outcome<{ text: string }>;

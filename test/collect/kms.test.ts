@@ -5,7 +5,9 @@ import { collectBucketConfig } from '../../src/collect/bucket-config.ts';
 import { listBuckets } from '../../src/collect/buckets.ts';
 import { collectKmsKeys, keyReferences } from '../../src/collect/kms.ts';
 import type { BucketSnapshot } from '../../src/snapshot/model.ts';
-import { ACCOUNT, startHarness, type Harness } from './harness.ts';
+import { collect } from '../../src/collect/collect.ts';
+import { evaluate } from '../../src/evaluate/evaluate.ts';
+import { ACCOUNT, startHarness, testConfig, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -142,6 +144,45 @@ describe('collectKmsKeys over HTTP', () => {
     const foreign = keys.find((k) => k.usedBy.includes('arn:aws:s3:::foreign'));
     expect(foreign?.metadata.status === 'denied' || foreign?.metadata.status === 'error').toBe(true);
     expect(h.requests('kms', 'GetKeyPolicy')).toBe(0);
+  });
+});
+
+describe('a key the bucket names that does not exist', () => {
+  const MISSING = `arn:aws:kms:us-east-1:${ACCOUNT}:key/00000000-0000-4000-8000-000000000000`;
+  const FOREIGN = 'arn:aws:kms:us-east-1:999988887777:key/11111111-2222-3333-4444-555555555555';
+
+  it("is absent (NotFoundException, same account and region), while another account's key stays a gap", async () => {
+    await encryptedBucket('orphaned', MISSING);
+    await encryptedBucket('foreign', FOREIGN);
+    const keys = await collectKmsKeys(h.factory, ACCOUNT, await snapshotBuckets());
+    const missing = keys.find((k) => k.references.includes(MISSING));
+    expect(missing?.metadata).toMatchObject({ status: 'absent', errorCode: 'NotFoundException' });
+    expect(missing?.policy).toMatchObject({ status: 'absent', errorCode: 'derived:NotFoundException' });
+    expect(missing?.rotation.status).toBe('absent');
+    const foreign = keys.find((k) => k.references.includes(FOREIGN));
+    expect(foreign?.metadata.status === 'denied' || foreign?.metadata.status === 'error').toBe(true);
+  });
+
+  it("fails the bucket's encryption checks saying the key does not exist", async () => {
+    await encryptedBucket('orphaned', MISSING);
+    const config = testConfig({
+      regions: ['us-east-1'],
+      collection: { keyUsage: { lookbackDays: 1, maxEventsPerRegion: 0 } },
+    });
+    const snapshot = await collect({
+      config,
+      factory: h.factory,
+      sink: h.sink,
+      toolVersion: '0.0.0-test',
+      runId: 'missing-key',
+      sandbox: true,
+    });
+    const { findings } = await evaluate(snapshot, config);
+    for (const id of ['s3.default-encryption', 's3.sse-kms-cmk']) {
+      const f = findings.find((x) => x.checkId === id && x.resource.name === 'orphaned');
+      expect(f?.status, id).toBe('fail');
+      expect(f?.reason, id).toMatch(/does not exist \(DescribeKey: NotFoundException\)/);
+    }
   });
 });
 
