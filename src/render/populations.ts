@@ -206,7 +206,7 @@ export function bucketPopulation(
 
 // ---------------------------------------------------------------- KMS keys
 
-/** Every KMS key referenced by an in-scope bucket. */
+/** Every KMS key in scope: those in-scope buckets use, and every other customer managed key ListKeys returned. */
 export function kmsKeyPopulation(
   snapshot: Snapshot,
   evaluation: Evaluation,
@@ -253,6 +253,7 @@ export function kmsKeyPopulation(
             { text: 'not supported', tone: 'muted' },
           ),
           text(String(k.usedBy.length)),
+          yesNo(k.usedBy.length > 0, undefined),
           text(k.usedBy.join(' ')),
           text(k.references.join(' ')),
           principals('administrators'),
@@ -276,6 +277,8 @@ export function kmsKeyPopulation(
       { id: 'spec_origin', pdfHeader: 'Spec / origin', weight: 1.1 },
       { id: 'rotation', pdfHeader: 'Rotation', weight: 0.8 },
       { id: 'bucket_count', pdfHeader: 'Buckets', weight: 0.6 },
+      // Keys no bucket uses are in the population too (ListKeys), e.g. the pack's signing key.
+      { id: 'used_by_bucket' },
       { id: 'used_by' },
       { id: 'references' },
       { id: 'policy_administrators' },

@@ -42,8 +42,18 @@ export interface AccountSnapshot {
   buckets: BucketSnapshot[];
   /** S3 Control GetPublicAccessBlock for the account. */
   accountPublicAccessBlock: Outcome<PublicAccessBlock>;
-  /** KMS keys referenced by in-scope buckets, each described once. */
+  /**
+   * KMS keys in scope, each described once: the keys in-scope buckets name, and every other
+   * customer managed key ListKeys returned in the regions in scope (`usedBy` empty).
+   */
   kmsKeys: KmsKeySnapshot[];
+  /** ListKeys per region in scope; optional so snapshots written before it still load. */
+  kmsKeyListing?: KmsKeyListing[] | undefined;
+  /**
+   * Buckets ListBuckets returned that are outside the regions in scope: listed, not assessed.
+   * Optional so snapshots written before it still load.
+   */
+  outOfScopeBuckets?: OutOfScopeBucket[] | undefined;
   /** AWS Config state per region in scope. */
   config: ConfigRegionSnapshot[];
   cloudTrail: CloudTrailSnapshot;
@@ -129,6 +139,20 @@ export interface BucketSnapshot {
   ownershipControls: Outcome<{ objectOwnership: string }>;
   tags: Outcome<Record<string, string>>;
   versioning: Outcome<{ status?: string | undefined; mfaDelete?: string | undefined }>;
+}
+
+/** ListKeys in one region: how many keys it returned, or why it could not be read. */
+export interface KmsKeyListing {
+  region: string;
+  result: Outcome<{ count: number }>;
+}
+
+/** A bucket the account has outside the regions in scope. */
+export interface OutOfScopeBucket {
+  name: string;
+  arn: string;
+  accountId: string;
+  region: string;
 }
 
 /** Identifies a KMS key as resolved: described once per (account, region, key). */
