@@ -20,6 +20,8 @@ export interface BucketListing {
   listing: Outcome<{ count: number }>;
   /** Buckets in scope, sorted by name. */
   buckets: BucketRef[];
+  /** Buckets listed in regions outside the scope, sorted by name: reported, not assessed. */
+  outOfScope: BucketRef[];
 }
 
 /** Options of {@link listBuckets}. */
@@ -49,15 +51,18 @@ export async function listBuckets(factory: ClientFactory, opts: ListBucketsOptio
       next: o.ContinuationToken,
     }),
   );
-  if (listing.status !== 'ok') return { listing, buckets: [] };
+  if (listing.status !== 'ok') return { listing, buckets: [], outOfScope: [] };
   const partition = opts.partition ?? 'aws';
   const refs = await Promise.all(listing.value.map((b) => resolveRegion(factory, opts, partition, b)));
   const inScope = opts.regions ? new Set(opts.regions) : undefined;
+  const byName = (a: BucketRef, b: BucketRef) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const isIn = (r: BucketRef) => !inScope || inScope.has(r.region) || r.region === '';
   const buckets = refs
-    .filter((r) => !inScope || inScope.has(r.region) || r.region === '')
+    .filter(isIn)
     .map((r) => (r.region === '' ? { ...r, region: opts.region } : r))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { listing: { ...listing, value: { count: listing.value.length } }, buckets };
+    .sort(byName);
+  const outOfScope = refs.filter((r) => !isIn(r)).sort(byName);
+  return { listing: { ...listing, value: { count: listing.value.length } }, buckets, outOfScope };
 }
 
 async function resolveRegion(

@@ -712,7 +712,26 @@ export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (
     () => trailPopulation(snapshot),
     () => keyUsagePopulation(snapshot),
     () => exceptionPopulation(snapshot, evaluation),
+    () => outOfScopeBucketPopulation(snapshot),
   ];
+}
+
+// ---------------------------------------------------------------- out of scope
+
+/** Pack path of the buckets listed outside the regions in scope. */
+export const OUT_OF_SCOPE_CSV = 'inventory/buckets-out-of-scope.csv';
+
+/** Buckets ListBuckets returned in regions outside the scope: listed so none is dropped silently. */
+export function outOfScopeBucketPopulation(snapshot: Snapshot): Population {
+  const rows = snapshot.accounts
+    .flatMap((a) => a.outOfScopeBuckets ?? [])
+    .map((b) => [text(b.accountId), text(b.region), text(b.name), text(b.arn), text('not assessed')]);
+  return {
+    path: OUT_OF_SCOPE_CSV,
+    title: 'Buckets outside the regions in scope',
+    columns: [{ id: 'account_id' }, { id: 'region' }, { id: 'bucket' }, { id: 'arn' }, { id: 'assessment' }],
+    rows,
+  };
 }
 
 /** Every population list, in pack order. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { CheckStatus, Evaluation, Finding } from '../checks/types.ts';
 import type { Config } from '../config/schema.ts';
+import { isGap } from '../aws/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { utcLabel } from './cells.ts';
 import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
@@ -15,6 +16,7 @@ import {
   kmsKeyPopulation,
   bucketPopulation,
   trailPopulation,
+  OUT_OF_SCOPE_CSV,
   type Population,
 } from './populations.ts';
 import type {
@@ -369,6 +371,20 @@ export function buildReportModel(input: ReportInput): ReportModel {
       : [];
   });
 
+  const outOfScopeCount = snapshot.accounts.reduce((n, a) => n + (a.outOfScopeBuckets?.length ?? 0), 0);
+  const outOfScope =
+    outOfScopeCount === 0
+      ? ''
+      : `${formatCount(outOfScopeCount)} bucket${outOfScopeCount === 1 ? '' : 's'} outside the regions in scope ${outOfScopeCount === 1 ? 'was' : 'were'} not assessed; ${outOfScopeCount === 1 ? 'it is' : 'they are'} listed by name, account and region in ${OUT_OF_SCOPE_CSV}.`;
+  const keyListingGaps = snapshot.accounts.flatMap((a) =>
+    (a.kmsKeyListing ?? []).flatMap(({ region, result }) =>
+      isGap(result)
+        ? [
+            `Account ${a.accountId}, ${region}: the KMS key list is incomplete, ListKeys ${result.status === 'denied' ? 'was denied' : 'failed'} (${result.errorCode}${result.evidence.requestId ? `, request id ${result.evidence.requestId}` : ''}); only keys buckets name are listed there.`,
+          ]
+        : [],
+    ),
+  );
   const classifications = evaluation.classifications;
   const inventoryGaps = snapshot.accounts.flatMap((a) =>
     a.bucketListing.status === 'denied' || a.bucketListing.status === 'error'
@@ -405,7 +421,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
       kmsKeys: snapshot.accounts.reduce((s, a) => s + a.kmsKeys.length, 0),
       trails: snapshot.accounts.reduce((s, a) => s + a.cloudTrail.trails.length, 0),
       findings: evaluation.findings.length,
-      inventoryGaps,
+      inventoryGaps: [...inventoryGaps, ...keyListingGaps],
+      outOfScope,
     },
     totals: toStatusCounts(evaluation.summary.byStatus),
     criteria,

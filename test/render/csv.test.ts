@@ -82,6 +82,7 @@ describe('buildCsvFiles', () => {
       'inventory/trails.csv',
       'inventory/key-usage-events.csv',
       'inventory/exceptions.csv',
+      'inventory/buckets-out-of-scope.csv',
     ]);
   });
 
