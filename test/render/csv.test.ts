@@ -142,10 +142,10 @@ describe('buildCsvFiles', () => {
     const events = table('inventory/key-usage-events.csv');
     expect(events.filter((r) => r['account_id'] === PROD)).toHaveLength(4);
     expect(events.find((r) => r['account_id'] === DEV)!['event_name']).toMatch(
-      /^GAP: AccessDenied \(LookupEvents/,
+      /^GAP: AccessDeniedException \(LookupEvents/,
     );
     const trails = table('inventory/trails.csv');
-    expect(trails[0]!['trail']).toMatch(/^GAP: AccessDenied \(DescribeTrails/);
+    expect(trails[0]!['trail']).toMatch(/^GAP: AccessDeniedException \(DescribeTrails/);
     expect(trails[0]!['region']).toBe('eu-west-1');
   });
 });
