@@ -106,7 +106,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const started = performance.now();
     const built = await runEvidencePack({
       config,
-      configDigest: load.digest,
       outDir,
       endpointUrl: sandbox.url,
       credentials: BENCH_CREDENTIALS,

@@ -47,6 +47,36 @@ export interface CheckResult {
   evidence: EvidenceRef[];
 }
 
+/** Which two sources of the pack disagree. */
+export type CrossCheckKind =
+  'config-rule-vs-check' | 'policy-status-vs-probe' | 'config-history-vs-live' | 'denied-read-vs-config-item';
+
+/** One side of a contradiction: what a source says and the recorded calls it comes from. */
+export interface CrossCheckSource {
+  /** The source, e.g. `AWS Config rule "x" (S3_BUCKET_PUBLIC_READ_PROHIBITED)`. */
+  source: string;
+  /** What it says, as a sentence fragment. */
+  says: string;
+  evidence: EvidenceRef[];
+}
+
+/**
+ * Two sources in the pack that disagree about one resource. A contradiction is a finding of its
+ * own: listed in the report's Cross-checks section and in findings.json, counted on the cover,
+ * never scored as a pass.
+ */
+export interface CrossCheck {
+  kind: CrossCheckKind;
+  resource: ResourceRef;
+  /** What the sources disagree about, e.g. `public read access`. */
+  subject: string;
+  /** One sentence: who says what, and what it means. */
+  summary: string;
+  sources: [CrossCheckSource, CrossCheckSource];
+  /** Check ids whose results the contradiction concerns. */
+  checks: string[];
+}
+
 /** Bucket sensitivity, with the rule that decided it. */
 export interface Classification {
   level: 'sensitive' | 'standard';
@@ -89,6 +119,13 @@ export interface CheckDefinition {
   severity: Severity;
   /** What the check judges, for the report. */
   description: string;
+  /**
+   * The API operations whose responses the check reads (`service:Operation`), for the report's
+   * Method section. Empty when the check reads only the configuration.
+   */
+  reads: readonly string[];
+  /** How the check decides pass, fail, not applicable and insufficient evidence, in prose. */
+  method: string;
   evaluate(ctx: EvaluationContext): CheckResult[];
 }
 
@@ -126,10 +163,19 @@ export interface Evaluation {
   classifications: { bucketArn: string; accountId: string; bucket: string; classification: Classification }[];
   exceptions: ValidatedException[];
   summary: {
+    /** Every result, once (the `--fail-on` exit code reads this). */
     byStatus: Record<CheckStatus, number>;
     byCriterion: Record<string, Record<CheckStatus, number>>;
     byCheck: Record<string, Record<CheckStatus, number>>;
+    /** The control totals: the sum of the criterion rows (results of checks mapped to a criterion). */
+    controlTotals: Record<CheckStatus, number>;
+    /** Results of checks mapped to no criterion (e.g. `s3.bucket-key`), reported apart. */
+    otherChecks: { checks: string[]; byStatus: Record<CheckStatus, number> };
+    /** How many contradictions between sources were found (see `crossChecks`). */
+    crossChecks: number;
   };
+  /** Contradictions between sources (Config vs own checks, PolicyStatus vs probe, history vs live). */
+  crossChecks: CrossCheck[];
   /** Per-bucket verdicts over the audit period, from AWS Config history (only when `period` is set). */
   period?: PeriodEvaluation | undefined;
 }

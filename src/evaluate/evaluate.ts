@@ -14,6 +14,7 @@ import { analyzePolicies } from './analyze-policies.ts';
 import { makeClassifier } from './classify.ts';
 import { applyException, coveringException, exceptionEntries, validateExceptions } from './exceptions.ts';
 import { summarize } from './summary.ts';
+import { findCrossChecks } from './cross-checks.ts';
 import { evaluatePeriod } from '../period/evaluate-period.ts';
 
 /** Options of {@link evaluate}. */
@@ -103,6 +104,7 @@ export async function evaluate(
     });
   });
   findings.sort(compareFindings(new Map(checks.map((c, i) => [c.id, i]))));
+  const crossChecks = findCrossChecks(ctx);
   const classifications = snapshot.accounts.flatMap((a) =>
     a.buckets.map((b) => ({
       bucketArn: b.arn,
@@ -121,7 +123,9 @@ export async function evaluate(
       findings,
       criteria,
       checks.map((c) => c.id),
+      crossChecks.length,
     ),
+    crossChecks,
     ...(config.period ? { period: await evaluatePeriod(snapshot, config.period, ctx) } : {}),
   };
 }

@@ -10,11 +10,16 @@ function zero(): Record<CheckStatus, number> {
   return Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
 }
 
-/** Count findings per status, per criterion (every resolved criterion) and per check (every check run). */
+/**
+ * Count findings per status, per criterion (every resolved criterion) and per check (every check
+ * run). The control totals are the sum of the criterion rows; checks mapped to no criterion are
+ * counted apart as "other checks", so control totals plus other checks is what the cover shows.
+ */
 export function summarize(
   findings: readonly Finding[],
   criteria: readonly Criterion[],
   checkIds: readonly string[],
+  crossChecks = 0,
 ): Evaluation['summary'] {
   const byStatus = zero();
   const byCriterion: Record<string, Record<CheckStatus, number>> = {};
@@ -26,5 +31,20 @@ export function summarize(
     (byCheck[f.checkId] ??= zero())[f.status] += 1;
     for (const c of f.criteria) (byCriterion[c] ??= zero())[f.status] += 1;
   }
-  return { byStatus, byCriterion, byCheck };
+  const controlTotals = zero();
+  for (const row of Object.values(byCriterion)) for (const s of CHECK_STATUSES) controlTotals[s] += row[s];
+  const mapped = new Set(criteria.flatMap((c) => c.checks));
+  const other = Object.keys(byCheck)
+    .filter((id) => !mapped.has(id))
+    .sort();
+  const otherStatus = zero();
+  for (const id of other) for (const s of CHECK_STATUSES) otherStatus[s] += byCheck[id]?.[s] ?? 0;
+  return {
+    byStatus,
+    byCriterion,
+    byCheck,
+    controlTotals,
+    otherChecks: { checks: other, byStatus: otherStatus },
+    crossChecks,
+  };
 }

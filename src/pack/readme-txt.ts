@@ -1,3 +1,5 @@
+import type { Provenance, TimeWindow } from '../provenance/provenance.ts';
+import { CODE_PATHS } from '../provenance/code-digest.ts';
 import type { SignatureAlgorithm } from './sign.ts';
 
 /** What README.txt says about the pack. Everything is taken from the run, never from the clock. */
@@ -18,6 +20,16 @@ export interface PackReadmeInfo {
   files: string[];
   /** How manifest.json is signed, or null when the pack is not signed. */
   signature: { algorithm: SignatureAlgorithm; keyId: string } | null;
+  /** Operator, command line, code digest and time window of the run. */
+  provenance: Provenance;
+  /** `sha256:<hex>` of config/effective-config.json. */
+  configDigest: string;
+  /** Hex sha256 of the evidence list (see "HOW THE DIGESTS ARE COMPUTED"). */
+  evidenceDigest: string;
+}
+
+function windowText(w: TimeWindow | null, none: string): string {
+  return w ? `${w.startedAt} to ${w.finishedAt} (UTC)` : none;
 }
 
 const TOP_LEVEL_DESCRIPTIONS: [prefix: string, text: string][] = [
@@ -56,9 +68,14 @@ export function renderPackReadme(info: PackReadmeInfo): string {
     '',
     'HOW IT WAS PRODUCED',
     `Tool:               ${info.tool.name} ${info.tool.version}`,
+    `Tool code digest:   ${info.provenance.codeDigest} (${info.provenance.codeFiles} files: ${CODE_PATHS.join(', ')})`,
     `Run id:             ${info.runId}`,
-    `Collection:         ${info.collection.startedAt} to ${info.collection.finishedAt} (UTC)`,
-    `Pack generated:     ${info.generatedAt}`,
+    `Operator:           ${info.provenance.operatorLabel}`,
+    `Command line:       ${info.provenance.commandLine}`,
+    `Collection:         ${windowText(info.provenance.times.collection, '')}`,
+    `Screenshots:        ${windowText(info.provenance.times.capture, '(none taken)')}`,
+    `Report rendered:    ${windowText(info.provenance.times.render, '')}`,
+    `Evidence as of:     ${info.generatedAt} (collection finished; the pack's file times)`,
     `Caller identity:    ${info.callerIdentityArn ?? '(could not be read)'}`,
     `Accounts:           ${listOrNone(info.accounts)}`,
     `Regions:            ${listOrNone(info.regions)}`,
@@ -108,7 +125,24 @@ export function renderPackReadme(info: PackReadmeInfo): string {
       '   clean "sha256sum -c SHA256SUMS" covers the whole pack.',
     );
   }
-  push('');
+  push(
+    '',
+    'HOW THE DIGESTS ARE COMPUTED (each can be recomputed with sha256sum)',
+    `Evidence digest:    ${info.evidenceDigest}`,
+    '   On the report cover and every page footer. The report cannot carry the manifest digest (the',
+    '   manifest lists the report), so this is the sha256 of the SHA256SUMS lines of every file except',
+    '   report.pdf, README.txt, manifest.json and the signature files:',
+    "     grep -v -E '  (report\\.pdf|README\\.txt|manifest\\.json|manifest\\.json\\.sig|signature\\.json)$' SHA256SUMS | sha256sum",
+    `Config digest:      ${info.configDigest} (manifest "configDigest")`,
+    '   The sha256 of the packed configuration file:',
+    '     sha256sum config/effective-config.json',
+    `Tool code digest:   ${info.provenance.codeDigest}`,
+    `   The sha256 of the SHA256SUMS-format list of the files under ${CODE_PATHS.join(', ')} of the`,
+    '   installed tool, paths sorted by their bytes; in the package directory:',
+    `     find ${CODE_PATHS.join(' ')} -type f | LC_ALL=C sort | xargs sha256sum | sha256sum`,
+    'ZIP digest:         the .zip.sha256 sidecar next to the ZIP (step 1 above).',
+    '',
+  );
   return lines.join('\n');
 }
 

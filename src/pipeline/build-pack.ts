@@ -26,6 +26,8 @@ import type { PackContents } from '../diff/types.ts';
 import { utcLabel } from '../render/cells.ts';
 import type { ChangesSection } from '../render/report-model.ts';
 import { listFiles } from './workdir.ts';
+import { CODE_PATHS } from '../provenance/code-digest.ts';
+import { buildClock, type Invocation, type Provenance, type TimeWindow } from '../provenance/provenance.ts';
 
 /** What {@link buildPack} needs: a snapshot and its raw records in `workDir/raw/`. */
 export interface BuildPackInput {
@@ -33,7 +35,6 @@ export interface BuildPackInput {
   /** Staging directory holding `raw/` (and receiving `screenshots/`). */
   workDir: string;
   config: Config;
-  configDigest: string;
   outDir: string;
   /** A launched browser, or why there is none (then: no screenshots, pdfkit report). */
   browser: { ok: true; browser: Browser; version: string } | { ok: false; reason: string };
@@ -46,6 +47,10 @@ export interface BuildPackInput {
   /** How the pack came to be: a live run, or a rebuild from a saved snapshot. */
   build: { kind: 'run' } | { kind: 'rebuild'; sourceSha256: string };
   toolVersion: string;
+  /** Who ran it and how (operator, command line, code digest); recorded in the pack. */
+  invocation: Invocation;
+  /** The clock for the capture and render times (default: {@link buildClock} of the build kind). */
+  clock?: (() => Date) | undefined;
   progress: Progress;
 }
 
@@ -91,6 +96,7 @@ export interface BuiltPack {
 export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
   const { snapshot, config, progress } = input;
   const asOf = new Date(snapshot.collection.finishedAt);
+  const now = input.clock ?? buildClock(input.build.kind);
 
   progress.update({ stage: 'evaluate' });
   const evaluation = await evaluate(snapshot, config);
@@ -105,6 +111,7 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
   let screenshots: ScreenshotMeta[] = [];
   let captureGaps: CaptureGap[] = [];
   let seed: string | undefined;
+  let captureWindow: TimeWindow | null = null;
   const mode = input.screenshots ? config.capture.mode : 'none';
   if (mode !== 'none') {
     if (!input.browser.ok) {
@@ -121,6 +128,7 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
         },
         isSensitive: (b) => classify(b).level === 'sensitive',
       });
+      const captureStarted = now().toISOString();
       const result = await captureScreenshots({
         mode: input.console ? mode : mode === 'console' ? 'none' : 'api-view',
         plan,
@@ -135,6 +143,7 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
       });
       screenshots = result.images;
       captureGaps = result.gaps;
+      captureWindow = { startedAt: captureStarted, finishedAt: now().toISOString() };
       seed = result.seed;
       if ((mode === 'console' || mode === 'both') && !input.console) {
         captureGaps.push({
@@ -157,7 +166,10 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
   await mkdir(join(generated, 'findings'), { recursive: true });
   const files: { path: string; content: Buffer | string | FileSource }[] = [];
   files.push({ path: 'snapshot.json', content: jsonFile(snapshot, join(generated, 'snapshot.json')) });
-  files.push({ path: 'config/effective-config.json', content: canonicalJsonBytes(config) });
+  const configBytes = canonicalJsonBytes(config);
+  // Anyone can recompute it: sha256 of the packed config/effective-config.json bytes.
+  const configDigest = sha256Hex(configBytes);
+  files.push({ path: 'config/effective-config.json', content: configBytes });
   files.push({
     path: 'findings/findings.json',
     content: jsonFile(findingsDocument(snapshot, evaluation), join(generated, 'findings', 'findings.json')),
@@ -175,6 +187,7 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
   const evidenceDigest = sha256Hex(renderSha256Sums(evidenceIndex));
 
   progress.update({ stage: 'render report' });
+  const renderStarted = now().toISOString();
   const model = buildReportModel({
     snapshot,
     evaluation,
@@ -185,6 +198,11 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     renderer: input.browser.ok ? 'chromium' : 'pdfkit',
     ...(input.browser.ok ? {} : { fallbackReason: input.browser.reason }),
     toolVersion: input.toolVersion,
+    provenance: {
+      ...input.invocation,
+      times: { collection: snapshot.collection, capture: captureWindow, renderStartedAt: renderStarted },
+    },
+    configDigest: `sha256:${configDigest}`,
     ...(input.previous ? { changes: changesSince(input.previous, snapshot, evaluation) } : {}),
   });
   const report = await renderReport(model, {
@@ -196,6 +214,14 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
       ? (report.fallbackReason ?? (input.browser.ok ? undefined : input.browser.reason))
       : undefined;
   files.push({ path: 'report.pdf', content: report.pdf });
+  const provenance: Provenance = {
+    ...input.invocation,
+    times: {
+      collection: { startedAt: snapshot.collection.startedAt, finishedAt: snapshot.collection.finishedAt },
+      capture: captureWindow,
+      render: { startedAt: renderStarted, finishedAt: now().toISOString() },
+    },
+  };
   progress.log(`report: ${report.pages} pages (${report.renderer})`);
 
   const subject =
@@ -218,6 +244,9 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
 
   let readme = renderPackReadme({
     ...about,
+    provenance,
+    configDigest: `sha256:${configDigest}`,
+    evidenceDigest,
     zipName: `${name}.zip`,
     files: [...files.map((f) => f.path), 'README.txt'].sort(),
     signature: input.signer ? { algorithm: input.signer.algorithm, keyId: input.signer.keyId } : null,
@@ -234,10 +263,14 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     ...(input.signer ? { signer: input.signer } : {}),
     manifest: {
       ...about,
-      configDigest: `sha256:${input.configDigest}`,
+      configDigest: `sha256:${configDigest}`,
       extra: {
         build: input.build,
         evidenceDigest,
+        operator: provenance.operator,
+        commandLine: provenance.commandLine,
+        toolCode: { digest: provenance.codeDigest, files: provenance.codeFiles, covers: CODE_PATHS },
+        timeWindow: provenance.times,
         report: {
           renderer: report.renderer,
           pages: report.pages,

@@ -10,6 +10,11 @@ export function evidencePath(ref: EvidenceRef): string {
   return `${ref.file}#${ref.callId}`;
 }
 
+/** A recorded call as cited by a cross-check: where it is, which operation, AWS's request id. */
+function citation(ref: EvidenceRef): { record: string; operation: string; requestId: string | null } {
+  return { record: evidencePath(ref), operation: ref.operation, requestId: ref.requestId ?? null };
+}
+
 /** The findings document as stored in the pack. */
 export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
   return {
@@ -29,6 +34,18 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
     })),
     exceptions: evaluation.exceptions,
     summary: evaluation.summary,
+    crossChecks: evaluation.crossChecks.map((x) => ({
+      kind: x.kind,
+      resource: x.resource,
+      subject: x.subject,
+      summary: x.summary,
+      checks: x.checks,
+      sources: x.sources.map((s) => ({
+        source: s.source,
+        says: s.says,
+        evidence: s.evidence.map(citation),
+      })),
+    })),
     ...(evaluation.period
       ? {
           period: {

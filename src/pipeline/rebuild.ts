@@ -11,6 +11,7 @@ import type { Snapshot } from '../snapshot/model.ts';
 import type { Progress } from '../cli/progress.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { buildPack, type BuiltPack } from './build-pack.ts';
+import { currentInvocation, type Invocation } from '../provenance/provenance.ts';
 import { createWorkDir, listFiles, removeWorkDir } from './workdir.ts';
 import { makeSigner } from './run.ts';
 
@@ -84,9 +85,10 @@ export function savedConfigOf(
 export async function rebuildPack(opts: {
   source: RebuildSource;
   config: Config;
-  configDigest: string;
   outDir: string;
   screenshots: boolean;
+  /** Who runs the rebuild and how (default: this process's operator, command line and code). */
+  invocation?: Invocation | undefined;
   progress: Progress;
 }): Promise<BuiltPack> {
   const { source, progress } = opts;
@@ -107,12 +109,12 @@ export async function rebuildPack(opts: {
       snapshot: source.snapshot,
       workDir,
       config,
-      configDigest: opts.configDigest,
       outDir: opts.outDir,
       browser: launched.ok ? { ok: true, browser: launched.browser, version: launched.version } : launched,
       screenshots: opts.screenshots,
       signer: await makeSigner(config, undefined),
       build: { kind: 'rebuild', sourceSha256: source.sha256 },
+      invocation: opts.invocation ?? currentInvocation(),
       toolVersion: TOOL_VERSION,
       progress,
     });

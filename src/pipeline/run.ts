@@ -16,6 +16,7 @@ import { TOOL_VERSION, USER_AGENT } from '../version.ts';
 import type { S3Target } from '../upload/s3-uri.ts';
 import { uploadPack, type UploadOutcome } from '../upload/upload-pack.ts';
 import { buildPack, type BuiltPack, type PreviousPack } from './build-pack.ts';
+import { currentInvocation, type Invocation } from '../provenance/provenance.ts';
 import { createWorkDir, newRunId, removeStaleWorkDirs, removeWorkDir } from './workdir.ts';
 
 /** Options of one evidence run. */
@@ -23,7 +24,6 @@ export interface RunOptions {
   config: Config;
   /** The previous pack, for the report's "changes since the previous pack" section. */
   previous?: PreviousPack | undefined;
-  configDigest: string;
   outDir: string;
   endpointUrl?: string | undefined;
   profile?: string | undefined;
@@ -35,6 +35,8 @@ export interface RunOptions {
   sandbox?: { url: string } | undefined;
   /** Store the finished pack in S3 (`--upload` / `config.upload`). */
   upload?: PackUpload | undefined;
+  /** Who runs it and how (default: this process's operator, command line and code). */
+  invocation?: Invocation | undefined;
   progress: Progress;
 }
 
@@ -122,13 +124,13 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
         snapshot,
         workDir,
         config,
-        configDigest: opts.configDigest,
         outDir: opts.outDir,
         browser: launched.ok ? { ok: true, browser: launched.browser, version: launched.version } : launched,
         screenshots: opts.screenshots,
         console: consoleAccess(lateFactory, opts, snapshot.caller.accountId),
         signer,
         build: { kind: 'run' },
+        invocation: opts.invocation ?? currentInvocation(),
         previous: opts.previous,
         toolVersion: TOOL_VERSION,
         progress,

@@ -43,11 +43,12 @@ export function toCsv(header: readonly string[], rows: readonly (readonly string
   return lines.join('\r\n') + '\r\n';
 }
 
-/** A population as CSV (every column, every row). */
-export function populationCsv(p: Population): string {
+/** A population as CSV (every column, every row), after `run_id` and `as_of` when a stamp is given. */
+export function populationCsv(p: Population, stamp?: CsvStamp): string {
+  const lead = stamp ? [stamp.runId, stamp.asOf] : [];
   return toCsv(
-    p.columns.map((c) => c.id),
-    p.rows.map((r) => r.map((c) => c.text)),
+    [...(stamp ? ['run_id', 'as_of'] : []), ...p.columns.map((c) => c.id)],
+    p.rows.map((r) => [...lead, ...r.map((c) => c.text)]),
   );
 }
 
@@ -59,22 +60,38 @@ function csvSources(snapshot: Snapshot, evaluation: Evaluation): (() => Populati
   return sources;
 }
 
-/** Feeds a population's CSV text to `out` one record at a time (same text as {@link populationCsv}). */
-function emitCsv(p: PopulationSource, out: (piece: string) => void): void {
-  out(csvLine(p.columns.map((c) => c.id)));
-  for (const row of p.rows) out(csvLine(row.map((c: Cell) => c.text)));
+/** The run a pack's CSV rows belong to: every row carries them, so a row copied out still says so. */
+export interface CsvStamp {
+  runId: string;
+  /** ISO-8601 UTC: the collection end, the time the evidence describes. */
+  asOf: string;
+}
+
+/** The stamp of a snapshot's CSVs: its run id and collection end. */
+export function stampOf(snapshot: Snapshot): CsvStamp {
+  return { runId: snapshot.runId, asOf: snapshot.collection.finishedAt };
+}
+
+/**
+ * Feeds a population's CSV text to `out` one record at a time: the columns `run_id` and `as_of`
+ * first, then the population's own (its rows as {@link populationCsv} writes them).
+ */
+function emitCsv(p: PopulationSource, stamp: CsvStamp, out: (piece: string) => void): void {
+  out(csvLine(['run_id', 'as_of', ...p.columns.map((c) => c.id)]));
+  for (const row of p.rows) out(csvLine([stamp.runId, stamp.asOf, ...row.map((c: Cell) => c.text)]));
 }
 
 /**
  * The CSV files of the pack: `findings/findings.csv` and the `inventory/*.csv` population lists.
- * Every row carries the account id and region; a gap reads `GAP: <code> (<operation>, request id <id>)`
+ * Every row carries the run id and as-of time, then the account id and region; a gap reads `GAP: <code> (<operation>, request id <id>)`
  * and an absent value reads `none`.
  */
 export function buildCsvFiles(snapshot: Snapshot, evaluation: Evaluation): CsvFile[] {
+  const stamp = stampOf(snapshot);
   return csvSources(snapshot, evaluation).map((source) => {
     const p = source();
     const parts: string[] = [];
-    emitCsv(p, (piece) => parts.push(piece));
+    emitCsv(p, stamp, (piece) => parts.push(piece));
     return { path: p.path, content: parts.join('') };
   });
 }
@@ -89,13 +106,14 @@ export function writeCsvFiles(
   evaluation: Evaluation,
   dir: string,
 ): { path: string; content: FileSource }[] {
+  const stamp = stampOf(snapshot);
   return csvSources(snapshot, evaluation).map((source) => {
     const p = source();
     const file = join(dir, p.path);
     mkdirSync(join(file, '..'), { recursive: true });
     const writer = createChunkedFileWriter(file);
     try {
-      emitCsv(p, (piece) => writer.write(piece));
+      emitCsv(p, stamp, (piece) => writer.write(piece));
     } finally {
       writer.close();
     }

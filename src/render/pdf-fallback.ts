@@ -281,19 +281,44 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
     ['Generated at (UTC)', m.generatedAtLabel],
     ['Collected by', m.callerArn],
     ...(m.endpoint ? ([['Endpoint', m.endpoint]] as [string, string][]) : []),
-    ['Tool', `evidence-pack ${m.toolVersion}, run ${m.runId}`],
+    ...(m.provenance
+      ? ([
+          ['Operator', m.provenance.operatorLabel],
+          ['Command line', m.provenance.commandLine],
+          [
+            'Time window (UTC)',
+            `Collection ${m.provenance.collectionLabel}; screenshots ${m.provenance.captureLabel}; report rendered from ${m.provenance.renderStartedLabel}`,
+          ],
+        ] as [string, string][])
+      : []),
+    [
+      'Tool',
+      `evidence-pack ${m.toolVersion}, run ${m.runId}${m.provenance ? `; code digest ${m.provenance.codeDigest}` : ''}`,
+    ],
     ['Evidence digest', m.evidenceDigest],
+    ...(m.configDigest ? ([['Config digest', m.configDigest]] as [string, string][]) : []),
   ]);
   l.heading('', 'Results across all checks');
   l.table(
-    model.totals.map((t) => ({ header: t.label, weight: 1 })),
+    [...model.totals.map((t) => ({ header: t.label, weight: 1 })), { header: 'Cross-checks', weight: 1 }],
     [
-      model.totals.map((t) => ({
-        text: formatCount(t.count),
-        tone: t.count > 0 ? statusTone(t.status) : 'muted',
-      })),
+      [
+        ...model.totals.map((t) => ({
+          text: formatCount(t.count),
+          tone: t.count > 0 ? statusTone(t.status) : 'muted',
+        })),
+        { text: formatCount(model.scope.crossChecks), tone: model.scope.crossChecks > 0 ? 'bad' : 'muted' },
+      ],
     ],
     9,
+  );
+  l.para(
+    `${formatCount(model.scope.totalResults)} results: the sum of the criterion rows in section 1` +
+      (model.otherChecks.total > 0
+        ? ` plus ${formatCount(model.otherChecks.total)} results of other checks, not part of any criterion (${model.otherChecks.checks})`
+        : '') +
+      `. Cross-checks: ${formatCount(model.scope.crossChecks)} contradictions between sources (section 4.4), none counted as a pass.`,
+    { size: 8, colour: MUTED },
   );
 
   // 1 Scope and summary
@@ -306,18 +331,30 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
     ['Sensitive buckets', formatCount(s.sensitiveBuckets)],
     ['KMS keys', formatCount(s.kmsKeys)],
     ['Trails', formatCount(s.trails)],
-    ['Results', formatCount(s.findings)],
+    ['Results', formatCount(s.totalResults)],
   ]);
   for (const g of s.inventoryGaps) l.para(g, { bold: true, colour: STATUS_COLOURS['insufficient-evidence'] });
   if (s.outOfScope) l.para(s.outOfScope, { size: 8, colour: MUTED });
   l.heading('', 'Results by criterion');
   l.table(
     [{ header: 'Criterion', weight: 3 }, { header: 'Overall', weight: 1.2 }, ...COUNT_COLUMNS],
-    model.criteria.map((c) => [
-      { text: `${c.id} ${c.title}` },
-      { text: c.overall.label, tone: statusTone(c.overall.status) },
-      ...countsRow(c.counts),
-    ]),
+    [
+      ...model.criteria.map((c) => [
+        { text: `${c.id} ${c.title}` },
+        { text: c.overall.label, tone: statusTone(c.overall.status) },
+        ...countsRow(c.counts),
+      ]),
+      ...(model.otherChecks.total > 0
+        ? [
+            [
+              { text: `Other checks, not part of any criterion (${model.otherChecks.checks})` },
+              { text: '' },
+              ...countsRow(model.otherChecks.counts),
+            ],
+          ]
+        : []),
+      [{ text: 'All results' }, { text: '' }, ...countsRow(model.totals)],
+    ],
     7.5,
   );
 
@@ -443,6 +480,42 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
   }
 
   // 5 Exceptions
+  // 4.4 Cross-checks
+  l.section('4.4', 'Cross-checks: where two sources disagree');
+  l.para(
+    'Each row is a contradiction between two sources about the same resource, both cited by recorded call and request id. A contradiction is never scored as a pass; the full list is in findings/findings.json (crossChecks).',
+    { colour: MUTED },
+  );
+  if (model.crossChecks.items.length === 0)
+    l.para('No two sources in the pack contradict each other.', { colour: MUTED });
+  else {
+    l.table(
+      [
+        { header: '#', weight: 0.4 },
+        { header: 'Sources', weight: 1.6 },
+        { header: 'Resource', weight: 1.6 },
+        { header: 'What disagrees, and the evidence', weight: 5 },
+      ],
+      model.crossChecks.items.map((x) => [
+        { text: String(x.number) },
+        { text: `${x.kindLabel}\n${x.checks}` },
+        { text: `${x.resourceName}\n${x.accountId} ${x.region}`, tone: 'mono' },
+        {
+          text: [
+            `${x.subject}: ${x.summary}`,
+            ...x.sources.flatMap((src) => [`${src.source}: ${src.says}`, ...src.evidence]),
+          ].join('\n'),
+        },
+      ]),
+      6.8,
+    );
+    if (model.crossChecks.moreNote)
+      l.para(
+        `Showing ${formatCount(model.crossChecks.items.length)} of ${formatCount(model.crossChecks.total)} contradictions. ${model.crossChecks.moreNote}.`,
+        { size: 8, colour: MUTED },
+      );
+  }
+
   l.section('5', 'Exception register', 'landscape');
   l.modelTable(model.exceptions);
 
@@ -531,6 +604,26 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
     { colour: MUTED },
   );
   l.modelTable(model.evidenceIndex);
+
+  // 9 Method
+  l.section('9', 'Method');
+  l.para(
+    'For each check: the AWS API operations whose recorded responses it reads, and how it decides, generated from the check definitions the evaluation ran.',
+    { colour: MUTED },
+  );
+  l.table(
+    [
+      { header: 'Check', weight: 1.8 },
+      { header: 'Reads', weight: 2 },
+      { header: 'How it decides', weight: 5 },
+    ],
+    model.method.map((r) => [
+      { text: `${r.checkId}\n${r.title}\n${r.criteria}` },
+      { text: r.reads, tone: 'mono' },
+      { text: r.method },
+    ]),
+    6.8,
+  );
 }
 
 function drawHeadersAndFooters(doc: Doc, model: ReportModel): void {

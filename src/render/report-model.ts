@@ -7,9 +7,20 @@ import type { CheckStatus, Severity } from '../checks/types.ts';
 export interface ReportModel {
   meta: ReportMeta;
   scope: ReportScope;
-  /** Counts over every finding, in report order (worst first). */
+  /**
+   * The cover's totals, in report order (worst first): the sum of the criterion rows plus the
+   * other checks (checks mapped to no criterion).
+   */
   totals: StatusCount[];
+  /** The sum of the criterion rows: results of checks mapped to a criterion. */
+  controlTotals: StatusCount[];
+  /** Checks mapped to no criterion, counted apart from the control totals. */
+  otherChecks: OtherChecksSummary;
   criteria: CriterionSummary[];
+  /** Contradictions between two sources of the pack (capped). */
+  crossChecks: CappedList<CrossCheckRow>;
+  /** What each check reads and how it decides, from the check definitions. */
+  method: MethodRow[];
   controlMatrix: ControlMatrixRow[];
   /** Every fail / excepted / insufficient-evidence / error result (capped, worst first). */
   issues: CappedList<IssueRow>;
@@ -33,6 +44,49 @@ export interface ReportModel {
   period?: PeriodSection | undefined;
   /** Changes since the previous pack (when the run was given `--previous`). */
   changes?: ChangesSection | undefined;
+}
+
+/** Results of the checks mapped to no criterion. */
+export interface OtherChecksSummary {
+  /** `s3.bucket-key` (comma-separated check ids; empty when every check is mapped). */
+  checks: string;
+  counts: StatusCount[];
+  total: number;
+}
+
+/** One contradiction between two sources, for the Cross-checks section. */
+export interface CrossCheckRow {
+  number: number;
+  /** e.g. `AWS Config rule vs this tool's check`. */
+  kindLabel: string;
+  resourceName: string;
+  accountId: string;
+  region: string;
+  subject: string;
+  summary: string;
+  checks: string;
+  sources: { source: string; says: string; evidence: string[] }[];
+}
+
+/** One row of the Method section. */
+export interface MethodRow {
+  checkId: string;
+  title: string;
+  criteria: string;
+  /** The API operations read, e.g. `s3:GetBucketPolicy, s3:GetBucketAcl`, or a note for none. */
+  reads: string;
+  method: string;
+}
+
+/** Who ran the tool, how, with which code, and when (the cover's run facts). */
+export interface ReportProvenance {
+  operatorLabel: string;
+  commandLine: string;
+  codeDigest: string;
+  collectionLabel: string;
+  /** `2026-03-31 23:59:59 UTC to …`, or a note when no screenshot was taken. */
+  captureLabel: string;
+  renderStartedLabel: string;
 }
 
 /** What changed since the previous pack, as `evidence-pack diff` prints it. */
@@ -75,6 +129,10 @@ export interface ReportMeta {
   runId: string;
   callerArn: string;
   evidenceDigest: string;
+  /** `sha256:<hex>` of config/effective-config.json, when known. */
+  configDigest?: string | undefined;
+  /** Operator, command line, code digest and time window, when known. */
+  provenance?: ReportProvenance | undefined;
   /** First 16 hex digits of the digest, for the page footer. */
   evidenceDigestShort: string;
   /** Non-empty when the data came from the bundled sandbox. */
@@ -100,6 +158,10 @@ export interface ReportScope {
   kmsKeys: number;
   trails: number;
   findings: number;
+  /** The cover's total: control results plus other-check results (a result counts once per criterion). */
+  totalResults: number;
+  /** How many contradictions between sources were found. */
+  crossChecks: number;
   /** Gaps at the inventory level (e.g. ListBuckets denied) that make the population incomplete. */
   inventoryGaps: string[];
   /** e.g. `2 buckets outside the regions in scope were not assessed (…csv)`; empty when none. */

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import type { CheckStatus, Evaluation, Finding } from '../checks/types.ts';
+import {
+  CHECK_STATUSES,
+  type CheckStatus,
+  type CrossCheck,
+  type Evaluation,
+  type Finding,
+} from '../checks/types.ts';
 import type { Config } from '../config/schema.ts';
 import { isGap } from '../aws/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
@@ -24,7 +30,9 @@ import type {
   ChangesSection,
   CheckSummary,
   ControlMatrixRow,
+  CrossCheckRow,
   IssueRow,
+  MethodRow,
   KeyPolicyView,
   PassingSummaryRow,
   PeriodSection,
@@ -34,7 +42,15 @@ import type {
   ScreenshotFigure,
   Table,
 } from './report-model.ts';
-import { overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
+import { emptyCounts, overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
+import { CHECKS } from '../checks/registry.ts';
+import { criteriaOf } from '../controls/mapping.ts';
+import type { EvidenceRef } from '../aws/outcome.ts';
+import type { Invocation, TimeWindow } from '../provenance/provenance.ts';
+
+function sumCounts(counts: Record<CheckStatus, number>): number {
+  return CHECK_STATUSES.reduce((n, st) => n + counts[st], 0);
+}
 import { periodTimelinePopulation, periodVerdictPopulation } from '../period/populations.ts';
 
 /** Everything the report is built from. */
@@ -48,6 +64,14 @@ export interface ReportInput {
   renderer: 'chromium' | 'pdfkit';
   fallbackReason?: string;
   toolVersion: string;
+  /** `sha256:<hex>` of config/effective-config.json. */
+  configDigest?: string | undefined;
+  /** Who ran it, how, with which code, and when (the render's own end is not known yet). */
+  provenance?:
+    | (Invocation & {
+        times: { collection: TimeWindow; capture: TimeWindow | null; renderStartedAt: string };
+      })
+    | undefined;
   /** Changes since the previous pack, already computed (see src/diff). */
   changes?: ChangesSection | undefined;
 }
@@ -75,10 +99,10 @@ function capMapped<T, U>(
   items: readonly T[],
   max: number,
   where: string,
-  toRow: (item: T) => U,
+  toRow: (item: T, index: number) => U,
 ): CappedList<U> {
   const capped = cap(items, max, where);
-  return { ...capped, items: capped.items.map((item) => toRow(item)) };
+  return { ...capped, items: capped.items.map((item, i) => toRow(item, i)) };
 }
 
 /** The PDF view of a population: its PDF columns, capped at `max` rows (rows already worst first). */
@@ -183,6 +207,19 @@ function buildMeta(input: ReportInput): ReportMeta {
     callerArn: snapshot.caller.arn,
     evidenceDigest: input.evidenceDigest,
     evidenceDigestShort: input.evidenceDigest.replace(/^sha256:/, '').slice(0, 16),
+    configDigest: input.configDigest,
+    provenance: input.provenance
+      ? {
+          operatorLabel: input.provenance.operatorLabel,
+          commandLine: input.provenance.commandLine,
+          codeDigest: input.provenance.codeDigest,
+          collectionLabel: windowLabel(input.provenance.times.collection),
+          captureLabel: input.provenance.times.capture
+            ? windowLabel(input.provenance.times.capture)
+            : 'no screenshots were taken',
+          renderStartedLabel: utcLabel(input.provenance.times.renderStartedAt),
+        }
+      : undefined,
     sandboxLabel: snapshot.sandbox
       ? `SANDBOX DATA: collected from the bundled local AWS-compatible sandbox${snapshot.endpoint ? ` at ${snapshot.endpoint}` : ''}, not from AWS.`
       : undefined,
@@ -196,6 +233,51 @@ function buildMeta(input: ReportInput): ReportMeta {
     warnings,
     maxRowsPerTable: config.report.maxRowsPerTable,
   };
+}
+
+function windowLabel(w: TimeWindow): string {
+  return `${utcLabel(w.startedAt)} to ${utcLabel(w.finishedAt)}`;
+}
+
+const CROSS_CHECK_LABELS: Record<CrossCheck['kind'], string> = {
+  'config-rule-vs-check': "AWS Config rule vs this tool's check",
+  'policy-status-vs-probe': 'S3 PolicyStatus vs policy probe',
+  'config-history-vs-live': 'AWS Config history vs live read',
+  'denied-read-vs-config-item': 'Denied read vs AWS Config item',
+};
+
+function evidenceText(e: EvidenceRef): string {
+  return `${e.file}#${e.callId} (${e.operation}${e.requestId ? `, request id ${e.requestId}` : ''})`;
+}
+
+function crossCheckRow(x: CrossCheck, i: number): CrossCheckRow {
+  return {
+    number: i + 1,
+    kindLabel: CROSS_CHECK_LABELS[x.kind],
+    resourceName: x.resource.name,
+    accountId: x.resource.accountId,
+    region: x.resource.region ?? 'global',
+    subject: x.subject,
+    summary: x.summary,
+    checks: x.checks.join(', '),
+    sources: x.sources.map((s) => ({
+      source: s.source,
+      says: s.says,
+      evidence: [...new Set(s.evidence.map(evidenceText))],
+    })),
+  };
+}
+
+/** The Method section: each check run, what it reads and how it decides, from its definition. */
+function methodRows(evaluation: Evaluation): MethodRow[] {
+  const run = new Set(Object.keys(evaluation.summary.byCheck));
+  return CHECKS.filter((c) => run.has(c.id)).map((c) => ({
+    checkId: c.id,
+    title: c.title,
+    criteria: criteriaOf(c.id, evaluation.criteria).join(', ') || 'none (other check)',
+    reads: c.reads.length > 0 ? c.reads.join(', ') : 'no API read (the configuration only)',
+    method: c.method,
+  }));
 }
 
 /** Title and severity of each check, from its findings (the registry owns them; findings carry copies). */
@@ -394,6 +476,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
       : [],
   );
 
+  // The cover's totals: criterion rows plus other checks, so the summary table adds up.
+  const cover = emptyCounts();
+  for (const st of CHECK_STATUSES)
+    cover[st] = evaluation.summary.controlTotals[st] + evaluation.summary.otherChecks.byStatus[st];
+  const totals = toStatusCounts(cover);
+
   const evidencePopulation: Population = {
     path: 'manifest.json and SHA256SUMS',
     title: 'Evidence index',
@@ -421,11 +509,26 @@ export function buildReportModel(input: ReportInput): ReportModel {
       kmsKeys: snapshot.accounts.reduce((s, a) => s + a.kmsKeys.length, 0),
       trails: snapshot.accounts.reduce((s, a) => s + a.cloudTrail.trails.length, 0),
       findings: evaluation.findings.length,
+      totalResults: totals.reduce((n, c) => n + c.count, 0),
+      crossChecks: evaluation.crossChecks.length,
       inventoryGaps: [...inventoryGaps, ...keyListingGaps],
       outOfScope,
     },
-    totals: toStatusCounts(evaluation.summary.byStatus),
+    totals,
+    controlTotals: toStatusCounts(evaluation.summary.controlTotals),
+    otherChecks: {
+      checks: evaluation.summary.otherChecks.checks.join(', '),
+      counts: toStatusCounts(evaluation.summary.otherChecks.byStatus),
+      total: sumCounts(evaluation.summary.otherChecks.byStatus),
+    },
     criteria,
+    crossChecks: capMapped(
+      evaluation.crossChecks,
+      max,
+      'findings/findings.json (crossChecks)',
+      crossCheckRow,
+    ),
+    method: methodRows(evaluation),
     controlMatrix,
     issues: capMapped(issues, max, 'findings/findings.csv', issueRow),
     passing,

@@ -1,12 +1,22 @@
 import { describe, it } from 'vitest';
 import { expectCase, type Case } from './harness.ts';
-import { absentOf, account, bucket, config, configRegion, deniedOf, okOf, snapshot } from './builders.ts';
-import type { ConfigEvaluation, ConfigRegionSnapshot } from '../../src/snapshot/model.ts';
+import {
+  absentOf,
+  account,
+  bucket,
+  config,
+  configRegion,
+  deniedOf,
+  okOf,
+  snapshot,
+  withPolicy,
+} from './builders.ts';
+import type { AccountSnapshot, ConfigEvaluation, ConfigRegionSnapshot } from '../../src/snapshot/model.ts';
 
 const withConfig =
-  (over: Partial<ConfigRegionSnapshot>, b = bucket('data')) =>
+  (over: Partial<ConfigRegionSnapshot>, b = bucket('data'), acct: Partial<AccountSnapshot> = {}) =>
   () =>
-    snapshot([account({ buckets: [b], config: [configRegion(over)] })]);
+    snapshot([account({ buckets: [b], config: [configRegion(over)], ...acct })]);
 
 describe('config.recorder-active', () => {
   const cases: Case[] = [
@@ -165,22 +175,36 @@ describe('config.rule-compliant', () => {
         }),
       ),
       config: onlySse,
-      status: 'pass',
-      reason: ['contradicts our own s3.default-encryption check, which fails'],
+      status: 'fail',
+      reason: ['own s3.default-encryption check of default encryption fails', 'see Cross-checks'],
     },
     {
-      name: 'NOT_APPLICABLE is a gap',
+      name: 'NON_COMPLIANT contradicted by our own passing check still fails, saying so',
+      snapshot: withConfig({ results: sseResults([evaluation('NON_COMPLIANT')]) }),
+      config: onlySse,
+      status: 'fail',
+      reason: ['NON_COMPLIANT', 'own s3.default-encryption check of default encryption passes'],
+    },
+    {
+      name: "Config's NOT_APPLICABLE is not applicable, not a gap",
       snapshot: withConfig({ results: sseResults([evaluation('NOT_APPLICABLE')]) }),
       config: onlySse,
-      status: 'insufficient-evidence',
+      status: 'not-applicable',
       reason: ['NOT_APPLICABLE'],
     },
     {
-      name: 'no result for the bucket is a gap',
+      name: 'INSUFFICIENT_DATA from Config fails: the read succeeded, Config gives no verdict',
+      snapshot: withConfig({ results: sseResults([evaluation('INSUFFICIENT_DATA')]) }),
+      config: onlySse,
+      status: 'fail',
+      reason: ['INSUFFICIENT_DATA', 'does not monitor'],
+    },
+    {
+      name: 'no result for the bucket fails: Config does not monitor it',
       snapshot: withConfig({ results: sseResults([evaluation('COMPLIANT', 'other')]) }),
       config: onlySse,
-      status: 'insufficient-evidence',
-      reason: ['no result'],
+      status: 'fail',
+      reason: ['no result', 'does not monitor'],
     },
     {
       name: 'rule present but results not collected is a gap',
@@ -190,17 +214,75 @@ describe('config.rule-compliant', () => {
       reason: ['were not collected'],
     },
     {
-      name: 'rule missing is a gap for the bucket',
+      name: 'rule missing is not applicable to the bucket and points to config.rules-present',
       snapshot: withConfig({ rules: okOf([], 'DescribeConfigRules', 'config') }),
       config: onlySse,
-      status: 'insufficient-evidence',
-      reason: ['No AWS Config rule for S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED'],
+      status: 'not-applicable',
+      reason: ['No AWS Config rule for S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', 'config.rules-present'],
     },
     {
       name: 'denied results are a gap',
       snapshot: withConfig({ results: sseResults(deniedOf('GetComplianceDetailsByConfigRule', 'config')) }),
       config: onlySse,
       status: 'insufficient-evidence',
+    },
+  ];
+  it.each(cases)('$name', (c) => expectCase('config.rule-compliant', c));
+});
+
+describe('config.rule-compliant: public read and public write are judged apart', () => {
+  const results = (identifier: string, ruleName: string) => [
+    {
+      ruleName,
+      sourceIdentifier: identifier,
+      evaluations: okOf([evaluation('COMPLIANT')], 'GetComplianceDetailsByConfigRule', 'config'),
+    },
+  ];
+  // Anonymous PutObject is allowed; reading is not. RestrictPublicBuckets is off, so it is effective.
+  const writable = () =>
+    withPolicy(
+      bucket('data', {
+        publicAccessBlock: absentOf('NoSuchPublicAccessBlockConfiguration', 'GetPublicAccessBlock'),
+      }),
+      [
+        {
+          Sid: 'DropBox',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::data/*',
+        },
+      ],
+      true,
+    );
+  const noAccountBlock = {
+    accountPublicAccessBlock: absentOf(
+      'NoSuchPublicAccessBlockConfiguration',
+      'GetPublicAccessBlock',
+      's3control',
+    ),
+  };
+  const cases: Case[] = [
+    {
+      name: 'a public-read rule COMPLIANT on a bucket open only to writes passes: no contradiction',
+      snapshot: withConfig(
+        { results: results('S3_BUCKET_PUBLIC_READ_PROHIBITED', 's3-read') },
+        writable(),
+        noAccountBlock,
+      ),
+      config: config({ awsConfig: { requiredRules: ['S3_BUCKET_PUBLIC_READ_PROHIBITED'] } }),
+      status: 'pass',
+    },
+    {
+      name: 'a public-write rule COMPLIANT on that bucket is contradicted and fails',
+      snapshot: withConfig(
+        { results: results('S3_BUCKET_PUBLIC_WRITE_PROHIBITED', 's3-write') },
+        writable(),
+        noAccountBlock,
+      ),
+      config: config({ awsConfig: { requiredRules: ['S3_BUCKET_PUBLIC_WRITE_PROHIBITED'] } }),
+      status: 'fail',
+      reason: ['s3.not-public check of public write access fails'],
     },
   ];
   it.each(cases)('$name', (c) => expectCase('config.rule-compliant', c));

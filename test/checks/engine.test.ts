@@ -47,6 +47,23 @@ describe('evaluate', () => {
     expect(later.evaluatedAt).toBe('2027-01-01T00:00:00.000Z');
   });
 
+  it('counts checks mapped to no criterion apart: criterion rows plus other checks give every result', async () => {
+    const ev = await evaluate(snap, config());
+    const { summary } = ev;
+    expect(summary.otherChecks.checks).toEqual(['s3.bucket-key']);
+    expect(Object.values(summary.otherChecks.byStatus).reduce((a, n) => a + n, 0)).toBe(
+      ev.findings.filter((f) => f.checkId === 's3.bucket-key').length,
+    );
+    for (const status of Object.keys(summary.byStatus) as (keyof typeof summary.byStatus)[]) {
+      const rows = Object.values(summary.byCriterion).reduce((a, row) => a + row[status], 0);
+      expect(summary.controlTotals[status], status).toBe(rows);
+      expect(rows + summary.otherChecks.byStatus[status], status).toBe(summary.byStatus[status]);
+    }
+    // s3.bucket-key's results are not in any criterion row.
+    const mapped = ev.findings.filter((f) => f.criteria.length > 0).length;
+    expect(Object.values(summary.controlTotals).reduce((a, n) => a + n, 0)).toBe(mapped);
+  });
+
   it('sorts findings by catalogue order then resource', async () => {
     const ev = await evaluate(snap, config());
     const order = CHECKS.map((c) => c.id);
@@ -62,6 +79,8 @@ describe('evaluate', () => {
       title: 't',
       severity: 'low',
       description: 'd',
+      reads: [],
+      method: 'm',
       evaluate: () => {
         throw new Error('kaput');
       },
@@ -102,7 +121,28 @@ describe('failLevelExitCode', () => {
       },
       byCriterion: {},
       byCheck: {},
+      controlTotals: {
+        fail: 0,
+        'insufficient-evidence': 0,
+        error: 0,
+        excepted: 0,
+        pass: 0,
+        'not-applicable': 0,
+      },
+      otherChecks: {
+        checks: [],
+        byStatus: {
+          fail: 0,
+          'insufficient-evidence': 0,
+          error: 0,
+          excepted: 0,
+          pass: 0,
+          'not-applicable': 0,
+        },
+      },
+      crossChecks: 0,
     },
+    crossChecks: [],
   });
   it.each([
     ['fail', { fail: 1 }, 1],

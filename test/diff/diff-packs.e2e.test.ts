@@ -33,10 +33,9 @@ let newZip: string;
 let diff: PackDiff;
 
 async function pack(input: UserConfig, outDir: string): Promise<string> {
-  const { config, digest } = validateConfigOrExit(input);
+  const { config } = validateConfigOrExit(input);
   const built = await runEvidencePack({
     config,
-    configDigest: digest,
     outDir,
     endpointUrl: sandbox.url,
     credentials: DEMO_CREDENTIALS,

@@ -1,5 +1,7 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,10 +14,20 @@ import { runCli } from './cli.ts';
  * The README's first command, end to end: `evidence-pack demo` writes a real pack from the
  * in-process sandbox; `verify` accepts it and names any file changed afterwards.
  */
+/** The report's text (pdftotext; `layout` keeps table rows on one line). */
+function pdfTextOf(pdf: Buffer, layout: boolean): string {
+  return execFileSync('pdftotext', [...(layout ? ['-layout'] : []), '-', '-'], {
+    input: pdf,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
 describe('evidence-pack demo → verify', () => {
   let out: string;
   let zip: string;
   let entries: Map<string, Buffer>;
+  const pdfText = (path: string, layout = false) => pdfTextOf(entries.get(path) ?? Buffer.alloc(0), layout);
 
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'ep-demo-'));
@@ -120,17 +132,15 @@ describe('evidence-pack demo → verify', () => {
 
   it('rebuilds from the saved snapshot without AWS, byte-identically twice, and the rebuild verifies', async () => {
     const sums: string[] = [];
+    // The same invocation twice (same command line, same operator, SOURCE_DATE_EPOCH pins the
+    // rebuild's capture and render times), from two working directories.
     for (const dir of ['rebuild-a', 'rebuild-b']) {
-      const run = await runCli([
-        'pack',
-        '--from',
-        zip,
-        '--out',
-        join(out, dir),
-        '--json',
-        '--fail-on',
-        'none',
-      ]);
+      const cwd = join(out, dir);
+      await mkdir(cwd, { recursive: true });
+      const run = await runCli(['pack', '--from', zip, '--out', 'rebuilt', '--json', '--fail-on', 'none'], {
+        cwd,
+        env: { SOURCE_DATE_EPOCH: '1767225600' },
+      });
       expect(run.code, run.stderr).toBe(0);
       const summary = JSON.parse(run.stdout) as { pack: string; sha256: string };
       expect((await runCli(['verify', summary.pack])).code).toBe(0);
@@ -138,6 +148,141 @@ describe('evidence-pack demo → verify', () => {
     }
     expect(sums[0]).toBe(sums[1]);
   }, 300_000);
+
+  it("lists the demo's contradictions in findings.json and the Cross-checks section, citing recorded calls", () => {
+    const doc = JSON.parse(entries.get('findings/findings.json')?.toString() ?? '{}') as {
+      summary: { crossChecks: number };
+      crossChecks: {
+        kind: string;
+        resource: { name: string };
+        subject: string;
+        sources: { evidence: { record: string; requestId: string | null }[] }[];
+      }[];
+    };
+    const found = doc.crossChecks.map((x) => `${x.kind} ${x.resource.name} ${x.subject}`);
+    expect(found).toContain('config-rule-vs-check acme-app-logs public read access');
+    expect(found).toContain('config-rule-vs-check acme-legacy-uploads default encryption');
+    // The public-write rule is not contradicted by a bucket that is only publicly readable.
+    expect(found).not.toContain('config-rule-vs-check acme-app-logs public write access');
+    expect(doc.summary.crossChecks).toBe(doc.crossChecks.length);
+    for (const x of doc.crossChecks) {
+      expect(x.sources).toHaveLength(2);
+      for (const s of x.sources) {
+        expect(s.evidence.length).toBeGreaterThan(0);
+        for (const e of s.evidence) {
+          const [file, id] = e.record.split('#');
+          const lines =
+            entries
+              .get(file ?? '')
+              ?.toString()
+              .split('\n') ?? [];
+          const rec = lines.filter(Boolean).map((l) => JSON.parse(l) as { id: string; requestId?: string });
+          const hit = rec.find((r) => r.id === id);
+          expect(hit, e.record).toBeDefined();
+          expect(e.requestId).toBe(hit?.requestId ?? null);
+        }
+      }
+    }
+    const text = pdfText('report.pdf');
+    const section = text.slice(text.indexOf('Cross-checks: where two sources disagree'));
+    expect(section).toContain('acme-app-logs');
+    expect(section).toContain('acme-legacy-uploads');
+    const rc = JSON.parse(entries.get('findings/findings.json')?.toString() ?? '{}') as {
+      results: { checkId: string; status: string; resource: { name: string } }[];
+    };
+    const ruleResults = rc.results.filter(
+      (r) => r.checkId === 'config.rule-compliant' && r.resource.name === 'acme-app-logs',
+    );
+    expect(ruleResults.map((r) => r.status)).toContain('fail');
+    // A rule that does not exist is config.rules-present's failure, not a gap per bucket.
+    const scratch = rc.results.filter(
+      (r) => r.checkId === 'config.rule-compliant' && r.resource.name === 'globex-dev-scratch',
+    );
+    expect(scratch.length).toBeGreaterThan(0);
+    expect(new Set(scratch.map((r) => r.status))).toEqual(new Set(['not-applicable']));
+  });
+
+  it("makes the report's totals the sum of its criterion rows plus other checks", () => {
+    const text = pdfText('report.pdf', true);
+    const start = text.indexOf('Results by criterion');
+    const table = text.slice(start, text.indexOf('Statuses:', start));
+    const rows = table
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^(CC\d|Other checks|All results)/.test(l))
+      .map((l) => ({
+        label: l,
+        n: (l.match(/(\d[\d,]*)(?=\s|$)/g) ?? []).slice(-7).map((x) => Number(x.replace(/,/g, ''))),
+      }));
+    const all = rows.find((r) => r.label.startsWith('All results'));
+    const parts = rows.filter((r) => !r.label.startsWith('All results'));
+    expect(parts.map((r) => r.label.slice(0, 5))).toEqual(['CC6.6', 'CC7.2', 'Other']);
+    expect(all?.n).toHaveLength(7);
+    for (let i = 0; i < 7; i++)
+      expect(all?.n[i], `column ${i}`).toBe(parts.reduce((s, r) => s + (r.n[i] ?? 0), 0));
+    const doc = JSON.parse(entries.get('findings/findings.json')?.toString() ?? '{}') as {
+      results: unknown[];
+    };
+    expect(all?.n[6]).toBe(doc.results.length);
+  });
+
+  it('records operator, command line, code digest and time window; every digest recomputes as README.txt says', () => {
+    const manifest = JSON.parse(entries.get('manifest.json')?.toString() ?? '{}') as {
+      configDigest: string;
+      evidenceDigest: string;
+      operator: { kind: string };
+      commandLine: string;
+      toolCode: { digest: string; files: number };
+      timeWindow: Record<'collection' | 'capture' | 'render', { startedAt: string; finishedAt: string }>;
+      screenshots: { capturedAt: string }[];
+    };
+    const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+    expect(manifest.configDigest).toBe(`sha256:${sha(entries.get('config/effective-config.json')!)}`);
+    const listed = (entries.get('SHA256SUMS')?.toString() ?? '')
+      .split('\n')
+      .filter(
+        (l) =>
+          l && !/ {2}(report\.pdf|README\.txt|manifest\.json|manifest\.json\.sig|signature\.json)$/.test(l),
+      )
+      .map((l) => `${l}\n`)
+      .join('');
+    expect(manifest.evidenceDigest).toBe(sha(listed));
+    expect(manifest.commandLine).toBe('evidence-pack demo --out ' + out + ' --json');
+    expect(manifest.operator.kind).toMatch(/^(ci|local)$/);
+    expect(manifest.toolCode.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const w = manifest.timeWindow;
+    const t = (s: string) => Date.parse(s);
+    expect(t(w.collection.finishedAt)).toBeLessThanOrEqual(t(w.capture.startedAt));
+    expect(t(w.capture.finishedAt)).toBeLessThanOrEqual(t(w.render.startedAt));
+    expect(manifest.screenshots.length).toBeGreaterThan(0);
+    for (const s of manifest.screenshots) {
+      expect(t(s.capturedAt)).toBeGreaterThanOrEqual(t(w.collection.startedAt));
+      expect(t(s.capturedAt)).toBeLessThanOrEqual(t(w.capture.finishedAt));
+    }
+    const readme = entries.get('README.txt')?.toString() ?? '';
+    expect(readme).toContain(`Command line:       ${manifest.commandLine}`);
+    expect(readme).toContain(manifest.toolCode.digest);
+    expect(readme).toContain(manifest.evidenceDigest);
+    const cover = pdfText('report.pdf').split('Scope and summary')[0] ?? '';
+    expect(cover.replace(/\s+/g, ' ')).toContain(manifest.commandLine);
+    expect(cover).toContain('Operator');
+    expect(cover).toContain(manifest.toolCode.digest.slice(0, 20));
+  });
+
+  it('stamps every CSV row with the run id and the as-of time', () => {
+    const snap = JSON.parse(entries.get('snapshot.json')?.toString() ?? '{}') as {
+      runId: string;
+      collection: { finishedAt: string };
+    };
+    const csvs = [...entries.keys()].filter((p) => p.endsWith('.csv'));
+    expect(csvs.length).toBeGreaterThan(5);
+    for (const p of csvs) {
+      const lines = (entries.get(p)?.toString() ?? '').split('\r\n').filter(Boolean);
+      expect(lines[0]?.startsWith('run_id,as_of,'), p).toBe(true);
+      for (const l of lines.slice(1))
+        expect(l.startsWith(`${snap.runId},${snap.collection.finishedAt},`), p).toBe(true);
+    }
+  });
 
   it('never writes the sandbox credentials or session tokens into the pack', () => {
     // The caller's access key id is in every CloudTrail record the sandbox served (userIdentity).

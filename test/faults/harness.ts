@@ -31,10 +31,9 @@ export function faultTestConfig(): { config: Config; digest: string } {
 
 /** Run the whole pipeline (no screenshots) against `endpointUrl`, writing into a fresh temp dir. */
 export async function runAgainst(endpointUrl: string, outDir: string): Promise<BuiltPack> {
-  const { config, digest } = faultTestConfig();
+  const { config } = faultTestConfig();
   return runEvidencePack({
     config,
-    configDigest: digest,
     outDir,
     endpointUrl,
     credentials: { accessKeyId: 'AKIAFAULTS', secretAccessKey: 'x' },

@@ -1,3 +1,4 @@
+import type { PackReadmeInfo } from '../../src/pack/readme-txt.ts';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,25 @@ export function manifestInput(overrides: Partial<ManifestInput> = {}): ManifestI
     sandbox: false,
     extra: { report: { renderer: 'chromium' } },
     ...overrides,
+  };
+}
+
+/** The run facts README.txt adds to the manifest's: operator, command line, digests, time window. */
+export function readmeRunFacts(): Pick<PackReadmeInfo, 'provenance' | 'evidenceDigest'> {
+  return {
+    provenance: {
+      operator: { kind: 'local', user: 'auditor', host: 'build-01' },
+      operatorLabel: 'auditor@build-01',
+      commandLine: 'evidence-pack run --profile audit',
+      codeDigest: 'sha256:' + '1'.repeat(64),
+      codeFiles: 250,
+      times: {
+        collection: { startedAt: '2026-11-26T18:50:00Z', finishedAt: '2026-11-26T18:52:00Z' },
+        capture: { startedAt: '2026-11-26T18:52:01Z', finishedAt: '2026-11-26T18:52:30Z' },
+        render: { startedAt: '2026-11-26T18:52:31Z', finishedAt: '2026-11-26T18:52:40Z' },
+      },
+    },
+    evidenceDigest: '2'.repeat(64),
   };
 }
 

@@ -14,7 +14,15 @@ import type { Signer } from '../../src/pack/sign.ts';
 import { verifyPack } from '../../src/pack/verify.ts';
 import { writePack } from '../../src/pack/write-pack.ts';
 import { readPackEntries } from '../../src/pack/zip-reader.ts';
-import { FIXED_TIME, PACK_NAME, hasTool, manifestInput, sampleFiles, tempDir } from './helpers.ts';
+import {
+  FIXED_TIME,
+  PACK_NAME,
+  hasTool,
+  manifestInput,
+  readmeRunFacts,
+  sampleFiles,
+  tempDir,
+} from './helpers.ts';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -83,6 +91,7 @@ async function signedPack(signer: Signer) {
   const readme = renderPackReadme({
     zipName: `${PACK_NAME}.zip`,
     ...manifestInput(),
+    ...readmeRunFacts(),
     generatedAt: FIXED_TIME.toISOString(),
     files: files.map((f) => f.path),
     signature: { algorithm: signer.algorithm, keyId: signer.keyId },
@@ -263,6 +272,7 @@ describe('README.txt', () => {
     const base = {
       zipName: `${PACK_NAME}.zip`,
       ...manifestInput(),
+      ...readmeRunFacts(),
       generatedAt: FIXED_TIME.toISOString(),
       files: ['report.pdf', 'raw/a.jsonl'],
       signature: null,
@@ -276,5 +286,28 @@ describe('README.txt', () => {
     expect(real).toContain('raw/');
     expect(real).not.toContain('screenshots/');
     expect(real).not.toContain('openssl');
+  });
+
+  it('records who ran it, how, with which code and when, and how every digest is computed', () => {
+    const facts = readmeRunFacts();
+    const text = renderPackReadme({
+      zipName: `${PACK_NAME}.zip`,
+      ...manifestInput(),
+      ...facts,
+      generatedAt: FIXED_TIME.toISOString(),
+      files: ['report.pdf', 'config/effective-config.json'],
+      signature: null,
+    });
+    expect(text).toContain('Operator:           auditor@build-01');
+    expect(text).toContain('Command line:       evidence-pack run --profile audit');
+    expect(text).toContain(`Tool code digest:   ${facts.provenance.codeDigest}`);
+    expect(text).toContain('Screenshots:        2026-11-26T18:52:01Z to 2026-11-26T18:52:30Z (UTC)');
+    expect(text).toContain('Report rendered:    2026-11-26T18:52:31Z to 2026-11-26T18:52:40Z (UTC)');
+    expect(text).toContain(`Evidence digest:    ${facts.evidenceDigest}`);
+    expect(text).toContain('sha256sum config/effective-config.json');
+    expect(text).toMatch(/grep -v -E .*SHA256SUMS \| sha256sum/);
+    expect(text).toContain(
+      'find package.json bin src templates -type f | LC_ALL=C sort | xargs sha256sum | sha256sum',
+    );
   });
 });

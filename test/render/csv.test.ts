@@ -6,6 +6,7 @@ import {
   buildCsvFiles,
   csvField,
   populationCsv,
+  stampOf,
   protectFormula,
   toCsv,
   writeCsvFiles,
@@ -150,6 +151,21 @@ describe('buildCsvFiles', () => {
   });
 });
 
+describe('run id and as-of time', () => {
+  it('leads every row of every CSV with the run id and the collection end', () => {
+    const snapshot = buildFixtureSnapshot();
+    const csvs = buildCsvFiles(snapshot, buildFixtureEvaluation(snapshot));
+    expect(csvs.length).toBeGreaterThan(5);
+    for (const f of csvs) {
+      const [header, ...rows] = parseCsv(f.content);
+      expect(header?.slice(0, 2), f.path).toEqual(['run_id', 'as_of']);
+      expect(rows.length, f.path).toBeGreaterThan(0);
+      for (const r of rows)
+        expect(r.slice(0, 2), f.path).toEqual([snapshot.runId, snapshot.collection.finishedAt]);
+    }
+  });
+});
+
 describe('writeCsvFiles', () => {
   it('writes every population to disk with the bytes of its in-memory CSV text', async () => {
     const snapshot = buildFixtureSnapshot();
@@ -160,7 +176,7 @@ describe('writeCsvFiles', () => {
       // The whole-text rendering of each fully built population is the oracle.
       const inMemory = allPopulations(snapshot, evaluation).map((p) => ({
         path: p.path,
-        content: populationCsv(p),
+        content: populationCsv(p, stampOf(snapshot)),
       }));
       expect(written.map((f) => f.path)).toEqual(inMemory.map((f) => f.path));
       for (const [i, f] of written.entries()) {

@@ -5,6 +5,7 @@
  * Also usable as smoke data: `buildFixtureInput()` returns a complete `buildReportModel` input.
  */
 import { absentOf, deniedOf, okOf } from '../support/outcomes.ts';
+import { summarize as summarizeFindings } from '../../src/evaluate/summary.ts';
 import type { EvidenceRef, Outcome } from '../../src/aws/outcome.ts';
 import type {
   CheckStatus,
@@ -527,6 +528,14 @@ export function buildFixtureSnapshot(): Snapshot {
     regions: ['eu-west-1', 'us-east-1'],
     bucketListing: ok({ count: devBuckets.length }, ev(DEV, 's3', 'us-east-1', 'ListBuckets')),
     buckets: devBuckets,
+    outOfScopeBuckets: [
+      {
+        name: 'globex-ap-archive',
+        arn: 'arn:aws:s3:::globex-ap-archive',
+        accountId: DEV,
+        region: 'ap-southeast-2',
+      },
+    ],
     accountPublicAccessBlock: absentOf(
       'NoSuchPublicAccessBlockConfiguration',
       'GetPublicAccessBlock',
@@ -1001,28 +1010,16 @@ export function buildFixtureEvaluation(snapshot: Snapshot): Evaluation {
     classifications,
     exceptions,
     summary: summarize(findings, criteria),
+    crossChecks: [],
   };
 }
 
-function zero(): Record<CheckStatus, number> {
-  return { fail: 0, 'insufficient-evidence': 0, error: 0, excepted: 0, pass: 0, 'not-applicable': 0 };
-}
-
-/** The summary counts, computed from the findings as the engine does. */
+/** The summary counts, computed from the findings by the engine's own summarize. */
 export function summarize(
   findings: readonly Finding[],
   criteria: readonly Criterion[],
 ): Evaluation['summary'] {
-  const byStatus = zero();
-  const byCheck: Record<string, Record<CheckStatus, number>> = {};
-  const byCriterion: Record<string, Record<CheckStatus, number>> = {};
-  for (const c of criteria) byCriterion[c.id] = zero();
-  for (const f of findings) {
-    byStatus[f.status] += 1;
-    (byCheck[f.checkId] ??= zero())[f.status] += 1;
-    for (const c of criteria) if (c.checks.includes(f.checkId)) byCriterion[c.id]![f.status] += 1;
-  }
-  return { byStatus, byCriterion, byCheck };
+  return summarizeFindings(findings, criteria, [...new Set(findings.map((f) => f.checkId))]);
 }
 
 /** The validated fixture config. */
@@ -1104,6 +1101,7 @@ export function buildScaledInput(count: number): ReportInput {
       classification: { level: 'sensitive', rule: 'default' },
     })),
     summary: summarize(findings, criteria),
+    crossChecks: [],
   };
   return { ...base, snapshot, evaluation };
 }

@@ -11,6 +11,9 @@ export const kmsEventsLogged: CheckDefinition = {
   title: 'CloudTrail records KMS key usage',
   severity: 'high',
   description: 'The multi-region logging trail does not exclude kms.amazonaws.com management events.',
+  reads: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+  method:
+    'Among the multi-region, logging trails that record read and write management events, passes when one does not exclude kms.amazonaws.com events (ExcludeManagementEventSources or an advanced selector on eventSource); fails when every such trail excludes them; a denied or failed read of a trail is insufficient evidence.',
   evaluate: (ctx) =>
     ctx.snapshot.accounts.map((account) => {
       const a = assessTrails(account);

@@ -10,6 +10,9 @@ export const logFileValidation: CheckDefinition = {
   title: 'CloudTrail log file validation is enabled',
   severity: 'medium',
   description: 'The multi-region logging trail has log file validation enabled.',
+  reads: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+  method:
+    'Among the multi-region, logging trails that record read and write management events, passes when one has LogFileValidationEnabled true; fails otherwise; a denied or failed read is insufficient evidence.',
   evaluate: (ctx) =>
     ctx.snapshot.accounts.map((account) => {
       const a = assessTrails(account);

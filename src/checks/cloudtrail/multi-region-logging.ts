@@ -10,6 +10,9 @@ export const multiRegionLogging: CheckDefinition = {
   title: 'A multi-region CloudTrail trail is logging',
   severity: 'high',
   description: 'At least one trail is multi-region, logging, and records read and write management events.',
+  reads: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+  method:
+    'Passes when a trail has IsMultiRegionTrail true, GetTrailStatus IsLogging true, and selectors that record both read and write management events; fails when no trail does; a denied or failed read is insufficient evidence.',
   evaluate: (ctx) =>
     ctx.snapshot.accounts.map((account) => {
       const a = assessTrails(account);

@@ -48,6 +48,14 @@ export const s3DataEvents: CheckDefinition = {
   severity: 'medium',
   description:
     'Some logging trail records AWS::S3::Object data events covering the bucket (classic or advanced selectors).',
+  reads: [
+    'cloudtrail:DescribeTrails',
+    'cloudtrail:GetTrailStatus',
+    'cloudtrail:GetEventSelectors',
+    's3:GetBucketTagging',
+  ],
+  method:
+    'For a sensitive bucket, passes when a logging trail records AWS::S3::Object data events (read and write) covering the bucket, through classic or advanced event selectors; fails when none does; not applicable to standard buckets; a denied or failed read is insufficient evidence.',
   evaluate: (ctx) =>
     forEachBucket(ID, ctx, (bucket, account) => {
       const c = ctx.classify(bucket);

@@ -53,6 +53,9 @@ export const recorderActive: CheckDefinition = {
   severity: 'medium',
   description:
     'A configuration recorder exists, is recording, last status SUCCESS, and records AWS::S3::Bucket.',
+  reads: ['config:DescribeConfigurationRecorders', 'config:DescribeConfigurationRecorderStatus'],
+  method:
+    'Per region: passes when a recorder exists, is recording, its last status is SUCCESS and it records AWS::S3::Bucket (all supported types or the type listed); fails otherwise; a denied or failed read is insufficient evidence.',
   evaluate: (ctx) =>
     ctx.snapshot.accounts.flatMap((a) =>
       a.config.map((r) => toResult(ID, configRegionResource(r), judgeRecorderActive(r))),

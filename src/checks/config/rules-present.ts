@@ -33,6 +33,9 @@ export const rulesPresent: CheckDefinition = {
   severity: 'medium',
   description:
     'Rules exist for each required managed-rule identifier (matched on Source.Owner AWS and SourceIdentifier).',
+  reads: ['config:DescribeConfigRules'],
+  method:
+    'Per region: passes when, for every required managed-rule identifier, a rule with Source.Owner AWS and that SourceIdentifier exists (rule names are free text); fails naming the missing identifiers; a denied or failed read is insufficient evidence.',
   evaluate: (ctx) =>
     ctx.snapshot.accounts.flatMap((a) =>
       a.config.map((r) =>

@@ -11,6 +11,9 @@ export const exceptionsValid: CheckDefinition = {
   severity: 'medium',
   description:
     "Each exception is unexpired, names an existing bucket, has a justification and approver, and does not cover a sensitive bucket's public access.",
+  reads: [],
+  method:
+    'Reads the configuration only. Each exception passes when it names a bucket in the inventory, has a justification and an approver, has not expired at the evaluation time, and does not except public access of a sensitive bucket; otherwise it fails and excepts nothing.',
   evaluate: (ctx) =>
     validateExceptions(ctx.exceptions, ctx.snapshot, ctx.classify, ctx.now).map((x) => {
       const e = x.entry;

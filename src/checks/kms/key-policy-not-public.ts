@@ -13,6 +13,9 @@ export const keyPolicyNotPublic: CheckDefinition = {
   title: 'KMS key policy is not public',
   severity: 'high',
   description: 'Probe requests from an unrelated account are not allowed by the key policy alone.',
+  reads: ['kms:DescribeKey', 'kms:GetKeyPolicy'],
+  method:
+    'Per customer managed key behind a bucket: the key policy is evaluated with IAM semantics against requests from a principal of an unrelated account (Decrypt, Encrypt, GenerateDataKey, ReEncryptFrom, CreateGrant, DescribeKey, PutKeyPolicy, ScheduleKeyDeletion, DisableKey); any allowed request fails, naming the statements; an unreadable or unparsable policy is insufficient evidence.',
   evaluate: (ctx) =>
     forEachCustomerKey(ID, ctx, (key, meta) => {
       const pol = key.policy;

@@ -10,6 +10,9 @@ export const keyUsable: CheckDefinition = {
   title: 'KMS key behind a bucket is usable',
   severity: 'high',
   description: 'KeyState is Enabled; a disabled or pending-deletion key makes the data unreadable.',
+  reads: ['kms:DescribeKey'],
+  method:
+    'Per customer managed key behind a bucket: passes when KeyState is Enabled; any other state (Disabled, PendingDeletion...) fails; a denied or failed DescribeKey is insufficient evidence.',
   evaluate: (ctx) =>
     forEachCustomerKey(ID, ctx, (key, meta) => {
       const ev = evidenceOf(key.metadata);

@@ -11,6 +11,9 @@ export const rotationEnabled: CheckDefinition = {
   severity: 'medium',
   description:
     'GetKeyRotationStatus is true; not applicable to asymmetric, HMAC, imported and custom key store keys.',
+  reads: ['kms:DescribeKey', 'kms:GetKeyRotationStatus'],
+  method:
+    'Per customer managed key behind a bucket: passes when KeyRotationEnabled is true; fails when false; not applicable to asymmetric, HMAC, imported-material and custom key store keys; a denied or failed read is insufficient evidence.',
   evaluate: (ctx) =>
     forEachCustomerKey(ID, ctx, (key, meta) => {
       const ev = evidenceOf(key.metadata);

@@ -27,6 +27,9 @@ export const accountPublicAccessBlock: CheckDefinition = {
   title: 'Account-level Block Public Access is fully on',
   severity: 'high',
   description: 'S3 Control GetPublicAccessBlock for the account has all four flags true.',
+  reads: ['s3control:GetPublicAccessBlock'],
+  method:
+    'Per account: passes when BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets are all true; NoSuchPublicAccessBlockConfiguration or any false flag fails; a denied or failed read is insufficient evidence.',
   evaluate: (ctx) =>
     ctx.snapshot.accounts.map((a) => toResult(ID, accountPabResource(a), judgeAccountPublicAccessBlock(a))),
 };

@@ -38,5 +38,8 @@ export const bucketPublicAccessBlock: CheckDefinition = {
   severity: 'high',
   description:
     'BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets are all true on the bucket.',
+  reads: ['s3:GetBucketPublicAccessBlock'],
+  method:
+    'Per bucket: passes when all four Block Public Access flags are true on the bucket; NoSuchPublicAccessBlockConfiguration or any false flag fails; a denied or failed read is insufficient evidence.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeBucketPublicAccessBlock),
 };

@@ -45,5 +45,8 @@ export const defaultEncryption: CheckDefinition = {
   title: 'S3 default encryption is enabled',
   severity: 'high',
   description: 'GetBucketEncryption returns a rule with SSEAlgorithm AES256, aws:kms or aws:kms:dsse.',
+  reads: ['s3:GetBucketEncryption'],
+  method:
+    'Per bucket: passes when the default-encryption rule has SSEAlgorithm AES256, aws:kms or aws:kms:dsse; no configuration fails; a denied or failed read is insufficient evidence.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeDefaultEncryption),
 };

@@ -68,5 +68,8 @@ export const denyUnencryptedPut: CheckDefinition = {
   severity: 'medium',
   description:
     'The bucket policy explicitly denies s3:PutObject without the SSE header or with AES256, and not with aws:kms.',
+  reads: ['s3:GetBucketPolicy'],
+  method:
+    'Per bucket: the bucket policy is evaluated with IAM semantics against PutObject requests over TLS from an unrelated principal with no encryption header, with AES256 and with aws:kms; passes when the first two are explicitly denied and the third is not; no policy fails; an unreadable or unparsable policy is insufficient evidence.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeDenyUnencryptedPut),
 };

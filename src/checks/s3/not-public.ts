@@ -4,7 +4,7 @@ import type { AccountSnapshot, BucketSnapshot } from '../../snapshot/model.ts';
 import type { CheckDefinition, EvaluationContext } from '../types.ts';
 import { bucketProbes, statementsProse } from '../policy/bucket-policy.ts';
 import { ANONYMOUS_PROBES } from '../policy/probes.ts';
-import { dedupe, forEachBucket, listProse, verdict, type BucketJudge } from '../support.ts';
+import { dedupe, forEachBucket, listProse, verdict, type BucketJudge, type Verdict } from '../support.ts';
 import { effectiveFlag } from './effective-block.ts';
 
 const ID = 's3.not-public';
@@ -13,6 +13,26 @@ const PUBLIC_GROUPS: Record<string, string> = {
   'http://acs.amazonaws.com/groups/global/AllUsers': 'AllUsers',
   'http://acs.amazonaws.com/groups/global/AuthenticatedUsers': 'AuthenticatedUsers',
 };
+
+/**
+ * Which public access a judgement is about: any, or only reading (objects, the listing, the policy)
+ * or only writing (uploads, deletes, policy and ACL changes). AWS Config's managed rules judge
+ * public read and public write separately; `s3.not-public` judges both.
+ */
+export type PublicAccessScope = 'any' | 'read' | 'write';
+
+const READ_ACTIONS: ReadonlySet<string> = new Set(['s3:GetObject', 's3:ListBucket', 's3:GetBucketPolicy']);
+const READ_PERMISSIONS: ReadonlySet<string> = new Set(['READ', 'READ_ACP', 'FULL_CONTROL']);
+const WRITE_PERMISSIONS: ReadonlySet<string> = new Set(['WRITE', 'WRITE_ACP', 'FULL_CONTROL']);
+
+function inScope(scope: PublicAccessScope, action: string): boolean {
+  return scope === 'any' || (scope === 'read') === READ_ACTIONS.has(action);
+}
+
+function grantInScope(scope: PublicAccessScope, permission: string): boolean {
+  if (scope === 'any') return true;
+  return (scope === 'read' ? READ_PERMISSIONS : WRITE_PERMISSIONS).has(permission);
+}
 
 /** One route to public access (policy or ACL) and what we know about it. */
 interface Side {
@@ -27,7 +47,12 @@ function gapSide(what: string, gap: Gap, evidence: EvidenceRef[]): Side {
 }
 
 /** Policy route: IsPublic from S3, cross-checked with our anonymous probe, then RestrictPublicBuckets. */
-function policySide(bucket: BucketSnapshot, account: AccountSnapshot, ctx: EvaluationContext): Side {
+function policySide(
+  bucket: BucketSnapshot,
+  account: AccountSnapshot,
+  ctx: EvaluationContext,
+  scope: PublicAccessScope,
+): Side {
   const policy = bucket.policy;
   if (policy.status === 'denied' || policy.status === 'error')
     return gapSide('the bucket policy', policy, [policy.evidence]);
@@ -39,7 +64,9 @@ function policySide(bucket: BucketSnapshot, account: AccountSnapshot, ctx: Evalu
   const probes = bucketProbes(bucket, ctx, 'the bucket policy');
   const allowed =
     probes.kind === 'probes'
-      ? ANONYMOUS_PROBES.map((p) => probes.get(p.name)).filter((o) => o?.decision === 'allowed')
+      ? ANONYMOUS_PROBES.filter((p) => inScope(scope, p.action))
+          .map((p) => probes.get(p.name))
+          .filter((o) => o?.decision === 'allowed')
       : [];
   const probePublic = probes.kind === 'probes' ? allowed.length > 0 : undefined;
   const probeStatements = [...new Set(allowed.flatMap((o) => o?.statements ?? []))];
@@ -47,10 +74,14 @@ function policySide(bucket: BucketSnapshot, account: AccountSnapshot, ctx: Evalu
     ? `our anonymous probe is allowed by ${statementsProse({ decision: 'allowed', statements: probeStatements })}`
     : 'our anonymous probe is denied';
   let note = '';
-  if (awsPublic !== undefined && probePublic !== undefined && awsPublic !== probePublic) {
-    note = ` (S3 reports IsPublic ${String(awsPublic)} but ${probeText}; S3's verdict is used)`;
+  if (scope === 'any' && awsPublic !== undefined && probePublic !== undefined && awsPublic !== probePublic) {
+    note = ` (S3 reports IsPublic ${String(awsPublic)} but ${probeText}; S3's verdict is used; see Cross-checks)`;
   }
-  const isPublic = awsPublic ?? (probePublic === true ? true : undefined);
+  // S3's IsPublic does not say whether reading or writing is open; for one of them the probe decides.
+  const isPublic =
+    scope === 'any' || probePublic === undefined
+      ? (awsPublic ?? (probePublic === true ? true : undefined))
+      : probePublic;
   if (isPublic === undefined) {
     if (status.status === 'denied' || status.status === 'error')
       return gapSide('the policy status', status, evidence);
@@ -61,9 +92,11 @@ function policySide(bucket: BucketSnapshot, account: AccountSnapshot, ctx: Evalu
     };
   }
   const source =
-    awsPublic !== undefined
-      ? `S3 reports the policy ${awsPublic ? 'public' : 'not public'}`
-      : `S3's policy status is unavailable but ${probeText}`;
+    scope !== 'any' && probePublic !== undefined
+      ? probeText
+      : awsPublic !== undefined
+        ? `S3 reports the policy ${awsPublic ? 'public' : 'not public'}`
+        : `S3's policy status is unavailable but ${probeText}`;
   if (!isPublic) return { state: 'not-public', text: `${source}${note}`, evidence };
   const restrict = effectiveFlag(bucket, account, 'restrictPublicBuckets');
   if (!restrict.known)
@@ -87,7 +120,7 @@ function policySide(bucket: BucketSnapshot, account: AccountSnapshot, ctx: Evalu
 }
 
 /** ACL route: public group grants, unless ACLs are disabled or IgnorePublicAcls is in effect. */
-function aclSide(bucket: BucketSnapshot, account: AccountSnapshot): Side {
+function aclSide(bucket: BucketSnapshot, account: AccountSnapshot, scope: PublicAccessScope): Side {
   const own = bucket.ownershipControls;
   if (own.status === 'ok' && own.value.objectOwnership === 'BucketOwnerEnforced') {
     return { state: 'not-public', text: 'ACLs are disabled (BucketOwnerEnforced)', evidence: [own.evidence] };
@@ -107,7 +140,10 @@ function aclSide(bucket: BucketSnapshot, account: AccountSnapshot): Side {
     return { state: 'not-public', text: 'the bucket has no ACL', evidence: [acl.evidence] };
   const groups = [
     ...new Set(
-      acl.value.grants.map((g) => PUBLIC_GROUPS[g.grantee]).filter((g): g is string => g !== undefined),
+      acl.value.grants
+        .filter((g) => grantInScope(scope, g.permission))
+        .map((g) => PUBLIC_GROUPS[g.grantee])
+        .filter((g): g is string => g !== undefined),
     ),
   ];
   if (groups.length === 0)
@@ -136,10 +172,15 @@ function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Judge one bucket: neither its policy nor its ACL makes it effectively public. */
-export const judgeNotPublic: BucketJudge = (bucket, account, ctx) => {
-  const policy = policySide(bucket, account, ctx);
-  const acl = aclSide(bucket, account);
+/** Judge one bucket for one scope of public access: neither its policy nor its ACL opens it. */
+export function judgePublicAccess(
+  bucket: BucketSnapshot,
+  account: AccountSnapshot,
+  ctx: EvaluationContext,
+  scope: PublicAccessScope,
+): Verdict {
+  const policy = policySide(bucket, account, ctx, scope);
+  const acl = aclSide(bucket, account, scope);
   const evidence = dedupe([...policy.evidence, ...acl.evidence]);
   const publicSides = [policy, acl].filter((s) => s.state === 'public');
   if (publicSides.length > 0) {
@@ -153,7 +194,11 @@ export const judgeNotPublic: BucketJudge = (bucket, account, ctx) => {
   const unknown = [policy, acl].find((s) => s.state === 'unknown');
   if (unknown) return verdict('insufficient-evidence', `${sentence(unknown.text)}.`, evidence);
   return verdict('pass', `The bucket is not public: ${policy.text}; ${acl.text}.`, evidence);
-};
+}
+
+/** Judge one bucket: neither its policy nor its ACL makes it effectively public (read or write). */
+export const judgeNotPublic: BucketJudge = (bucket, account, ctx) =>
+  judgePublicAccess(bucket, account, ctx, 'any');
 
 /** `s3.not-public`: the bucket is not effectively public through its policy or its ACL. */
 export const notPublic: CheckDefinition = {
@@ -162,5 +207,15 @@ export const notPublic: CheckDefinition = {
   severity: 'high',
   description:
     'Neither a public policy (not neutralized by RestrictPublicBuckets) nor a public ACL (not neutralized by IgnorePublicAcls or BucketOwnerEnforced).',
+  reads: [
+    's3:GetBucketPolicy',
+    's3:GetBucketPolicyStatus',
+    's3:GetBucketAcl',
+    's3:GetBucketOwnershipControls',
+    's3:GetBucketPublicAccessBlock',
+    's3control:GetPublicAccessBlock',
+  ],
+  method:
+    "Per bucket: fails when the policy is public (S3's PolicyStatus IsPublic, cross-checked with anonymous read and write requests evaluated against the policy) and RestrictPublicBuckets is off at bucket and account level, or when the ACL grants AllUsers or AuthenticatedUsers and neither BucketOwnerEnforced nor IgnorePublicAcls neutralizes it; a disagreement between S3's IsPublic and the probe is listed under Cross-checks; a denied or failed read that decides the verdict is insufficient evidence.",
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeNotPublic),
 };

@@ -78,5 +78,8 @@ export const sseKmsCmk: CheckDefinition = {
   title: 'Sensitive buckets use a customer managed KMS key',
   severity: 'high',
   description: 'SSEAlgorithm is aws:kms or aws:kms:dsse and the key is customer managed and enabled.',
+  reads: ['s3:GetBucketEncryption', 's3:GetBucketTagging', 'kms:DescribeKey', 'kms:ListAliases'],
+  method:
+    'Per sensitive bucket: passes when SSEAlgorithm is aws:kms or aws:kms:dsse with a customer managed (KeyManager CUSTOMER), enabled key; AES256, the AWS managed key or an unusable key fails; not applicable to standard buckets; a denied or failed read is insufficient evidence.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeSseKmsCmk),
 };

@@ -55,5 +55,8 @@ export const tlsOnly: CheckDefinition = {
   severity: 'medium',
   description:
     'The bucket policy explicitly denies GetObject, PutObject and ListBucket when aws:SecureTransport is false.',
+  reads: ['s3:GetBucketPolicy'],
+  method:
+    'Per bucket: the bucket policy is evaluated with IAM semantics against GetObject, PutObject and ListBucket over plain HTTP (aws:SecureTransport false); passes when all three are explicitly denied; no policy fails; an unreadable or unparsable policy is insufficient evidence.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeTlsOnly),
 };

@@ -26,9 +26,7 @@ export interface DemoCommandOptions {
 
 /** `evidence-pack demo`: the whole pipeline against the in-process sandbox with the demo estate. */
 export async function demoCommand(opts: DemoCommandOptions): Promise<number> {
-  const { config, digest } = opts.config
-    ? await loadConfigOrExit(opts.config)
-    : validateConfigOrExit(demoConfig());
+  const { config } = opts.config ? await loadConfigOrExit(opts.config) : validateConfigOrExit(demoConfig());
   const progress = progressFor(opts.json);
   progress.update({ stage: 'sandbox', message: `starting with scenario "${opts.scenario}"` });
   const sandbox = await startSandbox({ port: 0, scenario: opts.scenario });
@@ -37,7 +35,6 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<number> {
     const built = await runEvidencePack({
       previous: opts.previous ? await readPrevious(opts.previous) : undefined,
       config,
-      configDigest: digest,
       outDir: opts.out,
       endpointUrl: sandbox.url,
       credentials: DEMO_CREDENTIALS,

@@ -32,7 +32,6 @@ export async function packCommand(opts: PackCommandOptions): Promise<number> {
   const built = await rebuildPack({
     source,
     config: loaded.config,
-    configDigest: loaded.digest,
     outDir: opts.out,
     screenshots: opts.screenshots,
     progress,

@@ -19,7 +19,7 @@ export interface RunCommandOptions {
 
 /** `evidence-pack run`: the quarterly evidence run against AWS. */
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
-  const { config, digest } = await loadConfigOrExit(opts.config);
+  const { config } = await loadConfigOrExit(opts.config);
   const progress = progressFor(opts.json);
   const previous = opts.previous ? await readPrevious(opts.previous) : undefined;
   const endpointUrl = opts.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined);
@@ -30,7 +30,6 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const built = await runEvidencePack({
     previous,
     config,
-    configDigest: digest,
     outDir: opts.out ?? config.output.dir,
     endpointUrl,
     sandbox,
