@@ -1,4 +1,4 @@
-import { defineConfig } from './src/config/define.ts';
+import { defineConfig } from 'evidence-pack';
 
 /**
  * evidence-pack configuration. Every field is documented in the README ("Configuration").

@@ -17,6 +17,8 @@ export interface SendableCommand<I extends object, O extends MetadataBearer> {
 export interface CallOptions {
   /** Space calls (rate-limited APIs). */
   pacer?: Pacer | undefined;
+  /** Per-attempt timeout of this call, instead of the client's. */
+  requestTimeoutMs?: number | undefined;
 }
 
 /**
@@ -33,9 +35,13 @@ export async function call<I extends object, O extends MetadataBearer, T>(
   parse: (output: O) => T,
   opts: CallOptions = {},
 ): Promise<Outcome<T>> {
-  const client = factory.client(service, region) as unknown as { send(c: unknown): Promise<O> };
+  const client = factory.client(service, region) as unknown as {
+    send(c: unknown, options?: { requestTimeout?: number }): Promise<O>;
+  };
   const operation = operationName(command);
-  const send = () => factory.limiter.run(() => client.send(command));
+  const sendOptions =
+    opts.requestTimeoutMs === undefined ? undefined : { requestTimeout: opts.requestTimeoutMs };
+  const send = () => factory.limiter.run(() => client.send(command, sendOptions));
   let output: O;
   try {
     output = await (opts.pacer ? opts.pacer.run(send) : send());

@@ -8,6 +8,7 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { attemptNoticesPlugin } from './attempt-notices.ts';
 import { DEFAULT_CONCURRENCY } from './defaults.ts';
 import { createLimiter, type Limiter } from './limiter.ts';
 import type { RequestRecorder } from './recorder.ts';
@@ -41,6 +42,8 @@ export interface ClientFactoryOptions {
   concurrency?: number | undefined;
   /** Per-request timeout in milliseconds (default 60 s). */
   requestTimeoutMs?: number | undefined;
+  /** Where to say that a call is slow or being retried after a failure (the run's progress log). */
+  notice?: ((line: string) => void) | undefined;
 }
 
 /** How to assume a role in another account. */
@@ -163,6 +166,16 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
   function make<S extends ServiceName>(service: S, region: string): ClientMap[S] {
     const c = construct(service, region);
     c.middlewareStack.use(recorderPlugin(service, region));
+    if (opts.notice) {
+      c.middlewareStack.use(
+        attemptNoticesPlugin({
+          service,
+          region,
+          maxAttempts: opts.maxAttempts,
+          notice: opts.notice,
+        }),
+      );
+    }
     return c;
   }
 

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright';
+import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, resolveBrowser, type BrowserResolution } from './resolve.ts';
 
 /** A launched browser, or why there is none. */

@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { chromium } from 'playwright';
+import { chromium } from 'playwright-core';
 
 /** Where a browser was found. */
 export type BrowserSource = 'config' | 'env' | 'playwright' | 'system';
@@ -7,7 +7,13 @@ export type BrowserSource = 'config' | 'env' | 'playwright' | 'system';
 /** The outcome of looking for a Chromium-family browser. */
 export type BrowserResolution =
   | { found: true; executablePath: string; source: BrowserSource }
-  | { found: false; tried: string[]; advice: string };
+  | {
+      found: false;
+      tried: string[];
+      advice: string;
+      /** True when the path was given (config or environment): a mistake to report, not a fallback. */
+      explicit: boolean;
+    };
 
 /** Environment variable that points the tool at a browser binary. */
 export const BROWSER_ENV = 'EVIDENCE_PACK_BROWSER';
@@ -26,7 +32,7 @@ const SYSTEM_CANDIDATES = [
 /** Advice printed when no browser can be found. */
 export const NO_BROWSER_ADVICE =
   `No Chromium or Chrome was found. Install one (Debian/Ubuntu: "apt-get install -y chromium"; ` +
-  `or "npx playwright install chromium" where downloads are allowed), or point to it with ` +
+  `or "npx playwright-core install chromium" where downloads are allowed), or point to it with ` +
   `browser.executablePath in evidence.config.ts or the ${BROWSER_ENV} environment variable.`;
 
 function isExecutable(path: string): boolean {
@@ -55,6 +61,7 @@ export function resolveBrowser(
       found: false,
       tried: [`config browser.executablePath: ${opts.configured}`],
       advice: `browser.executablePath in the config points to "${opts.configured}", which is not an executable file.`,
+      explicit: true,
     };
   }
   const fromEnv = env[BROWSER_ENV];
@@ -64,6 +71,7 @@ export function resolveBrowser(
       found: false,
       tried: [`${BROWSER_ENV}: ${fromEnv}`],
       advice: `${BROWSER_ENV} points to "${fromEnv}", which is not an executable file.`,
+      explicit: true,
     };
   }
   try {
@@ -77,7 +85,7 @@ export function resolveBrowser(
     tried.push(candidate);
     if (isExecutable(candidate)) return { found: true, executablePath: candidate, source: 'system' };
   }
-  return { found: false, tried, advice: NO_BROWSER_ADVICE };
+  return { found: false, tried, advice: NO_BROWSER_ADVICE, explicit: false };
 }
 
 /** Launch flags that work in containers and closed networks (no background traffic, no sandbox as root). */

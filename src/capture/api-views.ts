@@ -82,6 +82,19 @@ export function apiViewSpecs(target: CaptureTarget, snapshot: Snapshot): ApiView
           title: `S3 Block Public Access — bucket ${bucket.name}`,
           sections: [section('GetPublicAccessBlock', bucket.publicAccessBlock.evidence)],
         },
+        ...(target.aclDecides
+          ? [
+              {
+                ...base,
+                name: `bucket-acl_${bucket.accountId}_${bucket.name}`,
+                title: `Bucket ACL and Object Ownership — ${bucket.name}`,
+                sections: [
+                  section('GetBucketAcl', bucket.acl.evidence),
+                  section('GetBucketOwnershipControls', bucket.ownershipControls.evidence),
+                ],
+              },
+            ]
+          : []),
       ];
     }
     case 'kms-key': {
@@ -170,7 +183,7 @@ export function identityFor(snapshot: Snapshot, accountId: string): string {
 export async function renderApiView(
   spec: ApiViewSpec,
   reader: RecordReader,
-  ctx: { identity: string; sandbox: boolean },
+  ctx: { identity: string; sandbox: boolean; supports?: string | undefined },
 ): Promise<RenderedApiView> {
   const sections = [];
   const missing = [];
@@ -210,6 +223,7 @@ export async function renderApiView(
     identity: ctx.identity,
     sandbox: ctx.sandbox,
     timeLabel: 'API call time (UTC)',
+    ...(ctx.supports ? { supports: ctx.supports } : {}),
   };
   const html = renderTemplate(API_VIEW_TEMPLATE, {
     css: PAGE_CSS,

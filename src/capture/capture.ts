@@ -6,17 +6,25 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright';
+import type { Browser, BrowserContext } from 'playwright-core';
+import type { Finding } from '../checks/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { apiViewSpecs, identityFor, renderApiView } from './api-views.ts';
 import { consolePageSpecs, type ConsolePageSpec, type ConsoleUrlKey } from './console-urls.ts';
-import { captureConsolePage, signInToConsole, type ConsoleAccess, type ConsoleSession } from './console.ts';
+import {
+  captureConsolePage,
+  ResourceMismatchError,
+  signInToConsole,
+  type ConsoleAccess,
+  type ConsoleSession,
+} from './console.ts';
 import { safeFileStem } from './file-names.ts';
 import { pagesOf } from './page-pool.ts';
 import { RecordReader } from './records.ts';
 import { sanitizeError } from './sanitize.ts';
 import type { CapturePlan } from './select.ts';
 import { stampBannerHtml, stampLines, type Stamp } from './stamp.ts';
+import { indexByRecord, supportedBy, type Supported } from './supports.ts';
 import { renderTemplate } from './views/render.ts';
 import { COMPOSITE_TEMPLATE, PAGE_CSS } from './views/templates.ts';
 
@@ -39,6 +47,13 @@ export interface ScreenshotMeta {
   identity: string;
   /** sha256 of the PNG bytes. */
   sha256: string;
+  /** Kind of view, e.g. `bucket-permissions`, `kms-key-policy`, `config-rule` (the file name's prefix). */
+  view: string;
+  /** Check ids whose results cite what the image shows, and their criteria (also on the stamp). */
+  checks: string[];
+  criteria: string[];
+  /** The image supports a failing or excepted result of its own resource. */
+  attention: boolean;
 }
 
 /** Something that could not be captured, and why. */
@@ -61,6 +76,8 @@ export interface CaptureOptions {
   consoleUrls?: Partial<Record<ConsoleUrlKey, string>> | undefined;
   concurrency: number;
   timeoutMs: number;
+  /** The run's results: each stamp names the checks (and criteria) whose results cite the image's records. */
+  findings?: readonly Finding[] | undefined;
   onProgress?: ((event: { done: number; total: number; item: string; ok: boolean }) => void) | undefined;
 }
 
@@ -76,7 +93,8 @@ export const API_VIEW_VIEWPORT = { width: 1200, height: 800 } as const;
 
 interface Job {
   item: string;
-  run: () => Promise<ScreenshotMeta>;
+  /** `attempt` is 0, then 1 for the retry. */
+  run: (attempt: number) => Promise<ScreenshotMeta>;
 }
 
 /** Capture every planned screenshot. Never throws for a single page; gaps say what is missing. */
@@ -85,6 +103,14 @@ export async function captureScreenshots(opts: CaptureOptions): Promise<CaptureR
     item: `bucket ${name}`,
     reason: 'listed in capture.keyBuckets but not found in any account',
   }));
+  for (const name of opts.plan.omittedAttentionBuckets) {
+    gaps.push({
+      item: `bucket ${name}`,
+      reason:
+        'has a failing or excepted result but was not captured: more such buckets than capture.maxAttentionBuckets',
+    });
+  }
+  const byRecord = indexByRecord(opts.findings ?? []);
   if (opts.mode === 'none') return { images: [], gaps, seed: opts.plan.seed };
 
   await mkdir(join(opts.workDir, 'screenshots'), { recursive: true });
@@ -105,12 +131,18 @@ export async function captureScreenshots(opts: CaptureOptions): Promise<CaptureR
       for (const target of opts.plan.targets) {
         for (const spec of apiViewSpecs(target, opts.snapshot)) {
           const path = fileFor(spec.name);
+          const supports = supportedBy(
+            byRecord,
+            spec.sections.map((x) => x.ref),
+            spec.resource,
+          );
           jobs.push({
             item: `api-view ${spec.name}`,
             run: async () => {
               const view = await renderApiView(spec, reader, {
                 identity: identityFor(opts.snapshot, spec.account),
                 sandbox: opts.snapshot.sandbox,
+                supports: supports.line,
               });
               if (!view.ok) throw new PermanentError(view.reason);
               const png = await screenshotHtml(viewContext, view.html, view.stamp, opts.timeoutMs);
@@ -118,6 +150,8 @@ export async function captureScreenshots(opts: CaptureOptions): Promise<CaptureR
                 title: spec.title,
                 kind: 'api-view',
                 stamp: view.stamp,
+                view: viewOf(spec.name),
+                supports,
               });
             },
           });
@@ -139,7 +173,7 @@ export async function captureScreenshots(opts: CaptureOptions): Promise<CaptureR
           const path = fileFor(spec.name);
           jobs.push({
             item: `console ${spec.name}`,
-            run: async () => {
+            run: async (attemptNo) => {
               let session = consoleSessions.get(spec.account);
               if (!session) {
                 session = signInToConsole(opts.browser, access, spec.account, {
@@ -150,7 +184,10 @@ export async function captureScreenshots(opts: CaptureOptions): Promise<CaptureR
               }
               const signedIn = await session;
               if (!signedIn.ok) throw new PermanentError(signedIn.reason);
-              return captureConsoleImage(opts, viewContext, signedIn, access, spec, path);
+              return captureConsoleImage(opts, viewContext, signedIn, access, spec, path, {
+                fresh: attemptNo > 0,
+                supports: supportedBy(byRecord, spec.shows, spec.resource),
+              });
             },
           });
         }
@@ -196,13 +233,14 @@ async function runBounded(jobs: Job[], opts: CaptureOptions, gaps: CaptureGap[])
 async function attempt(job: Job): Promise<{ meta: ScreenshotMeta } | { reason: string }> {
   // Messages from console.ts are sanitized already; sanitizing again guards anything else.
   try {
-    return { meta: await job.run() };
+    return { meta: await job.run(0) };
   } catch (first) {
     if (first instanceof PermanentError) return { reason: sanitizeError(first, []) };
     try {
-      return { meta: await job.run() };
+      return { meta: await job.run(1) };
     } catch (second) {
-      return { reason: `${sanitizeError(second, [])} (failed twice)` };
+      const retried = first instanceof ResourceMismatchError ? 'again on a fresh page' : 'twice';
+      return { reason: `${sanitizeError(second, [])} (failed ${retried})` };
     }
   }
 }
@@ -257,12 +295,15 @@ async function captureConsoleImage(
   access: ConsoleAccess,
   spec: ConsolePageSpec,
   path: string,
+  extra: { fresh: boolean; supports: Supported },
 ): Promise<ScreenshotMeta> {
   const shot = await captureConsolePage(session.context, access.urlFor(spec.url), {
     signinBase: access.signinBase,
     settleSelector: access.settleSelector,
     timeoutMs: opts.timeoutMs,
     secrets: session.secrets,
+    identity: spec.identity,
+    fresh: extra.fresh,
   });
   const stamp: Stamp = {
     account: spec.account,
@@ -273,6 +314,7 @@ async function captureConsoleImage(
     identity: session.arn ?? identityFor(opts.snapshot, spec.account),
     sandbox: access.sandbox,
     timeLabel: 'Captured (UTC)',
+    supports: extra.supports.line,
   };
   const { width, height } = pngSize(shot.png);
   const html = renderTemplate(COMPOSITE_TEMPLATE, {
@@ -291,7 +333,13 @@ async function captureConsoleImage(
     opts.timeoutMs,
     Math.max(width, API_VIEW_VIEWPORT.width),
   );
-  return writeImage(opts.workDir, path, png, { title: spec.title, kind: 'console', stamp });
+  return writeImage(opts.workDir, path, png, {
+    title: spec.title,
+    kind: 'console',
+    stamp,
+    view: viewOf(spec.name),
+    supports: extra.supports,
+  });
 }
 
 /** Width and height from a PNG's IHDR chunk. */
@@ -304,7 +352,7 @@ async function writeImage(
   workDir: string,
   path: string,
   png: Buffer,
-  meta: { title: string; kind: 'console' | 'api-view'; stamp: Stamp },
+  meta: { title: string; kind: 'console' | 'api-view'; stamp: Stamp; view: string; supports: Supported },
 ): Promise<ScreenshotMeta> {
   await writeFile(join(workDir, path), png);
   return {
@@ -318,5 +366,14 @@ async function writeImage(
     source: meta.stamp.source,
     identity: meta.stamp.identity,
     sha256: createHash('sha256').update(png).digest('hex'),
+    view: meta.view,
+    checks: meta.supports.checks,
+    criteria: meta.supports.criteria,
+    attention: meta.supports.attention,
   };
+}
+
+/** `console_kms-key_…` → `kms-key`; `bucket-acl_…` → `bucket-acl`. */
+function viewOf(name: string): string {
+  return name.replace(/^console_/, '').split('_')[0] ?? name;
 }

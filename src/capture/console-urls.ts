@@ -2,6 +2,7 @@
  * Console deep links, built from overridable templates (`config.capture.consoleUrls`), and their
  * mapping onto the sandbox console.
  */
+import type { EvidenceRef } from '../aws/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import type { CaptureTarget } from './select.ts';
 
@@ -39,6 +40,49 @@ export interface ConsolePageSpec {
   resource: string;
   /** The real console URL (what the stamp names as source). */
   url: string;
+  /** What identifies the stamped resource on the rendered page (checked before the image is kept). */
+  identity: ResourceIdentity;
+  /** The recorded reads whose facts the page shows (the results citing them are what it supports). */
+  shows: EvidenceRef[];
+}
+
+/**
+ * The identifier a console page must show, as visible text, once it has loaded the stamped resource:
+ * `forms` are the spellings the console may use (an account id is shown as `1111-2222-3333` in the
+ * AWS console's navigation bar).
+ */
+export interface ResourceIdentity {
+  /** e.g. `key id`, `bucket name`. */
+  label: string;
+  value: string;
+  forms: string[];
+}
+
+/** Per kind of console page, what identifies the resource it shows (the same on AWS and the sandbox). */
+export const PAGE_IDENTITY: Record<ConsoleUrlKey, { label: string; of: (v: IdentityValues) => string }> = {
+  accountPublicAccessBlock: { label: 'account id', of: (v) => v.accountId },
+  bucketProperties: { label: 'bucket name', of: (v) => v.bucket ?? '' },
+  bucketPermissions: { label: 'bucket name', of: (v) => v.bucket ?? '' },
+  kmsKey: { label: 'key id', of: (v) => v.keyId ?? '' },
+  configRule: { label: 'rule name', of: (v) => v.ruleName ?? '' },
+  trail: { label: 'trail name', of: (v) => v.trailName ?? '' },
+};
+
+interface IdentityValues {
+  accountId: string;
+  bucket?: string;
+  keyId?: string;
+  ruleName?: string;
+  trailName?: string;
+}
+
+/** The identity a page of kind `key` must show for the resource described by `values`. */
+export function pageIdentity(key: ConsoleUrlKey, values: IdentityValues): ResourceIdentity {
+  const kind = PAGE_IDENTITY[key];
+  const value = kind.of(values);
+  const forms = [value];
+  if (/^\d{12}$/.test(value)) forms.push(value.replace(/^(\d{4})(\d{4})(\d{4})$/, '$1-$2-$3'));
+  return { label: kind.label, value, forms };
 }
 
 /** The console pages a target produces. */
@@ -49,6 +93,7 @@ export function consolePageSpecs(
 ): ConsolePageSpec[] {
   const t = { ...DEFAULT_CONSOLE_URLS, ...overrides };
   const base = { account: target.accountId, region: target.region };
+  const account = snapshot.accounts.find((a) => a.accountId === target.accountId);
   switch (target.kind) {
     case 'account-bpa':
       return [
@@ -61,11 +106,14 @@ export function consolePageSpecs(
             region: target.region,
             accountId: target.accountId,
           }),
+          identity: pageIdentity('accountPublicAccessBlock', { accountId: target.accountId }),
+          shows: account ? [account.accountPublicAccessBlock.evidence] : [],
         },
       ];
     case 'bucket': {
       const values = { region: target.region, accountId: target.accountId, bucket: target.bucket };
       const resource = `arn:aws:s3:::${target.bucket}`;
+      const b = account?.buckets.find((x) => x.name === target.bucket);
       return [
         {
           ...base,
@@ -73,6 +121,8 @@ export function consolePageSpecs(
           title: `Console — bucket ${target.bucket} properties (default encryption)`,
           resource,
           url: expandConsoleUrl(t.bucketProperties, values),
+          identity: pageIdentity('bucketProperties', values),
+          shows: b ? [b.encryption.evidence, b.versioning.evidence, b.tags.evidence] : [],
         },
         {
           ...base,
@@ -80,10 +130,23 @@ export function consolePageSpecs(
           title: `Console — bucket ${target.bucket} permissions (Block Public Access, policy)`,
           resource,
           url: expandConsoleUrl(t.bucketPermissions, values),
+          identity: pageIdentity('bucketPermissions', values),
+          shows: b
+            ? [
+                b.publicAccessBlock.evidence,
+                b.policy.evidence,
+                b.policyStatus.evidence,
+                b.ownershipControls.evidence,
+                b.acl.evidence,
+              ]
+            : [],
         },
       ];
     }
-    case 'kms-key':
+    case 'kms-key': {
+      const key = snapshot.accounts
+        .flatMap((a) => a.kmsKeys)
+        .find((k) => k.metadata.status === 'ok' && k.metadata.value.arn === target.keyArn);
       return [
         {
           ...base,
@@ -96,8 +159,11 @@ export function consolePageSpecs(
             keyId: target.keyId,
             keyArn: target.keyArn,
           }),
+          identity: pageIdentity('kmsKey', { accountId: target.accountId, keyId: target.keyId }),
+          shows: key ? [key.metadata.evidence, key.policy.evidence, key.rotation.evidence] : [],
         },
       ];
+    }
     case 'config-rules': {
       const region = snapshot.accounts
         .find((a) => a.accountId === target.accountId)
@@ -112,9 +178,12 @@ export function consolePageSpecs(
           accountId: target.accountId,
           ruleName: r.ruleName,
         }),
+        identity: pageIdentity('configRule', { accountId: target.accountId, ruleName: r.ruleName }),
+        shows: [...(region ? [region.rules.evidence] : []), r.evaluations.evidence],
       }));
     }
-    case 'trail':
+    case 'trail': {
+      const trail = account?.cloudTrail.trails.find((x) => x.arn === target.trailArn);
       return [
         {
           ...base,
@@ -127,8 +196,11 @@ export function consolePageSpecs(
             trailName: target.trailName,
             trailArn: target.trailArn,
           }),
+          identity: pageIdentity('trail', { accountId: target.accountId, trailName: target.trailName }),
+          shows: trail ? [trail.status.evidence, trail.selectors.evidence] : [],
         },
       ];
+    }
   }
 }
 

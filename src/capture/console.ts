@@ -4,7 +4,8 @@
  * context logged in via `federation?Action=login` → console deep links. The sign-in token, login URL,
  * cookies and credentials never leave this module: errors are sanitized before they are returned.
  */
-import type { Browser, BrowserContext } from 'playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ResourceIdentity } from './console-urls.ts';
 import { pagesOf } from './page-pool.ts';
 import { sanitizeError, sanitizeUrl } from './sanitize.ts';
 
@@ -176,31 +177,109 @@ export interface ConsoleShot {
 }
 
 /**
- * Open `url` in the signed-in context, wait for it to settle and screenshot it. Throws (with a
- * sanitized message) when the page lands on a sign-in page or does not settle in time.
+ * Elements that mean a console page is still loading: ARIA busy regions and the AWS console's
+ * (Cloudscape) spinners and loading status indicators. The sandbox console marks its loading state
+ * the same way.
+ */
+export const LOADING_SELECTOR =
+  '[aria-busy="true"], [class*="awsui_spinner"], [class*="status-indicator"][class*="loading"], [data-testid="spinner"]';
+
+/** Longest wait for a page to show the stamped resource (a wrong page fails within this bound). */
+export const IDENTIFY_TIMEOUT_MS = 10_000;
+
+/** The rendered page does not show the resource the stamp would name (it is not kept). */
+export class ResourceMismatchError extends Error {}
+
+/**
+ * Open `url` in the signed-in context, wait for it to settle and to show `identity` as visible text
+ * with nothing left loading, then screenshot it. Throws (with a sanitized message) when the page
+ * lands on a sign-in page, does not settle in time, or shows another resource
+ * ({@link ResourceMismatchError}). `fresh` uses a page that has shown nothing before.
  */
 export async function captureConsolePage(
   context: BrowserContext,
   url: string,
-  opts: { signinBase: string; settleSelector?: string | undefined; timeoutMs: number; secrets: string[] },
+  opts: {
+    signinBase: string;
+    settleSelector?: string | undefined;
+    timeoutMs: number;
+    secrets: string[];
+    identity?: ResourceIdentity | undefined;
+    fresh?: boolean | undefined;
+  },
 ): Promise<ConsoleShot> {
   try {
-    return await pagesOf(context).use(async (page) => {
-      await page.goto(url, { waitUntil: 'load', timeout: opts.timeoutMs });
-      if (isSigninPage(page.url(), opts.signinBase))
-        throw new Error('the console session was not accepted (sign-in page shown)');
-      if (opts.settleSelector) {
-        await page.waitForSelector(opts.settleSelector, { state: 'visible', timeout: opts.timeoutMs });
-      } else {
-        await page.waitForLoadState('networkidle', { timeout: opts.timeoutMs }).catch(() => undefined);
-      }
-      const capturedAt = new Date().toISOString();
-      const png = await page.screenshot({ fullPage: true, type: 'png', animations: 'disabled' });
-      return { png, visitedUrl: sanitizeUrl(page.url()), capturedAt };
-    });
+    return await pagesOf(context).use(
+      async (page) => {
+        await page.goto(url, { waitUntil: 'load', timeout: opts.timeoutMs });
+        if (isSigninPage(page.url(), opts.signinBase))
+          throw new Error('the console session was not accepted (sign-in page shown)');
+        if (opts.settleSelector) {
+          await page.waitForSelector(opts.settleSelector, { state: 'visible', timeout: opts.timeoutMs });
+        } else {
+          await page.waitForLoadState('networkidle', { timeout: opts.timeoutMs }).catch(() => undefined);
+        }
+        if (opts.identity)
+          await waitForIdentity(page, opts.identity, Math.min(opts.timeoutMs, IDENTIFY_TIMEOUT_MS));
+        const capturedAt = new Date().toISOString();
+        const png = await page.screenshot({ fullPage: true, type: 'png', animations: 'disabled' });
+        // The page could have changed between the check and the shot (a late route): check again.
+        if (opts.identity && !(await showsIdentity(page, opts.identity)))
+          throw new ResourceMismatchError(
+            `the console page changed while it was captured and no longer shows ${opts.identity.label} ${opts.identity.value}`,
+          );
+        return { png, visitedUrl: sanitizeUrl(page.url()), capturedAt };
+      },
+      { fresh: opts.fresh },
+    );
   } catch (err) {
+    const message = sanitizeError(err, opts.secrets);
+    if (err instanceof ResourceMismatchError) throw new ResourceMismatchError(message);
     // The cause is deliberately dropped: its message may carry the URL or a token.
     // eslint-disable-next-line preserve-caught-error
-    throw new Error(sanitizeError(err, opts.secrets));
+    throw new Error(message);
+  }
+}
+
+/** True when the page has finished loading and its visible text shows the identifier. */
+function showsIdentity(page: Page, identity: ResourceIdentity): Promise<boolean> {
+  return page.evaluate(identityProbe, { forms: identity.forms, loading: LOADING_SELECTOR });
+}
+
+/** Runs in the page: loaded, nothing loading, and the identifier among the visible text. */
+function identityProbe(arg: { forms: string[]; loading: string }): boolean {
+  if (document.readyState !== 'complete' || document.querySelector(arg.loading)) return false;
+  const text = document.body.innerText;
+  return arg.forms.some((f) => f !== '' && text.includes(f));
+}
+
+async function waitForIdentity(page: Page, identity: ResourceIdentity, timeoutMs: number): Promise<void> {
+  try {
+    await page.waitForFunction(
+      identityProbe,
+      { forms: identity.forms, loading: LOADING_SELECTOR },
+      {
+        timeout: timeoutMs,
+        polling: 100,
+      },
+    );
+  } catch {
+    const shown = await page
+      .evaluate((loading) => {
+        const visible = [...document.querySelectorAll<HTMLElement>('h1, h2')].filter(
+          (h) => h.offsetParent !== null,
+        );
+        const heading = visible
+          .slice(0, 3)
+          .map((h) => h.innerText.replace(/\s+/g, ' ').trim())
+          .join(' / ');
+        return { heading: heading.slice(0, 200), loading: document.querySelector(loading) !== null };
+      }, LOADING_SELECTOR)
+      .catch(() => ({ heading: '', loading: false }));
+    const state = shown.loading ? 'was still loading' : 'showed another resource';
+    throw new ResourceMismatchError(
+      `the console page did not show ${identity.label} ${identity.value} within ${timeoutMs} ms: it ${state}` +
+        (shown.heading ? ` (headings "${shown.heading}")` : ''),
+    );
   }
 }

@@ -1,19 +1,28 @@
 /**
  * Which resources get screenshots: account Block Public Access per account, key buckets (configured,
- * or sensitive ones up to a cap plus a reproducible random sample of the others), every customer
- * managed key in scope, Config rule results per region, and each trail. Pure: same inputs and seed,
- * same plan.
+ * or sensitive ones up to a cap plus a reproducible random sample of the others), every bucket with
+ * a failing or excepted result (what an auditor samples first, up to a cap), every customer managed
+ * key in scope, Config rule results per region, and each trail. Pure: same inputs and seed, same plan.
  */
 import { createHash } from 'node:crypto';
+import type { Finding } from '../checks/types.ts';
 import type { AccountSnapshot, BucketSnapshot, Snapshot } from '../snapshot/model.ts';
 
 /** Why a bucket was chosen. */
-export type BucketSelectionReason = 'configured' | 'sensitive' | 'sample';
+export type BucketSelectionReason = 'configured' | 'sensitive' | 'sample' | 'failing' | 'excepted';
 
 /** One thing to capture. */
 export type CaptureTarget =
   | { kind: 'account-bpa'; accountId: string; region: string }
-  | { kind: 'bucket'; accountId: string; region: string; bucket: string; reason: BucketSelectionReason }
+  | {
+      kind: 'bucket';
+      accountId: string;
+      region: string;
+      bucket: string;
+      reason: BucketSelectionReason;
+      /** A failing or excepted result of this bucket relied on its ACL: capture the ACL view too. */
+      aclDecides?: boolean | undefined;
+    }
   | { kind: 'kms-key'; accountId: string; region: string; keyId: string; keyArn: string }
   | { kind: 'config-rules'; accountId: string; region: string }
   | { kind: 'trail'; accountId: string; region: string; trailName: string; trailArn: string };
@@ -24,6 +33,8 @@ export interface CapturePlan {
   targets: CaptureTarget[];
   /** Names in `keyBuckets` that match no bucket in the snapshot. */
   unknownKeyBuckets: string[];
+  /** Failing or excepted buckets left out because there were more than `maxAttentionBuckets`. */
+  omittedAttentionBuckets: string[];
 }
 
 /** The capture settings the selection uses (a subset of `config.capture`). */
@@ -32,7 +43,12 @@ export interface SelectionSettings {
   maxKeyBuckets: number;
   sampleSize: number;
   seed?: string | undefined;
+  /** Cap on the failing or excepted buckets captured besides the key buckets (default 50). */
+  maxAttentionBuckets?: number | undefined;
 }
+
+/** Default of {@link SelectionSettings.maxAttentionBuckets}. */
+export const DEFAULT_MAX_ATTENTION_BUCKETS = 50;
 
 /** The default seed for a run: derived from the run id, so re-rendering the same run draws the same sample. */
 export function defaultSeed(runId: string): string {
@@ -79,8 +95,11 @@ export function selectCaptureTargets(opts: {
   snapshot: Snapshot;
   settings: SelectionSettings;
   isSensitive: (bucket: BucketSnapshot) => boolean;
+  /** The run's results: buckets with a failing or excepted result are captured too. */
+  findings?: readonly Finding[] | undefined;
 }): CapturePlan {
   const { snapshot, settings } = opts;
+  const attention = attentionByBucket(snapshot, opts.findings ?? []);
   const seed = settings.seed ?? defaultSeed(snapshot.runId);
   const targets: CaptureTarget[] = [];
   const allBuckets = snapshot.accounts.flatMap((a) => a.buckets).sort(byBucket);
@@ -90,13 +109,21 @@ export function selectCaptureTargets(opts: {
   }
 
   const chosen = chooseBuckets(allBuckets, settings, opts.isSensitive, seed);
-  for (const { bucket, reason } of chosen.buckets) {
+  const taken = new Set(chosen.buckets.map((c) => c.bucket));
+  const extra = allBuckets.filter((b) => attention.has(b) && !taken.has(b));
+  const maxExtra = settings.maxAttentionBuckets ?? DEFAULT_MAX_ATTENTION_BUCKETS;
+  const attentionChosen = extra.slice(0, maxExtra).map((bucket) => ({
+    bucket,
+    reason: attention.get(bucket)?.status === 'fail' ? ('failing' as const) : ('excepted' as const),
+  }));
+  for (const { bucket, reason } of [...chosen.buckets, ...attentionChosen]) {
     targets.push({
       kind: 'bucket',
       accountId: bucket.accountId,
       region: bucket.region,
       bucket: bucket.name,
       reason,
+      ...(attention.get(bucket)?.aclDecides ? { aclDecides: true } : {}),
     });
   }
 
@@ -126,7 +153,38 @@ export function selectCaptureTargets(opts: {
       });
     }
   }
-  return { seed, targets: dedupe(targets), unknownKeyBuckets: chosen.unknown };
+  return {
+    seed,
+    targets: dedupe(targets),
+    unknownKeyBuckets: chosen.unknown,
+    omittedAttentionBuckets: extra.slice(maxExtra).map((b) => `${b.accountId}/${b.name}`),
+  };
+}
+
+/**
+ * Buckets with a failing or excepted result: the worst such status, and whether one of those results
+ * cites the bucket's GetBucketAcl record (then the ACL is part of what decided it).
+ */
+function attentionByBucket(
+  snapshot: Snapshot,
+  findings: readonly Finding[],
+): Map<BucketSnapshot, { status: 'fail' | 'excepted'; aclDecides: boolean }> {
+  const byArn = new Map<string, BucketSnapshot>();
+  for (const a of snapshot.accounts) for (const b of a.buckets) byArn.set(`${a.accountId} ${b.arn}`, b);
+  const out = new Map<BucketSnapshot, { status: 'fail' | 'excepted'; aclDecides: boolean }>();
+  for (const f of findings) {
+    if (f.status !== 'fail' && f.status !== 'excepted') continue;
+    const bucket = byArn.get(`${f.resource.accountId} ${f.resource.arn}`);
+    if (!bucket) continue;
+    const acl = bucket.acl.evidence;
+    const aclCited = f.evidence.some((e) => e.file === acl.file && e.callId === acl.callId);
+    const prev = out.get(bucket);
+    out.set(bucket, {
+      status: prev?.status === 'fail' || f.status === 'fail' ? 'fail' : 'excepted',
+      aclDecides: (prev?.aclDecides ?? false) || aclCited,
+    });
+  }
+  return out;
 }
 
 function chooseBuckets(

@@ -1,6 +1,6 @@
 /**
- * The visible stamp every screenshot carries: account, region, resource, UTC time, source and the
- * identity that captured it, plus a "SANDBOX OUTPUT — not AWS" label for sandbox images. The banner is
+ * The visible stamp every screenshot carries: account, region, resource, UTC time, source, the
+ * identity that captured it and the checks (with criteria) the image supports, plus a "SANDBOX OUTPUT — not AWS" label for sandbox images. The banner is
  * part of the captured page, so the stamp is in the PNG itself.
  */
 import { renderTemplate } from './views/render.ts';
@@ -21,6 +21,8 @@ export interface Stamp {
   sandbox: boolean;
   /** Which time `capturedAt` is. */
   timeLabel: 'API call time (UTC)' | 'Captured (UTC)';
+  /** The check ids (with criteria) whose results cite what the image shows. */
+  supports?: string | undefined;
 }
 
 /** The sandbox label, exactly as it appears on images. */
@@ -51,6 +53,7 @@ export function stampLines(stamp: Stamp): string[] {
     `${stamp.timeLabel} ${formatUtc(stamp.capturedAt)}`,
     `Source ${stamp.source}`,
     `Identity ${stamp.identity}`,
+    ...(stamp.supports ? [`Supports ${stamp.supports}`] : []),
   ];
   return stamp.sandbox ? [SANDBOX_LABEL, ...lines] : lines;
 }

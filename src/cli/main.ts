@@ -75,14 +75,25 @@ export function buildProgram(): Command {
       'after',
       `
 Examples:
+  $ evidence-pack init                          # write evidence.config.ts and the IAM policy
   $ evidence-pack demo                          # try it: in-process sandbox, real pack under output/
   $ evidence-pack run --profile audit           # the quarterly run against AWS
-  $ evidence-pack verify output/evidence-pack_123456789012_20261126T120000Z.zip
+  $ evidence-pack verify output/evidence-pack_acme-corp_20261126T120000Z.zip
 
 Exit codes: 0 pack written, nothing at the --fail-on level; 1 pack written with findings at that
 level (verify: pack does not verify); 2 usage or config error, nothing written; 3 pack not produced
 (or written locally but its --upload failed).`,
     );
+
+  program
+    .command('init')
+    .description('write a commented evidence.config.ts and the least-privilege IAM policy (never overwrites)')
+    .option('--dir <folder>', 'where to write them', '.')
+    .option('--organization <name>', 'organization shown on the report cover (asked on a terminal otherwise)')
+    .action(async (opts) => {
+      const { initCommand } = await import('./commands/init.ts');
+      process.exitCode = await initCommand(opts);
+    });
 
   program
     .command('run')
@@ -121,11 +132,18 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .option('-c, --config <file>', 'config file (default: the demo config)')
     .option('-o, --out <dir>', 'output directory', 'output')
     .option('--scenario <name>', 'sandbox scenario', 'demo')
+    .option('-p, --port <port>', 'port of the in-process sandbox (0 = any free port)', parsePort, 0)
     .option('--no-screenshots', 'skip screenshots')
     .option('--previous <zip>', 'previous pack: adds a "changes since the previous pack" section')
     .addOption(upload('; the bucket must exist in the demo sandbox'))
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn().default('none'))
+    .addHelpText(
+      'after',
+      `
+--fail-on defaults to "none" here: the demo estate has failing buckets on purpose, and the demo is
+for looking at the pack. run defaults to "fail".`,
+    )
     .action(async (opts) => {
       const { demoCommand } = await import('./commands/demo.ts');
       process.exitCode = await demoCommand(opts);
@@ -235,7 +253,32 @@ function reportError(err: unknown): number {
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`evidence-pack: the pack could not be produced: ${message}\n`);
+  const hint = hintFor(err);
+  if (hint) process.stderr.write(`  - ${hint}\n`);
   if (process.env.DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('  (set DEBUG=1 for the stack trace)\n');
   return EXIT.failed;
+}
+
+/** What to do about an unexpected failure, from the Node error code or the AWS error it carries. */
+function hintFor(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  switch (code) {
+    case 'ENOSPC':
+      return 'the disk is full: free space where the pack is written (--out), then run again';
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return 'this user may not write there: check the output directory (--out) and its permissions';
+    case 'ENOENT':
+      return 'a file or folder named in the command or the config does not exist: check the paths';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files: raise the limit (ulimit -n) or lower collection.concurrency';
+    default:
+      break;
+  }
+  if ((err as { $metadata?: unknown } | undefined)?.$metadata !== undefined)
+    return 'an AWS call failed outside collection (signing, upload, console sign-in): check the permissions in README "Quick start"';
+  return undefined;
 }

@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.ts';
 import type { AccountSnapshot, AccountSource, BucketSnapshot, Snapshot } from '../snapshot/model.ts';
 import { listBuckets } from './buckets.ts';
 import type { AccountContext, CollectStage, ProgressEvent } from './context.ts';
-import { collectIdentity, type CallerIdentity } from './identity.ts';
+import { collectIdentity, IDENTITY_TIMEOUT_MS, type CallerIdentity } from './identity.ts';
 import { partitionOf, uniqueSorted } from './parse.ts';
 import { ACCOUNT_COLLECTORS, type AccountPart } from './registry.ts';
 
@@ -44,6 +44,24 @@ interface AccountTarget {
 }
 
 /**
+ * The caller's own identity could not be read (GetCallerIdentity failed): nothing else can be, so
+ * the run stops. Carries the error code and message for the CLI to explain.
+ */
+export class CallerUnreadableError extends Error {
+  override name = 'CallerUnreadableError';
+  constructor(
+    readonly errorCode: string,
+    readonly detail: string,
+    readonly region: string,
+    readonly endpointUrl: string | undefined,
+  ) {
+    super(
+      `cannot read AWS as the caller: GetCallerIdentity at ${endpointUrl ?? 'AWS'} in ${region} failed (${errorCode}: ${detail})`,
+    );
+  }
+}
+
+/**
  * Read every account in scope and return one {@link Snapshot}. Collectors fetch and never judge;
  * what could not be read is kept as a `denied`/`error` outcome, including an account whose role
  * could not be assumed (its identity and inventory are the gap).
@@ -57,16 +75,15 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
   const progress = (accountId: string, stage: CollectStage, done: number, total: number): void =>
     opts.onProgress?.({ stage, accountId, done, total });
 
-  const callerIdentity = await collectIdentity(opts.factory, home);
+  const callerIdentity = await collectIdentity(opts.factory, home, identityTimeout(config));
   if (isGap(callerIdentity)) {
     // Nothing can be read (roles are assumed with these credentials too): stop with a clear error
     // rather than write a pack that is all gaps.
-    const where = opts.factory.endpointUrl ?? 'AWS';
-    throw new Error(
-      `cannot read AWS as the caller: GetCallerIdentity at ${where} in ${home} ${
-        callerIdentity.status === 'denied' ? 'was refused' : 'failed'
-      } (${callerIdentity.errorCode}: ${callerIdentity.message}). ` +
-        'Check the credentials (environment, --profile) and --endpoint-url / AWS_ENDPOINT_URL.',
+    throw new CallerUnreadableError(
+      callerIdentity.errorCode,
+      callerIdentity.message,
+      home,
+      opts.factory.endpointUrl,
     );
   }
   const caller =
@@ -92,6 +109,11 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     sandbox: opts.sandbox ?? false,
     accounts,
   };
+}
+
+/** GetCallerIdentity's per-attempt timeout: the shorter of its own and the configured one. */
+function identityTimeout(config: Config): number {
+  return Math.min(IDENTITY_TIMEOUT_MS, config.collection.requestTimeoutMs);
 }
 
 async function resolveTargets(
@@ -126,13 +148,13 @@ async function resolveTargets(
           name: a.name,
           source: { kind: 'role', roleArn: a.roleArn },
           factory,
-          identity: await collectIdentity(factory, home),
+          identity: await collectIdentity(factory, home, identityTimeout(config)),
           accountId,
         };
       }
       const profile = a.profile ?? '';
       const unbound = root.forAccount(undefined, root.profileCredentials(profile));
-      const identity = await collectIdentity(unbound, home);
+      const identity = await collectIdentity(unbound, home, identityTimeout(config));
       const accountId = identity.status === 'ok' ? identity.value.accountId : undefined;
       return {
         name: a.name,

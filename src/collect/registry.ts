@@ -28,6 +28,13 @@ export type AccountPart = Partial<
 export interface AccountCollector {
   stage: CollectStage;
   after: CollectStage[];
+  /**
+   * The IAM actions its calls need (the least-privilege policy of `init` and the README is generated
+   * from these). Note the names differ from the API operations in places: GetBucketEncryption needs
+   * `s3:GetEncryptionConfiguration`; S3 Control's GetPublicAccessBlock needs
+   * `s3:GetAccountPublicAccessBlock`.
+   */
+  actions: readonly string[];
   run(ctx: AccountContext): Promise<AccountPart>;
 }
 
@@ -64,11 +71,27 @@ export async function eachWithProgress<I, R>(
   return results;
 }
 
+/**
+ * IAM actions of the inventory that runs before the account collectors: the caller's identity
+ * (`sts:GetCallerIdentity` needs no permission) and the bucket listing with each bucket's region.
+ */
+export const INVENTORY_ACTIONS: readonly string[] = ['s3:ListAllMyBuckets', 's3:GetBucketLocation'];
+
 /** Every account-level collector, in display order. */
 export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     stage: 'bucket-config',
     after: [],
+    actions: [
+      's3:GetEncryptionConfiguration',
+      's3:GetBucketPolicy',
+      's3:GetBucketPolicyStatus',
+      's3:GetBucketPublicAccessBlock',
+      's3:GetBucketAcl',
+      's3:GetBucketOwnershipControls',
+      's3:GetBucketTagging',
+      's3:GetBucketVersioning',
+    ],
     run: async (ctx) => ({
       buckets: await eachWithProgress(ctx, 'bucket-config', ctx.bucketRefs, (ref) =>
         collectBucketConfig(ctx.factory, ref),
@@ -78,6 +101,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     stage: 'account-pab',
     after: [],
+    actions: ['s3:GetAccountPublicAccessBlock'],
     run: async (ctx) => {
       ctx.progress('account-pab', 0, 1);
       const accountPublicAccessBlock = await collectAccountPublicAccessBlock(
@@ -92,6 +116,13 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     stage: 'kms',
     after: ['bucket-config'],
+    actions: [
+      'kms:DescribeKey',
+      'kms:GetKeyPolicy',
+      'kms:GetKeyRotationStatus',
+      'kms:ListAliases',
+      'kms:ListKeys',
+    ],
     run: async (ctx) => {
       ctx.progress('kms', 0, 1);
       const { keys, listings } = await collectKmsKeys(ctx.factory, ctx.accountId, ctx.buckets(), ctx.regions);
@@ -102,6 +133,12 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     stage: 'config',
     after: [],
+    actions: [
+      'config:DescribeConfigurationRecorders',
+      'config:DescribeConfigurationRecorderStatus',
+      'config:DescribeConfigRules',
+      'config:GetComplianceDetailsByConfigRule',
+    ],
     run: async (ctx) => ({
       config: await eachWithProgress(ctx, 'config', ctx.regions, (region) =>
         collectConfigRegion(ctx.factory, ctx.accountId, region),
@@ -111,6 +148,12 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     stage: 'cloudtrail',
     after: [],
+    actions: [
+      'cloudtrail:DescribeTrails',
+      'cloudtrail:GetTrailStatus',
+      'cloudtrail:GetEventSelectors',
+      'cloudtrail:LookupEvents',
+    ],
     run: async (ctx) => {
       ctx.progress('cloudtrail', 0, 1);
       const cloudTrail = await collectCloudTrail(ctx.factory, {
@@ -127,6 +170,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
     // Only with an audit period: once per bucket, in the bucket's region.
     stage: 'config-history',
     after: [],
+    actions: ['config:GetResourceConfigHistory'],
     run: async (ctx) => {
       const period = ctx.config.period;
       if (!period) return {};

@@ -72,12 +72,29 @@ export async function loadConfig(file?: string, cwd = process.cwd()): Promise<Co
   let mod: unknown;
   try {
     const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: true });
-    mod = await jiti.import(path, { default: true });
+    mod = await jiti.import(path);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, path, errors: [`cannot load ${path}: ${firstLines(message, 6)}`] };
   }
-  if (mod === undefined || mod === null || typeof mod !== 'object') {
+  const exported =
+    mod !== null && typeof mod === 'object' && 'default' in mod
+      ? (mod as { default: unknown }).default
+      : undefined;
+  if (exported === undefined) {
+    const named =
+      mod !== null && typeof mod === 'object' ? Object.keys(mod).filter((k) => k !== 'default') : [];
+    return {
+      ok: false,
+      path,
+      errors: [
+        `${path} has no default export${named.length ? ` (it exports ${named.map((n) => `"${n}"`).join(', ')})` : ''}: ` +
+          `write export default defineConfig({ organization: '...' })`,
+      ],
+    };
+  }
+  mod = exported;
+  if (mod === null || typeof mod !== 'object') {
     return {
       ok: false,
       path,

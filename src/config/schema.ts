@@ -194,6 +194,8 @@ export const configSchema = z
         keyBuckets: z.array(z.string()).optional(),
         maxKeyBuckets: z.number().int().min(0).default(10),
         sampleSize: z.number().int().min(0).default(3),
+        /** Buckets with a failing or excepted result captured besides the key buckets (the rest are gaps). */
+        maxAttentionBuckets: z.number().int().min(0).default(50),
         /** Seed for the reproducible sample; default derives from the run id and is recorded. */
         seed: z.string().optional(),
         consoleUrls: consoleUrls.default({}),
@@ -206,6 +208,7 @@ export const configSchema = z
         mode: 'both',
         maxKeyBuckets: 10,
         sampleSize: 3,
+        maxAttentionBuckets: 50,
         consoleUrls: {},
         timeoutMs: 30_000,
         concurrency: 2,

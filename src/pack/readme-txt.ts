@@ -1,5 +1,5 @@
 import type { Provenance, TimeWindow } from '../provenance/provenance.ts';
-import { CODE_PATHS } from '../provenance/code-digest.ts';
+import { CODE_DIGEST_COMMAND, CODE_PATHS } from '../provenance/code-digest.ts';
 import type { SignatureAlgorithm } from './sign.ts';
 
 /** What README.txt says about the pack. Everything is taken from the run, never from the clock. */
@@ -107,7 +107,6 @@ export function renderPackReadme(info: PackReadmeInfo): string {
     `     cd ${dirName}`,
     '     sha256sum -c SHA256SUMS',
     '   Also compare the hashes in manifest.json "files" with SHA256SUMS; they must agree.',
-    `   Or, with the tool: npx ${info.tool.name} verify ${info.zipName}${info.signature ? ' --public-key pub.pem' : ''}`,
   );
   push(
     '3. The manifest is signed by the expected key' +
@@ -139,8 +138,14 @@ export function renderPackReadme(info: PackReadmeInfo): string {
     `Tool code digest:   ${info.provenance.codeDigest}`,
     `   The sha256 of the SHA256SUMS-format list of the files under ${CODE_PATHS.join(', ')} of the`,
     '   installed tool, paths sorted by their bytes; in the package directory:',
-    `     find ${CODE_PATHS.join(' ')} -type f | LC_ALL=C sort | xargs sha256sum | sha256sum`,
+    `     ${CODE_DIGEST_COMMAND}`,
     'ZIP digest:         the .zip.sha256 sidecar next to the ZIP (step 1 above).',
+    '',
+    'VERIFYING WITH THE TOOL (optional: the steps above need only standard command-line tools)',
+    `The pack was made by ${info.tool.name} ${info.tool.version}; use that exact version (Node.js 20.19 or later):`,
+    `     npm install --global ${info.tool.name}@${info.tool.version}`,
+    `     ${info.tool.name} verify ${info.zipName}${info.signature ? ' --public-key pub.pem' : ''}`,
+    '   It runs the same checks and names any file that does not match.',
     '',
   );
   return lines.join('\n');

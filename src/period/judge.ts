@@ -41,9 +41,9 @@ export interface PeriodInput {
 /** A check's verdict in one segment of the period. */
 type SegmentVerdict = { state: 'pass' | 'fail' | 'unknown' | 'not-applicable'; reason: string };
 
-/** `2026-03-01 14:05 UTC`. */
+/** `2026-03-01 14:05:00 UTC` (the report's one time format). */
 export function dateLabel(iso: string | number): string {
-  return new Date(iso).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  return new Date(iso).toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
 }
 
 /** The bucket as one configuration item recorded it, shaped for the existing per-bucket judges. */

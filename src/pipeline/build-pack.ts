@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
+import type { Browser } from 'playwright-core';
 import { captureScreenshots, type CaptureGap, type ScreenshotMeta } from '../capture/capture.ts';
 import type { ConsoleAccess } from '../capture/console.ts';
 import { selectCaptureTargets } from '../capture/select.ts';
@@ -108,6 +108,16 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
         .join(', '),
   );
 
+  // Said now, not only inside the pack: an exception that excepts nothing turns findings into fails.
+  for (const x of evaluation.exceptions) {
+    if (x.valid) continue;
+    progress.log(
+      `warning: exception ${x.entry.index} (bucket "${x.entry.bucket}", ${x.entry.checks.join(', ')}) is invalid ` +
+        `and excepts nothing: ${x.problems.join('; ')}. Renew or correct it in the config's exceptions ` +
+        `(the pack records it as a failed exceptions.valid result).`,
+    );
+  }
+
   let screenshots: ScreenshotMeta[] = [];
   let captureGaps: CaptureGap[] = [];
   let seed: string | undefined;
@@ -125,8 +135,10 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
           maxKeyBuckets: config.capture.maxKeyBuckets,
           sampleSize: config.capture.sampleSize,
           seed: config.capture.seed,
+          maxAttentionBuckets: config.capture.maxAttentionBuckets,
         },
         isSensitive: (b) => classify(b).level === 'sensitive',
+        findings: evaluation.findings,
       });
       const captureStarted = now().toISOString();
       const result = await captureScreenshots({
@@ -139,6 +151,7 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
         consoleUrls: config.capture.consoleUrls,
         concurrency: config.capture.concurrency,
         timeoutMs: config.capture.timeoutMs,
+        findings: evaluation.findings,
         onProgress: (e) => progress.update({ stage: 'screenshots', done: e.done, total: e.total }),
       });
       screenshots = result.images;
@@ -224,11 +237,7 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
   };
   progress.log(`report: ${report.pages} pages (${report.renderer})`);
 
-  const subject =
-    snapshot.accounts.length === 1
-      ? (snapshot.accounts[0]?.accountId ?? 'unknown')
-      : slug(config.organization);
-  const name = packName(subject, asOf);
+  const name = packNameFor(snapshot, config);
   // What both README.txt and manifest.json say about the run.
   const about = {
     tool: snapshot.tool,
@@ -285,6 +294,8 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
           region: s.region,
           resource: s.resource,
           sha256: s.sha256,
+          checks: s.checks,
+          criteria: s.criteria,
         })),
         captureGaps,
         ...(seed ? { captureSampleSeed: seed } : {}),
@@ -311,14 +322,31 @@ function jsonFile(value: unknown, file: string): FileSource {
   return { file };
 }
 
-function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 40) || 'org'
+/** The name (without `.zip`) of the pack built from `snapshot`: known before any work starts. */
+export function packNameFor(snapshot: Snapshot, config: Pick<Config, 'organization'>): string {
+  return packName(
+    packSubject(
+      config.organization,
+      snapshot.accounts.map((a) => a.accountId),
+    ),
+    new Date(snapshot.collection.finishedAt),
   );
+}
+
+/**
+ * What a pack is named after: the organization's slug (`Acme Corp.` → `acme-corp`), for `run`,
+ * `demo` and `pack --from` alike; when the organization has no letters or digits to slug, the
+ * account id of a single-account pack, else `org`.
+ */
+export function packSubject(organization: string, accountIds: readonly string[]): string {
+  const slug = organization
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40)
+    .replace(/-$/, '');
+  if (slug) return slug;
+  return accountIds.length === 1 && accountIds[0] ? accountIds[0] : 'org';
 }
 
 function renderRunNotes(info: {

@@ -10,6 +10,9 @@ export function evidencePath(ref: EvidenceRef): string {
   return `${ref.file}#${ref.callId}`;
 }
 
+/** The shape of `findings/findings.json` (schema `evidence-pack/findings@1`). */
+export type FindingsDocument = ReturnType<typeof findingsDocument>;
+
 /** A recorded call as cited by a cross-check: where it is, which operation, AWS's request id. */
 function citation(ref: EvidenceRef): { record: string; operation: string; requestId: string | null } {
   return { record: evidencePath(ref), operation: ref.operation, requestId: ref.requestId ?? null };

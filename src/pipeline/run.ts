@@ -75,6 +75,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
     recorder: createRequestRecorder(sink),
     concurrency: config.collection.concurrency,
     requestTimeoutMs: config.collection.requestTimeoutMs,
+    notice: (line) => progress.log(line),
   });
   // The browser prints the report and takes screenshots. It starts after collection: Playwright's
   // async-context tracking would otherwise tax every one of the collection's promises.
@@ -240,7 +241,13 @@ function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: 
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
         throw new Error('GetFederationToken returned no credentials');
-      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+      // The federated user is who signs in to the console: the stamp names it as the identity.
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        arn: out.FederatedUser?.Arn,
+      };
     },
     sandbox: Boolean(sandboxUrl),
     settleSelector: opts.config.capture.settleSelector,

@@ -4,8 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { renderSha256Sums } from '../pack/manifest.ts';
 import { sha256Hex } from '../pack/pack-paths.ts';
 
-/** What the tool's code digest covers, relative to the installed package's root. */
-export const CODE_PATHS: readonly string[] = ['package.json', 'bin', 'src', 'templates'];
+/**
+ * What the tool's code digest covers, relative to the installed package's root: the code that
+ * runs (the compiled `dist/`, not the TypeScript sources, which the package does not ship).
+ */
+export const CODE_PATHS: readonly string[] = ['package.json', 'bin', 'dist', 'templates'];
+
+/** The compiler's incremental-build state in a clone's dist/: not code, and not in the package. */
+const EXCLUDED_SUFFIX = '.tsbuildinfo';
+
+/** The shell command that recomputes the digest in the package directory. */
+export const CODE_DIGEST_COMMAND = `find ${CODE_PATHS.join(' ')} -type f ! -name '*${EXCLUDED_SUFFIX}' | LC_ALL=C sort | xargs sha256sum | sha256sum`;
 
 /** The digest of the tool's installed code, and how many files it covers. */
 export interface CodeDigest {
@@ -23,7 +32,7 @@ function walk(root: string, rel: string, out: string[]): void {
     return;
   }
   if (st.isFile()) {
-    out.push(rel);
+    if (!rel.endsWith(EXCLUDED_SUFFIX)) out.push(rel);
     return;
   }
   if (!st.isDirectory()) return;

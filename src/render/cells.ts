@@ -68,3 +68,11 @@ export function utcLabel(iso: string | undefined): string {
     .replace(/\.\d{3}Z$/, ' UTC')
     .replace(/Z$/, ' UTC');
 }
+
+/**
+ * ISO-8601 UTC times written inside prose (a check's reason) in the report's one time format:
+ * `deletion scheduled 2026-12-31T09:57:44.254Z` → `deletion scheduled 2026-12-31 09:57:44 UTC`.
+ */
+export function utcTimesInText(text: string): string {
+  return text.replace(/\b(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(?:Z|\+00:00)/g, '$1 $2 UTC');
+}

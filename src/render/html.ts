@@ -107,18 +107,37 @@ export function renderHtml(model: ReportModel, templates: TemplateSet): string {
 }
 
 /**
- * Escapes text for HTML, then adds `<wbr>` break opportunities after the separators of ARNs, paths
- * and digests, between camelCase words (and inside very long runs), so narrow table columns wrap identifiers cleanly.
- * The text itself is escaped first: the only markup added is `<wbr>`.
+ * Escapes text for HTML, then marks where an identifier may break, so narrow table columns wrap
+ * identifiers at their separators and never inside a word: `<wbr>` after the separators of ARNs,
+ * paths and lists (`/ : ; = _ ,`), after dots and hyphens only in tokens longer than 30 characters
+ * (ARNs, long bucket names; a check id such as `s3.bucket-public-access-block` stays whole),
+ * between the words of a camelCase name longer than 24 characters, and inside runs of more than 24 characters with no separator at all. A
+ * word with a hyphen where no break is wanted (`2026-03-31`, `us-east-1`, `s3.not-public`) is kept
+ * whole in a `nobr` span, since browsers otherwise break after any hyphen. A hex digest is one word.
+ * The text itself is escaped first: the only markup added is `<wbr>` and those spans.
  */
 export function breakableHtml(value: string): string {
-  // Hyphens only break long identifiers, so dates and regions stay whole.
-  const separators = value.length > 16 ? /(?<=[/:.;=_-])|(?<=,)(?!\d)/ : /(?<=[/:;=_])|(?<=,)(?!\d)/;
+  if (/^(sha256:)?[0-9a-f]{32,}$/.test(value)) return escapeHtml(value);
   return value
-    .split(separators)
-    .flatMap((part) => part.split(/(?<=[a-z])(?=[A-Z])/))
-    .map((part) => escapeHtml(part).replace(/([^\s&;]{24})(?=[^\s])/g, '$1<wbr>'))
-    .join('<wbr>');
+    .split(/(\s+)/)
+    .map((token) => (/^\s+$/.test(token) ? escapeHtml(token) : breakableToken(token)))
+    .join('');
+}
+
+function breakableToken(token: string): string {
+  // Check ids, regions, dates and short names stay whole; ARNs and long names break at separators.
+  const separators = token.length > 30 ? /(?<=[/:.;=_-])|(?<=,)(?!\d)/ : /(?<=[/:;=_])|(?<=,)(?!\d)/;
+  return (
+    token
+      .split(separators)
+      // A camelCase identifier (RestrictPublicBuckets) is a word; only an overlong one breaks between its words.
+      .flatMap((part) => (part.length > 24 ? part.split(/(?<=[a-z])(?=[A-Z])/) : [part]))
+      .map((part) => {
+        const html = escapeHtml(part).replace(/([^\s&;-]{24})(?=[^\s-])/g, '$1<wbr>');
+        return /-./.test(part) ? `<span class="nobr">${html}</span>` : html;
+      })
+      .join('<wbr>')
+  );
 }
 
 /** Escapes text for HTML exactly as `{{...}}` does (also used for Chromium's header/footer templates). */

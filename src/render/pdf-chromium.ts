@@ -1,5 +1,5 @@
 import { stabilizeChromiumPdf } from './stabilize-pdf.ts';
-import type { Browser } from 'playwright';
+import type { Browser } from 'playwright-core';
 import { headerFooterTemplates } from './header-footer.ts';
 import type { ReportModel } from './report-model.ts';
 

@@ -578,24 +578,23 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
   else
     l.table(
       [
-        { header: 'File', weight: 2 },
-        { header: 'Title', weight: 1.6 },
+        { header: 'Image', weight: 2.4 },
         { header: 'Account / region', weight: 1.1 },
-        { header: 'Resource', weight: 1.8 },
-        { header: 'Captured', weight: 1.2 },
+        { header: 'Captured (UTC)', weight: 1.1 },
+        { header: 'Supports checks', weight: 1.8 },
         { header: 'SHA-256', weight: 2.4 },
       ],
-      model.screenshots.items.map((x) => [
-        { text: x.path, tone: 'mono' },
-        { text: x.title },
+      model.screenshotIndex.map((x) => [
+        { text: `${x.title}\n${x.path}` },
         { text: `${x.account}\n${x.region}` },
-        { text: x.resource, tone: 'mono' },
-        { text: `${x.capturedAt}\n${x.source}` },
+        { text: x.capturedLabel },
+        { text: `${x.checks}\n(${x.criteria})` },
         { text: x.sha256, tone: 'mono' },
       ]),
       6.5,
     );
   if (model.screenshots.moreNote) l.para(`${model.screenshots.moreNote}.`, { size: 8, colour: MUTED });
+  if (model.screenshotFiguresNote) l.para(model.screenshotFiguresNote, { size: 8, colour: MUTED });
 
   // 8 Evidence index
   l.section('8', 'Evidence index');

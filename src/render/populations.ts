@@ -49,12 +49,18 @@ export function indexFindings(findings: readonly Finding[]): FindingsByArn {
 
 const ATTENTION: ReadonlySet<CheckStatus> = new Set(['fail', 'insufficient-evidence', 'error', 'excepted']);
 
-/** `fail: s3.tls-only; insufficient-evidence: s3.not-public` — the results that need attention. */
-function openFindingsCell(findings: readonly Finding[] | undefined): { cell: Cell; rank: number } {
+/**
+ * `fail: s3.tls-only; insufficient-evidence: s3.not-public` — the results that need attention.
+ * `labelOf` names a result (a bucket row names its key's results `kms.rotation-enabled (key …)`).
+ */
+function openFindingsCell(
+  findings: readonly Finding[] | undefined,
+  labelOf: (f: Finding) => string = (f) => f.checkId,
+): { cell: Cell; rank: number } {
   const open = (findings ?? []).filter((f) => ATTENTION.has(f.status));
   if (open.length === 0) return { cell: { text: 'none', tone: 'good' }, rank: CHECK_STATUSES.length };
   const byStatus = new Map<CheckStatus, string[]>();
-  for (const f of open) byStatus.set(f.status, [...(byStatus.get(f.status) ?? []), f.checkId]);
+  for (const f of open) byStatus.set(f.status, [...(byStatus.get(f.status) ?? []), labelOf(f)]);
   const parts = CHECK_STATUSES.filter((s) => byStatus.has(s)).map(
     (s) => `${STATUS_LABELS[s]}: ${[...new Set(byStatus.get(s))].sort().join(', ')}`,
   );
@@ -138,6 +144,22 @@ export function bucketPopulation(
   const findings = byArn ?? indexFindings(evaluation.findings);
   const classes = new Map(evaluation.classifications.map((c) => [c.bucketArn, c.classification]));
   const rows: { rank: number; cells: Cell[] }[] = [];
+  // A bucket's row rolls up the results of the KMS key its default encryption uses.
+  const keyFindings = new Map<string, Finding[]>();
+  for (const account of snapshot.accounts) {
+    for (const k of account.kmsKeys) {
+      const arn = k.metadata.status === 'ok' ? k.metadata.value.arn : k.references[0];
+      const ofKey = arn ? findings.get(arn) : undefined;
+      if (!ofKey) continue;
+      for (const bucketArn of k.usedBy)
+        keyFindings.set(`${account.accountId} ${bucketArn}`, [
+          ...(keyFindings.get(`${account.accountId} ${bucketArn}`) ?? []),
+          ...ofKey,
+        ]);
+    }
+  }
+  const keyName = (f: Finding): string =>
+    f.resource.type === 'AWS::KMS::Key' ? `${f.checkId} (key ${f.resource.name})` : f.checkId;
   for (const account of snapshot.accounts) {
     const accountPab = publicAccessBlockCell(account.accountPublicAccessBlock);
     const buckets = [...account.buckets].sort(
@@ -146,7 +168,10 @@ export function bucketPopulation(
     for (const b of buckets) {
       const cls = classes.get(b.arn);
       const enc = encryptionCells(b);
-      const open = openFindingsCell(findings.get(b.arn));
+      const open = openFindingsCell(
+        [...(findings.get(b.arn) ?? []), ...(keyFindings.get(`${b.accountId} ${b.arn}`) ?? [])],
+        keyName,
+      );
       rows.push({
         rank: open.rank,
         cells: [

@@ -37,8 +37,12 @@ export interface ReportModel {
     keyUsageEvents: Table;
   };
   screenshots: CappedList<ScreenshotEntry>;
+  /** The screenshot index: one row per image (capped like every table). */
+  screenshotIndex: ScreenshotIndexRow[];
   /** A selection of screenshots shown as figures in the appendix (the rest are listed). */
   screenshotFigures: ScreenshotFigure[];
+  /** How the figures were chosen, and where the rest are. */
+  screenshotFiguresNote: string;
   evidenceIndex: Table;
   /** Checks judged over the audit period from AWS Config history (when the config sets `period`). */
   period?: PeriodSection | undefined;
@@ -328,6 +332,29 @@ export interface ScreenshotEntry {
   resource: string;
   capturedAt: string;
   source: string;
+  sha256: string;
+  /** Kind of view (`bucket-permissions`, `kms-key-policy`, ...): the file name's prefix. */
+  view?: string | undefined;
+  /** Check ids whose results cite what the image shows, and their criteria. */
+  checks?: string[] | undefined;
+  criteria?: string[] | undefined;
+  /** The image supports a failing or excepted result of its own resource. */
+  attention?: boolean | undefined;
+}
+
+/** One row of the screenshot index, formatted for reading. */
+export interface ScreenshotIndexRow {
+  title: string;
+  path: string;
+  kindLabel: string;
+  account: string;
+  region: string;
+  resource: string;
+  /** `2026-03-31 23:59:59 UTC` */
+  capturedLabel: string;
+  /** `s3.not-public, s3.tls-only` or `none`. */
+  checks: string;
+  criteria: string;
   sha256: string;
 }
 

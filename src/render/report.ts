@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright';
+import type { Browser } from 'playwright-core';
 import { loadTemplates, renderHtml } from './html.ts';
 import { renderPdfWithBrowser, type PrintObserver } from './pdf-chromium.ts';
 import { renderPdfWithPdfkit } from './pdf-fallback.ts';

@@ -10,7 +10,7 @@ import {
 import type { Config } from '../config/schema.ts';
 import { isGap } from '../aws/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
-import { utcLabel } from './cells.ts';
+import { utcLabel, utcTimesInText } from './cells.ts';
 import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
 import {
   configRecorderPopulation,
@@ -40,6 +40,7 @@ import type {
   ReportModel,
   ScreenshotEntry,
   ScreenshotFigure,
+  ScreenshotIndexRow,
   Table,
 } from './report-model.ts';
 import { emptyCounts, overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
@@ -105,22 +106,57 @@ function capMapped<T, U>(
   return { ...capped, items: capped.items.map((item, i) => toRow(item, i)) };
 }
 
+/** The longest run a table cell cannot break inside (breaks fall at spaces and identifier separators). */
+function longestUnbreakable(text: string): number {
+  let longest = 0;
+  for (const part of text.split(/[\s/:;,=_]+/)) longest = Math.max(longest, Math.min(part.length, 24));
+  return longest;
+}
+
+/**
+ * A column's width weight from its content: between the longest run that cannot break (so no word
+ * or identifier is cut) and the typical full text length (so short values stay on one line).
+ */
+export function contentWeight(header: string, texts: readonly string[]): number {
+  let min = longestUnbreakable(header);
+  const lengths: number[] = [];
+  for (const t of texts) {
+    min = Math.max(min, longestUnbreakable(t));
+    lengths.push(Math.min(t.length, 60));
+  }
+  lengths.sort((a, b) => a - b);
+  const typical = lengths.length ? (lengths[Math.floor((lengths.length - 1) * 0.9)] ?? 0) : header.length;
+  return Math.round(Math.max(3, (min + Math.max(min, typical)) / 2) * 10) / 10;
+}
+
 /** The PDF view of a population: its PDF columns, capped at `max` rows (rows already worst first). */
 export function populationTable(p: Population, id: string, max: number, emptyNote: string): Table {
   const picked = p.columns.flatMap((c, i) => (c.pdfHeader ? [{ c, i }] : []));
-  const totalWeight = picked.reduce((s, { c }) => s + (c.weight ?? 1), 0) || 1;
   const shown = p.rows.slice(0, max);
   const omitted = p.rows.length - shown.length;
+  const weights = picked.map(({ c, i }) =>
+    contentWeight(
+      c.pdfHeader ?? c.id,
+      shown.map((r) => r[i]?.text ?? ''),
+    ),
+  );
+  const totalWeight = weights.reduce((s, w) => s + w, 0) || 1;
   return {
     id,
     title: p.title,
-    columns: picked.map(({ c }) => ({
+    columns: picked.map(({ c }, k) => ({
       header: c.pdfHeader ?? c.id,
-      weight: c.weight ?? 1,
-      widthPct: Math.round(((c.weight ?? 1) / totalWeight) * 1000) / 10,
+      weight: weights[k] ?? 1,
+      widthPct: Math.round(((weights[k] ?? 1) / totalWeight) * 1000) / 10,
       cls: `col-${c.id.replace(/_/g, '-')}`,
     })),
-    rows: shown.map((r) => ({ cells: picked.map(({ i }) => r[i] ?? { text: '' }) })),
+    rows: shown.map((r) => ({
+      cells: picked.map(({ i }) => {
+        const cell = r[i] ?? { text: '' };
+        const text = utcTimesInText(cell.text);
+        return text === cell.text ? cell : { ...cell, text };
+      }),
+    })),
     total: p.rows.length,
     omitted,
     moreNote: moreNote(omitted, p.path),
@@ -153,15 +189,62 @@ export function loadLogo(
   return { ok: true, dataUri: `data:${mime};base64,${bytes.toString('base64')}`, mime, bytes };
 }
 
+/** Kinds of view, in the order figures are shown: one of each is embedded first. */
+const FIGURE_VIEWS: readonly string[] = [
+  'account-bpa',
+  'bucket-properties',
+  'bucket-permissions',
+  'bucket-acl',
+  'bucket-encryption',
+  'bucket-policy',
+  'bucket-bpa',
+  'kms-key',
+  'kms-key-policy',
+  'config-rule',
+  'trail',
+];
+
+function viewRank(shot: ScreenshotEntry): number {
+  const i = FIGURE_VIEWS.indexOf(shot.view ?? '');
+  return i < 0 ? FIGURE_VIEWS.length : i;
+}
+
+/** Better candidates first: supports a failing or excepted result, then console, then file name. */
+function figureOrder(a: ScreenshotEntry, b: ScreenshotEntry): number {
+  return (
+    Number(!a.attention) - Number(!b.attention) ||
+    Number(a.kind !== 'console') - Number(b.kind !== 'console') ||
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+}
+
 /**
- * The screenshots shown as figures: console captures first (what auditors ask for), then API views,
- * in plan order, up to `max`; every image stays in the pack and in the list either way.
+ * The screenshots shown as figures, up to `max`: first one image of each kind of view (account Block
+ * Public Access, bucket properties, permissions and ACL, KMS key and key policy, Config rule, trail),
+ * preferring one that supports a failing or excepted result and a console capture; then the other
+ * images that support failing or excepted results. Every image stays in the pack and in the index.
  */
+export function chooseFigures(shots: readonly ScreenshotEntry[], max: number): ScreenshotEntry[] {
+  const ranked = [...shots].sort(figureOrder);
+  const chosen: ScreenshotEntry[] = [];
+  const seenViews = new Set<string>();
+  for (const shot of ranked) {
+    if (chosen.length >= max) break;
+    const view = shot.view ?? shot.kind ?? '';
+    if (seenViews.has(view)) continue;
+    seenViews.add(view);
+    chosen.push(shot);
+  }
+  for (const shot of ranked) {
+    if (chosen.length >= max) break;
+    if (shot.attention && !chosen.includes(shot)) chosen.push(shot);
+  }
+  return chosen.sort((a, b) => viewRank(a) - viewRank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 function screenshotFigures(shots: readonly ScreenshotEntry[], max: number): ScreenshotFigure[] {
-  const ordered = [...shots].sort((a, b) => Number(a.kind !== 'console') - Number(b.kind !== 'console'));
   const figures: ScreenshotFigure[] = [];
-  for (const shot of ordered) {
-    if (figures.length >= max) break;
+  for (const shot of chooseFigures(shots, max)) {
     if (!shot.absolutePath) continue;
     let png: Buffer;
     try {
@@ -172,11 +255,41 @@ function screenshotFigures(shots: readonly ScreenshotEntry[], max: number): Scre
     figures.push({
       title: shot.title,
       path: shot.path,
-      caption: `${shot.path} — ${shot.source} — sha256 ${shot.sha256}`,
+      caption: `${shot.path} — ${shot.source} — supports ${shot.checks?.length ? shot.checks.join(', ') : 'no check result'} — sha256 ${shot.sha256}`,
       dataUri: `data:image/png;base64,${png.toString('base64')}`,
     });
   }
   return figures;
+}
+
+function figuresNote(total: number, shown: number, max: number): string {
+  if (total === 0) return '';
+  return (
+    `${formatCount(shown)} of the ${formatCount(total)} screenshots are embedded below (at most ${formatCount(max)}, ` +
+    'report.maxScreenshotFigures). They were chosen as follows: first one image of each kind of view ' +
+    '(account Block Public Access; bucket properties, permissions, ACL, encryption, policy and Block Public Access; ' +
+    'KMS key and key policy; AWS Config rule; CloudTrail trail), preferring one that supports a failing or excepted ' +
+    'result and a console capture over an API view; then further images that support failing or excepted results. ' +
+    "Every screenshot, embedded or not, is listed in the index above and stored in the pack's screenshots/ directory; " +
+    'its stamp names the checks and criteria it supports.'
+  );
+}
+
+const KIND_LABELS: Record<string, string> = { console: 'console', 'api-view': 'API view' };
+
+function screenshotIndexRow(s: ScreenshotEntry): ScreenshotIndexRow {
+  return {
+    title: s.title,
+    path: s.path,
+    kindLabel: KIND_LABELS[s.kind ?? ''] ?? 'image',
+    account: s.account,
+    region: s.region,
+    resource: s.resource,
+    capturedLabel: utcLabel(s.capturedAt),
+    checks: s.checks?.length ? s.checks.join(', ') : 'none',
+    criteria: s.criteria?.length ? s.criteria.join(', ') : 'none',
+    sha256: s.sha256,
+  };
 }
 
 function buildMeta(input: ReportInput): ReportMeta {
@@ -324,7 +437,7 @@ function issueRow(f: Finding): IssueRow {
     resourceArn: f.resource.arn,
     accountId: f.resource.accountId,
     region: f.resource.region ?? 'global',
-    reason: f.reason,
+    reason: utcTimesInText(f.reason),
     evidence: [
       ...new Set(
         f.evidence.map((e) => `${e.file}#${e.callId}${e.requestId ? ` (request id ${e.requestId})` : ''}`),
@@ -581,10 +694,22 @@ export function buildReportModel(input: ReportInput): ReportModel {
       ),
     },
     screenshots: cap(input.screenshots, max, 'screenshots/'),
-    screenshotFigures: screenshotFigures(input.screenshots, config.report.maxScreenshotFigures),
+    screenshotIndex: input.screenshots.slice(0, max).map(screenshotIndexRow),
+    ...figuresSection(input.screenshots, config.report.maxScreenshotFigures),
     evidenceIndex: populationTable(evidencePopulation, 'evidence-index', max, 'No files were indexed.'),
     ...(evaluation.period ? { period: periodSection(evaluation, max) } : {}),
     ...(input.changes ? { changes: input.changes } : {}),
+  };
+}
+
+function figuresSection(
+  shots: readonly ScreenshotEntry[],
+  max: number,
+): { screenshotFigures: ScreenshotFigure[]; screenshotFiguresNote: string } {
+  const figures = screenshotFigures(shots, max);
+  return {
+    screenshotFigures: figures,
+    screenshotFiguresNote: figuresNote(shots.length, figures.length, max),
   };
 }
 

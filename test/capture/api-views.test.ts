@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../src/browser/launch.ts';
 import { apiViewSpecs, renderApiView } from '../../src/capture/api-views.ts';
@@ -10,6 +10,8 @@ import { RecordReader, readRecord } from '../../src/capture/records.ts';
 import { selectCaptureTargets } from '../../src/capture/select.ts';
 import { SANDBOX_LABEL, stampBannerHtml } from '../../src/capture/stamp.ts';
 import { ACCOUNT, HOSTILE, REGION, writeFixture } from './fixture.ts';
+import { configSchema } from '../../src/config/schema.ts';
+import { evaluate } from '../../src/evaluate/evaluate.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -81,6 +83,45 @@ describe('API views', () => {
     expect(b.files).toEqual(a.files);
     a.bytes.forEach((buf, i) => expect(buf.equals(b.bytes[i]!)).toBe(true));
     expect(b.result.images).toEqual(a.result.images);
+  });
+
+  it('stamp the checks and criteria whose results cite the records shown', async () => {
+    const { workDir, snapshot } = await writeFixture();
+    const { findings } = await evaluate(snapshot, configSchema.parse({ organization: 'Test' }));
+    const plan = selectCaptureTargets({ snapshot, settings, isSensitive: () => true, findings });
+    const result = await captureScreenshots({
+      mode: 'api-view',
+      plan,
+      snapshot,
+      workDir,
+      browser,
+      concurrency: 2,
+      timeoutMs: 20_000,
+      findings,
+    });
+    const enc = result.images.find(
+      (i) => i.path === 'screenshots/bucket-encryption_111122223333_data-prod.png',
+    )!;
+    const citing = findings.filter((f) =>
+      f.evidence.some((e) => e.callId === snapshot.accounts[0]!.buckets[0]!.encryption.evidence.callId),
+    );
+    expect(citing.length).toBeGreaterThan(0);
+    expect(enc.checks).toEqual([...new Set(citing.map((f) => f.checkId))].sort());
+    expect(enc.checks).toContain('s3.default-encryption');
+    expect(enc.criteria).toEqual([...new Set(citing.flatMap((f) => f.criteria))].sort());
+    expect(enc.view).toBe('bucket-encryption');
+    // The stamp in the image carries the same list (the banner is checked before the shot).
+    const spec = apiViewSpecs(
+      plan.targets.find((t) => t.kind === 'bucket')!,
+      snapshot,
+    )[0]!;
+    const view = await renderApiView(spec, new RecordReader(workDir), {
+      identity: 'x',
+      sandbox: false,
+      supports: 's3.default-encryption (CC6.1)',
+    });
+    if (!view.ok) throw new Error(view.reason);
+    expect(view.html).toContain('<th>Supports</th><td>s3.default-encryption (CC6.1)</td>');
   });
 
   it('stamp account, region, resource, call time, API source, identity and the sandbox label', async () => {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STSClient, AssumeRoleCommand, GetFederationTokenCommand } from '@aws-sdk/client-sts';
-import type { Browser } from 'playwright';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../../src/browser/launch.ts';
 import { captureScreenshots, pngSize } from '../../src/capture/capture.ts';
@@ -19,7 +19,23 @@ import { selectCaptureTargets } from '../../src/capture/select.ts';
 import { handleConsoleRequest } from '../../src/sandbox/console/index.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.ts';
 import { kmsRegion } from '../../src/sandbox/services/kms/store.ts';
-import { ACCOUNT, HOSTILE, KEY_ARN, KEY_ID, KEY_POLICY, POLICY, REGION, writeFixture } from './fixture.ts';
+import { configRegion } from '../../src/sandbox/services/config/store.ts';
+import { trailsOf } from '../../src/sandbox/services/cloudtrail/store.ts';
+import {
+  ACCOUNT,
+  HOSTILE,
+  KEY_ARN,
+  KEY_ID,
+  KEY_POLICY,
+  POLICY,
+  REGION,
+  TRAIL_ARN,
+  writeFixture,
+} from './fixture.ts';
+
+/** A second key and rule in the same region: their console URLs differ from the first only after `#`. */
+const OTHER_KEY_ID = '5678efab-56ef-78ab-90cd-567890abcdef';
+const RULES = ['s3-encryption', 's3-public-read'] as const;
 
 const LONG_TERM = {
   accessKeyId: 'AKIAEXAMPLELONGTERM1',
@@ -80,6 +96,51 @@ function seedState(): void {
       objects: new Map(),
     });
   }
+  for (const [i, name] of RULES.entries()) {
+    configRegion(account, REGION).rules.set(name, {
+      name,
+      arn: `arn:aws:config:${REGION}:${ACCOUNT}:config-rule/config-rule-${i}`,
+      id: `config-rule-${i}`,
+      source: {
+        Owner: 'AWS',
+        SourceIdentifier:
+          i === 0 ? 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED' : 'S3_BUCKET_PUBLIC_READ_PROHIBITED',
+      },
+      firstActivatedTime: new Date('2025-01-01T00:00:00Z'),
+      evaluations: [],
+    });
+  }
+  trailsOf(account).set(TRAIL_ARN, {
+    name: 'org-trail',
+    arn: TRAIL_ARN,
+    homeRegion: REGION,
+    accountId: ACCOUNT,
+    s3BucketName: 'legacy-logs',
+    includeGlobalServiceEvents: true,
+    isMultiRegionTrail: true,
+    logFileValidationEnabled: true,
+    isOrganizationTrail: false,
+    logging: { isLogging: true },
+    hasCustomEventSelectors: false,
+  });
+  kmsRegion(account, REGION).keys.set(OTHER_KEY_ID, {
+    keyId: OTHER_KEY_ID,
+    arn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/${OTHER_KEY_ID}`,
+    accountId: ACCOUNT,
+    region: REGION,
+    creationDate: new Date('2025-01-01T00:00:00Z'),
+    description: 'another key',
+    keyUsage: 'ENCRYPT_DECRYPT',
+    keySpec: 'SYMMETRIC_DEFAULT',
+    origin: 'AWS_KMS',
+    keyManager: 'CUSTOMER',
+    keyState: 'Enabled',
+    policy: KEY_POLICY,
+    rotation: { enabled: false, periodInDays: 365 },
+    multiRegion: false,
+    tags: [],
+    material: { kind: 'none' },
+  });
   kmsRegion(account, REGION).keys.set(KEY_ID, {
     keyId: KEY_ID,
     arn: KEY_ARN,
@@ -271,6 +332,101 @@ describe('console capture against the sandbox console', () => {
     } finally {
       await session.context.close();
     }
+  });
+
+  describe('pages whose URLs differ only after # (single-page console routing)', () => {
+    const kmsUrl = (keyId: string): string =>
+      `https://${REGION}.console.aws.amazon.com/kms/home?region=${REGION}#/kms/keys/${keyId}`;
+    const ruleUrl = (name: string): string =>
+      `https://${REGION}.console.aws.amazon.com/config/home?region=${REGION}#/rules/details?configRuleName=${name}`;
+    const key = (keyId: string) => ({
+      url: kmsUrl(keyId),
+      identity: { label: 'key id', value: keyId, forms: [keyId] },
+    });
+    const rule = (name: string) => ({
+      url: ruleUrl(name),
+      identity: { label: 'rule name', value: name, forms: [name] },
+    });
+    type Page = ReturnType<typeof key>;
+
+    /** Capture `pages` one after the other in one signed-in context (one reused browser page). */
+    async function captureInOrder(pages: Page[]): Promise<Buffer[]> {
+      const a = access();
+      const session = await signInToConsole(browser, a, ACCOUNT, {
+        destination: a.urlFor(pages[0]!.url),
+        timeoutMs: 20_000,
+      });
+      if (!session.ok) throw new Error(session.reason);
+      try {
+        const shots: Buffer[] = [];
+        for (const p of pages) {
+          const shot = await captureConsolePage(session.context, a.urlFor(p.url), {
+            signinBase: consoleUrl,
+            settleSelector: a.settleSelector,
+            timeoutMs: 20_000,
+            secrets: session.secrets,
+            identity: p.identity,
+          });
+          shots.push(shot.png);
+        }
+        return shots;
+      } finally {
+        await session.context.close();
+      }
+    }
+
+    for (const [kind, first, second] of [
+      ['KMS keys', key(KEY_ID), key(OTHER_KEY_ID)],
+      ['Config rules', rule(RULES[0]), rule(RULES[1])],
+    ] as const) {
+      it(`${kind}: each image shows its own resource, in both orders`, async () => {
+        // The reference: each page captured alone, on the first page of its context.
+        const [alone1] = await captureInOrder([first]);
+        const [alone2] = await captureInOrder([second]);
+        expect(alone1!.equals(alone2!)).toBe(false);
+        const forward = await captureInOrder([first, second]);
+        const backward = await captureInOrder([second, first]);
+        expect(forward[1]!.equals(alone2!), 'second page after the first shows the second resource').toBe(
+          true,
+        );
+        expect(backward[1]!.equals(alone1!), 'first page after the second shows the first resource').toBe(
+          true,
+        );
+      });
+    }
+  });
+
+  it('records a gap, and keeps no image, when the console page shows another resource', async () => {
+    const { workDir, snapshot } = await writeFixture({ sandbox: true });
+    const plan = selectCaptureTargets({
+      snapshot,
+      settings: { maxKeyBuckets: 0, sampleSize: 0 },
+      isSensitive: () => true,
+    });
+    const result = await captureScreenshots({
+      mode: 'console',
+      plan,
+      snapshot,
+      workDir,
+      browser,
+      console: access(),
+      // A console link that opens another key than the one the stamp would name.
+      consoleUrls: {
+        kmsKey: `https://{region}.console.aws.amazon.com/kms/home?region={region}#/kms/keys/${OTHER_KEY_ID}`,
+      },
+      concurrency: 1,
+      timeoutMs: 2_000,
+    });
+    expect(result.images.map((i) => i.resource)).not.toContain(KEY_ARN);
+    expect(result.images.length).toBeGreaterThan(0); // the other pages are kept
+    const gap = result.gaps.find((g) => g.item.startsWith('console console_kms-key_'));
+    expect(gap?.reason).toMatch(
+      new RegExp(
+        `did not show key id ${KEY_ID} .*showed another resource.*Key ${OTHER_KEY_ID}.*failed again on a fresh page`,
+      ),
+    );
+    const files = await readdir(join(workDir, 'screenshots'));
+    expect(files.some((f) => f.includes(KEY_ID))).toBe(false);
   });
 
   it('sends a browser without a session to the sign-in page, and capture refuses it', async () => {

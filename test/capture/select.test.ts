@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { defaultSeed, sampleOf, seededRandom, selectCaptureTargets } from '../../src/capture/select.ts';
 import type { BucketSnapshot, Snapshot } from '../../src/snapshot/model.ts';
 import { writeFixture } from './fixture.ts';
+import { apiViewSpecs } from '../../src/capture/api-views.ts';
+import { configSchema } from '../../src/config/schema.ts';
+import { evaluate } from '../../src/evaluate/evaluate.ts';
 
 /** The fixture snapshot with `n` extra standard buckets `std-00..`. */
 async function manyBuckets(n: number): Promise<Snapshot> {
@@ -99,6 +102,100 @@ describe('selectCaptureTargets', () => {
       isSensitive: sensitive,
     }).targets.map((t) => (t.kind === 'kms-key' ? `kms-key:${t.keyId}` : t.kind));
     expect(kinds).toEqual(['account-bpa', `kms-key:${cmk.metadata.value.keyId}`, 'config-rules', 'trail']);
+  });
+});
+
+describe('selectCaptureTargets: what an auditor samples', () => {
+  /** Six standard buckets (no bucket-level Block Public Access); std-02's ACL grants AllUsers read and nothing neutralizes it. */
+  async function withPublicAcl(): Promise<Snapshot> {
+    const snapshot = await manyBuckets(6);
+    const account = snapshot.accounts[0]!;
+    const pab = account.accountPublicAccessBlock;
+    if (pab.status !== 'ok') throw new Error('fixture');
+    pab.value = { ...pab.value, ignorePublicAcls: false };
+    const b = account.buckets.find((x) => x.name === 'std-02')!;
+    if (b.acl.status !== 'ok' || b.ownershipControls.status !== 'ok') throw new Error('fixture');
+    b.acl = {
+      ...b.acl,
+      value: {
+        ...b.acl.value,
+        grants: [
+          {
+            granteeType: 'Group',
+            grantee: 'http://acs.amazonaws.com/groups/global/AllUsers',
+            permission: 'READ',
+          },
+        ],
+      },
+    };
+    b.ownershipControls = { ...b.ownershipControls, value: { objectOwnership: 'ObjectWriter' } };
+    return snapshot;
+  }
+  const none = { maxKeyBuckets: 0, sampleSize: 0 };
+
+  it('adds every bucket with a failing result, with the ACL view when the ACL decided it', async () => {
+    const snapshot = await withPublicAcl();
+    const { findings } = await evaluate(snapshot, configSchema.parse({ organization: 'Test' }));
+    const failing = new Set(
+      findings
+        .filter((f) => f.status === 'fail' && f.resource.type === 'AWS::S3::Bucket')
+        .map((f) => f.resource.name),
+    );
+    expect(failing.has('std-02')).toBe(true);
+    const plan = selectCaptureTargets({ snapshot, settings: none, isSensitive: sensitive, findings });
+    const buckets = plan.targets.filter((t) => t.kind === 'bucket');
+    expect(new Set(buckets.map((t) => t.bucket))).toEqual(failing);
+    const std02 = buckets.find((t) => t.bucket === 'std-02')!;
+    expect(std02).toMatchObject({ reason: 'failing', aclDecides: true });
+    expect(apiViewSpecs(std02, snapshot).map((v) => v.name)).toContain('bucket-acl_111122223333_std-02');
+    // A bucket that fails for another reason than its ACL gets no ACL view.
+    for (const t of buckets.filter((x) => x.bucket !== 'std-02')) {
+      expect(apiViewSpecs(t, snapshot).some((v) => v.name.startsWith('bucket-acl_'))).toBe(false);
+    }
+    // Bounded: over the cap, the rest are named as omitted (capture turns them into gaps).
+    const capped = selectCaptureTargets({
+      snapshot,
+      settings: { ...none, maxAttentionBuckets: 0 },
+      isSensitive: sensitive,
+      findings,
+    });
+    expect(capped.targets.some((t) => t.kind === 'bucket')).toBe(false);
+    expect(capped.omittedAttentionBuckets).toContain('111122223333/std-02');
+  });
+
+  it('adds a bucket whose results are excepted', async () => {
+    const snapshot = await withPublicAcl();
+    const first = await evaluate(snapshot, configSchema.parse({ organization: 'Test' }));
+    const checks = [
+      ...new Set(
+        first.findings
+          .filter((f) => f.status === 'fail' && f.resource.name === 'std-02')
+          .map((f) => f.checkId),
+      ),
+    ];
+    const config = configSchema.parse({
+      organization: 'Test',
+      // Public access of a sensitive bucket is never excepted: the std- buckets are standard.
+      classification: { default: 'sensitive', rules: [{ level: 'standard', namePattern: 'std-*' }] },
+      exceptions: [
+        {
+          bucket: 'std-02',
+          checks,
+          justification: 'public mirror',
+          approvedBy: 'CISO',
+          expires: '2099-12-31',
+        },
+      ],
+    });
+    const { findings } = await evaluate(snapshot, config);
+    expect(
+      findings.filter((f) => f.resource.name === 'std-02' && f.status === 'excepted').length,
+    ).toBeGreaterThan(0);
+    const plan = selectCaptureTargets({ snapshot, settings: none, isSensitive: sensitive, findings });
+    expect(plan.targets.find((t) => t.kind === 'bucket' && t.bucket === 'std-02')).toMatchObject({
+      reason: 'excepted',
+      aclDecides: true,
+    });
   });
 });
 

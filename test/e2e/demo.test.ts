@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readPackEntries } from '../../src/pack/zip-reader.ts';
 import { writeDeterministicZip } from '../../src/pack/zip-writer.ts';
+import { leastPrivilegePolicy } from '../../src/collect/iam-policy.ts';
 import { DEMO_CREDENTIALS } from '../../src/sandbox/scenarios/demo.ts';
 import { runCli } from './cli.ts';
 
@@ -102,6 +103,31 @@ describe('evidence-pack demo → verify', () => {
     expect(notPublicLogs?.status).toBe('fail');
     const ids = new Set(doc.results.map((r) => r.checkId));
     expect(ids.size).toBe(19);
+  });
+
+  it("makes no AWS call that the least-privilege policy (from the collectors' declared actions) does not allow", () => {
+    // IAM action names that differ from the API operation's.
+    const iamAction: Record<string, string> = {
+      's3:ListBuckets': 's3:ListAllMyBuckets',
+      's3:GetBucketEncryption': 's3:GetEncryptionConfiguration',
+      's3:GetPublicAccessBlock': 's3:GetBucketPublicAccessBlock',
+      's3control:GetPublicAccessBlock': 's3:GetAccountPublicAccessBlock',
+    };
+    const allowed = new Set(
+      leastPrivilegePolicy().Statement.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])),
+    );
+    allowed.add('sts:GetCallerIdentity'); // needs no permission
+    const called = new Set<string>();
+    for (const [path, body] of entries) {
+      if (!path.startsWith('raw/')) continue;
+      for (const line of body.toString().split('\n').filter(Boolean)) {
+        const r = JSON.parse(line) as { service: string; operation: string };
+        const op = `${r.service}:${r.operation}`;
+        called.add(iamAction[op] ?? op);
+      }
+    }
+    expect(called.size).toBeGreaterThan(20);
+    expect([...called].filter((a) => !allowed.has(a))).toEqual([]);
   });
 
   it('verify exits 0 on the intact pack', async () => {

@@ -277,7 +277,10 @@ describe('run --endpoint-url against a standalone sandbox set up with plain SDK 
     );
     expect(run.stderr).not.toMatch(/Warning/);
     expect(run.code, run.stderr).toBe(0);
-    entries = await readPackEntries((JSON.parse(run.stdout) as { pack: string }).pack);
+    const { pack } = JSON.parse(run.stdout) as { pack: string };
+    // `run` names the pack after the organization, as `demo` does (not after the account id).
+    expect(pack).toMatch(/\/evidence-pack_standalone-test_\d{8}T\d{6}Z\.zip$/);
+    entries = await readPackEntries(pack);
     results = (JSON.parse(entries.get('findings/findings.json')?.toString() ?? '{}') as { results: Result[] })
       .results;
   }, 180_000);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CODE_PATHS, computeCodeDigest } from '../../src/provenance/code-digest.ts';
+import { CODE_DIGEST_COMMAND, computeCodeDigest } from '../../src/provenance/code-digest.ts';
 import { recordedCommandLine } from '../../src/provenance/command-line.ts';
 import { detectOperator, operatorLabel } from '../../src/provenance/operator.ts';
 import { buildClock } from '../../src/provenance/provenance.ts';
@@ -99,21 +99,23 @@ describe('tool code digest', () => {
     await writeFile(join(root, 'package.json'), '{"name":"x"}\n');
     await mkdir(join(root, 'bin'), { recursive: true });
     await writeFile(join(root, 'bin', 'x.js'), 'run()\n');
-    await mkdir(join(root, 'src', 'a', 'B'), { recursive: true });
-    await writeFile(join(root, 'src', 'a', 'z.ts'), 'z\n');
-    await writeFile(join(root, 'src', 'a', 'B', 'y.ts'), 'y\n');
-    await writeFile(join(root, 'src', 'a_b.ts'), 'ab\n');
+    await mkdir(join(root, 'dist', 'a', 'B'), { recursive: true });
+    await writeFile(join(root, 'dist', 'a', 'z.js'), 'z\n');
+    await writeFile(join(root, 'dist', 'a', 'B', 'y.js'), 'y\n');
+    await writeFile(join(root, 'dist', 'a_b.js'), 'ab\n');
+    // A clone's incremental-build state is not code and is not in the package.
+    await writeFile(join(root, 'dist', '.tsbuildinfo'), '{}\n');
+    await mkdir(join(root, 'src'), { recursive: true });
+    await writeFile(join(root, 'src', 'not-shipped.ts'), 'x\n');
     await mkdir(join(root, 'templates'), { recursive: true });
     await writeFile(join(root, 'templates', 'r.hbs'), '<p>\n');
     await writeFile(join(root, 'not-covered.txt'), 'ignored\n');
     const ours = computeCodeDigest(root);
-    const shell = execFileSync(
-      'sh',
-      ['-c', `find ${CODE_PATHS.join(' ')} -type f | LC_ALL=C sort | xargs sha256sum | sha256sum`],
-      { cwd: root, encoding: 'utf8' },
-    ).split(' ')[0];
+    const shell = execFileSync('sh', ['-c', CODE_DIGEST_COMMAND], { cwd: root, encoding: 'utf8' }).split(
+      ' ',
+    )[0];
     expect(ours).toEqual({ digest: `sha256:${shell}`, files: 6 });
-    await writeFile(join(root, 'src', 'a', 'z.ts'), 'changed\n');
+    await writeFile(join(root, 'dist', 'a', 'z.js'), 'changed\n');
     expect(computeCodeDigest(root).digest).not.toBe(ours.digest);
   });
 });

@@ -288,6 +288,25 @@ describe('README.txt', () => {
     expect(real).not.toContain('openssl');
   });
 
+  it('names the exact tool version to verify with, after the no-install route, and runs nothing unpinned', () => {
+    const readme = renderPackReadme({
+      zipName: `${PACK_NAME}.zip`,
+      ...manifestInput(),
+      ...readmeRunFacts(),
+      tool: { name: 'evidence-pack', version: '1.2.3' },
+      generatedAt: FIXED_TIME.toISOString(),
+      files: ['report.pdf'],
+      signature: null,
+    });
+    expect(readme).toContain('npm install --global evidence-pack@1.2.3');
+    expect(readme).toContain(`evidence-pack verify ${PACK_NAME}.zip`);
+    expect(readme.indexOf('sha256sum -c SHA256SUMS')).toBeLessThan(readme.indexOf('npm install'));
+    // No npx or npm line that would fetch whatever version is newest.
+    for (const line of readme.split('\n').filter((l) => /\b(npx|npm)\b/.test(l))) {
+      expect(line).toMatch(/evidence-pack@1\.2\.3\b/);
+    }
+  });
+
   it('records who ran it, how, with which code and when, and how every digest is computed', () => {
     const facts = readmeRunFacts();
     const text = renderPackReadme({
@@ -307,7 +326,7 @@ describe('README.txt', () => {
     expect(text).toContain('sha256sum config/effective-config.json');
     expect(text).toMatch(/grep -v -E .*SHA256SUMS \| sha256sum/);
     expect(text).toContain(
-      'find package.json bin src templates -type f | LC_ALL=C sort | xargs sha256sum | sha256sum',
+      "find package.json bin dist templates -type f ! -name '*.tsbuildinfo' | LC_ALL=C sort | xargs sha256sum | sha256sum",
     );
   });
 });

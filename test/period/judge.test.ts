@@ -165,7 +165,9 @@ describe('period judgement from AWS Config items', () => {
     const c = check(r, 's3.bucket-public-access-block');
     expect(c?.status).toBe('broken');
     expect(windows(c, 'brokenWindows')).toEqual([['2026-04-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z']]);
-    expect(c?.reason).toMatch(/missing or unjudgeable for 2026-03-01 00:00 UTC to 2026-03-15 00:00 UTC/);
+    expect(c?.reason).toMatch(
+      /missing or unjudgeable for 2026-03-01 00:00:00 UTC to 2026-03-15 00:00:00 UTC/,
+    );
   });
 
   it('judges a bucket created inside the period from its creation, not as unknown', async () => {

@@ -140,7 +140,7 @@ describe('period evidence from AWS Config history, over the wire', () => {
     expect(r?.brokenWindows.map((w) => [w.from, w.to])).toEqual([
       ['2026-04-10T00:00:00.000Z', '2026-04-17T00:00:00.000Z'],
     ]);
-    expect(r?.reason).toContain('2026-04-10 00:00 UTC to 2026-04-17 00:00 UTC');
+    expect(r?.reason).toContain('2026-04-10 00:00:00 UTC to 2026-04-17 00:00:00 UTC');
     expect(periodResult('pab-lapse', 's3.default-encryption')?.status).toBe('held');
     expect(periodResult('pab-lapse', 's3.not-public')?.status).toBe('held');
   });

@@ -78,7 +78,9 @@ describe('period evidence in the pack', () => {
     expect(html).toContain('id="period"');
     expect(html).toContain('Broken during the period');
     // Table cells carry <wbr> break opportunities; compare the text.
-    expect(html.replace(/<wbr>/g, '')).toContain('2026-04-10 00:00 UTC to 2026-04-17 00:00 UTC');
+    expect(html.replace(/<wbr>|<span class="nobr">|<\/span>/g, '')).toContain(
+      '2026-04-10 00:00:00 UTC to 2026-04-17 00:00:00 UTC',
+    );
   });
 
   it('writes the timeline CSV and the period verdicts in findings.json', async () => {

@@ -75,7 +75,7 @@ describe('cross-checks, totals and method in the report', () => {
       's3.default-encryption (default encryption)',
     ]);
     const refs = input.evaluation.crossChecks[0]!.sources.flatMap((s) => s.evidence);
-    const html = renderHtml(model, loadTemplates()).replace(/<wbr>/g, '');
+    const html = renderHtml(model, loadTemplates()).replace(/<wbr>|<span class="nobr">|<\/span>/g, '');
     const section = html.slice(html.indexOf('id="cross-checks"'));
     for (const r of refs) expect(section).toContain(r.requestId!);
     expect(html).toMatch(/id="cover-cross-checks"><span class="value">1</);
@@ -92,7 +92,7 @@ describe('cross-checks, totals and method in the report', () => {
       const sum = model.criteria.reduce((n, c) => n + (c.counts[i]?.count ?? 0), 0);
       expect(t.count, t.status).toBe(sum + (model.otherChecks.counts[i]?.count ?? 0));
     }
-    const html = renderHtml(model, loadTemplates()).replace(/<wbr>/g, '');
+    const html = renderHtml(model, loadTemplates()).replace(/<wbr>|<span class="nobr">|<\/span>/g, '');
     expect(html).toContain('Other checks, not part of any criterion');
   });
 
@@ -105,14 +105,14 @@ describe('cross-checks, totals and method in the report', () => {
       expect(row.method).toBe(c.method);
       for (const op of c.reads) expect(row.reads).toContain(op);
     }
-    const html = renderHtml(model, loadTemplates()).replace(/<wbr>/g, '');
+    const html = renderHtml(model, loadTemplates()).replace(/<wbr>|<span class="nobr">|<\/span>/g, '');
     const method = html.slice(html.indexOf('id="method"'));
     expect(method).toContain(CHECKS.find((c) => c.id === 's3.tls-only')!.method.slice(0, 60));
   });
 
   it('puts the operator, command line, code and config digests and the time window on the cover', async () => {
     const html = renderHtml(buildReportModel(await contradictedInput()), loadTemplates()).replace(
-      /<wbr>/g,
+      /<wbr>|<span class="nobr">|<\/span>/g,
       '',
     );
     const cover = html.slice(0, html.indexOf('id="summary"'));

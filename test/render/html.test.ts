@@ -39,7 +39,7 @@ describe('renderHtml', () => {
   });
 
   it('escapes hostile tag values and never evaluates data as a template', () => {
-    const html = render().replace(/<wbr>/g, '');
+    const html = render().replace(/<wbr>|<span class="nobr">|<\/span>/g, '');
     expect(html).not.toContain(XSS_TAG);
     expect(html).not.toMatch(/<img src=x/i);
     expect(html).toContain('note&#x3D;&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
@@ -108,7 +108,22 @@ describe('renderHtml', () => {
 describe('breakableHtml', () => {
   it('escapes first and only adds <wbr>', () => {
     expect(breakableHtml('arn:aws:s3:::a<b>')).toBe('arn:<wbr>aws:<wbr>s3:<wbr>:<wbr>:<wbr>a&lt;b&gt;');
-    expect(breakableHtml('2026-03-31')).toBe('2026-03-31');
+    expect(breakableHtml('2026-03-31')).toBe('<span class="nobr">2026-03-31</span>');
+    expect(breakableHtml('ab'.repeat(32))).toBe('ab'.repeat(32));
+  });
+
+  it('breaks identifiers only at separators, never after the hyphen of a short word', () => {
+    expect(breakableHtml('s3.not-public, us-east-1')).toBe(
+      '<span class="nobr">s3.not-public,</span> <span class="nobr">us-east-1</span>',
+    );
+    // A check id stays whole.
+    expect(breakableHtml('s3.bucket-public-access-block')).toBe(
+      '<span class="nobr">s3.bucket-public-access-block</span>',
+    );
+    // A bucket name longer than 30 characters may break after its hyphens.
+    expect(breakableHtml('acme-customer-data-prod-archive-2026')).toBe(
+      'acme-<wbr>customer-<wbr>data-<wbr>prod-<wbr>archive-<wbr>2026',
+    );
     expect(breakableHtml('<img src=x onerror=alert(1)>').replace(/<wbr>/g, '')).toBe(
       '&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;',
     );

@@ -117,3 +117,108 @@ describe('buildReportModel', () => {
     expect(big.inventory.configResults.rows.length).toBeLessThanOrEqual(50);
   });
 });
+
+describe('report readability and screenshot coverage', () => {
+  it("rolls the bucket's KMS key results up into the bucket row", () => {
+    const input = buildFixtureInput();
+    const model = buildReportModel(input);
+    const keyed = input.snapshot.accounts[0]!.kmsKeys.find((k) => k.aliases.includes('alias/acme-eu'))!;
+    const bucketNames = keyed.usedBy.map((arn) => arn.replace('arn:aws:s3:::', ''));
+    const t = model.inventory.buckets;
+    const col = (h: string): number => t.columns.findIndex((c) => c.header === h);
+    for (const name of bucketNames) {
+      const row = t.rows.find((r) => r.cells[col('Bucket')]?.text === name)!;
+      expect(row.cells[col('Open findings')]?.text).toContain('kms.rotation-enabled (key alias/acme-eu)');
+    }
+    // A bucket on a key with rotation on does not carry that result.
+    const other = t.rows.find((r) => !bucketNames.includes(r.cells[col('Bucket')]?.text ?? ''))!;
+    expect(other.cells[col('Open findings')]?.text).not.toContain('kms.rotation-enabled');
+  });
+
+  it('sizes population columns from their content: an identifier column is never narrower than its longest word', () => {
+    const t = buildReportModel(buildFixtureInput()).inventory.buckets;
+    const bpa = t.columns.find((c) => c.header === 'BPA account')!;
+    const region = t.columns.find((c) => c.header === 'Region')!;
+    // "RestrictPublicBuckets" (21 characters) cannot break; "us-east-1" is short.
+    expect(bpa.weight).toBeGreaterThanOrEqual(21);
+    expect(region.weight).toBeLessThan(bpa.weight);
+  });
+
+  const shot = (path: string, view: string, kind: 'console' | 'api-view', attention: boolean) => ({
+    path: `screenshots/${path}.png`,
+    title: path,
+    account: PROD,
+    region: 'us-east-1',
+    resource: `arn:aws:s3:::${path}`,
+    capturedAt: '2026-03-31T23:57:40.123Z',
+    source: 'src',
+    sha256: 'e'.repeat(64),
+    kind,
+    view,
+    checks: ['s3.not-public'],
+    criteria: ['CC6.6'],
+    attention,
+  });
+
+  it('indexes screenshots with the report time format and the checks each supports', () => {
+    const model = buildReportModel(
+      buildFixtureInput({ screenshots: [shot('a', 'bucket-policy', 'api-view', true)] }),
+    );
+    expect(model.screenshotIndex[0]).toMatchObject({
+      capturedLabel: '2026-03-31 23:57:40 UTC',
+      checks: 's3.not-public',
+      criteria: 'CC6.6',
+      kindLabel: 'API view',
+    });
+  });
+
+  it('embeds one image of each kind of view first (KMS key policy and Config rule included), then failing ones, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-figures-'));
+    const shots = [
+      ...Array.from({ length: 6 }, (_, i) =>
+        shot(`bucket-permissions-${i}`, 'bucket-permissions', 'console', i < 4),
+      ),
+      shot('kms-policy', 'kms-key-policy', 'api-view', false),
+      shot('kms-console', 'kms-key', 'console', false),
+      shot('rule', 'config-rule', 'api-view', false),
+      shot('rule-console', 'config-rule', 'console', true),
+      shot('trail', 'trail', 'console', false),
+    ].map((s) => {
+      const absolutePath = join(dir, s.path.replace('screenshots/', ''));
+      writeFileSync(absolutePath, Buffer.from('89504e47', 'hex'));
+      return { ...s, absolutePath };
+    });
+    const model = buildReportModel(
+      buildFixtureInput({
+        screenshots: shots,
+        config: buildFixtureConfig({ report: { maxScreenshotFigures: 7 } }),
+      }),
+    );
+    const paths = model.screenshotFigures.map((f) => f.path.replace(/^screenshots\/|\.png$/g, ''));
+    expect(paths).toHaveLength(7);
+    // One per view: a failing bucket page, the failing Config rule console page, key policy, key console, trail.
+    expect(paths).toEqual(
+      expect.arrayContaining(['bucket-permissions-0', 'kms-console', 'kms-policy', 'rule-console', 'trail']),
+    );
+    expect(paths).not.toContain('rule');
+    // The rest of the room goes to images supporting failing results, not to passing ones.
+    expect(paths.filter((p) => p.startsWith('bucket-permissions-')).sort()).toEqual([
+      'bucket-permissions-0',
+      'bucket-permissions-1',
+      'bucket-permissions-2',
+    ]);
+    expect(model.screenshotFiguresNote).toContain('7 of the 11 screenshots are embedded');
+    expect(model.screenshotFiguresNote).toContain('screenshots/');
+    expect(model.screenshotFiguresNote).toContain('report.maxScreenshotFigures');
+  });
+});
+
+describe('one time format in the report', () => {
+  it('writes times inside check reasons as YYYY-MM-DD HH:MM:SS UTC', () => {
+    const input = buildFixtureInput();
+    const failing = input.evaluation.findings.find((f) => f.status === 'fail')!;
+    failing.reason = 'The key is PendingDeletion (deletion scheduled 2026-12-31T09:57:44.254Z).';
+    const row = buildReportModel(input).issues.items.find((r) => r.reason.includes('deletion scheduled'))!;
+    expect(row.reason).toBe('The key is PendingDeletion (deletion scheduled 2026-12-31 09:57:44 UTC).');
+  });
+});

@@ -49,6 +49,7 @@ export const BANNER_TEMPLATE = `<header class="stamp{{#if sandboxLabel}} sandbox
 <tr><th>{{timeLabel}}</th><td>{{time}}</td></tr>
 <tr><th>Source</th><td>{{source}}</td></tr>
 <tr><th>Identity</th><td>{{identity}}</td></tr>
+{{#if supports}}<tr><th>Supports</th><td>{{supports}}</td></tr>{{/if}}
 </table>
 </header>`;
 

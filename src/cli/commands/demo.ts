@@ -1,9 +1,12 @@
 import { DEMO_CREDENTIALS } from '../../sandbox/scenarios/demo.ts';
 import { demoConfig } from '../../sandbox/scenarios/demo-config.ts';
 import { startSandbox } from '../../sandbox/server.ts';
+import { usageError } from '../errors.ts';
 import { runEvidencePack } from '../../pipeline/run.ts';
 import type { S3Target } from '../../upload/s3-uri.ts';
 import {
+  checkConfiguredBrowser,
+  explainRunFailure,
   finish,
   loadConfigOrExit,
   progressFor,
@@ -17,6 +20,8 @@ export interface DemoCommandOptions {
   config?: string;
   out: string;
   scenario: string;
+  /** Port of the in-process sandbox (0: any free port). */
+  port: number;
   screenshots: boolean;
   json?: boolean;
   failOn: 'fail' | 'gap' | 'none';
@@ -27,9 +32,16 @@ export interface DemoCommandOptions {
 /** `evidence-pack demo`: the whole pipeline against the in-process sandbox with the demo estate. */
 export async function demoCommand(opts: DemoCommandOptions): Promise<number> {
   const { config } = opts.config ? await loadConfigOrExit(opts.config) : validateConfigOrExit(demoConfig());
+  checkConfiguredBrowser(config);
   const progress = progressFor(opts.json);
   progress.update({ stage: 'sandbox', message: `starting with scenario "${opts.scenario}"` });
-  const sandbox = await startSandbox({ port: 0, scenario: opts.scenario });
+  const sandbox = await startSandbox({ port: opts.port, scenario: opts.scenario }).catch((err: unknown) => {
+    if ((err as { code?: unknown }).code === 'EADDRINUSE')
+      throw usageError(`port ${opts.port} is already in use`, [
+        'choose another with --port <n>, or --port 0 for any free port',
+      ]);
+    throw err;
+  });
   try {
     progress.log(`sandbox listening on ${sandbox.url} (scenario ${opts.scenario})`);
     const built = await runEvidencePack({
@@ -42,7 +54,7 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<number> {
       sandbox: { url: sandbox.url },
       upload: uploadFor(opts.upload, config),
       progress,
-    });
+    }).catch((err: unknown) => explainRunFailure(err, {}));
     return finish(built, opts, progress);
   } finally {
     await sandbox.close();

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packNameFor } from '../../pipeline/build-pack.ts';
 import { readRebuildSource, rebuildPack, RebuildSourceError, savedConfigOf } from '../../pipeline/rebuild.ts';
 import { usageError } from '../errors.ts';
-import { finish, loadConfigOrExit, progressFor } from './shared.ts';
+import { checkConfiguredBrowser, finish, loadConfigOrExit, progressFor } from './shared.ts';
 
 /** Options of `evidence-pack pack`. */
 export interface PackCommandOptions {
@@ -28,6 +31,13 @@ export async function packCommand(opts: PackCommandOptions): Promise<number> {
     if ('errors' in saved) throw usageError(`the config saved in ${opts.from} is not usable`, saved.errors);
     loaded = saved;
   }
+  checkConfiguredBrowser(loaded.config);
+  // The name is fixed by the snapshot: refuse now rather than after the whole rebuild.
+  const zip = join(opts.out, `${packNameFor(source.snapshot, loaded.config)}.zip`);
+  if (existsSync(zip))
+    throw usageError(`${zip} already exists; refusing to overwrite it`, [
+      'nothing was written; choose another output directory with --out',
+    ]);
   const progress = progressFor(opts.json);
   const built = await rebuildPack({
     source,

@@ -1,7 +1,32 @@
 import { isEvidencePackSandbox } from '../../pipeline/detect-sandbox.ts';
 import { runEvidencePack } from '../../pipeline/run.ts';
 import type { S3Target } from '../../upload/s3-uri.ts';
-import { finish, loadConfigOrExit, progressFor, readPrevious, uploadFor } from './shared.ts';
+import { fromIni } from '@aws-sdk/credential-providers';
+import { explainFailure } from '../../aws/explain.ts';
+import { errorMessage, errorName } from '../../aws/classify.ts';
+import { usageError } from '../errors.ts';
+import {
+  checkConfiguredBrowser,
+  explainRunFailure,
+  finish,
+  loadConfigOrExit,
+  progressFor,
+  readPrevious,
+  uploadFor,
+} from './shared.ts';
+
+/**
+ * `--profile` names a profile that must exist: a typo is a usage error (exit 2), found before any
+ * work. Other credential problems (an expired SSO session...) surface at GetCallerIdentity.
+ */
+async function checkProfile(profile: string): Promise<void> {
+  try {
+    await fromIni({ profile })();
+  } catch (err) {
+    const e = explainFailure(errorName(err), errorMessage(err), { profile });
+    if (e.kind === 'unknown-profile') throw usageError(`--profile ${profile}: ${e.cause}`, e.hints);
+  }
+}
 
 /** Options of `evidence-pack run` as parsed by commander. */
 export interface RunCommandOptions {
@@ -20,6 +45,7 @@ export interface RunCommandOptions {
 /** `evidence-pack run`: the quarterly evidence run against AWS. */
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const { config } = await loadConfigOrExit(opts.config);
+  checkConfiguredBrowser(config);
   const progress = progressFor(opts.json);
   const previous = opts.previous ? await readPrevious(opts.previous) : undefined;
   const endpointUrl = opts.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined);
@@ -27,6 +53,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     endpointUrl && (await isEvidencePackSandbox(endpointUrl)) ? { url: endpointUrl } : undefined;
   if (sandbox)
     progress.log(`${endpointUrl} is the evidence-pack sandbox: the pack is labelled as sandbox data`);
+  if (opts.profile) await checkProfile(opts.profile);
   const built = await runEvidencePack({
     previous,
     config,
@@ -38,6 +65,12 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     screenshots: opts.screenshots,
     upload: uploadFor(opts.upload, config),
     progress,
-  });
+  }).catch((err: unknown) =>
+    explainRunFailure(err, {
+      profile: opts.profile,
+      attempts: config.collection.maxAttempts,
+      requestTimeoutMs: config.collection.requestTimeoutMs,
+    }),
+  );
   return finish(built, opts, progress);
 }

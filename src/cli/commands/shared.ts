@@ -12,7 +12,45 @@ import type { PackUpload, RunResult } from '../../pipeline/run.ts';
 import { parseS3Uri, type S3Target } from '../../upload/s3-uri.ts';
 import { describeUpload, describeUploadFailure } from '../../upload/upload-pack.ts';
 import { CliError, EXIT, usageError } from '../errors.ts';
+import { resolveBrowser } from '../../browser/resolve.ts';
+import { CallerUnreadableError } from '../../collect/collect.ts';
+import { explainFailure, type FailureContext } from '../../aws/explain.ts';
 import { createProgress, silentProgress, type Progress } from '../progress.ts';
+
+/**
+ * The caller could not be read: say why in words and what to do, exit 3 (2 for a profile that does
+ * not exist, a usage error). Anything else is passed on to the CLI's error boundary.
+ */
+export function explainRunFailure(err: unknown, ctx: FailureContext): never {
+  if (err instanceof CallerUnreadableError) {
+    const e = explainFailure(err.errorCode, err.detail, {
+      ...ctx,
+      endpointUrl: err.endpointUrl,
+      region: err.region,
+    });
+    throw new CliError(
+      `cannot read AWS as the caller (GetCallerIdentity in ${err.region}): ${e.cause}`,
+      e.kind === 'unknown-profile' ? EXIT.usage : EXIT.failed,
+      e.hints,
+    );
+  }
+  throw err;
+}
+
+/**
+ * A browser named in the config or in EVIDENCE_PACK_BROWSER must exist: a wrong path is a usage
+ * error (exit 2) found before any work, not a silent fall back to the plain PDF. A browser that is
+ * merely not found by the search still degrades to the plain layout, with a notice.
+ */
+export function checkConfiguredBrowser(config: Config): void {
+  const found = resolveBrowser({ configured: config.browser.executablePath });
+  if (!found.found && found.explicit) {
+    throw usageError(found.advice, [
+      `fix the path, or remove the setting to let the tool search for Chromium/Chrome itself`,
+      `nothing was written`,
+    ]);
+  }
+}
 
 /** Load and validate the config file, or fail with exit code 2 naming every problem. */
 export async function loadConfigOrExit(

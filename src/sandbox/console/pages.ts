@@ -13,6 +13,9 @@ export interface ConsolePage {
   body: string;
 }
 
+/** How long the sandbox console takes to show a resource after a fragment change. */
+export const ROUTE_DELAY_MS = 300;
+
 const CSS = `
 body { margin: 0; font-family: 'DejaVu Sans', sans-serif; font-size: 14px; color: #16191f; background: #f2f3f3; }
 .topbar { background: #232f3e; color: #fff; padding: 10px 20px; display: flex; justify-content: space-between; }
@@ -32,11 +35,22 @@ pre { font-family: 'DejaVu Sans Mono', monospace; font-size: 12.5px; white-space
 .tabs span.active { border-bottom-color: #ff9900; font-weight: bold; }
 `;
 
-/** Shows only the item whose `data-hash` matches the URL fragment (all items when none matches). */
-const HASH_SCRIPT = `(function(){var h='';try{h=decodeURIComponent(location.hash.slice(1));}catch(e){}
+/**
+ * Client-side routing like the AWS console's single-page apps: the URL fragment selects the item
+ * whose `data-hash` matches (no fragment: every item; an unknown one: "not found"). A fragment change
+ * is a same-document navigation, so the page routes on `hashchange`: it marks itself busy
+ * (`aria-busy`), keeps showing the previous item while it "loads", and shows the new one after a
+ * delay, as a console fetching the resource does.
+ */
+const HASH_SCRIPT = `(function(){var main=document.getElementById('console-main');
+function route(){var h='';try{h=decodeURIComponent(location.hash.slice(1));}catch(e){}
 var items=document.querySelectorAll('[data-hash]');var hit=false;
 items.forEach(function(e){if(h&&e.getAttribute('data-hash')===h)hit=true;});
-if(hit)items.forEach(function(e){if(e.getAttribute('data-hash')!==h)e.style.display='none';});})();`;
+items.forEach(function(e){e.style.display=(!h||e.getAttribute('data-hash')===h)?'':'none';});
+var nf=document.getElementById('hash-not-found');if(nf)nf.style.display=(h&&!hit)?'':'none';}
+route();var pending=0;
+window.addEventListener('hashchange',function(){pending++;main.setAttribute('aria-busy','true');
+setTimeout(function(){route();if(--pending===0)main.removeAttribute('aria-busy');},${ROUTE_DELAY_MS});});})();`;
 
 /** Wrap page content in the sandbox console chrome. */
 export function layout(
@@ -64,6 +78,13 @@ export function layout(
         <main id="console-main" data-console-ready="true">
           <h1>${title}</h1>
           ${body}
+          ${
+            script
+              ? raw(
+                  '<div class="panel" id="hash-not-found" style="display:none"><div class="content">The resource named in the URL was not found in this region.</div></div>',
+                )
+              : ''
+          }
         </main>
         ${script ? raw(`<script>${HASH_SCRIPT}</script>`) : ''}
       </body>

@@ -1,0 +1,24 @@
+/**
+ * The public API of `evidence-pack`: what an `evidence.config.ts` imports, and the types of the
+ * configuration and of `findings/findings.json` for code that reads a pack.
+ */
+export { defineConfig } from './config/define.ts';
+export type {
+  AccountConfig,
+  ClassificationRule,
+  Config,
+  CriterionConfig,
+  UserConfig,
+} from './config/schema.ts';
+export type {
+  CheckResult,
+  CheckStatus,
+  Criterion,
+  Evaluation,
+  ExceptionEntry,
+  Finding,
+  ResourceRef,
+  Severity,
+  ValidatedException,
+} from './checks/types.ts';
+export { FINDINGS_SCHEMA, type FindingsDocument } from './pipeline/findings-json.ts';
