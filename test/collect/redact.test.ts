@@ -76,7 +76,11 @@ describe('redact', () => {
     const text = JSON.stringify(out);
     expect(text).not.toMatch(/AKIAEMBEDDED|ASIAEMBEDDED|"tok"/);
     const first = JSON.parse(out.Events[0]?.CloudTrailEvent ?? '{}') as typeof record;
-    expect(first.userIdentity).toEqual({ type: 'IAMUser', arn: 'arn:aws:iam::1:user/u', accessKeyId: REDACTED });
+    expect(first.userIdentity).toEqual({
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::1:user/u',
+      accessKeyId: REDACTED,
+    });
     expect(first.eventName).toBe('Decrypt');
     expect(out.Events[1]?.CloudTrailEvent).toBe(`not json, key ${REDACTED} inside`);
   });

@@ -72,7 +72,10 @@ const FAULT_ERRORS: Record<
 };
 
 /** The error an injected fault answers with in the given protocol. */
-export function faultError(kind: Exclude<ErrorFaultKind, 'Reset' | 'Timeout'>, protocol: Protocol): SandboxError {
+export function faultError(
+  kind: Exclude<ErrorFaultKind, 'Reset' | 'Timeout'>,
+  protocol: Protocol,
+): SandboxError {
   const [code, message, status] = FAULT_ERRORS[protocol][kind];
   return new SandboxError(code, message, status);
 }
