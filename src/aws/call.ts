@@ -4,6 +4,7 @@ import type { ClientFactory } from './client-factory.ts';
 import type { Pacer } from './limiter.ts';
 import type { Absent, EvidenceRef, Outcome } from './outcome.ts';
 import { evidenceOf } from './recorder.ts';
+import { ResponseFieldError } from './response-field-error.ts';
 import type { ServiceName } from './services.ts';
 
 /** Any SDK v3 command whose output type is `O`. */
@@ -23,7 +24,8 @@ export interface CallOptions {
 /**
  * Send one command through the factory's client for `service` in `region` (recorded by the
  * middleware, bounded by the account's limiter), and classify the answer into an {@link Outcome}.
- * `parse` maps the output to the fact; if it throws, the outcome is `error` (`Unparseable`).
+ * `parse` maps the output to the fact; if it throws, the outcome is `error`: `MissingField` /
+ * `MalformedField` for a {@link ResponseFieldError} (the message names the field), else `Unparseable`.
  */
 export async function call<I extends object, O extends MetadataBearer, T>(
   factory: ClientFactory,
@@ -54,7 +56,8 @@ export async function call<I extends object, O extends MetadataBearer, T>(
   try {
     return { status: 'ok', value: parse(output), evidence };
   } catch (err) {
-    return { status: 'error', errorCode: 'Unparseable', message: errorMessage(err), evidence };
+    const errorCode = err instanceof ResponseFieldError ? err.code : 'Unparseable';
+    return { status: 'error', errorCode, message: `${operation}: ${errorMessage(err)}`, evidence };
   }
 }
 

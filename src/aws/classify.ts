@@ -6,7 +6,7 @@ import type { ServiceName } from './services.ts';
  * Per operation on purpose: `NoSuchBucketPolicy` from GetBucketPolicyStatus means no policy, but an
  * `UnsupportedOperationException` from anything but GetKeyRotationStatus is a failure.
  */
-const ABSENT_CODES: Readonly<Record<string, readonly string[]>> = {
+export const ABSENT_CODES = {
   's3:GetBucketPolicy': ['NoSuchBucketPolicy'],
   's3:GetBucketPolicyStatus': ['NoSuchBucketPolicy'],
   's3:GetPublicAccessBlock': ['NoSuchPublicAccessBlockConfiguration'],
@@ -16,7 +16,7 @@ const ABSENT_CODES: Readonly<Record<string, readonly string[]>> = {
   's3:GetObjectLockConfiguration': ['ObjectLockConfigurationNotFoundError'],
   's3control:GetPublicAccessBlock': ['NoSuchPublicAccessBlockConfiguration'],
   'kms:GetKeyRotationStatus': ['UnsupportedOperationException'],
-};
+} as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** Error names that mean "not permitted": an evidence gap of kind `denied`. */
 const DENIED_CODES = new Set([
@@ -64,7 +64,8 @@ export function errorMessage(err: unknown): string {
 
 /** True when `name` is a "not configured" answer for this operation. */
 export function isAbsentCode(service: ServiceName, operation: string, name: string): boolean {
-  return ABSENT_CODES[`${service}:${operation}`]?.includes(name) ?? false;
+  const codes: Readonly<Record<string, readonly string[] | undefined>> = ABSENT_CODES;
+  return codes[`${service}:${operation}`]?.includes(name) ?? false;
 }
 
 /** True when the error name is a throttling answer. */

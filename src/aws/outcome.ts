@@ -69,9 +69,19 @@ export function ok<T>(value: T, evidence: EvidenceRef): Ok<T> {
   return { status: 'ok', value, evidence };
 }
 
-/** One-line description of a gap for a finding's reason, naming the call and request id. */
+/** Error codes of an answer that arrived but could not be read; their message says what was wrong. */
+const RESPONSE_PROBLEMS = new Set(['MissingField', 'MalformedField', 'Unparseable']);
+
+/**
+ * One-line description of a gap for a finding's reason, naming the call and request id, and for
+ * an answer that lacked or garbled a field, which field.
+ */
 export function describeGap(gap: Gap): string {
-  const what = gap.status === 'denied' ? 'was denied' : 'failed';
   const rid = gap.evidence.requestId ? `, request id ${gap.evidence.requestId}` : '';
+  if (RESPONSE_PROBLEMS.has(gap.errorCode)) {
+    const detail = gap.message.replace(new RegExp(`^${gap.evidence.operation}: `), '');
+    return `${gap.evidence.operation} answered but ${detail} (${gap.errorCode}${rid})`;
+  }
+  const what = gap.status === 'denied' ? 'was denied' : 'failed';
   return `${gap.evidence.operation} ${what} (${gap.errorCode}${rid})`;
 }

@@ -32,6 +32,18 @@ const SECRET_FIELDS = new Set([
 ]);
 
 /**
+ * Member names of secrets inside embedded JSON documents, whose keys are camelCase (a CloudTrail
+ * record's `userIdentity.accessKeyId`, an AssumeRole event's `responseElements.credentials`).
+ */
+const EMBEDDED_SECRET_FIELDS = new Set(['accessKeyId', 'secretAccessKey', 'sessionToken']);
+
+/** Fields whose string value is itself a JSON document (CloudTrail LookupEvents' `CloudTrailEvent`). */
+const EMBEDDED_JSON_FIELDS = new Set(['CloudTrailEvent']);
+
+/** AWS access key ids (long-term `AKIA…`, temporary `ASIA…`), for text that cannot be parsed. */
+const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
+
+/**
  * `Message` is a secret only as a KMS Sign/Verify payload; elsewhere (error messages, Config
  * annotations) it is plain text. Operations where it is a payload:
  */
@@ -40,7 +52,21 @@ const MESSAGE_PAYLOAD_OPERATIONS = new Set(['Sign', 'Verify', 'GenerateMac', 'Ve
 /** True when a field of this operation's input or output holds a secret. */
 function isSecretField(field: string, operation: string): boolean {
   if (field === 'Message') return MESSAGE_PAYLOAD_OPERATIONS.has(operation);
-  return SECRET_FIELDS.has(field);
+  return SECRET_FIELDS.has(field) || EMBEDDED_SECRET_FIELDS.has(field);
+}
+
+/**
+ * An embedded JSON document with the same redaction applied, written back as compact JSON. Text
+ * that is not JSON keeps its words but loses anything shaped like an access key id.
+ */
+function redactEmbeddedJson(text: string, operation: string, depth: number): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text.replace(ACCESS_KEY_ID, REDACTED);
+  }
+  return JSON.stringify(redactValue(parsed, operation, depth + 1));
 }
 
 /**
@@ -64,7 +90,10 @@ function redactValue(value: unknown, operation: string, depth: number): unknown 
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (v === undefined) continue;
-      out[k] = isSecretField(k, operation) ? REDACTED : redactValue(v, operation, depth + 1);
+      if (isSecretField(k, operation)) out[k] = REDACTED;
+      else if (EMBEDDED_JSON_FIELDS.has(k) && typeof v === 'string')
+        out[k] = redactEmbeddedJson(v, operation, depth);
+      else out[k] = redactValue(v, operation, depth + 1);
     }
     return out;
   }

@@ -129,6 +129,8 @@ export function selectCaptureTargets(opts: {
 
   for (const account of snapshot.accounts) {
     for (const key of account.kmsKeys) {
+      // Keys no bucket uses are listed in the key population, not pictured.
+      if (key.usedBy.length === 0) continue;
       if (key.metadata.status !== 'ok' || key.metadata.value.keyManager !== 'CUSTOMER') continue;
       targets.push({
         kind: 'kms-key',

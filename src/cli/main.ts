@@ -1,6 +1,7 @@
 import { forTerminal } from '../text/safe-text.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT } from './errors.ts';
+import { regionProblem } from '../config/regions.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { parseS3Uri, type S3Target } from '../upload/s3-uri.ts';
 
@@ -16,8 +17,8 @@ function parseRegions(value: string): string[] {
     .map((r) => r.trim())
     .filter(Boolean);
   for (const r of regions) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r))
-      throw new InvalidArgumentError(`"${r}" is not an AWS region (e.g. us-east-1)`);
+    const problem = regionProblem(r);
+    if (problem) throw new InvalidArgumentError(problem);
   }
   return regions;
 }

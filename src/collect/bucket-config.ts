@@ -7,6 +7,7 @@ import {
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
+  type Grant,
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { call, derivedAbsent } from '../aws/call.ts';
@@ -14,7 +15,7 @@ import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Outcome } from '../aws/outcome.ts';
 import type { AclGrant, BucketSnapshot, PublicAccessBlock } from '../snapshot/model.ts';
 import type { BucketRef } from './buckets.ts';
-import { required } from './parse.ts';
+import { oneOf, policyText, required, requiredBoolean, requiredList } from './parse.ts';
 
 /**
  * Everything about one bucket, asked in the bucket's region. GetBucketPolicyStatus is asked only when
@@ -25,41 +26,54 @@ export async function collectBucketConfig(factory: ClientFactory, ref: BucketRef
   const Bucket = ref.name;
   const policyAndStatus = (async () => {
     const policy = await call(factory, 's3', r, new GetBucketPolicyCommand({ Bucket }), (o) => ({
-      text: required(o.Policy, 'Policy'),
+      text: policyText(o.Policy, 'Policy'),
     }));
     const policyStatus: Outcome<{ isPublic: boolean }> =
       policy.status === 'absent'
         ? derivedAbsent('NoSuchBucketPolicy', policy.evidence)
         : await call(factory, 's3', r, new GetBucketPolicyStatusCommand({ Bucket }), (o) => ({
-            isPublic: o.PolicyStatus?.IsPublic ?? false,
+            isPublic: requiredBoolean(o.PolicyStatus?.IsPublic, 'PolicyStatus.IsPublic'),
           }));
     return { policy, policyStatus };
   })();
   const [encryption, publicAccessBlock, acl, ownershipControls, tags, versioning, { policy, policyStatus }] =
     await Promise.all([
       call(factory, 's3', r, new GetBucketEncryptionCommand({ Bucket }), (o) => ({
-        rules: (o.ServerSideEncryptionConfiguration?.Rules ?? []).map((rule) => ({
-          sseAlgorithm: required(rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm, 'SSEAlgorithm'),
+        rules: requiredList(
+          o.ServerSideEncryptionConfiguration?.Rules,
+          'ServerSideEncryptionConfiguration.Rules',
+        ).map((rule) => ({
+          sseAlgorithm: oneOf(
+            rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+            SSE_ALGORITHMS,
+            'Rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm',
+          ),
+          // Absent means the AWS managed key aws/s3: S3 documents it so, it is not a default we invent.
           kmsMasterKeyId: rule.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID || undefined,
-          bucketKeyEnabled: rule.BucketKeyEnabled ?? false,
+          bucketKeyEnabled: requiredBoolean(rule.BucketKeyEnabled, 'Rule.BucketKeyEnabled'),
         })),
       })),
       call(factory, 's3', r, new GetPublicAccessBlockCommand({ Bucket }), (o) =>
         toPublicAccessBlock(o.PublicAccessBlockConfiguration),
       ),
       call(factory, 's3', r, new GetBucketAclCommand({ Bucket }), (o) => ({
-        ownerId: o.Owner?.ID ?? '',
-        grants: (o.Grants ?? []).map((g): AclGrant => ({
-          granteeType: g.Grantee?.Type ?? 'Unknown',
-          grantee: g.Grantee?.ID ?? g.Grantee?.URI ?? g.Grantee?.EmailAddress ?? '',
-          permission: g.Permission ?? '',
-        })),
+        ownerId: required(o.Owner?.ID, 'Owner.ID'),
+        grants: requiredList(o.Grants, 'AccessControlList').map(toGrant),
       })),
       call(factory, 's3', r, new GetBucketOwnershipControlsCommand({ Bucket }), (o) => ({
-        objectOwnership: required(o.OwnershipControls?.Rules?.[0]?.ObjectOwnership, 'ObjectOwnership'),
+        objectOwnership: oneOf(
+          o.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
+          OBJECT_OWNERSHIP,
+          'OwnershipControls.Rule.ObjectOwnership',
+        ),
       })),
       call(factory, 's3', r, new GetBucketTaggingCommand({ Bucket }), (o) =>
-        Object.fromEntries((o.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+        Object.fromEntries(
+          requiredList(o.TagSet, 'TagSet').map((t) => [
+            required(t.Key, 'Tag.Key'),
+            required(t.Value, 'Tag.Value'),
+          ]),
+        ),
       ),
       call(factory, 's3', r, new GetBucketVersioningCommand({ Bucket }), (o) => ({
         status: o.Status,
@@ -85,12 +99,32 @@ export async function collectBucketConfig(factory: ClientFactory, ref: BucketRef
   };
 }
 
-/** The four Block Public Access flags; a flag missing from the response is `false`. */
-export function toPublicAccessBlock(c: PublicAccessBlockConfiguration | undefined): PublicAccessBlock {
+const SSE_ALGORITHMS = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const;
+const OBJECT_OWNERSHIP = ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'] as const;
+const GRANTEE_TYPES = ['CanonicalUser', 'Group', 'AmazonCustomerByEmail'] as const;
+const PERMISSIONS = ['FULL_CONTROL', 'READ', 'READ_ACP', 'WRITE', 'WRITE_ACP'] as const;
+
+/** One ACL grant: the grantee is the member its type names (ID, URI or EmailAddress). */
+function toGrant(g: Grant): AclGrant {
+  const grantee = required(g.Grantee, 'Grant.Grantee');
+  const type = oneOf(grantee.Type, GRANTEE_TYPES, 'Grant.Grantee.Type');
+  const member = type === 'CanonicalUser' ? 'ID' : type === 'Group' ? 'URI' : 'EmailAddress';
   return {
-    blockPublicAcls: c?.BlockPublicAcls ?? false,
-    ignorePublicAcls: c?.IgnorePublicAcls ?? false,
-    blockPublicPolicy: c?.BlockPublicPolicy ?? false,
-    restrictPublicBuckets: c?.RestrictPublicBuckets ?? false,
+    granteeType: type,
+    grantee: required(grantee[member], `Grant.Grantee.${member}`),
+    permission: oneOf(g.Permission, PERMISSIONS, 'Grant.Permission'),
+  };
+}
+
+/** The four Block Public Access flags; each must be in the response (a missing flag is a gap, not `false`). */
+export function toPublicAccessBlock(c: PublicAccessBlockConfiguration | undefined): PublicAccessBlock {
+  const config = required(c, 'PublicAccessBlockConfiguration');
+  const flag = (name: keyof PublicAccessBlockConfiguration): boolean =>
+    requiredBoolean(config[name], `PublicAccessBlockConfiguration.${name}`);
+  return {
+    blockPublicAcls: flag('BlockPublicAcls'),
+    ignorePublicAcls: flag('IgnorePublicAcls'),
+    blockPublicPolicy: flag('BlockPublicPolicy'),
+    restrictPublicBuckets: flag('RestrictPublicBuckets'),
   };
 }

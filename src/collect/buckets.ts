@@ -2,7 +2,7 @@ import { GetBucketLocationCommand, ListBucketsCommand, type Bucket } from '@aws-
 import { call, callPages } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Outcome } from '../aws/outcome.ts';
-import { iso, required } from './parse.ts';
+import { iso, required, requiredList } from './parse.ts';
 
 /** A bucket as listed, with its region resolved. */
 export interface BucketRef {
@@ -20,6 +20,8 @@ export interface BucketListing {
   listing: Outcome<{ count: number }>;
   /** Buckets in scope, sorted by name. */
   buckets: BucketRef[];
+  /** Buckets listed in regions outside the scope, sorted by name: reported, not assessed. */
+  outOfScope: BucketRef[];
 }
 
 /** Options of {@link listBuckets}. */
@@ -45,19 +47,22 @@ export async function listBuckets(factory: ClientFactory, opts: ListBucketsOptio
     opts.region,
     (token) => new ListBucketsCommand({ MaxBuckets: 1000, ...(token ? { ContinuationToken: token } : {}) }),
     (o) => ({
-      items: (o.Buckets ?? []).map((b) => ({ ...b, Name: required(b.Name, 'Bucket.Name') })),
+      items: requiredList(o.Buckets, 'Buckets').map((b) => ({ ...b, Name: required(b.Name, 'Bucket.Name') })),
       next: o.ContinuationToken,
     }),
   );
-  if (listing.status !== 'ok') return { listing, buckets: [] };
+  if (listing.status !== 'ok') return { listing, buckets: [], outOfScope: [] };
   const partition = opts.partition ?? 'aws';
   const refs = await Promise.all(listing.value.map((b) => resolveRegion(factory, opts, partition, b)));
   const inScope = opts.regions ? new Set(opts.regions) : undefined;
+  const byName = (a: BucketRef, b: BucketRef) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const isIn = (r: BucketRef) => !inScope || inScope.has(r.region) || r.region === '';
   const buckets = refs
-    .filter((r) => !inScope || inScope.has(r.region) || r.region === '')
+    .filter(isIn)
     .map((r) => (r.region === '' ? { ...r, region: opts.region } : r))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { listing: { ...listing, value: { count: listing.value.length } }, buckets };
+    .sort(byName);
+  const outOfScope = refs.filter((r) => !isIn(r)).sort(byName);
+  return { listing: { ...listing, value: { count: listing.value.length } }, buckets, outOfScope };
 }
 
 async function resolveRegion(

@@ -11,7 +11,7 @@ import type { ClientFactory } from '../aws/client-factory.ts';
 import { createPacer, type Pacer } from '../aws/limiter.ts';
 import type { Outcome } from '../aws/outcome.ts';
 import type { CloudTrailSnapshot, KeyUsageEvent, TrailSelectors, TrailSnapshot } from '../snapshot/model.ts';
-import { iso, required } from './parse.ts';
+import { iso, oneOf, required, requiredBoolean, requiredIso, requiredList } from './parse.ts';
 
 /** LookupEvents allows 2 requests per second per account and region; a margin absorbs network jitter. */
 export const LOOKUP_EVENTS_INTERVAL_MS = 550;
@@ -46,7 +46,7 @@ export async function collectCloudTrail(
           'cloudtrail',
           region,
           new DescribeTrailsCommand({ includeShadowTrails: true }),
-          (o) => o.trailList ?? [],
+          (o) => requiredList(o.trailList, 'trailList').map(toTrail),
         ),
       })),
     ),
@@ -60,21 +60,18 @@ export async function collectCloudTrail(
       : Promise.resolve([]),
   ]);
 
-  const byArn = new Map<string, Trail>();
+  const byArn = new Map<string, DescribedTrail>();
   for (const d of discovery) {
     if (d.trails.status !== 'ok') continue;
     for (const t of d.trails.value) {
-      if (!t.TrailARN) continue;
-      const seen = byArn.get(t.TrailARN);
+      const seen = byArn.get(t.arn);
       // Prefer the copy described in its home region over a shadow copy.
-      if (!seen || (t.HomeRegion === d.region && seen.HomeRegion !== d.region)) byArn.set(t.TrailARN, t);
+      if (!seen || (t.homeRegion === d.region && seen.homeRegion !== d.region)) byArn.set(t.arn, t);
     }
   }
 
   const trails = await Promise.all(
-    [...byArn.values()]
-      .sort((a, b) => cmp(a.TrailARN ?? '', b.TrailARN ?? ''))
-      .map((t) => describeTrail(factory, t)),
+    [...byArn.values()].sort((a, b) => cmp(a.arn, b.arn)).map((t) => describeTrail(factory, t)),
   );
   return {
     discovery: discovery.map((d) => ({
@@ -86,12 +83,29 @@ export async function collectCloudTrail(
   };
 }
 
-async function describeTrail(factory: ClientFactory, t: Trail): Promise<TrailSnapshot> {
-  const arn = required(t.TrailARN, 'TrailARN');
-  const home = t.HomeRegion ?? arn.split(':')[3] ?? 'us-east-1';
+/** A trail as DescribeTrails returns it, before its status and selectors are asked. */
+type DescribedTrail = Omit<TrailSnapshot, 'status' | 'selectors'>;
+
+/** One DescribeTrails entry; the flags the checks judge must be in the response. */
+function toTrail(t: Trail): DescribedTrail {
+  const arn = required(t.TrailARN, 'Trail.TrailARN');
+  return {
+    name: required(t.Name, 'Trail.Name'),
+    arn,
+    homeRegion: required(t.HomeRegion, 'Trail.HomeRegion'),
+    isMultiRegionTrail: requiredBoolean(t.IsMultiRegionTrail, 'Trail.IsMultiRegionTrail'),
+    isOrganizationTrail: requiredBoolean(t.IsOrganizationTrail, 'Trail.IsOrganizationTrail'),
+    logFileValidationEnabled: requiredBoolean(t.LogFileValidationEnabled, 'Trail.LogFileValidationEnabled'),
+    s3BucketName: t.S3BucketName,
+    kmsKeyId: t.KmsKeyId,
+  };
+}
+
+async function describeTrail(factory: ClientFactory, t: DescribedTrail): Promise<TrailSnapshot> {
+  const { arn, homeRegion: home } = t;
   const [status, selectors] = await Promise.all([
     call(factory, 'cloudtrail', home, new GetTrailStatusCommand({ Name: arn }), (o) => ({
-      isLogging: o.IsLogging ?? false,
+      isLogging: requiredBoolean(o.IsLogging, 'IsLogging'),
       latestDeliveryTime: iso(o.LatestDeliveryTime),
     })),
     call(
@@ -101,18 +115,25 @@ async function describeTrail(factory: ClientFactory, t: Trail): Promise<TrailSna
       new GetEventSelectorsCommand({ TrailName: arn }),
       (o): TrailSelectors => ({
         eventSelectors: o.EventSelectors?.map((s) => ({
-          readWriteType: s.ReadWriteType ?? 'All',
-          includeManagementEvents: s.IncludeManagementEvents ?? true,
+          readWriteType: oneOf(
+            s.ReadWriteType,
+            ['ReadOnly', 'WriteOnly', 'All'],
+            'EventSelector.ReadWriteType',
+          ),
+          includeManagementEvents: requiredBoolean(
+            s.IncludeManagementEvents,
+            'EventSelector.IncludeManagementEvents',
+          ),
           excludeManagementEventSources: [...(s.ExcludeManagementEventSources ?? [])],
           dataResources: (s.DataResources ?? []).map((d) => ({
-            type: d.Type ?? '',
-            values: [...(d.Values ?? [])],
+            type: required(d.Type, 'EventSelector.DataResource.Type'),
+            values: [...required(d.Values, 'EventSelector.DataResource.Values')],
           })),
         })),
         advancedEventSelectors: o.AdvancedEventSelectors?.map((s) => ({
           name: s.Name,
-          fieldSelectors: (s.FieldSelectors ?? []).map((f) => ({
-            field: f.Field ?? '',
+          fieldSelectors: requiredList(s.FieldSelectors, 'AdvancedEventSelector.FieldSelectors').map((f) => ({
+            field: required(f.Field, 'AdvancedEventSelector.FieldSelector.Field'),
             equals: f.Equals,
             startsWith: f.StartsWith,
             endsWith: f.EndsWith,
@@ -124,18 +145,7 @@ async function describeTrail(factory: ClientFactory, t: Trail): Promise<TrailSna
       }),
     ),
   ]);
-  return {
-    name: t.Name ?? arn,
-    arn,
-    homeRegion: home,
-    isMultiRegionTrail: t.IsMultiRegionTrail ?? false,
-    isOrganizationTrail: t.IsOrganizationTrail ?? false,
-    logFileValidationEnabled: t.LogFileValidationEnabled ?? false,
-    s3BucketName: t.S3BucketName,
-    kmsKeyId: t.KmsKeyId,
-    status,
-    selectors,
-  };
+  return { ...t, status, selectors };
 }
 
 function sampleKeyUsage(
@@ -158,7 +168,7 @@ function sampleKeyUsage(
         MaxResults: 50,
         ...(token ? { NextToken: token } : {}),
       }),
-    (o) => ({ items: (o.Events ?? []).map(toKeyUsageEvent), next: o.NextToken }),
+    (o) => ({ items: requiredList(o.Events, 'Events').map(toKeyUsageEvent), next: o.NextToken }),
     { pacer, maxItems: opts.maxEventsPerRegion },
   );
 }
@@ -189,9 +199,9 @@ export function toKeyUsageEvent(e: TrailEvent): KeyUsageEvent {
     .map((r) => r.ResourceName ?? '');
   const fromRecord = (record.resources ?? []).map((r) => r.ARN ?? '').filter((a) => a.includes(':key/'));
   return {
-    eventId: required(e.EventId, 'EventId'),
-    eventName: e.EventName ?? '',
-    eventTime: iso(e.EventTime) ?? '',
+    eventId: required(e.EventId, 'Event.EventId'),
+    eventName: required(e.EventName, 'Event.EventName'),
+    eventTime: requiredIso(e.EventTime, 'Event.EventTime'),
     username: e.Username,
     principalArn: record.userIdentity?.arn,
     keyArns: [...new Set([...fromResources, ...fromRecord])].sort(),
@@ -224,6 +234,6 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function uniqueArns(list: Trail[]): string[] {
-  return [...new Set(list.map((t) => t.TrailARN ?? '').filter(Boolean))].sort();
+function uniqueArns(list: DescribedTrail[]): string[] {
+  return [...new Set(list.map((t) => t.arn))].sort();
 }

@@ -199,7 +199,11 @@ async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<A
   const identity = { ...t.identity, value: { arn: t.identity.value.arn, userId: t.identity.value.userId } };
 
   o.progress(accountId, 'buckets', 0, 1);
-  const { listing, buckets: bucketRefs } = await listBuckets(t.factory, {
+  const {
+    listing,
+    buckets: bucketRefs,
+    outOfScope,
+  } = await listBuckets(t.factory, {
     accountId,
     region: o.home,
     regions: o.regionScope,
@@ -233,6 +237,12 @@ async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<A
     regions,
     bucketListing: listing,
     buckets: parts.buckets ?? [],
+    outOfScopeBuckets: outOfScope.map((b) => ({
+      name: b.name,
+      arn: b.arn,
+      accountId: b.accountId,
+      region: b.region,
+    })),
     accountPublicAccessBlock:
       parts.accountPublicAccessBlock ?? notCollected('s3control', 'GetPublicAccessBlock'),
     kmsKeys: parts.kmsKeys ?? [],

@@ -8,7 +8,7 @@ import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Outcome } from '../aws/outcome.ts';
 import type { BucketConfigHistory, ConfigHistoryItem } from '../snapshot/model.ts';
 import type { BucketRef } from './buckets.ts';
-import { iso, required } from './parse.ts';
+import { iso, required, requiredIso, requiredList } from './parse.ts';
 
 const BUCKET_TYPE = 'AWS::S3::Bucket';
 /** Config's answer for a resource it has never recorded: valid negative evidence, not a failure. */
@@ -37,7 +37,7 @@ export async function collectBucketConfigHistory(
       chronologicalOrder: 'Reverse',
       limit: 1,
     }),
-    (o) => (o.configurationItems ?? []).slice(0, 1).map(toItem),
+    (o) => requiredList(o.configurationItems, 'configurationItems').slice(0, 1).map(toItem),
   );
   const inPeriod =
     baseline.status === 'ok' || baseline.status === 'absent'
@@ -54,7 +54,10 @@ export async function collectBucketConfigHistory(
               limit: 100,
               ...(token ? { nextToken: token } : {}),
             } satisfies GetResourceConfigHistoryCommandInput),
-          (o) => ({ items: (o.configurationItems ?? []).map(toItem), next: o.nextToken }),
+          (o) => ({
+            items: requiredList(o.configurationItems, 'configurationItems').map(toItem),
+            next: o.nextToken,
+          }),
         )
       : baseline;
   return {
@@ -69,8 +72,11 @@ export async function collectBucketConfigHistory(
 
 function toItem(c: ConfigurationItem): ConfigHistoryItem {
   return {
-    captureTime: required(iso(c.configurationItemCaptureTime), 'configurationItemCaptureTime'),
-    status: c.configurationItemStatus ?? 'OK',
+    captureTime: requiredIso(
+      c.configurationItemCaptureTime,
+      'configurationItem.configurationItemCaptureTime',
+    ),
+    status: required(c.configurationItemStatus, 'configurationItem.configurationItemStatus'),
     configurationStateId: c.configurationStateId,
     resourceCreationTime: iso(c.resourceCreationTime),
     supplementaryConfiguration: { ...(c.supplementaryConfiguration ?? {}) },

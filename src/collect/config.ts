@@ -12,7 +12,7 @@ import type {
   ConfigRule,
   ConfigRuleResults,
 } from '../snapshot/model.ts';
-import { iso, required } from './parse.ts';
+import { iso, oneOf, required, requiredBoolean, requiredList } from './parse.ts';
 
 /** Whether a rule's per-resource results are collected: AWS managed rules about S3. */
 export function isRelevantRule(rule: ConfigRule): boolean {
@@ -30,19 +30,33 @@ export async function collectConfigRegion(
 ): Promise<ConfigRegionSnapshot> {
   const [recorders, recorderStatus, rules] = await Promise.all([
     call(factory, 'config', region, new DescribeConfigurationRecordersCommand({}), (o) =>
-      (o.ConfigurationRecorders ?? []).map((r) => ({
-        name: required(r.name, 'ConfigurationRecorder.name'),
-        roleArn: r.roleARN,
-        allSupported: r.recordingGroup?.allSupported ?? false,
-        includeGlobalResourceTypes: r.recordingGroup?.includeGlobalResourceTypes ?? false,
-        resourceTypes: [...(r.recordingGroup?.resourceTypes ?? [])],
-      })),
+      requiredList(o.ConfigurationRecorders, 'ConfigurationRecorders').map((r) => {
+        const group = required(r.recordingGroup, 'ConfigurationRecorder.recordingGroup');
+        return {
+          name: required(r.name, 'ConfigurationRecorder.name'),
+          roleArn: r.roleARN,
+          allSupported: requiredBoolean(
+            group.allSupported,
+            'ConfigurationRecorder.recordingGroup.allSupported',
+          ),
+          includeGlobalResourceTypes: requiredBoolean(
+            group.includeGlobalResourceTypes,
+            'ConfigurationRecorder.recordingGroup.includeGlobalResourceTypes',
+          ),
+          resourceTypes: [
+            ...requiredList(group.resourceTypes, 'ConfigurationRecorder.recordingGroup.resourceTypes'),
+          ],
+        };
+      }),
     ),
     call(factory, 'config', region, new DescribeConfigurationRecorderStatusCommand({}), (o) =>
-      (o.ConfigurationRecordersStatus ?? []).map((s) => ({
+      requiredList(o.ConfigurationRecordersStatus, 'ConfigurationRecordersStatus').map((s) => ({
         name: required(s.name, 'ConfigurationRecorderStatus.name'),
-        recording: s.recording ?? false,
-        lastStatus: s.lastStatus,
+        recording: requiredBoolean(s.recording, 'ConfigurationRecorderStatus.recording'),
+        // A recorder that has never started has no last status; one that is recording always has one.
+        lastStatus: s.recording
+          ? required(s.lastStatus, 'ConfigurationRecorderStatus.lastStatus')
+          : s.lastStatus,
         lastStartTime: iso(s.lastStartTime),
         lastStatusChangeTime: iso(s.lastStatusChangeTime),
       })),
@@ -53,15 +67,22 @@ export async function collectConfigRegion(
       region,
       (token) => new DescribeConfigRulesCommand(token ? { NextToken: token } : {}),
       (o) => ({
-        items: (o.ConfigRules ?? []).map((r): ConfigRule => ({
-          name: required(r.ConfigRuleName, 'ConfigRuleName'),
-          arn: r.ConfigRuleArn,
-          owner: r.Source?.Owner ?? '',
-          sourceIdentifier: r.Source?.SourceIdentifier ?? '',
-          state: r.ConfigRuleState,
-          scopeResourceTypes: [...(r.Scope?.ComplianceResourceTypes ?? [])],
-          inputParameters: r.InputParameters,
-        })),
+        items: requiredList(o.ConfigRules, 'ConfigRules').map((r): ConfigRule => {
+          const owner = required(r.Source?.Owner, 'ConfigRule.Source.Owner');
+          return {
+            name: required(r.ConfigRuleName, 'ConfigRule.ConfigRuleName'),
+            arn: r.ConfigRuleArn,
+            owner,
+            // Custom policy rules have no identifier; managed and Lambda rules always do.
+            sourceIdentifier:
+              owner === 'CUSTOM_POLICY'
+                ? (r.Source?.SourceIdentifier ?? '')
+                : required(r.Source?.SourceIdentifier, 'ConfigRule.Source.SourceIdentifier'),
+            state: r.ConfigRuleState,
+            scopeResourceTypes: [...(r.Scope?.ComplianceResourceTypes ?? [])],
+            inputParameters: r.InputParameters,
+          };
+        }),
         next: o.NextToken,
       }),
     ),
@@ -82,10 +103,20 @@ export async function collectConfigRegion(
             ...(token ? { NextToken: token } : {}),
           }),
         (o) => ({
-          items: (o.EvaluationResults ?? []).map((e): ConfigEvaluation => ({
-            resourceType: e.EvaluationResultIdentifier?.EvaluationResultQualifier?.ResourceType ?? '',
-            resourceId: e.EvaluationResultIdentifier?.EvaluationResultQualifier?.ResourceId ?? '',
-            complianceType: e.ComplianceType ?? 'INSUFFICIENT_DATA',
+          items: requiredList(o.EvaluationResults, 'EvaluationResults').map((e): ConfigEvaluation => ({
+            resourceType: required(
+              e.EvaluationResultIdentifier?.EvaluationResultQualifier?.ResourceType,
+              'EvaluationResult.EvaluationResultIdentifier.EvaluationResultQualifier.ResourceType',
+            ),
+            resourceId: required(
+              e.EvaluationResultIdentifier?.EvaluationResultQualifier?.ResourceId,
+              'EvaluationResult.EvaluationResultIdentifier.EvaluationResultQualifier.ResourceId',
+            ),
+            complianceType: oneOf(
+              e.ComplianceType,
+              ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'],
+              'EvaluationResult.ComplianceType',
+            ),
             resultRecordedTime: iso(e.ResultRecordedTime),
             configRuleInvokedTime: iso(e.ConfigRuleInvokedTime),
             annotation: e.Annotation,

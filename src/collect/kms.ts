@@ -3,14 +3,15 @@ import {
   GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
   ListAliasesCommand,
+  ListKeysCommand,
   type AliasListEntry,
   type KeyMetadata,
 } from '@aws-sdk/client-kms';
 import { call, callPages, derivedAbsent } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Ok, Outcome } from '../aws/outcome.ts';
-import type { BucketSnapshot, KmsKeyMetadata, KmsKeySnapshot } from '../snapshot/model.ts';
-import { iso, required, uniqueSorted } from './parse.ts';
+import type { BucketSnapshot, KmsKeyListing, KmsKeyMetadata, KmsKeySnapshot } from '../snapshot/model.ts';
+import { iso, oneOf, policyText, required, requiredBoolean, requiredList, uniqueSorted } from './parse.ts';
 
 /** The AWS managed key S3 uses for `aws:kms` without a key id. */
 export const AWS_MANAGED_S3_KEY = 'alias/aws/s3';
@@ -44,30 +45,36 @@ export function keyReferences(buckets: BucketSnapshot[]): KeyReference[] {
   );
 }
 
+/** The account's KMS keys: every key in scope and the ListKeys reads that found them. */
+export interface KmsCollection {
+  keys: KmsKeySnapshot[];
+  /** ListKeys per region in scope; a gap means keys no bucket names may be missing there. */
+  listings: KmsKeyListing[];
+}
+
 /**
- * KMS keys behind the in-scope buckets: DescribeKey once per distinct reference, deduplicated by key
- * ARN; then GetKeyPolicy and GetKeyRotationStatus once per key, and ListAliases once per region.
- * A reference that cannot be described (e.g. a cross-account key) is kept as its own entry whose
- * metadata, policy and rotation all carry the DescribeKey gap.
+ * KMS keys of the account in the regions in scope: the keys behind the buckets (DescribeKey once
+ * per distinct reference, deduplicated by key ARN) and every other customer managed key ListKeys
+ * returns (DescribeKey once each; AWS managed keys no bucket uses are left out); then GetKeyPolicy
+ * and GetKeyRotationStatus once per key, and ListAliases once per region. A reference that cannot
+ * be described (e.g. a cross-account key) is kept as its own entry whose metadata, policy and
+ * rotation all carry the DescribeKey gap; so is a listed key that cannot be described.
  */
 export async function collectKmsKeys(
   factory: ClientFactory,
   accountId: string,
   buckets: BucketSnapshot[],
-): Promise<KmsKeySnapshot[]> {
+  regions: readonly string[] = [],
+): Promise<KmsCollection> {
   const refs = keyReferences(buckets);
-  const described = await Promise.all(
-    refs.map(async (ref) => ({
-      ref,
-      metadata: await call(
-        factory,
-        'kms',
-        ref.region,
-        new DescribeKeyCommand({ KeyId: ref.reference }),
-        (o) => toMetadata(required(o.KeyMetadata, 'KeyMetadata')),
-      ),
-    })),
-  );
+  const describe = (region: string, keyId: string) =>
+    call(factory, 'kms', region, new DescribeKeyCommand({ KeyId: keyId }), (o) =>
+      toMetadata(required(o.KeyMetadata, 'KeyMetadata')),
+    );
+  const [described, listed] = await Promise.all([
+    Promise.all(refs.map(async (ref) => ({ ref, metadata: await describe(ref.region, ref.reference) }))),
+    Promise.all(regions.map(async (region) => ({ region, keys: await listKeys(factory, region) }))),
+  ]);
 
   const byArn = new Map<
     string,
@@ -76,16 +83,22 @@ export async function collectKmsKeys(
   const undescribed: KmsKeySnapshot[] = [];
   for (const { ref, metadata } of described) {
     if (metadata.status !== 'ok') {
-      // DescribeKey answers are never `absent`; a NotFound or AccessDenied is a gap for every fact of the key.
-      const gap: Outcome<never> = metadata;
+      const missing = keyDoesNotExist(metadata, ref, accountId);
+      // A key that does not exist is evidence; any other failure is a gap for every fact of the key.
+      const outcome: Outcome<never> = missing
+        ? { status: 'absent', errorCode: metadata.errorCode, evidence: metadata.evidence }
+        : metadata;
+      const derived: Outcome<never> = missing
+        ? derivedAbsent(metadata.errorCode, metadata.evidence)
+        : metadata;
       undescribed.push({
         accountId,
         region: ref.region,
         references: [ref.reference],
         usedBy: [...ref.usedBy].sort(),
-        metadata: gap,
-        policy: gap,
-        rotation: gap,
+        metadata: outcome,
+        policy: derived,
+        rotation: derived,
         aliases: [],
       });
       continue;
@@ -97,9 +110,48 @@ export async function collectKmsKeys(
     byArn.set(key, entry);
   }
 
-  const regions = uniqueSorted([...byArn.values()].map((e) => e.region));
+  // Keys no bucket names: described by ARN, kept when customer managed (or when they cannot be described).
+  const named = new Set([
+    ...byArn.keys(),
+    ...undescribed.flatMap((k) => k.references.map((r) => `${k.region}\u0000${r}`)),
+  ]);
+  const unnamed = listed.flatMap(({ region, keys }) =>
+    keys.status === 'ok'
+      ? keys.value.filter((k) => !named.has(`${region}\u0000${k.arn}`)).map((k) => ({ region, ...k }))
+      : [],
+  );
+  const unnamedDescribed = await Promise.all(
+    unnamed.map(async (k) => ({ ...k, metadata: await describe(k.region, k.arn) })),
+  );
+  for (const k of unnamedDescribed) {
+    if (k.metadata.status !== 'ok') {
+      const gap: Outcome<never> = k.metadata;
+      undescribed.push({
+        accountId,
+        region: k.region,
+        references: [k.arn],
+        usedBy: [],
+        metadata: gap,
+        policy: gap,
+        rotation: gap,
+        aliases: [],
+      });
+      continue;
+    }
+    if (k.metadata.value.keyManager !== 'CUSTOMER') continue;
+    byArn.set(`${k.region}\u0000${k.metadata.value.arn}`, {
+      region: k.region,
+      references: [],
+      usedBy: [],
+      metadata: k.metadata,
+    });
+  }
+
+  const aliasRegions = uniqueSorted([...byArn.values()].map((e) => e.region));
   const aliasesByRegion = new Map(
-    await Promise.all(regions.map(async (region) => [region, await listAliases(factory, region)] as const)),
+    await Promise.all(
+      aliasRegions.map(async (region) => [region, await listAliases(factory, region)] as const),
+    ),
   );
 
   const keys = await Promise.all(
@@ -111,13 +163,11 @@ export async function collectKmsKeys(
           'kms',
           e.region,
           new GetKeyPolicyCommand({ KeyId: meta.arn, PolicyName: 'default' }),
-          (o) => ({
-            text: required(o.Policy, 'Policy'),
-          }),
+          (o) => ({ text: policyText(o.Policy, 'Policy') }),
         ),
         rotationSupported(meta)
           ? call(factory, 'kms', e.region, new GetKeyRotationStatusCommand({ KeyId: meta.arn }), (o) => ({
-              enabled: o.KeyRotationEnabled ?? false,
+              enabled: requiredBoolean(o.KeyRotationEnabled, 'KeyRotationEnabled'),
               rotationPeriodInDays: o.RotationPeriodInDays,
             }))
           : Promise.resolve(derivedAbsent('UnsupportedOperationException', e.metadata.evidence)),
@@ -137,9 +187,53 @@ export async function collectKmsKeys(
       };
     }),
   );
-  return [...keys, ...undescribed].sort((a, b) =>
+  const all = [...keys, ...undescribed].sort((a, b) =>
     a.region === b.region ? cmp(keySortName(a), keySortName(b)) : cmp(a.region, b.region),
   );
+  return {
+    keys: all,
+    listings: listed.map(({ region, keys: res }) => ({
+      region,
+      result: res.status === 'ok' ? { ...res, value: { count: res.value.length } } : res,
+    })),
+  };
+}
+
+/** ListKeys in one region, every page of up to 1000. */
+function listKeys(
+  factory: ClientFactory,
+  region: string,
+): Promise<Outcome<{ keyId: string; arn: string }[]>> {
+  return callPages(
+    factory,
+    'kms',
+    region,
+    (marker) => new ListKeysCommand({ Limit: 1000, ...(marker ? { Marker: marker } : {}) }),
+    (o) => ({
+      items: requiredList(o.Keys, 'Keys').map((k) => ({
+        keyId: required(k.KeyId, 'KeyListEntry.KeyId'),
+        arn: required(k.KeyArn, 'KeyListEntry.KeyArn'),
+      })),
+      next: o.Truncated ? required(o.NextMarker, 'NextMarker') : undefined,
+    }),
+  );
+}
+
+/**
+ * Whether a failed DescribeKey proves the bucket's key does not exist: `NotFoundException` for a
+ * reference that can only resolve in the bucket's own account and region — a key id, an alias
+ * name, or a key/alias ARN naming that account and region. For a key of another account (or
+ * region) KMS answers NotFound also when we merely cannot see it, so that stays a gap.
+ */
+export function keyDoesNotExist(
+  outcome: Outcome<unknown>,
+  ref: Pick<KeyReference, 'region' | 'reference'>,
+  accountId: string,
+): boolean {
+  if (outcome.status !== 'error' || outcome.errorCode !== 'NotFoundException') return false;
+  if (!ref.reference.startsWith('arn:')) return true;
+  const [, , service, region, account] = ref.reference.split(':');
+  return service === 'kms' && region === ref.region && account === accountId;
 }
 
 /**
@@ -168,11 +262,12 @@ function toMetadata(m: KeyMetadata): KmsKeyMetadata {
     keyId: required(m.KeyId, 'KeyMetadata.KeyId'),
     arn,
     keyAccountId: arn.split(':')[4] ?? m.AWSAccountId ?? '',
-    keyManager: m.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER',
-    keyState: m.KeyState ?? 'Unknown',
-    keySpec: m.KeySpec ?? m.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT',
-    keyUsage: m.KeyUsage ?? 'ENCRYPT_DECRYPT',
-    origin: m.Origin ?? 'AWS_KMS',
+    keyManager: oneOf(m.KeyManager, ['AWS', 'CUSTOMER'], 'KeyMetadata.KeyManager'),
+    keyState: required(m.KeyState, 'KeyMetadata.KeyState'),
+    // CustomerMasterKeySpec is the deprecated name of the same member.
+    keySpec: required(m.KeySpec ?? m.CustomerMasterKeySpec, 'KeyMetadata.KeySpec'),
+    keyUsage: required(m.KeyUsage, 'KeyMetadata.KeyUsage'),
+    origin: required(m.Origin, 'KeyMetadata.Origin'),
     customKeyStoreId: m.CustomKeyStoreId,
     description: m.Description || undefined,
     creationDate: iso(m.CreationDate),

@@ -11,7 +11,13 @@ import { collectKmsKeys } from './kms.ts';
 export type AccountPart = Partial<
   Pick<
     AccountSnapshot,
-    'buckets' | 'accountPublicAccessBlock' | 'kmsKeys' | 'config' | 'cloudTrail' | 'configHistory'
+    | 'buckets'
+    | 'accountPublicAccessBlock'
+    | 'kmsKeys'
+    | 'kmsKeyListing'
+    | 'config'
+    | 'cloudTrail'
+    | 'configHistory'
   >
 >;
 
@@ -110,12 +116,18 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     stage: 'kms',
     after: ['bucket-config'],
-    actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListAliases'],
+    actions: [
+      'kms:DescribeKey',
+      'kms:GetKeyPolicy',
+      'kms:GetKeyRotationStatus',
+      'kms:ListAliases',
+      'kms:ListKeys',
+    ],
     run: async (ctx) => {
       ctx.progress('kms', 0, 1);
-      const kmsKeys = await collectKmsKeys(ctx.factory, ctx.accountId, ctx.buckets());
+      const { keys, listings } = await collectKmsKeys(ctx.factory, ctx.accountId, ctx.buckets(), ctx.regions);
       ctx.progress('kms', 1, 1);
-      return { kmsKeys };
+      return { kmsKeys: keys, kmsKeyListing: listings };
     },
   },
   {

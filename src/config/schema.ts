@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionProblem } from './regions.ts';
 import { DEFAULT_CONCURRENCY } from '../aws/defaults.ts';
 import { CHECK_IDS, isCheckId } from '../checks/ids.ts';
 
@@ -21,7 +22,10 @@ const checkId = z.string().refine(isCheckId, {
   message: `expected a known check id (${CHECK_IDS.join(', ')})`,
 });
 
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as us-east-1');
+const region = z.string().superRefine((name, ctx) => {
+  const problem = regionProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const accountSchema = z
   .object({

@@ -334,6 +334,7 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
     ['Results', formatCount(s.totalResults)],
   ]);
   for (const g of s.inventoryGaps) l.para(g, { bold: true, colour: STATUS_COLOURS['insufficient-evidence'] });
+  if (s.outOfScope) l.para(s.outOfScope, { size: 8, colour: MUTED });
   l.heading('', 'Results by criterion');
   l.table(
     [{ header: 'Criterion', weight: 3 }, { header: 'Overall', weight: 1.2 }, ...COUNT_COLUMNS],

@@ -231,7 +231,7 @@ export function bucketPopulation(
 
 // ---------------------------------------------------------------- KMS keys
 
-/** Every KMS key referenced by an in-scope bucket. */
+/** Every KMS key in scope: those in-scope buckets use, and every other customer managed key ListKeys returned. */
 export function kmsKeyPopulation(
   snapshot: Snapshot,
   evaluation: Evaluation,
@@ -278,6 +278,7 @@ export function kmsKeyPopulation(
             { text: 'not supported', tone: 'muted' },
           ),
           text(String(k.usedBy.length)),
+          yesNo(k.usedBy.length > 0, undefined),
           text(k.usedBy.join(' ')),
           text(k.references.join(' ')),
           principals('administrators'),
@@ -301,6 +302,8 @@ export function kmsKeyPopulation(
       { id: 'spec_origin', pdfHeader: 'Spec / origin', weight: 1.1 },
       { id: 'rotation', pdfHeader: 'Rotation', weight: 0.8 },
       { id: 'bucket_count', pdfHeader: 'Buckets', weight: 0.6 },
+      // Keys no bucket uses are in the population too (ListKeys), e.g. the pack's signing key.
+      { id: 'used_by_bucket' },
       { id: 'used_by' },
       { id: 'references' },
       { id: 'policy_administrators' },
@@ -734,7 +737,26 @@ export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (
     () => trailPopulation(snapshot),
     () => keyUsagePopulation(snapshot),
     () => exceptionPopulation(snapshot, evaluation),
+    () => outOfScopeBucketPopulation(snapshot),
   ];
+}
+
+// ---------------------------------------------------------------- out of scope
+
+/** Pack path of the buckets listed outside the regions in scope. */
+export const OUT_OF_SCOPE_CSV = 'inventory/buckets-out-of-scope.csv';
+
+/** Buckets ListBuckets returned in regions outside the scope: listed so none is dropped silently. */
+export function outOfScopeBucketPopulation(snapshot: Snapshot): Population {
+  const rows = snapshot.accounts
+    .flatMap((a) => a.outOfScopeBuckets ?? [])
+    .map((b) => [text(b.accountId), text(b.region), text(b.name), text(b.arn), text('not assessed')]);
+  return {
+    path: OUT_OF_SCOPE_CSV,
+    title: 'Buckets outside the regions in scope',
+    columns: [{ id: 'account_id' }, { id: 'region' }, { id: 'bucket' }, { id: 'arn' }, { id: 'assessment' }],
+    rows,
+  };
 }
 
 /** Every population list, in pack order. */

@@ -168,6 +168,8 @@ export interface ReportScope {
   crossChecks: number;
   /** Gaps at the inventory level (e.g. ListBuckets denied) that make the population incomplete. */
   inventoryGaps: string[];
+  /** e.g. `2 buckets outside the regions in scope were not assessed (…csv)`; empty when none. */
+  outOfScope: string;
 }
 
 /** One status with its count, label and colours. */

@@ -8,6 +8,7 @@ import {
   type Finding,
 } from '../checks/types.ts';
 import type { Config } from '../config/schema.ts';
+import { isGap } from '../aws/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { utcLabel, utcTimesInText } from './cells.ts';
 import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
@@ -21,6 +22,7 @@ import {
   kmsKeyPopulation,
   bucketPopulation,
   trailPopulation,
+  OUT_OF_SCOPE_CSV,
   type Population,
 } from './populations.ts';
 import type {
@@ -564,6 +566,20 @@ export function buildReportModel(input: ReportInput): ReportModel {
       : [];
   });
 
+  const outOfScopeCount = snapshot.accounts.reduce((n, a) => n + (a.outOfScopeBuckets?.length ?? 0), 0);
+  const outOfScope =
+    outOfScopeCount === 0
+      ? ''
+      : `${formatCount(outOfScopeCount)} bucket${outOfScopeCount === 1 ? '' : 's'} outside the regions in scope ${outOfScopeCount === 1 ? 'was' : 'were'} not assessed; ${outOfScopeCount === 1 ? 'it is' : 'they are'} listed by name, account and region in ${OUT_OF_SCOPE_CSV}.`;
+  const keyListingGaps = snapshot.accounts.flatMap((a) =>
+    (a.kmsKeyListing ?? []).flatMap(({ region, result }) =>
+      isGap(result)
+        ? [
+            `Account ${a.accountId}, ${region}: the KMS key list is incomplete, ListKeys ${result.status === 'denied' ? 'was denied' : 'failed'} (${result.errorCode}${result.evidence.requestId ? `, request id ${result.evidence.requestId}` : ''}); only keys buckets name are listed there.`,
+          ]
+        : [],
+    ),
+  );
   const classifications = evaluation.classifications;
   const inventoryGaps = snapshot.accounts.flatMap((a) =>
     a.bucketListing.status === 'denied' || a.bucketListing.status === 'error'
@@ -608,7 +624,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
       findings: evaluation.findings.length,
       totalResults: totals.reduce((n, c) => n + c.count, 0),
       crossChecks: evaluation.crossChecks.length,
-      inventoryGaps,
+      inventoryGaps: [...inventoryGaps, ...keyListingGaps],
+      outOfScope,
     },
     totals,
     controlTotals: toStatusCounts(evaluation.summary.controlTotals),

@@ -1,12 +1,22 @@
 /**
  * Fault injection and request statistics: rules that make chosen calls fail (denied, throttled,
- * 5xx, connection reset, never answered), a seeded random source so probabilistic faults replay
- * identically, a global latency, and per-operation request counts.
+ * 5xx, connection reset, never answered) or answer with a changed body (a field stripped or
+ * replaced), a seeded random source so probabilistic faults replay identically, a global latency,
+ * and per-operation request counts.
  */
 
-/** What a matching request suffers. */
-export type FaultKind =
+/** A failure instead of the answer. */
+export type ErrorFaultKind =
   'AccessDenied' | 'Throttle' | 'InternalError' | 'ServiceUnavailable' | 'Reset' | 'Timeout';
+
+/**
+ * A successful answer with its body changed: `StripField` removes the member at `field`,
+ * `ReplaceField` sets it to `value` (see `mutate.ts` for how a path names a member).
+ */
+export type MutationFaultKind = 'StripField' | 'ReplaceField';
+
+/** What a matching request suffers. */
+export type FaultKind = ErrorFaultKind | MutationFaultKind;
 
 /** One fault rule; unset matchers match anything. */
 export interface FaultRule {
@@ -17,6 +27,13 @@ export interface FaultRule {
   /** Glob on the resource: bucket name for S3, key id / trail / rule name for JSON services. */
   resource?: string;
   kind: FaultKind;
+  /**
+   * For `StripField` / `ReplaceField`: the member's path in the response body, dot-separated from
+   * the top (`PolicyStatus.IsPublic` in S3's XML, `KeyMetadata.KeyState` in KMS's JSON).
+   */
+  field?: string;
+  /** For `ReplaceField`: the new value (in XML, its text). */
+  value?: string | number | boolean | null;
   /** Chance of firing per matching request, default 1. */
   probability?: number;
   /** Fire at most this many times (default unlimited). */
@@ -38,7 +55,20 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'ServiceUnavailable',
   'Reset',
   'Timeout',
+  'StripField',
+  'ReplaceField',
 ];
+
+/** A change to make to a successful answer's body. */
+export interface ResponseMutation {
+  kind: MutationFaultKind;
+  field: string;
+  value?: string | number | boolean | null | undefined;
+}
+
+function isMutation(kind: FaultKind): kind is MutationFaultKind {
+  return kind === 'StripField' || kind === 'ReplaceField';
+}
 
 /** Snapshot of counters served by `GET /_sandbox/stats`. */
 export interface SandboxStats {
@@ -119,21 +149,38 @@ export class FaultController {
     return this.rules.map(({ rule }) => ({ ...rule }));
   }
 
-  /** Count a request; returns the fault to inject, if any (first matching rule that fires). */
-  decide(call: CallIdentity): FaultKind | 'none' {
+  /** Count a request; returns the failure to inject, if any (first matching error rule that fires). */
+  decide(call: CallIdentity): ErrorFaultKind | 'none' {
     const name = `${call.service}:${call.operation}`;
     this.totalRequests += 1;
     this.requestCounts.set(name, (this.requestCounts.get(name) ?? 0) + 1);
     for (const entry of this.rules) {
-      if (!ruleMatches(entry.rule, call)) continue;
-      if (entry.rule.count !== undefined && entry.fired >= entry.rule.count) continue;
-      if (this.random() >= (entry.rule.probability ?? 1)) continue;
-      entry.fired += 1;
-      const key = `${name}:${entry.rule.kind}`;
-      this.faultCounts.set(key, (this.faultCounts.get(key) ?? 0) + 1);
-      return entry.rule.kind;
+      const kind = entry.rule.kind;
+      if (isMutation(kind) || !this.fires(entry, call)) continue;
+      return kind;
     }
     return 'none';
+  }
+
+  /** The changes to make to the successful answer of this call: every matching mutation rule that fires. */
+  mutations(call: CallIdentity): ResponseMutation[] {
+    const out: ResponseMutation[] = [];
+    for (const entry of this.rules) {
+      const { kind, field, value } = entry.rule;
+      if (!isMutation(kind) || field === undefined || !this.fires(entry, call)) continue;
+      out.push({ kind, field, value });
+    }
+    return out;
+  }
+
+  private fires(entry: { rule: FaultRule; fired: number }, call: CallIdentity): boolean {
+    if (!ruleMatches(entry.rule, call)) return false;
+    if (entry.rule.count !== undefined && entry.fired >= entry.rule.count) return false;
+    if (this.random() >= (entry.rule.probability ?? 1)) return false;
+    entry.fired += 1;
+    const key = `${call.service}:${call.operation}:${entry.rule.kind}`;
+    this.faultCounts.set(key, (this.faultCounts.get(key) ?? 0) + 1);
+    return true;
   }
 
   /** Counters so far. */
@@ -161,11 +208,19 @@ export function parseFaultRule(value: unknown): FaultRule | string {
     return `kind must be one of ${FAULT_KINDS.join(', ')}`;
   }
   const rule: FaultRule = { kind: raw.kind as FaultKind };
-  for (const field of ['service', 'operation', 'resource'] as const) {
+  for (const field of ['service', 'operation', 'resource', 'field'] as const) {
     const v = raw[field];
     if (v === undefined) continue;
     if (typeof v !== 'string') return `${field} must be a string`;
     rule[field] = v;
+  }
+  if (isMutation(rule.kind) && !rule.field)
+    return `${rule.kind} needs field (the member's path in the response)`;
+  if (rule.kind === 'ReplaceField') {
+    const v = raw.value;
+    if (v !== null && !['string', 'number', 'boolean'].includes(typeof v))
+      return 'value must be a string, number, boolean or null';
+    rule.value = v as string | number | boolean | null;
   }
   for (const field of ['probability', 'count'] as const) {
     const v = raw[field];

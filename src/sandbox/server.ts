@@ -12,6 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ADMIN_PREFIX, adminRefusal, handleAdmin } from './admin.ts';
 import { authenticate } from './auth.ts';
 import { FaultController } from './faults.ts';
+import { mutateBody } from './mutate.ts';
 import type { FaultRule } from './faults.ts';
 import { faultError } from './protocols/call.ts';
 import type { IncomingCall, RoutedCall, SandboxResponse } from './protocols/call.ts';
@@ -177,11 +178,8 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
       return;
     }
     if (faults.latencyMs > 0) await delay(faults.latencyMs);
-    const fault = faults.decide({
-      service: routed.service,
-      operation: routed.operation,
-      resource: routed.resource,
-    });
+    const faultTarget = { service: routed.service, operation: routed.operation, resource: routed.resource };
+    const fault = faults.decide(faultTarget);
     if (fault === 'Reset') {
       req.socket.destroy();
       return;
@@ -205,6 +203,14 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
         process.stderr.write(`sandbox: ${routed.service}:${routed.operation} failed: ${String(error)}\n`);
         response = routed.renderError(faultError('InternalError', routed.protocol));
       }
+    }
+    const mutations = response.status < 300 ? faults.mutations(faultTarget) : [];
+    if (mutations.length > 0 && response.body !== undefined) {
+      const body = mutateBody(response.body.toString(), routed.protocol, mutations);
+      const headers = Object.fromEntries(
+        Object.entries(response.headers).filter(([h]) => h.toLowerCase() !== 'content-length'),
+      );
+      response = { ...response, headers, body };
     }
     send(res, response, ids);
   }

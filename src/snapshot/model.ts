@@ -42,8 +42,18 @@ export interface AccountSnapshot {
   buckets: BucketSnapshot[];
   /** S3 Control GetPublicAccessBlock for the account. */
   accountPublicAccessBlock: Outcome<PublicAccessBlock>;
-  /** KMS keys referenced by in-scope buckets, each described once. */
+  /**
+   * KMS keys in scope, each described once: the keys in-scope buckets name, and every other
+   * customer managed key ListKeys returned in the regions in scope (`usedBy` empty).
+   */
   kmsKeys: KmsKeySnapshot[];
+  /** ListKeys per region in scope; optional so snapshots written before it still load. */
+  kmsKeyListing?: KmsKeyListing[] | undefined;
+  /**
+   * Buckets ListBuckets returned that are outside the regions in scope: listed, not assessed.
+   * Optional so snapshots written before it still load.
+   */
+  outOfScopeBuckets?: OutOfScopeBucket[] | undefined;
   /** AWS Config state per region in scope. */
   config: ConfigRegionSnapshot[];
   cloudTrail: CloudTrailSnapshot;
@@ -83,7 +93,7 @@ export interface ConfigHistoryItem {
   supplementaryConfiguration: Record<string, string>;
 }
 
-/** The four Block Public Access flags; a flag missing from the response is `false`. */
+/** The four Block Public Access flags, each as S3 reported it. */
 export interface PublicAccessBlock {
   blockPublicAcls: boolean;
   ignorePublicAcls: boolean;
@@ -131,6 +141,20 @@ export interface BucketSnapshot {
   versioning: Outcome<{ status?: string | undefined; mfaDelete?: string | undefined }>;
 }
 
+/** ListKeys in one region: how many keys it returned, or why it could not be read. */
+export interface KmsKeyListing {
+  region: string;
+  result: Outcome<{ count: number }>;
+}
+
+/** A bucket the account has outside the regions in scope. */
+export interface OutOfScopeBucket {
+  name: string;
+  arn: string;
+  accountId: string;
+  region: string;
+}
+
 /** Identifies a KMS key as resolved: described once per (account, region, key). */
 export interface KmsKeySnapshot {
   /** Account whose bucket referenced the key (where we asked). */
@@ -140,7 +164,11 @@ export interface KmsKeySnapshot {
   references: string[];
   /** Bucket ARNs whose default encryption uses this key. */
   usedBy: string[];
-  /** DescribeKey. A gap for a cross-account key that cannot be described. */
+  /**
+   * DescribeKey. `absent` when KMS says the key does not exist and the reference can only name a
+   * key of the bucket's own account and region; a gap for a key that cannot be described (e.g.
+   * another account's key we may not see).
+   */
   metadata: Outcome<KmsKeyMetadata>;
   /** GetKeyPolicy (PolicyName "default"), verbatim text. */
   policy: Outcome<{ text: string }>;

@@ -2,10 +2,11 @@
  * A small snapshot with its raw records written to a temp work dir, including hostile values
  * (HTML in a policy Sid, a tag, a Config annotation) that must render as text.
  */
+import { absentOf } from '../support/outcomes.ts';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EvidenceRef, Outcome } from '../../src/aws/outcome.ts';
+import type { EvidenceRef } from '../../src/aws/outcome.ts';
 import type { RecordedCall } from '../../src/aws/recorded-call.ts';
 import type { AccountSnapshot, BucketSnapshot, Snapshot } from '../../src/snapshot/model.ts';
 
@@ -75,16 +76,14 @@ const pab = {
 
 function bucket(raw: RawWriter, name: string, tags: Record<string, string>, policy?: string): BucketSnapshot {
   const ev = (op: string, output?: unknown): EvidenceRef => raw.call('s3', op, { Bucket: name }, { output });
-  const absent = (op: string, code: string): Outcome<never> => ({
-    status: 'absent',
-    errorCode: code,
-    evidence: raw.call(
+  // The recorded 404 behind an absent outcome; the outcome itself comes from the typed shared builder.
+  const notConfigured = (op: string, code: string): EvidenceRef =>
+    raw.call(
       's3',
       op,
       { Bucket: name },
       { outcome: 'absent', httpStatus: 404, errorName: code, errorMessage: 'not configured' },
-    ),
-  });
+    );
   const encOut = {
     ServerSideEncryptionConfiguration: {
       Rules: [
@@ -108,16 +107,31 @@ function bucket(raw: RawWriter, name: string, tags: Record<string, string>, poli
     },
     policy: policy
       ? { status: 'ok', value: { text: policy }, evidence: ev('GetBucketPolicy', { Policy: policy }) }
-      : absent('GetBucketPolicy', 'NoSuchBucketPolicy'),
+      : absentOf(
+          'NoSuchBucketPolicy',
+          'GetBucketPolicy',
+          's3',
+          notConfigured('GetBucketPolicy', 'NoSuchBucketPolicy'),
+        ),
     policyStatus: policy
       ? {
           status: 'ok',
           value: { isPublic: false },
           evidence: ev('GetBucketPolicyStatus', { PolicyStatus: { IsPublic: false } }),
         }
-      : absent('GetBucketPolicyStatus', 'NoSuchBucketPolicy'),
+      : absentOf(
+          'NoSuchBucketPolicy',
+          'GetBucketPolicyStatus',
+          's3',
+          notConfigured('GetBucketPolicyStatus', 'NoSuchBucketPolicy'),
+        ),
     publicAccessBlock: name.startsWith('legacy')
-      ? absent('GetPublicAccessBlock', 'NoSuchPublicAccessBlockConfiguration')
+      ? absentOf(
+          'NoSuchPublicAccessBlockConfiguration',
+          'GetPublicAccessBlock',
+          's3',
+          notConfigured('GetPublicAccessBlock', 'NoSuchPublicAccessBlockConfiguration'),
+        )
       : {
           status: 'ok',
           value: pab,

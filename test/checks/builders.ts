@@ -1,4 +1,5 @@
-import type { Absent, Denied, EvidenceRef, Failed, Ok, Outcome } from '../../src/aws/outcome.ts';
+import type { Outcome } from '../../src/aws/outcome.ts';
+import { absentOf, okOf } from '../support/outcomes.ts';
 import type {
   AccountSnapshot,
   BucketSnapshot,
@@ -13,42 +14,7 @@ import { configSchema } from '../../src/config/schema.ts';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
-let seq = 0;
-
-/** A fake evidence ref for an operation. */
-export function ref(service: string, operation: string): EvidenceRef {
-  seq += 1;
-  return {
-    file: `raw/${ACCOUNT}/${service}/${REGION}.jsonl`,
-    callId: `${service}-${REGION}-${seq}`,
-    service,
-    operation,
-    requestId: `req-${seq}`,
-  };
-}
-
-export function okOf<T>(value: T, op: string, service = 's3'): Ok<T> {
-  return { status: 'ok', value, evidence: ref(service, op) };
-}
-export function absentOf(errorCode: string, op: string, service = 's3'): Absent {
-  return { status: 'absent', errorCode, evidence: ref(service, op) };
-}
-export function deniedOf(op: string, service = 's3'): Denied {
-  return {
-    status: 'denied',
-    errorCode: service === 's3' ? 'AccessDenied' : 'AccessDeniedException',
-    message: 'denied',
-    evidence: ref(service, op),
-  };
-}
-export function errorOf(op: string, service = 's3'): Failed {
-  return {
-    status: 'error',
-    errorCode: 'ThrottlingException',
-    message: 'throttled',
-    evidence: ref(service, op),
-  };
-}
+export { absentOf, deniedOf, errorOf, okOf, ref } from '../support/outcomes.ts';
 
 const ALL_ON = {
   blockPublicAcls: true,

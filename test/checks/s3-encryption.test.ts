@@ -89,7 +89,7 @@ describe('s3.sse-kms-cmk', () => {
         kmsKey([kmsBucket.arn], { metadata: absentOf('NotFoundException', 'DescribeKey', 'kms') }),
       ]),
       status: 'fail',
-      reason: ['not found'],
+      reason: ['does not exist (DescribeKey: NotFoundException)'],
     },
     {
       name: 'cross-account key that cannot be described is a gap',

@@ -7,6 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EvidenceRef } from '../../src/aws/outcome.ts';
 import type { RecordedCall } from '../../src/aws/recorded-call.ts';
 import { collect, type ProgressEvent } from '../../src/collect/collect.ts';
+import { evaluate } from '../../src/evaluate/evaluate.ts';
+import { buildCsvFiles } from '../../src/render/csv.ts';
+import { buildReportModel } from '../../src/render/view-model.ts';
 import { ACCOUNT, startHarness, testConfig, type Harness } from './harness.ts';
 
 const OTHER = '444455556666';
@@ -257,4 +260,61 @@ describe('collect over HTTP', () => {
     expect(records.some((r) => r.attempts > 1)).toBe(true);
     expect(h.sandbox.faults.stats().faults).not.toEqual({});
   }, 120_000);
+});
+
+describe('buckets outside the regions in scope', () => {
+  it('are listed by name, account and region in the pack, not assessed and not dropped', async () => {
+    h = await startHarness({ accountId: undefined });
+    await h.s3().send(new CreateBucketCommand({ Bucket: 'us-data' }));
+    for (const name of ['eu-archive', 'eu-backups']) {
+      await h.s3('eu-west-1').send(
+        new CreateBucketCommand({
+          Bucket: name,
+          CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+        }),
+      );
+    }
+    const config = testConfig({ collection: { keyUsage: { lookbackDays: 1, maxEventsPerRegion: 0 } } });
+    const snapshot = await collect({
+      config,
+      regions: ['us-east-1'],
+      factory: h.factory,
+      sink: h.sink,
+      toolVersion: '0.0.0-test',
+      runId: 'scope',
+      sandbox: true,
+    });
+    const [account] = snapshot.accounts;
+    expect(account?.buckets.map((b) => b.name)).toEqual(['us-data']);
+    expect(account?.outOfScopeBuckets).toEqual([
+      { name: 'eu-archive', arn: 'arn:aws:s3:::eu-archive', accountId: ACCOUNT, region: 'eu-west-1' },
+      { name: 'eu-backups', arn: 'arn:aws:s3:::eu-backups', accountId: ACCOUNT, region: 'eu-west-1' },
+    ]);
+    // Nothing was asked about them.
+    expect(h.requests('s3', 'GetBucketEncryption')).toBe(1);
+
+    const evaluation = await evaluate(snapshot, config);
+    const csv = buildCsvFiles(snapshot, evaluation).find(
+      (f) => f.path === 'inventory/buckets-out-of-scope.csv',
+    );
+    const lines = csv?.content.split('\r\n') ?? [];
+    expect(lines[0]).toBe('run_id,as_of,account_id,region,bucket,arn,assessment');
+    expect(lines.slice(1, 3).map((l) => l.split(',').slice(2).join(','))).toEqual([
+      `${ACCOUNT},eu-west-1,eu-archive,arn:aws:s3:::eu-archive,not assessed`,
+      `${ACCOUNT},eu-west-1,eu-backups,arn:aws:s3:::eu-backups,not assessed`,
+    ]);
+    const model = buildReportModel({
+      snapshot,
+      evaluation,
+      config,
+      evidenceIndex: [],
+      evidenceDigest: '0'.repeat(64),
+      screenshots: [],
+      renderer: 'pdfkit',
+      toolVersion: '0.0.0-test',
+    });
+    expect(model.scope.outOfScope).toMatch(
+      /^2 buckets outside the regions in scope were not assessed; .* inventory\/buckets-out-of-scope\.csv\.$/,
+    );
+  });
 });

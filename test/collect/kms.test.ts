@@ -5,7 +5,9 @@ import { collectBucketConfig } from '../../src/collect/bucket-config.ts';
 import { listBuckets } from '../../src/collect/buckets.ts';
 import { collectKmsKeys, keyReferences } from '../../src/collect/kms.ts';
 import type { BucketSnapshot } from '../../src/snapshot/model.ts';
-import { ACCOUNT, startHarness, type Harness } from './harness.ts';
+import { collect } from '../../src/collect/collect.ts';
+import { evaluate } from '../../src/evaluate/evaluate.ts';
+import { ACCOUNT, startHarness, testConfig, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -60,7 +62,7 @@ describe('collectKmsKeys over HTTP', () => {
     await encryptedBucket('managed', undefined);
     h.sandbox.faults.resetStats();
 
-    const keys = await collectKmsKeys(h.factory, ACCOUNT, await snapshotBuckets());
+    const keys = (await collectKmsKeys(h.factory, ACCOUNT, await snapshotBuckets())).keys;
 
     expect(h.requests('kms', 'DescribeKey')).toBe(3);
     expect(h.requests('kms', 'GetKeyPolicy')).toBe(2);
@@ -107,7 +109,7 @@ describe('collectKmsKeys over HTTP', () => {
         evidence: { file: 'raw/x', callId: 'x', service: 's3', operation: 'GetBucketEncryption' },
       },
     };
-    const [k] = await collectKmsKeys(h.factory, ACCOUNT, [withKey]);
+    const [k] = (await collectKmsKeys(h.factory, ACCOUNT, [withKey])).keys;
     expect(k?.rotation).toEqual({
       status: 'absent',
       errorCode: 'derived:UnsupportedOperationException',
@@ -132,7 +134,7 @@ describe('collectKmsKeys over HTTP', () => {
     );
     h.addFault({ service: 'kms', operation: 'DescribeKey', resource: 'alias/secret', kind: 'AccessDenied' });
 
-    const keys = await collectKmsKeys(h.factory, ACCOUNT, await snapshotBuckets());
+    const keys = (await collectKmsKeys(h.factory, ACCOUNT, await snapshotBuckets())).keys;
     const secret = keys.find((k) => k.references.includes('alias/secret'));
     expect(secret?.metadata).toMatchObject({ status: 'denied', errorCode: 'AccessDeniedException' });
     expect(secret?.policy).toBe(secret?.metadata);
@@ -142,6 +144,45 @@ describe('collectKmsKeys over HTTP', () => {
     const foreign = keys.find((k) => k.usedBy.includes('arn:aws:s3:::foreign'));
     expect(foreign?.metadata.status === 'denied' || foreign?.metadata.status === 'error').toBe(true);
     expect(h.requests('kms', 'GetKeyPolicy')).toBe(0);
+  });
+});
+
+describe('a key the bucket names that does not exist', () => {
+  const MISSING = `arn:aws:kms:us-east-1:${ACCOUNT}:key/00000000-0000-4000-8000-000000000000`;
+  const FOREIGN = 'arn:aws:kms:us-east-1:999988887777:key/11111111-2222-3333-4444-555555555555';
+
+  it("is absent (NotFoundException, same account and region), while another account's key stays a gap", async () => {
+    await encryptedBucket('orphaned', MISSING);
+    await encryptedBucket('foreign', FOREIGN);
+    const keys = (await collectKmsKeys(h.factory, ACCOUNT, await snapshotBuckets())).keys;
+    const missing = keys.find((k) => k.references.includes(MISSING));
+    expect(missing?.metadata).toMatchObject({ status: 'absent', errorCode: 'NotFoundException' });
+    expect(missing?.policy).toMatchObject({ status: 'absent', errorCode: 'derived:NotFoundException' });
+    expect(missing?.rotation.status).toBe('absent');
+    const foreign = keys.find((k) => k.references.includes(FOREIGN));
+    expect(foreign?.metadata.status === 'denied' || foreign?.metadata.status === 'error').toBe(true);
+  });
+
+  it("fails the bucket's encryption checks saying the key does not exist", async () => {
+    await encryptedBucket('orphaned', MISSING);
+    const config = testConfig({
+      regions: ['us-east-1'],
+      collection: { keyUsage: { lookbackDays: 1, maxEventsPerRegion: 0 } },
+    });
+    const snapshot = await collect({
+      config,
+      factory: h.factory,
+      sink: h.sink,
+      toolVersion: '0.0.0-test',
+      runId: 'missing-key',
+      sandbox: true,
+    });
+    const { findings } = await evaluate(snapshot, config);
+    for (const id of ['s3.default-encryption', 's3.sse-kms-cmk']) {
+      const f = findings.find((x) => x.checkId === id && x.resource.name === 'orphaned');
+      expect(f?.status, id).toBe('fail');
+      expect(f?.reason, id).toMatch(/does not exist \(DescribeKey: NotFoundException\)/);
+    }
   });
 });
 
@@ -165,4 +206,48 @@ describe('keyReferences', () => {
     ]);
     expect(refs).toEqual([{ region: 'us-east-1', reference: 'alias/aws/s3', usedBy: ['arn:aws:s3:::dsse'] }]);
   });
+});
+
+describe('the key population', () => {
+  it('lists every customer managed key in the regions in scope (all ListKeys pages), marked unused when no bucket names it', async () => {
+    const kms = h.kms();
+    const used = (await kms.send(new CreateKeyCommand({ Description: 'used' }))).KeyMetadata;
+    const signing = (
+      await kms.send(
+        new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', Description: 'signing' }),
+      )
+    ).KeyMetadata;
+    if (!used?.Arn || !signing?.Arn) throw new Error('no key');
+    // More than one ListKeys page of 1000.
+    for (let i = 0; i < 1000; i++) await kms.send(new CreateKeyCommand({ Description: `spare-${i}` }));
+    const eu = (await h.kms('eu-west-1').send(new CreateKeyCommand({ Description: 'eu, out of scope' })))
+      .KeyMetadata;
+    await encryptedBucket('uses-cmk', used.Arn);
+    await encryptedBucket('uses-aws-managed', undefined);
+    h.sandbox.faults.resetStats();
+
+    const { keys, listings } = await collectKmsKeys(h.factory, ACCOUNT, await snapshotBuckets(), [
+      'us-east-1',
+    ]);
+    expect(h.requests('kms', 'ListKeys')).toBe(2);
+    expect(listings).toEqual([
+      expect.objectContaining({
+        region: 'us-east-1',
+        result: expect.objectContaining({ status: 'ok', value: { count: 1003 } }),
+      }),
+    ]);
+    const arnOf = (k: (typeof keys)[number]) => (k.metadata.status === 'ok' ? k.metadata.value.arn : '');
+    expect(keys.find((k) => arnOf(k) === used.Arn)?.usedBy).toEqual(['arn:aws:s3:::uses-cmk']);
+    const sig = keys.find((k) => arnOf(k) === signing.Arn);
+    expect(sig).toMatchObject({ usedBy: [], references: [] });
+    expect(sig?.policy.status).toBe('ok');
+    // 1002 customer managed keys, plus aws/s3 because a bucket uses it; nothing from eu-west-1.
+    expect(keys).toHaveLength(1003);
+    expect(
+      keys
+        .filter((k) => k.metadata.status === 'ok' && k.metadata.value.keyManager === 'AWS')
+        .map((k) => k.usedBy),
+    ).toEqual([['arn:aws:s3:::uses-aws-managed']]);
+    expect(keys.some((k) => arnOf(k) === eu?.Arn)).toBe(false);
+  }, 60_000);
 });

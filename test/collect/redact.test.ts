@@ -57,4 +57,31 @@ describe('redact', () => {
       PublicKey: '[binary 91 bytes]',
     });
   });
+
+  it('redacts access key ids inside CloudTrail records embedded as JSON text', () => {
+    const record = {
+      eventName: 'Decrypt',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::1:user/u', accessKeyId: 'AKIAEMBEDDED0000001' },
+      responseElements: { credentials: { accessKeyId: 'ASIAEMBEDDED0000002', sessionToken: 'tok' } },
+    };
+    const out = redact(
+      {
+        Events: [
+          { EventId: 'e1', AccessKeyId: 'AKIAEMBEDDED0000001', CloudTrailEvent: JSON.stringify(record) },
+          { EventId: 'e2', CloudTrailEvent: 'not json, key AKIAEMBEDDED0000003 inside' },
+        ],
+      },
+      'LookupEvents',
+    ) as { Events: { CloudTrailEvent: string }[] };
+    const text = JSON.stringify(out);
+    expect(text).not.toMatch(/AKIAEMBEDDED|ASIAEMBEDDED|"tok"/);
+    const first = JSON.parse(out.Events[0]?.CloudTrailEvent ?? '{}') as typeof record;
+    expect(first.userIdentity).toEqual({
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::1:user/u',
+      accessKeyId: REDACTED,
+    });
+    expect(first.eventName).toBe('Decrypt');
+    expect(out.Events[1]?.CloudTrailEvent).toBe(`not json, key ${REDACTED} inside`);
+  });
 });

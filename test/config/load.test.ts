@@ -39,7 +39,12 @@ describe('loadConfig', () => {
       /exceptions\[0\]\.expires: expected a real calendar date/,
     ],
     ['an unknown field', `organization: 'X', regoins: ['us-east-1']`, /unknown field\(s\) "regoins"/],
-    ['a bad region', `organization: 'X', regions: ['Mars']`, /regions\[0\]: expected an AWS region/],
+    ['a bad region', `organization: 'X', regions: ['Mars']`, /regions\[0\]: "Mars" is not an AWS region/],
+    [
+      'a region AWS does not have',
+      `organization: 'X', additionalRegions: ['us-east-1', 'eu-wset-1']`,
+      /additionalRegions\[1\]: "eu-wset-1" is not an AWS region known to the AWS SDK; did you mean eu-west-1\?/,
+    ],
   ])('names the field for %s', async (_what, body, message) => {
     const { file } = await configFile(`${header}export default defineConfig({ ${body} } as never);\n`);
     const load = await loadConfig(file);
@@ -73,6 +78,25 @@ describe('evidence-pack run with a bad config', () => {
     expect(run.stderr).toMatch(/exceptions\[0\]\.checks\[0\]/);
     expect(run.stderr).toMatch(/exceptions\[0\]\.expires/);
     expect(await readdir(dir)).toEqual(['evidence.config.ts']);
+  });
+
+  it('exits 2 on --regions naming a region AWS does not have, and writes nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ep-regions-'));
+    const out = join(dir, 'out');
+    const run = await runCli([
+      'run',
+      '--regions',
+      'us-east-1,eu-wset-1',
+      '--out',
+      out,
+      '--endpoint-url',
+      'http://127.0.0.1:9',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /"eu-wset-1" is not an AWS region known to the AWS SDK; did you mean eu-west-1\?/,
+    );
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('exits 2 on a bad flag', async () => {

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readPackEntries } from '../../src/pack/zip-reader.ts';
 import { writeDeterministicZip } from '../../src/pack/zip-writer.ts';
 import { leastPrivilegePolicy } from '../../src/collect/iam-policy.ts';
+import { DEMO_CREDENTIALS } from '../../src/sandbox/scenarios/demo.ts';
 import { runCli } from './cli.ts';
 
 /**
@@ -311,11 +312,16 @@ describe('evidence-pack demo → verify', () => {
   });
 
   it('never writes the sandbox credentials or session tokens into the pack', () => {
-    const secrets = ['demo-secret-access-key-not-a-real-secret'];
+    // The caller's access key id is in every CloudTrail record the sandbox served (userIdentity).
+    const secrets = ['demo-secret-access-key-not-a-real-secret', DEMO_CREDENTIALS.accessKeyId];
+    const lookups = entries.get('raw/111122223333/cloudtrail/us-east-1.jsonl')?.toString() ?? '';
+    expect(lookups).toContain('"CloudTrailEvent"');
     for (const [path, buf] of entries) {
       const text = buf.toString('latin1');
       for (const s of secrets) expect(text.includes(s), `${s} in ${path}`).toBe(false);
       expect(/SigninToken=|X-Amz-Security-Token=|"SessionToken":"[^[]/.test(text), path).toBe(false);
+      // Temporary keys of the assumed role and the console session, wherever they would be embedded.
+      if (!path.endsWith('.png')) expect(/\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/.test(text), path).toBe(false);
     }
   });
 });

@@ -83,6 +83,7 @@ describe('buildCsvFiles', () => {
       'inventory/trails.csv',
       'inventory/key-usage-events.csv',
       'inventory/exceptions.csv',
+      'inventory/buckets-out-of-scope.csv',
     ]);
   });
 
@@ -142,10 +143,10 @@ describe('buildCsvFiles', () => {
     const events = table('inventory/key-usage-events.csv');
     expect(events.filter((r) => r['account_id'] === PROD)).toHaveLength(4);
     expect(events.find((r) => r['account_id'] === DEV)!['event_name']).toMatch(
-      /^GAP: AccessDenied \(LookupEvents/,
+      /^GAP: AccessDeniedException \(LookupEvents/,
     );
     const trails = table('inventory/trails.csv');
-    expect(trails[0]!['trail']).toMatch(/^GAP: AccessDenied \(DescribeTrails/);
+    expect(trails[0]!['trail']).toMatch(/^GAP: AccessDeniedException \(DescribeTrails/);
     expect(trails[0]!['region']).toBe('eu-west-1');
   });
 });

@@ -4,6 +4,7 @@
  * status and exceptions valid and expired. Hostile strings sit in tags to test escaping.
  * Also usable as smoke data: `buildFixtureInput()` returns a complete `buildReportModel` input.
  */
+import { absentOf, deniedOf, okOf } from '../support/outcomes.ts';
 import { summarize as summarizeFindings } from '../../src/evaluate/summary.ts';
 import type { EvidenceRef, Outcome } from '../../src/aws/outcome.ts';
 import type {
@@ -43,14 +44,12 @@ function ev(accountId: string, service: string, region: string, operation: strin
   };
 }
 
+// Outcomes come from the shared, typed builders: only what a collector can produce compiles.
 function ok<T>(value: T, e: EvidenceRef): Outcome<T> {
-  return { status: 'ok', value, evidence: e };
-}
-function absent(code: string, e: EvidenceRef): Outcome<never> {
-  return { status: 'absent', errorCode: code, evidence: e };
+  return okOf(value, e.operation, e.service, e);
 }
 function denied(e: EvidenceRef): Outcome<never> {
-  return { status: 'denied', errorCode: 'AccessDenied', message: 'Access Denied', evidence: e };
+  return deniedOf(e.operation, e.service, e, 'Access Denied');
 }
 
 const ALL_ON: PublicAccessBlock = {
@@ -105,13 +104,18 @@ export function makeBucket(spec: BucketSpec): BucketSnapshot {
         });
   const policy: Outcome<{ text: string }> =
     spec.policy === 'none'
-      ? absent('NoSuchBucketPolicy', s3('GetBucketPolicy'))
+      ? absentOf('NoSuchBucketPolicy', 'GetBucketPolicy', 's3', s3('GetBucketPolicy'))
       : spec.policy === 'denied'
         ? denied(s3('GetBucketPolicy'))
         : ok({ text: policyText }, s3('GetBucketPolicy'));
   const pab =
     spec.pab === 'absent'
-      ? absent('NoSuchPublicAccessBlockConfiguration', s3('GetPublicAccessBlock'))
+      ? absentOf(
+          'NoSuchPublicAccessBlockConfiguration',
+          'GetPublicAccessBlock',
+          's3',
+          s3('GetPublicAccessBlock'),
+        )
       : spec.pab === 'denied'
         ? denied(s3('GetPublicAccessBlock'))
         : ok(spec.pab ?? ALL_ON, s3('GetPublicAccessBlock'));
@@ -123,7 +127,12 @@ export function makeBucket(spec: BucketSpec): BucketSnapshot {
     creationDate: '2024-05-01T10:00:00.000Z',
     regionSource: 'ListBuckets',
     encryption: spec.noEncryption
-      ? absent('ServerSideEncryptionConfigurationNotFoundError', s3('GetBucketEncryption'))
+      ? absentOf(
+          'ServerSideEncryptionConfigurationNotFoundError',
+          'GetBucketEncryption',
+          's3',
+          s3('GetBucketEncryption'),
+        )
       : ok(
           {
             rules: [
@@ -143,7 +152,7 @@ export function makeBucket(spec: BucketSpec): BucketSnapshot {
       policy.status === 'ok'
         ? ok({ isPublic: spec.policy === 'public' }, s3('GetBucketPolicyStatus'))
         : policy.status === 'absent'
-          ? absent('derived:no-policy', policy.evidence)
+          ? absentOf('derived:NoSuchBucketPolicy', 'GetBucketPolicyStatus', 's3', policy.evidence)
           : denied(s3('GetBucketPolicyStatus')),
     publicAccessBlock: pab,
     acl: ok(
@@ -154,7 +163,9 @@ export function makeBucket(spec: BucketSpec): BucketSnapshot {
       s3('GetBucketAcl'),
     ),
     ownershipControls: ok({ objectOwnership: 'BucketOwnerEnforced' }, s3('GetBucketOwnershipControls')),
-    tags: spec.tags ? ok(spec.tags, s3('GetBucketTagging')) : absent('NoSuchTagSet', s3('GetBucketTagging')),
+    tags: spec.tags
+      ? ok(spec.tags, s3('GetBucketTagging'))
+      : absentOf('NoSuchTagSet', 'GetBucketTagging', 's3', s3('GetBucketTagging')),
     versioning: ok({ status: spec.versioning }, s3('GetBucketVersioning')),
   };
 }
@@ -517,8 +528,18 @@ export function buildFixtureSnapshot(): Snapshot {
     regions: ['eu-west-1', 'us-east-1'],
     bucketListing: ok({ count: devBuckets.length }, ev(DEV, 's3', 'us-east-1', 'ListBuckets')),
     buckets: devBuckets,
-    accountPublicAccessBlock: absent(
+    outOfScopeBuckets: [
+      {
+        name: 'globex-ap-archive',
+        arn: 'arn:aws:s3:::globex-ap-archive',
+        accountId: DEV,
+        region: 'ap-southeast-2',
+      },
+    ],
+    accountPublicAccessBlock: absentOf(
       'NoSuchPublicAccessBlockConfiguration',
+      'GetPublicAccessBlock',
+      's3control',
       ev(DEV, 's3control', 'us-east-1', 'GetPublicAccessBlock'),
     ),
     kmsKeys: devKeys,

@@ -79,7 +79,7 @@ describe('buildReportModel', () => {
     expect(data.users.map((a) => a.principal)).toContain(`arn:aws:iam::${PROD}:role/DataPipeline`);
     const dev = views.find((v) => v.keyLabel.startsWith('alias/dev'))!;
     expect(dev.problem).toMatch(
-      /^the key policy could not be read: AccessDenied \(GetKeyPolicy, request id REQ\d+\)$/,
+      /^the key policy could not be read: AccessDeniedException \(GetKeyPolicy, request id REQ\d+\)$/,
     );
   });
 

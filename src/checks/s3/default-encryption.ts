@@ -1,11 +1,15 @@
 import type { CheckDefinition } from '../types.ts';
+import { findBucketKey, kmsRule } from '../kms/find-key.ts';
 import { forEachBucket, gapVerdict, verdict, type BucketJudge } from '../support.ts';
 
 const ID = 's3.default-encryption';
 const ACCEPTED = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
 
-/** Judge one bucket: a default-encryption rule with an accepted algorithm passes. */
-export const judgeDefaultEncryption: BucketJudge = (bucket) => {
+/**
+ * Judge one bucket: a default-encryption rule with an accepted algorithm passes, unless its KMS
+ * key does not exist (DescribeKey: not found) — then S3 cannot encrypt with it and writes fail.
+ */
+export const judgeDefaultEncryption: BucketJudge = (bucket, account) => {
   const enc = bucket.encryption;
   if (enc.status === 'denied' || enc.status === 'error') return gapVerdict('default encryption', enc);
   if (enc.status === 'absent') {
@@ -17,6 +21,15 @@ export const judgeDefaultEncryption: BucketJudge = (bucket) => {
   }
   const algorithms = enc.value.rules.map((r) => r.sseAlgorithm);
   const accepted = algorithms.find((a) => ACCEPTED.has(a));
+  const rule = kmsRule(enc.value.rules);
+  const key = rule ? findBucketKey(account, bucket, rule.kmsMasterKeyId) : undefined;
+  if (rule && key?.metadata.status === 'absent') {
+    return verdict(
+      'fail',
+      `Default encryption is ${rule.sseAlgorithm} with the key ${rule.kmsMasterKeyId ?? 'aws/s3'}, which does not exist (DescribeKey: ${key.metadata.errorCode}), so S3 cannot encrypt new objects with it.`,
+      [enc.evidence, key.metadata.evidence],
+    );
+  }
   if (accepted) return verdict('pass', `Default encryption is ${accepted}.`, [enc.evidence]);
   const found = algorithms.length ? `only ${algorithms.join(', ')}` : 'no rule';
   return verdict(

@@ -45,7 +45,7 @@ export const judgeSseKmsCmk: BucketJudge = (bucket, account, ctx) => {
   if (meta.status === 'absent') {
     return verdict(
       'fail',
-      `The key ${ref ?? 'aws/s3'} named by the bucket encryption was not found (${meta.errorCode}).`,
+      `The key ${ref ?? 'aws/s3'} named by the bucket encryption does not exist (DescribeKey: ${meta.errorCode}).`,
       evidence,
     );
   }

@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthFailure, AuthResult } from '../auth.ts';
-import type { FaultKind } from '../faults.ts';
+import type { ErrorFaultKind } from '../faults.ts';
 import type { SandboxState } from '../state.ts';
 import { SandboxError } from '../types.ts';
 
@@ -49,7 +49,7 @@ export interface RoutedCall {
 /** How each protocol names an injected fault. */
 const FAULT_ERRORS: Record<
   Protocol,
-  Record<Exclude<FaultKind, 'Reset' | 'Timeout'>, [string, string, number]>
+  Record<Exclude<ErrorFaultKind, 'Reset' | 'Timeout'>, [string, string, number]>
 > = {
   'rest-xml': {
     AccessDenied: ['AccessDenied', 'Access Denied', 403],
@@ -72,7 +72,10 @@ const FAULT_ERRORS: Record<
 };
 
 /** The error an injected fault answers with in the given protocol. */
-export function faultError(kind: Exclude<FaultKind, 'Reset' | 'Timeout'>, protocol: Protocol): SandboxError {
+export function faultError(
+  kind: Exclude<ErrorFaultKind, 'Reset' | 'Timeout'>,
+  protocol: Protocol,
+): SandboxError {
   const [code, message, status] = FAULT_ERRORS[protocol][kind];
   return new SandboxError(code, message, status);
 }

@@ -25,6 +25,20 @@ const DEFAULT_GROUP = {
   recordingStrategy: { useOnly: 'ALL_SUPPORTED_RESOURCE_TYPES' },
 };
 
+/** A recording group as AWS stores and describes it: every member present, unset ones at their defaults. */
+function completeGroup(given: Record<string, unknown>): Record<string, unknown> {
+  const allSupported = given.allSupported === true;
+  return {
+    allSupported,
+    includeGlobalResourceTypes: given.includeGlobalResourceTypes === true,
+    resourceTypes: Array.isArray(given.resourceTypes) ? given.resourceTypes : [],
+    exclusionByResourceTypes: given.exclusionByResourceTypes ?? { resourceTypes: [] },
+    recordingStrategy: given.recordingStrategy ?? {
+      useOnly: allSupported ? 'ALL_SUPPORTED_RESOURCE_TYPES' : 'INCLUSION_BY_RESOURCE_TYPES',
+    },
+  };
+}
+
 export function putConfigurationRecorder(req: JsonRequest): unknown {
   const spec = optionalObject(req.input, 'ConfigurationRecorder');
   if (!spec)
@@ -35,7 +49,8 @@ export function putConfigurationRecorder(req: JsonRequest): unknown {
   const name = optionalString(spec, 'name') ?? 'default';
   const roleARN = optionalString(spec, 'roleARN');
   if (!roleARN) throw new SandboxError('InvalidRoleException', 'The role ARN is missing or invalid.');
-  const group = optionalObject(spec, 'recordingGroup') ?? DEFAULT_GROUP;
+  const given = optionalObject(spec, 'recordingGroup');
+  const group = given ? completeGroup(given) : DEFAULT_GROUP;
   const types = group.resourceTypes;
   if (group.allSupported === true && Array.isArray(types) && types.length > 0) {
     throw new SandboxError(
