@@ -43,6 +43,7 @@ import type {
   ScreenshotIndexRow,
   Table,
 } from './report-model.ts';
+import { numberSections, sectionOf } from './sections.ts';
 import { emptyCounts, overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { criteriaOf } from '../controls/mapping.ts';
@@ -496,6 +497,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const { snapshot, evaluation, config } = input;
   const max = config.report.maxRowsPerTable;
   const meta = buildMeta(input);
+  const sections = numberSections({
+    period: evaluation.period !== undefined,
+    changes: input.changes !== undefined,
+  });
+  const criteriaNumber = sectionOf({ sections }, 'criteria').number;
   const byArn = indexFindings(evaluation.findings);
   const checkMeta = checkMetadata(evaluation.findings);
   const findingsByCheck = new Map<string, Finding[]>();
@@ -521,7 +527,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const criteria = evaluation.criteria.map((c, i) => {
     const counts = toStatusCounts(evaluation.summary.byCriterion[c.id] ?? {});
     return {
-      number: `2.${i + 1}`,
+      number: `${criteriaNumber}.${i + 1}`,
       id: c.id,
       title: c.title,
       narrative: c.narrative,
@@ -613,6 +619,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   };
 
   return {
+    sections,
     meta,
     scope: {
       accounts: snapshot.accounts.length,
