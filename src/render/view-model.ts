@@ -13,6 +13,7 @@ import type { Snapshot } from '../snapshot/model.ts';
 import { utcLabel, utcTimesInText } from './cells.ts';
 import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
 import {
+  checkedRow,
   configRecorderPopulation,
   configResultPopulation,
   configRulePopulation,
@@ -133,7 +134,7 @@ export function contentWeight(header: string, texts: readonly string[]): number 
 /** The PDF view of a population: its PDF columns, capped at `max` rows (rows already worst first). */
 export function populationTable(p: Population, id: string, max: number, emptyNote: string): Table {
   const picked = p.columns.flatMap((c, i) => (c.pdfHeader ? [{ c, i }] : []));
-  const shown = p.rows.slice(0, max);
+  const shown = p.rows.slice(0, max).map((r) => checkedRow(p, r));
   const omitted = p.rows.length - shown.length;
   const weights = picked.map(({ c, i }) =>
     contentWeight(
