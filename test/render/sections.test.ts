@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 import { loadTemplates, renderHtml } from '../../src/render/html.ts';
@@ -113,5 +116,19 @@ describe('report sections', () => {
     const full = await fullModel();
     expect(htmlText(renderHtml(plain, loadTemplates()))).toMatch(/\(section 4\.2\)|in section 4\.2;/);
     expect(squash(pdfText(await renderPdfWithPdfkit(full)))).toContain(squash('(section 4.4), none counted'));
+  });
+
+  it('a user partial named by a section id replaces that section, keeping its computed number', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-tpl-'));
+    writeFileSync(
+      join(dir, 'method.hbs'),
+      '<section id="method">{{heading "method"}}<p>Our own method text.</p></section>',
+    );
+    const model = buildReportModel(buildFixtureInput());
+    const html = renderHtml(model, loadTemplates(dir));
+    expect(html).toContain('<h2><span class="num">9</span>Method</h2><p>Our own method text.</p>');
+    expect(html).not.toContain('How it decides');
+    writeFileSync(join(dir, 'method.hbs'), '{{heading "no-such-section"}}');
+    expect(() => renderHtml(model, loadTemplates(dir))).toThrow(/no-such-section/);
   });
 });
