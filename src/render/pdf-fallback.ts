@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { CheckStatus } from '../checks/types.ts';
 import type { Cell, ReportModel, ReportSection, StatusCount, Table, TableColumn } from './report-model.ts';
-import { sectionOf, type SectionId, type TopSectionId } from './sections.ts';
+import { isTopSection, sectionOf, type SectionId, type TopSectionId } from './sections.ts';
 import { STATUS_COLOURS } from './status.ts';
 import { formatCount } from './view-model.ts';
 
@@ -648,9 +648,7 @@ const DRAWERS: Record<TopSectionId, SectionDrawer> = {
 
 function drawBody(l: PlainLayout, model: ReportModel): void {
   drawCover(l, model);
-  for (const section of model.sections) {
-    if (!section.inline) DRAWERS[section.id as TopSectionId](l, model, section);
-  }
+  for (const section of model.sections) if (isTopSection(section)) DRAWERS[section.id](l, model, section);
 }
 
 function drawHeadersAndFooters(doc: Doc, model: ReportModel): void {

@@ -1,4 +1,5 @@
 import type { CheckStatus, Severity } from '../checks/types.ts';
+import type { SectionId } from './sections.ts';
 
 /**
  * The report's view model: plain data, no HTML. Both renderers (Chromium from Handlebars templates,
@@ -58,7 +59,7 @@ export interface ReportModel {
 /** One numbered section or sub-section of the report. */
 export interface ReportSection {
   /** Stable id: the HTML element id, the partial name (top level) and the fallback drawer key. */
-  id: string;
+  id: SectionId;
   title: string;
   /** Computed from the section order: `4`, `4.1`. */
   number: string;

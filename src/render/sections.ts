@@ -73,12 +73,17 @@ export type TopSectionId = Exclude<
   Extract<(typeof SECTION_DEFINITIONS)[number], { inline: true }>['id']
 >;
 
+/** A section drawn as a unit of its own (not inside its parent). */
+export function isTopSection(s: ReportSection): s is ReportSection & { id: TopSectionId } {
+  return !s.inline;
+}
+
 /** The sections present in this report, numbered in order (`1`, `2`, `4.1`, ...). */
 export function numberSections(model: SectionInput): ReportSection[] {
   const out: ReportSection[] = [];
   const children = new Map<string, number>();
   let top = 0;
-  for (const def of SECTION_DEFINITIONS as readonly SectionDefinition[]) {
+  for (const def of SECTION_DEFINITIONS as readonly (SectionDefinition & { id: SectionId })[]) {
     if (def.when && !def.when(model)) continue;
     let number: string;
     if (def.parent) {
