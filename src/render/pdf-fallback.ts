@@ -8,6 +8,10 @@ import { formatCount } from './view-model.ts';
 type Doc = PDFKit.PDFDocument;
 /** A column as the plain layout needs it: a header and a relative width. */
 type PlainColumn = Pick<TableColumn, 'header' | 'weight'>;
+/** A column of a fallback table: header, width and the row's cell in one object. */
+interface FallbackColumn<R> extends PlainColumn {
+  cell: (row: R) => Cell;
+}
 
 const MARGIN = { top: 58, bottom: 52, left: 42, right: 42 };
 const INK = '#101828';
@@ -202,6 +206,15 @@ class PlainLayout {
         .stroke();
     });
     d.moveDown(0.5);
+  }
+
+  /** A table whose columns each pair a header and width with how to read the cell from a row. */
+  tableOf<R>(columns: readonly FallbackColumn<R>[], items: readonly R[], fontSize = 7): void {
+    this.table(
+      columns,
+      items.map((r) => columns.map((c) => c.cell(r))),
+      fontSize,
+    );
   }
 
   modelTable(t: Table, fontSize = 6.5): void {
@@ -401,27 +414,33 @@ const DRAWERS: Record<TopSectionId, SectionDrawer> = {
   },
   'control-matrix': (l, model, sec) => {
     l.section(sec.number, sec.title);
-    l.table(
+    l.tableOf(
       [
-        { header: 'Criterion', weight: 0.8 },
-        { header: 'Check', weight: 2.4 },
-        { header: 'Status', weight: 1.1 },
-        { header: 'Results', weight: 1.4 },
-        { header: 'Evidence location', weight: 3 },
-      ],
-      model.controlMatrix.map((r) => [
-        { text: r.criterionId },
-        { text: `${r.checkId}\n${r.title}` },
-        { text: r.overall.label, tone: statusTone(r.overall.status) },
+        { header: 'Criterion', weight: 0.8, cell: (r) => ({ text: r.criterionId }) },
+        { header: 'Check', weight: 2.4, cell: (r) => ({ text: `${r.checkId}\n${r.title}` }) },
         {
-          text:
-            r.counts
-              .filter((c) => c.count > 0)
-              .map((c) => `${formatCount(c.count)} ${c.label}`)
-              .join('\n') || 'none',
+          header: 'Status',
+          weight: 1.1,
+          cell: (r) => ({ text: r.overall.label, tone: statusTone(r.overall.status) }),
         },
-        { text: r.evidenceLocations.join('\n'), tone: 'mono' },
-      ]),
+        {
+          header: 'Results',
+          weight: 1.4,
+          cell: (r) => ({
+            text:
+              r.counts
+                .filter((c) => c.count > 0)
+                .map((c) => `${formatCount(c.count)} ${c.label}`)
+                .join('\n') || 'none',
+          }),
+        },
+        {
+          header: 'Evidence location',
+          weight: 3,
+          cell: (r) => ({ text: r.evidenceLocations.join('\n'), tone: 'mono' }),
+        },
+      ],
+      model.controlMatrix,
       7,
     );
   },
@@ -430,21 +449,23 @@ const DRAWERS: Record<TopSectionId, SectionDrawer> = {
     if (model.issues.items.length === 0)
       l.para('No result failed, lacked evidence or was excepted.', { colour: MUTED });
     else {
-      l.table(
+      l.tableOf(
         [
-          { header: 'Status', weight: 1.1 },
-          { header: 'Check', weight: 1.7 },
-          { header: 'Resource', weight: 1.7 },
-          { header: 'Account / region', weight: 1.2 },
-          { header: 'Reason and evidence', weight: 4 },
+          {
+            header: 'Status',
+            weight: 1.1,
+            cell: (i) => ({ text: `${i.statusLabel}\n${i.severity}`, tone: statusTone(i.status) }),
+          },
+          { header: 'Check', weight: 1.7, cell: (i) => ({ text: `${i.checkId}\n${i.criteria}` }) },
+          { header: 'Resource', weight: 1.7, cell: (i) => ({ text: i.resourceName, tone: 'mono' }) },
+          { header: 'Account / region', weight: 1.2, cell: (i) => ({ text: `${i.accountId}\n${i.region}` }) },
+          {
+            header: 'Reason and evidence',
+            weight: 4,
+            cell: (i) => ({ text: [i.reason, ...i.evidence].join('\n') }),
+          },
         ],
-        model.issues.items.map((i) => [
-          { text: `${i.statusLabel}\n${i.severity}`, tone: statusTone(i.status) },
-          { text: `${i.checkId}\n${i.criteria}` },
-          { text: i.resourceName, tone: 'mono' },
-          { text: `${i.accountId}\n${i.region}` },
-          { text: [i.reason, ...i.evidence].join('\n') },
-        ]),
+        model.issues.items,
         6.8,
       );
       if (model.issues.moreNote)
@@ -454,19 +475,14 @@ const DRAWERS: Record<TopSectionId, SectionDrawer> = {
         );
     }
     l.subsection(model, 'passing');
-    l.table(
+    l.tableOf(
       [
-        { header: 'Check', weight: 2 },
-        { header: 'Title', weight: 3 },
-        { header: 'Pass', weight: 0.7 },
-        { header: 'Not applicable', weight: 0.9 },
+        { header: 'Check', weight: 2, cell: (p) => ({ text: p.checkId, tone: 'mono' }) },
+        { header: 'Title', weight: 3, cell: (p) => ({ text: p.title }) },
+        { header: 'Pass', weight: 0.7, cell: (p) => ({ text: formatCount(p.pass) }) },
+        { header: 'Not applicable', weight: 0.9, cell: (p) => ({ text: formatCount(p.notApplicable) }) },
       ],
-      model.passing.map((p) => [
-        { text: p.checkId, tone: 'mono' },
-        { text: p.title },
-        { text: formatCount(p.pass) },
-        { text: formatCount(p.notApplicable) },
-      ]),
+      model.passing,
       7.5,
     );
   },
@@ -506,24 +522,27 @@ const DRAWERS: Record<TopSectionId, SectionDrawer> = {
     if (model.crossChecks.items.length === 0)
       l.para('No two sources in the pack contradict each other.', { colour: MUTED });
     else {
-      l.table(
+      l.tableOf(
         [
-          { header: '#', weight: 0.4 },
-          { header: 'Sources', weight: 1.6 },
-          { header: 'Resource', weight: 1.6 },
-          { header: 'What disagrees, and the evidence', weight: 5 },
-        ],
-        model.crossChecks.items.map((x) => [
-          { text: String(x.number) },
-          { text: `${x.kindLabel}\n${x.checks}` },
-          { text: `${x.resourceName}\n${x.accountId} ${x.region}`, tone: 'mono' },
+          { header: '#', weight: 0.4, cell: (x) => ({ text: String(x.number) }) },
+          { header: 'Sources', weight: 1.6, cell: (x) => ({ text: `${x.kindLabel}\n${x.checks}` }) },
           {
-            text: [
-              `${x.subject}: ${x.summary}`,
-              ...x.sources.flatMap((src) => [`${src.source}: ${src.says}`, ...src.evidence]),
-            ].join('\n'),
+            header: 'Resource',
+            weight: 1.6,
+            cell: (x) => ({ text: `${x.resourceName}\n${x.accountId} ${x.region}`, tone: 'mono' }),
           },
-        ]),
+          {
+            header: 'What disagrees, and the evidence',
+            weight: 5,
+            cell: (x) => ({
+              text: [
+                `${x.subject}: ${x.summary}`,
+                ...x.sources.flatMap((src) => [`${src.source}: ${src.says}`, ...src.evidence]),
+              ].join('\n'),
+            }),
+          },
+        ],
+        model.crossChecks.items,
         6.8,
       );
       if (model.crossChecks.moreNote)
@@ -595,21 +614,15 @@ const DRAWERS: Record<TopSectionId, SectionDrawer> = {
     if (model.screenshots.items.length === 0)
       l.para('No screenshots were captured in this run.', { colour: MUTED });
     else
-      l.table(
+      l.tableOf(
         [
-          { header: 'Image', weight: 2.4 },
-          { header: 'Account / region', weight: 1.1 },
-          { header: 'Captured (UTC)', weight: 1.1 },
-          { header: 'Supports checks', weight: 1.8 },
-          { header: 'SHA-256', weight: 2.4 },
+          { header: 'Image', weight: 2.4, cell: (x) => ({ text: `${x.title}\n${x.path}` }) },
+          { header: 'Account / region', weight: 1.1, cell: (x) => ({ text: `${x.account}\n${x.region}` }) },
+          { header: 'Captured (UTC)', weight: 1.1, cell: (x) => ({ text: x.capturedLabel }) },
+          { header: 'Supports checks', weight: 1.8, cell: (x) => ({ text: `${x.checks}\n(${x.criteria})` }) },
+          { header: 'SHA-256', weight: 2.4, cell: (x) => ({ text: x.sha256, tone: 'mono' }) },
         ],
-        model.screenshotIndex.map((x) => [
-          { text: `${x.title}\n${x.path}` },
-          { text: `${x.account}\n${x.region}` },
-          { text: x.capturedLabel },
-          { text: `${x.checks}\n(${x.criteria})` },
-          { text: x.sha256, tone: 'mono' },
-        ]),
+        model.screenshotIndex,
         6.5,
       );
     if (model.screenshots.moreNote) l.para(`${model.screenshots.moreNote}.`, { size: 8, colour: MUTED });
@@ -630,17 +643,13 @@ const DRAWERS: Record<TopSectionId, SectionDrawer> = {
       'For each check: the AWS API operations whose recorded responses it reads, and how it decides, generated from the check definitions the evaluation ran.',
       { colour: MUTED },
     );
-    l.table(
+    l.tableOf(
       [
-        { header: 'Check', weight: 1.8 },
-        { header: 'Reads', weight: 2 },
-        { header: 'How it decides', weight: 5 },
+        { header: 'Check', weight: 1.8, cell: (r) => ({ text: `${r.checkId}\n${r.title}\n${r.criteria}` }) },
+        { header: 'Reads', weight: 2, cell: (r) => ({ text: r.reads, tone: 'mono' }) },
+        { header: 'How it decides', weight: 5, cell: (r) => ({ text: r.method }) },
       ],
-      model.method.map((r) => [
-        { text: `${r.checkId}\n${r.title}\n${r.criteria}` },
-        { text: r.reads, tone: 'mono' },
-        { text: r.method },
-      ]),
+      model.method,
       6.8,
     );
   },
