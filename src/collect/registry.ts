@@ -120,6 +120,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       'kms:DescribeKey',
       'kms:GetKeyPolicy',
       'kms:GetKeyRotationStatus',
+      'kms:ListKeyRotations',
       'kms:ListAliases',
       'kms:ListKeys',
     ],
