@@ -52,6 +52,18 @@ async function bucketWithKey(name: string, keyId: string): Promise<void> {
   );
 }
 
+function collectAll(config: ReturnType<typeof testConfig>) {
+  return collect({
+    config,
+    factory: h.factory,
+    sink: h.sink,
+    toolVersion: '0.0.0-test',
+    runId: 'kms-rotation',
+    endpoint: h.sandbox.url,
+    sandbox: true,
+  });
+}
+
 async function error(p: Promise<unknown>): Promise<{ name: string; message: string }> {
   try {
     await p;
@@ -157,7 +169,7 @@ describe('kms.rotation-enabled on an estate set up over the wire', () => {
     h.sandbox.faults.resetStats();
 
     const config = testConfig({ regions: ['us-east-1'] });
-    const snapshot = await collect({ config, factory: h.factory, sink: h.sink });
+    const snapshot = await collectAll(config);
     expect(h.requests('kms', 'ListKeyRotations')).toBe(2);
     const evaluation = await evaluate(snapshot, config);
     const rot = evaluation.findings.filter((f) => f.checkId === 'kms.rotation-enabled');
@@ -181,7 +193,7 @@ describe('kms.rotation-enabled on an estate set up over the wire', () => {
     await bucketWithKey('imported', imported);
     h.sandbox.faults.resetStats();
     const config = testConfig({ regions: ['us-east-1'] });
-    const snapshot = await collect({ config, factory: h.factory, sink: h.sink });
+    const snapshot = await collectAll(config);
     expect(h.requests('kms', 'GetKeyRotationStatus')).toBe(0);
     expect(h.requests('kms', 'ListKeyRotations')).toBe(1);
     const evaluation = await evaluate(snapshot, config);
@@ -197,7 +209,7 @@ describe('kms.rotation-enabled on an estate set up over the wire', () => {
     await bucketWithKey('denied-history', id);
     h.addFault({ service: 'kms', operation: 'ListKeyRotations', kind: 'AccessDenied' });
     const config = testConfig({ regions: ['us-east-1'], collection: { maxAttempts: 1 } });
-    const snapshot = await collect({ config, factory: h.factory, sink: h.sink });
+    const snapshot = await collectAll(config);
     const evaluation = await evaluate(snapshot, config);
     const f = evaluation.findings.find((x) => x.checkId === 'kms.rotation-enabled');
     expect(f?.status).toBe('insufficient-evidence');
