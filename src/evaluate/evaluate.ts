@@ -130,6 +130,7 @@ export async function evaluate(
       crossChecks.length,
     ),
     crossChecks,
+    ...(config.trustedAccounts.length > 0 ? { trustedAccounts: [...(ctx.trustedAccounts ?? [])] } : {}),
     ...(config.period ? { period: await evaluatePeriod(snapshot, config.period, ctx) } : {}),
   };
 }
