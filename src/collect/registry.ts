@@ -137,6 +137,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
     actions: [
       'config:DescribeConfigurationRecorders',
       'config:DescribeConfigurationRecorderStatus',
+      'config:ListConfigurationRecorders',
       'config:DescribeConfigRules',
       'config:GetComplianceDetailsByConfigRule',
     ],

@@ -226,6 +226,11 @@ export interface ConfigRegionSnapshot {
   region: string;
   recorders: Outcome<ConfigRecorder[]>;
   recorderStatus: Outcome<ConfigRecorderStatus[]>;
+  /**
+   * ListConfigurationRecorders (every page): the customer's recorder and service-linked ones.
+   * Absent in snapshots made before it was collected.
+   */
+  recorderSummaries?: Outcome<ConfigRecorderSummary[]> | undefined;
   rules: Outcome<ConfigRule[]>;
   /** Per-resource results for each rule whose identifier is relevant (S3 managed rules). */
   results: ConfigRuleResults[];
@@ -237,6 +242,19 @@ export interface ConfigRecorder {
   allSupported: boolean;
   includeGlobalResourceTypes: boolean;
   resourceTypes: string[];
+  /** `ALL_SUPPORTED_RESOURCE_TYPES`, `INCLUSION_BY_RESOURCE_TYPES` or `EXCLUSION_BY_RESOURCE_TYPES`. */
+  recordingStrategy?: string | undefined;
+  /** Types excluded under `EXCLUSION_BY_RESOURCE_TYPES`. */
+  exclusionResourceTypes?: string[] | undefined;
+}
+
+/** One entry of ListConfigurationRecorders. */
+export interface ConfigRecorderSummary {
+  name: string;
+  arn: string;
+  /** `PAID` for the customer's recorder; `INTERNAL` for a service-linked one that delivers nothing to the customer. */
+  recordingScope: string;
+  servicePrincipal?: string | undefined;
 }
 
 export interface ConfigRecorderStatus {
