@@ -20,6 +20,7 @@ import {
   exceptionPopulation,
   indexFindings,
   keyUsagePopulation,
+  trustedAccountPopulation,
   kmsKeyPopulation,
   bucketPopulation,
   trailPopulation,
@@ -658,6 +659,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
       'exceptions',
       max,
       'No exceptions are configured.',
+    ),
+    trustedAccounts: populationTable(
+      trustedAccountPopulation(evaluation),
+      'trusted-accounts',
+      max,
+      'No external accounts are trusted: every grant to an account outside the scope is a finding.',
     ),
     inventory: {
       buckets: populationTable(
