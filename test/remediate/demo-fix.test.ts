@@ -83,7 +83,11 @@ async function apply(call: PlanCall): Promise<void> {
     s3.destroy();
   } else if (call.service === 's3control') {
     if (call.operation !== 'PutPublicAccessBlock') throw new Error(`unexpected s3control ${call.operation}`);
-    const control = new S3ControlClient({ ...common, disableHostPrefix: true });
+    const control = new S3ControlClient({
+      ...common,
+      endpointProvider: () => ({ url: new URL(sandbox.url) }),
+      disableHostPrefix: true,
+    });
     await control.send(new PutAccountPublicAccessBlockCommand(input));
     control.destroy();
   } else {
