@@ -331,3 +331,19 @@ function policyStep(
     call: call('PutBucketPolicy', { Policy: JSON.stringify(doc) }),
   };
 }
+
+/**
+ * The remediation of each failing finding (`checkId arn` → the step that fixes it), for the report
+ * and findings.csv: the same plan `remediate` prints.
+ */
+export function stepsByFinding(
+  snapshot: RemediationFacts['snapshot'],
+  failing: readonly FindingRef[],
+  rotationPeriodInDays = 365,
+): Map<string, RemediationStep> {
+  const plan = buildPlan(snapshot.runId, failing, { snapshot, failing, rotationPeriodInDays });
+  const byFinding = new Map<string, RemediationStep>();
+  for (const step of plan.steps)
+    for (const f of step.fixes) byFinding.set(`${f.checkId} ${f.resourceArn}`, step);
+  return byFinding;
+}
