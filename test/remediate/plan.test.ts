@@ -44,12 +44,7 @@ describe('the fix plan', () => {
 
   it('does not script a configuration it could not read (the call would replace it)', () => {
     const b = bucket('denied-bucket', {
-      encryption: {
-        status: 'denied',
-        errorCode: 'AccessDenied',
-        message: 'no',
-        evidence: okOf(0, 'GetBucketEncryption').evidence,
-      } as never,
+      encryption: deniedOf('GetBucketEncryption'),
     });
     const [step] = planFor(b, ['s3.default-encryption']).steps;
     expect(step?.call).toBeUndefined();
