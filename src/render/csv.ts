@@ -2,10 +2,11 @@ import type { Evaluation } from '../checks/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { periodTimelinePopulation } from '../period/populations.ts';
 import { join } from 'node:path';
+import { forPlainText } from '../text/safe-text.ts';
 import { mkdirSync } from 'node:fs';
 import { createChunkedFileWriter } from '../pack/chunked-file-writer.ts';
 import type { FileSource } from '../pack/file-source.ts';
-import { populationSources, type Population, type PopulationSource } from './populations.ts';
+import { checkedRow, populationSources, type Population, type PopulationSource } from './populations.ts';
 import type { Cell } from './report-model.ts';
 
 /** A file for the pack: pack-relative path and its text content. */
@@ -28,7 +29,7 @@ export function protectFormula(value: string): string {
 
 /** One RFC 4180 field: quoted when it holds a comma, quote, CR or LF; quotes doubled. */
 export function csvField(value: string): string {
-  const safe = protectFormula(value);
+  const safe = protectFormula(forPlainText(value));
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
@@ -48,7 +49,7 @@ export function populationCsv(p: Population, stamp?: CsvStamp): string {
   const lead = stamp ? [stamp.runId, stamp.asOf] : [];
   return toCsv(
     [...(stamp ? ['run_id', 'as_of'] : []), ...p.columns.map((c) => c.id)],
-    p.rows.map((r) => [...lead, ...r.map((c) => c.text)]),
+    p.rows.map((r) => [...lead, ...checkedRow(p, r).map((c) => c.text)]),
   );
 }
 
@@ -78,7 +79,8 @@ export function stampOf(snapshot: Snapshot): CsvStamp {
  */
 function emitCsv(p: PopulationSource, stamp: CsvStamp, out: (piece: string) => void): void {
   out(csvLine(['run_id', 'as_of', ...p.columns.map((c) => c.id)]));
-  for (const row of p.rows) out(csvLine([stamp.runId, stamp.asOf, ...row.map((c: Cell) => c.text)]));
+  for (const row of p.rows)
+    out(csvLine([stamp.runId, stamp.asOf, ...checkedRow(p, row).map((c: Cell) => c.text)]));
 }
 
 /**
