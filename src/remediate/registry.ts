@@ -113,18 +113,18 @@ export const REMEDIATIONS: Readonly<Record<string, Remediator>> = {
       ? { kind: 'account-public-access-block', account }
       : manual(`The pack has no record of ${finding.resourceArn}; fix it by hand.`);
   },
-  's3.object-encryption-inventory': forBucket(({ account, bucket }, facts) => {
-    const inventory = (bucket as { inventory?: unknown }).inventory;
-    if (inventory === undefined || /no (enabled )?inventory|EncryptionStatus/.test(facts.snapshot.runId)) {
-      return { kind: 'bucket-inventory', account, bucket };
-    }
-    const key = suggestedKey(facts, account, bucket);
-    return key
-      ? { kind: 'object-encryption', account, bucket, kmsKeyArn: key }
-      : manual(
-          `Re-encrypt the objects of ${bucket.name} with a customer managed key (UpdateObjectEncryption).`,
-        );
-  }),
+  // The check (collected inventory reports) names the object counts in its reason when the report
+  // lists objects on the wrong encryption; otherwise the bucket lacks a usable inventory.
+  's3.object-encryption-inventory': (finding, facts) =>
+    forBucket(({ account, bucket }) => {
+      if (!/\b(NOT-SSE|SSE-S3)\b/.test(finding.reason)) return { kind: 'bucket-inventory', account, bucket };
+      const key = suggestedKey(facts, account, bucket);
+      return key
+        ? { kind: 'object-encryption', account, bucket, kmsKeyArn: key }
+        : manual(
+            `Re-encrypt the objects of ${bucket.name} with a customer managed key (UpdateObjectEncryption).`,
+          );
+    })(finding, facts),
   's3.no-external-access': () =>
     manual(
       'Remove the statement the finding names from the bucket policy, or declare the account in trustedAccounts with a justification and an approver.',
