@@ -201,6 +201,34 @@ const denySseC = {
   Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
 };
 
+describe('s3.deny-unencrypted-put with DSSE-KMS', () => {
+  const requireDsse = {
+    Sid: 'RequireDsse',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:PutObject',
+    Resource: 'arn:aws:s3:::data/*',
+    Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms:dsse' } },
+  };
+  const cases: Case[] = [
+    {
+      name: 'a policy that requires aws:kms:dsse passes (DSSE-KMS is KMS encryption)',
+      snapshot: one(withPolicy(bucket('data'), [requireDsse])),
+      status: 'pass',
+      reason: ['Sid "RequireDsse"'],
+    },
+    {
+      name: 'a policy that denies both KMS kinds of upload is a blanket deny and fails',
+      snapshot: one(
+        withPolicy(bucket('data'), [{ ...requireDsse, Sid: 'DenyAllPuts', Condition: undefined }]),
+      ),
+      status: 'fail',
+      reason: ['aws:kms:dsse'],
+    },
+  ];
+  it.each(cases)('$name', (c) => expectCase('s3.deny-unencrypted-put', c));
+});
+
 describe('s3.sse-c-blocked', () => {
   const cases: Case[] = [
     {
