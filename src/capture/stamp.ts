@@ -3,6 +3,7 @@
  * identity that captured it and the checks (with criteria) the image supports, plus a "SANDBOX OUTPUT — not AWS" label for sandbox images. The banner is
  * part of the captured page, so the stamp is in the PNG itself.
  */
+import { forDisplay } from '../text/safe-text.ts';
 import { renderTemplate } from './views/render.ts';
 import { BANNER_TEMPLATE } from './views/templates.ts';
 
@@ -46,14 +47,16 @@ export function stampBannerHtml(stamp: Stamp): string {
 
 /** The banner's text content, as a reader of the PNG would see it (used to check pages before capture). */
 export function stampLines(stamp: Stamp): string[] {
+  // As the banner shows them: values pass through the same display form as every view value.
+  const v = forDisplay;
   const lines = [
-    `Account ${stamp.account}`,
-    `Region ${stamp.region}`,
-    `Resource ${stamp.resource}`,
-    `${stamp.timeLabel} ${formatUtc(stamp.capturedAt)}`,
-    `Source ${stamp.source}`,
-    `Identity ${stamp.identity}`,
-    ...(stamp.supports ? [`Supports ${stamp.supports}`] : []),
+    `Account ${v(stamp.account)}`,
+    `Region ${v(stamp.region)}`,
+    `Resource ${v(stamp.resource)}`,
+    `${v(stamp.timeLabel)} ${v(formatUtc(stamp.capturedAt))}`,
+    `Source ${v(stamp.source)}`,
+    `Identity ${v(stamp.identity)}`,
+    ...(stamp.supports ? [`Supports ${v(stamp.supports)}`] : []),
   ];
   return stamp.sandbox ? [SANDBOX_LABEL, ...lines] : lines;
 }

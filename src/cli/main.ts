@@ -1,3 +1,4 @@
+import { forTerminal } from '../text/safe-text.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT } from './errors.ts';
 import { regionProblem } from '../config/regions.ts';
@@ -112,6 +113,10 @@ level (verify: pack does not verify); 2 usage or config error, nothing written; 
     .option('--endpoint-url <url>', 'AWS-compatible endpoint (sandbox, LocalStack); also AWS_ENDPOINT_URL')
     .option('--no-screenshots', 'skip screenshots (console and API views)')
     .option('--previous <zip>', 'previous pack: adds a "changes since the previous pack" section')
+    .option(
+      '--force-output-dir',
+      'write into an output folder that is not empty and was not created by evidence-pack',
+    )
     .addOption(upload(''))
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn())
@@ -135,6 +140,10 @@ Every call is read-only and identified as evidence-pack/<version> in the User-Ag
     .option('-p, --port <port>', 'port of the in-process sandbox (0 = any free port)', parsePort, 0)
     .option('--no-screenshots', 'skip screenshots')
     .option('--previous <zip>', 'previous pack: adds a "changes since the previous pack" section')
+    .option(
+      '--force-output-dir',
+      'write into an output folder that is not empty and was not created by evidence-pack',
+    )
     .addOption(upload('; the bucket must exist in the demo sandbox'))
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn().default('none'))
@@ -159,6 +168,11 @@ for looking at the pack. run defaults to "fail".`,
     .option('--buckets <n>', 'bucket count for --scenario generated', parseNonNegative, 1000)
     .option('--regions <n>', 'region count for --scenario generated', parseNonNegative, 4)
     .option('--faults <file>', 'JSON file with fault rules (see README "Fault injection")')
+    .option(
+      '--max-body-bytes <n>',
+      'largest request body accepted; larger ones get EntityTooLarge (default 268435456 = 256 MiB)',
+      parseNonNegative,
+    )
     .action(async (opts) => {
       const { sandboxCommand } = await import('./commands/sandbox.ts');
       process.exitCode = await sandboxCommand(opts);
@@ -171,6 +185,10 @@ for looking at the pack. run defaults to "fail".`,
     .option('--public-key <pem>', 'trusted public key (PEM) the signature must verify against')
     .option('--kms-key-id <id>', 'trusted KMS key that must have signed the pack (calls KMS Verify)')
     .option('--endpoint-url <url>', 'endpoint for --kms-key-id (sandbox)')
+    .option(
+      '--require-signature',
+      'fail (exit 1) unless the pack is signed and the signature verifies under a trusted key',
+    )
     .option('--json', 'print the report as JSON')
     .action(async (zip: string, opts) => {
       const { verifyCommand } = await import('./commands/verify.ts');
@@ -180,9 +198,16 @@ for looking at the pack. run defaults to "fail".`,
   program
     .command('pack')
     .description('rebuild a pack from a saved snapshot or pack, without calling AWS')
-    .requiredOption('--from <zip-or-snapshot>', 'a pack (.zip) or its snapshot.json')
-    .option('-c, --config <file>', 'config file (default: the config saved in the source pack)')
+    .requiredOption('--from <zip-or-snapshot>', 'a pack (.zip, which must verify) or its snapshot.json')
+    .option(
+      '-c, --config <file>',
+      'config file (default: the config saved in the source pack, with signing key, logo, templates and browser from ./evidence.config.ts if present, never from the pack)',
+    )
     .option('-o, --out <dir>', 'output directory', 'output')
+    .option(
+      '--force-output-dir',
+      'write into an output folder that is not empty and was not created by evidence-pack',
+    )
     .option('--no-screenshots', 'skip API-view screenshots')
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn())
@@ -243,18 +268,24 @@ function reportError(err: unknown): number {
     return EXIT.usage;
   }
   if (err instanceof CliError) {
-    process.stderr.write(`evidence-pack: ${err.message}\n`);
-    for (const line of err.details) process.stderr.write(`  - ${line}\n`);
+    process.stderr.write(`evidence-pack: ${forTerminal(err.message)}\n`);
+    for (const line of err.details) process.stderr.write(`  - ${forTerminal(line, { singleLine: true })}\n`);
     return err.exitCode;
   }
+  if (err instanceof Error && err.name === 'OutputDirError') {
+    process.stderr.write(`evidence-pack: ${forTerminal(err.message)}\n`);
+    return EXIT.usage;
+  }
   if (err instanceof Error && err.name === 'PackExistsError') {
-    process.stderr.write(`evidence-pack: ${err.message}\n  - choose another output directory with --out\n`);
+    process.stderr.write(
+      `evidence-pack: ${forTerminal(err.message)}\n  - choose another output directory with --out\n`,
+    );
     return EXIT.usage;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`evidence-pack: the pack could not be produced: ${message}\n`);
+  process.stderr.write(`evidence-pack: the pack could not be produced: ${forTerminal(message)}\n`);
   const hint = hintFor(err);
-  if (hint) process.stderr.write(`  - ${hint}\n`);
+  if (hint) process.stderr.write(`  - ${forTerminal(hint)}\n`);
   if (process.env.DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('  (set DEBUG=1 for the stack trace)\n');
   return EXIT.failed;

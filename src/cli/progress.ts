@@ -1,3 +1,5 @@
+import { forTerminal } from '../text/safe-text.ts';
+
 /** A progress event from any stage of the pipeline. */
 export interface ProgressEvent {
   stage: string;
@@ -39,7 +41,7 @@ export function createProgress(
   };
   const text = (e: ProgressEvent) => {
     const count = e.total ? ` ${e.done ?? 0}/${e.total}` : '';
-    return `${e.stage}${count}${e.message ? ` ${e.message}` : ''}`;
+    return forTerminal(`${e.stage}${count}${e.message ? ` ${e.message}` : ''}`, { singleLine: true });
   };
   return {
     update(e) {
@@ -65,7 +67,7 @@ export function createProgress(
     },
     log(line) {
       clear();
-      stream.write(`${line}\n`);
+      stream.write(`${forTerminal(line)}\n`);
     },
     done() {
       clear();

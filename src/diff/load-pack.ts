@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { readPackEntries } from '../pack/zip-reader.ts';
 import { FINDINGS_SCHEMA } from '../pipeline/findings-json.ts';
 import type { Snapshot } from '../snapshot/model.ts';
@@ -36,11 +36,12 @@ export async function loadPackForDiff(zipPath: string): Promise<LoadedPack> {
   if (!info?.isFile()) return { ok: false, problem: `${zipPath}: no such file` };
   let entries: Map<string, Buffer>;
   try {
-    entries = await readPackEntries(zipPath);
+    // Every entry is checked and hashed by the strict reader; only the two documents are kept.
+    entries = await readPackEntries(zipPath, { only: (p) => p === SNAPSHOT_PATH || p === FINDINGS_PATH });
   } catch (err) {
-    // Also the answer for a non-ZIP file: readZipEntries finds no central directory.
-    const bytes = await readFile(zipPath).catch(() => Buffer.alloc(0));
-    const what = bytes.subarray(0, 2).toString('latin1') === 'PK' ? 'a damaged ZIP' : 'not a ZIP';
+    // Also the answer for a non-ZIP file: the reader finds no end record.
+    const head = await readHead(zipPath);
+    const what = head === 'PK' ? 'a damaged or refused ZIP' : 'not a ZIP';
     return { ok: false, problem: `${zipPath}: ${what} (${(err as Error).message})` };
   }
   const snapshot = parseJson(entries.get(SNAPSHOT_PATH), SNAPSHOT_PATH);
@@ -57,4 +58,16 @@ export async function loadPackForDiff(zipPath: string): Promise<LoadedPack> {
     ok: true,
     pack: { snapshot: snapshot.value as Snapshot, findings: findings.value as PackFindings },
   };
+}
+
+async function readHead(path: string): Promise<string> {
+  const fh = await open(path, 'r').catch(() => undefined);
+  if (!fh) return '';
+  try {
+    const buf = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(buf, 0, 2, 0);
+    return buf.subarray(0, bytesRead).toString('latin1');
+  } finally {
+    await fh.close();
+  }
 }

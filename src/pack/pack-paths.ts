@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 
 /** Name of the manifest inside the pack. */
 export const MANIFEST_PATH = 'manifest.json';
@@ -45,4 +46,11 @@ export function packPathProblem(path: string): string | null {
 /** Orders pack paths by their UTF-8 bytes, the order used for ZIP entries, `files[]` and SHA256SUMS. */
 export function comparePackPaths(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** Lowercase hex SHA-256 of a file, read as a stream (memory stays flat whatever its size). */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

@@ -1,5 +1,6 @@
 import type { Provenance, TimeWindow } from '../provenance/provenance.ts';
 import { CODE_DIGEST_COMMAND, CODE_PATHS } from '../provenance/code-digest.ts';
+import { forPlainText } from '../text/safe-text.ts';
 import type { SignatureAlgorithm } from './sign.ts';
 
 /** What README.txt says about the pack. Everything is taken from the run, never from the clock. */
@@ -148,7 +149,8 @@ export function renderPackReadme(info: PackReadmeInfo): string {
     '   It runs the same checks and names any file that does not match.',
     '',
   );
-  return lines.join('\n');
+  // Values come from AWS and the config: no NUL or control character reaches the file raw.
+  return forPlainText(lines.join('\n'));
 }
 
 function signatureCommands(algorithm: SignatureAlgorithm): string[] {

@@ -13,8 +13,16 @@ import {
   comparePackPaths,
   sha256Hex,
 } from './pack-paths.ts';
-import { isSignatureAlgorithm, normalizePublicKeyPem, verifySignature } from './sign.ts';
-import { ZipFormatError, readZipEntries } from './zip-reader.ts';
+import {
+  isSignatureAlgorithm,
+  normalizePublicKeyPem,
+  publicKeyFingerprint,
+  verifySignature,
+} from './sign.ts';
+import { ZipFormatError, scanZip } from './zip-reader.ts';
+
+/** manifest.json, SHA256SUMS and the signature files are read whole; none is near this size. */
+const MAX_KEPT = 64 * 1024 * 1024;
 
 /** Kinds of problem {@link verifyPack} reports. */
 export type VerifyProblemKind =
@@ -40,7 +48,15 @@ export interface VerifyProblem {
 /** What was found about the signature. */
 export interface SignatureFinding {
   algorithm: string;
+  /** The key id `signature.json` claims: a label only, never evidence of who signed. */
   keyId: string;
+  /**
+   * SHA-256 (hex) of the SPKI DER of the public key embedded in the pack, computed here, or `null`
+   * when that key cannot be parsed.
+   */
+  embeddedKeyFingerprint: string | null;
+  /** SHA-256 (hex) of the trusted key's SPKI DER when one was given. */
+  trustedKeyFingerprint?: string;
   /**
    * `verified`: valid under the trusted key (or KMS); `bad`: does not verify;
    * `unverified`: consistent with the key carried in the pack, but no trusted key was given.
@@ -115,35 +131,34 @@ export async function verifyPack(zipPath: string, opts: VerifyOptions = {}): Pro
 
   let entries;
   try {
-    entries = await readZipEntries(zipPath);
+    // Only the small generated files are kept; every other entry is hashed as it streams by.
+    entries = await scanZip(zipPath, { keep: (p) => NOT_IN_MANIFEST.has(p), maxKeptEntryBytes: MAX_KEPT });
   } catch (err) {
     if (!(err instanceof ZipFormatError)) throw err;
-    add('unreadable', `not a readable ZIP: ${err.message}`);
+    add('unreadable', `the ZIP is refused: ${err.reason}`, err.entry);
     return report({});
   }
 
-  // Bytes per path; damaged entries are named as changed (their bytes are not what was packed).
-  const files = new Map<string, Buffer>();
+  // Digest per path; damaged entries are named as changed (their bytes are not what was packed).
+  const files = new Map<string, { sha256: string; bytes: number }>();
+  const kept = new Map<string, Buffer>();
   const damaged = new Set<string>();
   for (const e of entries) {
-    if (files.has(e.path) || damaged.has(e.path)) {
-      add('extra', 'the ZIP holds more than one entry with this path', e.path);
-      continue;
-    }
     if (e.read.kind === 'corrupt') {
       damaged.add(e.path);
       add('changed', `entry is damaged inside the ZIP: ${e.read.detail}`, e.path);
     } else {
-      files.set(e.path, e.read.data);
+      files.set(e.path, { sha256: e.read.sha256, bytes: e.size });
+      if (e.read.data) kept.set(e.path, e.read.data);
     }
   }
   const present = (p: string): boolean => files.has(p) || damaged.has(p);
   const fileCount = files.size + damaged.size;
 
-  const manifestBuf = files.get(MANIFEST_PATH);
+  const manifestBuf = kept.get(MANIFEST_PATH);
   const manifestSha256 = manifestBuf ? sha256Hex(manifestBuf) : '';
   const listed = readManifestFiles(manifestBuf, damaged.has(MANIFEST_PATH), add);
-  const sums = readSums(files.get(SUMS_PATH), damaged.has(SUMS_PATH), add);
+  const sums = readSums(kept.get(SUMS_PATH), damaged.has(SUMS_PATH), add);
 
   // Every file against each list that names it.
   const allPaths = new Set<string>([
@@ -165,16 +180,16 @@ export async function verifyPack(zipPath: string, opts: VerifyOptions = {}): Pro
         );
       }
     } else if (data) {
-      const actual = sha256Hex(data);
+      const actual = data.sha256;
       const differs: string[] = [];
-      if (inManifest && (inManifest.sha256 !== actual || inManifest.bytes !== data.length)) {
+      if (inManifest && (inManifest.sha256 !== actual || inManifest.bytes !== data.bytes)) {
         differs.push(`manifest.json (${inManifest.sha256.slice(0, 12)}…, ${inManifest.bytes} bytes)`);
       }
       if (inSums && inSums !== actual) differs.push(`SHA256SUMS (${inSums.slice(0, 12)}…)`);
       if (differs.length > 0) {
         add(
           'changed',
-          `content (${actual.slice(0, 12)}…, ${data.length} bytes) differs from ${differs.join(' and ')}`,
+          `content (${actual.slice(0, 12)}…, ${data.bytes} bytes) differs from ${differs.join(' and ')}`,
           path,
         );
       }
@@ -199,7 +214,7 @@ export async function verifyPack(zipPath: string, opts: VerifyOptions = {}): Pro
     }
   }
 
-  const signature = await checkSignature(files, manifestBuf, opts, add);
+  const signature = await checkSignature(kept, manifestBuf, opts, add);
   return report({ files: fileCount, manifestSha256, ...(signature ? { signature } : {}) });
 }
 
@@ -348,6 +363,7 @@ async function checkSignature(
   const finding: SignatureFinding = {
     algorithm: sig.algorithm,
     keyId: sig.keyId,
+    embeddedKeyFingerprint: fingerprintOrNull(sig.publicKeyPem),
     status: 'bad',
     trustedBy: null,
   };
@@ -374,11 +390,14 @@ async function checkSignature(
   }
 
   if (opts.publicKeyPem !== undefined) {
-    finding.trustedBy = 'public-key';
+    finding.trustedBy = opts.kmsVerify ? 'kms' : 'public-key';
+    const trusted = fingerprintOrNull(opts.publicKeyPem);
+    if (trusted) finding.trustedKeyFingerprint = trusted;
     if (!sameKey(opts.publicKeyPem, sig.publicKeyPem)) {
       add(
         'untrusted-key',
-        `the pack was signed by key ${sig.keyId}, not by the trusted key`,
+        `the key embedded in the pack (sha256:${finding.embeddedKeyFingerprint ?? 'unparseable'}) is not ` +
+          `the trusted key (sha256:${trusted ?? 'unparseable'})`,
         SIGNATURE_JSON_PATH,
       );
     }
@@ -434,6 +453,14 @@ function parseSignatureJson(buf: Buffer): SignatureJson | null {
   }
 }
 
+function fingerprintOrNull(pem: string): string | null {
+  try {
+    return publicKeyFingerprint(pem);
+  } catch {
+    return null;
+  }
+}
+
 function sameKey(a: string, b: string): boolean {
   try {
     return normalizePublicKeyPem(a) === normalizePublicKeyPem(b);
@@ -451,13 +478,21 @@ export function formatVerifyReport(report: VerifyReport): string {
   lines.push(`  manifest sha256:  ${report.manifestSha256 || '(none)'}`);
   if (report.signature) {
     const s = report.signature;
-    const how =
-      s.status === 'verified'
-        ? `verified (${s.trustedBy === 'kms' ? 'by KMS' : 'with the trusted public key'})`
-        : s.status === 'unverified'
-          ? 'present, not checked against a trusted key (pass --public-key to check it)'
-          : 'INVALID';
-    lines.push(`  signature:        ${s.algorithm} by ${s.keyId}: ${how}`);
+    const embedded = `embedded key sha256:${s.embeddedKeyFingerprint ?? '(unparseable)'}`;
+    if (s.status === 'verified') {
+      const by = s.trustedBy === 'kms' ? 'by KMS' : 'with the trusted public key';
+      lines.push(
+        `  signature:        ${s.algorithm}, verified (${by}, sha256:${s.trustedKeyFingerprint ?? '?'})`,
+      );
+    } else if (s.status === 'unverified') {
+      lines.push('  signature:        present, NOT verified (no trusted key given)');
+      lines.push(
+        `                    ${s.algorithm}, ${embedded}; pass --public-key or --kms-key-id to check it`,
+      );
+    } else {
+      lines.push(`  signature:        INVALID (${s.algorithm}, ${embedded})`);
+    }
+    lines.push(`  claimed key id:   ${s.keyId} (a label in signature.json, not proof of the signer)`);
   } else {
     lines.push('  signature:        none');
   }

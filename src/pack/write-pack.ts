@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { assemblePack } from './assemble.ts';
 import type { PackFile } from './assemble.ts';
@@ -7,6 +7,9 @@ import type { ManifestInput } from './manifest.ts';
 import { isProcessAlive } from './process-alive.ts';
 import type { Signer } from './sign.ts';
 import { writeDeterministicZip } from './zip-writer.ts';
+
+/** Marker file of an output folder the tool created (see `prepareOutputDir`). */
+export const OUTPUT_MARKER = '.evidence-pack-output';
 
 /** Input of {@link writePack}. */
 export interface WritePackInput {
@@ -93,11 +96,17 @@ export async function writePack(input: WritePackInput): Promise<WrittenPack> {
 }
 
 /**
- * Deletes `.…partial-<pid>` files in `dir` left by runs that are no longer alive. Files of
- * live processes (including this one) are left alone.
+ * Deletes `.…partial-<pid>` files in `dir` left by runs that are no longer alive, only when `dir`
+ * is an output folder the tool created (it holds {@link OUTPUT_MARKER}): elsewhere such names
+ * may be someone else's. Files of live processes (including this one) are left alone.
  */
 export async function removeStalePartials(dir: string): Promise<string[]> {
   const removed: string[] = [];
+  const marked = await lstat(join(dir, OUTPUT_MARKER)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (!marked) return removed;
   for (const entry of await readdir(dir)) {
     const pid = Number(PARTIAL.exec(entry)?.[1]);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isProcessAlive(pid)) continue;

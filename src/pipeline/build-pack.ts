@@ -336,7 +336,7 @@ export function packNameFor(snapshot: Snapshot, config: Pick<Config, 'organizati
 /**
  * What a pack is named after: the organization's slug (`Acme Corp.` → `acme-corp`), for `run`,
  * `demo` and `pack --from` alike; when the organization has no letters or digits to slug, the
- * account id of a single-account pack, else `org`.
+ * account id of a single-account pack (when it is a 12-digit AWS account id), else `org`.
  */
 export function packSubject(organization: string, accountIds: readonly string[]): string {
   const slug = organization
@@ -346,7 +346,9 @@ export function packSubject(organization: string, accountIds: readonly string[])
     .slice(0, 40)
     .replace(/-$/, '');
   if (slug) return slug;
-  return accountIds.length === 1 && accountIds[0] ? accountIds[0] : 'org';
+  // An account id may come from a rebuilt pack: only a real 12-digit one becomes part of a file name.
+  const only = accountIds.length === 1 ? accountIds[0] : undefined;
+  return only !== undefined && /^\d{12}$/.test(only) ? only : 'org';
 }
 
 function renderRunNotes(info: {

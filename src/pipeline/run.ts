@@ -17,6 +17,7 @@ import type { S3Target } from '../upload/s3-uri.ts';
 import { uploadPack, type UploadOutcome } from '../upload/upload-pack.ts';
 import { buildPack, type BuiltPack, type PreviousPack } from './build-pack.ts';
 import { currentInvocation, type Invocation } from '../provenance/provenance.ts';
+import { prepareOutputDir } from './output-dir.ts';
 import { createWorkDir, newRunId, removeStaleWorkDirs, removeWorkDir } from './workdir.ts';
 
 /** Options of one evidence run. */
@@ -25,6 +26,8 @@ export interface RunOptions {
   /** The previous pack, for the report's "changes since the previous pack" section. */
   previous?: PreviousPack | undefined;
   outDir: string;
+  /** Accept an output folder the tool did not create (see `prepareOutputDir`). */
+  forceOutputDir?: boolean;
   endpointUrl?: string | undefined;
   profile?: string | undefined;
   /** Explicit credentials (the demo's); default: the standard chain or `profile`. */
@@ -59,6 +62,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
   const { config, progress } = opts;
   const started = new Date();
   const runId = newRunId(started);
+  await prepareOutputDir(opts.outDir, { force: opts.forceOutputDir === true });
   await removeStalePartials(opts.outDir).catch(() => []);
   await removeStaleWorkDirs(opts.outDir).catch(() => []);
   const workDir = await createWorkDir(opts.outDir, runId);

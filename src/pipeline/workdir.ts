@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isProcessAlive } from '../pack/process-alive.ts';
 
@@ -10,10 +10,16 @@ import { isProcessAlive } from '../pack/process-alive.ts';
  * succeeded or not; a run killed outright leaves it behind for {@link removeStaleWorkDirs}.
  */
 export async function createWorkDir(outDir: string, runId: string): Promise<string> {
-  const dir = join(outDir, `.work-${runId}-p${process.pid}-${randomBytes(3).toString('hex')}`);
+  // The run id may come from a pack being rebuilt: only its safe characters reach the name.
+  const safeId = runId.replace(/[^A-Za-z0-9-]/g, '_').slice(0, 64);
+  const dir = join(outDir, `.work-${safeId}-p${process.pid}-${randomBytes(3).toString('hex')}`);
   await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, WORK_MARKER), `evidence-pack staging folder of pid ${process.pid}\n`);
   return dir;
 }
+
+/** The file that marks a staging folder as the tool's: cleanup removes no folder without it. */
+export const WORK_MARKER = '.evidence-pack-work';
 
 const WORK_DIR = /^\.work-.*?(?:-p(\d+))?-[0-9a-f]{6}$/;
 
@@ -21,7 +27,8 @@ const WORK_DIR = /^\.work-.*?(?:-p(\d+))?-[0-9a-f]{6}$/;
 export const STALE_WORK_DIR_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Remove `.work-*` staging directories in `outDir` left by runs that were killed: those whose pid
+ * Remove `.work-*` staging directories in `outDir` (only those holding the tool's marker file) left
+ * by runs that were killed: those whose pid
  * (in the name) is no longer running, and any older than `maxAgeMs` (a pid may have been reused;
  * directories named before the pid was recorded go by age only). This process's own are kept.
  * The pid is only meaningful on this host: do not share one output directory between machines
@@ -43,6 +50,11 @@ export async function removeStaleWorkDirs(
   for (const e of entries) {
     const m = e.isDirectory() ? WORK_DIR.exec(e.name) : null;
     if (!m) continue;
+    const marked = await lstat(join(outDir, e.name, WORK_MARKER)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!marked) continue;
     const pid = m[1] === undefined ? undefined : Number(m[1]);
     if (pid === process.pid) continue;
     const dir = join(outDir, e.name);

@@ -2,6 +2,7 @@ import type { Evaluation } from '../checks/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { periodTimelinePopulation } from '../period/populations.ts';
 import { join } from 'node:path';
+import { forPlainText } from '../text/safe-text.ts';
 import { mkdirSync } from 'node:fs';
 import { createChunkedFileWriter } from '../pack/chunked-file-writer.ts';
 import type { FileSource } from '../pack/file-source.ts';
@@ -28,7 +29,7 @@ export function protectFormula(value: string): string {
 
 /** One RFC 4180 field: quoted when it holds a comma, quote, CR or LF; quotes doubled. */
 export function csvField(value: string): string {
-  const safe = protectFormula(value);
+  const safe = protectFormula(forPlainText(value));
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -1,3 +1,4 @@
+import { displaySafe } from '../text/safe-text.ts';
 import type { Browser } from 'playwright-core';
 import { loadTemplates, renderHtml } from './html.ts';
 import { renderPdfWithBrowser, type PrintObserver } from './pdf-chromium.ts';
@@ -35,9 +36,11 @@ function firstLine(err: unknown): string {
  * Never throws for a Chromium failure; a pdfkit failure propagates (there is nothing left to try).
  */
 export async function renderReport(
-  model: ReportModel,
+  input: ReportModel,
   opts: RenderReportOptions = {},
 ): Promise<RenderedReport> {
+  // Values are AWS data: over-long ones are cut (the full value is in raw/), bidi shown.
+  const model = displaySafe(input);
   let reason = model.meta.fallbackReason;
   if (opts.browser) {
     const chromiumModel: ReportModel = {

@@ -24,6 +24,52 @@ function json(status: number, value: unknown): SandboxResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
 }
 
+/** Whether a host name (from a Host or Origin header) is this machine's loopback. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+function hostnameOf(hostHeader: string): string {
+  try {
+    return new URL(`http://${hostHeader}`).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Why an admin request is refused, or `undefined`. The admin API reconfigures the sandbox, so it
+ * answers only requests addressed to a loopback Host (which defeats DNS rebinding) and carrying no
+ * Origin other than a loopback one (a web page open in the developer's browser cannot reach it).
+ * `GET /_sandbox/health` also answers other Hosts: it is read-only and lets a run tell a sandbox
+ * listening on another address from AWS.
+ */
+export function adminRefusal(
+  headers: Record<string, string | string[] | undefined>,
+  path: string,
+): SandboxResponse | undefined {
+  const origin = headers.origin;
+  if (typeof origin === 'string') {
+    let originHost = '';
+    try {
+      originHost = new URL(origin).hostname;
+    } catch {
+      // "null" or garbage: not loopback.
+    }
+    if (!isLoopbackHost(originHost)) {
+      return json(403, { error: `the admin API refuses requests from web origin ${origin}` });
+    }
+  }
+  const host = typeof headers.host === 'string' ? hostnameOf(headers.host) : '';
+  if (!isLoopbackHost(host) && path !== `${ADMIN_PREFIX}health`) {
+    return json(403, {
+      error: 'the admin API answers only on a loopback host name (localhost, 127.0.0.1, ::1)',
+    });
+  }
+  return undefined;
+}
+
 function badRequest(message: string): SandboxResponse {
   return json(400, { error: message });
 }

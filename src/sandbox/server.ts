@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ADMIN_PREFIX, handleAdmin } from './admin.ts';
+import { ADMIN_PREFIX, adminRefusal, handleAdmin } from './admin.ts';
 import { authenticate } from './auth.ts';
 import { FaultController } from './faults.ts';
 import { mutateBody } from './mutate.ts';
@@ -40,7 +40,14 @@ export interface StartSandboxOptions {
   faultSeed?: number;
   /** Account that long-term access keys act as (default `111122223333`). */
   defaultAccountId?: string;
+  /** Largest request body accepted (default {@link DEFAULT_MAX_BODY_BYTES}); larger ones get `EntityTooLarge`. */
+  maxBodyBytes?: number;
 }
+
+/** Default request body cap: far above any call the tool makes or any pack it uploads. */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+type BodyRead = { ok: true; body: Buffer } | { ok: false; size: number };
 
 /** A running sandbox. */
 export interface RunningSandbox {
@@ -53,11 +60,28 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The body, or its (at least) size once it passes `limit`: the rest is discarded, never buffered. */
+function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    return Promise.resolve({ ok: false, size: declared });
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        resolve({ ok: false, size });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve({ ok: true, body: Buffer.concat(chunks) }));
     req.on('error', reject);
   });
 }
@@ -108,16 +132,26 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     ...(opts.latencyMs !== undefined ? { latencyMs: opts.latencyMs } : {}),
   });
   const held = new Set<ServerResponse>();
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let baseUrl = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     // Federation sign-in and console pages (for console screenshots); they read their own body.
     if (await handleConsoleRequest(req, res, state, { baseUrl })) return;
-    const body = await readBody(req);
+    const read = await readBody(req, maxBodyBytes);
+    const body = read.ok ? read.body : Buffer.alloc(0);
     const method = req.method ?? 'GET';
     if (url.pathname.startsWith(ADMIN_PREFIX)) {
-      send(res, handleAdmin(method, url.pathname, body, { faults, state }), {});
+      const refusal = adminRefusal(req.headers, url.pathname);
+      if (refusal) send(res, refusal, { connection: 'close' });
+      else if (!read.ok)
+        send(
+          res,
+          { status: 413, headers: { 'content-type': 'text/plain' }, body: 'request body too large' },
+          { connection: 'close' },
+        );
+      else send(res, handleAdmin(method, url.pathname, body, { faults, state }), {});
       return;
     }
     const requestId = randomBytes(8).toString('hex').toUpperCase();
@@ -133,6 +167,16 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     };
     const routed = route(call, req);
     const ids = requestIdHeaders(routed.protocol, routed.protocol === 'rest-xml' ? requestId : randomUUID());
+    if (!read.ok) {
+      // As S3 answers a PutObject over its limit; the connection is closed, the rest unread.
+      const tooLarge = new SandboxError(
+        'EntityTooLarge',
+        `Your proposed upload exceeds the maximum allowed size (${read.size} > ${maxBodyBytes} bytes)`,
+        400,
+      );
+      send(res, routed.renderError(tooLarge), { ...ids, connection: 'close' });
+      return;
+    }
     if (faults.latencyMs > 0) await delay(faults.latencyMs);
     const faultTarget = { service: routed.service, operation: routed.operation, resource: routed.resource };
     const fault = faults.decide(faultTarget);

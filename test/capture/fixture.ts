@@ -198,8 +198,9 @@ export const KEY_POLICY = JSON.stringify({
 
 /** Build the fixture snapshot and write its raw records under a fresh temp dir. */
 export async function writeFixture(
-  opts: { sandbox?: boolean } = {},
+  opts: { sandbox?: boolean; ruleName?: string } = {},
 ): Promise<{ workDir: string; snapshot: Snapshot }> {
+  const ruleName = opts.ruleName ?? 's3-encryption';
   const raw = new RawWriter();
   const identityRef = raw.call(
     'sts',
@@ -243,13 +244,13 @@ export async function writeFixture(
   const ruleResults = raw.call(
     'config',
     'GetComplianceDetailsByConfigRule',
-    { ConfigRuleName: 's3-encryption' },
+    { ConfigRuleName: ruleName },
     {
       output: {
         EvaluationResults: buckets.map((b, i) => ({
           EvaluationResultIdentifier: {
             EvaluationResultQualifier: {
-              ConfigRuleName: 's3-encryption',
+              ConfigRuleName: ruleName,
               ResourceType: 'AWS::S3::Bucket',
               ResourceId: b.name,
             },
@@ -337,7 +338,7 @@ export async function writeFixture(
         rules: { status: 'ok', value: [], evidence: ruleResults },
         results: [
           {
-            ruleName: 's3-encryption',
+            ruleName,
             sourceIdentifier: 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED',
             evaluations: { status: 'ok', value: [], evidence: ruleResults },
           },

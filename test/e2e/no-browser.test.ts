@@ -7,9 +7,11 @@ import { runCli } from './cli.ts';
 
 describe('demo with no usable browser', () => {
   it('still writes a verifiable pack with a plain PDF, and says why in the manifest and README.txt', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'ep-nobrowser-'));
+    const base = await mkdtemp(join(tmpdir(), 'ep-nobrowser-'));
+    // The output folder must be the tool's own (empty or new), so the fake browser lives beside it.
+    const out = join(base, 'out');
     // A browser that exists but cannot start (a path that does not exist at all is a usage error).
-    const fake = join(out, 'chromium');
+    const fake = join(base, 'chromium');
     await writeFile(fake, '#!/bin/sh\necho "cannot start" >&2\nexit 1\n');
     await chmod(fake, 0o755);
     const env = { EVIDENCE_PACK_BROWSER: fake };

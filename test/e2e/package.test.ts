@@ -60,6 +60,7 @@ describe('the packed package, installed into an empty folder', () => {
     expect(shipped).toContain('templates/report.hbs');
     expect(shipped).toContain('README.md');
     expect(shipped).toContain('LICENSE');
+    expect(shipped).toContain('SECURITY.md');
     expect(
       shipped.filter((f) => /^(src|test|examples)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts'))),
     ).toEqual([]);

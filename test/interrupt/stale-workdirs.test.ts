@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, readdir, utimes } from 'node:fs/promises';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createWorkDir, removeStaleWorkDirs } from '../../src/pipeline/workdir.ts';
+import { WORK_MARKER, createWorkDir, removeStaleWorkDirs } from '../../src/pipeline/workdir.ts';
 import { tempDir } from '../pack/helpers.ts';
 
 /** The pid of a process that has exited. */
@@ -26,7 +26,12 @@ describe('removeStaleWorkDirs', () => {
     const legacyRecent = '.work-20261126T120000Z-00000004-dddddd';
     const legacyOld = '.work-20261120T120000Z-00000005-eeeeee';
     const unrelated = 'work-notes';
-    for (const d of [dead, live, liveButOld, legacyRecent, legacyOld, unrelated]) await mkdir(join(out, d));
+    // Named like a dead run's but not holding the tool's marker: someone else's, never removed.
+    const unmarked = `.work-20261126T120000Z-00000007-p${deadPid()}-ffffff`;
+    for (const d of [dead, live, liveButOld, legacyRecent, legacyOld, unrelated, unmarked]) {
+      await mkdir(join(out, d));
+      if (d !== unrelated && d !== unmarked) await writeFile(join(out, d, WORK_MARKER), '');
+    }
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
     for (const d of [liveButOld, legacyOld]) await utimes(join(out, d), twoDaysAgo, twoDaysAgo);
     const mine = await createWorkDir(out, '20261126T130000Z-00000006');
@@ -36,7 +41,7 @@ describe('removeStaleWorkDirs', () => {
 
     expect(removed.sort()).toEqual([dead, legacyOld, liveButOld].sort());
     expect((await readdir(out)).sort()).toEqual(
-      [live, legacyRecent, unrelated, mine.split('/').at(-1)!].sort(),
+      [live, legacyRecent, unrelated, unmarked, mine.split('/').at(-1)!].sort(),
     );
   });
 

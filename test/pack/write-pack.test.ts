@@ -3,7 +3,8 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PackExistsError, packName, writePack } from '../../src/pack/write-pack.ts';
+import { PackExistsError, packName, removeStalePartials, writePack } from '../../src/pack/write-pack.ts';
+import { prepareOutputDir } from '../../src/pipeline/output-dir.ts';
 import { readPackEntries } from '../../src/pack/zip-reader.ts';
 import { verifyPack } from '../../src/pack/verify.ts';
 import { sha256Hex } from '../../src/pack/pack-paths.ts';
@@ -128,6 +129,7 @@ describe('writePack', () => {
 
   it('removes .partial files of dead processes, keeps those of live ones', async () => {
     const outDir = await tempDir();
+    await prepareOutputDir(outDir);
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
       encoding: 'utf8',
     });
@@ -140,8 +142,21 @@ describe('writePack', () => {
     expect(left).toContain(`.live.zip.partial-${process.ppid}`);
   });
 
+  it('removes no .partial file from a folder the tool did not create', async () => {
+    const outDir = await tempDir();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const theirs = `.draft.zip.partial-${Number(dead.stdout)}`;
+    await writeFile(join(outDir, theirs), 'not ours');
+    expect(await removeStalePartials(outDir)).toEqual([]);
+    await write(outDir);
+    expect(await readdir(outDir)).toContain(theirs);
+  });
+
   it('leaves nothing that looks finished when killed mid-write; the next run succeeds and cleans up', async () => {
     const outDir = await tempDir();
+    await prepareOutputDir(outDir);
     const script = fileURLToPath(new URL('./fixtures/write-large-pack.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script, outDir, PACK_NAME], {
       stdio: ['ignore', 'pipe', 'pipe'],

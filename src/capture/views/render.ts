@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { displaySafe } from '../../text/safe-text.ts';
 
 /** An isolated Handlebars environment: `{{x}}` escapes HTML; no helpers or partials leak in from elsewhere. */
 const env = Handlebars.create();
@@ -11,5 +12,6 @@ export function renderTemplate(template: string, data: unknown): string {
     fn = env.compile(template, { strict: false, noEscape: false });
     compiled.set(template, fn);
   }
-  return fn(data);
+  // Values are AWS data: cut when huge, bidi and control characters shown, never acted on.
+  return fn(displaySafe(data));
 }

@@ -27,6 +27,7 @@ export interface DemoCommandOptions {
   failOn: 'fail' | 'gap' | 'none';
   upload?: S3Target;
   previous?: string;
+  forceOutputDir?: boolean;
 }
 
 /** `evidence-pack demo`: the whole pipeline against the in-process sandbox with the demo estate. */
@@ -46,6 +47,7 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<number> {
     progress.log(`sandbox listening on ${sandbox.url} (scenario ${opts.scenario})`);
     const built = await runEvidencePack({
       previous: opts.previous ? await readPrevious(opts.previous) : undefined,
+      forceOutputDir: opts.forceOutputDir === true,
       config,
       outDir: opts.out,
       endpointUrl: sandbox.url,

@@ -1,3 +1,4 @@
+import { forTerminal } from '../../text/safe-text.ts';
 import { diffSnapshots, formatDiff } from '../../diff/diff-packs.ts';
 import { loadPackForDiff } from '../../diff/load-pack.ts';
 import { EXIT, usageError } from '../errors.ts';
@@ -16,6 +17,7 @@ export async function diffCommand(oldZip: string, newZip: string, opts: DiffComm
   const problems = [older, newer].flatMap((l) => (l.ok ? [] : [l.problem]));
   if (!older.ok || !newer.ok) throw usageError('cannot diff: not two readable evidence packs', problems);
   const diff = diffSnapshots(older.pack, newer.pack);
-  process.stdout.write(opts.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff));
+  // JSON stays exact; text has every control and bidi character made visible.
+  process.stdout.write(opts.json ? `${JSON.stringify(diff, null, 2)}\n` : forTerminal(formatDiff(diff)));
   return EXIT.ok;
 }

@@ -39,6 +39,7 @@ export interface RunCommandOptions {
   json?: boolean;
   failOn: 'fail' | 'gap' | 'none';
   previous?: string;
+  forceOutputDir?: boolean;
   upload?: S3Target;
 }
 
@@ -56,6 +57,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   if (opts.profile) await checkProfile(opts.profile);
   const built = await runEvidencePack({
     previous,
+    forceOutputDir: opts.forceOutputDir === true,
     config,
     outDir: opts.out ?? config.output.dir,
     endpointUrl,

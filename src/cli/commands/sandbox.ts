@@ -15,6 +15,7 @@ export interface SandboxCommandOptions {
   buckets: number;
   regions: number;
   faults?: string;
+  maxBodyBytes?: number;
 }
 
 async function readFaults(file: string): Promise<FaultRule[]> {
@@ -55,6 +56,7 @@ export async function sandboxCommand(opts: SandboxCommandOptions): Promise<numbe
       scenario,
       latencyMs: opts.latency,
       faults,
+      ...(opts.maxBodyBytes === undefined ? {} : { maxBodyBytes: opts.maxBodyBytes }),
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { sha256File } from '../../pack/pack-paths.ts';
 import { loadPackForDiff } from '../../diff/load-pack.ts';
 import type { PreviousPack } from '../../pipeline/build-pack.ts';
 import { basename, resolve } from 'node:path';
@@ -160,8 +159,5 @@ export function finish(
 export async function readPrevious(zip: string): Promise<PreviousPack> {
   const loaded = await loadPackForDiff(zip);
   if (!loaded.ok) throw usageError(`--previous ${zip} cannot be used: ${loaded.problem}`);
-  const sha256 = createHash('sha256')
-    .update(await readFile(zip))
-    .digest('hex');
-  return { name: basename(zip), sha256, contents: loaded.pack };
+  return { name: basename(zip), sha256: await sha256File(zip), contents: loaded.pack };
 }

@@ -1,3 +1,4 @@
+import { forTerminal } from '../../text/safe-text.ts';
 import { readFile } from 'node:fs/promises';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { formatVerifyReport, verifyPack } from '../../pack/verify.ts';
@@ -11,6 +12,7 @@ export interface VerifyCommandOptions {
   kmsKeyId?: string;
   endpointUrl?: string;
   json?: boolean;
+  requireSignature?: boolean;
 }
 
 /** `evidence-pack verify <zip>`: exit 0 when intact, 1 naming every problem otherwise. */
@@ -43,8 +45,11 @@ export async function verifyCommand(zip: string, opts: VerifyCommandOptions): Pr
       ]);
     }
   }
-  const report = await verifyPack(zip, { ...(publicKeyPem ? { publicKeyPem } : {}) });
+  const report = await verifyPack(zip, {
+    ...(publicKeyPem ? { publicKeyPem } : {}),
+    requireSignature: opts.requireSignature === true,
+  });
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${formatVerifyReport(report)}\n`);
+  else process.stdout.write(`${forTerminal(formatVerifyReport(report))}\n`);
   return report.ok ? EXIT.ok : EXIT.findings;
 }
