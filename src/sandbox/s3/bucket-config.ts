@@ -53,13 +53,12 @@ const BLOCKED_ENCRYPTION_TYPES = ['SSE-C', 'NONE'];
 
 /**
  * `BlockedEncryptionTypes` of a rule in a PutBucketEncryption body: an object holding a flattened
- * `EncryptionType` list (`SSE-C` | `NONE`), not a list itself. `NONE` cannot be combined.
+ * `EncryptionType` list (`SSE-C` | `NONE`), not a list itself.
  */
 function blockedTypesOf(rule: XmlNode): string[] | undefined {
   if (!Object.hasOwn(rule, 'BlockedEncryptionTypes')) return undefined;
   const types = texts(child(rule, 'BlockedEncryptionTypes'), 'EncryptionType');
   if (types.length === 0 || types.some((t) => !BLOCKED_ENCRYPTION_TYPES.includes(t))) throw malformedXml();
-  if (types.includes('NONE') && types.length > 1) throw malformedXml();
   return [...new Set(types)];
 }
 
