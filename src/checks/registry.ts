@@ -6,6 +6,7 @@ import { denyUnencryptedPut } from './s3/deny-unencrypted-put.ts';
 import { tlsOnly } from './s3/tls-only.ts';
 import { bucketPublicAccessBlock } from './s3/bucket-public-access-block.ts';
 import { notPublic } from './s3/not-public.ts';
+import { sseCBlocked } from './s3/sse-c-blocked.ts';
 import { accountPublicAccessBlock } from './s3/account-public-access-block.ts';
 import { rotationEnabled } from './kms/rotation-enabled.ts';
 import { keyPolicyNotPublic } from './kms/key-policy-not-public.ts';
@@ -30,6 +31,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   tlsOnly,
   bucketPublicAccessBlock,
   notPublic,
+  sseCBlocked,
   accountPublicAccessBlock,
   noExternalAccess,
   rotationEnabled,

@@ -82,6 +82,12 @@ export interface Classification {
   level: 'sensitive' | 'standard';
   /** Human description of the deciding rule, e.g. `tag data-class=public` or `default`. */
   rule: string;
+  /**
+   * Set when the deciding rule reads a bucket tag and the bucket has ABAC enabled (or its ABAC
+   * status is unknown): that tag is then also an access-control input, so whoever may tag the
+   * bucket changes both its classification and who may reach it. One sentence.
+   */
+  tagAccessControl?: string | undefined;
 }
 
 /** One entry of the exception log after validation. */

@@ -1,4 +1,5 @@
 import {
+  GetBucketAbacCommand,
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
   GetBucketOwnershipControlsCommand,
@@ -7,15 +8,21 @@ import {
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
+  type BlockedEncryptionTypes,
   type Grant,
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { call, derivedAbsent } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Outcome } from '../aws/outcome.ts';
-import type { AclGrant, BucketSnapshot, PublicAccessBlock } from '../snapshot/model.ts';
+import type {
+  AclGrant,
+  BlockedEncryptionType,
+  BucketSnapshot,
+  PublicAccessBlock,
+} from '../snapshot/model.ts';
 import type { BucketRef } from './buckets.ts';
-import { oneOf, policyText, required, requiredBoolean, requiredList } from './parse.ts';
+import { oneOf, policyText, required, requiredBoolean, requiredList, ResponseFieldError } from './parse.ts';
 
 /**
  * Everything about one bucket, asked in the bucket's region. GetBucketPolicyStatus is asked only when
@@ -36,51 +43,63 @@ export async function collectBucketConfig(factory: ClientFactory, ref: BucketRef
           }));
     return { policy, policyStatus };
   })();
-  const [encryption, publicAccessBlock, acl, ownershipControls, tags, versioning, { policy, policyStatus }] =
-    await Promise.all([
-      call(factory, 's3', r, new GetBucketEncryptionCommand({ Bucket }), (o) => ({
-        rules: requiredList(
-          o.ServerSideEncryptionConfiguration?.Rules,
-          'ServerSideEncryptionConfiguration.Rules',
-        ).map((rule) => ({
-          sseAlgorithm: oneOf(
-            rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
-            SSE_ALGORITHMS,
-            'Rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm',
-          ),
-          // Absent means the AWS managed key aws/s3: S3 documents it so, it is not a default we invent.
-          kmsMasterKeyId: rule.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID || undefined,
-          bucketKeyEnabled: requiredBoolean(rule.BucketKeyEnabled, 'Rule.BucketKeyEnabled'),
-        })),
-      })),
-      call(factory, 's3', r, new GetPublicAccessBlockCommand({ Bucket }), (o) =>
-        toPublicAccessBlock(o.PublicAccessBlockConfiguration),
-      ),
-      call(factory, 's3', r, new GetBucketAclCommand({ Bucket }), (o) => ({
-        ownerId: required(o.Owner?.ID, 'Owner.ID'),
-        grants: requiredList(o.Grants, 'AccessControlList').map(toGrant),
-      })),
-      call(factory, 's3', r, new GetBucketOwnershipControlsCommand({ Bucket }), (o) => ({
-        objectOwnership: oneOf(
-          o.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
-          OBJECT_OWNERSHIP,
-          'OwnershipControls.Rule.ObjectOwnership',
+  const [
+    encryption,
+    publicAccessBlock,
+    acl,
+    ownershipControls,
+    tags,
+    versioning,
+    abac,
+    { policy, policyStatus },
+  ] = await Promise.all([
+    call(factory, 's3', r, new GetBucketEncryptionCommand({ Bucket }), (o) => ({
+      rules: requiredList(
+        o.ServerSideEncryptionConfiguration?.Rules,
+        'ServerSideEncryptionConfiguration.Rules',
+      ).map((rule) => ({
+        sseAlgorithm: oneOf(
+          rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
+          SSE_ALGORITHMS,
+          'Rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm',
         ),
+        // Absent means the AWS managed key aws/s3: S3 documents it so, it is not a default we invent.
+        kmsMasterKeyId: rule.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID || undefined,
+        bucketKeyEnabled: requiredBoolean(rule.BucketKeyEnabled, 'Rule.BucketKeyEnabled'),
+        blockedEncryptionTypes: blockedTypes(rule.BlockedEncryptionTypes),
       })),
-      call(factory, 's3', r, new GetBucketTaggingCommand({ Bucket }), (o) =>
-        Object.fromEntries(
-          requiredList(o.TagSet, 'TagSet').map((t) => [
-            required(t.Key, 'Tag.Key'),
-            required(t.Value, 'Tag.Value'),
-          ]),
-        ),
+    })),
+    call(factory, 's3', r, new GetPublicAccessBlockCommand({ Bucket }), (o) =>
+      toPublicAccessBlock(o.PublicAccessBlockConfiguration),
+    ),
+    call(factory, 's3', r, new GetBucketAclCommand({ Bucket }), (o) => ({
+      ownerId: required(o.Owner?.ID, 'Owner.ID'),
+      grants: requiredList(o.Grants, 'AccessControlList').map(toGrant),
+    })),
+    call(factory, 's3', r, new GetBucketOwnershipControlsCommand({ Bucket }), (o) => ({
+      objectOwnership: oneOf(
+        o.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
+        OBJECT_OWNERSHIP,
+        'OwnershipControls.Rule.ObjectOwnership',
       ),
-      call(factory, 's3', r, new GetBucketVersioningCommand({ Bucket }), (o) => ({
-        status: o.Status,
-        mfaDelete: o.MFADelete,
-      })),
-      policyAndStatus,
-    ]);
+    })),
+    call(factory, 's3', r, new GetBucketTaggingCommand({ Bucket }), (o) =>
+      Object.fromEntries(
+        requiredList(o.TagSet, 'TagSet').map((t) => [
+          required(t.Key, 'Tag.Key'),
+          required(t.Value, 'Tag.Value'),
+        ]),
+      ),
+    ),
+    call(factory, 's3', r, new GetBucketVersioningCommand({ Bucket }), (o) => ({
+      status: o.Status,
+      mfaDelete: o.MFADelete,
+    })),
+    call(factory, 's3', r, new GetBucketAbacCommand({ Bucket }), (o) => ({
+      status: oneOf(o.AbacStatus?.Status, ABAC_STATUSES, 'AbacStatus.Status'),
+    })),
+    policyAndStatus,
+  ]);
   return {
     name: ref.name,
     arn: ref.arn,
@@ -96,13 +115,29 @@ export async function collectBucketConfig(factory: ClientFactory, ref: BucketRef
     ownershipControls,
     tags,
     versioning,
+    abac,
   };
 }
 
 const SSE_ALGORITHMS = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const;
 const OBJECT_OWNERSHIP = ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'] as const;
+const BLOCKED_TYPES = ['SSE-C', 'NONE'] as const;
+const ABAC_STATUSES = ['Enabled', 'Disabled'] as const;
 const GRANTEE_TYPES = ['CanonicalUser', 'Group', 'AmazonCustomerByEmail'] as const;
 const PERMISSIONS = ['FULL_CONTROL', 'READ', 'READ_ACP', 'WRITE', 'WRITE_ACP'] as const;
+
+/**
+ * A rule's `BlockedEncryptionTypes`. The element is optional in S3's answer (no element: S3 does not
+ * block SSE-C); when it is there, its `EncryptionType` list is what decides, so a present element
+ * without one, or with a value S3 never sends, is a gap naming the field.
+ */
+function blockedTypes(b: BlockedEncryptionTypes | undefined): BlockedEncryptionType[] | undefined {
+  if (b === undefined) return undefined;
+  const list = requiredList(b.EncryptionType, 'Rule.BlockedEncryptionTypes.EncryptionType');
+  if (list.length === 0)
+    throw new ResponseFieldError('MissingField', 'Rule.BlockedEncryptionTypes.EncryptionType');
+  return list.map((t) => oneOf(t, BLOCKED_TYPES, 'Rule.BlockedEncryptionTypes.EncryptionType'));
+}
 
 /** One ACL grant: the grantee is the member its type names (ID, URI or EmailAddress). */
 function toGrant(g: Grant): AclGrant {

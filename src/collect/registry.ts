@@ -39,7 +39,7 @@ export interface AccountCollector {
 }
 
 /**
- * Buckets in flight per unit of the account's concurrency limit. Each bucket asks up to eight
+ * Buckets in flight per unit of the account's concurrency limit. Each bucket asks up to nine
  * questions, so a few buckets per slot keep every slot busy; starting every bucket at once instead
  * would hold tens of thousands of pending requests (commands, promises, closures) in memory.
  */
@@ -91,6 +91,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       's3:GetBucketOwnershipControls',
       's3:GetBucketTagging',
       's3:GetBucketVersioning',
+      's3:GetBucketAbac',
     ],
     run: async (ctx) => ({
       buckets: await eachWithProgress(ctx, 'bucket-config', ctx.bucketRefs, (ref) =>

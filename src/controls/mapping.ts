@@ -10,7 +10,7 @@ export const DEFAULT_CRITERIA: readonly Criterion[] = [
     id: 'CC6.6',
     title: 'Logical access security measures against threats from sources outside system boundaries',
     narrative:
-      'Data in Amazon S3 is encrypted at rest with default encryption and, for sensitive buckets, customer managed KMS keys that are enabled, rotated and not shared publicly; bucket policies deny unencrypted uploads and requests without TLS; Block Public Access at account and bucket level and the absence of public policies and ACLs keep buckets private; AWS Config rules continuously evaluate these settings; any deviation is covered by an approved, unexpired exception.',
+      'Data in Amazon S3 is encrypted at rest with default encryption and, for sensitive buckets, customer managed KMS keys that are enabled, rotated and not shared publicly; uploads with customer-provided keys (SSE-C), which leave no KMS audit trail, are blocked; bucket policies deny unencrypted uploads and requests without TLS; Block Public Access at account and bucket level and the absence of public policies and ACLs keep buckets private; AWS Config rules continuously evaluate these settings; any deviation is covered by an approved, unexpired exception.',
     checks: [
       's3.default-encryption',
       's3.sse-kms-cmk',
@@ -18,6 +18,7 @@ export const DEFAULT_CRITERIA: readonly Criterion[] = [
       's3.tls-only',
       's3.bucket-public-access-block',
       's3.not-public',
+      's3.sse-c-blocked',
       's3.account-public-access-block',
       's3.no-external-access',
       'kms.rotation-enabled',

@@ -31,6 +31,21 @@ function tagMatches(rule: ClassificationRule, tags: Record<string, string>): boo
 }
 
 /**
+ * With ABAC enabled, S3 authorizes requests on the bucket's tags: a classification tag is then also
+ * an access-control input. Said when GetBucketAbac reports `Enabled`, and when it could not be read.
+ */
+function tagAccessControl(bucket: BucketSnapshot, key: string): string | undefined {
+  const abac = bucket.abac;
+  if (!abac || abac.status === 'absent') return undefined;
+  if (abac.status === 'ok') {
+    return abac.value.status === 'Enabled'
+      ? `ABAC is enabled on the bucket, so the tag ${key} is also an access-control input: whoever may change it changes who may reach the bucket as well as its classification.`
+      : undefined;
+  }
+  return `Whether the tag ${key} is also an access-control input is unknown: GetBucketAbac could not be read (${abac.errorCode}).`;
+}
+
+/**
  * Build the bucket classifier from the config: the first rule whose tag and name pattern both
  * match decides; otherwise the default (sensitive unless configured otherwise). When the tags could
  * not be read, rules that need a tag are skipped and the classification says so.
@@ -51,7 +66,12 @@ export function makeClassifier(config: Config['classification']): (bucket: Bucke
       if (c.rule.tag && !tagsKnown) continue;
       if (c.name && !c.name.test(bucket.name)) continue;
       if (!tagMatches(c.rule, tags)) continue;
-      return { level: c.rule.level, rule: `${c.label}${note}` };
+      const access = c.rule.tag ? tagAccessControl(bucket, c.rule.tag.key) : undefined;
+      return {
+        level: c.rule.level,
+        rule: `${c.label}${note}`,
+        ...(access ? { tagAccessControl: access } : {}),
+      };
     }
     return { level: config.default, rule: `default${note}` };
   };

@@ -207,19 +207,9 @@ function stepFor(intents: Intent[]): StepBody {
   }
 }
 
-/**
- * The blocked encryption types a collected rule carries. The field is read loosely (a list, or an
- * object holding `encryptionType`), so a snapshot from before it was collected still plans.
- */
+/** The blocked encryption types a collected rule carries (none when S3 returned no element). */
 function blockedTypesOf(rule: EncryptionRule | undefined): string[] {
-  const raw = (rule as { blockedEncryptionTypes?: unknown } | undefined)?.blockedEncryptionTypes;
-  const list = Array.isArray(raw)
-    ? raw
-    : raw && typeof raw === 'object'
-      ? ((raw as { encryptionType?: unknown; EncryptionType?: unknown }).encryptionType ??
-        (raw as { EncryptionType?: unknown }).EncryptionType)
-      : undefined;
-  return Array.isArray(list) ? list.filter((t): t is string => typeof t === 'string') : [];
+  return [...(rule?.blockedEncryptionTypes ?? [])];
 }
 
 function encryptionStep(

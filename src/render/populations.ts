@@ -3,7 +3,13 @@ import { isGap } from '../aws/outcome.ts';
 import { stepsByFinding } from '../remediate/plan.ts';
 import { remediationText } from '../remediate/render.ts';
 import type { RemediationStep } from '../remediate/types.ts';
-import { CHECK_STATUSES, type CheckStatus, type Evaluation, type Finding } from '../checks/types.ts';
+import {
+  CHECK_STATUSES,
+  type CheckStatus,
+  type Classification,
+  type Evaluation,
+  type Finding,
+} from '../checks/types.ts';
 import type {
   AdvancedEventSelector,
   BucketSnapshot,
@@ -131,12 +137,31 @@ function encryptionCells(bucket: BucketSnapshot): { algorithm: Cell; key: Cell; 
   const keys = rules.map((r) =>
     r.sseAlgorithm.startsWith('aws:kms') ? (r.kmsMasterKeyId ?? 'aws/s3 (AWS managed)') : 'n/a (SSE-S3)',
   );
-  const kms = rules.some((r) => r.sseAlgorithm.startsWith('aws:kms'));
+  // S3 Bucket Keys apply to SSE-KMS only: S3 accepts the setting with DSSE-KMS but does not use it.
+  const sseKms = rules.some((r) => r.sseAlgorithm === 'aws:kms');
+  const dsse = rules.some((r) => r.sseAlgorithm === 'aws:kms:dsse');
   return {
     algorithm,
     key: text(keys.join(', ')),
-    bucketKey: kms ? yesNo(rules.some((r) => r.bucketKeyEnabled)) : { text: 'n/a (SSE-S3)', tone: 'muted' },
+    bucketKey: sseKms
+      ? yesNo(rules.some((r) => r.sseAlgorithm === 'aws:kms' && r.bucketKeyEnabled))
+      : { text: dsse ? 'n/a (DSSE-KMS)' : 'n/a (SSE-S3)', tone: 'muted' },
   };
+}
+
+/** The class rule, with the warning when its tag is also an access-control input (ABAC). */
+function classRuleCell(cls: Classification): Cell {
+  return cls.tagAccessControl
+    ? { text: `${cls.rule} — ${cls.tagAccessControl}`, tone: 'warn' }
+    : text(cls.rule);
+}
+
+/** ABAC (GetBucketAbac): with `Enabled`, the bucket's tags govern access. */
+function abacCell(b: BucketSnapshot): Cell {
+  if (!b.abac) return noneCell();
+  return outcomeCell(b.abac, (a) =>
+    a.status === 'Enabled' ? { text: 'Enabled: bucket tags govern access', tone: 'warn' } : text('Disabled'),
+  );
 }
 
 /** Every bucket of every account. */
@@ -185,7 +210,7 @@ export function bucketPopulation(
           text(b.arn),
           text(b.creationDate ? utcLabel(b.creationDate) : undefined),
           cls ? text(cls.level, cls.level === 'sensitive' ? 'warn' : undefined) : noneCell(),
-          cls ? text(cls.rule) : noneCell(),
+          cls ? classRuleCell(cls) : noneCell(),
           enc.algorithm,
           enc.key,
           enc.bucketKey,
@@ -201,6 +226,7 @@ export function bucketPopulation(
             const entries = Object.entries(t).sort(([a], [c]) => compareText(a, c));
             return entries.length === 0 ? noneCell() : text(entries.map(([k, v]) => `${k}=${v}`).join('; '));
           }),
+          abacCell(b),
           open.cell,
         ],
       });
@@ -227,6 +253,7 @@ export function bucketPopulation(
       { id: 'policy_present', pdfHeader: 'Policy', weight: 1.1 },
       { id: 'versioning', pdfHeader: 'Versioning', weight: 0.9 },
       { id: 'tags', pdfHeader: 'Tags', weight: 1.3 },
+      { id: 'abac', pdfHeader: 'ABAC', weight: 0.9 },
       { id: 'open_findings', pdfHeader: 'Open findings', weight: 1.6 },
     ],
     rows: sortByRank(rows),

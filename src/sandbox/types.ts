@@ -21,7 +21,6 @@ export interface GrantState {
   type: string;
   /** Canonical id, group URI or email. */
   id: string;
-  displayName?: string | undefined;
   permission: 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP';
 }
 
@@ -29,6 +28,8 @@ export interface EncryptionRuleState {
   SSEAlgorithm: string;
   KMSMasterKeyID?: string | undefined;
   BucketKeyEnabled?: boolean | undefined;
+  /** `BlockedEncryptionTypes.EncryptionType` (`SSE-C` | `NONE`); `undefined` = element not set. */
+  BlockedEncryptionTypes?: string[] | undefined;
 }
 
 export interface ObjectState {
@@ -40,6 +41,8 @@ export interface ObjectState {
   contentType?: string | undefined;
   sse?: string | undefined;
   sseKmsKeyId?: string | undefined;
+  /** SSE-C: the algorithm and the base64 MD5 of the customer key (the key itself is never kept). */
+  sseCustomer?: { algorithm: string; keyMd5: string } | undefined;
   retainUntil?: Date | undefined;
   retentionMode?: string | undefined;
 }
@@ -62,6 +65,8 @@ export interface BucketState {
     | { enabled: boolean; mode?: string | undefined; days?: number | undefined; years?: number | undefined }
     | undefined;
   objects: Map<string, ObjectState[]>;
+  /** PutBucketAbac; `undefined` = never set (GetBucketAbac answers `Disabled`). */
+  abac?: 'Enabled' | 'Disabled' | undefined;
 }
 
 /** Service-specific state is attached by each service module under its own key. */

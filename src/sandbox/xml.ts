@@ -9,7 +9,7 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { SandboxError } from './types.ts';
 
 /** Element names that may repeat in the S3 request bodies the sandbox reads. */
-const REPEATED = new Set(['Tag', 'Grant', 'Rule']);
+const REPEATED = new Set(['Tag', 'Grant', 'Rule', 'EncryptionType']);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -65,6 +65,15 @@ export function text(node: XmlNode, name: string): string | undefined {
   if (typeof value === 'string') return value;
   if (isNode(value) && typeof value['#text'] === 'string') return value['#text'];
   return value === '' ? '' : undefined;
+}
+
+/** Repeated text elements as a list of strings (an element with children is skipped). */
+export function texts(node: XmlNode, name: string): string[] {
+  const value = node[name];
+  const list: unknown[] = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.flatMap((v) =>
+    typeof v === 'string' ? [v] : isNode(v) && typeof v['#text'] === 'string' ? [v['#text']] : [],
+  );
 }
 
 /** Repeated child elements as a list of nodes. */

@@ -108,7 +108,17 @@ export interface EncryptionRule {
   /** As written in the bucket config: key id, key ARN, alias name or alias ARN; absent = aws/s3. */
   kmsMasterKeyId?: string | undefined;
   bucketKeyEnabled: boolean;
+  /**
+   * `BlockedEncryptionTypes.EncryptionType` as S3 reported it: `['SSE-C']` blocks uploads with
+   * customer-provided keys, `['NONE']` allows them. `undefined` when the rule carries no
+   * `BlockedEncryptionTypes` element (S3 then does not block SSE-C); optional so snapshots written
+   * before it still load.
+   */
+  blockedEncryptionTypes?: BlockedEncryptionType[] | undefined;
 }
+
+/** The values S3 documents for `BlockedEncryptionTypes.EncryptionType`. */
+export type BlockedEncryptionType = 'SSE-C' | 'NONE';
 
 /** One ACL grant. */
 export interface AclGrant {
@@ -135,10 +145,19 @@ export interface BucketSnapshot {
   /** GetBucketPolicyStatus; `absent` without a call when the policy is absent. */
   policyStatus: Outcome<{ isPublic: boolean }>;
   publicAccessBlock: Outcome<PublicAccessBlock>;
+  /**
+   * GetBucketAcl keyed on canonical ids: `ownerId` is the owner's canonical user id (S3 no longer
+   * returns `DisplayName`, so nothing here or downstream relies on a display name).
+   */
   acl: Outcome<{ ownerId: string; grants: AclGrant[] }>;
   ownershipControls: Outcome<{ objectOwnership: string }>;
   tags: Outcome<Record<string, string>>;
   versioning: Outcome<{ status?: string | undefined; mfaDelete?: string | undefined }>;
+  /**
+   * GetBucketAbac: with `Enabled`, the bucket's tags take part in authorization (attribute-based
+   * access control). Optional so snapshots written before it still load.
+   */
+  abac?: Outcome<{ status: 'Enabled' | 'Disabled' }> | undefined;
 }
 
 /** ListKeys in one region: how many keys it returned, or why it could not be read. */

@@ -57,3 +57,28 @@ describe('makeClassifier', () => {
     });
   });
 });
+
+describe('makeClassifier with S3 ABAC', () => {
+  const classify = makeClassifier(rules);
+  const abac = (status: 'Enabled' | 'Disabled') => ({ abac: okOf({ status }, 'GetBucketAbac') });
+  it('flags a deciding tag rule as an access-control input when ABAC is enabled', () => {
+    const c = classify(bucket('site', { ...tagged({ 'data-class': 'public' }), ...abac('Enabled') }));
+    expect(c.level).toBe('standard');
+    expect(c.rule).toBe('public website');
+    expect(c.tagAccessControl).toMatch(/ABAC is enabled.*tag data-class is also an access-control input/);
+  });
+  it('says nothing with ABAC disabled, or when no tag decided', () => {
+    expect(
+      classify(bucket('site', { ...tagged({ 'data-class': 'public' }), ...abac('Disabled') }))
+        .tagAccessControl,
+    ).toBeUndefined();
+    expect(classify(bucket('logs-eu-2026', abac('Enabled'))).tagAccessControl).toBeUndefined();
+    expect(classify(bucket('anything', abac('Enabled'))).tagAccessControl).toBeUndefined();
+  });
+  it('says the tag may govern access when GetBucketAbac could not be read', () => {
+    const c = classify(
+      bucket('site', { ...tagged({ 'data-class': 'public' }), abac: deniedOf('GetBucketAbac') }),
+    );
+    expect(c.tagAccessControl).toContain('GetBucketAbac could not be read (AccessDenied)');
+  });
+});

@@ -16,6 +16,7 @@ describe('control mapping', () => {
           's3.tls-only',
           's3.bucket-public-access-block',
           's3.not-public',
+          's3.sse-c-blocked',
           's3.account-public-access-block',
           's3.no-external-access',
           'kms.rotation-enabled',

@@ -65,6 +65,7 @@ async function setUp(): Promise<void> {
           {
             ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.Arn },
             BucketKeyEnabled: true,
+            BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
           },
         ],
       },
@@ -314,6 +315,23 @@ const S3_CASES: Case[] = [
     wire: 'ServerSideEncryptionConfiguration.Rule.BucketKeyEnabled',
     named: 'Rule.BucketKeyEnabled',
     check: 's3.bucket-key',
+    resource: TARGET,
+  },
+  {
+    service: 's3',
+    operation: 'GetBucketEncryption',
+    wire: 'ServerSideEncryptionConfiguration.Rule.BlockedEncryptionTypes.EncryptionType',
+    named: 'Rule.BlockedEncryptionTypes.EncryptionType',
+    check: 's3.sse-c-blocked',
+    resource: TARGET,
+  },
+  {
+    service: 's3',
+    operation: 'GetBucketEncryption',
+    wire: 'ServerSideEncryptionConfiguration.Rule.BlockedEncryptionTypes.EncryptionType',
+    named: 'Rule.BlockedEncryptionTypes.EncryptionType is malformed',
+    replace: 'SSE-Q',
+    check: 's3.sse-c-blocked',
     resource: TARGET,
   },
   ...(['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const).map(
@@ -630,6 +648,45 @@ describe('inventory reads answered without a field', () => {
     if (!before || !bucket) throw new Error('bucket not collected');
     expect(classify(before).level).toBe('standard');
     expect(classify(bucket).level).toBe('sensitive');
+  });
+
+  it('GetBucketAbac without a status: ABAC is a gap naming the field, and a tag rule says the tag may govern access', async () => {
+    expect(baseline.snapshot.accounts[0]?.buckets.find((b) => b.name === TARGET)?.abac).toMatchObject({
+      status: 'ok',
+      value: { status: 'Disabled' },
+    });
+    const { snapshot } = await run([
+      { service: 's3', operation: 'GetBucketAbac', kind: 'StripField', field: 'AbacStatus.Status' },
+    ]);
+    const bucket = snapshot.accounts[0]?.buckets.find((b) => b.name === TARGET);
+    expect(bucket?.abac).toMatchObject({
+      status: 'error',
+      errorCode: 'MissingField',
+      message: expect.stringContaining('AbacStatus.Status'),
+    });
+    const classify = makeClassifier(
+      testConfig({
+        classification: { default: 'sensitive', rules: [{ level: 'standard', tag: { key: 'data-class' } }] },
+      }).classification,
+    );
+    if (!bucket) throw new Error('bucket not collected');
+    expect(classify(bucket).tagAccessControl).toContain('GetBucketAbac could not be read (MissingField)');
+  });
+
+  it('BlockedEncryptionTypes left out altogether: S3 does not block SSE-C, and the check fails saying so', async () => {
+    const { findings } = await run([
+      {
+        service: 's3',
+        operation: 'GetBucketEncryption',
+        kind: 'StripField',
+        field: 'ServerSideEncryptionConfiguration.Rule.BlockedEncryptionTypes',
+      },
+    ]);
+    const result = findings.find((f) => f.checkId === 's3.sse-c-blocked' && f.resource.name === TARGET);
+    expect(result).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining('no BlockedEncryptionTypes'),
+    });
   });
 
   it('LookupEvents without event names: the key-usage sample is a gap naming the field', async () => {

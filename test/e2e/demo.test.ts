@@ -98,6 +98,10 @@ describe('evidence-pack demo → verify', () => {
     expect(status('s3.tls-only', 'acme-payments-archive')).toEqual(['pass']);
     expect(status('s3.deny-unencrypted-put', 'acme-payments-archive')).toEqual(['fail']);
     expect(status('s3.deny-unencrypted-put', 'acme-customer-data-prod')).toEqual(['pass']);
+    expect(status('s3.sse-c-blocked', 'acme-hr-records')).toEqual(['pass']);
+    expect(status('s3.sse-c-blocked', 'acme-payments-archive')).toEqual(['fail']);
+    expect(status('s3.sse-c-blocked', 'acme-app-logs')).toEqual(['not-applicable']);
+    expect(status('s3.bucket-key', 'acme-eu-backups')).toEqual(['not-applicable']);
     const notPublicLogs = doc.results.find(
       (r) => r.checkId === 's3.not-public' && r.resource.name === 'acme-app-logs',
     );
@@ -106,7 +110,7 @@ describe('evidence-pack demo → verify', () => {
     expect(status('s3.no-external-access', 'acme-eu-partner-exchange')).toEqual(['fail']);
     expect(status('s3.no-external-access', 'acme-eu-customer-data')).toEqual(['pass']);
     expect(status('kms.rotation-enabled', 'alias/acme-eu-backups')).toEqual(['fail']);
-    expect(ids.size).toBe(21);
+    expect(ids.size).toBe(22);
   });
 
   it("makes no AWS call that the least-privilege policy (from the collectors' declared actions) does not allow", () => {

@@ -64,7 +64,9 @@ describe('declarative loader', () => {
       ],
     });
     const defaults = state.buckets.get('defaults');
-    expect(defaults?.encryption).toEqual([{ SSEAlgorithm: 'AES256', BucketKeyEnabled: false }]);
+    expect(defaults?.encryption).toEqual([
+      { SSEAlgorithm: 'AES256', BucketKeyEnabled: false, BlockedEncryptionTypes: ['SSE-C'] },
+    ]);
     expect(defaults?.objectOwnership).toBe('BucketOwnerEnforced');
     const legacy = state.buckets.get('legacy');
     expect(legacy?.encryption).toBeUndefined();

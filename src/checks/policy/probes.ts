@@ -33,7 +33,10 @@ const principalContext: Record<string, string> = {
 
 const tls = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
 
-/** Probes for `s3.deny-unencrypted-put`: PutObject over TLS with no / AES256 / aws:kms header. */
+/**
+ * Probes for `s3.deny-unencrypted-put`: PutObject over TLS with no / AES256 / aws:kms /
+ * aws:kms:dsse header (DSSE-KMS is KMS encryption too).
+ */
 export const ENCRYPTION_PROBES = {
   noHeader: {
     name: 'put-no-sse',
@@ -56,7 +59,41 @@ export const ENCRYPTION_PROBES = {
     target: 'object',
     context: { ...principalContext, ...tls, 's3:x-amz-server-side-encryption': 'aws:kms' },
   },
+  dsse: {
+    name: 'put-sse-dsse-kms',
+    principal: 'unrelated',
+    action: 's3:PutObject',
+    target: 'object',
+    context: { ...principalContext, ...tls, 's3:x-amz-server-side-encryption': 'aws:kms:dsse' },
+  },
 } as const satisfies Record<string, Probe>;
+
+/**
+ * Statements of a policy that deny both KMS uploads (aws:kms and aws:kms:dsse) to the probe
+ * principal: a deny that refuses the principal as such, not an encryption choice.
+ */
+export function kmsBlanketDenies(get: (name: string) => ProbeOutcome | undefined): Set<string> {
+  const denied = (p: Probe): string[] => {
+    const o = get(p.name);
+    return o?.decision === 'explicit-deny' ? o.statements : [];
+  };
+  const dsse = new Set(denied(ENCRYPTION_PROBES.dsse));
+  return new Set(denied(ENCRYPTION_PROBES.kms).filter((s) => dsse.has(s)));
+}
+
+/**
+ * Probe for `s3.sse-c-blocked`: PutObject over TLS with a customer-provided key (SSE-C). Such a
+ * request carries `s3:x-amz-server-side-encryption-customer-algorithm` and no
+ * `s3:x-amz-server-side-encryption` (S3 refuses the two together). Judged against
+ * {@link ENCRYPTION_PROBES}`.kms`, which the same statement must not deny.
+ */
+export const SSE_C_PROBE = {
+  name: 'put-sse-c',
+  principal: 'unrelated',
+  action: 's3:PutObject',
+  target: 'object',
+  context: { ...principalContext, ...tls, 's3:x-amz-server-side-encryption-customer-algorithm': 'AES256' },
+} as const satisfies Probe;
 
 const plain = { 'aws:SecureTransport': 'false' };
 const kmsHeader = { 's3:x-amz-server-side-encryption': 'aws:kms' };
@@ -136,6 +173,7 @@ export const ANONYMOUS_PROBES: readonly Probe[] = [
 /** Every probe run against a bucket policy. */
 export const BUCKET_PROBES: readonly Probe[] = [
   ...Object.values(ENCRYPTION_PROBES),
+  SSE_C_PROBE,
   ...Object.values(TLS_PROBES),
   ...ANONYMOUS_PROBES,
 ];

@@ -1,13 +1,14 @@
 import type { CheckDefinition } from '../types.ts';
 import { bucketProbes, statementsProse } from '../policy/bucket-policy.ts';
-import { ENCRYPTION_PROBES } from '../policy/probes.ts';
+import { ENCRYPTION_PROBES, kmsBlanketDenies } from '../policy/probes.ts';
 import { forEachBucket, verdict, type BucketJudge } from '../support.ts';
 
 const ID = 's3.deny-unencrypted-put';
 
 /**
  * Judge one sensitive bucket by probing its policy: PutObject without an encryption header and with
- * AES256 must be explicitly denied, and an aws:kms upload must not be denied by the same statement.
+ * AES256 must be explicitly denied, and a KMS upload (aws:kms or aws:kms:dsse) must not be denied by
+ * the same statement.
  */
 export const judgeDenyUnencryptedPut: BucketJudge = (bucket, _account, ctx) => {
   const c = ctx.classify(bucket);
@@ -29,7 +30,6 @@ export const judgeDenyUnencryptedPut: BucketJudge = (bucket, _account, ctx) => {
   }
   const none = probes.get(ENCRYPTION_PROBES.noHeader.name);
   const aes = probes.get(ENCRYPTION_PROBES.aes256.name);
-  const kms = probes.get(ENCRYPTION_PROBES.kms.name);
   if (none?.decision !== 'explicit-deny') {
     return verdict(
       'fail',
@@ -45,18 +45,18 @@ export const judgeDenyUnencryptedPut: BucketJudge = (bucket, _account, ctx) => {
     );
   }
   const deciding = new Set([...none.statements, ...aes.statements]);
-  const blanket = kms?.decision === 'explicit-deny' ? kms.statements.filter((s) => deciding.has(s)) : [];
+  const blanket = [...kmsBlanketDenies(probes.get)].filter((s) => deciding.has(s));
   if (blanket.length > 0) {
     return verdict(
       'fail',
-      `${statementsProse({ decision: 'explicit-deny', statements: blanket })} denies every upload, including aws:kms ones, rather than only unencrypted uploads.`,
+      `${statementsProse({ decision: 'explicit-deny', statements: blanket })} denies every upload, including aws:kms and aws:kms:dsse ones, rather than only unencrypted uploads.`,
       probes.evidence,
     );
   }
   const deciders = statementsProse({ decision: 'explicit-deny', statements: [...deciding] });
   return verdict(
     'pass',
-    `The bucket policy explicitly denies uploads without SSE-KMS (no header or AES256) for any principal, decided by ${deciders}.`,
+    `The bucket policy explicitly denies uploads without KMS encryption (no header or AES256) for any principal, decided by ${deciders}.`,
     probes.evidence,
   );
 };
@@ -67,9 +67,9 @@ export const denyUnencryptedPut: CheckDefinition = {
   title: 'Bucket policy denies unencrypted uploads',
   severity: 'medium',
   description:
-    'The bucket policy explicitly denies s3:PutObject without the SSE header or with AES256, and not with aws:kms.',
+    'The bucket policy explicitly denies s3:PutObject without the SSE header or with AES256, and not with aws:kms or aws:kms:dsse.',
   reads: ['s3:GetBucketPolicy'],
   method:
-    'Per bucket: the bucket policy is evaluated with IAM semantics against PutObject requests over TLS from an unrelated principal with no encryption header, with AES256 and with aws:kms; passes when the first two are explicitly denied and the third is not; no policy fails; an unreadable or unparsable policy is insufficient evidence.',
+    'Per bucket: the bucket policy is evaluated with IAM semantics against PutObject requests over TLS from an unrelated principal with no encryption header, with AES256, with aws:kms and with aws:kms:dsse; passes when the first two are explicitly denied and not both KMS uploads are denied by the same statement; no policy fails; an unreadable or unparsable policy is insufficient evidence.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeDenyUnencryptedPut),
 };

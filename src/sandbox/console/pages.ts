@@ -299,7 +299,7 @@ function permissionsTab(b: BucketState): RawHtml {
       ${b.acl.map(
         (g) =>
           html`<tr>
-            <th>${g.type}: ${g.displayName ?? g.id}</th>
+            <th>${g.type}: ${g.id}</th>
             <td>${g.permission}</td>
           </tr>`,
       )}

@@ -105,7 +105,8 @@ export function bodyGrants(doc: XmlNode): GrantState[] {
         400,
       );
     }
-    return { type, id, displayName: text(grantee, 'DisplayName'), permission: permission as Permission };
+    // A DisplayName in the request is ignored: S3 no longer stores or returns display names.
+    return { type, id, permission: permission as Permission };
   });
 }
 
@@ -121,7 +122,7 @@ export function isOwnerOnly(grants: GrantState[], ownerId: string): boolean {
   );
 }
 
-/** The `AccessControlPolicy` content of a GetBucketAcl answer. */
+/** The `AccessControlPolicy` content of a GetBucketAcl answer: canonical ids, no `DisplayName` (gone since Nov 2025). */
 export function aclXml(ownerId: string, grants: GrantState[]): XmlNode {
   return {
     Owner: { ID: ownerId },
@@ -135,7 +136,6 @@ export function aclXml(ownerId: string, grants: GrantState[]): XmlNode {
             : g.type === 'AmazonCustomerByEmail'
               ? { EmailAddress: g.id }
               : { ID: g.id }),
-          ...(g.displayName ? { DisplayName: g.displayName } : {}),
         },
         Permission: g.permission,
       })),

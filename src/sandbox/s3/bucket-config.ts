@@ -1,9 +1,11 @@
 /**
- * Bucket configuration reads and writes: default encryption, Block Public Access, ownership
- * controls, tags, versioning, Object Lock and logging — with the "not configured" errors AWS gives.
+ * Bucket configuration reads and writes: default encryption (with SSE-C blocking), Block Public
+ * Access, ownership controls, tags, versioning, Object Lock, logging and ABAC — with the "not configured" errors AWS gives.
  */
 import type { PabState } from '../types.ts';
-import { child, children, parseXml, text } from '../xml.ts';
+import { child, children, parseXml, text, texts } from '../xml.ts';
+import type { XmlNode } from '../xml.ts';
+import { defaultEncryptionRule } from './bucket-defaults.ts';
 import { emptyResponse, requireBucket, S3Error, xmlResponse } from './context.ts';
 import type { S3Handler } from './context.ts';
 
@@ -40,9 +42,25 @@ const getBucketEncryption: S3Handler = (ctx) => {
         ...(rule.KMSMasterKeyID ? { KMSMasterKeyID: rule.KMSMasterKeyID } : {}),
       },
       BucketKeyEnabled: String(rule.BucketKeyEnabled ?? false),
+      ...(rule.BlockedEncryptionTypes
+        ? { BlockedEncryptionTypes: { EncryptionType: rule.BlockedEncryptionTypes } }
+        : {}),
     })),
   });
 };
+
+const BLOCKED_ENCRYPTION_TYPES = ['SSE-C', 'NONE'];
+
+/**
+ * `BlockedEncryptionTypes` of a rule in a PutBucketEncryption body: an object holding a flattened
+ * `EncryptionType` list (`SSE-C` | `NONE`), not a list itself.
+ */
+function blockedTypesOf(rule: XmlNode): string[] | undefined {
+  if (!Object.hasOwn(rule, 'BlockedEncryptionTypes')) return undefined;
+  const types = texts(child(rule, 'BlockedEncryptionTypes'), 'EncryptionType');
+  if (types.length === 0 || types.some((t) => !BLOCKED_ENCRYPTION_TYPES.includes(t))) throw malformedXml();
+  return [...new Set(types)];
+}
 
 const putBucketEncryption: S3Handler = (ctx) => {
   const bucket = requireBucket(ctx);
@@ -63,10 +81,12 @@ const putBucketEncryption: S3Handler = (ctx) => {
         },
       );
     }
+    // The call replaces the whole configuration: a rule without BlockedEncryptionTypes no longer blocks SSE-C.
     return {
       SSEAlgorithm: algorithm,
       KMSMasterKeyID: keyId || undefined,
       BucketKeyEnabled: text(rule, 'BucketKeyEnabled') === 'true',
+      BlockedEncryptionTypes: blockedTypesOf(rule),
     };
   });
   return emptyResponse(200);
@@ -75,8 +95,10 @@ const putBucketEncryption: S3Handler = (ctx) => {
 const deleteBucketEncryption: S3Handler = (ctx) => {
   // Since January 2023 AWS falls back to SSE-S3: a bucket is never left without default encryption.
   // Only a scenario can create a "legacy" bucket with none (state loaded directly), as older
-  // partitions and emulators report it.
-  requireBucket(ctx).encryption = [{ SSEAlgorithm: 'AES256', BucketKeyEnabled: false }];
+  // partitions and emulators report it. The fallback is the default of a new bucket in its region,
+  // SSE-C blocked included.
+  const bucket = requireBucket(ctx);
+  bucket.encryption = [defaultEncryptionRule(bucket.region)];
   return emptyResponse(204);
 };
 
@@ -260,6 +282,23 @@ const putObjectLockConfiguration: S3Handler = (ctx) => {
   return emptyResponse(200);
 };
 
+const ABAC_STATUSES = ['Enabled', 'Disabled'] as const;
+
+/** GetBucketAbac: `Disabled` until PutBucketAbac enables it (ABAC is off by default). */
+const getBucketAbac: S3Handler = (ctx) => {
+  const bucket = requireBucket(ctx);
+  return xmlResponse('AbacStatus', { Status: bucket.abac ?? 'Disabled' });
+};
+
+const putBucketAbac: S3Handler = (ctx) => {
+  const bucket = requireBucket(ctx);
+  const status = text(child(parseXml(ctx.body), 'AbacStatus'), 'Status');
+  const valid = ABAC_STATUSES.find((s) => s === status);
+  if (!valid) throw malformedXml();
+  bucket.abac = valid;
+  return emptyResponse(200);
+};
+
 const getBucketLogging: S3Handler = (ctx) => {
   requireBucket(ctx);
   return xmlResponse('BucketLoggingStatus', {});
@@ -284,4 +323,6 @@ export const bucketConfigHandlers: Record<string, S3Handler> = {
   GetObjectLockConfiguration: getObjectLockConfiguration,
   PutObjectLockConfiguration: putObjectLockConfiguration,
   GetBucketLogging: getBucketLogging,
+  GetBucketAbac: getBucketAbac,
+  PutBucketAbac: putBucketAbac,
 };

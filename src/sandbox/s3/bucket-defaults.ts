@@ -1,10 +1,10 @@
 /**
- * How a bucket looks when it is created today (SSE-S3 default encryption, all four Block Public
- * Access flags on, ObjectOwnership `BucketOwnerEnforced`), and the effective Block Public Access
+ * How a bucket looks when it is created today (SSE-S3 default encryption with SSE-C blocked, all
+ * four Block Public Access flags on, ObjectOwnership `BucketOwnerEnforced`), and the effective Block Public Access
  * of a bucket (bucket OR account level).
  */
 import type { SandboxStateApi } from '../types.ts';
-import type { BucketState, GrantState, PabState } from '../types.ts';
+import type { BucketState, EncryptionRuleState, GrantState, PabState } from '../types.ts';
 
 /** Regions a bucket may be created in (commercial partition). */
 export const S3_REGIONS: ReadonlySet<string> = new Set([
@@ -54,6 +54,21 @@ export function ownerFullControl(canonicalId: string): GrantState[] {
   return [{ type: 'CanonicalUser', id: canonicalId, permission: 'FULL_CONTROL' }];
 }
 
+/**
+ * Regions where new buckets still allow SSE-C: since April 2026 S3 blocks SSE-C on every new general
+ * purpose bucket except in Middle East (Bahrain) and Middle East (UAE).
+ */
+const SSE_C_ALLOWED_BY_DEFAULT: ReadonlySet<string> = new Set(['me-south-1', 'me-central-1']);
+
+/** The default encryption rule of a new bucket in `region`: SSE-S3, SSE-C blocked where S3 blocks it. */
+export function defaultEncryptionRule(region: string): EncryptionRuleState {
+  return {
+    SSEAlgorithm: 'AES256',
+    BucketKeyEnabled: false,
+    ...(SSE_C_ALLOWED_BY_DEFAULT.has(region) ? {} : { BlockedEncryptionTypes: ['SSE-C'] }),
+  };
+}
+
 /** A bucket as AWS creates it today. */
 export function newBucket(opts: {
   name: string;
@@ -67,7 +82,7 @@ export function newBucket(opts: {
     accountId: opts.accountId,
     region: opts.region,
     creationDate: opts.creationDate,
-    encryption: [{ SSEAlgorithm: 'AES256', BucketKeyEnabled: false }],
+    encryption: [defaultEncryptionRule(opts.region)],
     publicAccessBlock: allBlocked(),
     ownerId: opts.canonicalId,
     acl: ownerFullControl(opts.canonicalId),

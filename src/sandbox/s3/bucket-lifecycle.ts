@@ -174,7 +174,7 @@ const listBuckets: S3Handler = (ctx) => {
         BucketRegion: b.region,
       })),
     },
-    Owner: { ID: account.canonicalId, DisplayName: `sandbox-${account.id}` },
+    Owner: { ID: account.canonicalId },
     ...(more ? { ContinuationToken: Buffer.from(`b:${last.name}`).toString('base64url') } : {}),
     ...(prefix ? { Prefix: prefix } : {}),
   });

@@ -1,13 +1,21 @@
 /**
  * Object operations (enough for uploading a finished evidence pack and reading it back): PutObject
- * with server-side encryption and Object Lock retention, GetObject, HeadObject, DeleteObject,
- * Get/PutObjectRetention and ListObjectsV2.
+ * and CopyObject with server-side encryption (SSE-C refused where the bucket blocks it) and Object
+ * Lock retention, GetObject, HeadObject, DeleteObject, Get/PutObjectRetention and ListObjectsV2.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { SandboxResponse } from '../protocols/call.ts';
 import type { BucketState, ObjectState } from '../types.ts';
 import { child, parseXml, text } from '../xml.ts';
-import { accessDenied, emptyResponse, header, requireBucket, S3Error, xmlResponse } from './context.ts';
+import {
+  accessDenied,
+  emptyResponse,
+  header,
+  noSuchBucket,
+  requireBucket,
+  S3Error,
+  xmlResponse,
+} from './context.ts';
 import type { S3Context, S3Handler } from './context.ts';
 
 /** Decode an `aws-chunked` body (the SDK's streaming upload framing, with or without trailers). */
@@ -62,6 +70,7 @@ function objectHeaders(bucket: BucketState, object: ObjectState): Record<string,
     ...(bucket.versioning ? { 'x-amz-version-id': object.versionId } : {}),
     ...(object.sse ? { 'x-amz-server-side-encryption': object.sse } : {}),
     ...(object.sseKmsKeyId ? { 'x-amz-server-side-encryption-aws-kms-key-id': object.sseKmsKeyId } : {}),
+    ...customerHeaders(object),
     ...(object.retentionMode ? { 'x-amz-object-lock-mode': object.retentionMode } : {}),
     ...(object.retainUntil
       ? { 'x-amz-object-lock-retain-until-date': object.retainUntil.toISOString() }
@@ -86,12 +95,118 @@ function defaultRetention(
   return { retentionMode: lock.mode, retainUntil: new Date(ctx.state.now().getTime() + days * 86_400_000) };
 }
 
+const SSE_C = 'x-amz-server-side-encryption-customer';
+
+/** True when a default-encryption rule of the bucket blocks uploads with customer-provided keys. */
+function blocksSseC(bucket: BucketState): boolean {
+  return (bucket.encryption ?? []).some((r) => r.BlockedEncryptionTypes?.includes('SSE-C'));
+}
+
+/**
+ * The SSE-C headers of a write (`prefix` is `x-amz-…` for the new object, `x-amz-copy-source-…` for
+ * the copy source), checked as S3 checks them; `undefined` without SSE-C.
+ */
+function customerKey(ctx: S3Context, prefix: string): ObjectState['sseCustomer'] {
+  const algorithm = header(ctx, `${prefix}-algorithm`);
+  const key = header(ctx, `${prefix}-key`);
+  const md5 = header(ctx, `${prefix}-key-md5`);
+  if (algorithm === undefined && key === undefined && md5 === undefined) return undefined;
+  if (algorithm !== 'AES256') {
+    throw new S3Error(
+      'InvalidArgument',
+      'Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.',
+      400,
+      { ArgumentName: `${prefix}-algorithm` },
+    );
+  }
+  const raw = key === undefined ? undefined : Buffer.from(key, 'base64');
+  if (!raw || raw.length !== 32) {
+    throw new S3Error('InvalidArgument', 'The secret key was invalid for the specified algorithm.', 400, {
+      ArgumentName: `${prefix}-key`,
+    });
+  }
+  const actual = createHash('md5').update(raw).digest('base64');
+  if (md5 !== undefined && md5 !== actual) {
+    throw new S3Error(
+      'InvalidArgument',
+      'The calculated MD5 hash of the key did not match the hash that was provided.',
+      400,
+      { ArgumentName: `${prefix}-key-md5` },
+    );
+  }
+  return { algorithm, keyMd5: actual };
+}
+
+/**
+ * SSE-C on a write to `bucket`: refused with 403 AccessDenied when the bucket blocks SSE-C (as S3
+ * does since April 2026 by default), and never combined with `x-amz-server-side-encryption`.
+ */
+function writeCustomerKey(ctx: S3Context, bucket: BucketState): ObjectState['sseCustomer'] {
+  const customer = customerKey(ctx, SSE_C);
+  if (!customer) return undefined;
+  if (blocksSseC(bucket)) throw accessDenied();
+  if (header(ctx, 'x-amz-server-side-encryption') !== undefined) {
+    throw new S3Error(
+      'InvalidArgument',
+      'Server side encryption with customer provided key is incompatible with the encryption method specified.',
+      400,
+      { ArgumentName: 'x-amz-server-side-encryption' },
+    );
+  }
+  return customer;
+}
+
+/** Reading an SSE-C object needs the same customer key, as S3 requires. */
+function assertReadable(ctx: S3Context, object: ObjectState, prefix = SSE_C): void {
+  if (!object.sseCustomer) return;
+  const given = customerKey(ctx, prefix);
+  if (!given) {
+    throw new S3Error(
+      'InvalidRequest',
+      'The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.',
+      400,
+    );
+  }
+  if (given.keyMd5 !== object.sseCustomer.keyMd5) throw accessDenied();
+}
+
 const putObject: S3Handler = (ctx) => {
   const bucket = requireBucket(ctx);
+  return storeObject(ctx, bucket, payload(ctx), header(ctx, 'content-type'));
+};
+
+/** CopyObject: the source (same sandbox, caller's own bucket) copied into the addressed key. */
+const copyObject: S3Handler = (ctx) => {
+  const bucket = requireBucket(ctx);
+  const source = decodeURIComponent((header(ctx, 'x-amz-copy-source') ?? '').replace(/^\//, ''));
+  const [path = '', query = ''] = source.split('?');
+  const slash = path.indexOf('/');
+  const sourceBucket = ctx.state.buckets.get(slash < 0 ? path : path.slice(0, slash));
+  const sourceKey = slash < 0 ? '' : path.slice(slash + 1);
+  if (!sourceBucket) throw noSuchBucket(slash < 0 ? path : path.slice(0, slash));
+  if (sourceBucket.accountId !== ctx.caller.accountId) throw accessDenied();
+  const versionId = new URLSearchParams(query).get('versionId');
+  const from = findVersion(sourceBucket, sourceKey, versionId);
+  assertReadable(ctx, from, 'x-amz-copy-source-server-side-encryption-customer');
+  const stored = storeObject(ctx, bucket, from.body, from.contentType);
+  const written = findVersion(bucket, ctx.key ?? '', null);
+  return xmlResponse(
+    'CopyObjectResult',
+    { ETag: written.etag, LastModified: written.lastModified.toISOString() },
+    stored.headers,
+  );
+};
+
+function storeObject(
+  ctx: S3Context,
+  bucket: BucketState,
+  body: Buffer,
+  contentType: string | undefined,
+): SandboxResponse {
   const key = ctx.key ?? '';
-  const body = payload(ctx);
+  const customer = writeCustomerKey(ctx, bucket);
   const rule = bucket.encryption?.[0];
-  const sse = header(ctx, 'x-amz-server-side-encryption') ?? rule?.SSEAlgorithm;
+  const sse = customer ? undefined : (header(ctx, 'x-amz-server-side-encryption') ?? rule?.SSEAlgorithm);
   if (sse !== undefined && !['AES256', 'aws:kms', 'aws:kms:dsse'].includes(sse)) {
     throw new S3Error('InvalidArgument', 'The encryption method specified is not supported', 400, {
       ArgumentName: 'x-amz-server-side-encryption',
@@ -107,9 +222,10 @@ const putObject: S3Handler = (ctx) => {
     etag: `"${createHash('md5').update(body).digest('hex')}"`,
     versionId: bucket.versioning === 'Enabled' ? randomBytes(16).toString('base64url') : 'null',
     lastModified: ctx.state.now(),
-    contentType: header(ctx, 'content-type'),
+    contentType,
     sse,
     sseKmsKeyId: kmsKey,
+    sseCustomer: customer,
     ...defaultRetention(ctx, bucket),
   };
   const versions =
@@ -122,18 +238,30 @@ const putObject: S3Handler = (ctx) => {
     ...(bucket.versioning ? { 'x-amz-version-id': object.versionId } : {}),
     ...(sse ? { 'x-amz-server-side-encryption': sse } : {}),
     ...(kmsKey ? { 'x-amz-server-side-encryption-aws-kms-key-id': kmsKey } : {}),
+    ...customerHeaders(object),
   });
-};
+}
+
+function customerHeaders(object: ObjectState): Record<string, string> {
+  return object.sseCustomer
+    ? {
+        [`${SSE_C}-algorithm`]: object.sseCustomer.algorithm,
+        [`${SSE_C}-key-md5`]: object.sseCustomer.keyMd5,
+      }
+    : {};
+}
 
 const getObject: S3Handler = (ctx) => {
   const bucket = requireBucket(ctx);
   const object = findVersion(bucket, ctx.key ?? '', ctx.query.get('versionId'));
+  assertReadable(ctx, object);
   return { status: 200, headers: objectHeaders(bucket, object), body: object.body };
 };
 
 const headObject: S3Handler = (ctx) => {
   const bucket = requireBucket(ctx);
   const object = findVersion(bucket, ctx.key ?? '', ctx.query.get('versionId'));
+  assertReadable(ctx, object);
   return { status: 200, headers: objectHeaders(bucket, object), body: undefined } satisfies SandboxResponse;
 };
 
@@ -233,6 +361,7 @@ const listObjectsV2: S3Handler = (ctx) => {
 /** Handlers by operation name. */
 export const objectHandlers: Record<string, S3Handler> = {
   PutObject: putObject,
+  CopyObject: copyObject,
   GetObject: getObject,
   HeadObject: headObject,
   DeleteObject: deleteObject,

@@ -28,6 +28,7 @@ const BUCKET_SUBRESOURCES: Record<string, Partial<Record<string, string>>> = {
   versioning: { GET: 'GetBucketVersioning', PUT: 'PutBucketVersioning' },
   'object-lock': { GET: 'GetObjectLockConfiguration', PUT: 'PutObjectLockConfiguration' },
   location: { GET: 'GetBucketLocation' },
+  abac: { GET: 'GetBucketAbac', PUT: 'PutBucketAbac' },
   logging: { GET: 'GetBucketLogging', PUT: 'PutBucketLogging' },
   lifecycle: {
     GET: 'GetBucketLifecycleConfiguration',
@@ -74,14 +75,25 @@ const PLAIN_OBJECT: Partial<Record<string, string>> = {
   DELETE: 'DeleteObject',
 };
 
-/** The S3 operation name; `Unknown` when the request matches no S3 operation. */
-export function s3OperationName(method: string, address: S3Address, query: URLSearchParams): string {
+/**
+ * The S3 operation name; `Unknown` when the request matches no S3 operation. A PUT on a key with an
+ * `x-amz-copy-source` header is CopyObject.
+ */
+export function s3OperationName(
+  method: string,
+  address: S3Address,
+  query: URLSearchParams,
+  headers: Readonly<Record<string, unknown>> = {},
+): string {
   if (!address.bucket) return method === 'GET' ? 'ListBuckets' : 'Unknown';
   const table = address.key === undefined ? BUCKET_SUBRESOURCES : OBJECT_SUBRESOURCES;
   for (const [subresource, byMethod] of Object.entries(table)) {
     if (query.has(subresource)) return byMethod[method] ?? 'Unknown';
   }
-  if (address.key !== undefined) return PLAIN_OBJECT[method] ?? 'Unknown';
+  if (address.key !== undefined) {
+    if (method === 'PUT' && headers['x-amz-copy-source'] !== undefined) return 'CopyObject';
+    return PLAIN_OBJECT[method] ?? 'Unknown';
+  }
   if (method === 'GET') return query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
   return PLAIN_BUCKET[method] ?? 'Unknown';
 }

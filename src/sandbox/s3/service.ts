@@ -49,7 +49,7 @@ export function renderS3Error(
 /** Route an S3 request. */
 export function routeS3(call: IncomingCall): RoutedCall {
   const address = s3Address(call.rawPath, call.headers.host);
-  const operation = s3OperationName(call.method, address, call.query);
+  const operation = s3OperationName(call.method, address, call.query, call.headers);
   return {
     protocol: 'rest-xml',
     service: 's3',

@@ -3,6 +3,7 @@ import {
   DeleteBucketEncryptionCommand,
   DeleteBucketPolicyCommand,
   DeletePublicAccessBlockCommand,
+  PutBucketAbacCommand,
   PutBucketAclCommand,
   PutBucketEncryptionCommand,
   PutBucketOwnershipControlsCommand,
@@ -156,6 +157,13 @@ async function bucket(
     ownership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
     acl?: 'public-read' | 'authenticated-read';
     versioning?: boolean;
+    /**
+     * SSE-C with a configured default encryption: `blocked` (default) keeps the block a new bucket
+     * has, as PutBucketEncryption replaces the whole configuration; `allowed` sets NONE.
+     */
+    sseC?: 'blocked' | 'allowed';
+    /** PutBucketAbac Enabled: the bucket's tags then govern access. */
+    abac?: boolean;
   } = {},
 ): Promise<void> {
   await s3.send(
@@ -188,6 +196,7 @@ async function bucket(
                 ...(opts.sse.key ? { KMSMasterKeyID: opts.sse.key } : {}),
               },
               BucketKeyEnabled: opts.sse.bucketKey ?? false,
+              BlockedEncryptionTypes: { EncryptionType: [opts.sseC === 'allowed' ? 'NONE' : 'SSE-C'] },
             },
           ],
         },
@@ -225,6 +234,7 @@ async function bucket(
       new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }),
     );
   }
+  if (opts.abac) await s3.send(new PutBucketAbacCommand({ Bucket: name, AbacStatus: { Status: 'Enabled' } }));
 }
 
 async function key(
@@ -480,6 +490,8 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     // TLS enforced with BoolIfExists and a JSON boolean; no deny of unencrypted uploads.
     policy: policy(tls('acme-payments-archive', false, 'BoolIfExists')),
     versioning: true,
+    // A legacy payment batch job uploads with customer-provided keys, so SSE-C was re-enabled.
+    sseC: 'allowed',
   });
   await bucket(s3, 'acme-hr-records', 'us-east-1', {
     tags: { 'data-class': 'confidential', owner: 'people-ops' },
@@ -573,6 +585,8 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     pab: [false, true, true, true],
     ownership: 'BucketOwnerPreferred',
     acl: 'authenticated-read',
+    // Agencies' roles are granted by tag: the data-class tag that classifies it also governs access.
+    abac: true,
   });
   await bucket(eu, 'acme-eu-partner-exchange', 'eu-west-1', {
     tags: { 'data-class': 'confidential', owner: 'partnerships' },
