@@ -12,7 +12,7 @@ import {
   policyText,
   snapshot,
   ACCOUNT,
-} from './builders.ts';
+} from '../support/snapshot.ts';
 import type { KmsKeySnapshot } from '../../src/snapshot/model.ts';
 
 const b = bucket('data', { encryption: kmsEncryption() });

@@ -12,7 +12,7 @@ import {
   keyMeta,
   okOf,
   snapshot,
-} from './builders.ts';
+} from '../support/snapshot.ts';
 
 const standard = config({ classification: { default: 'standard', rules: [] } });
 const one =
