@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeClassifier } from '../../src/evaluate/classify.ts';
-import { bucket, config, deniedOf, okOf } from './builders.ts';
+import { bucket, config, deniedOf, okOf } from '../support/snapshot.ts';
 
 const rules = config({
   classification: {

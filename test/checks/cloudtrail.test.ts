@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { expectCase, type Case } from './harness.ts';
-import { account, bucket, config, deniedOf, okOf, snapshot, trail } from './builders.ts';
+import { account, bucket, config, deniedOf, okOf, snapshot, trail } from '../support/snapshot.ts';
 import type { TrailSelectors, TrailSnapshot } from '../../src/snapshot/model.ts';
 
 const withTrails = (trails: TrailSnapshot[]) => () =>

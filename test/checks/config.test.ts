@@ -10,7 +10,7 @@ import {
   okOf,
   snapshot,
   withPolicy,
-} from './builders.ts';
+} from '../support/snapshot.ts';
 import type { AccountSnapshot, ConfigEvaluation, ConfigRegionSnapshot } from '../../src/snapshot/model.ts';
 
 const withConfig =

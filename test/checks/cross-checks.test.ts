@@ -15,7 +15,7 @@ import {
   okOf,
   snapshot,
   withPolicy,
-} from './builders.ts';
+} from '../support/snapshot.ts';
 
 const onlySse = config({ awsConfig: { requiredRules: ['S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED'] } });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate, failLevelExitCode } from '../../src/evaluate/evaluate.ts';
 import { CHECKS } from '../../src/checks/registry.ts';
 import type { CheckDefinition, Evaluation } from '../../src/checks/types.ts';
-import { account, bucket, config, deniedOf, kmsEncryption, kmsKey, snapshot } from './builders.ts';
+import { account, bucket, config, deniedOf, kmsEncryption, kmsKey, snapshot } from '../support/snapshot.ts';
 
 const kmsBucket = bucket('b-kms', { encryption: kmsEncryption() });
 const snap = snapshot([

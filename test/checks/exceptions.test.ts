@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 import { isExpired } from '../../src/evaluate/exceptions.ts';
 import { CHECKS } from '../../src/checks/registry.ts';
-import { absentOf, account, bucket, config, okOf, snapshot, withPolicy, ACCOUNT } from './builders.ts';
+import {
+  absentOf,
+  account,
+  bucket,
+  config,
+  okOf,
+  snapshot,
+  withPolicy,
+  ACCOUNT,
+} from '../support/snapshot.ts';
 
 const off = {
   blockPublicAcls: false,

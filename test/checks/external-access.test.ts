@@ -11,7 +11,7 @@ import {
   policyText,
   snapshot,
   ACCOUNT,
-} from './builders.ts';
+} from '../support/snapshot.ts';
 
 const OTHER = '999988887777';
 const PARTNER = '444455556666';

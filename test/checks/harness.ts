@@ -4,7 +4,7 @@ import { evaluate } from '../../src/evaluate/evaluate.ts';
 import type { CheckStatus, Finding } from '../../src/checks/types.ts';
 import type { Snapshot } from '../../src/snapshot/model.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { config as makeConfig } from './builders.ts';
+import { config as makeConfig } from '../support/snapshot.ts';
 
 /** Run one check through the engine and return its findings. */
 export async function runOne(

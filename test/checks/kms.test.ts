@@ -13,7 +13,7 @@ import {
   snapshot,
   config,
   ACCOUNT,
-} from './builders.ts';
+} from '../support/snapshot.ts';
 import type { KmsKeySnapshot } from '../../src/snapshot/model.ts';
 
 const b = bucket('data', { encryption: kmsEncryption() });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CRITERIA, resolveCriteria } from '../../src/controls/mapping.ts';
 import { CHECK_IDS } from '../../src/checks/ids.ts';
 import { CHECKS } from '../../src/checks/registry.ts';
-import { config } from './builders.ts';
+import { config } from '../support/snapshot.ts';
 
 describe('control mapping', () => {
   it('pins the default mapping', () => {

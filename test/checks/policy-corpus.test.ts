@@ -5,7 +5,7 @@ import { evaluate } from '../../src/evaluate/evaluate.ts';
 import { CHECKS } from '../../src/checks/registry.ts';
 import { analyzePolicyText } from '../../src/evaluate/analyze-policies.ts';
 import { ANONYMOUS_PROBES, BUCKET_PROBES } from '../../src/checks/policy/probes.ts';
-import { account, bucket, config, okOf, snapshot } from './builders.ts';
+import { account, bucket, config, okOf, snapshot } from '../support/snapshot.ts';
 
 interface Fixture {
   description: string;

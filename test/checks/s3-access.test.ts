@@ -1,6 +1,15 @@
 import { describe, it } from 'vitest';
 import { expectCase, type Case } from './harness.ts';
-import { absentOf, account, bucket, config, deniedOf, okOf, snapshot, withPolicy } from './builders.ts';
+import {
+  absentOf,
+  account,
+  bucket,
+  config,
+  deniedOf,
+  okOf,
+  snapshot,
+  withPolicy,
+} from '../support/snapshot.ts';
 import type { BucketSnapshot } from '../../src/snapshot/model.ts';
 import type { AccountSnapshot } from '../../src/snapshot/model.ts';
 

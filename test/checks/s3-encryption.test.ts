@@ -13,7 +13,7 @@ import {
   okOf,
   snapshot,
   withPolicy,
-} from './builders.ts';
+} from '../support/snapshot.ts';
 
 const standard = config({ classification: { default: 'standard', rules: [] } });
 const one =

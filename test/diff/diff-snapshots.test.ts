@@ -13,7 +13,7 @@ import {
   okOf,
   snapshot,
   withPolicy,
-} from '../checks/builders.ts';
+} from '../support/snapshot.ts';
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const TLS = {
@@ -67,7 +67,7 @@ function pack(input: PackInput): PackContents {
     snapshot: snapshot(input.accounts ?? [account({ buckets: input.buckets ?? [] })]),
     findings: {
       schema: 'evidence-pack/findings@1',
-      runId: 'run-test',
+      runId: '20260301T100000Z-0123abcd',
       evaluatedAt: input.evaluatedAt ?? '2026-03-01T10:05:00.000Z',
       results: input.results ?? [],
       exceptions: input.exceptions ?? [],

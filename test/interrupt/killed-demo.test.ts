@@ -7,17 +7,26 @@ import { BIN, runCli } from '../e2e/cli.ts';
 import { tempDir } from '../pack/helpers.ts';
 
 /**
- * `demo` killed with SIGKILL at several moments (no chance to clean up): whatever is left in the
+ * `demo` killed with SIGKILL at several stages (no chance to clean up): whatever is left in the
  * output directory never passes for a finished pack, and the next run into the same directory
  * succeeds, verifies and clears what the killed runs left behind.
  */
 
-type KillAt = { afterMs: number } | { onStderr: RegExp };
-
 const started = new Set<number>();
 
-/** Run `demo` in its own process group and SIGKILL the group (node and its Chromium) at `when`. */
-function demoKilled(out: string, when: KillAt): Promise<{ killed: boolean; stderr: string }> {
+/** How a run ended: `signal` is set only when the kill reached the process before it finished. */
+interface Ended {
+  sentKill: boolean;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/**
+ * Run `demo` in its own process group and SIGKILL the group (node and its Chromium) as soon as
+ * the progress line `at` appears on stderr: the moment is a stage of the run, not a wall-clock guess.
+ */
+function demoKilled(out: string, at: RegExp): Promise<Ended> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'demo', '--out', out, '--no-screenshots'], {
       env: { ...process.env, CI: 'true' },
@@ -28,28 +37,31 @@ function demoKilled(out: string, when: KillAt): Promise<{ killed: boolean; stder
     if (pid === undefined) return reject(new Error('spawn failed'));
     started.add(pid);
     let stderr = '';
-    let killed = false;
-    const kill = () => {
-      if (killed) return;
-      killed = true;
+    let sentKill = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (sentKill || !at.test(stderr)) return;
+      sentKill = true;
       try {
         process.kill(-pid, 'SIGKILL');
       } catch {
         // already gone
       }
-    };
-    const timer = 'afterMs' in when ? setTimeout(kill, when.afterMs) : undefined;
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if ('onStderr' in when && when.onStderr.test(stderr)) kill();
     });
     child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
+    child.on('close', (code, signal) => {
       started.delete(pid);
-      resolve({ killed, stderr });
+      resolve({ sentKill, code, signal, stderr });
     });
   });
+}
+
+/** Kill a demo at `at` and assert that the kill, not the end of the run, stopped it. */
+async function killAt(out: string, at: RegExp): Promise<void> {
+  const ended = await demoKilled(out, at);
+  expect(ended.sentKill, `never saw ${String(at)}:\n${ended.stderr}`).toBe(true);
+  expect(ended.signal, `the run finished (exit ${ended.code}) before the kill`).toBe('SIGKILL');
+  expect(ended.stderr).not.toMatch(/^findings: /m);
 }
 
 afterAll(() => {
@@ -75,31 +87,29 @@ async function assertNoUnfinishedPack(out: string): Promise<void> {
 }
 
 describe('demo killed mid-run', () => {
-  const moments: [string, KillAt][] = [
-    ['after 1 s', { afterMs: 1000 }],
-    ['after 3 s', { afterMs: 3000 }],
-    ['at "render report"', { onStderr: /^render report/m }],
-    ['at "write pack"', { onStderr: /^write pack/m }],
+  const moments: [string, RegExp][] = [
+    ['while collecting', /^collect bucket-config/m],
+    ['at "evaluate"', /^evaluate$/m],
+    ['at "render report"', /^render report/m],
+    ['at "write pack"', /^write pack/m],
   ];
-  let out: string;
 
   it.each(moments)(
     '%s leaves nothing that passes for a finished pack',
-    async (_label, when) => {
-      out ??= await tempDir();
-      const { killed } = await demoKilled(out, when);
-      // The progress line was seen and the kill sent: the test did interrupt the run.
-      if ('onStderr' in when) expect(killed).toBe(true);
+    async (_label, at) => {
+      const out = await tempDir();
+      await killAt(out, at);
       await assertNoUnfinishedPack(out);
     },
     120_000,
   );
 
   it('the next run into the same directory succeeds, verifies, and removes stale staging dirs', async () => {
+    const out = await tempDir();
+    await killAt(out, /^render report/m);
     const before = await readdir(out);
-    const staleWork = before.filter((n) => n.startsWith('.work-'));
-    // SIGKILL gives no chance to clean up: at least one killed run left its staging dir.
-    expect(staleWork.length).toBeGreaterThan(0);
+    // SIGKILL gives no chance to clean up: the killed run left its staging dir.
+    expect(before.filter((n) => n.startsWith('.work-')).length).toBeGreaterThan(0);
 
     const run = await runCli(['demo', '--out', out, '--no-screenshots', '--json']);
     expect(run.code, run.stderr).toBe(0);

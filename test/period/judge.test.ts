@@ -14,7 +14,7 @@ import {
   deniedOf,
   okOf,
   snapshot,
-} from '../checks/builders.ts';
+} from '../support/snapshot.ts';
 
 const PERIOD = { start: '2026-03-01T00:00:00.000Z', end: '2026-06-01T00:00:00.000Z' };
 const OWNER = 'a'.repeat(64);

@@ -5,7 +5,7 @@ import { buildCsvFiles } from '../../src/render/csv.ts';
 import { loadTemplates, renderHtml } from '../../src/render/html.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
 import type { ConfigHistoryItem, Snapshot } from '../../src/snapshot/model.ts';
-import { ACCOUNT, REGION, account, bucket, config, okOf, snapshot } from '../checks/builders.ts';
+import { ACCOUNT, REGION, account, bucket, config, okOf, snapshot } from '../support/snapshot.ts';
 
 const PERIOD = { start: '2026-03-01T00:00:00.000Z', end: '2026-06-01T00:00:00.000Z' };
 

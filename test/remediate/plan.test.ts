@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/remediate/plan.ts';
 import type { FindingRef } from '../../src/remediate/types.ts';
 import type { BucketSnapshot } from '../../src/snapshot/model.ts';
-import { account, bucket, snapshot } from '../checks/builders.ts';
+import { account, bucket, snapshot } from '../support/snapshot.ts';
 import { deniedOf, okOf } from '../support/outcomes.ts';
 
 const fail = (checkId: string, b: BucketSnapshot): FindingRef => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 import { bucketPopulation } from '../../src/render/populations.ts';
-import { account, bucket, config, okOf, snapshot } from '../checks/builders.ts';
+import { account, bucket, config, okOf, snapshot } from '../support/snapshot.ts';
 
 /** The bucket inventory (report table and inventory/buckets.csv) says when a bucket's tags govern access. */
 describe('bucket inventory with S3 ABAC and DSSE-KMS', () => {

@@ -4,7 +4,7 @@ import { evaluate } from '../../src/evaluate/evaluate.ts';
 import { loadTemplates, renderHtml } from '../../src/render/html.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
 import type { ConfigRegionSnapshot } from '../../src/snapshot/model.ts';
-import { absentOf, account, bucket, config, configRegion, okOf, snapshot } from '../checks/builders.ts';
+import { absentOf, account, bucket, config, configRegion, okOf, snapshot } from '../support/snapshot.ts';
 
 /** A bucket without default encryption that AWS Config nevertheless reports COMPLIANT. */
 async function contradictedInput() {

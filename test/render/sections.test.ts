@@ -8,7 +8,7 @@ import { renderPdfWithPdfkit } from '../../src/render/pdf-fallback.ts';
 import type { ChangesSection, ReportModel } from '../../src/render/report-model.ts';
 import { SECTION_DEFINITIONS, numberSections } from '../../src/render/sections.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
-import { ACCOUNT, REGION, account, bucket, config, okOf, snapshot } from '../checks/builders.ts';
+import { ACCOUNT, REGION, account, bucket, config, okOf, snapshot } from '../support/snapshot.ts';
 import { buildFixtureInput } from './fixtures.ts';
 import { pdfText, squash } from './pdf-text.ts';
 

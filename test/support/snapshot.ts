@@ -1,5 +1,10 @@
+/**
+ * The one snapshot builder for all tests (checks, capture, render, period, diff, e2e): buckets, keys,
+ * trails, Config and accounts as the collectors read them, each outcome made by the typed builders in
+ * ./outcomes.ts, so a test can only describe an estate the collectors could have produced.
+ */
 import type { Outcome } from '../../src/aws/outcome.ts';
-import { absentOf, okOf } from '../support/outcomes.ts';
+import { absentOf, okOf } from './outcomes.ts';
 import type {
   AccountSnapshot,
   BucketSnapshot,
@@ -14,7 +19,7 @@ import { configSchema } from '../../src/config/schema.ts';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
-export { absentOf, deniedOf, errorOf, okOf, ref } from '../support/outcomes.ts';
+export { absentOf, deniedOf, errorOf, okOf, ref } from './outcomes.ts';
 
 const ALL_ON = {
   blockPublicAcls: true,
@@ -213,7 +218,8 @@ export function snapshot(accounts: AccountSnapshot[]): Snapshot {
   return {
     schema: 'evidence-pack/snapshot@1',
     tool: { name: 'evidence-pack', version: '0.0.0-test' },
-    runId: 'run-test',
+    // A run id in the form the tool writes (collection start, then 8 hex digits).
+    runId: '20260301T100000Z-0123abcd',
     collection: { startedAt: '2026-03-01T10:00:00.000Z', finishedAt: '2026-03-01T10:05:00.000Z' },
     caller: { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:role/audit`, userId: 'AROA' },
     sandbox: false,
