@@ -1,4 +1,4 @@
-import { describeGap, isGap, type EvidenceRef, type Gap, type Outcome } from '../aws/outcome.ts';
+import { describeGap, isGap, type EvidenceRef, type Gap, type Outcome } from '../snapshot/outcome.ts';
 import type { AccountSnapshot, BucketSnapshot, ConfigRegionSnapshot } from '../snapshot/model.ts';
 import type { CheckResult, CheckStatus, EvaluationContext, ResourceRef } from './types.ts';
 

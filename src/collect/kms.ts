@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { call, callPages, derivedAbsent } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
-import type { Ok, Outcome } from '../aws/outcome.ts';
+import type { Ok, Outcome } from '../snapshot/outcome.ts';
 import type { BucketSnapshot, KmsKeyListing, KmsKeyMetadata, KmsKeySnapshot } from '../snapshot/model.ts';
 import { iso, oneOf, policyText, required, requiredBoolean, requiredList, uniqueSorted } from './parse.ts';
 

@@ -1,5 +1,6 @@
-import { isGap } from '../aws/outcome.ts';
-import { CHECK_STATUSES, type CheckStatus, type Evaluation, type Finding } from '../checks/types.ts';
+import { isGap } from '../snapshot/outcome.ts';
+import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
+import type { Evaluation, Finding } from '../evaluate/types.ts';
 import type {
   AdvancedEventSelector,
   BucketSnapshot,

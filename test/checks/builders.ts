@@ -1,4 +1,4 @@
-import type { Outcome } from '../../src/aws/outcome.ts';
+import type { Outcome } from '../../src/snapshot/outcome.ts';
 import { absentOf, okOf } from '../support/outcomes.ts';
 import type {
   AccountSnapshot,

@@ -1,7 +1,7 @@
-import type { Population } from '../render/populations.ts';
-import type { Cell } from '../render/report-model.ts';
-import { dateLabel } from './judge.ts';
-import type { PeriodEvaluation, PeriodStatus } from './types.ts';
+import type { Population } from './populations.ts';
+import type { Cell } from './report-model.ts';
+import { dateLabel } from '../period/judge.ts';
+import type { PeriodEvaluation, PeriodStatus } from '../period/types.ts';
 
 /** Pack path of the per-bucket configuration timeline. */
 export const PERIOD_TIMELINE_CSV = 'inventory/period-timeline.csv';

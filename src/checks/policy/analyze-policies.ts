@@ -5,20 +5,9 @@ import {
   type RunSimulationResults,
   type Simulation,
 } from '@cloud-copilot/iam-simulate';
-import type { Snapshot } from '../snapshot/model.ts';
-import {
-  BUCKET_PROBES,
-  KMS_PROBES,
-  PROBE_OBJECT_KEY,
-  PROBE_PRINCIPAL_ARN,
-  type Probe,
-} from '../checks/policy/probes.ts';
-import {
-  keyAnalysisId,
-  type PolicyAnalysis,
-  type PolicyProbeResults,
-  type ProbeOutcome,
-} from '../checks/policy/types.ts';
+import type { Snapshot } from '../../snapshot/model.ts';
+import { BUCKET_PROBES, KMS_PROBES, PROBE_OBJECT_KEY, PROBE_PRINCIPAL_ARN, type Probe } from './probes.ts';
+import { keyAnalysisId, type PolicyAnalysis, type PolicyProbeResults, type ProbeOutcome } from './types.ts';
 import { bucketNameOfArn, bucketPolicyTemplate, TEMPLATE_BUCKET } from './policy-template.ts';
 
 /** The resource a probe targets, with the account that owns it. */
