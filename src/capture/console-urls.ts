@@ -12,7 +12,7 @@ export type ConsoleUrlKey =
   'accountPublicAccessBlock' | 'bucketProperties' | 'bucketPermissions' | 'kmsKey' | 'configRule' | 'trail';
 
 /**
- * Default deep links (AWS-NOTES.md). Placeholders: `{region}`, `{accountId}`, `{bucket}`, `{keyId}`,
+ * Default deep links into the AWS console. Placeholders: `{region}`, `{accountId}`, `{bucket}`, `{keyId}`,
  * `{keyArn}`, `{ruleName}`, `{trailName}`, `{trailArn}`; values are URL-encoded when substituted.
  */
 export const DEFAULT_CONSOLE_URLS: Record<ConsoleUrlKey, string> = {

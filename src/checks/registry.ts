@@ -19,7 +19,7 @@ import { logFileValidation } from './cloudtrail/log-file-validation.ts';
 import { s3DataEvents } from './cloudtrail/s3-data-events.ts';
 import { exceptionsValid } from './exceptions/valid.ts';
 
-/** Every check, in catalogue order (CHECKS.md). */
+/** Every check, in the order the report and the README list them. */
 export const CHECKS: readonly CheckDefinition[] = [
   defaultEncryption,
   sseKmsCmk,

@@ -116,9 +116,3 @@ export function listProse(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
-
-/** `sensitive` / `standard` classification phrase for reasons. */
-export function classificationPhrase(ctx: EvaluationContext, bucket: BucketSnapshot): string {
-  const c = ctx.classify(bucket);
-  return `${c.level} (${c.rule})`;
-}

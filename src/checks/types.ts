@@ -2,7 +2,12 @@ import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { BucketSnapshot, Snapshot } from '../snapshot/model.ts';
 import type { PolicyAnalysis } from './policy/types.ts';
 
-/** Status of one check result. See DESIGN.md "Outcomes". */
+/**
+ * Status of one check result: `pass`/`fail` judge a known fact; `excepted` is a failure covered by a
+ * valid exception; `not-applicable` means the check does not apply to the resource;
+ * `insufficient-evidence` means a read it needs was denied or failed (a gap, never a pass);
+ * `error` means the check itself threw.
+ */
 export type CheckStatus = 'pass' | 'fail' | 'excepted' | 'not-applicable' | 'insufficient-evidence' | 'error';
 
 /** Every status, in report order (worst first). */

@@ -14,11 +14,6 @@ const STATUS_TEXT: Record<PeriodStatus, string> = {
 const STATUS_TONE: Record<PeriodStatus, Cell['tone']> = { broken: 'bad', unknown: 'gap', held: 'good' };
 const RANK: Record<PeriodStatus, number> = { broken: 0, unknown: 1, held: 2 };
 
-/** Human label of a period status. */
-export function periodStatusLabel(status: PeriodStatus): string {
-  return STATUS_TEXT[status];
-}
-
 /** One row per bucket and period check: broken first, then unknown, then held. */
 export function periodVerdictPopulation(period: PeriodEvaluation): Population {
   const rows = period.buckets.flatMap((b) =>

@@ -717,11 +717,6 @@ export function findingPopulationSource(evaluation: Evaluation): PopulationSourc
   };
 }
 
-/** Every finding, worst status first, then by check and resource. */
-export function findingPopulation(evaluation: Evaluation): Population {
-  return materialize(findingPopulationSource(evaluation));
-}
-
 /**
  * Every population list, in pack order, each built only when its function is called: a writer
  * that handles one at a time holds one population's rows at most.

@@ -162,8 +162,3 @@ export const KMS_PROBES: readonly Probe[] = [
   unrelatedKms('kms:ScheduleKeyDeletion'),
   unrelatedKms('kms:DisableKey'),
 ];
-
-/** Look a probe's outcome up; `undefined` only when the analysis never ran that probe. */
-export function probeOutcome(results: PolicyProbeResults, probe: Probe): ProbeOutcome | undefined {
-  return results.kind === 'analyzed' ? results.probes[probe.name] : undefined;
-}

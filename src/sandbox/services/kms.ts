@@ -32,7 +32,7 @@ import {
 import { getKeyPolicy, listKeyPolicies, putKeyPolicy } from './kms/handlers/policy.ts';
 import { disableKeyRotation, enableKeyRotation, getKeyRotationStatus } from './kms/handlers/rotation.ts';
 
-export { ensureAwsManagedS3Key } from './kms/aws-managed.ts';
+export { ensureAwsManagedKey } from './kms/aws-managed.ts';
 
 /** Operations CloudTrail marks `readOnly: false`; everything else KMS logs as read-only. */
 const WRITE_OPERATIONS = new Set([
