@@ -1,5 +1,3 @@
-import type { ProbeOutcome, PolicyProbeResults } from './types.ts';
-
 /**
  * The probe requests the policy checks evaluate. A probe is a request (principal, action,
  * resource, context keys) that is judged against a resource policy with IAM semantics.
