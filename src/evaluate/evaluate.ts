@@ -12,6 +12,7 @@ import { criteriaOf, resolveCriteria } from '../controls/mapping.ts';
 import { analyzePolicies } from '../checks/policy/analyze-policies.ts';
 import { makeClassifier } from './classify.ts';
 import { applyException, coveringException, exceptionEntries, validateExceptions } from './exceptions.ts';
+import { trustedAccounts } from './trusted-accounts.ts';
 import { summarize } from './summary.ts';
 import { findCrossChecks } from './cross-checks.ts';
 import { evaluatePeriod } from '../period/evaluate-period.ts';
@@ -75,6 +76,9 @@ export async function evaluate(
     exceptions,
     requiredConfigRules: config.awsConfig.requiredRules,
     policyAnalysis: await analyzePolicies(snapshot),
+    maxRotationDays: config.kms.maxRotationDays,
+    trustedAccounts: trustedAccounts(config.trustedAccounts, now),
+    trustedOrganizationIds: config.trustedOrganizationIds,
   };
   const criteria = resolveCriteria(config.controls);
   const checks = opts.checks ?? CHECKS;
@@ -124,6 +128,7 @@ export async function evaluate(
       crossChecks.length,
     ),
     crossChecks,
+    ...(config.trustedAccounts.length > 0 ? { trustedAccounts: [...(ctx.trustedAccounts ?? [])] } : {}),
     ...(config.period ? { period: await evaluatePeriod(snapshot, config.period, ctx) } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type {
   Criterion,
   CrossCheck,
   Severity,
+  TrustedAccount,
   ValidatedException,
 } from '../checks/types.ts';
 import type { PeriodEvaluation } from '../period/types.ts';
@@ -43,4 +44,6 @@ export interface Evaluation {
   crossChecks: CrossCheck[];
   /** Per-bucket verdicts over the audit period, from AWS Config history (only when `period` is set). */
   period?: PeriodEvaluation | undefined;
+  /** The config's trusted external accounts with their validity (absent in packs made before them). */
+  trustedAccounts?: TrustedAccount[] | undefined;
 }

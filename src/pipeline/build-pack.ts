@@ -1,3 +1,4 @@
+import { trustedAccountWarnings } from '../evaluate/trusted-accounts.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -117,6 +118,9 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
         `(the pack records it as a failed exceptions.valid result).`,
     );
   }
+
+  for (const line of trustedAccountWarnings(evaluation.trustedAccounts ?? []))
+    progress.log(`warning: ${line}`);
 
   let screenshots: ScreenshotMeta[] = [];
   let captureGaps: CaptureGap[] = [];

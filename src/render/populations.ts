@@ -1,3 +1,4 @@
+import { lastRotation } from '../checks/kms/rotation-enabled.ts';
 import { isGap } from '../snapshot/outcome.ts';
 import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
 import type { Evaluation, Finding } from '../evaluate/types.ts';
@@ -272,11 +273,33 @@ export function kmsKeyPopulation(
             (r) =>
               r.enabled
                 ? {
-                    text: `on${r.rotationPeriodInDays ? ` (${r.rotationPeriodInDays} d)` : ''}`,
+                    text: `on${r.rotationPeriodInDays ? ` (${r.rotationPeriodInDays} d)` : ''}${r.nextRotationDate ? `, next ${r.nextRotationDate.slice(0, 10)}` : ''}`,
                     tone: 'good',
                   }
                 : { text: 'off', tone: 'bad' },
-            { text: 'not supported', tone: 'muted' },
+            {
+              text:
+                k.metadata.status === 'ok' && k.metadata.value.origin === 'EXTERNAL'
+                  ? 'on demand only'
+                  : 'not supported',
+              tone: 'muted',
+            },
+          ),
+          outcomeCell(
+            k.rotations ?? {
+              status: 'absent',
+              errorCode: 'derived:NotCollected',
+              evidence: k.metadata.evidence,
+            },
+            (rs) => {
+              const last = lastRotation(rs);
+              return last
+                ? text(
+                    `${last.rotationDate.slice(0, 10)} (${last.rotationType === 'ON_DEMAND' ? 'on demand' : 'automatic'})`,
+                  )
+                : text('never');
+            },
+            { text: 'n/a', tone: 'muted' },
           ),
           text(String(k.usedBy.length)),
           yesNo(k.usedBy.length > 0, undefined),
@@ -302,6 +325,7 @@ export function kmsKeyPopulation(
       { id: 'key_state', pdfHeader: 'State', weight: 0.8 },
       { id: 'spec_origin', pdfHeader: 'Spec / origin', weight: 1.1 },
       { id: 'rotation', pdfHeader: 'Rotation', weight: 0.8 },
+      { id: 'last_rotation', pdfHeader: 'Last rotation', weight: 0.8 },
       { id: 'bucket_count', pdfHeader: 'Buckets', weight: 0.6 },
       // Keys no bucket uses are in the population too (ListKeys), e.g. the pack's signing key.
       { id: 'used_by_bucket' },
@@ -608,6 +632,29 @@ export function keyUsagePopulation(snapshot: Snapshot): Population {
 }
 
 // ---------------------------------------------------------------- exceptions & findings
+
+/** The trusted external accounts of the config (`trustedAccounts`), with their validity. */
+export function trustedAccountPopulation(evaluation: Evaluation): Population {
+  const rows = (evaluation.trustedAccounts ?? []).map((t) => [
+    text(t.accountId, 'mono'),
+    text(t.justification),
+    text(t.approvedBy),
+    text(t.expires),
+    t.valid ? { text: 'valid', tone: 'good' as const } : { text: 'EXPIRED', tone: 'bad' as const },
+  ]);
+  return {
+    path: 'config/effective-config.json',
+    title: 'Trusted external accounts',
+    columns: [
+      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
+      { id: 'justification', pdfHeader: 'Justification', weight: 2.4 },
+      { id: 'approved_by', pdfHeader: 'Approved by', weight: 1 },
+      { id: 'expires', pdfHeader: 'Expires', weight: 0.8 },
+      { id: 'validity', pdfHeader: 'Validity', weight: 0.7 },
+    ],
+    rows,
+  };
+}
 
 /** The exception register with validity; account and region come from the bucket when known. */
 export function exceptionPopulation(snapshot: Snapshot, evaluation: Evaluation): Population {

@@ -33,6 +33,8 @@ export interface ReportModel {
   /** Passing and not-applicable results, summarized per check. */
   passing: PassingSummaryRow[];
   exceptions: Table;
+  /** Trusted external accounts (config `trustedAccounts`), shown with the exceptions. */
+  trustedAccounts: Table;
   inventory: {
     buckets: Table;
     kmsKeys: KmsKeySection;

@@ -15,6 +15,7 @@ import {
   exceptionPopulation,
   indexFindings,
   keyUsagePopulation,
+  trustedAccountPopulation,
   kmsKeyPopulation,
   bucketPopulation,
   trailPopulation,
@@ -653,6 +654,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
       'exceptions',
       max,
       'No exceptions are configured.',
+    ),
+    trustedAccounts: populationTable(
+      trustedAccountPopulation(evaluation),
+      'trusted-accounts',
+      max,
+      'No external accounts are trusted: every grant to an account outside the scope is a finding.',
     ),
     inventory: {
       buckets: populationTable(
