@@ -1,5 +1,8 @@
 import { lastRotation } from '../checks/kms/rotation-enabled.ts';
 import { isGap } from '../snapshot/outcome.ts';
+import { stepsByFinding } from '../remediate/plan.ts';
+import { remediationText } from '../remediate/render.ts';
+import type { RemediationStep } from '../remediate/types.ts';
 import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
 import type { Evaluation, Finding } from '../evaluate/types.ts';
 import type {
@@ -742,7 +745,16 @@ function findingRow(f: Finding): Cell[] {
  * Every finding, worst status first, then by check and resource; each row is built when read, so a
  * large run (100,000+ findings) never holds all finding rows at once.
  */
-export function findingPopulationSource(evaluation: Evaluation): PopulationSource {
+export function findingPopulationSource(evaluation: Evaluation, snapshot?: Snapshot): PopulationSource {
+  const failing = evaluation.findings
+    .filter((f) => f.status === 'fail')
+    .map((f) => ({
+      checkId: f.checkId,
+      resourceArn: f.resource.arn,
+      resourceName: f.resource.name,
+      reason: f.reason,
+    }));
+  const remediation = snapshot ? stepsByFinding(snapshot, failing) : new Map<string, RemediationStep>();
   const sorted = [...evaluation.findings].sort(
     (a, b) =>
       CHECK_STATUSES.indexOf(a.status) - CHECK_STATUSES.indexOf(b.status) ||
@@ -767,9 +779,11 @@ export function findingPopulationSource(evaluation: Evaluation): PopulationSourc
       { id: 'evidence_files' },
       { id: 'evidence_calls' },
       { id: 'request_ids' },
+      { id: 'remediation' },
     ],
     rows: (function* () {
-      for (const f of sorted) yield findingRow(f);
+      for (const f of sorted)
+        yield [...findingRow(f), text(remediationText(remediation.get(`${f.checkId} ${f.resource.arn}`)))];
     })(),
   };
 }
@@ -781,7 +795,7 @@ export function findingPopulationSource(evaluation: Evaluation): PopulationSourc
 export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (() => PopulationSource)[] {
   const byArn = indexFindings(evaluation.findings);
   return [
-    () => findingPopulationSource(evaluation),
+    () => findingPopulationSource(evaluation, snapshot),
     () => bucketPopulation(snapshot, evaluation, byArn),
     () => kmsKeyPopulation(snapshot, evaluation, byArn),
     () => configRecorderPopulation(snapshot),

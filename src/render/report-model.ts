@@ -257,6 +257,8 @@ export interface ControlMatrixRow {
 }
 
 export interface IssueRow {
+  /** What fixes a failing finding (the step of `evidence-pack remediate`); absent otherwise. */
+  remediation?: string | undefined;
   checkId: string;
   title: string;
   severity: Severity;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { stepsByFinding } from '../remediate/plan.ts';
 import { extname, resolve } from 'node:path';
 import { CHECK_STATUSES, type CheckStatus, type CrossCheck } from '../checks/types.ts';
 import type { Evaluation, Finding } from '../evaluate/types.ts';
@@ -423,8 +424,9 @@ function evidenceLocations(checkId: string, findings: readonly Finding[]): strin
   ];
 }
 
-function issueRow(f: Finding): IssueRow {
+function issueRow(f: Finding, remediation?: string): IssueRow {
   return {
+    remediation,
     checkId: f.checkId,
     title: f.title,
     severity: f.severity,
@@ -550,6 +552,17 @@ export function buildReportModel(input: ReportInput): ReportModel {
     }),
   );
 
+  const fixes = stepsByFinding(
+    snapshot,
+    evaluation.findings
+      .filter((f) => f.status === 'fail')
+      .map((f) => ({
+        checkId: f.checkId,
+        resourceArn: f.resource.arn,
+        resourceName: f.resource.name,
+        reason: f.reason,
+      })),
+  );
   const issues = evaluation.findings
     .filter((f) => ATTENTION.includes(f.status))
     .sort(
@@ -647,7 +660,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
     ),
     method: methodRows(evaluation),
     controlMatrix,
-    issues: capMapped(issues, max, 'findings/findings.csv', issueRow),
+    issues: capMapped(issues, max, 'findings/findings.csv', (f) =>
+      issueRow(f, fixes.get(`${f.checkId} ${f.resource.arn}`)?.summary),
+    ),
     passing,
     exceptions: populationTable(
       exceptionPopulation(snapshot, evaluation),
