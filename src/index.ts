@@ -14,11 +14,11 @@ export type {
   CheckResult,
   CheckStatus,
   Criterion,
-  Evaluation,
   ExceptionEntry,
-  Finding,
   ResourceRef,
   Severity,
   ValidatedException,
 } from './checks/types.ts';
-export { FINDINGS_SCHEMA, type FindingsDocument } from './pipeline/findings-json.ts';
+export type { Evaluation, Finding } from './evaluate/types.ts';
+export { FINDINGS_SCHEMA } from './pack/pack-paths.ts';
+export type { FindingsDocument } from './evaluate/findings-json.ts';

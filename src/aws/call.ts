@@ -2,7 +2,7 @@ import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { classifyError, errorMessage, errorName } from './classify.ts';
 import type { ClientFactory } from './client-factory.ts';
 import type { Pacer } from './limiter.ts';
-import type { Absent, EvidenceRef, Outcome } from './outcome.ts';
+import type { Absent, EvidenceRef, Outcome } from '../snapshot/outcome.ts';
 import { evidenceOf } from './recorder.ts';
 import { ResponseFieldError } from './response-field-error.ts';
 import type { ServiceName } from './services.ts';

@@ -1,4 +1,4 @@
-import type { OutcomeStatus } from './outcome.ts';
+import type { OutcomeStatus } from '../snapshot/outcome.ts';
 import type { ServiceName } from './services.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import type { EvidenceRef } from './outcome.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { RecordedCall } from './recorded-call.ts';
 
 /** A recorded call before the sink gives it its id. */

@@ -6,7 +6,7 @@ import type {
   ResponseMetadata,
 } from '@smithy/types';
 import { classifyError, errorMessage, errorName, isThrottleCode } from './classify.ts';
-import type { EvidenceRef } from './outcome.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { RecordWriter } from './raw-sink.ts';
 import { redact } from './redact.ts';
 import type { ServiceName } from './services.ts';

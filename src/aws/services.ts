@@ -1,12 +1,2 @@
 /** The AWS services the collectors use, as named in raw record paths (`raw/<account>/<service>/...`). */
 export type ServiceName = 's3' | 's3control' | 'kms' | 'config' | 'cloudtrail' | 'sts';
-
-/** Every service, in a stable order. */
-export const SERVICE_NAMES: readonly ServiceName[] = [
-  'sts',
-  's3',
-  's3control',
-  'kms',
-  'config',
-  'cloudtrail',
-];

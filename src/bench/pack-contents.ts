@@ -1,5 +1,5 @@
 import type { RecordedCall } from '../aws/recorded-call.ts';
-import type { Gap } from '../aws/outcome.ts';
+import type { Gap } from '../snapshot/outcome.ts';
 import { readPackEntries } from '../pack/zip-reader.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 

@@ -2,13 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../config/load.ts';
-import type { Progress } from '../cli/progress.ts';
+import type { Progress } from '../progress/progress.ts';
 import { runEvidencePack } from '../pipeline/run.ts';
 import type { SandboxStats } from '../sandbox/faults.ts';
 import { BENCH_FAULTS, getStats, resetStats, setFaults } from './admin-client.ts';
 import { readPackContents, retryFigures, snapshotGaps } from './pack-contents.ts';
 import { startSandboxProcess } from './sandbox-process.ts';
 import { createStageTimer, type StageTimes } from './stage-timer.ts';
+import { sandboxLink } from '../sandbox/console/urls.ts';
 
 /** Parameters of one benchmark run. */
 export interface BenchOptions {
@@ -110,7 +111,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       endpointUrl: sandbox.url,
       credentials: BENCH_CREDENTIALS,
       screenshots: opts.screenshots,
-      sandbox: { url: sandbox.url },
+      sandbox: sandboxLink(sandbox.url),
       progress: timer,
     });
     const totalMs = performance.now() - started;

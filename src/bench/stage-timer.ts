@@ -1,4 +1,4 @@
-import type { Progress, ProgressEvent } from '../cli/progress.ts';
+import type { Progress, ProgressEvent } from '../progress/progress.ts';
 
 /** The stages a benchmark reports wall time for. */
 export type BenchStage =

@@ -3,7 +3,7 @@
  * (pretty JSON or a table), its request id, call time and the sha256 of the raw record line, under the
  * stamp banner. Pure HTML from (snapshot, raw records): the same inputs give the same bytes.
  */
-import type { EvidenceRef } from '../aws/outcome.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { RecordedCall } from '../aws/recorded-call.ts';
 import type { AccountSnapshot, KmsKeySnapshot, Snapshot } from '../snapshot/model.ts';
 import type { CaptureTarget } from './select.ts';

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../evaluate/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { apiViewSpecs, identityFor, renderApiView } from './api-views.ts';
 import { consolePageSpecs, type ConsolePageSpec, type ConsoleUrlKey } from './console-urls.ts';

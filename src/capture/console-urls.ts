@@ -1,8 +1,9 @@
 /**
- * Console deep links, built from overridable templates (`config.capture.consoleUrls`), and their
- * mapping onto the sandbox console.
+ * Console deep links, built from overridable templates (`config.capture.consoleUrls`). How a real
+ * console URL maps onto the sandbox's console is the sandbox's business (`sandbox/console/urls.ts`),
+ * injected by the composition root.
  */
-import type { EvidenceRef } from '../aws/outcome.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import type { CaptureTarget } from './select.ts';
 
@@ -11,7 +12,7 @@ export type ConsoleUrlKey =
   'accountPublicAccessBlock' | 'bucketProperties' | 'bucketPermissions' | 'kmsKey' | 'configRule' | 'trail';
 
 /**
- * Default deep links (AWS-NOTES.md). Placeholders: `{region}`, `{accountId}`, `{bucket}`, `{keyId}`,
+ * Default deep links into the AWS console. Placeholders: `{region}`, `{accountId}`, `{bucket}`, `{keyId}`,
  * `{keyArn}`, `{ruleName}`, `{trailName}`, `{trailArn}`; values are URL-encoded when substituted.
  */
 export const DEFAULT_CONSOLE_URLS: Record<ConsoleUrlKey, string> = {
@@ -202,28 +203,4 @@ export function consolePageSpecs(
       ];
     }
   }
-}
-
-/** Prefix of sandbox console paths. */
-export const SANDBOX_CONSOLE_PREFIX = '/_console/';
-
-/**
- * Map a real console URL onto the sandbox: `https://<host>/<path>?q#h` →
- * `<sandboxUrl>/_console/<host>/<path>?q#h`. The sandbox also serves the sign-in endpoint at
- * `<sandboxUrl>/federation` (so its signin base is `sandboxUrl`).
- */
-export function toSandboxConsoleUrl(realUrl: string, sandboxUrl: string): string {
-  const real = new URL(realUrl);
-  const base = sandboxUrl.replace(/\/+$/, '');
-  return `${base}${SANDBOX_CONSOLE_PREFIX}${real.host}${real.pathname}${real.search}${real.hash}`;
-}
-
-/** The inverse of {@link toSandboxConsoleUrl}, or `undefined` when the URL is not a sandbox console URL. */
-export function fromSandboxConsoleUrl(sandboxPathAndQuery: string): string | undefined {
-  if (!sandboxPathAndQuery.startsWith(SANDBOX_CONSOLE_PREFIX)) return undefined;
-  const rest = sandboxPathAndQuery.slice(SANDBOX_CONSOLE_PREFIX.length);
-  const slash = rest.indexOf('/');
-  const host = slash < 0 ? rest : rest.slice(0, slash);
-  if (!/^[a-z0-9.-]+$/i.test(host)) return undefined;
-  return `https://${host}${slash < 0 ? '/' : rest.slice(slash)}`;
 }

@@ -28,7 +28,7 @@ export interface FederationCredentials {
 export interface ConsoleAccess {
   /** `https://signin.aws.amazon.com`, or the sandbox URL. */
   signinBase: string;
-  /** Real console URL → the URL to open (identity for AWS, {@link toSandboxConsoleUrl} for the sandbox). */
+  /** Real console URL → the URL to open (identity for AWS, the sandbox console URL for the sandbox). */
   urlFor: (realUrl: string) => string;
   /** The run's credentials for an account (the account id is passed for multi-account runs). */
   credentials: (accountId: string) => Promise<ConsoleCredentials>;

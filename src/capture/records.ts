@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join, normalize, isAbsolute } from 'node:path';
-import type { EvidenceRef } from '../aws/outcome.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { RecordedCall } from '../aws/recorded-call.ts';
 
 /** One recorded call found in its JSON Lines file. */

@@ -5,7 +5,7 @@
  * key in scope, Config rule results per region, and each trail. Pure: same inputs and seed, same plan.
  */
 import { createHash } from 'node:crypto';
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../evaluate/types.ts';
 import type { AccountSnapshot, BucketSnapshot, Snapshot } from '../snapshot/model.ts';
 
 /** Why a bucket was chosen. */

@@ -3,8 +3,8 @@
  * image shows. Stamped on the image and listed in the report, so an auditor sampling a result can
  * find its screenshot and see, on the screenshot, what it is evidence for.
  */
-import type { EvidenceRef } from '../aws/outcome.ts';
-import type { Finding } from '../checks/types.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
+import type { Finding } from '../evaluate/types.ts';
 
 /** The checks an image supports, with their criteria, and whether one of them failed or is excepted. */
 export interface Supported {

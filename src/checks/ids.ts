@@ -1,5 +1,5 @@
 /**
- * Every check id in the catalogue (`../shared/CHECKS.md`). Kept apart from the check modules so the
+ * Every check id, in the order the report lists them. Kept apart from the check modules so the
  * config validator can reject an unknown id without loading the checks. A test pins that this list
  * and the registry agree.
  */

@@ -22,7 +22,7 @@ import { exceptionsValid } from './exceptions/valid.ts';
 import { noExternalAccess } from './s3/no-external-access.ts';
 import { keyNoExternalAccess } from './kms/no-external-access.ts';
 
-/** Every check, in catalogue order (CHECKS.md). */
+/** Every check, in the order the report and the README list them. */
 export const CHECKS: readonly CheckDefinition[] = [
   defaultEncryption,
   sseKmsCmk,

@@ -1,4 +1,4 @@
-import { describeGap, isGap, type EvidenceRef, type Gap, type Outcome } from '../aws/outcome.ts';
+import { describeGap, isGap, type EvidenceRef, type Gap, type Outcome } from '../snapshot/outcome.ts';
 import type { AccountSnapshot, BucketSnapshot, ConfigRegionSnapshot } from '../snapshot/model.ts';
 import type { CheckResult, CheckStatus, EvaluationContext, ResourceRef } from './types.ts';
 
@@ -115,10 +115,4 @@ export function forEachBucket(checkId: string, ctx: EvaluationContext, judge: Bu
 export function listProse(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
-/** `sensitive` / `standard` classification phrase for reasons. */
-export function classificationPhrase(ctx: EvaluationContext, bucket: BucketSnapshot): string {
-  const c = ctx.classify(bucket);
-  return `${c.level} (${c.rule})`;
 }

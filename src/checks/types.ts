@@ -1,9 +1,13 @@
-import type { EvidenceRef } from '../aws/outcome.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { BucketSnapshot, Snapshot } from '../snapshot/model.ts';
-import type { PeriodEvaluation } from '../period/types.ts';
 import type { PolicyAnalysis } from './policy/types.ts';
 
-/** Status of one check result. See DESIGN.md "Outcomes". */
+/**
+ * Status of one check result: `pass`/`fail` judge a known fact; `excepted` is a failure covered by a
+ * valid exception; `not-applicable` means the check does not apply to the resource;
+ * `insufficient-evidence` means a read it needs was denied or failed (a gap, never a pass);
+ * `error` means the check itself threw.
+ */
 export type CheckStatus = 'pass' | 'fail' | 'excepted' | 'not-applicable' | 'insufficient-evidence' | 'error';
 
 /** Every status, in report order (worst first). */
@@ -111,7 +115,8 @@ export interface EvaluationContext {
   /** Evaluation time (defaults to the collection end time, so a rebuild is reproducible). */
   now: Date;
   classify(bucket: BucketSnapshot): Classification;
-  exceptions: readonly ExceptionEntry[];
+  /** The exception log, validated once by the evaluator (`exceptions.valid` reports on it). */
+  exceptions: readonly ValidatedException[];
   /** Managed-rule identifiers that must exist in AWS Config. */
   requiredConfigRules: readonly string[];
   /** Bucket and key policies judged against probe requests (precomputed: the simulator is async). */
@@ -152,11 +157,12 @@ export interface CheckDefinition {
   evaluate(ctx: EvaluationContext): CheckResult[];
 }
 
-/** A check result with its criteria and metadata attached: one row of findings.json. */
-export interface Finding extends CheckResult {
-  title: string;
-  severity: Severity;
-  criteria: string[];
+/** An exception-log entry after validation. */
+export interface ValidatedException {
+  entry: ExceptionEntry;
+  valid: boolean;
+  /** Why it is invalid (expired, unknown bucket, missing approver...). Empty when valid. */
+  problems: string[];
 }
 
 /** A SOC 2 criterion with the checks mapped to it (from the control mapping data). */
@@ -167,40 +173,4 @@ export interface Criterion {
   /** Short narrative of how the checks evidence the criterion. */
   narrative: string;
   checks: string[];
-}
-
-/** An exception-log entry after validation. */
-export interface ValidatedException {
-  entry: ExceptionEntry;
-  valid: boolean;
-  /** Why it is invalid (expired, unknown bucket, missing approver...). Empty when valid. */
-  problems: string[];
-}
-
-/** The output of evaluation: everything the report, CSVs and findings.json need. */
-export interface Evaluation {
-  /** ISO-8601 UTC time used as "now" by the checks. */
-  evaluatedAt: string;
-  findings: Finding[];
-  criteria: Criterion[];
-  classifications: { bucketArn: string; accountId: string; bucket: string; classification: Classification }[];
-  exceptions: ValidatedException[];
-  summary: {
-    /** Every result, once (the `--fail-on` exit code reads this). */
-    byStatus: Record<CheckStatus, number>;
-    byCriterion: Record<string, Record<CheckStatus, number>>;
-    byCheck: Record<string, Record<CheckStatus, number>>;
-    /** The control totals: the sum of the criterion rows (results of checks mapped to a criterion). */
-    controlTotals: Record<CheckStatus, number>;
-    /** Results of checks mapped to no criterion (e.g. `s3.bucket-key`), reported apart. */
-    otherChecks: { checks: string[]; byStatus: Record<CheckStatus, number> };
-    /** How many contradictions between sources were found (see `crossChecks`). */
-    crossChecks: number;
-  };
-  /** Contradictions between sources (Config vs own checks, PolicyStatus vs probe, history vs live). */
-  crossChecks: CrossCheck[];
-  /** Per-bucket verdicts over the audit period, from AWS Config history (only when `period` is set). */
-  period?: PeriodEvaluation | undefined;
-  /** The config's trusted external accounts with their validity (absent in packs made before them). */
-  trustedAccounts?: TrustedAccount[] | undefined;
 }

@@ -27,8 +27,3 @@ export class CliError extends Error {
 export function usageError(message: string, details: string[] = []): CliError {
   return new CliError(message, EXIT.usage, details);
 }
-
-/** The pack could not be produced: exit 3. */
-export function packFailure(message: string, details: string[] = []): CliError {
-  return new CliError(message, EXIT.failed, details);
-}

@@ -1,23 +1,5 @@
+import type { Progress, ProgressEvent } from '../progress/progress.ts';
 import { forTerminal } from '../text/safe-text.ts';
-
-/** A progress event from any stage of the pipeline. */
-export interface ProgressEvent {
-  stage: string;
-  message?: string;
-  done?: number;
-  total?: number;
-}
-
-/** Where progress goes: an updating line on a terminal, plain lines in CI or when piped. */
-export interface Progress {
-  update(event: ProgressEvent): void;
-  /** A line that stays (stage finished, warning). */
-  log(line: string): void;
-  done(): void;
-}
-
-/** Progress that prints nothing (for `--json` and tests). */
-export const silentProgress: Progress = { update() {}, log() {}, done() {} };
 
 /**
  * Create the progress display. On an interactive terminal (and not in CI) one status line is

@@ -1,7 +1,7 @@
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import { call } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
-import type { Outcome } from '../aws/outcome.ts';
+import type { Outcome } from '../snapshot/outcome.ts';
 import type { PublicAccessBlock } from '../snapshot/model.ts';
 import { toPublicAccessBlock } from './bucket-config.ts';
 

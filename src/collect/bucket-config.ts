@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { call, derivedAbsent } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
-import type { Outcome } from '../aws/outcome.ts';
+import type { Outcome } from '../snapshot/outcome.ts';
 import type {
   AclGrant,
   BlockedEncryptionType,

@@ -1,7 +1,7 @@
 import { GetBucketLocationCommand, ListBucketsCommand, type Bucket } from '@aws-sdk/client-s3';
 import { call, callPages } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
-import type { Outcome } from '../aws/outcome.ts';
+import type { Outcome } from '../snapshot/outcome.ts';
 import { iso, required, requiredList } from './parse.ts';
 
 /** A bucket as listed, with its region resolved. */

@@ -9,7 +9,7 @@ import {
 import { call, callPages } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import { createPacer, type Pacer } from '../aws/limiter.ts';
-import type { Outcome } from '../aws/outcome.ts';
+import type { Outcome } from '../snapshot/outcome.ts';
 import type { CloudTrailSnapshot, KeyUsageEvent, TrailSelectors, TrailSnapshot } from '../snapshot/model.ts';
 import { iso, oneOf, required, requiredBoolean, requiredIso, requiredList } from './parse.ts';
 

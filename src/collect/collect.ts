@@ -1,6 +1,6 @@
-import { isGap } from '../aws/outcome.ts';
+import { isGap } from '../snapshot/outcome.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
-import type { Gap, Outcome } from '../aws/outcome.ts';
+import type { Gap, Outcome } from '../snapshot/outcome.ts';
 import type { RawRecordSink } from '../aws/raw-sink.ts';
 import type { Config } from '../config/schema.ts';
 import type { AccountSnapshot, AccountSource, BucketSnapshot, Snapshot } from '../snapshot/model.ts';

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-config-service';
 import { call, callPages } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
-import type { Outcome } from '../aws/outcome.ts';
+import type { Outcome } from '../snapshot/outcome.ts';
 import type { BucketConfigHistory, ConfigHistoryItem } from '../snapshot/model.ts';
 import type { BucketRef } from './buckets.ts';
 import { iso, required, requiredIso, requiredList } from './parse.ts';

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { call, callPages, derivedAbsent } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
-import type { Ok, Outcome } from '../aws/outcome.ts';
+import type { Ok, Outcome } from '../snapshot/outcome.ts';
 import type {
   BucketSnapshot,
   KeyRotation,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Outcome } from '../aws/outcome.ts';
+import type { Outcome } from '../snapshot/outcome.ts';
 import type { AclGrant, BucketSnapshot, PublicAccessBlock } from '../snapshot/model.ts';
 import type { FieldChange } from './types.ts';
 

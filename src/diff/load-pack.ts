@@ -1,12 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import { readPackEntries } from '../pack/zip-reader.ts';
-import { FINDINGS_SCHEMA } from '../pipeline/findings-json.ts';
+import { FINDINGS_JSON_PATH, FINDINGS_SCHEMA, SNAPSHOT_PATH, SNAPSHOT_SCHEMA } from '../pack/pack-paths.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import type { PackContents, PackFindings } from './types.ts';
-
-const SNAPSHOT_SCHEMA: Snapshot['schema'] = 'evidence-pack/snapshot@1';
-const SNAPSHOT_PATH = 'snapshot.json';
-const FINDINGS_PATH = 'findings/findings.json';
 
 /** A pack read for diffing, or why it cannot be. */
 export type LoadedPack = { ok: true; pack: PackContents } | { ok: false; problem: string };
@@ -37,7 +33,9 @@ export async function loadPackForDiff(zipPath: string): Promise<LoadedPack> {
   let entries: Map<string, Buffer>;
   try {
     // Every entry is checked and hashed by the strict reader; only the two documents are kept.
-    entries = await readPackEntries(zipPath, { only: (p) => p === SNAPSHOT_PATH || p === FINDINGS_PATH });
+    entries = await readPackEntries(zipPath, {
+      only: (p) => p === SNAPSHOT_PATH || p === FINDINGS_JSON_PATH,
+    });
   } catch (err) {
     // Also the answer for a non-ZIP file: the reader finds no end record.
     const head = await readHead(zipPath);
@@ -46,13 +44,13 @@ export async function loadPackForDiff(zipPath: string): Promise<LoadedPack> {
   }
   const snapshot = parseJson(entries.get(SNAPSHOT_PATH), SNAPSHOT_PATH);
   if (!snapshot.ok) return { ok: false, problem: `${zipPath}: not an evidence pack: ${snapshot.problem}` };
-  const findings = parseJson(entries.get(FINDINGS_PATH), FINDINGS_PATH);
+  const findings = parseJson(entries.get(FINDINGS_JSON_PATH), FINDINGS_JSON_PATH);
   if (!findings.ok) return { ok: false, problem: `${zipPath}: not an evidence pack: ${findings.problem}` };
   if (!hasSchema(snapshot.value, SNAPSHOT_SCHEMA)) {
     return { ok: false, problem: `${zipPath}: ${SNAPSHOT_PATH} is not ${SNAPSHOT_SCHEMA}` };
   }
   if (!hasSchema(findings.value, FINDINGS_SCHEMA)) {
-    return { ok: false, problem: `${zipPath}: ${FINDINGS_PATH} is not ${FINDINGS_SCHEMA}` };
+    return { ok: false, problem: `${zipPath}: ${FINDINGS_JSON_PATH} is not ${FINDINGS_SCHEMA}` };
   }
   return {
     ok: true,

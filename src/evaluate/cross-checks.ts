@@ -1,4 +1,4 @@
-import { describeGap, isGap, type EvidenceRef, type Outcome } from '../aws/outcome.ts';
+import { describeGap, isGap, type EvidenceRef, type Outcome } from '../snapshot/outcome.ts';
 import { configResultOf, ruleContradiction } from '../checks/config/rule-compliant.ts';
 import { bucketProbes, statementsProse } from '../checks/policy/bucket-policy.ts';
 import { ANONYMOUS_PROBES } from '../checks/policy/probes.ts';

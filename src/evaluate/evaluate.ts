@@ -5,12 +5,11 @@ import {
   type CheckResult,
   type CheckStatus,
   type EvaluationContext,
-  type Evaluation,
-  type Finding,
 } from '../checks/types.ts';
+import type { Evaluation, Finding } from './types.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { criteriaOf, resolveCriteria } from '../controls/mapping.ts';
-import { analyzePolicies } from './analyze-policies.ts';
+import { analyzePolicies } from '../checks/policy/analyze-policies.ts';
 import { makeClassifier } from './classify.ts';
 import { applyException, coveringException, exceptionEntries, validateExceptions } from './exceptions.ts';
 import { trustedAccounts } from './trusted-accounts.ts';
@@ -69,19 +68,18 @@ export async function evaluate(
 ): Promise<Evaluation> {
   const now = opts.now ?? new Date(snapshot.collection.finishedAt);
   const classify = makeClassifier(config.classification);
-  const entries = exceptionEntries(config.exceptions);
+  const exceptions = validateExceptions(exceptionEntries(config.exceptions), snapshot, classify, now);
   const ctx: EvaluationContext = {
     snapshot,
     now,
     classify,
-    exceptions: entries,
+    exceptions,
     requiredConfigRules: config.awsConfig.requiredRules,
     policyAnalysis: await analyzePolicies(snapshot),
     maxRotationDays: config.kms.maxRotationDays,
     trustedAccounts: trustedAccounts(config.trustedAccounts, now),
     trustedOrganizationIds: config.trustedOrganizationIds,
   };
-  const exceptions = validateExceptions(entries, snapshot, classify, now);
   const criteria = resolveCriteria(config.controls);
   const checks = opts.checks ?? CHECKS;
   // Many results share a reason word for word; keeping one copy of each saves memory at scale.

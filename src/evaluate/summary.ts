@@ -1,10 +1,6 @@
-import {
-  CHECK_STATUSES,
-  type CheckStatus,
-  type Criterion,
-  type Evaluation,
-  type Finding,
-} from '../checks/types.ts';
+import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
+import type { Evaluation, Finding } from './types.ts';
+import type { Criterion } from '../checks/types.ts';
 
 function zero(): Record<CheckStatus, number> {
   return Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;

@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { createClientFactory } from '../aws/client-factory.ts';
-import type { EvidenceRef } from '../aws/outcome.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { RecordWriter } from '../aws/raw-sink.ts';
 import { createRequestRecorder } from '../aws/recorder.ts';
 import { USER_AGENT } from '../version.ts';

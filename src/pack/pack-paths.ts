@@ -1,5 +1,22 @@
+/**
+ * The pack's layout and hashing rules: the paths of the files every pack has, the schema ids of its
+ * JSON documents, which paths the writer generates itself, and how paths are checked, ordered and
+ * hashed. Readers (verify, diff, rebuild) and the writer take these from here, never from literals.
+ */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+
+/** Pack path of the snapshot every other file is derived from. */
+export const SNAPSHOT_PATH = 'snapshot.json';
+/** Pack path of the machine-readable findings. */
+export const FINDINGS_JSON_PATH = 'findings/findings.json';
+/** Pack path of the plain-text guide to the pack. */
+export const README_TXT_PATH = 'README.txt';
+
+/** Schema id of `snapshot.json` (the literal type `Snapshot['schema']` pins the same string). */
+export const SNAPSHOT_SCHEMA = 'evidence-pack/snapshot@1';
+/** Schema id of `findings/findings.json` (a contract: bump on incompatible change). */
+export const FINDINGS_SCHEMA = 'evidence-pack/findings@1';
 
 /** Name of the manifest inside the pack. */
 export const MANIFEST_PATH = 'manifest.json';

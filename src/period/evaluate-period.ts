@@ -1,8 +1,8 @@
-import type { EvidenceRef } from '../aws/outcome.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
 import { BUCKET_PROBES } from '../checks/policy/probes.ts';
 import type { PolicyProbeResults } from '../checks/policy/types.ts';
 import type { EvaluationContext } from '../checks/types.ts';
-import { analyzePolicyText } from '../evaluate/analyze-policies.ts';
+import { analyzePolicyText } from '../checks/policy/analyze-policies.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { judgeBucketOverPeriod, type PolicyLookup } from './judge.ts';
 import { recordedSettings } from './supplementary.ts';

@@ -1,4 +1,4 @@
-import { describeGap, type EvidenceRef } from '../aws/outcome.ts';
+import { describeGap, type EvidenceRef } from '../snapshot/outcome.ts';
 import { ANONYMOUS_PROBES } from '../checks/policy/probes.ts';
 import type { PolicyProbeResults } from '../checks/policy/types.ts';
 import { judgeBucketPublicAccessBlock } from '../checks/s3/bucket-public-access-block.ts';

@@ -1,4 +1,4 @@
-import type { EvidenceRef, Outcome } from '../aws/outcome.ts';
+import type { EvidenceRef, Outcome } from '../snapshot/outcome.ts';
 import type {
   AclGrant,
   BucketSnapshot,

@@ -1,4 +1,4 @@
-import type { EvidenceRef } from '../aws/outcome.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
 
 /** The checks judged over the audit period, from AWS Config history. */
 export const PERIOD_CHECKS = [

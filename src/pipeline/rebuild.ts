@@ -10,7 +10,7 @@ import { entryNameProblem } from '../pack/zip-names.ts';
 import { readPackEntries } from '../pack/zip-reader.ts';
 import { removeStalePartials } from '../pack/write-pack.ts';
 import type { Snapshot } from '../snapshot/model.ts';
-import type { Progress } from '../cli/progress.ts';
+import type { Progress } from '../progress/progress.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { buildPack, type BuiltPack } from './build-pack.ts';
 import { currentInvocation, type Invocation } from '../provenance/provenance.ts';

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { GetFederationTokenCommand } from '@aws-sdk/client-sts';
 import { launchBrowser } from '../browser/launch.ts';
-import { toSandboxConsoleUrl } from '../capture/console-urls.ts';
 import type { ConsoleAccess } from '../capture/console.ts';
 import type { Config } from '../config/schema.ts';
 import { createClientFactory, type ClientFactory } from '../aws/client-factory.ts';
@@ -11,7 +10,7 @@ import { createRequestRecorder } from '../aws/recorder.ts';
 import { collect } from '../collect/collect.ts';
 import { kmsSigner, ed25519SignerFromFile, type Signer } from '../pack/sign.ts';
 import { removeStalePartials } from '../pack/write-pack.ts';
-import type { Progress } from '../cli/progress.ts';
+import type { Progress } from '../progress/progress.ts';
 import { TOOL_VERSION, USER_AGENT } from '../version.ts';
 import type { S3Target } from '../upload/s3-uri.ts';
 import { uploadPack, type UploadOutcome } from '../upload/upload-pack.ts';
@@ -35,7 +34,7 @@ export interface RunOptions {
   regions?: string[] | undefined;
   screenshots: boolean;
   /** Set when the endpoint is the bundled sandbox: labels the pack and enables its console. */
-  sandbox?: { url: string } | undefined;
+  sandbox?: SandboxLink | undefined;
   /** Store the finished pack in S3 (`--upload` / `config.upload`). */
   upload?: PackUpload | undefined;
   /** Who runs it and how (default: this process's operator, command line and code). */
@@ -188,9 +187,20 @@ function regionOfKey(keyId: string): string | undefined {
   return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1];
 }
 
+/**
+ * The bundled sandbox, as the pipeline sees it: where it listens and how its console serves a real
+ * console URL. Built by the composition root (`sandbox/console/urls.ts` `sandboxLink`, handed over by
+ * the `demo` and `bench` commands and `cli/sandbox-link.ts`), so the pipeline never imports
+ * the sandbox.
+ */
+export interface SandboxLink {
+  url: string;
+  consoleUrlFor(realUrl: string): string;
+}
+
 /** Console access for the run's caller account: temporary credentials, or a federation token. */
 function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: string): ConsoleAccess {
-  const sandboxUrl = opts.sandbox?.url;
+  const sandbox = opts.sandbox;
   const roles = new Map(
     opts.config.accounts.flatMap((a) => {
       const id = a.roleArn ? /:iam::(\d{12}):/.exec(a.roleArn)?.[1] : undefined;
@@ -211,8 +221,8 @@ function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: 
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
   };
   return {
-    signinBase: sandboxUrl ?? 'https://signin.aws.amazon.com',
-    urlFor: (url) => (sandboxUrl ? toSandboxConsoleUrl(url, sandboxUrl) : url),
+    signinBase: sandbox?.url ?? 'https://signin.aws.amazon.com',
+    urlFor: (url) => (sandbox ? sandbox.consoleUrlFor(url) : url),
     credentials: creds,
     getFederationToken: async (accountId: string) => {
       only(accountId);
@@ -253,7 +263,7 @@ function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: 
         arn: out.FederatedUser?.Arn,
       };
     },
-    sandbox: Boolean(sandboxUrl),
+    sandbox: Boolean(sandbox),
     settleSelector: opts.config.capture.settleSelector,
   };
 }

@@ -1,4 +1,4 @@
-import { isGap, type Gap, type Outcome } from '../aws/outcome.ts';
+import { isGap, type Gap, type Outcome } from '../snapshot/outcome.ts';
 import type { PublicAccessBlock } from '../snapshot/model.ts';
 import type { Cell } from './report-model.ts';
 

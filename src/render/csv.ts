@@ -1,6 +1,6 @@
-import type { Evaluation } from '../checks/types.ts';
+import type { Evaluation } from '../evaluate/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
-import { periodTimelinePopulation } from '../period/populations.ts';
+import { periodTimelinePopulation } from './period-populations.ts';
 import { join } from 'node:path';
 import { forPlainText } from '../text/safe-text.ts';
 import { mkdirSync } from 'node:fs';

@@ -1,15 +1,10 @@
 import { lastRotation } from '../checks/kms/rotation-enabled.ts';
-import { isGap } from '../aws/outcome.ts';
+import { isGap } from '../snapshot/outcome.ts';
 import { stepsByFinding } from '../remediate/plan.ts';
 import { remediationText } from '../remediate/render.ts';
 import type { RemediationStep } from '../remediate/types.ts';
-import {
-  CHECK_STATUSES,
-  type CheckStatus,
-  type Classification,
-  type Evaluation,
-  type Finding,
-} from '../checks/types.ts';
+import { CHECK_STATUSES, type CheckStatus, type Classification } from '../checks/types.ts';
+import type { Evaluation, Finding } from '../evaluate/types.ts';
 import type {
   AdvancedEventSelector,
   BucketSnapshot,
@@ -812,11 +807,6 @@ export function findingPopulationSource(evaluation: Evaluation, snapshot?: Snaps
         yield [...findingRow(f), text(remediationText(remediation.get(`${f.checkId} ${f.resource.arn}`)))];
     })(),
   };
-}
-
-/** Every finding, worst status first, then by check and resource. */
-export function findingPopulation(evaluation: Evaluation, snapshot?: Snapshot): Population {
-  return materialize(findingPopulationSource(evaluation, snapshot));
 }
 
 /**

@@ -1,15 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { stepsByFinding } from '../remediate/plan.ts';
 import { extname, resolve } from 'node:path';
-import {
-  CHECK_STATUSES,
-  type CheckStatus,
-  type CrossCheck,
-  type Evaluation,
-  type Finding,
-} from '../checks/types.ts';
+import { CHECK_STATUSES, type CheckStatus, type CrossCheck } from '../checks/types.ts';
+import type { Evaluation, Finding } from '../evaluate/types.ts';
 import type { Config } from '../config/schema.ts';
-import { isGap } from '../aws/outcome.ts';
+import { isGap } from '../snapshot/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { utcLabel, utcTimesInText } from './cells.ts';
 import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
@@ -50,13 +45,13 @@ import { numberSections, sectionOf } from './sections.ts';
 import { emptyCounts, overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { criteriaOf } from '../controls/mapping.ts';
-import type { EvidenceRef } from '../aws/outcome.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { Invocation, TimeWindow } from '../provenance/provenance.ts';
 
 function sumCounts(counts: Record<CheckStatus, number>): number {
   return CHECK_STATUSES.reduce((n, st) => n + counts[st], 0);
 }
-import { periodTimelinePopulation, periodVerdictPopulation } from '../period/populations.ts';
+import { periodTimelinePopulation, periodVerdictPopulation } from './period-populations.ts';
 
 /** Everything the report is built from. */
 export interface ReportInput {

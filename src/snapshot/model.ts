@@ -1,4 +1,4 @@
-import type { Outcome } from '../aws/outcome.ts';
+import type { Outcome } from './outcome.ts';
 
 /**
  * The normalized, typed model of everything that was read in one run. Collectors produce it,

@@ -14,7 +14,7 @@ import { launchBrowser } from '../../src/browser/launch.ts';
 import { captureScreenshots, pngSize } from '../../src/capture/capture.ts';
 import type { ConsoleAccess, FederationCredentials } from '../../src/capture/console.ts';
 import { captureConsolePage, signInToConsole } from '../../src/capture/console.ts';
-import { toSandboxConsoleUrl } from '../../src/capture/console-urls.ts';
+import { toSandboxConsoleUrl } from '../../src/sandbox/console/urls.ts';
 import { selectCaptureTargets } from '../../src/capture/select.ts';
 import { handleConsoleRequest } from '../../src/sandbox/console/index.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.ts';

@@ -6,7 +6,7 @@ import { absentOf } from '../support/outcomes.ts';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EvidenceRef } from '../../src/aws/outcome.ts';
+import type { EvidenceRef } from '../../src/snapshot/outcome.ts';
 import type { RecordedCall } from '../../src/aws/recorded-call.ts';
 import type { AccountSnapshot, BucketSnapshot, Snapshot } from '../../src/snapshot/model.ts';
 

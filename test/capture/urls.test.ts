@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  consolePageSpecs,
-  DEFAULT_CONSOLE_URLS,
-  expandConsoleUrl,
-  fromSandboxConsoleUrl,
-  toSandboxConsoleUrl,
-} from '../../src/capture/console-urls.ts';
+import { consolePageSpecs, DEFAULT_CONSOLE_URLS, expandConsoleUrl } from '../../src/capture/console-urls.ts';
+import { fromSandboxConsoleUrl, toSandboxConsoleUrl } from '../../src/sandbox/console/urls.ts';
 import { safeFileStem } from '../../src/capture/file-names.ts';
 import { sanitizeError, sanitizeUrl } from '../../src/capture/sanitize.ts';
 import { ACCOUNT, REGION, writeFixture } from './fixture.ts';

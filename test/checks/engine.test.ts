@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, failLevelExitCode } from '../../src/evaluate/evaluate.ts';
 import { CHECKS } from '../../src/checks/registry.ts';
-import type { CheckDefinition, Evaluation } from '../../src/checks/types.ts';
+import type { CheckDefinition } from '../../src/checks/types.ts';
+import type { Evaluation } from '../../src/evaluate/types.ts';
 import { account, bucket, config, deniedOf, kmsEncryption, kmsKey, snapshot } from '../support/snapshot.ts';
 
 const kmsBucket = bucket('b-kms', { encryption: kmsEncryption() });

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { CHECKS } from '../../src/checks/registry.ts';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
-import type { CheckStatus, Finding } from '../../src/checks/types.ts';
+import type { CheckStatus } from '../../src/checks/types.ts';
+import type { Finding } from '../../src/evaluate/types.ts';
 import type { Snapshot } from '../../src/snapshot/model.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { config as makeConfig } from '../support/snapshot.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 import { CHECKS } from '../../src/checks/registry.ts';
-import { analyzePolicyText } from '../../src/evaluate/analyze-policies.ts';
+import { analyzePolicyText } from '../../src/checks/policy/analyze-policies.ts';
 import { ANONYMOUS_PROBES, BUCKET_PROBES } from '../../src/checks/policy/probes.ts';
 import { account, bucket, config, okOf, snapshot } from '../support/snapshot.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUCKET_PROBES } from '../../src/checks/policy/probes.ts';
-import { analyzePolicyText, createBucketPolicyAnalyzer } from '../../src/evaluate/analyze-policies.ts';
-import { bucketPolicyTemplate, TEMPLATE_BUCKET } from '../../src/evaluate/policy-template.ts';
+import { analyzePolicyText, createBucketPolicyAnalyzer } from '../../src/checks/policy/analyze-policies.ts';
+import { bucketPolicyTemplate, TEMPLATE_BUCKET } from '../../src/checks/policy/policy-template.ts';
 
 const ACCOUNT = '111122223333';
 const arnOf = (name: string) => `arn:aws:s3:::${name}`;

@@ -4,7 +4,7 @@ import { CreateBucketCommand, PutBucketEncryptionCommand, S3Client } from '@aws-
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EvidenceRef } from '../../src/aws/outcome.ts';
+import type { EvidenceRef } from '../../src/snapshot/outcome.ts';
 import type { RecordedCall } from '../../src/aws/recorded-call.ts';
 import { collect, type ProgressEvent } from '../../src/collect/collect.ts';
 import { evaluate } from '../../src/evaluate/evaluate.ts';

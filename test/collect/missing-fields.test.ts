@@ -22,7 +22,7 @@ import {
   StartLoggingCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/checks/types.ts';
+import type { Finding } from '../../src/evaluate/types.ts';
 import { collect } from '../../src/collect/collect.ts';
 import { makeClassifier } from '../../src/evaluate/classify.ts';
 import { evaluate } from '../../src/evaluate/evaluate.ts';

@@ -13,15 +13,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { diffCommand } from '../../src/cli/commands/diff.ts';
 import { CliError } from '../../src/cli/errors.ts';
 import { validateConfigOrExit } from '../../src/cli/commands/shared.ts';
-import { silentProgress } from '../../src/cli/progress.ts';
+import { silentProgress } from '../../src/progress/progress.ts';
 import { diffSnapshots, formatDiff } from '../../src/diff/diff-packs.ts';
 import { loadPackForDiff } from '../../src/diff/load-pack.ts';
 import type { PackContents, PackDiff } from '../../src/diff/types.ts';
 import { runEvidencePack } from '../../src/pipeline/run.ts';
 import { DEMO_CREDENTIALS } from '../../src/sandbox/scenarios/demo.ts';
-import { demoConfig } from '../../src/sandbox/scenarios/demo-config.ts';
+import { demoConfig } from '../../src/cli/commands/demo-config.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.ts';
 import type { UserConfig } from '../../src/config/schema.ts';
+import { sandboxLink } from '../../src/sandbox/console/urls.ts';
 
 const ACCOUNT = '111122223333';
 const NEW_BUCKET = 'acme-new-reports';
@@ -40,7 +41,7 @@ async function pack(input: UserConfig, outDir: string): Promise<string> {
     endpointUrl: sandbox.url,
     credentials: DEMO_CREDENTIALS,
     screenshots: false,
-    sandbox: { url: sandbox.url },
+    sandbox: sandboxLink(sandbox.url),
     progress: silentProgress,
   });
   return built.written.zipPath;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { snapshotGaps, snapshotOutcomes } from '../../src/bench/pack-contents.ts';
-import type { Finding } from '../../src/checks/types.ts';
+import type { Finding } from '../../src/evaluate/types.ts';
 import type { FaultRule } from '../../src/sandbox/faults.ts';
 import type { BucketSnapshot } from '../../src/snapshot/model.ts';
 import { MAX_ATTEMPTS, REQUEST_TIMEOUT_MS, runAgainst, runScenario } from './harness.ts';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentProgress } from '../../src/cli/progress.ts';
+import { silentProgress } from '../../src/progress/progress.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import { runEvidencePack } from '../../src/pipeline/run.ts';
 import type { BuiltPack } from '../../src/pipeline/build-pack.ts';
@@ -9,6 +9,7 @@ import type { Config } from '../../src/config/schema.ts';
 import type { FaultRule } from '../../src/sandbox/faults.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { readPackContents, type PackContents } from '../../src/bench/pack-contents.ts';
+import { sandboxLink } from '../../src/sandbox/console/urls.ts';
 
 /** The scenario every fault test runs: 120 generated buckets over 2 regions, fixed seed. */
 export const SCENARIO = 'generated:120:2:7';
@@ -38,7 +39,7 @@ export async function runAgainst(endpointUrl: string, outDir: string): Promise<B
     endpointUrl,
     credentials: { accessKeyId: 'AKIAFAULTS', secretAccessKey: 'x' },
     screenshots: false,
-    sandbox: { url: endpointUrl },
+    sandbox: sandboxLink(endpointUrl),
     progress: silentProgress,
   });
 }

@@ -1,4 +1,4 @@
-import type { PackReadmeInfo } from '../../src/pack/readme-txt.ts';
+import type { PackReadmeInfo } from '../../src/render/readme-txt.ts';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

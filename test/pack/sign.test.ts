@@ -8,7 +8,7 @@ import { GetPublicKeyCommand, SignCommand, VerifyCommand } from '@aws-sdk/client
 import { kmsVerifier } from '../../src/pack/kms-verify.ts';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { renderPackReadme } from '../../src/pack/readme-txt.ts';
+import { renderPackReadme } from '../../src/render/readme-txt.ts';
 import { ed25519SignerFromFile, kmsSigner } from '../../src/pack/sign.ts';
 import type { Signer } from '../../src/pack/sign.ts';
 import { verifyPack } from '../../src/pack/verify.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Outcome } from '../../src/aws/outcome.ts';
+import type { Outcome } from '../../src/snapshot/outcome.ts';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 import type { PeriodBucketResult, PeriodCheckResult } from '../../src/period/types.ts';
 import { periodSegments } from '../../src/period/timeline.ts';

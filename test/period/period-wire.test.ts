@@ -11,7 +11,7 @@ import {
   StartConfigurationRecorderCommand,
 } from '@aws-sdk/client-config-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Evaluation } from '../../src/checks/types.ts';
+import type { Evaluation } from '../../src/evaluate/types.ts';
 import { collect } from '../../src/collect/collect.ts';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 import type { PeriodCheckResult } from '../../src/period/types.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
-import { findingsDocument } from '../../src/pipeline/findings-json.ts';
+import { findingsDocument } from '../../src/evaluate/findings-json.ts';
 import { buildCsvFiles } from '../../src/render/csv.ts';
 import { loadTemplates, renderHtml } from '../../src/render/html.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';

@@ -21,14 +21,15 @@ import {
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentProgress } from '../../src/cli/progress.ts';
+import { silentProgress } from '../../src/progress/progress.ts';
 import { validateConfig } from '../../src/config/load.ts';
 import { runEvidencePack } from '../../src/pipeline/run.ts';
 import { planFromPack } from '../../src/remediate/from-pack.ts';
 import { cliWords, renderShell, shellQuote } from '../../src/remediate/render.ts';
 import type { PlanCall, RemediationPlan } from '../../src/remediate/types.ts';
 import { DEMO_ACCOUNT, DEMO_CREDENTIALS, DEMO_ROLE_ARN } from '../../src/sandbox/scenarios/demo.ts';
-import { demoConfig } from '../../src/sandbox/scenarios/demo-config.ts';
+import { sandboxLink } from '../../src/sandbox/console/urls.ts';
+import { demoConfig } from '../../src/cli/commands/demo-config.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.ts';
 
 let sandbox: RunningSandbox;
@@ -45,7 +46,7 @@ async function runDemo(dir: string) {
     endpointUrl: sandbox.url,
     credentials: DEMO_CREDENTIALS,
     screenshots: false,
-    sandbox: { url: sandbox.url },
+    sandbox: sandboxLink(sandbox.url),
     progress: silentProgress,
   });
 }

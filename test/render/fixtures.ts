@@ -6,16 +6,10 @@
  */
 import { absentOf, deniedOf, okOf } from '../support/outcomes.ts';
 import { summarize as summarizeFindings } from '../../src/evaluate/summary.ts';
-import type { EvidenceRef, Outcome } from '../../src/aws/outcome.ts';
-import type {
-  CheckStatus,
-  Criterion,
-  Evaluation,
-  Finding,
-  ResourceRef,
-  Severity,
-  ValidatedException,
-} from '../../src/checks/types.ts';
+import type { EvidenceRef, Outcome } from '../../src/snapshot/outcome.ts';
+import type { CheckStatus, ResourceRef, Severity, ValidatedException } from '../../src/checks/types.ts';
+import type { Evaluation, Finding } from '../../src/evaluate/types.ts';
+import type { Criterion } from '../../src/checks/types.ts';
 import { configSchema, type Config } from '../../src/config/schema.ts';
 import type { ReportInput } from '../../src/render/view-model.ts';
 import type {

@@ -26,7 +26,7 @@ import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
-import { ensureAwsManagedS3Key } from '../../src/sandbox/services/kms.ts';
+import { ensureAwsManagedKey } from '../../src/sandbox/services/kms.ts';
 import { setLookupEventsRateLimit } from '../../src/sandbox/services/cloudtrail.ts';
 import { ACCOUNT, clientsFor, errorOf } from './helpers.ts';
 
@@ -139,10 +139,10 @@ describe('KMS keys', () => {
     expect(after.Aliases?.find((a) => a.AliasName === 'alias/aws/s3')?.TargetKeyId).toBe(
       described.KeyMetadata?.KeyId,
     );
-    expect(ensureAwsManagedS3Key(sandbox.state, ACCOUNT, 'eu-north-1').keyId).toBe(
+    expect(ensureAwsManagedKey(sandbox.state, ACCOUNT, 'eu-north-1', 'alias/aws/s3').keyId).toBe(
       described.KeyMetadata?.KeyId,
     );
-    const other = ensureAwsManagedS3Key(sandbox.state, ACCOUNT, 'ap-south-1');
+    const other = ensureAwsManagedKey(sandbox.state, ACCOUNT, 'ap-south-1', 'alias/aws/s3');
     expect(other.keyId).not.toBe(described.KeyMetadata?.KeyId);
     expect(other.arn).toBe(`arn:aws:kms:ap-south-1:${ACCOUNT}:key/${other.keyId}`);
 

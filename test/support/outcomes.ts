@@ -5,7 +5,7 @@
  * e.g. an absent bucket ACL (S3 has no "no ACL" answer) does not compile.
  */
 import type { ABSENT_CODES } from '../../src/aws/classify.ts';
-import type { Absent, Denied, EvidenceRef, Failed, Ok } from '../../src/aws/outcome.ts';
+import type { Absent, Denied, EvidenceRef, Failed, Ok } from '../../src/snapshot/outcome.ts';
 
 /** Not-configured answers the classifier reads as `absent` (src/aws/classify.ts), per `service:Operation`. */
 type ClassifiedAbsent = { [K in keyof typeof ABSENT_CODES]: (typeof ABSENT_CODES)[K][number] };

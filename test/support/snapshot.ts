@@ -3,7 +3,7 @@
  * trails, Config and accounts as the collectors read them, each outcome made by the typed builders in
  * ./outcomes.ts, so a test can only describe an estate the collectors could have produced.
  */
-import type { Outcome } from '../../src/aws/outcome.ts';
+import type { Outcome } from '../../src/snapshot/outcome.ts';
 import { absentOf, okOf } from './outcomes.ts';
 import type {
   AccountSnapshot,

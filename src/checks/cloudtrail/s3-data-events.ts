@@ -2,7 +2,7 @@ import type { CheckDefinition } from '../types.ts';
 import type { AccountSnapshot, BucketSnapshot } from '../../snapshot/model.ts';
 import { dedupe, firstGap, forEachBucket, gapVerdict, verdict, type Verdict } from '../support.ts';
 import { coversBucketDataEvents } from './selectors.ts';
-import type { EvidenceRef } from '../../aws/outcome.ts';
+import type { EvidenceRef } from '../../snapshot/outcome.ts';
 
 const ID = 'cloudtrail.s3-data-events';
 

@@ -1,4 +1,4 @@
-import type { EvidenceRef, Gap } from '../../aws/outcome.ts';
+import type { EvidenceRef, Gap } from '../../snapshot/outcome.ts';
 import type { AccountSnapshot, TrailSnapshot } from '../../snapshot/model.ts';
 import { dedupe, firstGap, gapVerdict, verdict, type Verdict } from '../support.ts';
 import { managementCoverage } from './selectors.ts';

@@ -13,7 +13,7 @@ import { judgeDefaultEncryption } from '../s3/default-encryption.ts';
 import { judgePublicAccess } from '../s3/not-public.ts';
 import { judgeTlsOnly } from '../s3/tls-only.ts';
 import { managedRules } from './rules-present.ts';
-import type { EvidenceRef } from '../../aws/outcome.ts';
+import type { EvidenceRef } from '../../snapshot/outcome.ts';
 
 const ID = 'config.rule-compliant';
 

@@ -1,6 +1,6 @@
 import type { KeyRotation, KmsKeyMetadata, KmsKeySnapshot } from '../../snapshot/model.ts';
 import type { CheckDefinition, EvaluationContext } from '../types.ts';
-import { describeGap } from '../../aws/outcome.ts';
+import { describeGap } from '../../snapshot/outcome.ts';
 import { evidenceOf, gapVerdict, verdict, type Verdict } from '../support.ts';
 import { forEachCustomerKey } from './key-support.ts';
 

@@ -1,4 +1,4 @@
-import type { EvidenceRef } from '../../aws/outcome.ts';
+import type { EvidenceRef } from '../../snapshot/outcome.ts';
 import type { BucketSnapshot } from '../../snapshot/model.ts';
 import type { EvaluationContext } from '../types.ts';
 import { gapVerdict, verdict, type Verdict } from '../support.ts';

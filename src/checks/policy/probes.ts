@@ -1,9 +1,8 @@
-import type { ProbeOutcome, PolicyProbeResults } from './types.ts';
-
 /**
  * The probe requests the policy checks evaluate. A probe is a request (principal, action,
  * resource, context keys) that is judged against a resource policy with IAM semantics.
  */
+import type { ProbeOutcome } from './types.ts';
 export interface Probe {
   name: string;
   principal: 'anonymous' | 'unrelated';
@@ -200,8 +199,3 @@ export const KMS_PROBES: readonly Probe[] = [
   unrelatedKms('kms:ScheduleKeyDeletion'),
   unrelatedKms('kms:DisableKey'),
 ];
-
-/** Look a probe's outcome up; `undefined` only when the analysis never ran that probe. */
-export function probeOutcome(results: PolicyProbeResults, probe: Probe): ProbeOutcome | undefined {
-  return results.kind === 'analyzed' ? results.probes[probe.name] : undefined;
-}

@@ -1,6 +1,6 @@
 /**
  * Pure-data results of evaluating resource policies against probe requests. Produced once per
- * evaluation by `analyzePolicies` (src/evaluate/analyze-policies.ts), read by the policy checks.
+ * evaluation by `analyzePolicies` (`analyze-policies.ts`), read by the policy checks.
  */
 
 /** How the policy decided one probe request. */

@@ -1,7 +1,7 @@
-import type { EvidenceRef } from '../../aws/outcome.ts';
+import type { EvidenceRef } from '../../snapshot/outcome.ts';
 import type { AccountSnapshot, BucketSnapshot, PublicAccessBlock } from '../../snapshot/model.ts';
 import { firstGap } from '../support.ts';
-import type { Gap } from '../../aws/outcome.ts';
+import type { Gap } from '../../snapshot/outcome.ts';
 
 /** Whether a Block Public Access flag is in effect for a bucket, considering both levels. */
 export type FlagEffect =

@@ -1,5 +1,5 @@
-import type { EvidenceRef, Gap } from '../../aws/outcome.ts';
-import { describeGap } from '../../aws/outcome.ts';
+import type { EvidenceRef, Gap } from '../../snapshot/outcome.ts';
+import { describeGap } from '../../snapshot/outcome.ts';
 import type { AccountSnapshot, BucketSnapshot } from '../../snapshot/model.ts';
 import type { CheckDefinition, EvaluationContext } from '../types.ts';
 import { bucketProbes, statementsProse } from '../policy/bucket-policy.ts';

@@ -1,4 +1,4 @@
-import type { EvidenceRef } from '../../aws/outcome.ts';
+import type { EvidenceRef } from '../../snapshot/outcome.ts';
 import type { BucketSnapshot, EncryptionRule } from '../../snapshot/model.ts';
 import type { CheckDefinition, EvaluationContext } from '../types.ts';
 import { bucketProbes, statementsProse } from '../policy/bucket-policy.ts';

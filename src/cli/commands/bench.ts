@@ -1,7 +1,8 @@
 import { formatBenchResult } from '../../bench/format.ts';
 import { runBench } from '../../bench/run-bench.ts';
 import { usageError } from '../errors.ts';
-import { createProgress, silentProgress } from '../progress.ts';
+import { silentProgress } from '../../progress/progress.ts';
+import { createProgress } from '../progress.ts';
 
 /** Options of `evidence-pack bench` (as parsed by commander in main.ts). */
 export interface BenchCommandOptions {

@@ -1,5 +1,5 @@
 import { DEMO_CREDENTIALS } from '../../sandbox/scenarios/demo.ts';
-import { demoConfig } from '../../sandbox/scenarios/demo-config.ts';
+import { demoConfig } from './demo-config.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import { usageError } from '../errors.ts';
 import { runEvidencePack } from '../../pipeline/run.ts';
@@ -14,6 +14,7 @@ import {
   uploadFor,
   validateConfigOrExit,
 } from './shared.ts';
+import { sandboxLink } from '../../sandbox/console/urls.ts';
 
 /** Options of `evidence-pack demo`. */
 export interface DemoCommandOptions {
@@ -53,7 +54,7 @@ export async function demoCommand(opts: DemoCommandOptions): Promise<number> {
       endpointUrl: sandbox.url,
       credentials: DEMO_CREDENTIALS,
       screenshots: opts.screenshots,
-      sandbox: { url: sandbox.url },
+      sandbox: sandboxLink(sandbox.url),
       upload: uploadFor(opts.upload, config),
       progress,
     }).catch((err: unknown) => explainRunFailure(err, {}));

@@ -1,4 +1,4 @@
-import { isEvidencePackSandbox } from '../../pipeline/detect-sandbox.ts';
+import { detectSandboxLink } from '../sandbox-link.ts';
 import { runEvidencePack } from '../../pipeline/run.ts';
 import type { S3Target } from '../../upload/s3-uri.ts';
 import { fromIni } from '@aws-sdk/credential-providers';
@@ -50,8 +50,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const progress = progressFor(opts.json);
   const previous = opts.previous ? await readPrevious(opts.previous) : undefined;
   const endpointUrl = opts.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined);
-  const sandbox =
-    endpointUrl && (await isEvidencePackSandbox(endpointUrl)) ? { url: endpointUrl } : undefined;
+  const sandbox = await detectSandboxLink(endpointUrl);
   if (sandbox)
     progress.log(`${endpointUrl} is the evidence-pack sandbox: the pack is labelled as sandbox data`);
   if (opts.profile) await checkProfile(opts.profile);

@@ -14,7 +14,8 @@ import { CliError, EXIT, usageError } from '../errors.ts';
 import { resolveBrowser } from '../../browser/resolve.ts';
 import { CallerUnreadableError } from '../../collect/collect.ts';
 import { explainFailure, type FailureContext } from '../../aws/explain.ts';
-import { createProgress, silentProgress, type Progress } from '../progress.ts';
+import { silentProgress, type Progress } from '../../progress/progress.ts';
+import { createProgress } from '../progress.ts';
 
 /**
  * The caller could not be read: say why in words and what to do, exit 3 (2 for a profile that does

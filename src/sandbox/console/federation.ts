@@ -5,7 +5,7 @@
  * and redirects to the destination (a sandbox console URL, or a real console URL mapped onto it).
  */
 import type { ServerResponse } from 'node:http';
-import { toSandboxConsoleUrl } from '../../capture/console-urls.ts';
+import { toSandboxConsoleUrl } from './urls.ts';
 import type { IssuedCredentials } from '../state.ts';
 import type { SandboxStateApi } from '../types.ts';
 import { issueSigninToken, redeemSigninToken, type ConsolePrincipal } from './sessions.ts';

@@ -38,7 +38,7 @@ import {
   rotateKeyOnDemand,
 } from './kms/handlers/rotation.ts';
 
-export { ensureAwsManagedS3Key } from './kms/aws-managed.ts';
+export { ensureAwsManagedKey } from './kms/aws-managed.ts';
 
 /** Operations CloudTrail marks `readOnly: false`; everything else KMS logs as read-only. */
 const WRITE_OPERATIONS = new Set([

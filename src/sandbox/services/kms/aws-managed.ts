@@ -72,17 +72,3 @@ export function ensureAwsManagedKey(
   });
   return key;
 }
-
-/**
- * The AWS managed `aws/s3` key of the account in `region`, created on first use — call it when S3
- * encrypts with `aws:kms` and no key id.
- * @returns the key's ARN and id.
- */
-export function ensureAwsManagedS3Key(
-  state: SandboxStateApi,
-  accountId: string,
-  region: string,
-): { keyId: string; arn: string } {
-  const key = ensureAwsManagedKey(state, accountId, region, 'alias/aws/s3');
-  return { keyId: key.keyId, arn: key.arn };
-}

@@ -1,7 +1,7 @@
-import type { Population } from '../render/populations.ts';
-import type { Cell } from '../render/report-model.ts';
-import { dateLabel } from './judge.ts';
-import type { PeriodEvaluation, PeriodStatus } from './types.ts';
+import type { Population } from './populations.ts';
+import type { Cell } from './report-model.ts';
+import { dateLabel } from '../period/judge.ts';
+import type { PeriodEvaluation, PeriodStatus } from '../period/types.ts';
 
 /** Pack path of the per-bucket configuration timeline. */
 export const PERIOD_TIMELINE_CSV = 'inventory/period-timeline.csv';
@@ -13,11 +13,6 @@ const STATUS_TEXT: Record<PeriodStatus, string> = {
 };
 const STATUS_TONE: Record<PeriodStatus, Cell['tone']> = { broken: 'bad', unknown: 'gap', held: 'good' };
 const RANK: Record<PeriodStatus, number> = { broken: 0, unknown: 1, held: 2 };
-
-/** Human label of a period status. */
-export function periodStatusLabel(status: PeriodStatus): string {
-  return STATUS_TEXT[status];
-}
 
 /** One row per bucket and period check: broken first, then unknown, then held. */
 export function periodVerdictPopulation(period: PeriodEvaluation): Population {

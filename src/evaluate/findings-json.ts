@@ -1,9 +1,7 @@
-import type { EvidenceRef } from '../aws/outcome.ts';
-import type { Evaluation } from '../checks/types.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
+import type { Evaluation } from './types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
-
-/** Schema id of `findings/findings.json` (a contract: bump on incompatible change). */
-export const FINDINGS_SCHEMA = 'evidence-pack/findings@1';
+import { FINDINGS_SCHEMA } from '../pack/pack-paths.ts';
 
 /** Pack-relative pointer to one raw record: `raw/<acct>/<service>/<region>.jsonl#<callId>`. */
 export function evidencePath(ref: EvidenceRef): string {

@@ -1,6 +1,6 @@
 import { addDays, format, subDays } from 'date-fns';
 import type { UserConfig } from '../../config/schema.ts';
-import { DEMO_ROLE_ARN, DEMO_SIGNING_KEY } from './demo.ts';
+import { DEMO_ROLE_ARN, DEMO_SIGNING_KEY } from '../../sandbox/scenarios/demo.ts';
 
 const day = (offset: number, now: Date) => format(addDays(now, offset), 'yyyy-MM-dd');
 

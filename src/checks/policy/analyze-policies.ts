@@ -1,25 +1,9 @@
-import {
-  anonymousPrincipal,
-  runSimulation,
-  type RequestAnalysis,
-  type RunSimulationResults,
-  type Simulation,
-} from '@cloud-copilot/iam-simulate';
-import type { Snapshot } from '../snapshot/model.ts';
-import {
-  BUCKET_PROBES,
-  KMS_PROBES,
-  PROBE_OBJECT_KEY,
-  PROBE_PRINCIPAL_ARN,
-  type Probe,
-} from '../checks/policy/probes.ts';
-import {
-  keyAnalysisId,
-  type PolicyAnalysis,
-  type PolicyProbeResults,
-  type ProbeOutcome,
-} from '../checks/policy/types.ts';
-import { analyzeExternalAccess } from './external-access.ts';
+import { anonymousPrincipal, runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import type { Snapshot } from '../../snapshot/model.ts';
+import { BUCKET_PROBES, KMS_PROBES, PROBE_OBJECT_KEY, PROBE_PRINCIPAL_ARN, type Probe } from './probes.ts';
+import { keyAnalysisId, type PolicyAnalysis, type PolicyProbeResults, type ProbeOutcome } from './types.ts';
+import { analyzeExternalAccess } from './analyze-external-access.ts';
+import { analysisOf, statementLabel } from './simulation-results.ts';
 import { bucketNameOfArn, bucketPolicyTemplate, TEMPLATE_BUCKET } from './policy-template.ts';
 
 /** The resource a probe targets, with the account that owns it. */
@@ -29,22 +13,10 @@ interface ProbeResource {
   accountId: string;
 }
 
-/** `Sid "X"` when the statement has a Sid, else `statement #N` (1-based, document order). */
-export function statementLabel(statement: { sid(): string | undefined; index(): number }): string {
-  const sid = statement.sid();
-  return sid ? `Sid "${sid}"` : `statement #${statement.index()}`;
-}
-
 function resourceArn(probe: Probe, res: ProbeResource): string {
   if (probe.target === 'key') return res.keyArn ?? '';
   const bucketArn = res.bucketArn ?? '';
   return probe.target === 'bucket' ? bucketArn : `${bucketArn}/${PROBE_OBJECT_KEY}`;
-}
-
-export function analysisOf(result: RunSimulationResults): RequestAnalysis | undefined {
-  if (result.resultType === 'single') return result.result.analysis;
-  if (result.resultType === 'wildcard') return result.results[0]?.analysis;
-  return undefined;
 }
 
 /**

@@ -7,9 +7,9 @@
  * external (outside the accounts in scope, not trusted) is the checks' decision.
  */
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { PROBE_ACCOUNT, PROBE_OBJECT_KEY, PROBE_SOURCE_IP } from '../checks/policy/probes.ts';
-import type { ExternalAccessResults, ExternalGrant } from '../checks/policy/types.ts';
-import { analysisOf, statementLabel } from './analyze-policies.ts';
+import { PROBE_ACCOUNT, PROBE_OBJECT_KEY, PROBE_SOURCE_IP } from './probes.ts';
+import type { ExternalAccessResults, ExternalGrant } from './types.ts';
+import { analysisOf, statementLabel } from './simulation-results.ts';
 
 /** The actions simulated per principal on a bucket (object actions on a probe object). */
 export const BUCKET_ACTIONS = [

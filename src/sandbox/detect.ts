@@ -1,4 +1,4 @@
-import { SANDBOX_SERVICE_NAME } from '../sandbox/admin.ts';
+import { SANDBOX_SERVICE_NAME } from './admin.ts';
 
 /**
  * True when `endpointUrl` is this project's sandbox (it answers `/_sandbox/health` with its name).

@@ -1,7 +1,7 @@
 import type { Provenance, TimeWindow } from '../provenance/provenance.ts';
 import { CODE_DIGEST_COMMAND, CODE_PATHS } from '../provenance/code-digest.ts';
 import { forPlainText } from '../text/safe-text.ts';
-import type { SignatureAlgorithm } from './sign.ts';
+import type { SignatureAlgorithm } from '../pack/sign.ts';
 
 /** What README.txt says about the pack. Everything is taken from the run, never from the clock. */
 export interface PackReadmeInfo {
