@@ -19,7 +19,13 @@ import { logFileValidation } from './cloudtrail/log-file-validation.ts';
 import { s3DataEvents } from './cloudtrail/s3-data-events.ts';
 import { exceptionsValid } from './exceptions/valid.ts';
 
-/** Every check, in catalogue order (CHECKS.md). */
+/**
+ * Every check, in catalogue order. Each check declares its id, title, criteria, reads and method
+ * once, in its own file; the id list (`ids.ts`), the default control mapping
+ * (`controls/mapping.ts`), the report's Method section and the README's check table are derived from
+ * this list. A new check is one file under `src/checks/` plus one line here (a test fails when a
+ * check file is not listed).
+ */
 export const CHECKS: readonly CheckDefinition[] = [
   defaultEncryption,
   sseKmsCmk,

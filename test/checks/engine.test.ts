@@ -78,6 +78,7 @@ describe('evaluate', () => {
       id: 's3.tls-only',
       title: 't',
       severity: 'low',
+      criteria: [],
       description: 'd',
       reads: [],
       method: 'm',

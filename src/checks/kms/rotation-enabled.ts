@@ -9,6 +9,7 @@ export const rotationEnabled: CheckDefinition = {
   id: ID,
   title: 'KMS key rotation is enabled',
   severity: 'medium',
+  criteria: ['CC6.6'],
   description:
     'GetKeyRotationStatus is true; not applicable to asymmetric, HMAC, imported and custom key store keys.',
   reads: ['kms:DescribeKey', 'kms:GetKeyRotationStatus'],
