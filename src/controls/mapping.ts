@@ -23,6 +23,24 @@ export const CRITERIA_TEXT: readonly CriterionText[] = [
     narrative:
       'AWS Config records the configuration of every S3 bucket, and a multi-region CloudTrail trail with log file validation records management events including KMS key usage, plus S3 object data events for sensitive buckets, giving an audit trail of who used which key and data, and when.',
   },
+  {
+    id: 'CC6.1',
+    title: 'Logical access security software, infrastructure and architectures over protected information assets',
+    narrative:
+      'Access to data in Amazon S3 is restricted: Block Public Access at account and bucket level and the absence of public policies and ACLs limit who can reach it (point of focus "restricts logical access"); default encryption, customer managed KMS keys for sensitive buckets and a policy denying unencrypted uploads encrypt it at rest ("uses encryption to protect data"); those keys are enabled, rotated and not shared publicly ("protects encryption keys").',
+  },
+  {
+    id: 'CC6.7',
+    title: 'Restriction and protection of information in transmission, movement and removal',
+    narrative:
+      'Bucket policies deny every request made without TLS (aws:SecureTransport false), so data moving to and from Amazon S3 travels over an encrypted channel only (point of focus "uses encryption technologies or secure communication channels to protect data").',
+  },
+  {
+    id: 'CC7.1',
+    title: 'Detection and monitoring of configuration changes that introduce vulnerabilities',
+    narrative:
+      'AWS Config records the configuration of every S3 bucket and evaluates the required managed rules against it, so a change away from the configuration standard (encryption, TLS-only policy, public access) is detected and shown as non-compliant (points of focus "uses defined configuration standards", "implements change-detection mechanisms").',
+  },
 ];
 
 /**

@@ -98,7 +98,7 @@ describe('control mapping', () => {
     const resolved = resolveCriteria(
       config({
         controls: {
-          remove: ['CC7.2'],
+          remove: ['CC7.2', 'CC6_1'],
           criteria: {
             'CC6.6': { title: 'Boundary', checks: ['s3.not-public'] },
             CC6_1: {
@@ -115,6 +115,7 @@ describe('control mapping', () => {
       ['CC6.6', ['s3.not-public']],
       ['CC6.1', ['s3.default-encryption', 's3.sse-kms-cmk']],
       ['CC6.7', ['s3.tls-only']],
+      ['CC7.1', ['config.recorder-active', 'config.rules-present', 'config.rule-compliant']],
     ]);
   });
 });

@@ -51,7 +51,7 @@ export const recorderActive: CheckDefinition = {
   id: ID,
   title: 'AWS Config recorder is active',
   severity: 'medium',
-  criteria: ['CC7.2'],
+  criteria: ['CC7.2', 'CC7.1'],
   description:
     'A configuration recorder exists, is recording, last status SUCCESS, and records AWS::S3::Bucket.',
   reads: ['config:DescribeConfigurationRecorders', 'config:DescribeConfigurationRecorderStatus'],

@@ -9,7 +9,7 @@ export const rotationEnabled: CheckDefinition = {
   id: ID,
   title: 'KMS key rotation is enabled',
   severity: 'medium',
-  criteria: ['CC6.6'],
+  criteria: ['CC6.6', 'CC6.1'],
   description:
     'GetKeyRotationStatus is true; not applicable to asymmetric, HMAC, imported and custom key store keys.',
   reads: ['kms:DescribeKey', 'kms:GetKeyRotationStatus'],
