@@ -3,7 +3,7 @@
 // fails while the README's table and the registry differ.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { CHECKS } from '../src/checks/registry.ts';
 
 const README = fileURLToPath(new URL('../README.md', import.meta.url));
@@ -24,4 +24,4 @@ const start = readme.indexOf(START);
 const end = readme.indexOf(END);
 if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} block`);
 const next = `${readme.slice(0, start + START.length)}\n\n${table}\n\n${readme.slice(end)}`;
-writeFileSync(README, await format(next, { filepath: README }));
+writeFileSync(README, await format(next, { ...(await resolveConfig(README)), filepath: README }));

@@ -25,7 +25,8 @@ export const CRITERIA_TEXT: readonly CriterionText[] = [
   },
   {
     id: 'CC6.1',
-    title: 'Logical access security software, infrastructure and architectures over protected information assets',
+    title:
+      'Logical access security software, infrastructure and architectures over protected information assets',
     narrative:
       'Access to data in Amazon S3 is restricted: Block Public Access at account and bucket level and the absence of public policies and ACLs limit who can reach it (point of focus "restricts logical access"); default encryption, customer managed KMS keys for sensitive buckets and a policy denying unencrypted uploads encrypt it at rest ("uses encryption to protect data"); those keys are enabled, rotated and not shared publicly ("protects encryption keys").',
   },

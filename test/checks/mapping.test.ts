@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import {
   CRITERIA_TEXT,
@@ -21,12 +22,16 @@ function isCheckDefinition(v: unknown): v is CheckDefinition {
 }
 
 describe('control mapping', () => {
-  it('matches the golden default mapping (UPDATE_GOLDEN=1 to regenerate)', () => {
-    const mapping = `${JSON.stringify(
-      DEFAULT_CRITERIA.map((c) => ({ id: c.id, checks: c.checks })),
-      null,
-      2,
-    )}\n`;
+  it('matches the golden default mapping (UPDATE_GOLDEN=1 to regenerate)', async () => {
+    // Formatted as the repository's Prettier would, so the golden passes `prettier --check`.
+    const mapping = await format(
+      JSON.stringify(
+        DEFAULT_CRITERIA.map((c) => ({ id: c.id, checks: c.checks })),
+        null,
+        2,
+      ),
+      { ...(await resolveConfig(GOLDEN)), filepath: GOLDEN },
+    );
     if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(GOLDEN, mapping);
     expect(mapping).toBe(readFileSync(GOLDEN, 'utf8'));
     for (const c of DEFAULT_CRITERIA) {
