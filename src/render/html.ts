@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import type { ReportModel } from './report-model.ts';
+import type { ReportModel, ReportSection } from './report-model.ts';
 import { STATUS_COLOURS } from './status.ts';
 import { formatCount } from './view-model.ts';
 
@@ -82,6 +82,27 @@ function createEnvironment(css: string): typeof Handlebars {
   );
   hb.registerHelper('toneClass', (t: unknown) => (TONE_CLASS.has(String(t)) ? `tone-${String(t)}` : ''));
   hb.registerHelper('wrap', (value: unknown) => new hb.SafeString(breakableHtml(String(value ?? ''))));
+  // Section headings and cross-references come from the model's numbered sections, never the template.
+  const sectionAt = (id: unknown, options: Handlebars.HelperOptions): ReportSection => {
+    const root = options.data?.root as Partial<ReportModel> | undefined;
+    const s = root?.sections?.find((x) => x.id === id);
+    if (!s) throw new Error(`template names report section "${String(id)}", which is not in this report`);
+    return s;
+  };
+  hb.registerHelper(
+    'sectionNumber',
+    (id: unknown, options: Handlebars.HelperOptions) => sectionAt(id, options).number,
+  );
+  hb.registerHelper('heading', (id: unknown, ...rest: unknown[]) => {
+    const options = rest[rest.length - 1] as Handlebars.HelperOptions;
+    const s = sectionAt(id, options);
+    const tag = rest[0] === 'h2' || rest[0] === 'h3' ? rest[0] : s.depth === 0 ? 'h2' : 'h3';
+    // An inline sub-section has no <section> of its own: the heading carries its id.
+    const idAttr = s.inline ? ` id="${escapeHtml(s.id)}"` : '';
+    return new hb.SafeString(
+      `<${tag}${idAttr}><span class="num">${escapeHtml(s.number)}</span>${escapeHtml(s.title)}</${tag}>`,
+    );
+  });
   hb.registerHelper('embedStyles', () => {
     if (/<\/style/i.test(css)) throw new Error('report.css must not contain "</style"');
     return new hb.SafeString(css);

@@ -1,12 +1,17 @@
 import PDFDocument from 'pdfkit';
 import type { CheckStatus } from '../checks/types.ts';
-import type { Cell, ReportModel, StatusCount, Table, TableColumn } from './report-model.ts';
+import type { Cell, ReportModel, ReportSection, StatusCount, Table, TableColumn } from './report-model.ts';
+import { isTopSection, sectionOf, type SectionId, type TopSectionId } from './sections.ts';
 import { STATUS_COLOURS } from './status.ts';
 import { formatCount } from './view-model.ts';
 
 type Doc = PDFKit.PDFDocument;
 /** A column as the plain layout needs it: a header and a relative width. */
 type PlainColumn = Pick<TableColumn, 'header' | 'weight'>;
+/** A column of a fallback table: header, width and the row's cell in one object. */
+interface FallbackColumn<R> extends PlainColumn {
+  cell: (row: R) => Cell;
+}
 
 const MARGIN = { top: 58, bottom: 52, left: 42, right: 42 };
 const INK = '#101828';
@@ -83,6 +88,12 @@ class PlainLayout {
     this.layout = layout;
     this.newPage();
     this.heading(num, title, 15);
+  }
+
+  /** The numbered heading of an inline sub-section, from the model. */
+  subsection(model: ReportModel, id: SectionId): void {
+    const s = sectionOf(model, id);
+    this.heading(s.number, s.title);
   }
 
   heading(num: string, title: string, size = 11.5): void {
@@ -197,6 +208,15 @@ class PlainLayout {
     d.moveDown(0.5);
   }
 
+  /** A table whose columns each pair a header and width with how to read the cell from a row. */
+  tableOf<R>(columns: readonly FallbackColumn<R>[], items: readonly R[], fontSize = 7): void {
+    this.table(
+      columns,
+      items.map((r) => columns.map((c) => c.cell(r))),
+      fontSize,
+    );
+  }
+
   modelTable(t: Table, fontSize = 6.5): void {
     if (t.rows.length === 0) {
       this.para(t.emptyNote, { colour: MUTED });
@@ -257,7 +277,7 @@ function statusTone(status: CheckStatus | 'none'): Cell['tone'] {
   return 'muted';
 }
 
-function drawBody(l: PlainLayout, model: ReportModel): void {
+function drawCover(l: PlainLayout, model: ReportModel): void {
   const m = model.meta;
   // Cover
   l.para('SOC 2 EVIDENCE REPORT  -  CC6.6 / CC7.2', { size: 8, colour: MUTED });
@@ -313,318 +333,333 @@ function drawBody(l: PlainLayout, model: ReportModel): void {
     9,
   );
   l.para(
-    `${formatCount(model.scope.totalResults)} results: the sum of the criterion rows in section 1` +
+    `${formatCount(model.scope.totalResults)} results: the sum of the criterion rows in section ${sectionOf(model, 'summary').number}` +
       (model.otherChecks.total > 0
         ? ` plus ${formatCount(model.otherChecks.total)} results of other checks, not part of any criterion (${model.otherChecks.checks})`
         : '') +
       `; a result counts once in each criterion its check supports, and ${formatCount(model.scope.distinctResults)} results were produced in all` +
-      `. Cross-checks: ${formatCount(model.scope.crossChecks)} contradictions between sources (section 4.4), none counted as a pass.`,
+      `. Cross-checks: ${formatCount(model.scope.crossChecks)} contradictions between sources (section ${sectionOf(model, 'cross-checks').number}), none counted as a pass.`,
     { size: 8, colour: MUTED },
   );
+}
 
-  // 1 Scope and summary
-  l.section('1', 'Scope and summary');
-  const s = model.scope;
-  l.facts([
-    ['Accounts', formatCount(s.accounts)],
-    ['Regions', formatCount(s.regions)],
-    ['Buckets', formatCount(s.buckets)],
-    ['Sensitive buckets', formatCount(s.sensitiveBuckets)],
-    ['KMS keys', formatCount(s.kmsKeys)],
-    ['Trails', formatCount(s.trails)],
-    ['Results', formatCount(s.totalResults)],
-  ]);
-  for (const g of s.inventoryGaps) l.para(g, { bold: true, colour: STATUS_COLOURS['insufficient-evidence'] });
-  if (s.outOfScope) l.para(s.outOfScope, { size: 8, colour: MUTED });
-  l.heading('', 'Results by criterion');
-  l.table(
-    [{ header: 'Criterion', weight: 3 }, { header: 'Overall', weight: 1.2 }, ...COUNT_COLUMNS],
-    [
-      ...model.criteria.map((c) => [
-        { text: `${c.id} ${c.title}` },
-        { text: c.overall.label, tone: statusTone(c.overall.status) },
-        ...countsRow(c.counts),
-      ]),
-      ...(model.otherChecks.total > 0
-        ? [
-            [
-              { text: `Other checks, not part of any criterion (${model.otherChecks.checks})` },
-              { text: '' },
-              ...countsRow(model.otherChecks.counts),
-            ],
-          ]
-        : []),
-      [{ text: 'Sum of the rows' }, { text: '' }, ...countsRow(model.totals)],
-      [{ text: 'All results, each counted once' }, { text: '' }, ...countsRow(model.resultTotals)],
-    ],
-    7.5,
-  );
+/** Draws one top-level section (and its inline sub-sections) from the model. */
+type SectionDrawer = (l: PlainLayout, model: ReportModel, section: ReportSection) => void;
 
-  // 2 Criteria
-  l.section('2', 'Results per criterion');
-  for (const c of model.criteria) {
-    l.heading(c.number, `${c.id} - ${c.title}  [${c.overall.label}]`);
-    if (c.narrative) l.para(c.narrative, { colour: MUTED });
-    l.statusBar(c.counts);
+/**
+ * One drawer per top-level section of `sections.ts`, keyed by its id: a section without a drawer
+ * is a type error, so the fallback cannot silently lack a section the HTML report has. Headings
+ * and numbers come from the model.
+ */
+const DRAWERS: Record<TopSectionId, SectionDrawer> = {
+  summary: (l, model, sec) => {
+    l.section(sec.number, sec.title);
+    const s = model.scope;
+    l.facts([
+      ['Accounts', formatCount(s.accounts)],
+      ['Regions', formatCount(s.regions)],
+      ['Buckets', formatCount(s.buckets)],
+      ['Sensitive buckets', formatCount(s.sensitiveBuckets)],
+      ['KMS keys', formatCount(s.kmsKeys)],
+      ['Trails', formatCount(s.trails)],
+      ['Results', formatCount(s.totalResults)],
+    ]);
+    for (const g of s.inventoryGaps)
+      l.para(g, { bold: true, colour: STATUS_COLOURS['insufficient-evidence'] });
+    if (s.outOfScope) l.para(s.outOfScope, { size: 8, colour: MUTED });
+    l.heading('', 'Results by criterion');
     l.table(
+      [{ header: 'Criterion', weight: 3 }, { header: 'Overall', weight: 1.2 }, ...COUNT_COLUMNS],
       [
-        { header: 'Check', weight: 3.2 },
-        { header: 'Severity', weight: 0.8 },
-        { header: 'Status', weight: 1.2 },
-        ...COUNT_COLUMNS,
+        ...model.criteria.map((c) => [
+          { text: `${c.id} ${c.title}` },
+          { text: c.overall.label, tone: statusTone(c.overall.status) },
+          ...countsRow(c.counts),
+        ]),
+        ...(model.otherChecks.total > 0
+          ? [
+              [
+                { text: `Other checks, not part of any criterion (${model.otherChecks.checks})` },
+                { text: '' },
+                ...countsRow(model.otherChecks.counts),
+              ],
+            ]
+          : []),
+        [{ text: 'Sum of the rows' }, { text: '' }, ...countsRow(model.totals)],
+        [{ text: 'All results, each counted once' }, { text: '' }, ...countsRow(model.resultTotals)],
       ],
-      c.checks.map((k) => [
-        { text: `${k.checkId}\n${k.title}` },
-        { text: k.severity },
-        { text: k.overall.label, tone: statusTone(k.overall.status) },
-        ...countsRow(k.counts),
-      ]),
       7.5,
     );
-  }
-
-  // 3 Control matrix
-  l.section('3', 'Control matrix');
-  l.table(
-    [
-      { header: 'Criterion', weight: 0.8 },
-      { header: 'Check', weight: 2.4 },
-      { header: 'Status', weight: 1.1 },
-      { header: 'Results', weight: 1.4 },
-      { header: 'Evidence location', weight: 3 },
-    ],
-    model.controlMatrix.map((r) => [
-      { text: r.criterionId },
-      { text: `${r.checkId}\n${r.title}` },
-      { text: r.overall.label, tone: statusTone(r.overall.status) },
-      {
-        text:
-          r.counts
-            .filter((c) => c.count > 0)
-            .map((c) => `${formatCount(c.count)} ${c.label}`)
-            .join('\n') || 'none',
-      },
-      { text: r.evidenceLocations.join('\n'), tone: 'mono' },
-    ]),
-    7,
-  );
-
-  // 4 Issues
-  l.section('4', 'Results requiring attention');
-  if (model.issues.items.length === 0)
-    l.para('No result failed, lacked evidence or was excepted.', { colour: MUTED });
-  else {
-    l.table(
-      [
-        { header: 'Status', weight: 1.1 },
-        { header: 'Check', weight: 1.7 },
-        { header: 'Resource', weight: 1.7 },
-        { header: 'Account / region', weight: 1.2 },
-        { header: 'Reason and evidence', weight: 4 },
-      ],
-      model.issues.items.map((i) => [
-        { text: `${i.statusLabel}\n${i.severity}`, tone: statusTone(i.status) },
-        { text: `${i.checkId}\n${i.criteria}` },
-        { text: i.resourceName, tone: 'mono' },
-        { text: `${i.accountId}\n${i.region}` },
-        { text: [i.reason, ...i.evidence].join('\n') },
-      ]),
-      6.8,
-    );
-    if (model.issues.moreNote)
-      l.para(
-        `Showing ${formatCount(model.issues.items.length)} of ${formatCount(model.issues.total)} results. ${model.issues.moreNote}.`,
-        { size: 8, colour: MUTED },
+  },
+  criteria: (l, model, sec) => {
+    l.section(sec.number, sec.title);
+    for (const c of model.criteria) {
+      l.heading(c.number, `${c.id} - ${c.title}  [${c.overall.label}]`);
+      if (c.narrative) l.para(c.narrative, { colour: MUTED });
+      l.statusBar(c.counts);
+      l.table(
+        [
+          { header: 'Check', weight: 3.2 },
+          { header: 'Severity', weight: 0.8 },
+          { header: 'Status', weight: 1.2 },
+          ...COUNT_COLUMNS,
+        ],
+        c.checks.map((k) => [
+          { text: `${k.checkId}\n${k.title}` },
+          { text: k.severity },
+          { text: k.overall.label, tone: statusTone(k.overall.status) },
+          ...countsRow(k.counts),
+        ]),
+        7.5,
       );
-  }
-  l.heading('4.1', 'Passing and not-applicable results');
-  l.table(
-    [
-      { header: 'Check', weight: 2 },
-      { header: 'Title', weight: 3 },
-      { header: 'Pass', weight: 0.7 },
-      { header: 'Not applicable', weight: 0.9 },
-    ],
-    model.passing.map((p) => [
-      { text: p.checkId, tone: 'mono' },
-      { text: p.title },
-      { text: formatCount(p.pass) },
-      { text: formatCount(p.notApplicable) },
-    ]),
-    7.5,
-  );
-
-  // 4.2 Over the audit period (only when the config sets one)
-  if (model.period) {
-    const p = model.period;
-    l.section('4.2', 'Results over the audit period', 'landscape');
+    }
+  },
+  'control-matrix': (l, model, sec) => {
+    l.section(sec.number, sec.title);
+    l.tableOf(
+      [
+        { header: 'Criterion', weight: 0.8, cell: (r) => ({ text: r.criterionId }) },
+        { header: 'Check', weight: 2.4, cell: (r) => ({ text: `${r.checkId}\n${r.title}` }) },
+        {
+          header: 'Status',
+          weight: 1.1,
+          cell: (r) => ({ text: r.overall.label, tone: statusTone(r.overall.status) }),
+        },
+        {
+          header: 'Results',
+          weight: 1.4,
+          cell: (r) => ({
+            text:
+              r.counts
+                .filter((c) => c.count > 0)
+                .map((c) => `${formatCount(c.count)} ${c.label}`)
+                .join('\n') || 'none',
+          }),
+        },
+        {
+          header: 'Evidence location',
+          weight: 3,
+          cell: (r) => ({ text: r.evidenceLocations.join('\n'), tone: 'mono' }),
+        },
+      ],
+      model.controlMatrix,
+      7,
+    );
+  },
+  findings: (l, model, sec) => {
+    l.section(sec.number, sec.title);
+    if (model.issues.items.length === 0)
+      l.para('No result failed, lacked evidence or was excepted.', { colour: MUTED });
+    else {
+      l.tableOf(
+        [
+          {
+            header: 'Status',
+            weight: 1.1,
+            cell: (i) => ({ text: `${i.statusLabel}\n${i.severity}`, tone: statusTone(i.status) }),
+          },
+          { header: 'Check', weight: 1.7, cell: (i) => ({ text: `${i.checkId}\n${i.criteria}` }) },
+          { header: 'Resource', weight: 1.7, cell: (i) => ({ text: i.resourceName, tone: 'mono' }) },
+          { header: 'Account / region', weight: 1.2, cell: (i) => ({ text: `${i.accountId}\n${i.region}` }) },
+          {
+            header: 'Reason and evidence',
+            weight: 4,
+            cell: (i) => ({ text: [i.reason, ...i.evidence].join('\n') }),
+          },
+        ],
+        model.issues.items,
+        6.8,
+      );
+      if (model.issues.moreNote)
+        l.para(
+          `Showing ${formatCount(model.issues.items.length)} of ${formatCount(model.issues.total)} results. ${model.issues.moreNote}.`,
+          { size: 8, colour: MUTED },
+        );
+    }
+    l.subsection(model, 'passing');
+    l.tableOf(
+      [
+        { header: 'Check', weight: 2, cell: (p) => ({ text: p.checkId, tone: 'mono' }) },
+        { header: 'Title', weight: 3, cell: (p) => ({ text: p.title }) },
+        { header: 'Pass', weight: 0.7, cell: (p) => ({ text: formatCount(p.pass) }) },
+        { header: 'Not applicable', weight: 0.9, cell: (p) => ({ text: formatCount(p.notApplicable) }) },
+      ],
+      model.passing,
+      7.5,
+    );
+  },
+  period: (l, model, sec) => {
+    if (model.period) {
+      const p = model.period;
+      l.section(sec.number, sec.title, 'landscape');
+      l.para(
+        `From ${p.startLabel} to ${p.endLabel}, from AWS Config history. Held: a check passed in every recorded state; broken: it failed in the windows given; unknown: Config has no record of the bucket for part of the period. Account-level Block Public Access is taken as read on the day of the pack.`,
+        { colour: MUTED },
+      );
+      l.para(
+        `Held: ${formatCount(p.held)}   Broken during the period: ${formatCount(p.broken)}   Unknown for lack of history: ${formatCount(p.unknown)}`,
+      );
+      l.heading('', 'Checks over the period');
+      l.modelTable(p.verdicts);
+      l.heading('', 'Configuration timeline');
+      l.modelTable(p.timeline);
+    }
+  },
+  changes: (l, model, sec) => {
+    if (model.changes) {
+      const c = model.changes;
+      l.section(sec.number, sec.title, 'portrait');
+      l.para(`Compared with ${c.previousName} (as of ${c.previousAsOfLabel}, sha256 ${c.previousSha256}).`, {
+        colour: MUTED,
+      });
+      l.para(c.changed ? c.text : 'No changes since the previous pack.');
+    }
+  },
+  'cross-checks': (l, model, sec) => {
+    l.section(sec.number, sec.title);
     l.para(
-      `From ${p.startLabel} to ${p.endLabel}, from AWS Config history. Held: a check passed in every recorded state; broken: it failed in the windows given; unknown: Config has no record of the bucket for part of the period. Account-level Block Public Access is taken as read on the day of the pack.`,
+      'Each row is a contradiction between two sources about the same resource, both cited by recorded call and request id. A contradiction is never scored as a pass; the full list is in findings/findings.json (crossChecks).',
       { colour: MUTED },
     );
+    if (model.crossChecks.items.length === 0)
+      l.para('No two sources in the pack contradict each other.', { colour: MUTED });
+    else {
+      l.tableOf(
+        [
+          { header: '#', weight: 0.4, cell: (x) => ({ text: String(x.number) }) },
+          { header: 'Sources', weight: 1.6, cell: (x) => ({ text: `${x.kindLabel}\n${x.checks}` }) },
+          {
+            header: 'Resource',
+            weight: 1.6,
+            cell: (x) => ({ text: `${x.resourceName}\n${x.accountId} ${x.region}`, tone: 'mono' }),
+          },
+          {
+            header: 'What disagrees, and the evidence',
+            weight: 5,
+            cell: (x) => ({
+              text: [
+                `${x.subject}: ${x.summary}`,
+                ...x.sources.flatMap((src) => [`${src.source}: ${src.says}`, ...src.evidence]),
+              ].join('\n'),
+            }),
+          },
+        ],
+        model.crossChecks.items,
+        6.8,
+      );
+      if (model.crossChecks.moreNote)
+        l.para(
+          `Showing ${formatCount(model.crossChecks.items.length)} of ${formatCount(model.crossChecks.total)} contradictions. ${model.crossChecks.moreNote}.`,
+          { size: 8, colour: MUTED },
+        );
+    }
+  },
+  exceptions: (l, model, sec) => {
+    l.section(sec.number, sec.title, 'landscape');
+    l.modelTable(model.exceptions);
+  },
+  inventory: (l, model, sec) => {
+    const m = model.meta;
+    l.section(sec.number, sec.title, 'landscape');
     l.para(
-      `Held: ${formatCount(p.held)}   Broken during the period: ${formatCount(p.broken)}   Unknown for lack of history: ${formatCount(p.unknown)}`,
+      `Tables show at most ${formatCount(m.maxRowsPerTable)} rows each, rows needing attention first. "GAP: ..." means the value could not be read; "none" means AWS reported it absent.`,
+      { colour: MUTED },
     );
-    l.heading('', 'Checks over the period');
-    l.modelTable(p.verdicts);
-    l.heading('', 'Configuration timeline');
-    l.modelTable(p.timeline);
-  }
-
-  // 4.3 Changes since the previous pack (only with --previous)
-  if (model.changes) {
-    const c = model.changes;
-    l.section('4.3', 'Changes since the previous pack', 'portrait');
-    l.para(`Compared with ${c.previousName} (as of ${c.previousAsOfLabel}, sha256 ${c.previousSha256}).`, {
-      colour: MUTED,
-    });
-    l.para(c.changed ? c.text : 'No changes since the previous pack.');
-  }
-
-  // 5 Exceptions
-  // 4.4 Cross-checks
-  l.section('4.4', 'Cross-checks: where two sources disagree');
-  l.para(
-    'Each row is a contradiction between two sources about the same resource, both cited by recorded call and request id. A contradiction is never scored as a pass; the full list is in findings/findings.json (crossChecks).',
-    { colour: MUTED },
-  );
-  if (model.crossChecks.items.length === 0)
-    l.para('No two sources in the pack contradict each other.', { colour: MUTED });
-  else {
-    l.table(
+    l.subsection(model, 'inventory-buckets');
+    l.modelTable(model.inventory.buckets, 6);
+    l.subsection(model, 'inventory-kms-keys');
+    l.modelTable(model.inventory.kmsKeys.table);
+    for (const k of model.inventory.kmsKeys.policies.items) {
+      l.heading('', `Key policy: ${k.keyLabel} (${k.accountId}, ${k.region})`, 9);
+      if (k.problem) {
+        l.para(k.problem, { colour: STATUS_COLOURS['insufficient-evidence'], bold: true });
+        continue;
+      }
+      l.table(
+        [
+          { header: 'Role', weight: 0.8 },
+          { header: 'Principal', weight: 2.6 },
+          { header: 'Actions', weight: 2.4 },
+          { header: 'Conditions', weight: 2 },
+        ],
+        [
+          ...k.administrators.map((g) => [
+            { text: 'Administers' },
+            { text: g.principal, tone: 'mono' as const },
+            { text: g.actions },
+            { text: g.conditions },
+          ]),
+          ...k.users.map((g) => [
+            { text: 'Uses' },
+            { text: g.principal, tone: 'mono' as const },
+            { text: g.actions },
+            { text: g.conditions },
+          ]),
+        ],
+        6.5,
+      );
+      for (const n of k.notes) l.para(n, { size: 7.5, colour: MUTED });
+    }
+    if (model.inventory.kmsKeys.policies.moreNote)
+      l.para(`${model.inventory.kmsKeys.policies.moreNote}.`, { size: 8, colour: MUTED });
+    l.subsection(model, 'inventory-config');
+    l.modelTable(model.inventory.configRecorders);
+    l.modelTable(model.inventory.configRules);
+    l.modelTable(model.inventory.configResults);
+    l.subsection(model, 'inventory-trails');
+    l.modelTable(model.inventory.trails);
+    l.subsection(model, 'inventory-key-usage');
+    l.modelTable(model.inventory.keyUsageEvents);
+  },
+  screenshots: (l, model, sec) => {
+    l.section(sec.number, sec.title);
+    if (model.screenshots.items.length === 0)
+      l.para('No screenshots were captured in this run.', { colour: MUTED });
+    else
+      l.tableOf(
+        [
+          { header: 'Image', weight: 2.4, cell: (x) => ({ text: `${x.title}\n${x.path}` }) },
+          { header: 'Account / region', weight: 1.1, cell: (x) => ({ text: `${x.account}\n${x.region}` }) },
+          { header: 'Captured (UTC)', weight: 1.1, cell: (x) => ({ text: x.capturedLabel }) },
+          { header: 'Supports checks', weight: 1.8, cell: (x) => ({ text: `${x.checks}\n(${x.criteria})` }) },
+          { header: 'SHA-256', weight: 2.4, cell: (x) => ({ text: x.sha256, tone: 'mono' }) },
+        ],
+        model.screenshotIndex,
+        6.5,
+      );
+    if (model.screenshots.moreNote) l.para(`${model.screenshots.moreNote}.`, { size: 8, colour: MUTED });
+    if (model.screenshotFiguresNote) l.para(model.screenshotFiguresNote, { size: 8, colour: MUTED });
+  },
+  'evidence-index': (l, model, sec) => {
+    const m = model.meta;
+    l.section(sec.number, sec.title);
+    l.para(
+      `Every file in the pack with its SHA-256 digest, as in manifest.json and SHA256SUMS. Evidence digest: ${m.evidenceDigest}`,
+      { colour: MUTED },
+    );
+    l.modelTable(model.evidenceIndex);
+  },
+  method: (l, model, sec) => {
+    l.section(sec.number, sec.title);
+    l.para(
+      'For each check: the AWS API operations whose recorded responses it reads, and how it decides, generated from the check definitions the evaluation ran.',
+      { colour: MUTED },
+    );
+    l.tableOf(
       [
-        { header: '#', weight: 0.4 },
-        { header: 'Sources', weight: 1.6 },
-        { header: 'Resource', weight: 1.6 },
-        { header: 'What disagrees, and the evidence', weight: 5 },
+        { header: 'Check', weight: 1.8, cell: (r) => ({ text: `${r.checkId}\n${r.title}\n${r.criteria}` }) },
+        { header: 'Reads', weight: 2, cell: (r) => ({ text: r.reads, tone: 'mono' }) },
+        { header: 'How it decides', weight: 5, cell: (r) => ({ text: r.method }) },
       ],
-      model.crossChecks.items.map((x) => [
-        { text: String(x.number) },
-        { text: `${x.kindLabel}\n${x.checks}` },
-        { text: `${x.resourceName}\n${x.accountId} ${x.region}`, tone: 'mono' },
-        {
-          text: [
-            `${x.subject}: ${x.summary}`,
-            ...x.sources.flatMap((src) => [`${src.source}: ${src.says}`, ...src.evidence]),
-          ].join('\n'),
-        },
-      ]),
+      model.method,
       6.8,
     );
-    if (model.crossChecks.moreNote)
-      l.para(
-        `Showing ${formatCount(model.crossChecks.items.length)} of ${formatCount(model.crossChecks.total)} contradictions. ${model.crossChecks.moreNote}.`,
-        { size: 8, colour: MUTED },
-      );
-  }
+  },
+};
 
-  l.section('5', 'Exception register', 'landscape');
-  l.modelTable(model.exceptions);
-
-  // 6 Inventory
-  l.section('6', 'Inventory', 'landscape');
-  l.para(
-    `Tables show at most ${formatCount(m.maxRowsPerTable)} rows each, rows needing attention first. "GAP: ..." means the value could not be read; "none" means AWS reported it absent.`,
-    { colour: MUTED },
-  );
-  l.heading('6.1', 'S3 buckets');
-  l.modelTable(model.inventory.buckets, 6);
-  l.heading('6.2', 'KMS keys');
-  l.modelTable(model.inventory.kmsKeys.table);
-  for (const k of model.inventory.kmsKeys.policies.items) {
-    l.heading('', `Key policy: ${k.keyLabel} (${k.accountId}, ${k.region})`, 9);
-    if (k.problem) {
-      l.para(k.problem, { colour: STATUS_COLOURS['insufficient-evidence'], bold: true });
-      continue;
-    }
-    l.table(
-      [
-        { header: 'Role', weight: 0.8 },
-        { header: 'Principal', weight: 2.6 },
-        { header: 'Actions', weight: 2.4 },
-        { header: 'Conditions', weight: 2 },
-      ],
-      [
-        ...k.administrators.map((g) => [
-          { text: 'Administers' },
-          { text: g.principal, tone: 'mono' as const },
-          { text: g.actions },
-          { text: g.conditions },
-        ]),
-        ...k.users.map((g) => [
-          { text: 'Uses' },
-          { text: g.principal, tone: 'mono' as const },
-          { text: g.actions },
-          { text: g.conditions },
-        ]),
-      ],
-      6.5,
-    );
-    for (const n of k.notes) l.para(n, { size: 7.5, colour: MUTED });
-  }
-  if (model.inventory.kmsKeys.policies.moreNote)
-    l.para(`${model.inventory.kmsKeys.policies.moreNote}.`, { size: 8, colour: MUTED });
-  l.heading('6.3', 'AWS Config');
-  l.modelTable(model.inventory.configRecorders);
-  l.modelTable(model.inventory.configRules);
-  l.modelTable(model.inventory.configResults);
-  l.heading('6.4', 'CloudTrail trails and event selectors');
-  l.modelTable(model.inventory.trails);
-  l.heading('6.5', 'KMS key-usage events (sample)');
-  l.modelTable(model.inventory.keyUsageEvents);
-
-  // 7 Screenshots
-  l.section('7', 'Screenshots');
-  if (model.screenshots.items.length === 0)
-    l.para('No screenshots were captured in this run.', { colour: MUTED });
-  else
-    l.table(
-      [
-        { header: 'Image', weight: 2.4 },
-        { header: 'Account / region', weight: 1.1 },
-        { header: 'Captured (UTC)', weight: 1.1 },
-        { header: 'Supports checks', weight: 1.8 },
-        { header: 'SHA-256', weight: 2.4 },
-      ],
-      model.screenshotIndex.map((x) => [
-        { text: `${x.title}\n${x.path}` },
-        { text: `${x.account}\n${x.region}` },
-        { text: x.capturedLabel },
-        { text: `${x.checks}\n(${x.criteria})` },
-        { text: x.sha256, tone: 'mono' },
-      ]),
-      6.5,
-    );
-  if (model.screenshots.moreNote) l.para(`${model.screenshots.moreNote}.`, { size: 8, colour: MUTED });
-  if (model.screenshotFiguresNote) l.para(model.screenshotFiguresNote, { size: 8, colour: MUTED });
-
-  // 8 Evidence index
-  l.section('8', 'Evidence index');
-  l.para(
-    `Every file in the pack with its SHA-256 digest, as in manifest.json and SHA256SUMS. Evidence digest: ${m.evidenceDigest}`,
-    { colour: MUTED },
-  );
-  l.modelTable(model.evidenceIndex);
-
-  // 9 Method
-  l.section('9', 'Method');
-  l.para(
-    'For each check: the AWS API operations whose recorded responses it reads, and how it decides, generated from the check definitions the evaluation ran.',
-    { colour: MUTED },
-  );
-  l.table(
-    [
-      { header: 'Check', weight: 1.8 },
-      { header: 'Reads', weight: 2 },
-      { header: 'How it decides', weight: 5 },
-    ],
-    model.method.map((r) => [
-      { text: `${r.checkId}\n${r.title}\n${r.criteria}` },
-      { text: r.reads, tone: 'mono' },
-      { text: r.method },
-    ]),
-    6.8,
-  );
+function drawBody(l: PlainLayout, model: ReportModel): void {
+  drawCover(l, model);
+  for (const section of model.sections) if (isTopSection(section)) DRAWERS[section.id](l, model, section);
 }
 
 function drawHeadersAndFooters(doc: Doc, model: ReportModel): void {

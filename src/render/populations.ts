@@ -656,6 +656,16 @@ export interface PopulationSource extends Omit<Population, 'rows'> {
   rows: Iterable<Cell[]>;
 }
 
+/**
+ * A row's cells, checked against the population's columns: a row with a cell too many or too few
+ * would shift every later value under the wrong header, in the CSV and in the PDF alike.
+ */
+export function checkedRow(p: Pick<Population, 'path' | 'columns'>, row: Cell[]): Cell[] {
+  if (row.length !== p.columns.length)
+    throw new Error(`${p.path}: a row has ${row.length} cells for ${p.columns.length} columns`);
+  return row;
+}
+
 /** A {@link PopulationSource} with every row built. */
 function materialize(p: PopulationSource): Population {
   return { ...p, rows: [...p.rows] };

@@ -1,10 +1,16 @@
 import type { CheckStatus, Severity } from '../checks/types.ts';
+import type { SectionId } from './sections.ts';
 
 /**
  * The report's view model: plain data, no HTML. Both renderers (Chromium from Handlebars templates,
  * and the pdfkit fallback) draw from this one model, so the two PDFs state the same facts.
  */
 export interface ReportModel {
+  /**
+   * The sections present in this report, numbered, in reading order (see `sections.ts`). Both
+   * renderers take every heading, number and cross-reference from here.
+   */
+  sections: ReportSection[];
   meta: ReportMeta;
   scope: ReportScope;
   /**
@@ -53,6 +59,19 @@ export interface ReportModel {
   period?: PeriodSection | undefined;
   /** Changes since the previous pack (when the run was given `--previous`). */
   changes?: ChangesSection | undefined;
+}
+
+/** One numbered section or sub-section of the report. */
+export interface ReportSection {
+  /** Stable id: the HTML element id, the partial name (top level) and the fallback drawer key. */
+  id: SectionId;
+  title: string;
+  /** Computed from the section order: `4`, `4.1`. */
+  number: string;
+  /** 0 for a top-level section, 1 for a sub-section. */
+  depth: 0 | 1;
+  /** Drawn inside its parent (no partial / drawer of its own). */
+  inline: boolean;
 }
 
 /** Results of the checks mapped to no criterion. */

@@ -13,6 +13,7 @@ import type { Snapshot } from '../snapshot/model.ts';
 import { utcLabel, utcTimesInText } from './cells.ts';
 import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
 import {
+  checkedRow,
   configRecorderPopulation,
   configResultPopulation,
   configRulePopulation,
@@ -43,6 +44,7 @@ import type {
   ScreenshotIndexRow,
   Table,
 } from './report-model.ts';
+import { numberSections, sectionOf } from './sections.ts';
 import { emptyCounts, overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { criteriaOf } from '../controls/mapping.ts';
@@ -132,7 +134,7 @@ export function contentWeight(header: string, texts: readonly string[]): number 
 /** The PDF view of a population: its PDF columns, capped at `max` rows (rows already worst first). */
 export function populationTable(p: Population, id: string, max: number, emptyNote: string): Table {
   const picked = p.columns.flatMap((c, i) => (c.pdfHeader ? [{ c, i }] : []));
-  const shown = p.rows.slice(0, max);
+  const shown = p.rows.slice(0, max).map((r) => checkedRow(p, r));
   const omitted = p.rows.length - shown.length;
   const weights = picked.map(({ c, i }) =>
     contentWeight(
@@ -496,6 +498,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const { snapshot, evaluation, config } = input;
   const max = config.report.maxRowsPerTable;
   const meta = buildMeta(input);
+  const sections = numberSections({
+    period: evaluation.period !== undefined,
+    changes: input.changes !== undefined,
+  });
+  const criteriaNumber = sectionOf({ sections }, 'criteria').number;
   const byArn = indexFindings(evaluation.findings);
   const checkMeta = checkMetadata(evaluation.findings);
   const findingsByCheck = new Map<string, Finding[]>();
@@ -521,7 +528,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const criteria = evaluation.criteria.map((c, i) => {
     const counts = toStatusCounts(evaluation.summary.byCriterion[c.id] ?? {});
     return {
-      number: `2.${i + 1}`,
+      number: `${criteriaNumber}.${i + 1}`,
       id: c.id,
       title: c.title,
       narrative: c.narrative,
@@ -613,6 +620,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   };
 
   return {
+    sections,
     meta,
     scope: {
       accounts: snapshot.accounts.length,

@@ -189,3 +189,18 @@ describe('writeCsvFiles', () => {
     }
   });
 });
+
+describe('population rows', () => {
+  it('every population row has one cell per column, and a row that does not is refused', () => {
+    const snapshot = buildFixtureSnapshot();
+    for (const p of allPopulations(snapshot, buildFixtureEvaluation(snapshot)))
+      for (const r of p.rows) expect(r.length, p.path).toBe(p.columns.length);
+    const short = {
+      path: 'inventory/x.csv',
+      title: 'X',
+      columns: [{ id: 'a' }, { id: 'b' }],
+      rows: [[{ text: '1' }]],
+    };
+    expect(() => populationCsv(short)).toThrow('inventory/x.csv: a row has 1 cells for 2 columns');
+  });
+});
