@@ -18,6 +18,8 @@ import { kmsEventsLogged } from './cloudtrail/kms-events-logged.ts';
 import { logFileValidation } from './cloudtrail/log-file-validation.ts';
 import { s3DataEvents } from './cloudtrail/s3-data-events.ts';
 import { exceptionsValid } from './exceptions/valid.ts';
+import { noExternalAccess } from './s3/no-external-access.ts';
+import { keyNoExternalAccess } from './kms/no-external-access.ts';
 
 /**
  * Every check, in catalogue order. Each check declares its id, title, criteria, reads and method
@@ -35,8 +37,10 @@ export const CHECKS: readonly CheckDefinition[] = [
   bucketPublicAccessBlock,
   notPublic,
   accountPublicAccessBlock,
+  noExternalAccess,
   rotationEnabled,
   keyPolicyNotPublic,
+  keyNoExternalAccess,
   keyUsable,
   recorderActive,
   rulesPresent,

@@ -110,6 +110,23 @@ export interface EvaluationContext {
   requiredConfigRules: readonly string[];
   /** Bucket and key policies judged against probe requests (precomputed: the simulator is async). */
   policyAnalysis?: PolicyAnalysis | undefined;
+  /** The longest rotation period `kms.rotation-enabled` accepts (config `kms.maxRotationDays`, 365). */
+  maxRotationDays?: number | undefined;
+  /** External accounts declared trusted (config `trustedAccounts`), with their validity at `now`. */
+  trustedAccounts?: readonly TrustedAccount[] | undefined;
+  /** Organization ids whose `aws:PrincipalOrgID` grants count as internal (config `trustedOrganizationIds`). */
+  trustedOrganizationIds?: readonly string[] | undefined;
+}
+
+/** One entry of the config's `trustedAccounts`, as judged at evaluation time. */
+export interface TrustedAccount {
+  accountId: string;
+  justification: string;
+  approvedBy: string;
+  /** `YYYY-MM-DD`, inclusive. */
+  expires: string;
+  /** False once the entry has expired: the account is then treated as external again. */
+  valid: boolean;
 }
 
 /** A check in the registry: metadata plus a pure evaluation function. */
@@ -184,4 +201,6 @@ export interface Evaluation {
   crossChecks: CrossCheck[];
   /** Per-bucket verdicts over the audit period, from AWS Config history (only when `period` is set). */
   period?: PeriodEvaluation | undefined;
+  /** The config's trusted external accounts with their validity (absent in packs made before them). */
+  trustedAccounts?: TrustedAccount[] | undefined;
 }

@@ -228,6 +228,28 @@ for looking at the pack. run defaults to "fail".`,
     });
 
   program
+    .command('remediate')
+    .description('print the fix plan of a pack: AWS CLI commands for its failing findings (never runs them)')
+    .argument('<zip>', 'the pack (verified first)')
+    .addOption(
+      new Option('--format <format>', 'shell: a script to review; json: the same plan, machine-readable')
+        .choices(['shell', 'json'])
+        .default('shell'),
+    )
+    .addHelpText(
+      'after',
+      `
+The plan is read from the pack's snapshot, so commands name the real buckets and keys and keep what
+is already configured: PutBucketEncryption carries over BlockedEncryptionTypes, policy statements
+are merged into the existing bucket policy. Nothing is sent to AWS. Review, then run:
+  $ evidence-pack remediate output/pack.zip > fix.sh && less fix.sh`,
+    )
+    .action(async (zip: string, opts) => {
+      const { remediateCommand } = await import('./commands/remediate.ts');
+      process.exitCode = await remediateCommand(zip, opts);
+    });
+
+  program
     .command('bench')
     .description(
       'benchmark: sandbox in a separate process with N buckets, latency L; runs collect → evaluate → ' +

@@ -3,6 +3,7 @@ import {
   DescribeConfigurationRecordersCommand,
   DescribeConfigurationRecorderStatusCommand,
   GetComplianceDetailsByConfigRuleCommand,
+  ListConfigurationRecordersCommand,
 } from '@aws-sdk/client-config-service';
 import { call, callPages } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
@@ -28,7 +29,7 @@ export async function collectConfigRegion(
   accountId: string,
   region: string,
 ): Promise<ConfigRegionSnapshot> {
-  const [recorders, recorderStatus, rules] = await Promise.all([
+  const [recorders, recorderStatus, recorderSummaries, rules] = await Promise.all([
     call(factory, 'config', region, new DescribeConfigurationRecordersCommand({}), (o) =>
       requiredList(o.ConfigurationRecorders, 'ConfigurationRecorders').map((r) => {
         const group = required(r.recordingGroup, 'ConfigurationRecorder.recordingGroup');
@@ -46,6 +47,17 @@ export async function collectConfigRegion(
           resourceTypes: [
             ...requiredList(group.resourceTypes, 'ConfigurationRecorder.recordingGroup.resourceTypes'),
           ],
+          recordingStrategy: group.recordingStrategy?.useOnly,
+          // Under the exclusion strategy the list decides what is recorded, so it must be there.
+          exclusionResourceTypes:
+            group.recordingStrategy?.useOnly === 'EXCLUSION_BY_RESOURCE_TYPES'
+              ? [
+                  ...requiredList(
+                    group.exclusionByResourceTypes?.resourceTypes,
+                    'ConfigurationRecorder.recordingGroup.exclusionByResourceTypes.resourceTypes',
+                  ),
+                ]
+              : [...(group.exclusionByResourceTypes?.resourceTypes ?? [])],
         };
       }),
     ),
@@ -60,6 +72,22 @@ export async function collectConfigRegion(
         lastStartTime: iso(s.lastStartTime),
         lastStatusChangeTime: iso(s.lastStatusChangeTime),
       })),
+    ),
+    callPages(
+      factory,
+      'config',
+      region,
+      (token) =>
+        new ListConfigurationRecordersCommand({ MaxResults: 20, ...(token ? { NextToken: token } : {}) }),
+      (o) => ({
+        items: requiredList(o.ConfigurationRecorderSummaries, 'ConfigurationRecorderSummaries').map((r) => ({
+          name: required(r.name, 'ConfigurationRecorderSummary.name'),
+          arn: required(r.arn, 'ConfigurationRecorderSummary.arn'),
+          recordingScope: required(r.recordingScope, 'ConfigurationRecorderSummary.recordingScope'),
+          servicePrincipal: r.servicePrincipal,
+        })),
+        next: o.NextToken,
+      }),
     ),
     callPages(
       factory,
@@ -126,5 +154,5 @@ export async function collectConfigRegion(
       ),
     })),
   );
-  return { accountId, region, recorders, recorderStatus, rules, results };
+  return { accountId, region, recorders, recorderStatus, recorderSummaries, rules, results };
 }

@@ -3,6 +3,7 @@ import {
   GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
   ListAliasesCommand,
+  ListKeyRotationsCommand,
   ListKeysCommand,
   type AliasListEntry,
   type KeyMetadata,
@@ -10,8 +11,23 @@ import {
 import { call, callPages, derivedAbsent } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Ok, Outcome } from '../aws/outcome.ts';
-import type { BucketSnapshot, KmsKeyListing, KmsKeyMetadata, KmsKeySnapshot } from '../snapshot/model.ts';
-import { iso, oneOf, policyText, required, requiredBoolean, requiredList, uniqueSorted } from './parse.ts';
+import type {
+  BucketSnapshot,
+  KeyRotation,
+  KmsKeyListing,
+  KmsKeyMetadata,
+  KmsKeySnapshot,
+} from '../snapshot/model.ts';
+import {
+  iso,
+  oneOf,
+  policyText,
+  required,
+  requiredBoolean,
+  requiredIso,
+  requiredList,
+  uniqueSorted,
+} from './parse.ts';
 
 /** The AWS managed key S3 uses for `aws:kms` without a key id. */
 export const AWS_MANAGED_S3_KEY = 'alias/aws/s3';
@@ -99,6 +115,7 @@ export async function collectKmsKeys(
         metadata: outcome,
         policy: derived,
         rotation: derived,
+        rotations: derived,
         aliases: [],
       });
       continue;
@@ -134,6 +151,7 @@ export async function collectKmsKeys(
         metadata: gap,
         policy: gap,
         rotation: gap,
+        rotations: gap,
         aliases: [],
       });
       continue;
@@ -157,7 +175,7 @@ export async function collectKmsKeys(
   const keys = await Promise.all(
     [...byArn.values()].map(async (e): Promise<KmsKeySnapshot> => {
       const meta = e.metadata.value;
-      const [policy, rotation] = await Promise.all([
+      const [policy, rotation, rotations] = await Promise.all([
         call(
           factory,
           'kms',
@@ -168,8 +186,16 @@ export async function collectKmsKeys(
         rotationSupported(meta)
           ? call(factory, 'kms', e.region, new GetKeyRotationStatusCommand({ KeyId: meta.arn }), (o) => ({
               enabled: requiredBoolean(o.KeyRotationEnabled, 'KeyRotationEnabled'),
-              rotationPeriodInDays: o.RotationPeriodInDays,
+              // AWS sends the period and next date whenever automatic rotation is on.
+              rotationPeriodInDays: o.KeyRotationEnabled
+                ? required(o.RotationPeriodInDays, 'RotationPeriodInDays')
+                : o.RotationPeriodInDays,
+              nextRotationDate: iso(o.NextRotationDate),
+              onDemandRotationStartDate: iso(o.OnDemandRotationStartDate),
             }))
+          : Promise.resolve(derivedAbsent('UnsupportedOperationException', e.metadata.evidence)),
+        rotationHistorySupported(meta)
+          ? listKeyRotations(factory, e.region, meta.arn)
           : Promise.resolve(derivedAbsent('UnsupportedOperationException', e.metadata.evidence)),
       ]);
       const aliases = (aliasesByRegion.get(e.region) ?? [])
@@ -183,6 +209,7 @@ export async function collectKmsKeys(
         metadata: e.metadata,
         policy,
         rotation,
+        rotations,
         aliases: uniqueSorted(aliases),
       };
     }),
@@ -242,6 +269,42 @@ export function keyDoesNotExist(
  */
 export function rotationSupported(meta: KmsKeyMetadata): boolean {
   return meta.keySpec === 'SYMMETRIC_DEFAULT' && meta.origin === 'AWS_KMS' && !meta.customKeyStoreId;
+}
+
+/**
+ * Whether the key has a rotation history to list: symmetric encryption keys outside custom key
+ * stores, including keys with imported material (which rotate on demand only).
+ */
+export function rotationHistorySupported(meta: KmsKeyMetadata): boolean {
+  return (
+    meta.keySpec === 'SYMMETRIC_DEFAULT' &&
+    (meta.origin === 'AWS_KMS' || meta.origin === 'EXTERNAL') &&
+    !meta.customKeyStoreId
+  );
+}
+
+/** ListKeyRotations for one key, every page of up to 1000. */
+function listKeyRotations(
+  factory: ClientFactory,
+  region: string,
+  keyArn: string,
+): Promise<Outcome<KeyRotation[]>> {
+  return callPages(
+    factory,
+    'kms',
+    region,
+    (marker) =>
+      new ListKeyRotationsCommand({ KeyId: keyArn, Limit: 1000, ...(marker ? { Marker: marker } : {}) }),
+    (o) => ({
+      items: requiredList(o.Rotations, 'Rotations').map((r): KeyRotation => ({
+        // Completed rotations (the default ROTATIONS_ONLY listing) always carry both.
+        rotationDate: requiredIso(r.RotationDate, 'Rotations.RotationDate'),
+        rotationType: oneOf(r.RotationType, ['AUTOMATIC', 'ON_DEMAND'], 'Rotations.RotationType'),
+        keyMaterialId: r.KeyMaterialId,
+      })),
+      next: o.Truncated ? required(o.NextMarker, 'NextMarker') : undefined,
+    }),
+  );
 }
 
 async function listAliases(factory: ClientFactory, region: string): Promise<AliasListEntry[]> {

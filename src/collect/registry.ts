@@ -120,6 +120,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       'kms:DescribeKey',
       'kms:GetKeyPolicy',
       'kms:GetKeyRotationStatus',
+      'kms:ListKeyRotations',
       'kms:ListAliases',
       'kms:ListKeys',
     ],
@@ -136,6 +137,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
     actions: [
       'config:DescribeConfigurationRecorders',
       'config:DescribeConfigurationRecorderStatus',
+      'config:ListConfigurationRecorders',
       'config:DescribeConfigRules',
       'config:GetComplianceDetailsByConfigRule',
     ],

@@ -79,6 +79,16 @@ const exceptionSchema = z
   })
   .strict();
 
+/** An external account trusted with access to buckets or keys, justified and approved like an exception. */
+const trustedAccountSchema = z
+  .object({
+    accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit account id'),
+    justification: z.string().min(1, 'say why the account is trusted'),
+    approvedBy: z.string().min(1, 'name who approved the trust'),
+    expires: isoDate,
+  })
+  .strict();
+
 const criterionSchema = z
   .object({
     title: z.string().min(1),
@@ -119,6 +129,19 @@ export const configSchema = z
       .strict()
       .default({ default: 'sensitive', rules: [] }),
     exceptions: z.array(exceptionSchema).default([]),
+    /** Accounts outside the scope allowed to reach buckets and keys (`*.no-external-access`). */
+    trustedAccounts: z.array(trustedAccountSchema).default([]),
+    /** Organization ids (`o-…`) whose `aws:PrincipalOrgID` grants count as internal. */
+    trustedOrganizationIds: z
+      .array(z.string().regex(/^o-[a-z0-9]{10,32}$/, 'expected an organization id such as o-a1b2c3d4e5'))
+      .default([]),
+    kms: z
+      .object({
+        /** The longest automatic rotation period (days) `kms.rotation-enabled` accepts. */
+        maxRotationDays: z.number().int().min(90).max(2560).default(365),
+      })
+      .strict()
+      .default({ maxRotationDays: 365 }),
     controls: z
       .object({
         /** Replace or add criteria: `{ CC6_1: { title, narrative, checks } }` keyed by criterion id. */
@@ -261,4 +284,5 @@ export type UserConfig = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type ClassificationRule = z.output<typeof classificationRule>;
 export type AccountConfig = z.output<typeof accountSchema>;
+export type TrustedAccountConfig = z.output<typeof trustedAccountSchema>;
 export type CriterionConfig = z.output<typeof criterionSchema>;

@@ -19,6 +19,7 @@ import {
   type PolicyProbeResults,
   type ProbeOutcome,
 } from '../checks/policy/types.ts';
+import { analyzeExternalAccess } from './external-access.ts';
 import { bucketNameOfArn, bucketPolicyTemplate, TEMPLATE_BUCKET } from './policy-template.ts';
 
 /** The resource a probe targets, with the account that owns it. */
@@ -29,7 +30,7 @@ interface ProbeResource {
 }
 
 /** `Sid "X"` when the statement has a Sid, else `statement #N` (1-based, document order). */
-function statementLabel(statement: { sid(): string | undefined; index(): number }): string {
+export function statementLabel(statement: { sid(): string | undefined; index(): number }): string {
   const sid = statement.sid();
   return sid ? `Sid "${sid}"` : `statement #${statement.index()}`;
 }
@@ -40,7 +41,7 @@ function resourceArn(probe: Probe, res: ProbeResource): string {
   return probe.target === 'bucket' ? bucketArn : `${bucketArn}/${PROBE_OBJECT_KEY}`;
 }
 
-function analysisOf(result: RunSimulationResults): RequestAnalysis | undefined {
+export function analysisOf(result: RunSimulationResults): RequestAnalysis | undefined {
   if (result.resultType === 'single') return result.result.analysis;
   if (result.resultType === 'wildcard') return result.results[0]?.analysis;
   return undefined;
@@ -177,7 +178,8 @@ function withBucketName(
  * Async because the simulator is; the result is plain data so the checks stay synchronous and pure.
  */
 export async function analyzePolicies(snapshot: Snapshot): Promise<PolicyAnalysis> {
-  const analysis: PolicyAnalysis = { buckets: {}, keys: {} };
+  const analysis: PolicyAnalysis = { buckets: {}, keys: {}, externalBuckets: {}, externalKeys: {} };
+  const external = { buckets: analysis.externalBuckets ?? {}, keys: analysis.externalKeys ?? {} };
   const buckets = createBucketPolicyAnalyzer();
   const keyCache = new Map<string, Promise<PolicyProbeResults>>();
   for (const account of snapshot.accounts) {
@@ -188,6 +190,11 @@ export async function analyzePolicies(snapshot: Snapshot): Promise<PolicyAnalysi
         bucket.arn,
         bucket.accountId,
       );
+      external.buckets[bucket.arn] = await analyzeExternalAccess(bucket.policy.value.text, {
+        kind: 'bucket',
+        arn: bucket.arn,
+        accountId: bucket.accountId,
+      });
     }
     for (const key of account.kmsKeys) {
       if (key.policy.status !== 'ok' || key.metadata.status !== 'ok') continue;
@@ -202,7 +209,13 @@ export async function analyzePolicies(snapshot: Snapshot): Promise<PolicyAnalysi
         });
         keyCache.set(cacheKey, results);
       }
-      analysis.keys[keyAnalysisId(key.accountId, key.region, meta.arn)] = await results;
+      const id = keyAnalysisId(key.accountId, key.region, meta.arn);
+      analysis.keys[id] = await results;
+      external.keys[id] = await analyzeExternalAccess(key.policy.value.text, {
+        kind: 'key',
+        arn: meta.arn,
+        accountId: meta.keyAccountId,
+      });
     }
   }
   return analysis;

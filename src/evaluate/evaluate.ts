@@ -13,6 +13,7 @@ import { criteriaOf, resolveCriteria } from '../controls/mapping.ts';
 import { analyzePolicies } from './analyze-policies.ts';
 import { makeClassifier } from './classify.ts';
 import { applyException, coveringException, exceptionEntries, validateExceptions } from './exceptions.ts';
+import { trustedAccounts } from './trusted-accounts.ts';
 import { summarize } from './summary.ts';
 import { findCrossChecks } from './cross-checks.ts';
 import { evaluatePeriod } from '../period/evaluate-period.ts';
@@ -76,6 +77,9 @@ export async function evaluate(
     exceptions: entries,
     requiredConfigRules: config.awsConfig.requiredRules,
     policyAnalysis: await analyzePolicies(snapshot),
+    maxRotationDays: config.kms.maxRotationDays,
+    trustedAccounts: trustedAccounts(config.trustedAccounts, now),
+    trustedOrganizationIds: config.trustedOrganizationIds,
   };
   const exceptions = validateExceptions(entries, snapshot, classify, now);
   const criteria = resolveCriteria(config.controls);
@@ -126,6 +130,7 @@ export async function evaluate(
       crossChecks.length,
     ),
     crossChecks,
+    ...(config.trustedAccounts.length > 0 ? { trustedAccounts: [...(ctx.trustedAccounts ?? [])] } : {}),
     ...(config.period ? { period: await evaluatePeriod(snapshot, config.period, ctx) } : {}),
   };
 }

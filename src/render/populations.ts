@@ -1,4 +1,8 @@
+import { lastRotation } from '../checks/kms/rotation-enabled.ts';
 import { isGap } from '../aws/outcome.ts';
+import { stepsByFinding } from '../remediate/plan.ts';
+import { remediationText } from '../remediate/render.ts';
+import type { RemediationStep } from '../remediate/types.ts';
 import { CHECK_STATUSES, type CheckStatus, type Evaluation, type Finding } from '../checks/types.ts';
 import type {
   AdvancedEventSelector,
@@ -271,11 +275,33 @@ export function kmsKeyPopulation(
             (r) =>
               r.enabled
                 ? {
-                    text: `on${r.rotationPeriodInDays ? ` (${r.rotationPeriodInDays} d)` : ''}`,
+                    text: `on${r.rotationPeriodInDays ? ` (${r.rotationPeriodInDays} d)` : ''}${r.nextRotationDate ? `, next ${r.nextRotationDate.slice(0, 10)}` : ''}`,
                     tone: 'good',
                   }
                 : { text: 'off', tone: 'bad' },
-            { text: 'not supported', tone: 'muted' },
+            {
+              text:
+                k.metadata.status === 'ok' && k.metadata.value.origin === 'EXTERNAL'
+                  ? 'on demand only'
+                  : 'not supported',
+              tone: 'muted',
+            },
+          ),
+          outcomeCell(
+            k.rotations ?? {
+              status: 'absent',
+              errorCode: 'derived:NotCollected',
+              evidence: k.metadata.evidence,
+            },
+            (rs) => {
+              const last = lastRotation(rs);
+              return last
+                ? text(
+                    `${last.rotationDate.slice(0, 10)} (${last.rotationType === 'ON_DEMAND' ? 'on demand' : 'automatic'})`,
+                  )
+                : text('never');
+            },
+            { text: 'n/a', tone: 'muted' },
           ),
           text(String(k.usedBy.length)),
           yesNo(k.usedBy.length > 0, undefined),
@@ -301,6 +327,7 @@ export function kmsKeyPopulation(
       { id: 'key_state', pdfHeader: 'State', weight: 0.8 },
       { id: 'spec_origin', pdfHeader: 'Spec / origin', weight: 1.1 },
       { id: 'rotation', pdfHeader: 'Rotation', weight: 0.8 },
+      { id: 'last_rotation', pdfHeader: 'Last rotation', weight: 0.8 },
       { id: 'bucket_count', pdfHeader: 'Buckets', weight: 0.6 },
       // Keys no bucket uses are in the population too (ListKeys), e.g. the pack's signing key.
       { id: 'used_by_bucket' },
@@ -608,6 +635,29 @@ export function keyUsagePopulation(snapshot: Snapshot): Population {
 
 // ---------------------------------------------------------------- exceptions & findings
 
+/** The trusted external accounts of the config (`trustedAccounts`), with their validity. */
+export function trustedAccountPopulation(evaluation: Evaluation): Population {
+  const rows = (evaluation.trustedAccounts ?? []).map((t) => [
+    text(t.accountId, 'mono'),
+    text(t.justification),
+    text(t.approvedBy),
+    text(t.expires),
+    t.valid ? { text: 'valid', tone: 'good' as const } : { text: 'EXPIRED', tone: 'bad' as const },
+  ]);
+  return {
+    path: 'config/effective-config.json',
+    title: 'Trusted external accounts',
+    columns: [
+      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
+      { id: 'justification', pdfHeader: 'Justification', weight: 2.4 },
+      { id: 'approved_by', pdfHeader: 'Approved by', weight: 1 },
+      { id: 'expires', pdfHeader: 'Expires', weight: 0.8 },
+      { id: 'validity', pdfHeader: 'Validity', weight: 0.7 },
+    ],
+    rows,
+  };
+}
+
 /** The exception register with validity; account and region come from the bucket when known. */
 export function exceptionPopulation(snapshot: Snapshot, evaluation: Evaluation): Population {
   const buckets = new Map<string, BucketSnapshot[]>();
@@ -694,7 +744,16 @@ function findingRow(f: Finding): Cell[] {
  * Every finding, worst status first, then by check and resource; each row is built when read, so a
  * large run (100,000+ findings) never holds all finding rows at once.
  */
-export function findingPopulationSource(evaluation: Evaluation): PopulationSource {
+export function findingPopulationSource(evaluation: Evaluation, snapshot?: Snapshot): PopulationSource {
+  const failing = evaluation.findings
+    .filter((f) => f.status === 'fail')
+    .map((f) => ({
+      checkId: f.checkId,
+      resourceArn: f.resource.arn,
+      resourceName: f.resource.name,
+      reason: f.reason,
+    }));
+  const remediation = snapshot ? stepsByFinding(snapshot, failing) : new Map<string, RemediationStep>();
   const sorted = [...evaluation.findings].sort(
     (a, b) =>
       CHECK_STATUSES.indexOf(a.status) - CHECK_STATUSES.indexOf(b.status) ||
@@ -719,16 +778,18 @@ export function findingPopulationSource(evaluation: Evaluation): PopulationSourc
       { id: 'evidence_files' },
       { id: 'evidence_calls' },
       { id: 'request_ids' },
+      { id: 'remediation' },
     ],
     rows: (function* () {
-      for (const f of sorted) yield findingRow(f);
+      for (const f of sorted)
+        yield [...findingRow(f), text(remediationText(remediation.get(`${f.checkId} ${f.resource.arn}`)))];
     })(),
   };
 }
 
 /** Every finding, worst status first, then by check and resource. */
-export function findingPopulation(evaluation: Evaluation): Population {
-  return materialize(findingPopulationSource(evaluation));
+export function findingPopulation(evaluation: Evaluation, snapshot?: Snapshot): Population {
+  return materialize(findingPopulationSource(evaluation, snapshot));
 }
 
 /**
@@ -738,7 +799,7 @@ export function findingPopulation(evaluation: Evaluation): Population {
 export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (() => PopulationSource)[] {
   const byArn = indexFindings(evaluation.findings);
   return [
-    () => findingPopulationSource(evaluation),
+    () => findingPopulationSource(evaluation, snapshot),
     () => bucketPopulation(snapshot, evaluation, byArn),
     () => kmsKeyPopulation(snapshot, evaluation, byArn),
     () => configRecorderPopulation(snapshot),

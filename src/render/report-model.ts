@@ -38,6 +38,8 @@ export interface ReportModel {
   /** Passing and not-applicable results, summarized per check. */
   passing: PassingSummaryRow[];
   exceptions: Table;
+  /** Trusted external accounts (config `trustedAccounts`), shown with the exceptions. */
+  trustedAccounts: Table;
   inventory: {
     buckets: Table;
     kmsKeys: KmsKeySection;
@@ -262,6 +264,8 @@ export interface ControlMatrixRow {
 }
 
 export interface IssueRow {
+  /** What fixes a failing finding (the step of `evidence-pack remediate`); absent otherwise. */
+  remediation?: string | undefined;
   checkId: string;
   title: string;
   severity: Severity;

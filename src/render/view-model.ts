@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { stepsByFinding } from '../remediate/plan.ts';
 import { extname, resolve } from 'node:path';
 import {
   CHECK_STATUSES,
@@ -20,6 +21,7 @@ import {
   exceptionPopulation,
   indexFindings,
   keyUsagePopulation,
+  trustedAccountPopulation,
   kmsKeyPopulation,
   bucketPopulation,
   trailPopulation,
@@ -427,8 +429,9 @@ function evidenceLocations(checkId: string, findings: readonly Finding[]): strin
   ];
 }
 
-function issueRow(f: Finding): IssueRow {
+function issueRow(f: Finding, remediation?: string): IssueRow {
   return {
+    remediation,
     checkId: f.checkId,
     title: f.title,
     severity: f.severity,
@@ -554,6 +557,17 @@ export function buildReportModel(input: ReportInput): ReportModel {
     }),
   );
 
+  const fixes = stepsByFinding(
+    snapshot,
+    evaluation.findings
+      .filter((f) => f.status === 'fail')
+      .map((f) => ({
+        checkId: f.checkId,
+        resourceArn: f.resource.arn,
+        resourceName: f.resource.name,
+        reason: f.reason,
+      })),
+  );
   const issues = evaluation.findings
     .filter((f) => ATTENTION.includes(f.status))
     .sort(
@@ -653,13 +667,21 @@ export function buildReportModel(input: ReportInput): ReportModel {
     ),
     method: methodRows(evaluation),
     controlMatrix,
-    issues: capMapped(issues, max, 'findings/findings.csv', issueRow),
+    issues: capMapped(issues, max, 'findings/findings.csv', (f) =>
+      issueRow(f, fixes.get(`${f.checkId} ${f.resource.arn}`)?.summary),
+    ),
     passing,
     exceptions: populationTable(
       exceptionPopulation(snapshot, evaluation),
       'exceptions',
       max,
       'No exceptions are configured.',
+    ),
+    trustedAccounts: populationTable(
+      trustedAccountPopulation(evaluation),
+      'trusted-accounts',
+      max,
+      'No external accounts are trusted: every grant to an account outside the scope is a finding.',
     ),
     inventory: {
       buckets: populationTable(

@@ -173,9 +173,33 @@ export interface KmsKeySnapshot {
   /** GetKeyPolicy (PolicyName "default"), verbatim text. */
   policy: Outcome<{ text: string }>;
   /** GetKeyRotationStatus; `absent` with `UnsupportedOperationException` where AWS does not support it. */
-  rotation: Outcome<{ enabled: boolean; rotationPeriodInDays?: number | undefined }>;
+  rotation: Outcome<KeyRotationStatus>;
+  /**
+   * ListKeyRotations (every page): completed rotations of the key material, as AWS lists them.
+   * `absent` with `derived:UnsupportedOperationException` for keys that cannot rotate at all
+   * (asymmetric, HMAC, custom key store), without a call.
+   */
+  rotations: Outcome<KeyRotation[]>;
   /** Alias names pointing at the key (ListAliases). */
   aliases: string[];
+}
+
+/** GetKeyRotationStatus. */
+export interface KeyRotationStatus {
+  enabled: boolean;
+  rotationPeriodInDays?: number | undefined;
+  /** ISO-8601: the next automatic rotation (only while automatic rotation is enabled). */
+  nextRotationDate?: string | undefined;
+  /** ISO-8601: when an on-demand rotation still in progress was started. */
+  onDemandRotationStartDate?: string | undefined;
+}
+
+/** One completed rotation of a key's material (ListKeyRotations). */
+export interface KeyRotation {
+  /** ISO-8601 time the rotation completed. */
+  rotationDate: string;
+  rotationType: 'AUTOMATIC' | 'ON_DEMAND';
+  keyMaterialId?: string | undefined;
 }
 
 /** The DescribeKey fields the checks and report use. */
@@ -202,6 +226,11 @@ export interface ConfigRegionSnapshot {
   region: string;
   recorders: Outcome<ConfigRecorder[]>;
   recorderStatus: Outcome<ConfigRecorderStatus[]>;
+  /**
+   * ListConfigurationRecorders (every page): the customer's recorder and service-linked ones.
+   * Absent in snapshots made before it was collected.
+   */
+  recorderSummaries?: Outcome<ConfigRecorderSummary[]> | undefined;
   rules: Outcome<ConfigRule[]>;
   /** Per-resource results for each rule whose identifier is relevant (S3 managed rules). */
   results: ConfigRuleResults[];
@@ -213,6 +242,19 @@ export interface ConfigRecorder {
   allSupported: boolean;
   includeGlobalResourceTypes: boolean;
   resourceTypes: string[];
+  /** `ALL_SUPPORTED_RESOURCE_TYPES`, `INCLUSION_BY_RESOURCE_TYPES` or `EXCLUSION_BY_RESOURCE_TYPES`. */
+  recordingStrategy?: string | undefined;
+  /** Types excluded under `EXCLUSION_BY_RESOURCE_TYPES`. */
+  exclusionResourceTypes?: string[] | undefined;
+}
+
+/** One entry of ListConfigurationRecorders. */
+export interface ConfigRecorderSummary {
+  name: string;
+  arn: string;
+  /** `PAID` for the customer's recorder; `INTERNAL` for a service-linked one that delivers nothing to the customer. */
+  recordingScope: string;
+  servicePrincipal?: string | undefined;
 }
 
 export interface ConfigRecorderStatus {

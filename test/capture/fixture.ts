@@ -326,6 +326,7 @@ export async function writeFixture(
         },
         policy: { status: 'ok', value: { text: KEY_POLICY }, evidence: keyPolicy },
         rotation: { status: 'ok', value: { enabled: true }, evidence: describeKey },
+        rotations: { status: 'ok', value: [], evidence: describeKey },
         aliases: ['alias/data'],
       },
     ],

@@ -100,6 +100,11 @@ export function kmsKey(usedBy: string[], over: Partial<KmsKeySnapshot> = {}): Km
     metadata: okOf(keyMeta(), 'DescribeKey', 'kms'),
     policy: okOf({ text: OWN_ACCOUNT_KEY_POLICY }, 'GetKeyPolicy', 'kms'),
     rotation: okOf({ enabled: true, rotationPeriodInDays: 365 }, 'GetKeyRotationStatus', 'kms'),
+    rotations: okOf(
+      [{ rotationDate: '2025-06-01T00:00:00.000Z', rotationType: 'AUTOMATIC' }],
+      'ListKeyRotations',
+      'kms',
+    ),
     aliases: ['alias/data'],
     ...over,
   };

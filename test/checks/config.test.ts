@@ -22,7 +22,36 @@ describe('config.recorder-active', () => {
   const cases: Case[] = [
     { name: 'recording all types passes', snapshot: withConfig({}), status: 'pass' },
     {
-      name: 'listed types including S3 pass',
+      name: 'listed types including S3, account BPA and KMS keys pass',
+      snapshot: withConfig({
+        recorders: okOf(
+          [
+            {
+              name: 'r',
+              allSupported: false,
+              includeGlobalResourceTypes: false,
+              resourceTypes: ['AWS::S3::Bucket', 'AWS::S3::AccountPublicAccessBlock', 'AWS::KMS::Key'],
+            },
+          ],
+          'DescribeConfigurationRecorders',
+          'config',
+        ),
+        recorderStatus: okOf(
+          [{ name: 'r', recording: true, lastStatus: 'SUCCESS' }],
+          'DescribeConfigurationRecorderStatus',
+          'config',
+        ),
+      }),
+      status: 'pass',
+    },
+    {
+      name: 'no recorder fails',
+      snapshot: withConfig({ recorders: okOf([], 'DescribeConfigurationRecorders', 'config') }),
+      status: 'fail',
+      reason: ['No customer managed AWS Config configuration recorder'],
+    },
+    {
+      name: 'listing only buckets fails, naming the types period evidence needs',
       snapshot: withConfig({
         recorders: okOf(
           [
@@ -42,13 +71,80 @@ describe('config.recorder-active', () => {
           'config',
         ),
       }),
-      status: 'pass',
+      status: 'fail',
+      reason: ['does not record AWS::S3::AccountPublicAccessBlock, AWS::KMS::Key'],
     },
     {
-      name: 'no recorder fails',
-      snapshot: withConfig({ recorders: okOf([], 'DescribeConfigurationRecorders', 'config') }),
+      name: 'excluding KMS keys under the exclusion strategy fails',
+      snapshot: withConfig({
+        recorders: okOf(
+          [
+            {
+              name: 'r',
+              allSupported: false,
+              includeGlobalResourceTypes: false,
+              resourceTypes: [],
+              recordingStrategy: 'EXCLUSION_BY_RESOURCE_TYPES',
+              exclusionResourceTypes: ['AWS::KMS::Key'],
+            },
+          ],
+          'DescribeConfigurationRecorders',
+          'config',
+        ),
+        recorderStatus: okOf(
+          [{ name: 'r', recording: true, lastStatus: 'SUCCESS' }],
+          'DescribeConfigurationRecorderStatus',
+          'config',
+        ),
+      }),
       status: 'fail',
-      reason: ['No AWS Config configuration recorder'],
+      reason: ['does not record AWS::KMS::Key (excluded)'],
+    },
+    {
+      name: 'an exclusion of unrelated types passes',
+      snapshot: withConfig({
+        recorders: okOf(
+          [
+            {
+              name: 'r',
+              allSupported: false,
+              includeGlobalResourceTypes: false,
+              resourceTypes: [],
+              recordingStrategy: 'EXCLUSION_BY_RESOURCE_TYPES',
+              exclusionResourceTypes: ['AWS::EC2::Instance'],
+            },
+          ],
+          'DescribeConfigurationRecorders',
+          'config',
+        ),
+        recorderStatus: okOf(
+          [{ name: 'r', recording: true, lastStatus: 'SUCCESS' }],
+          'DescribeConfigurationRecorderStatus',
+          'config',
+        ),
+      }),
+      status: 'pass',
+      reason: ['except AWS::EC2::Instance'],
+    },
+    {
+      name: 'a service-linked recorder alone does not count',
+      snapshot: withConfig({
+        recorders: okOf([], 'DescribeConfigurationRecorders', 'config'),
+        recorderSummaries: okOf(
+          [
+            {
+              name: 'AWSConfigurationRecorderForSECURITYHUB',
+              arn: 'arn:aws:config:us-east-1:111122223333:configuration-recorder/AWSConfigurationRecorderForSECURITYHUB/securityhub.amazonaws.com',
+              recordingScope: 'INTERNAL',
+              servicePrincipal: 'securityhub.amazonaws.com',
+            },
+          ],
+          'ListConfigurationRecorders',
+          'config',
+        ),
+      }),
+      status: 'fail',
+      reason: ['No customer managed', 'recordingScope INTERNAL', 'does not count'],
     },
     {
       name: 'stopped recorder fails',

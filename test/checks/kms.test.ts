@@ -11,6 +11,7 @@ import {
   okOf,
   policyText,
   snapshot,
+  config,
   ACCOUNT,
 } from './builders.ts';
 import type { KmsKeySnapshot } from '../../src/snapshot/model.ts';
@@ -32,11 +33,88 @@ const root = {
 
 describe('kms.rotation-enabled', () => {
   const cases: Case[] = [
-    { name: 'rotation on passes', snapshot: withKey(), status: 'pass', reason: ['365 days'] },
     {
-      name: 'rotation off fails',
+      name: 'rotation on at 365 days passes, stating the last and next rotation',
+      snapshot: withKey({
+        rotation: okOf(
+          { enabled: true, rotationPeriodInDays: 365, nextRotationDate: '2026-06-01T00:00:00.000Z' },
+          'GetKeyRotationStatus',
+          'kms',
+        ),
+      }),
+      status: 'pass',
+      reason: ['every 365 days', 'last rotated 2025-06-01 (automatic)', 'next 2026-06-01'],
+    },
+    {
+      name: 'a 730-day period fails against the default maximum of 365',
+      snapshot: withKey({
+        rotation: okOf({ enabled: true, rotationPeriodInDays: 730 }, 'GetKeyRotationStatus', 'kms'),
+      }),
+      status: 'fail',
+      reason: ['every 730 days', 'kms.maxRotationDays (365)', 'last rotated 2025-06-01'],
+    },
+    {
+      name: 'a 730-day period passes when kms.maxRotationDays allows it',
+      snapshot: withKey({
+        rotation: okOf({ enabled: true, rotationPeriodInDays: 730 }, 'GetKeyRotationStatus', 'kms'),
+      }),
+      config: config({ kms: { maxRotationDays: 730 } }),
+      status: 'pass',
+      reason: ['at most 730'],
+    },
+    {
+      name: 'a key never rotated says so with its creation date',
+      snapshot: withKey({
+        metadata: meta({ creationDate: '2026-01-10T00:00:00.000Z' }),
+        rotations: okOf([], 'ListKeyRotations', 'kms'),
+      }),
+      status: 'pass',
+      reason: ['never rotated since its creation on 2026-01-10'],
+    },
+    {
+      name: 'rotation on but a denied rotation history is a gap',
+      snapshot: withKey({ rotations: deniedOf('ListKeyRotations', 'kms') }),
+      status: 'insufficient-evidence',
+      reason: ['ListKeyRotations was denied'],
+    },
+    {
+      name: 'rotation off fails, with the last rotation',
       snapshot: withKey({ rotation: okOf({ enabled: false }, 'GetKeyRotationStatus', 'kms') }),
       status: 'fail',
+      reason: ['disabled', 'last rotated 2025-06-01'],
+    },
+    {
+      name: 'imported material rotated on demand within the maximum passes',
+      snapshot: withKey({
+        metadata: meta({ origin: 'EXTERNAL' }),
+        rotation: absentOf('derived:UnsupportedOperationException', 'GetKeyRotationStatus', 'kms'),
+        rotations: okOf(
+          [{ rotationDate: '2025-12-01T00:00:00.000Z', rotationType: 'ON_DEMAND' }],
+          'ListKeyRotations',
+          'kms',
+        ),
+      }),
+      status: 'pass',
+      reason: ['imported key material', 'last rotated 2025-12-01 (on demand)'],
+    },
+    {
+      name: 'imported material not rotated for longer than the maximum fails',
+      snapshot: withKey({
+        metadata: meta({ origin: 'EXTERNAL', creationDate: '2024-01-01T00:00:00.000Z' }),
+        rotation: absentOf('derived:UnsupportedOperationException', 'GetKeyRotationStatus', 'kms'),
+        rotations: okOf([], 'ListKeyRotations', 'kms'),
+      }),
+      status: 'fail',
+      reason: ['never rotated since its creation on 2024-01-01', 'more than kms.maxRotationDays (365)'],
+    },
+    {
+      name: 'imported material with a denied rotation history is a gap',
+      snapshot: withKey({
+        metadata: meta({ origin: 'EXTERNAL' }),
+        rotations: deniedOf('ListKeyRotations', 'kms'),
+      }),
+      status: 'insufficient-evidence',
+      reason: ['ListKeyRotations was denied'],
     },
     {
       name: 'asymmetric key is not applicable',
@@ -49,12 +127,6 @@ describe('kms.rotation-enabled', () => {
       snapshot: withKey({ metadata: meta({ keySpec: 'HMAC_256' }) }),
       status: 'not-applicable',
       reason: ['HMAC'],
-    },
-    {
-      name: 'imported material is not applicable',
-      snapshot: withKey({ metadata: meta({ origin: 'EXTERNAL' }) }),
-      status: 'not-applicable',
-      reason: ['EXTERNAL'],
     },
     {
       name: 'custom key store is not applicable',

@@ -423,6 +423,20 @@ const KMS_CASES: Case[] = [
     replace: 'yes',
     check: 'kms.rotation-enabled',
   },
+  {
+    service: 'kms',
+    operation: 'GetKeyRotationStatus',
+    wire: 'RotationPeriodInDays',
+    named: 'RotationPeriodInDays',
+    check: 'kms.rotation-enabled',
+  },
+  {
+    service: 'kms',
+    operation: 'ListKeyRotations',
+    wire: 'Rotations',
+    named: 'Rotations',
+    check: 'kms.rotation-enabled',
+  },
 ];
 
 const CONFIG_CASES: Case[] = [

@@ -103,7 +103,10 @@ describe('evidence-pack demo → verify', () => {
     );
     expect(notPublicLogs?.status).toBe('fail');
     const ids = new Set(doc.results.map((r) => r.checkId));
-    expect(ids.size).toBe(19);
+    expect(status('s3.no-external-access', 'acme-eu-partner-exchange')).toEqual(['fail']);
+    expect(status('s3.no-external-access', 'acme-eu-customer-data')).toEqual(['pass']);
+    expect(status('kms.rotation-enabled', 'alias/acme-eu-backups')).toEqual(['fail']);
+    expect(ids.size).toBe(21);
   });
 
   it("makes no AWS call that the least-privilege policy (from the collectors' declared actions) does not allow", () => {

@@ -235,6 +235,7 @@ function makeKey(
     ),
     policy: opts.policyDenied ? denied(kms('GetKeyPolicy')) : ok({ text: KEY_POLICY }, kms('GetKeyPolicy')),
     rotation: ok({ enabled: opts.rotation ?? true, rotationPeriodInDays: 365 }, kms('GetKeyRotationStatus')),
+    rotations: ok([], kms('ListKeyRotations')),
     aliases: [`alias/${alias}`],
   };
 }

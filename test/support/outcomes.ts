@@ -19,6 +19,7 @@ interface CollectorAbsent {
   'kms:DescribeKey': 'NotFoundException';
   'kms:GetKeyPolicy': 'derived:NotFoundException';
   'kms:GetKeyRotationStatus': 'derived:UnsupportedOperationException' | 'derived:NotFoundException';
+  'kms:ListKeyRotations': 'derived:UnsupportedOperationException' | 'derived:NotFoundException';
   's3:GetBucketPolicyStatus': 'derived:NoSuchBucketPolicy';
   'config:GetResourceConfigHistory': 'ResourceNotDiscoveredException';
 }

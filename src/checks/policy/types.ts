@@ -19,12 +19,34 @@ export type PolicyProbeResults =
   /** The policy text could not be parsed or was rejected by the simulator. */
   | { kind: 'invalid'; message: string };
 
+/** What a resource policy grants one principal of another account (see external-access.ts). */
+export interface ExternalGrant {
+  /** As the report names it: `account 444455556666`, a role ARN, `any principal of organization o-…`. */
+  principal: string;
+  /** The principal's account, for account and ARN principals. */
+  accountId?: string | undefined;
+  /** The organization of an `aws:PrincipalOrgID`-conditioned `"*"` grant. */
+  orgId?: string | undefined;
+  /** The simulated actions the policy allows it. */
+  actions: string[];
+  /** Labels of the statements that allowed them. */
+  statements: string[];
+}
+
+/** Grants a policy makes to principals of other accounts than the resource owner's. */
+export type ExternalAccessResults =
+  { kind: 'analyzed'; grants: ExternalGrant[] } | { kind: 'invalid'; message: string };
+
 /** Probe results for every bucket policy and key policy that was read (`ok`). */
 export interface PolicyAnalysis {
   /** Keyed by bucket ARN. */
   buckets: Record<string, PolicyProbeResults>;
   /** Keyed by `<accountId>|<region>|<key ARN>` (see {@link keyAnalysisId}). */
   keys: Record<string, PolicyProbeResults>;
+  /** Grants to other accounts per bucket policy, keyed by bucket ARN. */
+  externalBuckets?: Record<string, ExternalAccessResults> | undefined;
+  /** Grants to other accounts per key policy, keyed like `keys`. */
+  externalKeys?: Record<string, ExternalAccessResults> | undefined;
 }
 
 /** The key under which a KMS key's policy analysis is stored. */

@@ -1,13 +1,14 @@
 import type { Evaluation } from '../../checks/types.ts';
 import type { Config } from '../../config/schema.ts';
 import { evaluate } from '../../evaluate/evaluate.ts';
+import { trustedAccountWarnings } from '../../evaluate/trusted-accounts.ts';
 import type { Snapshot } from '../../snapshot/model.ts';
 import type { Progress } from '../../cli/progress.ts';
 
 /**
  * Stage "evaluate": judge the snapshot with every check, say what was found and warn about every
  * invalid exception (an exception that excepts nothing turns findings into fails, so it is said now,
- * not only inside the pack).
+ * not only inside the pack) and every trusted-account entry that needs attention.
  */
 export async function evaluateStage(
   snapshot: Snapshot,
@@ -31,5 +32,7 @@ export async function evaluateStage(
         `(the pack records it as a failed exceptions.valid result).`,
     );
   }
+  for (const line of trustedAccountWarnings(evaluation.trustedAccounts ?? []))
+    progress.log(`warning: ${line}`);
   return evaluation;
 }

@@ -47,6 +47,15 @@ export function demoConfig(now = new Date()): UserConfig {
         expires: day(60, now),
       },
     ],
+    // Expired: acme-eu-partner-exchange's grant to this account fails s3.no-external-access again.
+    trustedAccounts: [
+      {
+        accountId: '999988887777',
+        justification: 'Partner reads the exchange bucket for order reconciliation.',
+        approvedBy: 'Dana Whitfield (CISO)',
+        expires: day(-10, now),
+      },
+    ],
     sign: { kmsKeyId: DEMO_SIGNING_KEY },
     // The demo scenario records AWS Config history from 100 days back (see buildDemoHistory).
     period: { start: subDays(now, 90).toISOString(), end: now.toISOString() },

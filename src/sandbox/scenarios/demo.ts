@@ -230,7 +230,14 @@ async function bucket(
 async function key(
   kms: KMSClient,
   alias: string,
-  opts: { rotation?: boolean; origin?: 'AWS_KMS' | 'EXTERNAL'; policy?: string; description: string },
+  opts: {
+    rotation?: boolean;
+    /** Automatic rotation period (90–2560 days); AWS's default is 365. */
+    rotationDays?: number;
+    origin?: 'AWS_KMS' | 'EXTERNAL';
+    policy?: string;
+    description: string;
+  },
 ): Promise<string> {
   const created = await kms.send(
     new CreateKeyCommand({
@@ -242,7 +249,13 @@ async function key(
   const keyId = created.KeyMetadata?.KeyId;
   if (!keyId) throw new Error('sandbox CreateKey returned no KeyId');
   await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
-  if (opts.rotation) await kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
+  if (opts.rotation)
+    await kms.send(
+      new EnableKeyRotationCommand({
+        KeyId: keyId,
+        ...(opts.rotationDays ? { RotationPeriodInDays: opts.rotationDays } : {}),
+      }),
+    );
   if (opts.policy)
     await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: opts.policy }));
   return keyId;
@@ -408,8 +421,10 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
       },
     ),
   });
+  // Rotated every two years: longer than kms.maxRotationDays (365), so kms.rotation-enabled fails.
   const backupKey = await key(euw1.kms, 'alias/acme-eu-backups', {
     rotation: true,
+    rotationDays: 730,
     description: 'EU backups',
     policy: policy(
       {
@@ -523,7 +538,18 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
       key: `arn:aws:kms:eu-west-1:${DEMO_ACCOUNT}:alias/acme-eu-data`,
       bucketKey: true,
     },
-    policy: policy(...denyUnencrypted('acme-eu-customer-data'), tls('acme-eu-customer-data', false)),
+    policy: policy(
+      ...denyUnencrypted('acme-eu-customer-data'),
+      tls('acme-eu-customer-data', false),
+      // Read access for the second account, which is in scope: s3.no-external-access passes.
+      {
+        Sid: 'ReportingAccountRead',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${DEMO_SECOND_ACCOUNT}:root` },
+        Action: ['s3:GetObject', 's3:ListBucket'],
+        Resource: ['arn:aws:s3:::acme-eu-customer-data', 'arn:aws:s3:::acme-eu-customer-data/*'],
+      },
+    ),
     versioning: true,
   });
   await bucket(eu, 'acme-eu-backups', 'eu-west-1', {

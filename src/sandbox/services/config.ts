@@ -3,6 +3,10 @@
  * recorder, delivery channel, managed rules evaluated against the sandbox's own S3 state, and
  * bucket configuration history. Calls are recorded as CloudTrail management events.
  */
+import {
+  listConfigurationRecorders,
+  putServiceLinkedConfigurationRecorder,
+} from './config/handlers/service-linked.ts';
 import type { JsonRequest, JsonService } from '../types.ts';
 import { recordCall } from './cloudtrail/record-call.ts';
 import {
@@ -33,6 +37,8 @@ type Handler = (req: JsonRequest) => unknown;
 
 const HANDLERS: Record<string, Handler> = {
   PutConfigurationRecorder: putConfigurationRecorder,
+  PutServiceLinkedConfigurationRecorder: putServiceLinkedConfigurationRecorder,
+  ListConfigurationRecorders: listConfigurationRecorders,
   DescribeConfigurationRecorders: describeConfigurationRecorders,
   DescribeConfigurationRecorderStatus: describeConfigurationRecorderStatus,
   StartConfigurationRecorder: startConfigurationRecorder,

@@ -30,7 +30,13 @@ import {
   updateKeyDescription,
 } from './kms/handlers/keys.ts';
 import { getKeyPolicy, listKeyPolicies, putKeyPolicy } from './kms/handlers/policy.ts';
-import { disableKeyRotation, enableKeyRotation, getKeyRotationStatus } from './kms/handlers/rotation.ts';
+import {
+  disableKeyRotation,
+  enableKeyRotation,
+  getKeyRotationStatus,
+  listKeyRotations,
+  rotateKeyOnDemand,
+} from './kms/handlers/rotation.ts';
 
 export { ensureAwsManagedS3Key } from './kms/aws-managed.ts';
 
@@ -48,6 +54,7 @@ const WRITE_OPERATIONS = new Set([
   'PutKeyPolicy',
   'EnableKeyRotation',
   'DisableKeyRotation',
+  'RotateKeyOnDemand',
 ]);
 
 const HANDLERS: Record<string, KmsHandler> = {
@@ -70,6 +77,8 @@ const HANDLERS: Record<string, KmsHandler> = {
   EnableKeyRotation: enableKeyRotation,
   DisableKeyRotation: disableKeyRotation,
   GetKeyRotationStatus: getKeyRotationStatus,
+  RotateKeyOnDemand: rotateKeyOnDemand,
+  ListKeyRotations: listKeyRotations,
   Sign: sign,
   Verify: verify,
   GetPublicKey: getPublicKey,

@@ -51,8 +51,17 @@ export interface ConfigRule {
   evaluations: StoredEvaluation[];
 }
 
+/** A service-linked recorder an AWS service created (recordingScope INTERNAL: nothing delivered to the customer). */
+export interface ServiceLinkedRecorder {
+  name: string;
+  arn: string;
+  servicePrincipal: string;
+}
+
 export interface ConfigRegionState {
   recorder?: ConfigRecorder | undefined;
+  /** Service-linked recorders, by service principal. */
+  serviceLinked?: Map<string, ServiceLinkedRecorder> | undefined;
   deliveryChannels: Map<string, DeliveryChannel>;
   rules: Map<string, ConfigRule>;
 }

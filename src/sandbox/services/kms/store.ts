@@ -30,11 +30,22 @@ export interface KmsKey {
   /** The state to return to when a scheduled deletion is cancelled is always `Disabled` in AWS. */
   policy: string;
   rotation: { enabled: boolean; periodInDays: number; enabledAt?: Date | undefined };
+  /** Completed rotations of the key material, oldest first (ListKeyRotations). */
+  rotations?: KeyRotationRecord[] | undefined;
+  /** An on-demand rotation that has started and not yet completed. */
+  onDemandStartedAt?: Date | undefined;
   deletionDate?: Date | undefined;
   pendingWindowInDays?: number | undefined;
   multiRegion: boolean;
   tags: { TagKey: string; TagValue: string }[];
   material: KeyMaterial;
+}
+
+/** One completed rotation of a key's material. */
+export interface KeyRotationRecord {
+  date: Date;
+  type: 'AUTOMATIC' | 'ON_DEMAND';
+  keyMaterialId: string;
 }
 
 /** An alias (`alias/...`) pointing at a key of the same account and region. */
