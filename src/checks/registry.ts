@@ -22,7 +22,13 @@ import { exceptionsValid } from './exceptions/valid.ts';
 import { noExternalAccess } from './s3/no-external-access.ts';
 import { keyNoExternalAccess } from './kms/no-external-access.ts';
 
-/** Every check, in the order the report and the README list them. */
+/**
+ * Every check, in catalogue order. Each check declares its id, title, criteria, reads and method
+ * once, in its own file; the id list (`ids.ts`), the default control mapping
+ * (`controls/mapping.ts`), the report's Method section and the README's check table are derived from
+ * this list. A new check is one file under `src/checks/` plus one line here (a test fails when a
+ * check file is not listed).
+ */
 export const CHECKS: readonly CheckDefinition[] = [
   defaultEncryption,
   sseKmsCmk,

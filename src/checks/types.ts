@@ -145,6 +145,12 @@ export interface CheckDefinition {
   id: string;
   title: string;
   severity: Severity;
+  /**
+   * The SOC 2 criteria (2017 Trust Services Criteria, rev. 2022) the check supports by default, e.g.
+   * `['CC6.6', 'CC6.1']`; empty for an advisory check. The default control mapping is derived from
+   * these; the config's `controls` overrides it.
+   */
+  criteria: readonly string[];
   /** What the check judges, for the report. */
   description: string;
   /**

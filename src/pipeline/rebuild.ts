@@ -1,21 +1,19 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { launchBrowser } from '../browser/launch.ts';
 import type { Config } from '../config/schema.ts';
 import { validateConfig } from '../config/load.ts';
 import { sha256File, sha256Hex } from '../pack/pack-paths.ts';
 import { verifyPack } from '../pack/verify.ts';
 import { entryNameProblem } from '../pack/zip-names.ts';
 import { readPackEntries } from '../pack/zip-reader.ts';
-import { removeStalePartials } from '../pack/write-pack.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import type { Progress } from '../progress/progress.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { buildPack, type BuiltPack } from './build-pack.ts';
 import { currentInvocation, type Invocation } from '../provenance/provenance.ts';
-import { prepareOutputDir } from './output-dir.ts';
-import { createWorkDir, listFiles, removeStaleWorkDirs, removeWorkDir } from './workdir.ts';
+import { listFiles } from './workdir.ts';
+import { stagedRun } from './stages/skeleton.ts';
 import { makeSigner } from './run.ts';
 
 /** What a rebuild starts from: a snapshot, its raw records, and the config saved with them. */
@@ -200,41 +198,46 @@ export async function rebuildPack(opts: {
   /** Who runs the rebuild and how (default: this process's operator, command line and code). */
   invocation?: Invocation | undefined;
   progress: Progress;
-  /** Accept an output folder the tool did not create (see {@link prepareOutputDir}). */
+  /** Accept an output folder the tool did not create (see `prepareOutputDir`). */
   forceOutputDir?: boolean;
 }): Promise<BuiltPack> {
   const { source, progress } = opts;
-  await prepareOutputDir(opts.outDir, { force: opts.forceOutputDir === true });
-  await removeStalePartials(opts.outDir).catch(() => []);
-  await removeStaleWorkDirs(opts.outDir).catch(() => []);
-  const workDir = await createWorkDir(opts.outDir, source.snapshot.runId);
-  const launched = await launchBrowser({ configured: opts.config.browser.executablePath });
-  try {
-    for (const [rel, buf] of source.raw) {
-      const target = pathInside(workDir, rel);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, buf, { flag: 'wx' });
-    }
-    let config = opts.config;
-    if (config.sign?.kmsKeyId) {
-      progress.log('not signing: a rebuild does not call AWS, so the KMS signing key cannot be used');
-      config = { ...config, sign: undefined };
-    }
-    return await buildPack({
-      snapshot: source.snapshot,
-      workDir,
-      config,
-      outDir: opts.outDir,
-      browser: launched.ok ? { ok: true, browser: launched.browser, version: launched.version } : launched,
-      screenshots: opts.screenshots,
-      signer: await makeSigner(config, undefined),
-      build: { kind: 'rebuild', sourceSha256: source.sha256 },
-      invocation: opts.invocation ?? currentInvocation(),
-      toolVersion: TOOL_VERSION,
-      progress,
-    });
-  } finally {
-    if (launched.ok) await launched.browser.close().catch(() => undefined);
-    await removeWorkDir(workDir);
+  let config = opts.config;
+  if (config.sign?.kmsKeyId) {
+    progress.log('not signing: a rebuild does not call AWS, so the KMS signing key cannot be used');
+    config = { ...config, sign: undefined };
   }
+  const signer = await makeSigner(config, undefined);
+  return stagedRun({
+    outDir: opts.outDir,
+    forceOutputDir: opts.forceOutputDir === true,
+    runId: source.snapshot.runId,
+    browserPath: config.browser.executablePath,
+    progress,
+    source: (workDir) => loadStage(source, workDir),
+    build: ({ snapshot }, workDir, browser) =>
+      buildPack({
+        snapshot,
+        workDir,
+        config,
+        outDir: opts.outDir,
+        browser,
+        screenshots: opts.screenshots,
+        signer,
+        build: { kind: 'rebuild', sourceSha256: source.sha256 },
+        invocation: opts.invocation ?? currentInvocation(),
+        toolVersion: TOOL_VERSION,
+        progress,
+      }),
+  });
+}
+
+/** Stage "load": the saved raw records into `workDir/raw/`, each path checked to stay inside it. */
+async function loadStage(source: RebuildSource, workDir: string): Promise<{ snapshot: Snapshot }> {
+  for (const [rel, buf] of source.raw) {
+    const target = pathInside(workDir, rel);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, buf, { flag: 'wx' });
+  }
+  return { snapshot: source.snapshot };
 }

@@ -1,23 +1,22 @@
 import { join } from 'node:path';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { GetFederationTokenCommand } from '@aws-sdk/client-sts';
-import { launchBrowser } from '../browser/launch.ts';
 import type { ConsoleAccess } from '../capture/console.ts';
 import type { Config } from '../config/schema.ts';
 import { createClientFactory, type ClientFactory } from '../aws/client-factory.ts';
-import { createRawRecordSink } from '../aws/raw-sink.ts';
+import { createRawRecordSink, type RawRecordSink } from '../aws/raw-sink.ts';
 import { createRequestRecorder } from '../aws/recorder.ts';
 import { collect } from '../collect/collect.ts';
 import { kmsSigner, ed25519SignerFromFile, type Signer } from '../pack/sign.ts';
-import { removeStalePartials } from '../pack/write-pack.ts';
 import type { Progress } from '../progress/progress.ts';
 import { TOOL_VERSION, USER_AGENT } from '../version.ts';
 import type { S3Target } from '../upload/s3-uri.ts';
 import { uploadPack, type UploadOutcome } from '../upload/upload-pack.ts';
 import { buildPack, type BuiltPack, type PreviousPack } from './build-pack.ts';
 import { currentInvocation, type Invocation } from '../provenance/provenance.ts';
-import { prepareOutputDir } from './output-dir.ts';
-import { createWorkDir, newRunId, removeStaleWorkDirs, removeWorkDir } from './workdir.ts';
+import { newRunId } from './workdir.ts';
+import { stagedRun } from './stages/skeleton.ts';
+import type { Snapshot } from '../snapshot/model.ts';
 
 /** Options of one evidence run. */
 export interface RunOptions {
@@ -61,10 +60,66 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
   const { config, progress } = opts;
   const started = new Date();
   const runId = newRunId(started);
-  await prepareOutputDir(opts.outDir, { force: opts.forceOutputDir === true });
-  await removeStalePartials(opts.outDir).catch(() => []);
-  await removeStaleWorkDirs(opts.outDir).catch(() => []);
-  const workDir = await createWorkDir(opts.outDir, runId);
+  let collection: { sink: RawRecordSink; factory: ClientFactory } | undefined;
+  return stagedRun({
+    outDir: opts.outDir,
+    forceOutputDir: opts.forceOutputDir === true,
+    runId,
+    browserPath: config.browser.executablePath,
+    progress,
+    source: async (workDir) => {
+      const clients = collectionClients(opts, workDir);
+      collection = clients;
+      return { snapshot: await collectStage(opts, clients, runId, started), factory: clients.factory };
+    },
+    build: async ({ snapshot, factory }, workDir, browser) => {
+      // Calls after raw/ is sealed (console federation, signing) are not evidence: they go through a
+      // factory of their own whose records stay outside the pack.
+      const lateSink = createRawRecordSink(join(workDir, 'post-collection'));
+      const lateFactory = createClientFactory({
+        endpointUrl: opts.endpointUrl,
+        credentials: factory.credentials,
+        maxAttempts: config.collection.maxAttempts,
+        userAgent: USER_AGENT,
+        recorder: createRequestRecorder(lateSink),
+      });
+      try {
+        const built = await buildPack({
+          snapshot,
+          workDir,
+          config,
+          outDir: opts.outDir,
+          browser,
+          screenshots: opts.screenshots,
+          console: consoleAccess(lateFactory, opts, snapshot.caller.accountId),
+          signer: await makeSigner(config, lateFactory),
+          build: { kind: 'run' },
+          invocation: opts.invocation ?? currentInvocation(),
+          previous: opts.previous,
+          toolVersion: TOOL_VERSION,
+          progress,
+        });
+        return opts.upload
+          ? { ...built, upload: await uploadStage(opts.upload, built, lateFactory, progress) }
+          : built;
+      } finally {
+        lateFactory.destroy();
+        await lateSink.close().catch(() => undefined);
+      }
+    },
+    release: async () => {
+      await collection?.sink.close().catch(() => undefined);
+      collection?.factory.destroy();
+    },
+  });
+}
+
+/** The raw-record sink and client factory of the collection: every call they make is evidence. */
+function collectionClients(
+  opts: RunOptions,
+  workDir: string,
+): { sink: RawRecordSink; factory: ClientFactory } {
+  const { config, progress } = opts;
   const sink = createRawRecordSink(workDir);
   const factory = createClientFactory({
     endpointUrl: opts.endpointUrl,
@@ -80,92 +135,60 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
     requestTimeoutMs: config.collection.requestTimeoutMs,
     notice: (line) => progress.log(line),
   });
-  // The browser prints the report and takes screenshots. It starts after collection: Playwright's
-  // async-context tracking would otherwise tax every one of the collection's promises.
-  let browserPromise: ReturnType<typeof launchBrowser> | undefined;
-  try {
-    const snapshot = await collect({
-      config,
-      factory,
-      sink,
-      regions: opts.regions,
-      toolVersion: TOOL_VERSION,
-      runId,
-      endpoint: factory.endpointUrl,
-      sandbox: Boolean(opts.sandbox),
-      onProgress: (e) =>
-        progress.update({
-          stage: `collect ${e.stage}`,
-          done: e.done,
-          total: e.total,
-          message: `(account ${e.accountId})`,
-        }),
-    });
-    await sink.close();
-    progress.log(
-      `collected ${snapshot.accounts.length} account(s), ` +
-        `${snapshot.accounts.reduce((n, a) => n + a.buckets.length, 0)} bucket(s) ` +
-        `in ${Math.round((Date.parse(snapshot.collection.finishedAt) - started.getTime()) / 100) / 10}s`,
-    );
+  return { sink, factory };
+}
 
-    browserPromise = launchBrowser({ configured: config.browser.executablePath });
-    const launched = await browserPromise;
-    if (!launched.ok)
-      progress.log(`no browser: ${launched.reason} — using the plain PDF layout, no screenshots`);
-    // Calls after raw/ is sealed (console federation, signing) are not evidence: they go through a
-    // factory of their own whose records stay outside the pack.
-    const lateSink = createRawRecordSink(join(workDir, 'post-collection'));
-    const lateFactory = createClientFactory({
-      endpointUrl: opts.endpointUrl,
-      credentials: factory.credentials,
-      maxAttempts: config.collection.maxAttempts,
-      userAgent: USER_AGENT,
-      recorder: createRequestRecorder(lateSink),
-    });
-    const signer = await makeSigner(config, lateFactory);
-    try {
-      const built = await buildPack({
-        snapshot,
-        workDir,
-        config,
-        outDir: opts.outDir,
-        browser: launched.ok ? { ok: true, browser: launched.browser, version: launched.version } : launched,
-        screenshots: opts.screenshots,
-        console: consoleAccess(lateFactory, opts, snapshot.caller.accountId),
-        signer,
-        build: { kind: 'run' },
-        invocation: opts.invocation ?? currentInvocation(),
-        previous: opts.previous,
-        toolVersion: TOOL_VERSION,
-        progress,
-      });
-      if (!opts.upload) return built;
+/** Stage "collect": read every account and region in scope, then seal `raw/`. */
+async function collectStage(
+  opts: RunOptions,
+  clients: { sink: RawRecordSink; factory: ClientFactory },
+  runId: string,
+  started: Date,
+): Promise<Snapshot> {
+  const { progress } = opts;
+  const snapshot = await collect({
+    config: opts.config,
+    factory: clients.factory,
+    sink: clients.sink,
+    regions: opts.regions,
+    toolVersion: TOOL_VERSION,
+    runId,
+    endpoint: clients.factory.endpointUrl,
+    sandbox: Boolean(opts.sandbox),
+    onProgress: (e) =>
       progress.update({
-        stage: 'upload',
-        message: `s3://${opts.upload.target.bucket}/${opts.upload.target.prefix}`,
-      });
-      const upload = await uploadPack({
-        factory: lateFactory,
-        target: opts.upload.target,
-        zipPath: built.written.zipPath,
-        sidecarPath: built.written.sidecarPath,
-        sha256: built.written.sha256,
-        kmsKeyId: opts.upload.kmsKeyId,
-        retentionDays: opts.upload.retentionDays,
-      });
-      return { ...built, upload };
-    } finally {
-      if (launched.ok) await launched.browser.close().catch(() => undefined);
-      lateFactory.destroy();
-      await lateSink.close().catch(() => undefined);
-    }
-  } finally {
-    const launched = await browserPromise;
-    if (launched?.ok) await launched.browser.close().catch(() => undefined);
-    await sink.close().catch(() => undefined);
-    factory.destroy();
-    await removeWorkDir(workDir);
-  }
+        stage: `collect ${e.stage}`,
+        done: e.done,
+        total: e.total,
+        message: `(account ${e.accountId})`,
+      }),
+  });
+  await clients.sink.close();
+  progress.log(
+    `collected ${snapshot.accounts.length} account(s), ` +
+      `${snapshot.accounts.reduce((n, a) => n + a.buckets.length, 0)} bucket(s) ` +
+      `in ${Math.round((Date.parse(snapshot.collection.finishedAt) - started.getTime()) / 100) / 10}s`,
+  );
+  return snapshot;
+}
+
+/** Stage "upload" (after pack): store the sidecar and the ZIP in the evidence bucket. */
+async function uploadStage(
+  upload: PackUpload,
+  built: BuiltPack,
+  factory: ClientFactory,
+  progress: Progress,
+): Promise<UploadOutcome> {
+  progress.update({ stage: 'upload', message: `s3://${upload.target.bucket}/${upload.target.prefix}` });
+  return uploadPack({
+    factory,
+    target: upload.target,
+    zipPath: built.written.zipPath,
+    sidecarPath: built.written.sidecarPath,
+    sha256: built.written.sha256,
+    kmsKeyId: upload.kmsKeyId,
+    retentionDays: upload.retentionDays,
+  });
 }
 
 /** The signer from `config.sign`, if any. */

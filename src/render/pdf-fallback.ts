@@ -337,6 +337,7 @@ function drawCover(l: PlainLayout, model: ReportModel): void {
       (model.otherChecks.total > 0
         ? ` plus ${formatCount(model.otherChecks.total)} results of other checks, not part of any criterion (${model.otherChecks.checks})`
         : '') +
+      `; a result counts once in each criterion its check supports, and ${formatCount(model.scope.distinctResults)} results were produced in all` +
       `. Cross-checks: ${formatCount(model.scope.crossChecks)} contradictions between sources (section ${sectionOf(model, 'cross-checks').number}), none counted as a pass.`,
     { size: 8, colour: MUTED },
   );
@@ -384,7 +385,8 @@ const DRAWERS: Record<TopSectionId, SectionDrawer> = {
               ],
             ]
           : []),
-        [{ text: 'All results' }, { text: '' }, ...countsRow(model.totals)],
+        [{ text: 'Sum of the rows' }, { text: '' }, ...countsRow(model.totals)],
+        [{ text: 'All results, each counted once' }, { text: '' }, ...countsRow(model.resultTotals)],
       ],
       7.5,
     );

@@ -18,6 +18,11 @@ export interface ReportModel {
    * other checks (checks mapped to no criterion).
    */
   totals: StatusCount[];
+  /**
+   * Every result counted once, in report order (a result of a check supporting several criteria is
+   * in several criterion rows, so these can be smaller than {@link totals}).
+   */
+  resultTotals: StatusCount[];
   /** The sum of the criterion rows: results of checks mapped to a criterion. */
   controlTotals: StatusCount[];
   /** Checks mapped to no criterion, counted apart from the control totals. */
@@ -185,6 +190,8 @@ export interface ReportScope {
   findings: number;
   /** The cover's total: control results plus other-check results (a result counts once per criterion). */
   totalResults: number;
+  /** Every result counted once (the "All results" row; equals `findings`). */
+  distinctResults: number;
   /** How many contradictions between sources were found. */
   crossChecks: number;
   /** Gaps at the inventory level (e.g. ListBuckets denied) that make the population incomplete. */

@@ -640,11 +640,13 @@ export function buildReportModel(input: ReportInput): ReportModel {
       trails: snapshot.accounts.reduce((s, a) => s + a.cloudTrail.trails.length, 0),
       findings: evaluation.findings.length,
       totalResults: totals.reduce((n, c) => n + c.count, 0),
+      distinctResults: evaluation.findings.length,
       crossChecks: evaluation.crossChecks.length,
       inventoryGaps: [...inventoryGaps, ...keyListingGaps],
       outOfScope,
     },
     totals,
+    resultTotals: toStatusCounts(evaluation.summary.byStatus),
     controlTotals: toStatusCounts(evaluation.summary.controlTotals),
     otherChecks: {
       checks: evaluation.summary.otherChecks.checks.join(', '),

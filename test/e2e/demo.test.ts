@@ -236,28 +236,47 @@ describe('evidence-pack demo → verify', () => {
     expect(new Set(scratch.map((r) => r.status))).toEqual(new Set(['not-applicable']));
   });
 
-  it("makes the report's totals the sum of its criterion rows plus other checks", () => {
+  it("makes the report's totals the sum of its criterion rows plus other checks, and counts each result once in All results", () => {
     const text = pdfText('report.pdf', true);
     const start = text.indexOf('Results by criterion');
     const table = text.slice(start, text.indexOf('Statuses:', start));
     const rows = table
       .split('\n')
       .map((l) => l.trim())
-      .filter((l) => /^(CC\d|Other checks|All results)/.test(l))
+      .filter((l) => /^(CC\d|Other checks|Sum of the rows|All results)/.test(l))
       .map((l) => ({
         label: l,
         n: (l.match(/(\d[\d,]*)(?=\s|$)/g) ?? []).slice(-7).map((x) => Number(x.replace(/,/g, ''))),
       }));
+    const sum = rows.find((r) => r.label.startsWith('Sum of the rows'));
     const all = rows.find((r) => r.label.startsWith('All results'));
-    const parts = rows.filter((r) => !r.label.startsWith('All results'));
-    expect(parts.map((r) => r.label.slice(0, 5))).toEqual(['CC6.6', 'CC7.2', 'Other']);
-    expect(all?.n).toHaveLength(7);
+    const parts = rows.filter((r) => r !== sum && r !== all);
+    // The headline criteria first, then the others by id, then the checks mapped to none.
+    expect(parts.map((r) => r.label.slice(0, 5))).toEqual([
+      'CC6.6',
+      'CC7.2',
+      'CC6.1',
+      'CC6.7',
+      'CC7.1',
+      'Other',
+    ]);
+    expect(sum?.n).toHaveLength(7);
     for (let i = 0; i < 7; i++)
-      expect(all?.n[i], `column ${i}`).toBe(parts.reduce((s, r) => s + (r.n[i] ?? 0), 0));
+      expect(sum?.n[i], `column ${i}`).toBe(parts.reduce((s, r) => s + (r.n[i] ?? 0), 0));
     const doc = JSON.parse(entries.get('findings/findings.json')?.toString() ?? '{}') as {
-      results: unknown[];
+      results: { status: string; criteria: string[] }[];
     };
-    expect(all?.n[6]).toBe(doc.results.length);
+    // All results: each result once, whatever number of criteria its check supports.
+    const statuses = ['fail', 'insufficient-evidence', 'error', 'excepted', 'pass', 'not-applicable'];
+    expect(all?.n).toEqual([
+      ...statuses.map((st) => doc.results.filter((r) => r.status === st).length),
+      doc.results.length,
+    ]);
+    // The rows count a result once per criterion (at least once): the difference is exactly the
+    // extra criteria of results under more than one.
+    const extra = doc.results.reduce((n, r) => n + Math.max(r.criteria.length - 1, 0), 0);
+    expect(extra).toBeGreaterThan(0);
+    expect((sum?.n[6] ?? 0) - (all?.n[6] ?? 0)).toBe(extra);
   });
 
   it('records operator, command line, code digest and time window; every digest recomputes as README.txt says', () => {

@@ -10,6 +10,7 @@ export const kmsEventsLogged: CheckDefinition = {
   id: ID,
   title: 'CloudTrail records KMS key usage',
   severity: 'high',
+  criteria: ['CC7.2'],
   description: 'The multi-region logging trail does not exclude kms.amazonaws.com management events.',
   reads: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
   method:

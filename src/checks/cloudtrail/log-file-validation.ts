@@ -9,6 +9,7 @@ export const logFileValidation: CheckDefinition = {
   id: ID,
   title: 'CloudTrail log file validation is enabled',
   severity: 'medium',
+  criteria: ['CC7.2'],
   description: 'The multi-region logging trail has log file validation enabled.',
   reads: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
   method:

@@ -9,6 +9,7 @@ export const multiRegionLogging: CheckDefinition = {
   id: ID,
   title: 'A multi-region CloudTrail trail is logging',
   severity: 'high',
+  criteria: ['CC7.2'],
   description: 'At least one trail is multi-region, logging, and records read and write management events.',
   reads: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
   method:

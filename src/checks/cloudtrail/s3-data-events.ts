@@ -46,6 +46,7 @@ export const s3DataEvents: CheckDefinition = {
   id: ID,
   title: 'CloudTrail records S3 data events for sensitive buckets',
   severity: 'medium',
+  criteria: ['CC7.2'],
   description:
     'Some logging trail records AWS::S3::Object data events covering the bucket (classic or advanced selectors).',
   reads: [

@@ -91,6 +91,7 @@ export const recorderActive: CheckDefinition = {
   id: ID,
   title: 'AWS Config recorder is active',
   severity: 'medium',
+  criteria: ['CC7.2', 'CC7.1'],
   description:
     'A customer managed configuration recorder exists, is recording, last status SUCCESS, and records AWS::S3::Bucket, AWS::S3::AccountPublicAccessBlock and AWS::KMS::Key.',
   reads: [

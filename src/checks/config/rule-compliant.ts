@@ -194,6 +194,7 @@ export const ruleCompliant: CheckDefinition = {
   id: ID,
   title: 'AWS Config reports the bucket compliant',
   severity: 'medium',
+  criteria: ['CC6.6', 'CC7.1'],
   description:
     "Per bucket, per required managed rule: the result is COMPLIANT and this tool's own check of the same property agrees; NON_COMPLIANT or no result fails.",
   reads: ['config:DescribeConfigRules', 'config:GetComplianceDetailsByConfigRule'],

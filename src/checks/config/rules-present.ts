@@ -31,6 +31,7 @@ export const rulesPresent: CheckDefinition = {
   id: ID,
   title: 'Required AWS Config rules are deployed',
   severity: 'medium',
+  criteria: ['CC6.6', 'CC7.1'],
   description:
     'Rules exist for each required managed-rule identifier (matched on Source.Owner AWS and SourceIdentifier).',
   reads: ['config:DescribeConfigRules'],

@@ -8,6 +8,7 @@ export const exceptionsValid: CheckDefinition = {
   id: ID,
   title: 'Exception log entries are valid',
   severity: 'medium',
+  criteria: ['CC6.6'],
   description:
     "Each exception is unexpired, names an existing bucket, has a justification and approver, and does not cover a sensitive bucket's public access.",
   reads: [],

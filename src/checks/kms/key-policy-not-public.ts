@@ -12,6 +12,7 @@ export const keyPolicyNotPublic: CheckDefinition = {
   id: ID,
   title: 'KMS key policy is not public',
   severity: 'high',
+  criteria: ['CC6.6', 'CC6.1'],
   description: 'Probe requests from an unrelated account are not allowed by the key policy alone.',
   reads: ['kms:DescribeKey', 'kms:GetKeyPolicy'],
   method:

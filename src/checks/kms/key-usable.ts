@@ -9,6 +9,7 @@ export const keyUsable: CheckDefinition = {
   id: ID,
   title: 'KMS key behind a bucket is usable',
   severity: 'high',
+  criteria: ['CC6.6', 'CC6.1'],
   description: 'KeyState is Enabled; a disabled or pending-deletion key makes the data unreadable.',
   reads: ['kms:DescribeKey'],
   method:

@@ -11,6 +11,7 @@ export const keyNoExternalAccess: CheckDefinition = {
   id: ID,
   title: 'KMS key policy grants no external account',
   severity: 'high',
+  criteria: ['CC6.6', 'CC6.1'],
   description:
     'No key-policy statement allows a principal of an account outside the scope (unless declared in trustedAccounts) any kms action.',
   reads: ['kms:DescribeKey', 'kms:GetKeyPolicy'],

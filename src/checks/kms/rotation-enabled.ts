@@ -67,6 +67,7 @@ export const rotationEnabled: CheckDefinition = {
   id: ID,
   title: 'KMS key rotation is enabled',
   severity: 'medium',
+  criteria: ['CC6.6', 'CC6.1'],
   description:
     'GetKeyRotationStatus is true with a period no longer than kms.maxRotationDays (365); imported material rotated on demand within it; not applicable to asymmetric, HMAC and custom key store keys.',
   reads: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListKeyRotations'],

@@ -26,6 +26,7 @@ export const accountPublicAccessBlock: CheckDefinition = {
   id: ID,
   title: 'Account-level Block Public Access is fully on',
   severity: 'high',
+  criteria: ['CC6.6', 'CC6.1'],
   description: 'S3 Control GetPublicAccessBlock for the account has all four flags true.',
   reads: ['s3control:GetPublicAccessBlock'],
   method:

@@ -27,6 +27,7 @@ export const bucketKey: CheckDefinition = {
   id: ID,
   title: 'S3 Bucket Key is enabled for SSE-KMS',
   severity: 'low',
+  criteria: [],
   description: 'BucketKeyEnabled is true on SSE-KMS buckets; reduces KMS request cost by up to 99%.',
   reads: ['s3:GetBucketEncryption'],
   method:

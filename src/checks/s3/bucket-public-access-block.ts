@@ -36,6 +36,7 @@ export const bucketPublicAccessBlock: CheckDefinition = {
   id: ID,
   title: 'Bucket-level Block Public Access is fully on',
   severity: 'high',
+  criteria: ['CC6.6', 'CC6.1'],
   description:
     'BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets are all true on the bucket.',
   reads: ['s3:GetBucketPublicAccessBlock'],

@@ -44,6 +44,7 @@ export const defaultEncryption: CheckDefinition = {
   id: ID,
   title: 'S3 default encryption is enabled',
   severity: 'high',
+  criteria: ['CC6.6', 'CC6.1'],
   description: 'GetBucketEncryption returns a rule with SSEAlgorithm AES256, aws:kms or aws:kms:dsse.',
   reads: ['s3:GetBucketEncryption'],
   method:

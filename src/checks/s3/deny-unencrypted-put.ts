@@ -66,6 +66,7 @@ export const denyUnencryptedPut: CheckDefinition = {
   id: ID,
   title: 'Bucket policy denies unencrypted uploads',
   severity: 'medium',
+  criteria: ['CC6.6', 'CC6.1'],
   description:
     'The bucket policy explicitly denies s3:PutObject without the SSE header or with AES256, and not with aws:kms or aws:kms:dsse.',
   reads: ['s3:GetBucketPolicy'],

@@ -9,6 +9,7 @@ export const noExternalAccess: CheckDefinition = {
   id: ID,
   title: 'Bucket policy grants no external account',
   severity: 'high',
+  criteria: ['CC6.6', 'CC6.1'],
   description:
     'No bucket-policy statement allows a principal of an account outside the scope (unless declared in trustedAccounts) any action.',
   reads: ['s3:GetBucketPolicy'],

@@ -205,6 +205,7 @@ export const notPublic: CheckDefinition = {
   id: ID,
   title: 'Bucket is not public',
   severity: 'high',
+  criteria: ['CC6.6', 'CC6.1'],
   description:
     'Neither a public policy (not neutralized by RestrictPublicBuckets) nor a public ACL (not neutralized by IgnorePublicAcls or BucketOwnerEnforced).',
   reads: [

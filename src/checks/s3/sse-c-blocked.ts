@@ -109,6 +109,7 @@ export const judgeSseCBlocked: BucketJudge = (bucket, _account, ctx) => {
 export const sseCBlocked: CheckDefinition = {
   id: ID,
   title: 'Sensitive buckets block SSE-C uploads',
+  criteria: ['CC6.6', 'CC6.1'],
   severity: 'medium',
   description:
     'SSE-C is blocked (BlockedEncryptionTypes SSE-C) or the bucket policy denies uploads with customer-provided keys: such keys leave no KMS audit trail and no key policy governs them.',

@@ -77,6 +77,7 @@ export const sseKmsCmk: CheckDefinition = {
   id: ID,
   title: 'Sensitive buckets use a customer managed KMS key',
   severity: 'high',
+  criteria: ['CC6.6', 'CC6.1'],
   description: 'SSEAlgorithm is aws:kms or aws:kms:dsse and the key is customer managed and enabled.',
   reads: ['s3:GetBucketEncryption', 's3:GetBucketTagging', 'kms:DescribeKey', 'kms:ListAliases'],
   method:

@@ -53,6 +53,7 @@ export const tlsOnly: CheckDefinition = {
   id: ID,
   title: 'Bucket policy denies requests without TLS',
   severity: 'medium',
+  criteria: ['CC6.6', 'CC6.7'],
   description:
     'The bucket policy explicitly denies GetObject, PutObject and ListBucket when aws:SecureTransport is false.',
   reads: ['s3:GetBucketPolicy'],
