@@ -1,6 +1,7 @@
 import type { AccountSnapshot, KmsKeyMetadata, KmsKeySnapshot } from '../../snapshot/model.ts';
 import type { CheckResult, EvaluationContext, ResourceRef } from '../types.ts';
-import { gapVerdict, toResult, verdict, type Verdict } from '../support.ts';
+import type { EvidenceRef } from '../../snapshot/outcome.ts';
+import { evidenceOf, gapVerdict, toResult, verdict, type Verdict } from '../support.ts';
 
 /** The resource reference of a KMS key (its ARN when described, else the first reference). */
 export function keyResource(key: KmsKeySnapshot): ResourceRef {
@@ -46,4 +47,17 @@ export function forEachCustomerKey(
         return toResult(checkId, keyResource(key), v);
       }),
   );
+}
+
+/**
+ * Judge a key's policy once it was read: a denied or failed read is a gap, a missing policy is
+ * insufficient evidence, and only a policy that was read reaches `judge` (with the evidence to cite).
+ */
+export function withKeyPolicy(key: KmsKeySnapshot, judge: (evidence: EvidenceRef[]) => Verdict): Verdict {
+  const pol = key.policy;
+  const evidence = evidenceOf(key.metadata, pol);
+  if (pol.status === 'denied' || pol.status === 'error') return gapVerdict('the key policy', pol, evidence);
+  if (pol.status === 'absent')
+    return verdict('insufficient-evidence', `GetKeyPolicy returned no policy (${pol.errorCode}).`, evidence);
+  return judge(evidence);
 }

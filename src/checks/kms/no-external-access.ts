@@ -1,8 +1,8 @@
 import type { CheckDefinition } from '../types.ts';
 import { judgeExternalGrants } from '../policy/external-access.ts';
 import { keyAnalysisId } from '../policy/types.ts';
-import { evidenceOf, gapVerdict, verdict } from '../support.ts';
-import { forEachCustomerKey } from './key-support.ts';
+import { verdict } from '../support.ts';
+import { forEachCustomerKey, withKeyPolicy } from './key-support.ts';
 
 const ID = 'kms.no-external-access';
 
@@ -18,20 +18,13 @@ export const keyNoExternalAccess: CheckDefinition = {
   method:
     'Per customer managed key behind a bucket: every AWS principal of another account that an Allow statement names, and every "*" principal conditioned on aws:PrincipalOrgID, is evaluated with IAM semantics against Decrypt, Encrypt, GenerateDataKey, ReEncryptFrom, CreateGrant, DescribeKey, PutKeyPolicy, ScheduleKeyDeletion and DisableKey; an allowed request by an account outside the scope that is not a valid trustedAccounts entry, or by an undeclared organization, fails, naming principal, actions and statement. Grants to any account are judged by kms.key-policy-not-public. A denied or unreadable policy is insufficient evidence.',
   evaluate: (ctx) =>
-    forEachCustomerKey(ID, ctx, (key, meta) => {
-      const pol = key.policy;
-      const evidence = evidenceOf(key.metadata, pol);
-      if (pol.status === 'denied' || pol.status === 'error')
-        return gapVerdict('the key policy', pol, evidence);
-      if (pol.status === 'absent')
-        return verdict(
-          'insufficient-evidence',
-          `GetKeyPolicy returned no policy (${pol.errorCode}).`,
-          evidence,
-        );
-      const results = ctx.policyAnalysis?.externalKeys?.[keyAnalysisId(key.accountId, key.region, meta.arn)];
-      if (!results)
-        return verdict('error', 'The key policy was not analyzed (policy analysis did not run).', evidence);
-      return judgeExternalGrants('key policy', results, ctx, evidence);
-    }),
+    forEachCustomerKey(ID, ctx, (key, meta) =>
+      withKeyPolicy(key, (evidence) => {
+        const results =
+          ctx.policyAnalysis?.externalKeys?.[keyAnalysisId(key.accountId, key.region, meta.arn)];
+        if (!results)
+          return verdict('error', 'The key policy was not analyzed (policy analysis did not run).', evidence);
+        return judgeExternalGrants('key policy', results, ctx, evidence);
+      }),
+    ),
 };
