@@ -12,6 +12,7 @@ import type {
   SandboxEvent,
   SandboxStateApi,
 } from './types.ts';
+import type { SandboxOrganization } from './organizations/model.ts';
 
 /** The account that long-term (non-sandbox-issued) access keys act as unless configured otherwise. */
 export const DEFAULT_ACCOUNT_ID = '111122223333';
@@ -40,6 +41,8 @@ export class SandboxState implements SandboxStateApi {
   readonly bucketHistory = new Map<string, BucketConfigurationItem[]>();
   /** Temporary credentials issued by STS, by access key id. */
   readonly issuedCredentials = new Map<string, IssuedCredentials>();
+  /** The AWS Organization, once CreateOrganization has been called. */
+  organization: SandboxOrganization | undefined;
   /** `undefined` = real time; otherwise the pinned current time in epoch ms. */
   private pinnedMs: number | undefined;
 

@@ -1,4 +1,7 @@
 import type { Outcome } from './outcome.ts';
+import type { OrganizationSnapshot } from './organization.ts';
+
+export type * from './organization.ts';
 
 /**
  * The normalized, typed model of everything that was read in one run. Collectors produce it,
@@ -21,6 +24,11 @@ export interface Snapshot {
   /** True when the data came from the bundled sandbox; labelled as such in the pack. */
   sandbox: boolean;
   accounts: AccountSnapshot[];
+  /**
+   * The AWS Organization the accounts were discovered from (config `organization.roleName`).
+   * Absent when the accounts were configured by hand, and in snapshots made before it existed.
+   */
+  organization?: OrganizationSnapshot | undefined;
 }
 
 /** How an account was reached. */
