@@ -73,6 +73,39 @@ describe('createLimiter', () => {
     expect(limiter.limit).toBe(4);
   });
 
+  it('queues a re-acquiring retry ahead of the tasks not yet started', async () => {
+    const limiter = createLimiter({ max: 1 });
+    const gate = deferred();
+    const order: string[] = [];
+    const first = limiter.run(async () => {
+      await gate.promise;
+      order.push('running');
+    });
+    const queued = ['a', 'b'].map((n) => limiter.run(async () => void order.push(n)));
+    const retry = limiter.run(async () => void order.push('retry'), { first: true });
+    gate.resolve();
+    await Promise.all([first, ...queued, retry]);
+    expect(order).toEqual(['running', 'retry', 'a', 'b']);
+  });
+
+  it('accounts slot time as busy or idle from the first task on', async () => {
+    let clock = 0;
+    const limiter = createLimiter({ max: 4, now: () => clock });
+    clock = 1000; // before the first task: not counted
+    const gate = deferred();
+    const task = limiter.run(() => gate.promise);
+    clock += 100; // one of four slots busy for 100 ms
+    gate.resolve();
+    await task;
+    clock += 50; // all four idle for 50 ms
+    const s = limiter.stats();
+    expect(s.tasks).toBe(1);
+    expect(s.busySlotMs).toBe(100);
+    expect(s.idleSlotMs).toBe(300 + 200);
+    expect(s.cuts).toBe(0);
+    expect(s.lowestLimit).toBe(4);
+  });
+
   it('lets a failing task free its slot', async () => {
     const limiter = createLimiter({ max: 1 });
     await expect(limiter.run(() => Promise.reject(new Error('x')))).rejects.toThrow('x');
