@@ -32,18 +32,29 @@ describe('createLimiter', () => {
   it('halves under sustained throttling down to the minimum, and climbs back on success', () => {
     const limiter = createLimiter({ max: 16, min: 2 });
     const limits: number[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 20; i++) {
       limiter.onThrottle();
       limits.push(limiter.limit);
     }
-    // The first throttles could be sporadic; from the sixth in a row the limit halves each time.
-    expect(limits).toEqual([16, 16, 16, 16, 16, 8, 4, 2, 2, 2, 2, 2]);
+    // The first throttles could be sporadic; from the fifteenth in a row the limit halves each time.
+    expect(limits).toEqual([...Array<number>(14).fill(16), 8, 4, 2, 2, 2, 2]);
     limiter.onSuccess();
     expect(limiter.limit).toBe(2);
     limiter.onSuccess();
     expect(limiter.limit).toBe(3);
     for (let i = 0; i < 1000; i++) limiter.onSuccess();
     expect(limiter.limit).toBe(16);
+  });
+
+  it('leaves random throttling of one answer in ten to the retries', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const limiter = createLimiter({ max: 12 });
+    for (let i = 0; i < 20_000; i++) {
+      if (random() < 0.1) limiter.onThrottle();
+      else limiter.onSuccess();
+    }
+    expect(limiter.stats().cuts).toBe(0);
   });
 
   it('leaves sporadic throttling (one answer in ten) to the retries', () => {
@@ -62,7 +73,7 @@ describe('createLimiter', () => {
     await limiter.run(async () => {
       clock += 100;
     });
-    for (let i = 0; i < 6; i++) limiter.onThrottle();
+    for (let i = 0; i < 15; i++) limiter.onThrottle();
     expect(limiter.limit).toBe(8);
     clock += 50;
     limiter.onThrottle();
