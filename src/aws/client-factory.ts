@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -23,6 +24,7 @@ export interface ClientMap {
   config: ConfigServiceClient;
   cloudtrail: CloudTrailClient;
   sts: STSClient;
+  tagging: ResourceGroupsTaggingAPIClient;
 }
 
 /** Options of {@link createClientFactory}. */
@@ -219,6 +221,8 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
         return new CloudTrailClient(base) as ClientMap[S];
       case 'sts':
         return new STSClient(base) as ClientMap[S];
+      case 'tagging':
+        return new ResourceGroupsTaggingAPIClient(base) as ClientMap[S];
       default:
         throw new Error(`unknown service ${String(service)}`);
     }

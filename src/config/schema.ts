@@ -191,6 +191,13 @@ export const configSchema = z
          * `maxAttempts` × this.
          */
         requestTimeoutMs: z.number().int().min(100).max(300_000).default(20_000),
+        /**
+         * Skip the reads whose outcome an earlier answer already implies, and record them as derived
+         * absences (`derived:<reason>`): the bucket ACL when Object Ownership is BucketOwnerEnforced
+         * (ACLs are disabled), the policy status of a policy with only Deny statements. `false` reads
+         * them all (same findings, more calls).
+         */
+        deriveImpliedReads: z.boolean().default(true),
         keyUsage: z
           .object({
             lookbackDays: z.number().int().min(1).max(90).default(30),
@@ -204,6 +211,7 @@ export const configSchema = z
         concurrency: DEFAULT_CONCURRENCY,
         maxAttempts: 8,
         requestTimeoutMs: 20_000,
+        deriveImpliedReads: true,
         keyUsage: { lookbackDays: 30, maxEventsPerRegion: 200 },
       }),
     output: z
