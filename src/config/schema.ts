@@ -194,8 +194,9 @@ export const configSchema = z
         /**
          * Skip the reads whose outcome an earlier answer already implies, and record them as derived
          * absences (`derived:<reason>`): the bucket ACL when Object Ownership is BucketOwnerEnforced
-         * (ACLs are disabled), the policy status of a policy with only Deny statements. `false` reads
-         * them all (same findings, more calls).
+         * (ACLs are disabled), the policy status of a policy with only Deny statements; and read bucket
+         * tags with one Tagging API `GetResources` listing per region instead of GetBucketTagging per
+         * bucket. `false` makes every read (same findings, more calls).
          */
         deriveImpliedReads: z.boolean().default(true),
         keyUsage: z
