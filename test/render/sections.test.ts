@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 import { loadTemplates, renderHtml } from '../../src/render/html.ts';
-import { renderPdfWithPdfkit } from '../../src/render/pdf-fallback.ts';
-import type { ChangesSection, ReportModel } from '../../src/render/report-model.ts';
+import { pdfSafeText, renderPdfWithPdfkit } from '../../src/render/pdf-fallback.ts';
+import type { Block, ChangesSection, ReportModel } from '../../src/render/report-model.ts';
 import { SECTION_DEFINITIONS, numberSections } from '../../src/render/sections.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
 import { ACCOUNT, REGION, account, bucket, config, okOf, snapshot } from '../support/snapshot.ts';
@@ -91,6 +91,44 @@ describe('report sections', () => {
       expect(text, s.id).toContain(squash(`${s.number} ${s.title}`));
       expect(pdf, s.id).toContain(squash(`${s.number} ${s.title}`));
     }
+  });
+
+  it('both renderers draw every block of every section: each paragraph, heading, table header row and tile', async () => {
+    const model = await fullModel();
+    const textsOf = (b: Block): string[] => {
+      switch (b.kind) {
+        case 'paragraph':
+          return [b.runs.map((r) => r.text).join('')];
+        case 'heading':
+          return [b.text];
+        case 'table':
+          return [
+            b.table.columns.map((c) => c.header).join(''),
+            ...b.table.rows.flatMap((r) => r.cells.map((c) => c.text)),
+          ];
+        case 'tiles':
+          return b.tiles.map((t) => `${t.label}${t.value}`);
+        case 'pre':
+          return [b.text];
+        default:
+          return [];
+      }
+    };
+    const pdf = squash(pdfText(await renderPdfWithPdfkit(model)));
+    const html = squash(htmlText(renderHtml(model, loadTemplates()).replace(/<wbr>/g, '')));
+    const kinds = new Set<string>();
+    let checked = 0;
+    for (const s of model.sections)
+      for (const b of s.blocks) {
+        kinds.add(b.kind);
+        for (const t of textsOf(b)) {
+          expect(pdf, `${s.id}: ${b.kind} ${t}`).toContain(squash(pdfSafeText(t)));
+          if (b.kind !== 'tiles') expect(html, `${s.id}: ${b.kind} ${t}`).toContain(squash(t));
+          checked += 1;
+        }
+      }
+    expect([...kinds].sort()).toEqual(['chart', 'heading', 'paragraph', 'pre', 'table', 'tiles']);
+    expect(checked).toBeGreaterThan(100);
   });
 
   it('no template hard-codes a section number: every numbered heading in the HTML comes from the model', async () => {
