@@ -39,6 +39,17 @@ export interface PopulationSource extends Omit<Population, 'rows'> {
   rows: Iterable<Cell[]>;
 }
 
+/**
+ * A row's cells, checked against the population's columns. Rows built by {@link population} always
+ * match; a population assembled by hand might not, and a row with a cell too many or too few would
+ * shift every later value under the wrong header, in the CSV and the report alike.
+ */
+export function checkedRow(p: Pick<Population, 'path' | 'columns'>, row: Cell[]): Cell[] {
+  if (row.length !== p.columns.length)
+    throw new Error(`${p.path}: a row has ${row.length} cells for ${p.columns.length} columns`);
+  return row;
+}
+
 /** A population's place and its columns; the rows come separately. */
 export interface PopulationSpec<R> {
   path: string;
@@ -183,11 +194,15 @@ export function rowsTable<R>(columns: readonly Column<R>[], rows: readonly R[], 
  * worst first), with a line naming the CSV that holds the rest.
  */
 export function populationTable(p: Population, id: string, max: number, emptyNote: string): Table {
-  return tableOf(p.columns, p.rows.slice(0, max), {
-    id,
-    title: p.title,
-    source: p.path,
-    emptyNote,
-    total: p.rows.length,
-  });
+  return tableOf(
+    p.columns,
+    p.rows.slice(0, max).map((r) => checkedRow(p, r)),
+    {
+      id,
+      title: p.title,
+      source: p.path,
+      emptyNote,
+      total: p.rows.length,
+    },
+  );
 }

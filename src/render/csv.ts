@@ -6,7 +6,7 @@ import { forPlainText } from '../text/safe-text.ts';
 import { mkdirSync } from 'node:fs';
 import { createChunkedFileWriter } from '../pack/chunked-file-writer.ts';
 import type { FileSource } from '../pack/file-source.ts';
-import type { Population, PopulationSource } from './columns.ts';
+import { checkedRow, type Population, type PopulationSource } from './columns.ts';
 import { populationSources } from './populations.ts';
 
 /** A file for the pack: pack-relative path and its text content. */
@@ -49,7 +49,7 @@ export function populationCsv(p: Population, stamp?: CsvStamp): string {
   const lead = stamp ? [stamp.runId, stamp.asOf] : [];
   return toCsv(
     [...(stamp ? ['run_id', 'as_of'] : []), ...p.columns.map((c) => c.id)],
-    p.rows.map((r) => [...lead, ...r.map((c) => c.text)]),
+    p.rows.map((r) => [...lead, ...checkedRow(p, r).map((c) => c.text)]),
   );
 }
 
@@ -79,7 +79,7 @@ export function stampOf(snapshot: Snapshot): CsvStamp {
  */
 function emitCsv(p: PopulationSource, stamp: CsvStamp, out: (piece: string) => void): void {
   out(csvLine(['run_id', 'as_of', ...p.columns.map((c) => c.id)]));
-  for (const row of p.rows) out(csvLine([stamp.runId, stamp.asOf, ...row.map((c) => c.text)]));
+  for (const row of p.rows) out(csvLine([stamp.runId, stamp.asOf, ...checkedRow(p, row).map((c) => c.text)]));
 }
 
 /**

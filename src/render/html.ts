@@ -124,11 +124,15 @@ function createEnvironment(css: string, partials: Readonly<Record<string, string
     banner: 'banner',
   };
   hb.registerHelper('paragraphClass', (style: unknown) => PARAGRAPH_CLASS[String(style)] ?? '');
-  hb.registerHelper('cellClass', (tone: unknown, index: unknown, columns: unknown) => {
+  // A code-like cell with lines under it (`s3.tls-only` over its title) sets only its first line in
+  // the code font (cell.hbs); other tones colour the whole cell.
+  hb.registerHelper('cellClass', (cell: unknown, index: unknown, columns: unknown) => {
+    const c = (cell ?? {}) as { tone?: unknown; lines?: unknown[]; list?: unknown[] };
     const col = Array.isArray(columns)
       ? (columns[Number(index)] as { cls?: unknown } | undefined)
       : undefined;
-    const toneCls = TONE_CLASS.has(String(tone)) ? `tone-${String(tone)}` : '';
+    const firstLineOnly = c.tone === 'mono' && (c.lines?.length || c.list?.length);
+    const toneCls = TONE_CLASS.has(String(c.tone)) && !firstLineOnly ? `tone-${String(c.tone)}` : '';
     const colCls = typeof col?.cls === 'string' && /(^| )num-cell( |$)/.test(col.cls) ? 'num-cell' : '';
     return [toneCls, colCls].filter(Boolean).join(' ');
   });

@@ -811,20 +811,27 @@ const FINDING_COLUMNS: readonly Column<FindingRow>[] = [
   { id: 'remediation', cell: (r) => text(remediationText(r.remediation)) },
 ];
 
+/** The fix of each failing finding, keyed `<checkId> <resource arn>` (the CSV column and the report's "Fix:"). */
+export function remediationSteps(snapshot: Snapshot, evaluation: Evaluation): Map<string, RemediationStep> {
+  return stepsByFinding(
+    snapshot,
+    evaluation.findings
+      .filter((f) => f.status === 'fail')
+      .map((f) => ({
+        checkId: f.checkId,
+        resourceArn: f.resource.arn,
+        resourceName: f.resource.name,
+        reason: f.reason,
+      })),
+  );
+}
+
 /**
  * Every finding, worst status first, then by check and resource; each row is built when read, so a
  * large run (100,000+ findings) never holds all finding rows at once.
  */
 export function findingPopulationSource(evaluation: Evaluation, snapshot?: Snapshot): PopulationSource {
-  const failing = evaluation.findings
-    .filter((f) => f.status === 'fail')
-    .map((f) => ({
-      checkId: f.checkId,
-      resourceArn: f.resource.arn,
-      resourceName: f.resource.name,
-      reason: f.reason,
-    }));
-  const remediation = snapshot ? stepsByFinding(snapshot, failing) : new Map<string, RemediationStep>();
+  const remediation = snapshot ? remediationSteps(snapshot, evaluation) : new Map<string, RemediationStep>();
   const sorted = [...evaluation.findings].sort(
     (a, b) =>
       CHECK_STATUSES.indexOf(a.status) - CHECK_STATUSES.indexOf(b.status) ||

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { stepsByFinding } from '../remediate/plan.ts';
 import { extname, resolve } from 'node:path';
 import { CHECK_STATUSES, type CheckStatus, type CrossCheck } from '../checks/types.ts';
 import type { Evaluation, Finding } from '../evaluate/types.ts';
@@ -21,6 +20,7 @@ import {
   bucketPopulation,
   trailPopulation,
   OUT_OF_SCOPE_CSV,
+  remediationSteps,
 } from './populations.ts';
 import type {
   CappedList,
@@ -487,17 +487,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     }),
   );
 
-  const fixes = stepsByFinding(
-    snapshot,
-    evaluation.findings
-      .filter((f) => f.status === 'fail')
-      .map((f) => ({
-        checkId: f.checkId,
-        resourceArn: f.resource.arn,
-        resourceName: f.resource.name,
-        reason: f.reason,
-      })),
-  );
+  const fixes = remediationSteps(snapshot, evaluation);
   const issues = evaluation.findings
     .filter((f) => ATTENTION.includes(f.status))
     .sort(
