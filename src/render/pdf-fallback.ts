@@ -433,9 +433,9 @@ function drawHeadersAndFooters(doc: Doc, model: ReportModel): void {
 }
 
 /**
- * Renders the report with pdfkit from the same view model as the Chromium path: cover (saying why
- * the layout is plain), summary, criteria, control matrix, results, exceptions, capped inventories,
- * screenshots list and evidence index, with a header and `Page x of y` footer on every page.
+ * Renders the report with pdfkit from the same view model as the Chromium path: the cover (saying
+ * why the layout is plain), then every section of the model drawn from its blocks, with a header
+ * and `Page x of y` footer on every page.
  * Deterministic: the creation date (and therefore the file ID pdfkit derives from it) is the as-of time.
  */
 export async function renderPdfWithPdfkit(model: ReportModel): Promise<Buffer> {

@@ -7,8 +7,9 @@ import type { SectionId } from './sections.ts';
  */
 export interface ReportModel {
   /**
-   * The sections present in this report, numbered, in reading order (see `sections.ts`). Both
-   * renderers take every heading, number and cross-reference from here.
+   * The sections present in this report, numbered, in reading order, each with its content as
+   * blocks (see `sections.ts`). Both renderers draw every section from here; the other fields are
+   * the facts the blocks (and the cover) are built from.
    */
   sections: ReportSection[];
   meta: ReportMeta;
