@@ -677,9 +677,9 @@ export const SECTION_DEFINITIONS = [
       ),
       para(
         'lead',
-        'A read whose answer an earlier one already implies is not made, and is recorded as absent with the code ',
-        mono('derived:<reason>'),
-        ', citing the answer that implies it: GetBucketPolicyStatus without a policy, or of a policy with only Deny statements (it grants nothing); GetBucketAcl when Object Ownership is BucketOwnerEnforced (ACLs are disabled and do not affect access). Bucket tags are read once per region with the Resource Groups Tagging API (',
+        'A read whose answer an earlier one already implies is not made, and is recorded as absent with a code ',
+        mono('derived:'),
+        ' and the reason, citing the answer that implies it: GetBucketPolicyStatus without a policy, or of a policy with only Deny statements (it grants nothing); GetBucketAcl when Object Ownership is BucketOwnerEnforced (ACLs are disabled and do not affect access). Bucket tags are read once per region with the Resource Groups Tagging API (',
         mono('GetResources'),
         ', which lists every tagged bucket with all its tags; a bucket it does not list has none, ',
         mono('derived:NoTagsInGetResources'),
