@@ -92,6 +92,12 @@ function fieldValue(field: string, bucket: BucketState, o: ObjectState): string 
   }
 }
 
+/** A UUID-shaped data file name, stable for one report (so a rebuilt demo names the same files). */
+function fileId(base: string, folder: string, index: number): string {
+  const h = createHash('sha256').update(`${base}|${folder}|${index}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 const quote = (v: string): string => `"${v.replace(/"/g, '""')}"`;
 
 /** `2026-12-01T10-00Z` (the report folder) and `2026-12-01-10-00` (the hive partition). */
@@ -188,7 +194,7 @@ export function deliverInventoryReport(
   for (let i = 0; i < rows.length; i += perFile) {
     const chunk = rows.slice(i, i + perFile);
     const gz = gzipSync(Buffer.from(chunk.map((r) => `${r}\n`).join(''), 'utf8'));
-    const key = `${base}/data/${randomUUID()}.csv.gz`;
+    const key = `${base}/data/${fileId(base, folder, i)}.csv.gz`;
     writeObject(state, dest, key, gz, 'application/octet-stream', config.destination.encryption);
     files.push({ key, size: gz.length, MD5checksum: createHash('md5').update(gz).digest('hex') });
   }

@@ -6,12 +6,15 @@ import {
   PutBucketAbacCommand,
   PutBucketAclCommand,
   PutBucketEncryptionCommand,
+  PutBucketInventoryConfigurationCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
+  PutObjectCommand,
   PutPublicAccessBlockCommand,
   S3Client,
+  type InventoryConfiguration,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import {
@@ -75,6 +78,44 @@ export const DEMO_SIGNING_KEY = 'alias/evidence-pack-signing';
  * back to SSE-S3), so this state cannot be reached through the API and is set directly.
  */
 export const DEMO_LEGACY_UNENCRYPTED = ['acme-legacy-uploads'];
+
+/**
+ * S3 Inventory in the demo: acme-payments-archive reports EncryptionStatus daily (to itself, under
+ * inventory/) and its delivered report lists objects of a batch written before January 2023 that
+ * were never encrypted (NOT-SSE) — objects today's API cannot create, so the scenario loader adds
+ * them to the state before the report is delivered; acme-customer-data-prod has a weekly inventory
+ * without EncryptionStatus.
+ */
+export const DEMO_INVENTORY = {
+  bucket: 'acme-payments-archive',
+  configurationId: 'daily-encryption',
+  legacyUnencrypted: [
+    'batch-2021/settlement-0001.csv',
+    'batch-2021/settlement-0002.csv',
+    'batch-2021/settlement-0003.csv',
+  ],
+} as const;
+
+/** An inventory configuration delivering CSV to the bucket itself under `inventory/`. */
+const inventoryTo = (
+  bucket: string,
+  id: string,
+  over: Partial<InventoryConfiguration>,
+): InventoryConfiguration => ({
+  Id: id,
+  IsEnabled: true,
+  IncludedObjectVersions: 'Current',
+  Schedule: { Frequency: 'Daily' },
+  Destination: {
+    S3BucketDestination: {
+      AccountId: DEMO_ACCOUNT,
+      Bucket: `arn:aws:s3:::${bucket}`,
+      Format: 'CSV',
+      Prefix: 'inventory',
+    },
+  },
+  ...over,
+});
 
 /** Buckets that the demo config makes the sandbox refuse to describe (AccessDenied faults). */
 export const DEMO_DENIED = [
@@ -540,6 +581,46 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     tags: { 'data-class': 'internal', owner: 'data-science' },
     sse: { algorithm: 'aws:kms', key: 'alias/acme-data', bucketKey: true },
   });
+
+  // --- Account A: S3 Inventory (see DEMO_INVENTORY) ----------------------------------------------
+  for (let i = 1; i <= 5; i++) {
+    // Default encryption: SSE-KMS with the legacy payments key.
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: DEMO_INVENTORY.bucket,
+        Key: `batch-2026/settlement-${String(i).padStart(4, '0')}.csv`,
+        Body: `settlement,${i}\n`,
+      }),
+    );
+  }
+  // The policy does not deny SSE-S3 uploads, so an export job's explicit AES256 went through.
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: DEMO_INVENTORY.bucket,
+      Key: 'exports/reconciliation.csv',
+      Body: 'reconciliation\n',
+      ServerSideEncryption: 'AES256',
+    }),
+  );
+  await s3.send(
+    new PutBucketInventoryConfigurationCommand({
+      Bucket: DEMO_INVENTORY.bucket,
+      Id: DEMO_INVENTORY.configurationId,
+      InventoryConfiguration: inventoryTo(DEMO_INVENTORY.bucket, DEMO_INVENTORY.configurationId, {
+        OptionalFields: ['Size', 'LastModifiedDate', 'EncryptionStatus', 'BucketKeyStatus'],
+      }),
+    }),
+  );
+  await s3.send(
+    new PutBucketInventoryConfigurationCommand({
+      Bucket: 'acme-customer-data-prod',
+      Id: 'weekly-storage',
+      InventoryConfiguration: inventoryTo('acme-customer-data-prod', 'weekly-storage', {
+        Schedule: { Frequency: 'Weekly' },
+        OptionalFields: ['Size', 'StorageClass'],
+      }),
+    }),
+  );
 
   // --- Account A: buckets in eu-west-1 ---------------------------------------------------------
   const eu = euw1.s3;
