@@ -16,6 +16,7 @@ import type {
   InventoryReportCounts,
   InventoryReportReading,
 } from '../snapshot/model.ts';
+import { reportsEncryption } from '../snapshot/inventory.ts';
 import { required } from './parse.ts';
 
 /** The statuses S3 Inventory documents for its `EncryptionStatus` column. */
@@ -29,11 +30,6 @@ export const ENCRYPTION_STATUSES: readonly InventoryEncryptionStatus[] = [
 
 /** A report folder under `<prefix>/<source>/<id>/`: the scan's start, `YYYY-MM-DDTHH-MMZ/`. */
 const REPORT_FOLDER = /(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})Z\/$/;
-
-/** True for a configuration whose reports say how each object is encrypted. */
-export function reportsEncryption(c: InventoryConfiguration): boolean {
-  return c.enabled && c.optionalFields.includes('EncryptionStatus');
-}
 
 /**
  * The latest report of every enabled inventory configuration of `bucket` that includes

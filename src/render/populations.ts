@@ -16,6 +16,7 @@ import { gapText, noneCell, outcomeCell, publicAccessBlockCell, text, utcLabel, 
 import { describePrincipal, summarizeKeyPolicy } from './key-policy-summary.ts';
 import type { Cell } from './report-model.ts';
 import { STATUS_LABELS } from './status.ts';
+import { objectEncryptionCell, objectEncryptionPopulation } from './object-inventory.ts';
 
 /**
  * The population lists an auditor samples from: one per inventory CSV, and the source of the
@@ -222,6 +223,7 @@ export function bucketPopulation(
             return entries.length === 0 ? noneCell() : text(entries.map(([k, v]) => `${k}=${v}`).join('; '));
           }),
           abacCell(b),
+          objectEncryptionCell(account, b),
           open.cell,
         ],
       });
@@ -249,6 +251,7 @@ export function bucketPopulation(
       { id: 'versioning', pdfHeader: 'Versioning', weight: 0.9 },
       { id: 'tags', pdfHeader: 'Tags', weight: 1.3 },
       { id: 'abac', pdfHeader: 'ABAC', weight: 0.9 },
+      { id: 'object_encryption', pdfHeader: 'Objects (inventory)', weight: 1.4 },
       { id: 'open_findings', pdfHeader: 'Open findings', weight: 1.6 },
     ],
     rows: sortByRank(rows),
@@ -826,6 +829,7 @@ export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (
     () => keyUsagePopulation(snapshot),
     () => exceptionPopulation(snapshot, evaluation),
     () => outOfScopeBucketPopulation(snapshot),
+    () => objectEncryptionPopulation(snapshot),
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { EvidenceRef } from '../../snapshot/outcome.ts';
 import { describeGap } from '../../snapshot/outcome.ts';
+import { reportsEncryption } from '../../snapshot/inventory.ts';
 import type {
   AccountSnapshot,
   BucketSnapshot,
@@ -25,9 +26,8 @@ function describeConfig(c: InventoryConfiguration): string {
 
 /** Why a configuration does not evidence object encryption, or `undefined` when it does. */
 function shortfall(c: InventoryConfiguration): string | undefined {
-  if (!c.enabled) return `"${c.id}" is disabled`;
-  if (!c.optionalFields.includes('EncryptionStatus')) return `"${c.id}" lacks the EncryptionStatus field`;
-  return undefined;
+  if (reportsEncryption(c)) return undefined;
+  return c.enabled ? `"${c.id}" lacks the EncryptionStatus field` : `"${c.id}" is disabled`;
 }
 
 /** `3 NOT-SSE, 1 SSE-S3, 8 SSE-KMS` — the statuses present, wrong ones first. */
