@@ -83,12 +83,17 @@ export const DEMO_LEGACY_UNENCRYPTED = ['acme-legacy-uploads'];
  * S3 Inventory in the demo: acme-payments-archive reports EncryptionStatus daily (to itself, under
  * inventory/) and its delivered report lists objects of a batch written before January 2023 that
  * were never encrypted (NOT-SSE) — objects today's API cannot create, so the scenario loader adds
- * them to the state before the report is delivered; acme-customer-data-prod has a weekly inventory
- * without EncryptionStatus.
+ * them to the state before the report is delivered; acme-eu-customer-data's report lists SSE-KMS
+ * objects only; acme-customer-data-prod has a weekly inventory without EncryptionStatus.
  */
 export const DEMO_INVENTORY = {
   bucket: 'acme-payments-archive',
   configurationId: 'daily-encryption',
+  /** Buckets whose reports are delivered once the estate is built: [bucket, configuration id]. */
+  delivered: [
+    ['acme-payments-archive', 'daily-encryption'],
+    ['acme-eu-customer-data', 'daily-encryption'],
+  ],
   legacyUnencrypted: [
     'batch-2021/settlement-0001.csv',
     'batch-2021/settlement-0002.csv',
@@ -119,7 +124,15 @@ const inventoryTo = (
 
 /** Buckets that the demo config makes the sandbox refuse to describe (AccessDenied faults). */
 export const DEMO_DENIED = [
-  { bucket: 'acme-ml-training-data', operations: ['GetBucketPolicy', 'GetBucketEncryption', 'GetBucketAcl'] },
+  {
+    bucket: 'acme-ml-training-data',
+    operations: [
+      'GetBucketPolicy',
+      'GetBucketEncryption',
+      'GetBucketAcl',
+      'ListBucketInventoryConfigurations',
+    ],
+  },
 ];
 
 const tls = (bucket: string, bool: boolean | string = 'false', op = 'Bool') => ({
@@ -684,6 +697,21 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     ),
   });
   await bucket(eu, 'acme-eu-app-logs', 'eu-west-1', { tags: { owner: 'sre' } });
+
+  for (const name of ['orders-2026-11.parquet', 'orders-2026-12.parquet']) {
+    await eu.send(
+      new PutObjectCommand({ Bucket: 'acme-eu-customer-data', Key: `orders/${name}`, Body: name }),
+    );
+  }
+  await eu.send(
+    new PutBucketInventoryConfigurationCommand({
+      Bucket: 'acme-eu-customer-data',
+      Id: 'daily-encryption',
+      InventoryConfiguration: inventoryTo('acme-eu-customer-data', 'daily-encryption', {
+        OptionalFields: ['Size', 'EncryptionStatus', 'BucketKeyStatus'],
+      }),
+    }),
+  );
 
   // --- Account A: account-level Block Public Access (one of four flags), set after the buckets:
   // applied later, it does not remove the public ACLs set above, and does not neutralize them either --------------------------

@@ -59,7 +59,7 @@ const registry = new Map<string, Scenario>([
           },
         ]);
       }
-      deliverInventoryReport(state, DEMO_INVENTORY.bucket, DEMO_INVENTORY.configurationId);
+      for (const [bucket, id] of DEMO_INVENTORY.delivered) deliverInventoryReport(state, bucket, id);
       // After setup, so the setup calls themselves are not refused.
       for (const d of DEMO_DENIED) {
         for (const operation of d.operations)
