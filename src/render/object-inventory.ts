@@ -22,12 +22,13 @@ function countsCell(c: InventoryReportCounts): Cell {
  * by encryption status, or what stands in for them (no inventory reporting EncryptionStatus, no
  * report yet, reports not read, a gap).
  */
-export function objectEncryptionCell(account: AccountSnapshot, b: BucketSnapshot): Cell {
+export function objectEncryptionCell(account: AccountSnapshot, b: BucketSnapshot, sensitive = true): Cell {
   const configs = b.inventoryConfigurations;
   if (!configs) return noneCell();
   if (isGap(configs)) return { text: gapText(configs), tone: 'gap' };
   const reporting = configs.status === 'ok' ? configs.value.filter(reportsEncryption) : [];
-  if (reporting.length === 0) return { text: 'no inventory with EncryptionStatus', tone: 'warn' };
+  if (reporting.length === 0)
+    return { text: 'no inventory with EncryptionStatus', tone: sensitive ? 'warn' : 'muted' };
   const readings = account.objectInventory?.find((o) => o.bucketArn === b.arn)?.reports;
   if (!readings) return text(`inventory ${reporting.map((c) => c.id).join(', ')} (reports not read)`);
   let newest: InventoryReportCounts | undefined;

@@ -223,7 +223,7 @@ export function bucketPopulation(
             return entries.length === 0 ? noneCell() : text(entries.map(([k, v]) => `${k}=${v}`).join('; '));
           }),
           abacCell(b),
-          objectEncryptionCell(account, b),
+          objectEncryptionCell(account, b, cls?.level !== 'standard'),
           open.cell,
         ],
       });
