@@ -125,7 +125,7 @@ export const judgeObjectEncryptionInventory: BucketJudge = (bucket, account, ctx
     ...(reading.report.status === 'ok' ? [reading.report.evidence] : []),
     ...counts.dataEvidence,
   ]);
-  const report = `the latest report (configuration "${reading.configurationId}", ${counts.createdAt}, s3://${reading.destinationBucket}/${counts.manifestKey}) counts ${counts.objects} object${counts.objects === 1 ? '' : 's'}: ${countsProse(counts)}`;
+  const report = `the latest report (configuration "${reading.configurationId}", ${counts.createdAt}, delivered to s3://${reading.destinationBucket}/${reading.reportPrefix}) counts ${counts.objects} object${counts.objects === 1 ? '' : 's'}: ${countsProse(counts)}`;
   const wrong = WRONG.filter((s) => counts.byEncryptionStatus[s] > 0);
   if (wrong.length > 0) {
     const named = listProse(
