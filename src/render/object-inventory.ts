@@ -4,7 +4,7 @@ import { isGap } from '../snapshot/outcome.ts';
 import type { AccountSnapshot, BucketSnapshot, InventoryReportCounts, Snapshot } from '../snapshot/model.ts';
 import { gapText, noneCell, text, utcLabel } from './cells.ts';
 import type { Cell } from './report-model.ts';
-import type { Population } from './populations.ts';
+import type { Population } from './columns.ts';
 
 /** Pack path of the object-encryption counts read from S3 Inventory reports. */
 export const OBJECT_ENCRYPTION_CSV = 'inventory/object-encryption.csv';
