@@ -201,17 +201,15 @@ describe('reading the latest inventory report', () => {
     );
     // Objects written before January 2023 can still be unencrypted; the API cannot make one today.
     for (const key of ['legacy/a.csv', 'legacy/b.csv']) {
-      h.sandbox.state.buckets
-        .get('inv-source')
-        ?.objects.set(key, [
-          {
-            key,
-            body: Buffer.from('x'),
-            etag: '"x"',
-            versionId: 'null',
-            lastModified: new Date('2021-05-01'),
-          },
-        ]);
+      h.sandbox.state.buckets.get('inv-source')?.objects.set(key, [
+        {
+          key,
+          body: Buffer.from('x'),
+          etag: '"x"',
+          versionId: 'null',
+          lastModified: new Date('2021-05-01'),
+        },
+      ]);
     }
     await s3.send(
       new PutBucketInventoryConfigurationCommand({
