@@ -6,6 +6,7 @@ import { collectConfigRegion } from './config.ts';
 import { collectBucketConfigHistory } from './config-history.ts';
 import type { AccountContext, CollectStage } from './context.ts';
 import { collectKmsKeys } from './kms.ts';
+import { collectManagementEvents } from './management-events.ts';
 
 /** The part of an account snapshot one collector fills in. */
 export type AccountPart = Partial<
@@ -18,6 +19,7 @@ export type AccountPart = Partial<
     | 'config'
     | 'cloudTrail'
     | 'configHistory'
+    | 'managementEvents'
   >
 >;
 
@@ -170,18 +172,22 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
     },
   },
   {
-    // Only with an audit period: once per bucket, in the bucket's region.
+    // Only with an audit period: once per bucket, in the bucket's region; and the write
+    // management events of each region from the period start to now (who made each change).
     stage: 'config-history',
     after: [],
-    actions: ['config:GetResourceConfigHistory'],
+    actions: ['config:GetResourceConfigHistory', 'cloudtrail:LookupEvents'],
     run: async (ctx) => {
       const period = ctx.config.period;
       if (!period) return {};
-      return {
-        configHistory: await eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
+      const window = { start: new Date(period.start), end: ctx.now() };
+      const [configHistory, managementEvents] = await Promise.all([
+        eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
           collectBucketConfigHistory(ctx.factory, ref, period),
         ),
-      };
+        Promise.all(ctx.regions.map((region) => collectManagementEvents(ctx.factory, region, window))),
+      ]);
+      return { configHistory, managementEvents };
     },
   },
 ];
