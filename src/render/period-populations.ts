@@ -8,11 +8,17 @@ export const PERIOD_TIMELINE_CSV = 'inventory/period-timeline.csv';
 
 const STATUS_TEXT: Record<PeriodStatus, string> = {
   broken: 'Broken during the period',
-  unknown: 'Unknown (no history)',
+  unknown: 'Unknown',
   held: 'Held throughout',
+  'not-applicable': 'Not applicable',
 };
-const STATUS_TONE: Record<PeriodStatus, Cell['tone']> = { broken: 'bad', unknown: 'gap', held: 'good' };
-const RANK: Record<PeriodStatus, number> = { broken: 0, unknown: 1, held: 2 };
+const STATUS_TONE: Record<PeriodStatus, Cell['tone']> = {
+  broken: 'bad',
+  unknown: 'gap',
+  held: 'good',
+  'not-applicable': undefined,
+};
+const RANK: Record<PeriodStatus, number> = { broken: 0, unknown: 1, held: 2, 'not-applicable': 3 };
 
 /** One row per bucket and period check: broken first, then unknown, then held. */
 export function periodVerdictPopulation(period: PeriodEvaluation): Population {
