@@ -144,3 +144,21 @@ export interface PeriodEvaluation {
   /** Verdicts per status over every bucket and check. */
   counts?: Record<PeriodStatus, number> | undefined;
 }
+
+/**
+ * A window in which a control was broken during the period, as a finding carries it: its start,
+ * end and duration, and the CloudTrail events that opened and closed it (when CloudTrail has them).
+ */
+export interface Deviation {
+  /** ISO-8601. */
+  from: string;
+  /** ISO-8601; the period end when it was still broken then. */
+  to: string;
+  durationMs: number;
+  /** True when the window reaches the period end (not closed inside the period). */
+  openAtPeriodEnd: boolean;
+  /** True when the window starts at the period start (already broken when the period began). */
+  openAtPeriodStart: boolean;
+  opened?: ChangeEvent | undefined;
+  closed?: ChangeEvent | undefined;
+}

@@ -493,14 +493,16 @@ const DRAWERS: Record<TopSectionId, SectionDrawer> = {
       const p = model.period;
       l.section(sec.number, sec.title, 'landscape');
       l.para(
-        `From ${p.startLabel} to ${p.endLabel}, from AWS Config history. Held: a check passed in every recorded state; broken: it failed in the windows given; unknown: Config has no record of the bucket for part of the period. Account-level Block Public Access is taken as read on the day of the pack.`,
+        `From ${p.startLabel} to ${p.endLabel}, every bucket judged by the same checks as today on each configuration AWS Config recorded. Held: a check passed in every recorded state; broken: it failed in the windows given (each a finding, with the events that opened and closed it); unknown: with its reason (no history, recorder not recording, created during or after the period, last record disagreeing with today's read without an event). Account-level Block Public Access and KMS keys are taken as read on the day of the pack.`,
         { colour: MUTED },
       );
       l.para(
-        `Held: ${formatCount(p.held)}   Broken during the period: ${formatCount(p.broken)}   Unknown for lack of history: ${formatCount(p.unknown)}`,
+        `Held: ${formatCount(p.held)}   Broken during the period: ${formatCount(p.broken)} (${formatCount(p.deviations)} deviation windows)   Unknown: ${formatCount(p.unknown)}${p.unknownCauses ? ` (${p.unknownCauses})` : ''}   Not applicable: ${formatCount(p.notApplicable)}`,
       );
       l.heading('', 'Checks over the period');
       l.modelTable(p.verdicts);
+      l.heading('', 'Reconciliation with today');
+      l.modelTable(p.reconciliation);
       l.heading('', 'Configuration timeline');
       l.modelTable(p.timeline);
     }

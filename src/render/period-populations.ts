@@ -1,10 +1,59 @@
 import type { Population } from './populations.ts';
 import type { Cell } from './report-model.ts';
 import { dateLabel } from '../period/judge.ts';
-import type { PeriodEvaluation, PeriodStatus } from '../period/types.ts';
+import type { ChangeEvent, PeriodEvaluation, PeriodStatus, PeriodWindow } from '../period/types.ts';
+
+/** A broken window with the events that opened and closed it. */
+function windowText(w: PeriodWindow): string {
+  const opened = w.opened ? `; opened by ${eventText(w.opened)}` : '';
+  const closed = w.closed ? `; closed by ${eventText(w.closed)}` : '';
+  return `${dateLabel(w.from)} to ${dateLabel(w.to)}${opened}${closed}`;
+}
 
 /** Pack path of the per-bucket configuration timeline. */
 export const PERIOD_TIMELINE_CSV = 'inventory/period-timeline.csv';
+/** Pack path of the reconciliation of the last in-period state with today's read. */
+export const PERIOD_RECONCILIATION_CSV = 'inventory/period-reconciliation.csv';
+
+function eventText(e: ChangeEvent): string {
+  return `${e.eventName} by ${e.userArn ?? 'unknown principal'} at ${dateLabel(e.eventTime)}${e.requestId ? ` (request id ${e.requestId})` : ''}`;
+}
+
+/** One row per setting whose last in-period record differs from today's read, with the events that changed it. */
+export function periodReconciliationPopulation(period: PeriodEvaluation): Population {
+  const rows = [...(period.reconciliation ?? [])].sort((a, b) =>
+    `${a.accountId}|${a.region}|${a.bucket}|${a.setting}` <
+    `${b.accountId}|${b.region}|${b.bucket}|${b.setting}`
+      ? -1
+      : 1,
+  );
+  return {
+    path: PERIOD_RECONCILIATION_CSV,
+    title: 'Reconciliation with today',
+    columns: [
+      { id: 'bucket', pdfHeader: 'Bucket', weight: 1.5 },
+      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
+      { id: 'region', pdfHeader: 'Region', weight: 0.8 },
+      { id: 'setting', pdfHeader: 'Setting', weight: 1.2 },
+      { id: 'at_period_end', pdfHeader: 'At the period end', weight: 1.6 },
+      { id: 'today', pdfHeader: 'Today', weight: 1.6 },
+      { id: 'changed_by', pdfHeader: 'Changed by (CloudTrail)', weight: 3 },
+      { id: 'evidence_calls', weight: 1.5 },
+    ],
+    rows: rows.map((r): Cell[] => [
+      { text: r.bucket },
+      { text: r.accountId, tone: 'mono' },
+      { text: r.region },
+      { text: r.setting },
+      { text: r.recorded },
+      { text: r.live },
+      r.events.length > 0
+        ? { text: r.events.map(eventText).join('; ') }
+        : { text: 'changed, event not found', tone: 'gap' },
+      { text: r.evidence.map((e) => `${e.file}#${e.callId}`).join(' '), tone: 'mono' },
+    ]),
+  };
+}
 
 const STATUS_TEXT: Record<PeriodStatus, string> = {
   broken: 'Broken during the period',
@@ -33,7 +82,7 @@ export function periodVerdictPopulation(period: PeriodEvaluation): Population {
         { text: c.checkId, tone: 'mono' },
         { text: STATUS_TEXT[c.status], tone: STATUS_TONE[c.status] },
         {
-          text: c.brokenWindows.map((w) => `${dateLabel(w.from)} to ${dateLabel(w.to)}`).join('; ') || 'none',
+          text: c.brokenWindows.map(windowText).join(' | ') || 'none',
         },
         { text: c.reason },
       ] satisfies Cell[],

@@ -16,6 +16,8 @@ import { gapText, noneCell, outcomeCell, publicAccessBlockCell, text, utcLabel, 
 import { describePrincipal, summarizeKeyPolicy } from './key-policy-summary.ts';
 import type { Cell } from './report-model.ts';
 import { STATUS_LABELS } from './status.ts';
+import { durationLabel } from '../period/judge.ts';
+import type { ChangeEvent } from '../period/types.ts';
 
 /**
  * The population lists an auditor samples from: one per inventory CSV, and the source of the
@@ -183,7 +185,11 @@ export function bucketPopulation(
     }
   }
   const keyName = (f: Finding): string =>
-    f.resource.type === 'AWS::KMS::Key' ? `${f.checkId} (key ${f.resource.name})` : f.checkId;
+    f.resource.type === 'AWS::KMS::Key'
+      ? `${f.checkId} (key ${f.resource.name})`
+      : f.deviation
+        ? `${f.checkId} (during the period)`
+        : f.checkId;
   for (const account of snapshot.accounts) {
     const accountPab = publicAccessBlockCell(account.accountPublicAccessBlock);
     const buckets = [...account.buckets].sort(
@@ -762,13 +768,35 @@ function findingRow(f: Finding): Cell[] {
   ];
 }
 
+function eventText(e: ChangeEvent | undefined): string {
+  if (!e) return '';
+  return [e.eventName, e.eventTime, e.userArn ?? '', e.requestId ? `request id ${e.requestId}` : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** A deviation's start, end, duration and the events that opened and closed it (empty for a live result). */
+function deviationCells(f: Finding): Cell[] {
+  const d = f.deviation;
+  if (!d) return [{ text: '' }, { text: '' }, { text: '' }, { text: '' }, { text: '' }];
+  return [
+    text(d.from),
+    text(d.openAtPeriodEnd ? `${d.to} (period end, still broken)` : d.to),
+    text(durationLabel(d.durationMs)),
+    text(
+      d.openAtPeriodStart ? 'already broken at the period start' : eventText(d.opened) || 'event not found',
+    ),
+    text(d.openAtPeriodEnd ? 'not closed in the period' : eventText(d.closed) || 'event not found'),
+  ];
+}
+
 /**
  * Every finding, worst status first, then by check and resource; each row is built when read, so a
  * large run (100,000+ findings) never holds all finding rows at once.
  */
 export function findingPopulationSource(evaluation: Evaluation, snapshot?: Snapshot): PopulationSource {
   const failing = evaluation.findings
-    .filter((f) => f.status === 'fail')
+    .filter((f) => f.status === 'fail' && !f.deviation)
     .map((f) => ({
       checkId: f.checkId,
       resourceArn: f.resource.arn,
@@ -801,10 +829,21 @@ export function findingPopulationSource(evaluation: Evaluation, snapshot?: Snaps
       { id: 'evidence_calls' },
       { id: 'request_ids' },
       { id: 'remediation' },
+      { id: 'deviation_start' },
+      { id: 'deviation_end' },
+      { id: 'deviation_duration' },
+      { id: 'opened_by' },
+      { id: 'closed_by' },
     ],
     rows: (function* () {
       for (const f of sorted)
-        yield [...findingRow(f), text(remediationText(remediation.get(`${f.checkId} ${f.resource.arn}`)))];
+        yield [
+          ...findingRow(f),
+          f.deviation
+            ? { text: 'none: a deviation during the audit period (the live result carries any fix)' }
+            : text(remediationText(remediation.get(`${f.checkId} ${f.resource.arn}`))),
+          ...deviationCells(f),
+        ];
     })(),
   };
 }
