@@ -11,12 +11,18 @@ import { CHECKS } from '../checks/registry.ts';
 import { criteriaOf, resolveCriteria } from '../controls/mapping.ts';
 import { analyzePolicies } from '../checks/policy/analyze-policies.ts';
 import { makeClassifier } from './classify.ts';
-import { applyException, coveringException, exceptionEntries, validateExceptions } from './exceptions.ts';
+import {
+  applyException,
+  coveringException,
+  deviationException,
+  exceptionEntries,
+  validateExceptions,
+} from './exceptions.ts';
 import { trustedAccounts } from './trusted-accounts.ts';
 import { summarize } from './summary.ts';
 import { findCrossChecks } from './cross-checks.ts';
 import { evaluatePeriod } from '../period/evaluate-period.ts';
-import { deviationException, deviationResults } from '../period/deviations.ts';
+import { deviationResults } from '../period/deviations.ts';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
@@ -113,7 +119,7 @@ export async function evaluate(
     for (const d of deviationResults(period)) {
       const check = meta.get(d.checkId);
       if (!check) continue;
-      const x = deviationException(d, exceptions);
+      const x = deviationException(d, d.deviation.to, exceptions);
       findings.push({
         ...(x ? applyException(d, x) : d),
         deviation: d.deviation,

@@ -1,5 +1,4 @@
-import type { CheckResult, ValidatedException } from '../checks/types.ts';
-import { isExpired } from '../evaluate/exceptions.ts';
+import type { CheckResult } from '../checks/types.ts';
 import type { EvidenceRef } from '../snapshot/outcome.ts';
 import { dateLabel, durationLabel } from './judge.ts';
 import type { ChangeEvent, Deviation, PeriodEvaluation, PeriodWindow } from './types.ts';
@@ -69,25 +68,5 @@ export function deviationResults(period: PeriodEvaluation): DeviationResult[] {
         };
       }),
     ),
-  );
-}
-
-/**
- * The exception that covers a deviation: one naming the bucket and check, with no problem other
- * than having expired since, and valid through the whole window (its last valid day is not before
- * the window's end).
- */
-export function deviationException(
-  result: DeviationResult,
-  exceptions: readonly ValidatedException[],
-): ValidatedException | undefined {
-  const lastInstant = new Date(Date.parse(result.deviation.to) - 1);
-  return exceptions.find(
-    (x) =>
-      x.entry.bucket === result.resource.name &&
-      (x.entry.accountId === undefined || x.entry.accountId === result.resource.accountId) &&
-      x.entry.checks.includes(result.checkId) &&
-      x.problems.every((p) => p.startsWith('it expired on')) &&
-      !isExpired(x.entry.expires, lastInstant),
   );
 }

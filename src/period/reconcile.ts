@@ -1,4 +1,3 @@
-import { canonicalJson } from '../pack/canonical-json.ts';
 import type {
   BucketConfigHistory,
   BucketSnapshot,
@@ -33,10 +32,21 @@ function pabText(v: PublicAccessBlock | undefined): string {
   return on.length === 4 ? 'all four on' : on.length === 0 ? 'all off' : `only ${on.join(', ')}`;
 }
 
+/** JSON with object keys sorted: two spellings of one policy compare equal. */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${sortedJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
 function policyText(v: { text: string } | undefined): string {
   if (!v) return 'none';
   try {
-    return canonicalJson(JSON.parse(v.text) as unknown);
+    return sortedJson(JSON.parse(v.text) as unknown);
   } catch {
     return v.text;
   }
