@@ -174,8 +174,10 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   {
     // Only with an audit period: once per bucket, in the bucket's region; and the write
     // management events of each region from the period start to now (who made each change).
+    // After the CloudTrail stage: both call LookupEvents in the same regions, and one after the
+    // other keeps the recorded call ids of a run the same from run to run.
     stage: 'config-history',
-    after: [],
+    after: ['cloudtrail'],
     actions: ['config:GetResourceConfigHistory', 'cloudtrail:LookupEvents'],
     run: async (ctx) => {
       const period = ctx.config.period;
