@@ -250,6 +250,7 @@ async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<A
     cloudTrail: parts.cloudTrail ?? { discovery: [], trails: [], keyUsage: [] },
     ...(parts.configHistory ? { configHistory: parts.configHistory } : {}),
     ...(parts.managementEvents ? { managementEvents: parts.managementEvents } : {}),
+    ...(parts.objectInventory ? { objectInventory: parts.objectInventory } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { collectBucketConfigHistory } from './config-history.ts';
 import type { AccountContext, CollectStage } from './context.ts';
 import { collectKmsKeys } from './kms.ts';
 import { collectManagementEvents } from './management-events.ts';
+import { collectObjectInventory } from './object-inventory.ts';
 
 /** The part of an account snapshot one collector fills in. */
 export type AccountPart = Partial<
@@ -20,6 +21,7 @@ export type AccountPart = Partial<
     | 'cloudTrail'
     | 'configHistory'
     | 'managementEvents'
+    | 'objectInventory'
   >
 >;
 
@@ -94,6 +96,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       's3:GetBucketTagging',
       's3:GetBucketVersioning',
       's3:GetBucketAbac',
+      's3:GetInventoryConfiguration',
     ],
     run: async (ctx) => ({
       buckets: await eachWithProgress(ctx, 'bucket-config', ctx.bucketRefs, (ref) =>
@@ -190,6 +193,22 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
         Promise.all(ctx.regions.map((region) => collectManagementEvents(ctx.factory, region, window))),
       ]);
       return { configHistory, managementEvents };
+    },
+  },
+  {
+    // Only with `collection.objectInventory`: the latest S3 Inventory report of each bucket. Its
+    // reads (s3:ListBucket, s3:GetObject on the inventory destination) are an optional statement of
+    // the policy, scoped to the destination bucket, not part of the read-everything statement.
+    stage: 'object-inventory',
+    after: ['bucket-config'],
+    actions: [],
+    run: async (ctx) => {
+      if (!ctx.config.collection.objectInventory) return {};
+      return {
+        objectInventory: await eachWithProgress(ctx, 'object-inventory', ctx.buckets(), (bucket) =>
+          collectObjectInventory(ctx.factory, bucket),
+        ),
+      };
     },
   },
 ];

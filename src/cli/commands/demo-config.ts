@@ -58,6 +58,8 @@ export function demoConfig(now = new Date()): UserConfig {
       },
     ],
     sign: { kmsKeyId: DEMO_SIGNING_KEY },
+    // Read the latest S3 Inventory report of acme-payments-archive (see DEMO_INVENTORY).
+    collection: { objectInventory: true },
     // The demo scenario records AWS Config history from 100 days back (see buildDemoQuarter).
     period: {
       start: subDays(now, DEMO_PERIOD.startDaysAgo).toISOString(),
