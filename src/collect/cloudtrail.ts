@@ -177,7 +177,7 @@ function sampleKeyUsage(
 const pacers = new WeakMap<object, Map<string, Pacer>>();
 
 /** The LookupEvents pacer of the factory's account in `region`: shared by every caller, so runs back to back stay under the limit. */
-function pacerFor(factory: ClientFactory, region: string, intervalMs: number): Pacer {
+export function pacerFor(factory: ClientFactory, region: string, intervalMs: number): Pacer {
   let byRegion = pacers.get(factory.limiter);
   if (!byRegion) {
     byRegion = new Map();
