@@ -5,7 +5,7 @@ import { captureScreenshots } from '../../src/capture/capture.ts';
 import { selectCaptureTargets } from '../../src/capture/select.ts';
 import { renderReport } from '../../src/render/report.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
-import { buildFixtureInput } from '../render/fixtures.ts';
+import { buildFixtureInput } from '../support/report-estate.ts';
 import { pdfText, squash } from '../render/pdf-text.ts';
 import { writeCaptureEstate } from '../support/capture-estate.ts';
 

@@ -9,7 +9,7 @@ import type { ChangesSection, ReportModel } from '../../src/render/report-model.
 import { SECTION_DEFINITIONS, numberSections } from '../../src/render/sections.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
 import { ACCOUNT, REGION, account, bucket, config, okOf, snapshot } from '../support/snapshot.ts';
-import { buildFixtureInput } from './fixtures.ts';
+import { buildFixtureInput } from '../support/report-estate.ts';
 import { pdfText, squash } from './pdf-text.ts';
 
 const PERIOD = { start: '2026-03-01T00:00:00.000Z', end: '2026-06-01T00:00:00.000Z' };
