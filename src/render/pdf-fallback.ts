@@ -518,7 +518,7 @@ const DRAWERS: Record<TopSectionId, SectionDrawer> = {
   'cross-checks': (l, model, sec) => {
     l.section(sec.number, sec.title);
     l.para(
-      'Each row is a contradiction between two sources about the same resource, both cited by recorded call and request id. A contradiction is never scored as a pass; the full list is in findings/findings.json (crossChecks).',
+      'Each row is a contradiction between two sources about the same resource, both cited: a read by recorded call and request id, a console page by its screenshot file. A contradiction is never scored as a pass; the full list is in findings/findings.json (crossChecks).',
       { colour: MUTED },
     );
     if (model.crossChecks.items.length === 0)
