@@ -28,8 +28,9 @@ const ENCRYPTION_TYPES = [
   { phrase: 'Server-side encryption with Amazon S3 managed keys (SSE-S3)', label: 'SSE-S3 (AES256)' },
 ] as const;
 
-const KEY_ARN =
-  /(?:Encryption key ARN|AWS KMS key ARN|KMS key ARN)\s+(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:\S+)/;
+/** The key as the page names it: an ARN, an alias or a key id (whatever the bucket's rule names). */
+const KEY =
+  /(?:Encryption key ARN|AWS KMS key ARN|KMS key ARN)[ \t]+(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:\S+|alias\/\S+|mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/;
 const BUCKET_KEY = /Bucket Key\s+(Enabled|Disabled)\b/;
 
 /** The default encryption a bucket's Properties page shows, if it shows one. */
@@ -42,7 +43,7 @@ export function readDefaultEncryption(text: string): ConsoleReading | undefined 
     .sort((a, b) => a.at - b.at)[0];
   if (!found) return undefined;
   const rest = panel.slice(found.at + found.t.phrase.length);
-  const key = KEY_ARN.exec(rest)?.[1];
+  const key = KEY.exec(rest)?.[1];
   const bucketKey = BUCKET_KEY.exec(rest)?.[1];
   return {
     field: 'default-encryption',

@@ -41,6 +41,12 @@ describe('reading a console page', () => {
         'Default encryption\nEncryption type\tDual-layer server-side encryption with AWS KMS keys (DSSE-KMS)',
       )?.shows,
     ).toBe('DSSE-KMS (aws:kms:dsse)');
+    // A rule naming the key by alias is shown (and read) by alias.
+    expect(
+      readDefaultEncryption(
+        'Default encryption\nEncryption type\tServer-side encryption with AWS Key Management Service keys (SSE-KMS)\nEncryption key ARN\talias/acme-data\nBucket Key\tEnabled',
+      )?.shows,
+    ).toBe('SSE-KMS (aws:kms) with key alias/acme-data, Bucket Key enabled');
   });
 
   it('reads nothing from a page that does not show the setting (a permissions notice, another page)', () => {
