@@ -131,6 +131,7 @@ function readsOf(snapshot: Snapshot): Read[] {
         b.tags,
         b.versioning,
         b.abac,
+        b.inventoryConfigurations,
       ])
         add(o, input);
     }

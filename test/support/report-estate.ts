@@ -414,9 +414,56 @@ export function buildFixtureSnapshot(): Snapshot {
   ];
 
   const p = at(PROD, 'us-east-1');
+  // acme-payments-archive reports EncryptionStatus daily; its latest report was read.
+  const archive = prodBuckets.find((b) => b.name === 'acme-payments-archive')!;
+  archive.inventoryConfigurations = p.ok(
+    [
+      {
+        id: 'daily-encryption',
+        enabled: true,
+        includedObjectVersions: 'Current',
+        frequency: 'Daily',
+        optionalFields: ['Size', 'EncryptionStatus', 'BucketKeyStatus'],
+        destination: { bucketArn: 'arn:aws:s3:::acme-logs', format: 'CSV', prefix: 'inventory' },
+      },
+    ],
+    's3',
+    'ListBucketInventoryConfigurations',
+  );
+  const objectInventory: AccountSnapshot['objectInventory'] = [
+    {
+      bucketArn: archive.arn,
+      bucket: archive.name,
+      accountId: PROD,
+      region: 'us-east-1',
+      reports: [
+        {
+          configurationId: 'daily-encryption',
+          destinationBucket: 'acme-logs',
+          reportPrefix: 'inventory/acme-payments-archive/daily-encryption/',
+          report: p.ok(
+            {
+              manifestKey: 'inventory/acme-payments-archive/daily-encryption/2026-03-31T01-00Z/manifest.json',
+              createdAt: '2026-03-31T01:00:00.000Z',
+              fileSchema: ['Bucket', 'Key', 'Size', 'EncryptionStatus', 'BucketKeyStatus'],
+              dataFiles: 1,
+              objects: 12,
+              byEncryptionStatus: { 'SSE-KMS': 10, 'DSSE-KMS': 0, 'SSE-S3': 0, 'SSE-C': 0, 'NOT-SSE': 2 },
+              otherStatuses: {},
+              byBucketKeyStatus: { ENABLED: 10, DISABLED: 2 },
+              dataEvidence: [ref('s3', 'GetObject', { accountId: PROD, region: 'us-east-1' })],
+            },
+            's3',
+            'GetObject',
+          ),
+        },
+      ],
+    },
+  ];
   const trailArn = `arn:aws:cloudtrail:us-east-1:${PROD}:trail/org-trail`;
   const prod: AccountSnapshot = account({
     accountId: PROD,
+    objectInventory,
     name: 'prod',
     identity: p.ok(
       { arn: `arn:aws:sts::${PROD}:assumed-role/EvidenceCollector/ci`, userId: 'AROAEXAMPLE:ci' },
