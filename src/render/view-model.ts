@@ -290,6 +290,7 @@ const CROSS_CHECK_LABELS: Record<CrossCheck['kind'], string> = {
   'policy-status-vs-probe': 'S3 PolicyStatus vs policy probe',
   'config-history-vs-live': 'AWS Config history vs live read',
   'denied-read-vs-config-item': 'Denied read vs AWS Config item',
+  'denied-read-vs-console-page': 'Denied read vs console page',
 };
 
 function evidenceText(e: EvidenceRef): string {
@@ -309,7 +310,12 @@ function crossCheckRow(x: CrossCheck, i: number): CrossCheckRow {
     sources: x.sources.map((s) => ({
       source: s.source,
       says: s.says,
-      evidence: [...new Set(s.evidence.map(evidenceText))],
+      evidence: [
+        ...new Set([
+          ...s.evidence.map(evidenceText),
+          ...(s.screenshots ?? []).map((p) => `${p} (screenshot)`),
+        ]),
+      ],
     })),
   };
 }

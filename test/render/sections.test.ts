@@ -10,7 +10,7 @@ import type { Block, ChangesSection, ReportModel } from '../../src/render/report
 import { SECTION_DEFINITIONS, numberSections } from '../../src/render/sections.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
 import { ACCOUNT, REGION, account, bucket, config, okOf, snapshot } from '../support/snapshot.ts';
-import { buildFixtureInput } from './fixtures.ts';
+import { buildFixtureInput } from '../support/report-estate.ts';
 import { pdfText, squash, writeTempPdf } from './pdf-text.ts';
 
 const PERIOD = { start: '2026-03-01T00:00:00.000Z', end: '2026-06-01T00:00:00.000Z' };

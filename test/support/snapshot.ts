@@ -21,7 +21,7 @@ import { configSchema } from '../../src/config/schema.ts';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
-export { absentOf, deniedOf, errorOf, okOf, ref } from './outcomes.ts';
+export { absentOf, deniedOf, errorOf, okOf, ref, resetRefs } from './outcomes.ts';
 
 const ALL_ON = {
   blockPublicAcls: true,
@@ -35,29 +35,51 @@ export function policyText(statements: unknown[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** A bucket as AWS creates one today (SSE-S3, BPA on, BucketOwnerEnforced, no policy), with overrides. */
+/**
+ * A bucket as AWS creates one today (SSE-S3, BPA on, BucketOwnerEnforced, no policy), with overrides.
+ * Its reads are recorded in the bucket's own account and region (`over.accountId`, `over.region`).
+ */
 export function bucket(name: string, over: Partial<BucketSnapshot> = {}): BucketSnapshot {
+  const site = { accountId: over.accountId ?? ACCOUNT, region: over.region ?? REGION };
+  const s3 = (op: string) => ref('s3', op, site);
   return {
     name,
     arn: `arn:aws:s3:::${name}`,
-    accountId: ACCOUNT,
-    region: REGION,
+    accountId: site.accountId,
+    region: site.region,
     regionSource: 'ListBuckets',
-    encryption: okOf({ rules: [{ sseAlgorithm: 'AES256', bucketKeyEnabled: false }] }, 'GetBucketEncryption'),
-    policy: absentOf('NoSuchBucketPolicy', 'GetBucketPolicy'),
-    policyStatus: absentOf('NoSuchBucketPolicy', 'GetBucketPolicyStatus'),
-    publicAccessBlock: okOf({ ...ALL_ON }, 'GetPublicAccessBlock'),
+    encryption: okOf(
+      { rules: [{ sseAlgorithm: 'AES256', bucketKeyEnabled: false }] },
+      'GetBucketEncryption',
+      's3',
+      s3('GetBucketEncryption'),
+    ),
+    policy: absentOf('NoSuchBucketPolicy', 'GetBucketPolicy', 's3', s3('GetBucketPolicy')),
+    policyStatus: absentOf('NoSuchBucketPolicy', 'GetBucketPolicyStatus', 's3', s3('GetBucketPolicyStatus')),
+    publicAccessBlock: okOf({ ...ALL_ON }, 'GetPublicAccessBlock', 's3', s3('GetPublicAccessBlock')),
     acl: okOf(
       {
         ownerId: 'owner',
         grants: [{ granteeType: 'CanonicalUser', grantee: 'owner', permission: 'FULL_CONTROL' }],
       },
       'GetBucketAcl',
+      's3',
+      s3('GetBucketAcl'),
     ),
-    ownershipControls: okOf({ objectOwnership: 'BucketOwnerEnforced' }, 'GetBucketOwnershipControls'),
-    tags: absentOf('NoSuchTagSet', 'GetBucketTagging'),
-    versioning: okOf({}, 'GetBucketVersioning'),
-    inventoryConfigurations: okOf([], 'ListBucketInventoryConfigurations'),
+    ownershipControls: okOf(
+      { objectOwnership: 'BucketOwnerEnforced' },
+      'GetBucketOwnershipControls',
+      's3',
+      s3('GetBucketOwnershipControls'),
+    ),
+    tags: absentOf('NoSuchTagSet', 'GetBucketTagging', 's3', s3('GetBucketTagging')),
+    versioning: okOf({}, 'GetBucketVersioning', 's3', s3('GetBucketVersioning')),
+    inventoryConfigurations: okOf(
+      [],
+      'ListBucketInventoryConfigurations',
+      's3',
+      s3('ListBucketInventoryConfigurations'),
+    ),
     ...over,
   };
 }
@@ -103,10 +125,16 @@ export function inventoryCounts(
 
 /** A bucket with the given policy (IsPublic as given). */
 export function withPolicy(b: BucketSnapshot, statements: unknown[], isPublic = false): BucketSnapshot {
+  const site = { accountId: b.accountId, region: b.region };
   return {
     ...b,
-    policy: okOf({ text: policyText(statements) }, 'GetBucketPolicy'),
-    policyStatus: okOf({ isPublic }, 'GetBucketPolicyStatus'),
+    policy: okOf(
+      { text: policyText(statements) },
+      'GetBucketPolicy',
+      's3',
+      ref('s3', 'GetBucketPolicy', site),
+    ),
+    policyStatus: okOf({ isPublic }, 'GetBucketPolicyStatus', 's3', ref('s3', 'GetBucketPolicyStatus', site)),
   };
 }
 
@@ -137,20 +165,31 @@ export const OWN_ACCOUNT_KEY_POLICY = policyText([
   },
 ]);
 
-/** A customer managed key referenced as `alias/data` by the given buckets, with overrides. */
+/**
+ * A customer managed key referenced as `alias/data` by the given buckets, with overrides; its reads
+ * are recorded in `over.accountId` / `over.region`.
+ */
 export function kmsKey(usedBy: string[], over: Partial<KmsKeySnapshot> = {}): KmsKeySnapshot {
+  const site = { accountId: over.accountId ?? ACCOUNT, region: over.region ?? REGION };
+  const kms = (op: string) => ref('kms', op, site);
   return {
-    accountId: ACCOUNT,
-    region: REGION,
+    accountId: site.accountId,
+    region: site.region,
     references: ['alias/data'],
     usedBy,
-    metadata: okOf(keyMeta(), 'DescribeKey', 'kms'),
-    policy: okOf({ text: OWN_ACCOUNT_KEY_POLICY }, 'GetKeyPolicy', 'kms'),
-    rotation: okOf({ enabled: true, rotationPeriodInDays: 365 }, 'GetKeyRotationStatus', 'kms'),
+    metadata: okOf(keyMeta(), 'DescribeKey', 'kms', kms('DescribeKey')),
+    policy: okOf({ text: OWN_ACCOUNT_KEY_POLICY }, 'GetKeyPolicy', 'kms', kms('GetKeyPolicy')),
+    rotation: okOf(
+      { enabled: true, rotationPeriodInDays: 365 },
+      'GetKeyRotationStatus',
+      'kms',
+      kms('GetKeyRotationStatus'),
+    ),
     rotations: okOf(
       [{ rotationDate: '2025-06-01T00:00:00.000Z', rotationType: 'AUTOMATIC' }],
       'ListKeyRotations',
       'kms',
+      kms('ListKeyRotations'),
     ),
     aliases: ['alias/data'],
     ...over,
@@ -197,8 +236,10 @@ export function trail(over: Partial<TrailSnapshot> = {}): TrailSnapshot {
   };
 }
 
-/** AWS Config in a region with an active recorder and the three default rules. */
+/** AWS Config in a region with an active recorder and the three default rules (reads in `over`'s account and region). */
 export function configRegion(over: Partial<ConfigRegionSnapshot> = {}): ConfigRegionSnapshot {
+  const site = { accountId: over.accountId ?? ACCOUNT, region: over.region ?? REGION };
+  const cfg = (op: string) => ref('config', op, site);
   const rule = (name: string, id: string) => ({
     name,
     owner: 'AWS',
@@ -206,17 +247,19 @@ export function configRegion(over: Partial<ConfigRegionSnapshot> = {}): ConfigRe
     scopeResourceTypes: ['AWS::S3::Bucket'],
   });
   return {
-    accountId: ACCOUNT,
-    region: REGION,
+    accountId: site.accountId,
+    region: site.region,
     recorders: okOf(
       [{ name: 'default', allSupported: true, includeGlobalResourceTypes: true, resourceTypes: [] }],
       'DescribeConfigurationRecorders',
       'config',
+      cfg('DescribeConfigurationRecorders'),
     ),
     recorderStatus: okOf(
       [{ name: 'default', recording: true, lastStatus: 'SUCCESS' }],
       'DescribeConfigurationRecorderStatus',
       'config',
+      cfg('DescribeConfigurationRecorderStatus'),
     ),
     rules: okOf(
       [
@@ -226,28 +269,52 @@ export function configRegion(over: Partial<ConfigRegionSnapshot> = {}): ConfigRe
       ],
       'DescribeConfigRules',
       'config',
+      cfg('DescribeConfigRules'),
     ),
     results: [],
     ...over,
   };
 }
 
-/** An account with the given buckets, BPA on, one good trail, Config in the region. */
+/**
+ * An account with the given buckets, BPA on, one good trail, Config in the region; its reads are
+ * recorded in `over.accountId` (default {@link ACCOUNT}).
+ */
 export function account(over: Partial<AccountSnapshot> = {}): AccountSnapshot {
+  const id = over.accountId ?? ACCOUNT;
+  const site = { accountId: id, region: REGION };
   return {
-    accountId: ACCOUNT,
+    accountId: id,
     name: 'prod',
     source: { kind: 'caller' },
-    identity: okOf({ arn: `arn:aws:iam::${ACCOUNT}:role/audit`, userId: 'AROA' }, 'GetCallerIdentity', 'sts'),
+    identity: okOf(
+      { arn: `arn:aws:iam::${id}:role/audit`, userId: 'AROA' },
+      'GetCallerIdentity',
+      'sts',
+      ref('sts', 'GetCallerIdentity', site),
+    ),
     regions: [REGION],
-    bucketListing: okOf({ count: 0 }, 'ListBuckets'),
+    bucketListing: okOf({ count: 0 }, 'ListBuckets', 's3', ref('s3', 'ListBuckets', site)),
     buckets: [],
-    accountPublicAccessBlock: okOf({ ...ALL_ON }, 'GetPublicAccessBlock', 's3control'),
+    accountPublicAccessBlock: okOf(
+      { ...ALL_ON },
+      'GetPublicAccessBlock',
+      's3control',
+      ref('s3control', 'GetPublicAccessBlock', site),
+    ),
     kmsKeys: [],
-    config: [configRegion()],
+    config: [configRegion({ accountId: id })],
     cloudTrail: {
       discovery: [
-        { region: REGION, result: okOf({ trailArns: [trail().arn] }, 'DescribeTrails', 'cloudtrail') },
+        {
+          region: REGION,
+          result: okOf(
+            { trailArns: [trail().arn] },
+            'DescribeTrails',
+            'cloudtrail',
+            ref('cloudtrail', 'DescribeTrails', site),
+          ),
+        },
       ],
       trails: [trail()],
       keyUsage: [],
