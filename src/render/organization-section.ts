@@ -86,7 +86,7 @@ function ouTreePopulation(org: OrganizationSnapshot): Population {
   const visit = (id: string, name: string, depth: number, kind: string) => {
     const all = subtree(id);
     rows.push([
-      text(`${'  '.repeat(depth)}${depth > 0 ? '└ ' : ''}${name}`),
+      text(`${'\u00a0\u00a0\u00a0'.repeat(Math.max(0, depth - 1))}${depth > 0 ? '└\u00a0' : ''}${name}`),
       text(kind),
       text(id, 'mono'),
       text((direct.get(id) ?? []).length),
