@@ -28,6 +28,7 @@ import type { Cell } from './report-model.ts';
 import { STATUS_LABELS } from './status.ts';
 import { accountPopulation } from './organization-populations.ts';
 import type { OrganizationSnapshot } from '../snapshot/organization.ts';
+import { objectEncryptionCell, objectEncryptionPopulation } from './object-inventory.ts';
 
 /** Findings grouped by resource ARN, for per-resource status columns. */
 export type FindingsByArn = Map<string, Finding[]>;
@@ -182,6 +183,8 @@ interface BucketRow extends Located {
   accountPab: Cell;
   findings: Finding[] | undefined;
   open: Cell;
+  /** The bucket's object encryption from S3 Inventory (needs the account's report readings). */
+  objects: Cell;
 }
 
 const BUCKET_COLUMNS: readonly Column<BucketRow>[] = [
@@ -229,6 +232,7 @@ const BUCKET_COLUMNS: readonly Column<BucketRow>[] = [
       }),
   },
   { id: 'abac', header: 'ABAC', cell: (r) => abacCell(r.b) },
+  { id: 'object_encryption', header: 'Objects (inventory)', cell: (r) => r.objects },
   { id: 'open_findings', header: 'Open findings', cell: (r) => r.open },
 ];
 
@@ -277,6 +281,7 @@ export function bucketPopulation(
         accountPab,
         findings: findings.get(b.arn),
         open: open.cell,
+        objects: objectEncryptionCell(account, b, classes.get(b.arn)?.level !== 'standard'),
       });
     }
   }
@@ -865,6 +870,7 @@ export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (
     () => keyUsagePopulation(snapshot),
     () => exceptionPopulation(snapshot, evaluation),
     () => outOfScopeBucketPopulation(snapshot),
+    () => objectEncryptionPopulation(snapshot),
     ...(snapshot.organization
       ? [() => accountPopulation(snapshot.organization as OrganizationSnapshot)]
       : []),
