@@ -4,6 +4,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -25,6 +26,7 @@ export interface ClientMap {
   cloudtrail: CloudTrailClient;
   sts: STSClient;
   tagging: ResourceGroupsTaggingAPIClient;
+  organizations: OrganizationsClient;
 }
 
 /** Options of {@link createClientFactory}. */
@@ -77,6 +79,8 @@ export interface ClientFactory {
   config(region: string): ConfigServiceClient;
   cloudtrail(region: string): CloudTrailClient;
   sts(region: string): STSClient;
+  /** Organizations (a global service: AWS serves it from us-east-1 in the aws partition). */
+  organizations(region: string): OrganizationsClient;
   /** The client of `service` in `region`. */
   client<S extends ServiceName>(service: S, region: string): ClientMap[S];
   /** The same credentials, limiter and sockets, now known to read `accountId` (records go there). */
@@ -223,6 +227,8 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
         return new STSClient(base) as ClientMap[S];
       case 'tagging':
         return new ResourceGroupsTaggingAPIClient(base) as ClientMap[S];
+      case 'organizations':
+        return new OrganizationsClient(base) as ClientMap[S];
       default:
         throw new Error(`unknown service ${String(service)}`);
     }
@@ -249,6 +255,7 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
     config: (region) => client('config', region),
     cloudtrail: (region) => client('cloudtrail', region),
     sts: (region) => client('sts', region),
+    organizations: (region) => client('organizations', region),
     client,
     withAccountId: (id) => buildFactory({ ...opts, accountId: id }, res, all),
     forAccount: (id, credentials) =>

@@ -568,6 +568,34 @@ export const SECTION_DEFINITIONS = [
     ],
   },
   {
+    id: 'organization',
+    title: 'Organization',
+    layout: 'wide',
+    when: (p: SectionInput) => p.organization === true,
+    blocks: ({ model }) => {
+      const o = model.organization;
+      if (!o) return [];
+      return [
+        para(
+          'lead',
+          `The AWS Organization the accounts were discovered from: ${o.identity}. Accounts that are suspended, closing or closed, excluded by the configuration or outside the listed OUs are listed with the reason and not read; an account whose role could not be assumed is an evidence gap, with the error and its request id.`,
+        ),
+        para('plain', strong(o.reconciliation)),
+        ...(o.listingGap ? [para('plain', strong(o.listingGap))] : []),
+        heading('Organizational units'),
+        ...tableBlocks(o.ouTree, { dense: true }),
+        heading('Accounts'),
+        ...tableBlocks(o.accounts, { dense: true }),
+        heading('Policies that bear on the checks, and where each is attached'),
+        para(
+          'plain',
+          "Resource control policies (RCPs) and service control policies (SCPs) on the root, each OU on an in-scope account's path and the account (ListPoliciesForTarget, DescribePolicy), and S3 policies, whose effective policy (DescribeEffectivePolicy) sets the account's Block Public Access.",
+        ),
+        ...tableBlocks(o.policies, { dense: true }),
+      ];
+    },
+  },
+  {
     id: 'inventory',
     title: 'Inventory',
     layout: 'wide',
@@ -704,6 +732,8 @@ export interface SectionInput {
   period: boolean;
   /** The run was given a previous pack. */
   changes: boolean;
+  /** The organization was discovered (config `organization.roleName`). */
+  organization?: boolean | undefined;
 }
 
 export type SectionId = (typeof SECTION_DEFINITIONS)[number]['id'];
