@@ -1,0 +1,257 @@
+/**
+ * The policy probes evaluated together with the resource control policies in force for the
+ * bucket's account (iam-simulate's RCP semantics): an RCP can make a bucket TLS-only or deny
+ * unencrypted uploads where its own policy does not, never for the management account, and an
+ * unreadable RCP listing turns a would-be fail into insufficient evidence.
+ */
+import { describe, expect, it } from 'vitest';
+import { expectCase, runOne } from './harness.ts';
+import {
+  ACCOUNT,
+  account,
+  bucket,
+  MANAGEMENT_ACCOUNT,
+  organization,
+  policyText,
+  snapshot,
+  withPolicy,
+  type OrgSpec,
+} from '../support/snapshot.ts';
+import type { Snapshot } from '../../src/snapshot/model.ts';
+
+const OTHER = '444455556666';
+const OU = 'ou-ab12-workload';
+
+const TLS_ONLY_RCP = policyText([
+  {
+    Sid: 'EnforceSecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: ['s3:*', 'sqs:*', 'kms:*', 'sts:*', 'secretsmanager:*'],
+    Resource: '*',
+    Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } },
+  },
+]);
+const SSE_KMS_RCP = policyText([
+  {
+    Sid: 'RequireSseKms',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:PutObject',
+    Resource: '*',
+    Condition: {
+      StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': ['aws:kms', 'aws:kms:dsse'] },
+    },
+  },
+]);
+/** A data perimeter: refuses every principal outside the organization, whatever the request. */
+const PERIMETER_RCP = policyText([
+  {
+    Sid: 'OnlyOrgPrincipals',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: '*',
+    Condition: {
+      StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-exampleorg1' },
+      BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+    },
+  },
+]);
+
+function org(content: string, over: Partial<OrgSpec> = {}): OrgSpec {
+  return {
+    ous: [{ id: OU, name: 'Workloads' }],
+    accounts: [
+      { id: ACCOUNT, name: 'prod', parentId: OU },
+      { id: OTHER, name: 'sandbox' },
+    ],
+    policies: [
+      { id: 'p-tlsonly1', name: 'TlsOnly', type: 'RESOURCE_CONTROL_POLICY', content, targets: [OU] },
+    ],
+    ...over,
+  };
+}
+
+/** One bucket named `name` in `accountId`, with the organization of `spec`. */
+function estate(
+  spec: OrgSpec | undefined,
+  accountId = ACCOUNT,
+  name = 'data',
+  statements?: unknown[],
+): Snapshot {
+  let b = bucket(name, {
+    accountId,
+    tags: { status: 'absent', errorCode: 'NoSuchTagSet', evidence: bucket(name).tags.evidence },
+  });
+  if (statements) b = withPolicy(b, statements);
+  const snap = snapshot([account({ accountId, buckets: [b] })]);
+  return spec ? { ...snap, organization: organization(spec) } : snap;
+}
+
+describe('s3.tls-only with resource control policies', () => {
+  it('passes a bucket with no policy under a TLS-only RCP, citing the RCP and its attachment', async () => {
+    await expectCase('s3.tls-only', {
+      name: 'rcp',
+      snapshot: () => estate(org(TLS_ONLY_RCP)),
+      status: 'pass',
+      reason: [
+        'no bucket policy',
+        'resource control policy p-tlsonly1 "TlsOnly"',
+        'Sid "EnforceSecureTransport"',
+        `attached to OU "Workloads" (${OU})`,
+      ],
+    });
+  });
+
+  it('cites the DescribePolicy call of the RCP as evidence', async () => {
+    const [f] = await runOne('s3.tls-only', estate(org(TLS_ONLY_RCP)));
+    expect(f?.evidence.map((e) => e.operation)).toEqual(['GetBucketPolicy', 'DescribePolicy']);
+  });
+
+  it('fails the same bucket in an account outside the OU', async () => {
+    await expectCase('s3.tls-only', {
+      name: 'outside',
+      snapshot: () => estate(org(TLS_ONLY_RCP), OTHER),
+      status: 'fail',
+      reason: ['no bucket policy', 'No resource control policy in force denies them either'],
+    });
+  });
+
+  it('credits an RCP attached to the root or to the account itself', async () => {
+    for (const target of ['r-ab12', OTHER]) {
+      const spec = org(TLS_ONLY_RCP);
+      spec.policies = [
+        {
+          id: 'p-tlsonly1',
+          name: 'TlsOnly',
+          type: 'RESOURCE_CONTROL_POLICY',
+          content: TLS_ONLY_RCP,
+          targets: [target],
+        },
+      ];
+      const [f] = await runOne('s3.tls-only', estate(spec, OTHER));
+      expect(f?.status, f?.reason).toBe('pass');
+      expect(f?.reason).toContain(
+        target === OTHER ? `attached to account ${OTHER} ("sandbox")` : 'attached to the root (r-ab12)',
+      );
+    }
+  });
+
+  it('does not credit an RCP to the management account, to which RCPs never apply', async () => {
+    const spec = org(TLS_ONLY_RCP);
+    spec.policies = [
+      {
+        id: 'p-tlsonly1',
+        name: 'TlsOnly',
+        type: 'RESOURCE_CONTROL_POLICY',
+        content: TLS_ONLY_RCP,
+        targets: ['r-ab12'],
+      },
+    ];
+    const [f] = await runOne('s3.tls-only', estate(spec, MANAGEMENT_ACCOUNT));
+    expect(f?.status).toBe('fail');
+    expect(f?.reason).not.toContain('resource control policy p-');
+  });
+
+  it('is insufficient evidence, not fail, when the RCP listing of an OU on the path was refused', async () => {
+    await expectCase('s3.tls-only', {
+      name: 'gap',
+      snapshot: () => estate(org(TLS_ONLY_RCP, { deniedListings: [OU] })),
+      status: 'insufficient-evidence',
+      reason: [
+        'no bucket policy',
+        `resource control policies in force for account ${ACCOUNT} are unknown`,
+        'ListPoliciesForTarget',
+      ],
+    });
+  });
+
+  it('still passes on the bucket policy alone when the RCP listing was refused', async () => {
+    const denyHttp = {
+      Sid: 'DenyHttp',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: ['arn:aws:s3:::data', 'arn:aws:s3:::data/*'],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    };
+    const [f] = await runOne(
+      's3.tls-only',
+      estate(org(TLS_ONLY_RCP, { deniedListings: [OU] }), ACCOUNT, 'data', [denyHttp]),
+    );
+    expect(f?.status).toBe('pass');
+  });
+
+  it('combines a bucket policy that denies only GetObject with an RCP that denies the rest', async () => {
+    const rcp = policyText([
+      {
+        Sid: 'DenyHttpWrites',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: ['s3:PutObject', 's3:ListBucket'],
+        Resource: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ]);
+    const getOnly = {
+      Sid: 'DenyHttpGet',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::data/*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    };
+    const [f] = await runOne('s3.tls-only', estate(org(rcp), ACCOUNT, 'data', [getOnly]));
+    expect(f?.status, f?.reason).toBe('pass');
+    expect(f?.reason).toContain(
+      'Sid "DenyHttpGet" of the bucket policy and resource control policy p-tlsonly1',
+    );
+    const [alone] = await runOne('s3.tls-only', estate(undefined, ACCOUNT, 'data', [getOnly]));
+    expect(alone?.status).toBe('fail');
+  });
+
+  it('does not count a perimeter RCP that refuses the outside principal whatever its transport', async () => {
+    const [f] = await runOne('s3.tls-only', estate(org(PERIMETER_RCP)));
+    expect(f?.status).toBe('fail');
+  });
+
+  it('honours an RCP scoped to other buckets only', async () => {
+    const scoped = TLS_ONLY_RCP.replace(
+      '"Resource":"*"',
+      '"Resource":["arn:aws:s3:::logs-*","arn:aws:s3:::logs-*/*"]',
+    );
+    expect(scoped).not.toBe(TLS_ONLY_RCP);
+    const [data] = await runOne('s3.tls-only', estate(org(scoped), ACCOUNT, 'data'));
+    expect(data?.status).toBe('fail');
+    const [logs] = await runOne('s3.tls-only', estate(org(scoped), ACCOUNT, 'logs-central'));
+    expect(logs?.status).toBe('pass');
+  });
+});
+
+describe('s3.deny-unencrypted-put with resource control policies', () => {
+  it('passes a sensitive bucket with no policy under an RCP that denies uploads without SSE-KMS', async () => {
+    await expectCase('s3.deny-unencrypted-put', {
+      name: 'rcp',
+      snapshot: () => estate(org(SSE_KMS_RCP)),
+      status: 'pass',
+      reason: [
+        'no bucket policy',
+        'resource control policy p-tlsonly1 "TlsOnly" (Sid "RequireSseKms")',
+        `OU "Workloads"`,
+      ],
+    });
+  });
+
+  it('fails it outside the OU, and is insufficient evidence when the listing was refused', async () => {
+    const [outside] = await runOne('s3.deny-unencrypted-put', estate(org(SSE_KMS_RCP), OTHER));
+    expect(outside?.status).toBe('fail');
+    const [gap] = await runOne('s3.deny-unencrypted-put', estate(org(SSE_KMS_RCP, { deniedListings: [OU] })));
+    expect(gap?.status).toBe('insufficient-evidence');
+  });
+
+  it('does not count a perimeter RCP as encryption enforcement', async () => {
+    const [f] = await runOne('s3.deny-unencrypted-put', estate(org(PERIMETER_RCP)));
+    expect(f?.status).toBe('fail');
+  });
+});
