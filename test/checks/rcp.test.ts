@@ -10,7 +10,9 @@ import {
   ACCOUNT,
   account,
   bucket,
+  deniedOf,
   MANAGEMENT_ACCOUNT,
+  okOf,
   organization,
   policyText,
   snapshot,
@@ -253,5 +255,73 @@ describe('s3.deny-unencrypted-put with resource control policies', () => {
   it('does not count a perimeter RCP as encryption enforcement', async () => {
     const [f] = await runOne('s3.deny-unencrypted-put', estate(org(PERIMETER_RCP)));
     expect(f?.status).toBe('fail');
+  });
+});
+
+describe('s3.account-public-access-block under an organization S3 policy', () => {
+  const S3_ALL = JSON.stringify({
+    s3_attributes: { public_access_block_configuration: { '@@assign': 'all' } },
+  });
+  const s3Org = (targets: string[]): OrgSpec => ({
+    ...org(TLS_ONLY_RCP),
+    policies: [{ id: 'p-s3bpa0001', name: 'BlockPublicAccess', type: 'S3_POLICY', content: S3_ALL, targets }],
+  });
+  const withOrg = (spec: OrgSpec, over: Parameters<typeof account>[0] = {}): Snapshot => ({
+    ...snapshot([account(over)]),
+    organization: organization(spec),
+  });
+
+  it('says the settings are enforced by the S3 policy and where it is attached', async () => {
+    const [f] = await runOne('s3.account-public-access-block', withOrg(s3Org(['r-ab12'])));
+    expect(f?.status).toBe('pass');
+    expect(f?.reason).toContain(
+      'enforced by organization S3 policy p-s3bpa0001 "BlockPublicAccess" attached to the root (r-ab12)',
+    );
+    expect(f?.evidence.map((e) => e.operation)).toEqual([
+      'GetPublicAccessBlock',
+      'DescribeEffectivePolicy',
+      'DescribePolicy',
+    ]);
+  });
+
+  it('passes on the enforcing S3 policy when the account read itself was refused', async () => {
+    const snap = withOrg(s3Org([OU]), {
+      accountPublicAccessBlock: deniedOf('GetPublicAccessBlock', 's3control'),
+    });
+    const [f] = await runOne('s3.account-public-access-block', snap);
+    expect(f?.status).toBe('pass');
+    expect(f?.reason).toContain(`OU "Workloads" (${OU})`);
+    const [plain] = await runOne('s3.account-public-access-block', { ...snap, organization: undefined });
+    expect(plain?.status).toBe('insufficient-evidence');
+  });
+
+  it('says nothing of an S3 policy attached elsewhere', async () => {
+    const spec = s3Org([OTHER]);
+    const [f] = await runOne('s3.account-public-access-block', withOrg(spec));
+    expect(f?.reason).toBe('All four account-level Block Public Access settings are on.');
+  });
+
+  it('names an S3 policy that turns the settings off', async () => {
+    const spec = s3Org(['r-ab12']);
+    const none = JSON.stringify({
+      s3_attributes: { public_access_block_configuration: { '@@assign': 'none' } },
+    });
+    spec.policies = [
+      { id: 'p-s3bpa0002', name: 'AllowPublic', type: 'S3_POLICY', content: none, targets: ['r-ab12'] },
+    ];
+    const off = {
+      blockPublicAcls: false,
+      ignorePublicAcls: false,
+      blockPublicPolicy: false,
+      restrictPublicBuckets: false,
+    };
+    const [f] = await runOne(
+      's3.account-public-access-block',
+      withOrg(spec, { accountPublicAccessBlock: okOf(off, 'GetPublicAccessBlock', 's3control') }),
+    );
+    expect(f?.status).toBe('fail');
+    expect(f?.reason).toContain(
+      'organization S3 policy p-s3bpa0002 "AllowPublic" attached to the root (r-ab12) sets public_access_block_configuration "none"',
+    );
   });
 });
