@@ -359,7 +359,10 @@ export function organization(spec: OrgSpec): OrganizationSnapshot {
     const last = s3[s3.length - 1];
     if (!last) return [];
     return [
-      { accountId: a.id, result: okOf({ content: last.content }, 'DescribeEffectivePolicy', org.service) },
+      {
+        accountId: a.id,
+        result: okOf({ content: resolvedS3Policy(last.content) }, 'DescribeEffectivePolicy', org.service),
+      },
     ];
   });
   return {
@@ -396,4 +399,16 @@ export function organization(spec: OrgSpec): OrganizationSnapshot {
     attachments,
     effectiveS3Policies,
   };
+}
+
+/** An S3 policy as DescribeEffectivePolicy returns it: values only, the `@@assign` operators resolved. */
+function resolvedS3Policy(content: string): string {
+  const doc = JSON.parse(content) as { s3_attributes?: Record<string, { '@@assign'?: unknown } | unknown> };
+  const attrs = Object.fromEntries(
+    Object.entries(doc.s3_attributes ?? {}).map(([k, v]) => [
+      k,
+      typeof v === 'object' && v !== null && '@@assign' in v ? (v as { '@@assign': unknown })['@@assign'] : v,
+    ]),
+  );
+  return JSON.stringify({ s3_attributes: attrs });
 }
