@@ -325,3 +325,26 @@ describe('s3.account-public-access-block under an organization S3 policy', () =>
     );
   });
 });
+
+describe('s3.sse-c-blocked with resource control policies', () => {
+  const DENY_SSE_C = policyText([
+    {
+      Sid: 'DenySseC',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: '*',
+      Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+    },
+  ]);
+
+  it('passes a sensitive bucket under an RCP that denies SSE-C uploads, and fails it outside the OU', async () => {
+    const [inside] = await runOne('s3.sse-c-blocked', estate(org(DENY_SSE_C)));
+    expect(inside?.status, inside?.reason).toBe('pass');
+    expect(inside?.reason).toContain('resource control policy p-tlsonly1 "TlsOnly" (Sid "DenySseC")');
+    const [outside] = await runOne('s3.sse-c-blocked', estate(org(DENY_SSE_C), OTHER));
+    expect(outside?.status).toBe('fail');
+    const [gap] = await runOne('s3.sse-c-blocked', estate(org(DENY_SSE_C, { deniedListings: [OU] })));
+    expect(gap?.status).toBe('insufficient-evidence');
+  });
+});
