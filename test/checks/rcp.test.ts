@@ -348,3 +348,54 @@ describe('s3.sse-c-blocked with resource control policies', () => {
     expect(gap?.status).toBe('insufficient-evidence');
   });
 });
+
+describe('s3.not-public with resource control policies', () => {
+  const off = {
+    blockPublicAcls: false,
+    ignorePublicAcls: false,
+    blockPublicPolicy: false,
+    restrictPublicBuckets: false,
+  };
+  const publicRead = {
+    Sid: 'PublicRead',
+    Effect: 'Allow',
+    Principal: '*',
+    Action: 's3:GetObject',
+    Resource: 'arn:aws:s3:::site/*',
+  };
+  function publicEstate(spec: OrgSpec, accountId = ACCOUNT): Snapshot {
+    const b = withPolicy(
+      bucket('site', { accountId, publicAccessBlock: okOf(off, 'GetPublicAccessBlock') }),
+      [publicRead],
+      true,
+    );
+    const snap = snapshot([
+      account({
+        accountId,
+        buckets: [b],
+        accountPublicAccessBlock: okOf(off, 'GetPublicAccessBlock', 's3control'),
+      }),
+    ]);
+    return { ...snap, organization: organization(spec) };
+  }
+
+  it('passes a public-policy bucket when an RCP in force denies every anonymous request', async () => {
+    const [f] = await runOne('s3.not-public', publicEstate(org(PERIMETER_RCP)));
+    expect(f?.status, f?.reason).toBe('pass');
+    expect(f?.reason).toContain(
+      'every anonymous request is explicitly denied by resource control policy p-tlsonly1 "TlsOnly" (Sid "OnlyOrgPrincipals")',
+    );
+  });
+
+  it('fails it outside the OU, and is insufficient evidence when the RCP listing was refused', async () => {
+    const [outside] = await runOne('s3.not-public', publicEstate(org(PERIMETER_RCP), OTHER));
+    expect(outside?.status).toBe('fail');
+    const [gap] = await runOne('s3.not-public', publicEstate(org(PERIMETER_RCP, { deniedListings: [OU] })));
+    expect(gap?.status).toBe('insufficient-evidence');
+  });
+
+  it('fails it under a TLS-only RCP, which leaves anonymous requests over TLS open', async () => {
+    const [f] = await runOne('s3.not-public', publicEstate(org(TLS_ONLY_RCP)));
+    expect(f?.status).toBe('fail');
+  });
+});

@@ -57,6 +57,8 @@ export interface BucketRcps {
    * a rule about the request's transport or encryption).
    */
   denies(probe: string): RcpDeny[];
+  /** Every RCP statement that explicitly denies the probe, perimeters included. */
+  allDenies(probe: string): RcpDeny[];
   /** Why the RCPs in force are not fully known (a gap or an unparsable RCP), as a clause; else undefined. */
   unknown: string | undefined;
   /** Evidence of what is unknown. */
@@ -86,6 +88,7 @@ export function bucketRcps(bucket: BucketSnapshot, ctx: EvaluationContext): Buck
   return {
     scope,
     denies: (name) => get(name).filter((d) => !blanket.has(key(d))),
+    allDenies: get,
     unknown: clauses.length > 0 ? clauses.join('; ') : undefined,
     unknownEvidence: unknownGaps.map((g) => g.evidence),
   };
