@@ -3,7 +3,7 @@ import { stepsByFinding } from '../remediate/plan.ts';
 import { extname, resolve } from 'node:path';
 import { CHECK_STATUSES, type CheckStatus, type CrossCheck } from '../checks/types.ts';
 import type { Evaluation, Finding } from '../evaluate/types.ts';
-import type { Config } from '../config/schema.ts';
+import { organizationName, type Config } from '../config/schema.ts';
 import { isGap } from '../snapshot/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { utcLabel, utcTimesInText } from './cells.ts';
@@ -303,7 +303,7 @@ function buildMeta(input: ReportInput): ReportMeta {
     else warnings.push(l.reason);
   }
   return {
-    organization: config.organization,
+    organization: organizationName(config),
     accounts,
     accountsLabel: accounts
       .map((a) => (a.name && a.name !== a.accountId ? `${a.accountId} (${a.name})` : a.accountId))
