@@ -20,6 +20,8 @@ import {
   type OrgSpec,
 } from '../support/snapshot.ts';
 import type { Snapshot } from '../../src/snapshot/model.ts';
+import { createRcpAnalyzer } from '../../src/checks/policy/analyze-rcps.ts';
+import { rcpScope } from '../../src/checks/policy/rcp.ts';
 
 const OTHER = '444455556666';
 const OU = 'ou-ab12-workload';
@@ -397,5 +399,33 @@ describe('s3.not-public with resource control policies', () => {
   it('fails it under a TLS-only RCP, which leaves anonymous requests over TLS open', async () => {
     const [f] = await runOne('s3.not-public', publicEstate(org(TLS_ONLY_RCP)));
     expect(f?.status).toBe('fail');
+  });
+});
+
+describe('RCP analysis', () => {
+  it('simulates an RCP set once for the buckets of an account when the RCPs do not depend on the name', async () => {
+    const snap = estate(org(TLS_ONLY_RCP));
+    const scope = rcpScope(snap.organization, ACCOUNT);
+    const analyzer = createRcpAnalyzer();
+    const a = await analyzer.analyze(bucket('alpha'), scope);
+    const b = await analyzer.analyze(bucket('beta'), scope);
+    expect(a?.kind).toBe('analyzed');
+    expect(b).toBe(a);
+    const scoped = TLS_ONLY_RCP.replace('"Resource":"*"', '"Resource":"arn:aws:s3:::alpha*"');
+    const named = rcpScope(estate(org(scoped)).organization, ACCOUNT);
+    const c = await analyzer.analyze(bucket('alpha'), named);
+    const d = await analyzer.analyze(bucket('beta'), named);
+    expect(d).not.toBe(c);
+    const denied = (r: typeof c) =>
+      r?.kind === 'analyzed' ? r.probes['http-get-object']?.decision : undefined;
+    expect([denied(c), denied(d)]).toEqual(['explicit-deny', 'not-denied']);
+  });
+
+  it('has nothing to analyze without a custom RCP, and none applies to the management account', async () => {
+    const analyzer = createRcpAnalyzer();
+    const spec = org(TLS_ONLY_RCP, { policies: [] });
+    expect(await analyzer.analyze(bucket('alpha'), rcpScope(organization(spec), ACCOUNT))).toBeUndefined();
+    expect(rcpScope(organization(org(TLS_ONLY_RCP)), MANAGEMENT_ACCOUNT)).toEqual({ kind: 'none' });
+    expect(rcpScope(undefined, ACCOUNT)).toEqual({ kind: 'none' });
   });
 });
