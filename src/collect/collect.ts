@@ -9,6 +9,7 @@ import type { AccountContext, CollectStage, ProgressEvent } from './context.ts';
 import { collectIdentity, IDENTITY_TIMEOUT_MS, type CallerIdentity } from './identity.ts';
 import { partitionOf, uniqueSorted } from './parse.ts';
 import { ACCOUNT_COLLECTORS, type AccountPart } from './registry.ts';
+import { collectConfiguredAggregator } from './aggregator.ts';
 
 export type { ProgressEvent } from './context.ts';
 
@@ -98,6 +99,21 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     ),
   );
   accounts.sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+  const factories = new Map(
+    targets.flatMap((t) =>
+      t.accountId && t.identity.status === 'ok' ? [[t.accountId, t.factory] as const] : [],
+    ),
+  );
+  const aggregator = await collectConfiguredAggregator({
+    config,
+    callerAccountId: caller.accountId,
+    factories: factories.has(caller.accountId)
+      ? factories
+      : new Map([...factories, [caller.accountId, opts.factory.withAccountId(caller.accountId)]]),
+    accounts,
+    fallbackRegions: regionScope ?? [home],
+    organization: false,
+  });
 
   return {
     schema: 'evidence-pack/snapshot@1',
@@ -108,6 +124,7 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     endpoint: opts.endpoint,
     sandbox: opts.sandbox ?? false,
     accounts,
+    ...(aggregator ? { aggregator } : {}),
   };
 }
 

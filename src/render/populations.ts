@@ -16,6 +16,7 @@ import { gapText, noneCell, outcomeCell, publicAccessBlockCell, text, utcLabel, 
 import { describePrincipal, summarizeKeyPolicy } from './key-policy-summary.ts';
 import type { Cell } from './report-model.ts';
 import { STATUS_LABELS } from './status.ts';
+import { aggregatorResultPopulation, bucketReconciliationPopulation } from './aggregator-populations.ts';
 
 /**
  * The population lists an auditor samples from: one per inventory CSV, and the source of the
@@ -826,6 +827,9 @@ export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (
     () => keyUsagePopulation(snapshot),
     () => exceptionPopulation(snapshot, evaluation),
     () => outOfScopeBucketPopulation(snapshot),
+    ...(snapshot.aggregator
+      ? [() => bucketReconciliationPopulation(snapshot), () => aggregatorResultPopulation(snapshot)]
+      : []),
   ];
 }
 

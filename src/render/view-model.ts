@@ -7,6 +7,11 @@ import type { Config } from '../config/schema.ts';
 import { isGap } from '../snapshot/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { utcLabel, utcTimesInText } from './cells.ts';
+import {
+  aggregatorLead,
+  aggregatorResultPopulation,
+  bucketReconciliationPopulation,
+} from './aggregator-populations.ts';
 import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
 import {
   checkedRow,
@@ -24,6 +29,7 @@ import {
   type Population,
 } from './populations.ts';
 import type {
+  AggregatorSection,
   CappedList,
   ChangesSection,
   CheckSummary,
@@ -719,6 +725,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
         max,
         'No key-usage events were found in the lookback window.',
       ),
+      ...aggregatorSection(snapshot, max),
     },
     screenshots: cap(input.screenshots, max, 'screenshots/'),
     screenshotIndex: input.screenshots.slice(0, max).map(screenshotIndexRow),
@@ -762,5 +769,28 @@ function periodSection(evaluation: Evaluation, max: number): PeriodSection | und
       max,
       'AWS Config recorded no configuration item for any bucket.',
     ),
+  };
+}
+
+/** The aggregator subsection of the inventory, when the snapshot has an aggregator. */
+function aggregatorSection(snapshot: Snapshot, max: number): { aggregator?: AggregatorSection } {
+  const lead = aggregatorLead(snapshot);
+  if (lead === undefined) return {};
+  return {
+    aggregator: {
+      lead,
+      reconciliation: populationTable(
+        bucketReconciliationPopulation(snapshot),
+        'bucket-reconciliation',
+        max,
+        'No bucket inventory was read from the aggregator.',
+      ),
+      results: populationTable(
+        aggregatorResultPopulation(snapshot),
+        'aggregator-results',
+        max,
+        'The aggregator holds no results of rules about S3.',
+      ),
+    },
   };
 }

@@ -1,7 +1,9 @@
 import type { Outcome } from './outcome.ts';
 import type { OrganizationSnapshot } from './organization.ts';
+import type { AggregatorSnapshot } from './aggregator.ts';
 
 export type * from './organization.ts';
+export type * from './aggregator.ts';
 
 /**
  * The normalized, typed model of everything that was read in one run. Collectors produce it,
@@ -29,6 +31,11 @@ export interface Snapshot {
    * Absent when the accounts were configured by hand, and in snapshots made before it existed.
    */
   organization?: OrganizationSnapshot | undefined;
+  /**
+   * The AWS Config aggregator read for organization-wide compliance and the bucket inventory.
+   * Absent when none was looked for, and in snapshots made before it existed.
+   */
+  aggregator?: AggregatorSnapshot | undefined;
 }
 
 /** How an account was reached. */

@@ -7,6 +7,7 @@ import {
   PutConfigurationRecorderCommand,
   PutDeliveryChannelCommand,
   SelectAggregateResourceConfigCommand,
+  type SelectAggregateResourceConfigCommandOutput,
   StartConfigRulesEvaluationCommand,
   StartConfigurationRecorderCommand,
 } from '@aws-sdk/client-config-service';
@@ -157,7 +158,7 @@ describe('Config organization aggregators', () => {
     const rows: unknown[] = [];
     token = undefined;
     do {
-      const page = await audit.send(
+      const page: SelectAggregateResourceConfigCommandOutput = await audit.send(
         new SelectAggregateResourceConfigCommand({
           ConfigurationAggregatorName: 'org',
           Expression: QUERY,
