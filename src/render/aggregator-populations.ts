@@ -4,11 +4,7 @@
  * of the rules about S3.
  */
 import { isGap } from '../snapshot/outcome.ts';
-import type {
-  ConfigRecorder,
-  SelectedAggregator,
-  Snapshot,
-} from '../snapshot/model.ts';
+import type { ConfigRecorder, SelectedAggregator, Snapshot } from '../snapshot/model.ts';
 import { gapText, outcomeCell, text, utcLabel, yesNo } from './cells.ts';
 import type { Population } from './populations.ts';
 import type { Cell } from './report-model.ts';
@@ -134,7 +130,8 @@ function whyUnknownToConfig(
   if (config.recorders.status === 'ok') {
     const recorder = config.recorders.value[0];
     if (!recorder) return `not recorded: no configuration recorder in ${region}`;
-    if (!recordsBuckets(recorder)) return 'not recorded: the configuration recorder does not record AWS::S3::Bucket';
+    if (!recordsBuckets(recorder))
+      return 'not recorded: the configuration recorder does not record AWS::S3::Bucket';
   }
   const status = config.recorderStatus.status === 'ok' ? config.recorderStatus.value[0] : undefined;
   if (status && !status.recording) return `not recorded: the configuration recorder in ${region} is stopped`;
