@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -22,6 +23,7 @@ export interface ClientMap {
   config: ConfigServiceClient;
   cloudtrail: CloudTrailClient;
   sts: STSClient;
+  organizations: OrganizationsClient;
 }
 
 /** Options of {@link createClientFactory}. */
@@ -74,6 +76,8 @@ export interface ClientFactory {
   config(region: string): ConfigServiceClient;
   cloudtrail(region: string): CloudTrailClient;
   sts(region: string): STSClient;
+  /** Organizations (a global service: AWS serves it from us-east-1 in the aws partition). */
+  organizations(region: string): OrganizationsClient;
   /** The client of `service` in `region`. */
   client<S extends ServiceName>(service: S, region: string): ClientMap[S];
   /** The same credentials, limiter and sockets, now known to read `accountId` (records go there). */
@@ -205,6 +209,8 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
         return new CloudTrailClient(base) as ClientMap[S];
       case 'sts':
         return new STSClient(base) as ClientMap[S];
+      case 'organizations':
+        return new OrganizationsClient(base) as ClientMap[S];
       default:
         throw new Error(`unknown service ${String(service)}`);
     }
@@ -231,6 +237,7 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
     config: (region) => client('config', region),
     cloudtrail: (region) => client('cloudtrail', region),
     sts: (region) => client('sts', region),
+    organizations: (region) => client('organizations', region),
     client,
     withAccountId: (id) => buildFactory({ ...opts, accountId: id }, res, all),
     forAccount: (id, credentials) =>
