@@ -14,13 +14,8 @@ import { evaluate } from '../../src/evaluate/evaluate.ts';
 import { reconcileBuckets } from '../../src/render/aggregator-populations.ts';
 import { buildCsvFiles } from '../../src/render/csv.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
-import { clientsAs, setUpOrganization } from '../sandbox-json/org-helpers.ts';
+import { clientsAs, MEMBER_ROLE, setUpOrganization } from '../sandbox-json/org-helpers.ts';
 import { ACCOUNT, startHarness, testConfig, type Harness } from './harness.ts';
-
-const MEMBER = '210987654321';
-const AUDIT = '333344445555';
-/** In the organization, but not among the accounts the run reads. */
-const UNREAD = '777788889999';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -63,9 +58,13 @@ async function configIn(harness: Harness, accountId: string, buckets: string[]) 
 describe('the AWS Config aggregator over HTTP', () => {
   it('gives organization-wide results and reconciles the bucket population with ListBuckets', async () => {
     h = await startHarness({ accountId: undefined });
-    await setUpOrganization(h.sandbox, ACCOUNT, [MEMBER, AUDIT, UNREAD], {
-      [AUDIT]: ['config.amazonaws.com'],
+    const { ids } = await setUpOrganization(h.sandbox, ['member', 'audit', 'unread'], {
+      audit: ['config.amazonaws.com'],
     });
+    const MEMBER = ids['member'] ?? '';
+    const AUDIT = ids['audit'] ?? '';
+    /** In the organization, but not among the accounts the run reads. */
+    const UNREAD = ids['unread'] ?? '';
     const member = await configIn(h, MEMBER, ['member-a', 'member-b']);
     await configIn(h, UNREAD, ['unread-data']);
     // Created while the member's recorder is stopped: listed, unknown to Config.
@@ -85,8 +84,8 @@ describe('the AWS Config aggregator over HTTP', () => {
     const config = testConfig({
       regions: ['us-east-1'],
       accounts: [
-        { name: 'member', roleArn: `arn:aws:iam::${MEMBER}:role/EvidencePackReader` },
-        { name: 'audit', roleArn: `arn:aws:iam::${AUDIT}:role/EvidencePackReader` },
+        { name: 'member', roleArn: `arn:aws:iam::${MEMBER}:role/${MEMBER_ROLE}` },
+        { name: 'audit', roleArn: `arn:aws:iam::${AUDIT}:role/${MEMBER_ROLE}` },
       ],
       awsConfig: { aggregatorName: 'org', aggregatorAccountId: AUDIT },
     });
@@ -101,15 +100,17 @@ describe('the AWS Config aggregator over HTTP', () => {
     expect(selected?.buckets.status).toBe('ok');
 
     // Results for the read member identified by its own rule; for the unread account by the rule's name.
-    const results = (selected?.results ?? []).map((r) => [
-      r.accountId,
-      r.ruleName,
-      r.sourceIdentifier,
-      r.identifiedBy,
-      r.evaluations.status === 'ok'
-        ? r.evaluations.value.map((e) => e.resourceId).sort()
-        : r.evaluations.status,
-    ]);
+    const results = [...(selected?.results ?? [])]
+      .sort((a, b) => (a.identifiedBy < b.identifiedBy ? 1 : -1))
+      .map((r) => [
+        r.accountId,
+        r.ruleName,
+        r.sourceIdentifier,
+        r.identifiedBy,
+        r.evaluations.status === 'ok'
+          ? r.evaluations.value.map((e) => e.resourceId).sort()
+          : r.evaluations.status,
+      ]);
     expect(results).toEqual([
       [
         MEMBER,
@@ -130,19 +131,20 @@ describe('the AWS Config aggregator over HTTP', () => {
     const reconciliation = reconcileBuckets(snapshot);
     const differences = reconciliation?.buckets
       .filter((b) => b.difference !== 'none')
-      .map((b) => [b.accountId, b.bucket, b.difference, b.detail]);
+      .map((b) => [b.accountId, b.bucket, b.difference, b.detail])
+      .sort((a, b) => (String(a[1]) < String(b[1]) ? -1 : 1));
     expect(differences).toEqual([
-      [
-        MEMBER,
-        'member-late',
-        'listed-only',
-        'not recorded: the configuration recorder in us-east-1 is stopped',
-      ],
       [
         UNREAD,
         `config-${UNREAD}`,
         'aggregator-only',
         'account not read by this run: the bucket is missing from this pack',
+      ],
+      [
+        MEMBER,
+        'member-late',
+        'listed-only',
+        'not recorded: the configuration recorder in us-east-1 is stopped',
       ],
       [
         UNREAD,
@@ -161,10 +163,16 @@ describe('the AWS Config aggregator over HTTP', () => {
     expect(lines[0]).toBe(
       'run_id,as_of,account_id,region,bucket,in_listbuckets,in_aggregator,difference,detail',
     );
-    expect(lines.slice(1, 7).map((l) => l.split(',').slice(2, 8).join(','))).toEqual([
-      `${MEMBER},us-east-1,member-late,yes,no,listed only`,
-      `${UNREAD},us-east-1,config-${UNREAD},no,yes,known to Config only`,
-      `${UNREAD},us-east-1,unread-data,no,yes,known to Config only`,
+    const rows = lines.slice(1, 7).map((l) => l.split(',').slice(2, 8).join(','));
+    // Differences first, then the buckets both sources know.
+    expect(rows.slice(0, 3).sort()).toEqual(
+      [
+        `${MEMBER},us-east-1,member-late,yes,no,listed only`,
+        `${UNREAD},us-east-1,config-${UNREAD},no,yes,known to Config only`,
+        `${UNREAD},us-east-1,unread-data,no,yes,known to Config only`,
+      ].sort(),
+    );
+    expect(rows.slice(3)).toEqual([
       `${MEMBER},us-east-1,config-${MEMBER},yes,yes,none`,
       `${MEMBER},us-east-1,member-a,yes,yes,none`,
       `${MEMBER},us-east-1,member-b,yes,yes,none`,

@@ -3,10 +3,9 @@ import { CreateBucketCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3'
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '../../src/collect/collect.ts';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
-import { setUpOrganization } from '../sandbox-json/org-helpers.ts';
+import { MEMBER_ROLE, setUpOrganization } from '../sandbox-json/org-helpers.ts';
 import { ACCOUNT, startHarness, testConfig, type Harness } from './harness.ts';
 
-const MEMBER = '210987654321';
 const OUTSIDER = '999988887777';
 
 let h: Harness | undefined;
@@ -18,7 +17,7 @@ afterEach(async () => {
 describe('an organization trail over HTTP', () => {
   it('is read from a member account and credited there, citing its home account and region', async () => {
     h = await startHarness({ accountId: undefined });
-    await setUpOrganization(h.sandbox, ACCOUNT, [MEMBER]);
+    const MEMBER = (await setUpOrganization(h.sandbox, ['member'])).ids['member'] ?? '';
     const s3 = h.s3();
     await s3.send(new CreateBucketCommand({ Bucket: 'org-trail-logs' }));
     await s3.send(
@@ -53,7 +52,7 @@ describe('an organization trail over HTTP', () => {
       regions: ['us-east-1', 'eu-west-1'],
       includeCallerAccount: false,
       accounts: [
-        { name: 'member', roleArn: `arn:aws:iam::${MEMBER}:role/EvidencePackReader` },
+        { name: 'member', roleArn: `arn:aws:iam::${MEMBER}:role/${MEMBER_ROLE}` },
         { name: 'outsider', roleArn: `arn:aws:iam::${OUTSIDER}:role/EvidencePackReader` },
       ],
     });

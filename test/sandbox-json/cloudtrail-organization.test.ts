@@ -14,8 +14,8 @@ import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import { ACCOUNT, clientsFor, errorOf } from './helpers.ts';
 import { clientsAs, setUpOrganization } from './org-helpers.ts';
 
-const MEMBER = '210987654321';
-const AUDIT = '333344445555';
+let MEMBER = '';
+let AUDIT = '';
 const OUTSIDER = '999988887777';
 const ORG_TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-trail`;
 
@@ -60,7 +60,12 @@ describe('CloudTrail organization trails', () => {
   });
 
   it('lets only the management account or the delegated administrator create one', async () => {
-    await setUpOrganization(sandbox, ACCOUNT, [MEMBER, AUDIT], { [AUDIT]: ['cloudtrail.amazonaws.com'] });
+    const org = await setUpOrganization(sandbox, ['member', 'audit'], {
+      audit: ['cloudtrail.amazonaws.com'],
+    });
+    expect(org.management).toBe(ACCOUNT);
+    MEMBER = org.ids['member'] ?? '';
+    AUDIT = org.ids['audit'] ?? '';
     const member = await clientsAs(sandbox, MEMBER, 'us-east-1');
     const refused = await errorOf(
       member.trail.send(

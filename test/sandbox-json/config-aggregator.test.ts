@@ -20,9 +20,9 @@ import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import { ACCOUNT, clientsFor, errorOf } from './helpers.ts';
 import { clientsAs, setUpOrganization } from './org-helpers.ts';
 
-const MEMBER = '210987654321';
-const AUDIT = '333344445555';
-const ROLE = `arn:aws:iam::${AUDIT}:role/service-role/AWSConfigRoleForOrganizations`;
+let MEMBER = '';
+let AUDIT = '';
+const role = () => `arn:aws:iam::${AUDIT}:role/service-role/AWSConfigRoleForOrganizations`;
 const QUERY = "SELECT resourceId, resourceName, accountId, awsRegion WHERE resourceType = 'AWS::S3::Bucket'";
 
 let sandbox: RunningSandbox;
@@ -48,8 +48,6 @@ async function recording(config: ConfigServiceClient, s3: S3Client, bucket: stri
   await config.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
 }
 
-const organizationSource = { RoleArn: ROLE, AllAwsRegions: true };
-
 describe('Config organization aggregators', () => {
   it('needs an organization, and the management account or a Config delegated administrator', async () => {
     const { config } = clientsFor(sandbox, 'us-east-1');
@@ -57,11 +55,13 @@ describe('Config organization aggregators', () => {
       c.send(
         new PutConfigurationAggregatorCommand({
           ConfigurationAggregatorName: 'org',
-          OrganizationAggregationSource: organizationSource,
+          OrganizationAggregationSource: { RoleArn: role(), AllAwsRegions: true },
         }),
       );
     expect((await errorOf(put(config))).name).toBe('NoAvailableOrganizationException');
-    await setUpOrganization(sandbox, ACCOUNT, [MEMBER, AUDIT], { [AUDIT]: ['config.amazonaws.com'] });
+    const org = await setUpOrganization(sandbox, ['member', 'audit'], { audit: ['config.amazonaws.com'] });
+    MEMBER = org.ids['member'] ?? '';
+    AUDIT = org.ids['audit'] ?? '';
     const member = await clientsAs(sandbox, MEMBER, 'us-east-1');
     expect((await errorOf(put(member.config))).name).toBe('OrganizationAccessDeniedException');
     const audit = await clientsAs(sandbox, AUDIT, 'us-east-1');
@@ -71,7 +71,7 @@ describe('Config organization aggregators', () => {
           audit.config.send(
             new PutConfigurationAggregatorCommand({
               ConfigurationAggregatorName: 'org',
-              OrganizationAggregationSource: { RoleArn: ROLE },
+              OrganizationAggregationSource: { RoleArn: role() },
             }),
           ),
         )
@@ -80,7 +80,7 @@ describe('Config organization aggregators', () => {
     const created = await put(audit.config);
     expect(created.ConfigurationAggregator).toMatchObject({
       ConfigurationAggregatorName: 'org',
-      OrganizationAggregationSource: { RoleArn: ROLE, AllAwsRegions: true },
+      OrganizationAggregationSource: { RoleArn: role(), AllAwsRegions: true },
     });
     expect(created.ConfigurationAggregator?.ConfigurationAggregatorArn).toMatch(
       new RegExp(`^arn:aws:config:us-east-1:${AUDIT}:config-aggregator/config-aggregator-`),

@@ -1,11 +1,20 @@
-/** Clients acting as another account of the sandbox (through STS AssumeRole), and an organization. */
+/**
+ * Clients acting as another account of the sandbox (through STS AssumeRole), and an organization
+ * set up through Organizations SDK calls, as on AWS.
+ */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
-import type { SandboxOrganization } from '../../src/sandbox/organizations/model.ts';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  DescribeCreateAccountStatusCommand,
+  OrganizationsClient,
+  RegisterDelegatedAdministratorCommand,
+} from '@aws-sdk/client-organizations';
 import { credentials } from './helpers.ts';
 
 /** Clients of one region acting as `accountId` (a role assumed with the default account's keys). */
@@ -13,7 +22,7 @@ export async function clientsAs(sandbox: RunningSandbox, accountId: string, regi
   const sts = new STSClient({ endpoint: sandbox.url, region, credentials, maxAttempts: 1 });
   const { Credentials: c } = await sts.send(
     new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
+      RoleArn: `arn:aws:iam::${accountId}:role/${MEMBER_ROLE}`,
       RoleSessionName: 'test',
     }),
   );
@@ -31,51 +40,48 @@ export async function clientsAs(sandbox: RunningSandbox, accountId: string, regi
   };
 }
 
-/** An organization with all features: `management` and `members`, delegated administrators per principal. */
-export function organizationState(
-  management: string,
-  members: string[],
-  delegated: Record<string, string[]> = {},
-): SandboxOrganization {
-  const joined = new Date('2026-01-01T00:00:00Z');
-  const ids = [management, ...members];
-  return {
-    id: 'o-exampleorgid',
-    managementAccountId: management,
-    featureSet: 'ALL',
-    rootId: 'r-root',
-    enabledPolicyTypes: new Set(),
-    units: new Map(),
-    accounts: new Map(
-      ids.map((id) => [
-        id,
-        {
-          id,
-          name: `account-${id}`,
-          email: `${id}@example.com`,
-          state: 'ACTIVE' as const,
-          parentId: 'r-root',
-          joinedMethod: 'CREATED' as const,
-          joinedTimestamp: joined,
-        },
-      ]),
-    ),
-    policies: new Map(),
-    attachments: new Map(),
-    delegatedAdministrators: new Map(Object.entries(delegated).map(([id, p]) => [id, new Set(p)])),
-  };
+/** The role CreateAccount makes in every new account; the tests read member accounts through it. */
+export const MEMBER_ROLE = 'OrganizationAccountAccessRole';
+
+/** The organization made by {@link setUpOrganization}: account ids by the names asked for. */
+export interface TestOrganization {
+  management: string;
+  ids: Record<string, string>;
 }
 
 /**
- * Sets up the sandbox's organization with `management` and `members` and the delegated
- * administrators given per account.
+ * Creates an organization (all features) with the sandbox's default account as management
+ * account, one new account per name (CreateAccount), and registers the delegated administrators
+ * given per account name: `{ audit: ['config.amazonaws.com'] }`.
  */
 export async function setUpOrganization(
   sandbox: RunningSandbox,
-  management: string,
-  members: string[],
+  names: string[],
   delegated: Record<string, string[]> = {},
-): Promise<void> {
-  sandbox.state.organization = organizationState(management, members, delegated);
-  await Promise.resolve();
+): Promise<TestOrganization> {
+  const org = new OrganizationsClient({
+    endpoint: sandbox.url,
+    region: 'us-east-1',
+    credentials,
+    maxAttempts: 1,
+  });
+  const made = await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const ids: Record<string, string> = {};
+  for (const name of names) {
+    const created = await org.send(
+      new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }),
+    );
+    const status = await org.send(
+      new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: created.CreateAccountStatus?.Id }),
+    );
+    const id = status.CreateAccountStatus?.AccountId;
+    if (!id) throw new Error(`CreateAccount ${name} did not succeed`);
+    ids[name] = id;
+  }
+  for (const [name, principals] of Object.entries(delegated)) {
+    for (const ServicePrincipal of principals)
+      await org.send(new RegisterDelegatedAdministratorCommand({ AccountId: ids[name], ServicePrincipal }));
+  }
+  org.destroy();
+  return { management: made.Organization?.MasterAccountId ?? '', ids };
 }

@@ -16,8 +16,7 @@ export const CLOUDTRAIL_PRINCIPAL = 'cloudtrail.amazonaws.com';
 
 /** The sandbox's organization, when the caller's account belongs to it. */
 function callerOrganization(req: JsonRequest): SandboxOrganization | undefined {
-  const state = req.state as { organization?: SandboxOrganization | undefined };
-  return organizationOf(state.organization, req.caller.accountId);
+  return organizationOf(req.state.organization, req.caller.accountId);
 }
 
 /** True when the caller is the organization's CloudTrail delegated administrator. */

@@ -34,9 +34,7 @@ const NAME = /^[\w-]{1,256}$/;
 const BUCKET_TYPE = 'AWS::S3::Bucket';
 
 function organizationOfCaller(req: JsonRequest): SandboxOrganization | undefined {
-  // The organization lives on the sandbox state; the JSON services see it through the state API.
-  const state = req.state as { organization?: SandboxOrganization | undefined };
-  return organizationOf(state.organization, req.caller.accountId);
+  return organizationOf(req.state.organization, req.caller.accountId);
 }
 
 function aggregatorsOf(req: JsonRequest): Map<string, ConfigAggregator> {
