@@ -17,7 +17,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
-import { ACCOUNT, clientsFor, errorOf } from './helpers.ts';
+import { clientsFor, errorOf } from './helpers.ts';
 import { clientsAs, setUpOrganization } from './org-helpers.ts';
 
 let MEMBER = '';
