@@ -10,6 +10,7 @@ import { collectIdentity, IDENTITY_TIMEOUT_MS, type CallerIdentity } from './ide
 import { partitionOf, uniqueSorted } from './parse.ts';
 import { ACCOUNT_COLLECTORS, type AccountPart } from './registry.ts';
 import { collectConfiguredAggregator } from './aggregator.ts';
+import { resolveCrossAccountKeys } from './cross-account-keys.ts';
 
 export type { ProgressEvent } from './context.ts';
 
@@ -104,6 +105,7 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
       t.accountId && t.identity.status === 'ok' ? [[t.accountId, t.factory] as const] : [],
     ),
   );
+  await resolveCrossAccountKeys(accounts, factories, undefined);
   const aggregator = await collectConfiguredAggregator({
     config,
     callerAccountId: caller.accountId,

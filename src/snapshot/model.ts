@@ -216,6 +216,24 @@ export interface KmsKeySnapshot {
   rotations: Outcome<KeyRotation[]>;
   /** Alias names pointing at the key (ListAliases). */
   aliases: string[];
+  /**
+   * Set when the key belongs to another account that this run does not read: the key checks
+   * cannot judge it (its policy and rotation are that account's), and whether the organization
+   * controls it is said here. Keys of accounts the run reads are read there instead.
+   */
+  foreignAccount?: ForeignKeyAccount | undefined;
+}
+
+/** The account a key belongs to, when the run does not read it. */
+export interface ForeignKeyAccount {
+  accountId: string;
+  /**
+   * `member`: an account of the organization the run read, not read itself; `outside`: not in that
+   * organization; `unknown`: no organization was read and the account is not among those in scope.
+   */
+  organization: 'member' | 'outside' | 'unknown';
+  /** One sentence: why the account was not read. */
+  detail: string;
 }
 
 /** GetKeyRotationStatus. */
