@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { GetFederationTokenCommand } from '@aws-sdk/client-sts';
 import type { ConsoleAccess } from '../capture/console.ts';
-import type { Config } from '../config/schema.ts';
+import { organizationDiscovery, type Config } from '../config/schema.ts';
 import { createClientFactory, type ClientFactory } from '../aws/client-factory.ts';
 import { createRawRecordSink, type RawRecordSink } from '../aws/raw-sink.ts';
 import { createRequestRecorder } from '../aws/recorder.ts';
@@ -91,7 +91,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
           outDir: opts.outDir,
           browser,
           screenshots: opts.screenshots,
-          console: consoleAccess(lateFactory, opts, snapshot.caller.accountId),
+          console: consoleAccess(lateFactory, opts, snapshot),
           signer: await makeSigner(config, lateFactory),
           build: { kind: 'run' },
           invocation: opts.invocation ?? currentInvocation(),
@@ -222,14 +222,22 @@ export interface SandboxLink {
 }
 
 /** Console access for the run's caller account: temporary credentials, or a federation token. */
-function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: string): ConsoleAccess {
+function consoleAccess(factory: ClientFactory, opts: RunOptions, snapshot: Snapshot): ConsoleAccess {
   const sandbox = opts.sandbox;
-  const roles = new Map(
-    opts.config.accounts.flatMap((a) => {
+  const callerAccount = snapshot.caller.accountId;
+  const discovery = organizationDiscovery(opts.config);
+  // The roles the collection read each account through: from the config, or the organization role.
+  const roles = new Map([
+    ...snapshot.accounts.flatMap((a) =>
+      a.source.kind === 'role' && discovery
+        ? [[a.accountId, { roleArn: a.source.roleArn, externalId: discovery.externalId }] as const]
+        : [],
+    ),
+    ...opts.config.accounts.flatMap((a) => {
       const id = a.roleArn ? /:iam::(\d{12}):/.exec(a.roleArn)?.[1] : undefined;
       return id && a.roleArn ? [[id, { roleArn: a.roleArn, externalId: a.externalId }] as const] : [];
     }),
-  );
+  ]);
   const only = (accountId: string) => {
     if (accountId !== callerAccount) {
       throw new Error(`console sign-in to ${accountId} needs a role in the config (accounts[].roleArn)`);

@@ -558,6 +558,20 @@ const DRAWERS: Record<TopSectionId, SectionDrawer> = {
     l.section(sec.number, sec.title, 'landscape');
     l.modelTable(model.exceptions);
   },
+  organization: (l, model, sec) => {
+    const o = model.organization;
+    if (!o) return;
+    l.section(sec.number, sec.title, 'landscape');
+    l.para(o.identity);
+    l.para(o.reconciliation, { bold: true });
+    if (o.listingGap) l.para(o.listingGap, { colour: STATUS_COLOURS['insufficient-evidence'], bold: true });
+    l.heading('', 'Organizational units', 9);
+    l.modelTable(o.ouTree);
+    l.heading('', 'Accounts', 9);
+    l.modelTable(o.accounts);
+    l.heading('', 'Policies that bear on the checks (RCP, SCP, S3 policy) and where each is attached', 9);
+    l.modelTable(o.policies);
+  },
   inventory: (l, model, sec) => {
     const m = model.meta;
     l.section(sec.number, sec.title, 'landscape');

@@ -17,6 +17,8 @@ import { describePrincipal, summarizeKeyPolicy } from './key-policy-summary.ts';
 import type { Cell } from './report-model.ts';
 import { STATUS_LABELS } from './status.ts';
 import { aggregatorResultPopulation, bucketReconciliationPopulation } from './aggregator-populations.ts';
+import { accountPopulation } from './organization-populations.ts';
+import type { OrganizationSnapshot } from '../snapshot/organization.ts';
 
 /**
  * The population lists an auditor samples from: one per inventory CSV, and the source of the
@@ -827,6 +829,9 @@ export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (
     () => keyUsagePopulation(snapshot),
     () => exceptionPopulation(snapshot, evaluation),
     () => outOfScopeBucketPopulation(snapshot),
+    ...(snapshot.organization
+      ? [() => accountPopulation(snapshot.organization as OrganizationSnapshot)]
+      : []),
     ...(snapshot.aggregator
       ? [() => bucketReconciliationPopulation(snapshot), () => aggregatorResultPopulation(snapshot)]
       : []),

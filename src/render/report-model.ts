@@ -1,3 +1,4 @@
+import type { OrganizationSection } from './organization-section.ts';
 import type { CheckStatus, Severity } from '../checks/types.ts';
 import type { SectionId } from './sections.ts';
 
@@ -63,6 +64,8 @@ export interface ReportModel {
   period?: PeriodSection | undefined;
   /** Changes since the previous pack (when the run was given `--previous`). */
   changes?: ChangesSection | undefined;
+  /** The AWS Organization: population, OU tree, policies (when it was discovered). */
+  organization?: OrganizationSection | undefined;
 }
 
 /** One numbered section or sub-section of the report. */

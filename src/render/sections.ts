@@ -27,6 +27,11 @@ export const SECTION_DEFINITIONS = [
   },
   { id: 'cross-checks', title: 'Cross-checks: where two sources disagree', parent: 'findings' },
   { id: 'exceptions', title: 'Exception register' },
+  {
+    id: 'organization',
+    title: 'Organization',
+    when: (p: SectionInput) => p.organization === true,
+  },
   { id: 'inventory', title: 'Inventory' },
   { id: 'inventory-buckets', title: 'S3 buckets', parent: 'inventory', inline: true },
   { id: 'inventory-kms-keys', title: 'KMS keys', parent: 'inventory', inline: true },
@@ -49,6 +54,8 @@ export interface SectionInput {
   period: boolean;
   /** The run was given a previous pack. */
   changes: boolean;
+  /** The organization was discovered (config `organization.roleName`). */
+  organization?: boolean | undefined;
 }
 
 interface SectionDefinition {

@@ -3,7 +3,8 @@ import { stepsByFinding } from '../remediate/plan.ts';
 import { extname, resolve } from 'node:path';
 import { CHECK_STATUSES, type CheckStatus, type CrossCheck } from '../checks/types.ts';
 import type { Evaluation, Finding } from '../evaluate/types.ts';
-import type { Config } from '../config/schema.ts';
+import { organizationName, type Config } from '../config/schema.ts';
+import { organizationSection } from './organization-section.ts';
 import { isGap } from '../snapshot/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { utcLabel, utcTimesInText } from './cells.ts';
@@ -309,7 +310,7 @@ function buildMeta(input: ReportInput): ReportMeta {
     else warnings.push(l.reason);
   }
   return {
-    organization: config.organization,
+    organization: organizationName(config),
     accounts,
     accountsLabel: accounts
       .map((a) => (a.name && a.name !== a.accountId ? `${a.accountId} (${a.name})` : a.accountId))
@@ -505,6 +506,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const sections = numberSections({
     period: evaluation.period !== undefined,
     changes: input.changes !== undefined,
+    organization: snapshot.organization !== undefined,
   });
   const criteriaNumber = sectionOf({ sections }, 'criteria').number;
   const byArn = indexFindings(evaluation.findings);
@@ -733,6 +735,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
     evidenceIndex: populationTable(evidencePopulation, 'evidence-index', max, 'No files were indexed.'),
     ...(evaluation.period ? { period: periodSection(evaluation, max) } : {}),
     ...(input.changes ? { changes: input.changes } : {}),
+    ...(snapshot.organization
+      ? { organization: organizationSection(snapshot.organization, max, populationTable) }
+      : {}),
   };
 }
 

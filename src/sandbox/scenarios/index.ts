@@ -7,7 +7,15 @@
  */
 import type { FaultController } from '../faults.ts';
 import type { SandboxState } from '../state.ts';
-import { buildDemoHistory, buildDemoScenario, DEMO_DENIED, DEMO_LEGACY_UNENCRYPTED } from './demo.ts';
+import {
+  buildDemoHistory,
+  buildDemoScenario,
+  DEMO_CREDENTIALS,
+  DEMO_DENIED,
+  DEMO_LEGACY_UNENCRYPTED,
+  DEMO_SECOND_ACCOUNT,
+} from './demo.ts';
+import { buildDemoOrganization } from './demo-organization.ts';
 import { loadDeclarative } from './declarative.ts';
 import { generateScenario } from './generated.ts';
 
@@ -33,6 +41,10 @@ const registry = new Map<string, Scenario>([
     async ({ url, state, faults }) => {
       await buildDemoHistory(url);
       await buildDemoScenario(url);
+      await buildDemoOrganization(url, state, DEMO_CREDENTIALS, {
+        id: DEMO_SECOND_ACCOUNT,
+        name: 'globex-subsidiary',
+      });
       for (const name of DEMO_LEGACY_UNENCRYPTED) {
         const bucket = state.buckets.get(name);
         if (bucket) bucket.encryption = undefined;
