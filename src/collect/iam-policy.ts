@@ -1,3 +1,4 @@
+import { AGGREGATOR_ACTIONS } from './aggregator.ts';
 import { ACCOUNT_COLLECTORS, INVENTORY_ACTIONS } from './registry.ts';
 
 /** One statement of an IAM policy document. */
@@ -22,7 +23,8 @@ export function collectionActions(): string[] {
 /**
  * The least-privilege policy for the identity that runs the tool (and the role in each further
  * account): the collectors' declared actions, plus the optional statements for console screenshots
- * of IAM users, other accounts and KMS signing. `init` writes it; the README shows the same document.
+ * of IAM users, other accounts, the AWS Config aggregator (in the account that holds it) and KMS
+ * signing. `init` writes it; the README shows the same document.
  */
 export function leastPrivilegePolicy(): PolicyDocument {
   return {
@@ -40,6 +42,12 @@ export function leastPrivilegePolicy(): PolicyDocument {
         Effect: 'Allow',
         Action: 'sts:AssumeRole',
         Resource: 'arn:aws:iam::*:role/EvidencePackReader',
+      },
+      {
+        Sid: 'OptionalConfigAggregator',
+        Effect: 'Allow',
+        Action: [...AGGREGATOR_ACTIONS],
+        Resource: '*',
       },
       {
         Sid: 'OptionalSigningWithKms',
