@@ -99,12 +99,14 @@ export function reconcileBuckets(snapshot: Snapshot): BucketReconciliation | und
 /** Why a bucket the aggregator knows is not among those ListBuckets returned. */
 function whyNotListed(snapshot: Snapshot, accountId: string): string {
   const account = snapshot.accounts.find((a) => a.accountId === accountId);
-  if (!account) {
+  if (!account || isGap(account.identity)) {
     const member = snapshot.organization?.accounts.find((a) => a.id === accountId);
     const coverage = member?.coverage;
     if (coverage?.status === 'not-read') return `account not read: ${coverage.detail}`;
     if (coverage?.status === 'gap')
       return `account could not be read (${gapText(coverage.gap)}): the bucket is missing from this pack`;
+    if (account && isGap(account.identity))
+      return `account could not be read (${gapText(account.identity)}): the bucket is missing from this pack`;
     return 'account not read by this run: the bucket is missing from this pack';
   }
   if (isGap(account.bucketListing))

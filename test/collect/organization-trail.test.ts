@@ -74,7 +74,7 @@ describe('an organization trail over HTTP', () => {
     const logging = of('cloudtrail.multi-region-logging', MEMBER);
     expect(logging?.status).toBe('pass');
     expect(logging?.reason).toContain(
-      `organization trail "org-trail" of account ${ACCOUNT} (home region us-east-1)`,
+      `"org-trail" (organization trail of account ${ACCOUNT}, home region us-east-1)`,
     );
     expect(of('cloudtrail.log-file-validation', MEMBER)?.status).toBe('pass');
     expect(of('cloudtrail.kms-events-logged', MEMBER)?.status).toBe('pass');

@@ -57,15 +57,15 @@ export function trailAccountId(t: TrailSnapshot): string {
 
 /**
  * How a reason names a trail: `"main"` for the account's own trail; for an organization trail
- * homed in another account (the management account), `organization trail "org" of account
- * 111122223333 (home region us-east-1)`, so the evidence says where the logging really lives.
+ * homed in another account (the management account), `"org" (organization trail of account
+ * 111122223333, home region us-east-1)`, so the evidence says where the logging really lives.
  */
 export function trailLabel(t: TrailSnapshot, account: Pick<AccountSnapshot, 'accountId'>): string {
   const owner = trailAccountId(t);
   if (owner === account.accountId || owner === '') {
-    return t.isOrganizationTrail ? `organization trail "${t.name}"` : `"${t.name}"`;
+    return t.isOrganizationTrail ? `"${t.name}" (organization trail)` : `"${t.name}"`;
   }
-  return `organization trail "${t.name}" of account ${owner} (home region ${t.homeRegion})`;
+  return `"${t.name}" (organization trail of account ${owner}, home region ${t.homeRegion})`;
 }
 
 /**
