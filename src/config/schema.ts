@@ -135,7 +135,10 @@ const organizationSchema = z
 export const configSchema = z
   .object({
     /** The organization's name (cover, pack name), or `{ name, roleName, … }` to discover its accounts. */
-    organization: z.union([z.string().min(1, 'name your organization'), organizationSchema]),
+    organization: z.union([z.string().min(1, 'name your organization'), organizationSchema], {
+      error:
+        "expected the organization's name (a string), or { name, roleName, externalId?, ous?, excludeAccounts? } with a name and an IAM role name",
+    }),
     /** Accounts besides the caller's own. */
     accounts: z.array(accountSchema).default([]),
     /** Include the caller's own account (default true). */

@@ -10,6 +10,7 @@ import { SECTION_DEFINITIONS, numberSections } from '../../src/render/sections.t
 import { buildReportModel } from '../../src/render/view-model.ts';
 import { ACCOUNT, REGION, account, bucket, config, okOf, snapshot } from '../support/snapshot.ts';
 import { buildFixtureInput } from './fixtures.ts';
+import { orgSnapshot } from '../support/organization.ts';
 import { pdfText, squash } from './pdf-text.ts';
 
 const PERIOD = { start: '2026-03-01T00:00:00.000Z', end: '2026-06-01T00:00:00.000Z' };
@@ -22,7 +23,7 @@ const CHANGES: ChangesSection = {
   text: 'Buckets\n  + 111122223333/new-bucket (us-east-1)',
 };
 
-/** A report with every optional section: a real evaluation over an audit period, plus a previous pack. */
+/** A report with every optional section: a real evaluation over an audit period, a previous pack, an organization. */
 async function fullModel(): Promise<ReportModel> {
   const b = bucket('period-bucket');
   const snap = snapshot([
@@ -55,6 +56,7 @@ async function fullModel(): Promise<ReportModel> {
     }),
   ]);
   const cfg = config({ period: PERIOD });
+  snap.organization = orgSnapshot();
   return buildReportModel({
     snapshot: snap,
     evaluation: await evaluate(snap, cfg),
