@@ -6,7 +6,7 @@
 import { isGap } from '../snapshot/outcome.ts';
 import type { ConfigRecorder, SelectedAggregator, Snapshot } from '../snapshot/model.ts';
 import { gapText, outcomeCell, text, utcLabel, yesNo } from './cells.ts';
-import type { Population } from './populations.ts';
+import type { Population } from './columns.ts';
 import type { Cell } from './report-model.ts';
 
 /** Pack path of the bucket reconciliation. */
@@ -175,13 +175,13 @@ export function bucketReconciliationPopulation(snapshot: Snapshot): Population {
     path: BUCKET_RECONCILIATION_CSV,
     title: 'Bucket population: AWS Config aggregator against ListBuckets',
     columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
-      { id: 'region', pdfHeader: 'Region', weight: 0.8 },
-      { id: 'bucket', pdfHeader: 'Bucket', weight: 1.5 },
-      { id: 'in_listbuckets', pdfHeader: 'ListBuckets', weight: 0.6 },
-      { id: 'in_aggregator', pdfHeader: 'Aggregator', weight: 0.6 },
-      { id: 'difference', pdfHeader: 'Difference', weight: 0.9 },
-      { id: 'detail', pdfHeader: 'Why', weight: 3 },
+      { id: 'account_id', header: 'Account', weight: 1 },
+      { id: 'region', header: 'Region', weight: 0.8 },
+      { id: 'bucket', header: 'Bucket', weight: 1.5 },
+      { id: 'in_listbuckets', header: 'ListBuckets', weight: 0.6 },
+      { id: 'in_aggregator', header: 'Aggregator', weight: 0.6 },
+      { id: 'difference', header: 'Difference', weight: 0.9 },
+      { id: 'detail', header: 'Why', weight: 3 },
     ],
     rows,
   };
@@ -222,13 +222,13 @@ export function aggregatorResultPopulation(snapshot: Snapshot): Population {
     path: AGGREGATOR_RESULTS_CSV,
     title: 'AWS Config aggregator: results of the rules about S3',
     columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
-      { id: 'region', pdfHeader: 'Region', weight: 0.8 },
-      { id: 'rule', pdfHeader: 'Rule', weight: 1.4 },
-      { id: 'source_identifier', pdfHeader: 'Identifier', weight: 1.8 },
+      { id: 'account_id', header: 'Account', weight: 1 },
+      { id: 'region', header: 'Region', weight: 0.8 },
+      { id: 'rule', header: 'Rule', weight: 1.4 },
+      { id: 'source_identifier', header: 'Identifier', weight: 1.8 },
       { id: 'identified_by' },
-      { id: 'resource_id', pdfHeader: 'Resource', weight: 1.4 },
-      { id: 'compliance', pdfHeader: 'Compliance', weight: 0.9 },
+      { id: 'resource_id', header: 'Resource', weight: 1.4 },
+      { id: 'compliance', header: 'Compliance', weight: 0.9 },
       { id: 'result_recorded' },
     ],
     rows: rows.map((r) => r.cells),

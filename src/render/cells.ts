@@ -76,3 +76,8 @@ export function utcLabel(iso: string | undefined): string {
 export function utcTimesInText(text: string): string {
   return text.replace(/\b(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(?:Z|\+00:00)/g, '$1 $2 UTC');
 }
+
+/** `12345` → `12,345` (locale-independent). */
+export function formatCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -6,8 +6,8 @@ import { forPlainText } from '../text/safe-text.ts';
 import { mkdirSync } from 'node:fs';
 import { createChunkedFileWriter } from '../pack/chunked-file-writer.ts';
 import type { FileSource } from '../pack/file-source.ts';
-import { checkedRow, populationSources, type Population, type PopulationSource } from './populations.ts';
-import type { Cell } from './report-model.ts';
+import { checkedRow, type Population, type PopulationSource } from './columns.ts';
+import { populationSources } from './populations.ts';
 
 /** A file for the pack: pack-relative path and its text content. */
 export interface CsvFile {
@@ -79,8 +79,7 @@ export function stampOf(snapshot: Snapshot): CsvStamp {
  */
 function emitCsv(p: PopulationSource, stamp: CsvStamp, out: (piece: string) => void): void {
   out(csvLine(['run_id', 'as_of', ...p.columns.map((c) => c.id)]));
-  for (const row of p.rows)
-    out(csvLine([stamp.runId, stamp.asOf, ...checkedRow(p, row).map((c: Cell) => c.text)]));
+  for (const row of p.rows) out(csvLine([stamp.runId, stamp.asOf, ...checkedRow(p, row).map((c) => c.text)]));
 }
 
 /**

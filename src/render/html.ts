@@ -2,9 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import type { ReportModel, ReportSection } from './report-model.ts';
+import type { ReportModel, SectionHeading } from './report-model.ts';
+import { inlineChildren } from './sections.ts';
 import { STATUS_COLOURS } from './status.ts';
-import { formatCount } from './view-model.ts';
+import { formatCount } from './cells.ts';
 
 /** The bundled templates (`templates/` at the repository root). */
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -66,7 +67,7 @@ const TONE_CLASS = new Set(['good', 'bad', 'warn', 'gap', 'muted', 'mono']);
  * A private Handlebars environment with the report's helpers. Helpers return plain strings, which
  * Handlebars escapes; the only SafeString is the stylesheet, which comes from the template files.
  */
-function createEnvironment(css: string): typeof Handlebars {
+function createEnvironment(css: string, partials: Readonly<Record<string, string>>): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
@@ -83,7 +84,7 @@ function createEnvironment(css: string): typeof Handlebars {
   hb.registerHelper('toneClass', (t: unknown) => (TONE_CLASS.has(String(t)) ? `tone-${String(t)}` : ''));
   hb.registerHelper('wrap', (value: unknown) => new hb.SafeString(breakableHtml(String(value ?? ''))));
   // Section headings and cross-references come from the model's numbered sections, never the template.
-  const sectionAt = (id: unknown, options: Handlebars.HelperOptions): ReportSection => {
+  const sectionAt = (id: unknown, options: Handlebars.HelperOptions): SectionHeading => {
     const root = options.data?.root as Partial<ReportModel> | undefined;
     const s = root?.sections?.find((x) => x.id === id);
     if (!s) throw new Error(`template names report section "${String(id)}", which is not in this report`);
@@ -96,12 +97,44 @@ function createEnvironment(css: string): typeof Handlebars {
   hb.registerHelper('heading', (id: unknown, ...rest: unknown[]) => {
     const options = rest[rest.length - 1] as Handlebars.HelperOptions;
     const s = sectionAt(id, options);
-    const tag = rest[0] === 'h2' || rest[0] === 'h3' ? rest[0] : s.depth === 0 ? 'h2' : 'h3';
+    const tag = rest[0] === 'h2' || rest[0] === 'h3' ? rest[0] : s.inline ? 'h3' : 'h2';
     // An inline sub-section has no <section> of its own: the heading carries its id.
     const idAttr = s.inline ? ` id="${escapeHtml(s.id)}"` : '';
     return new hb.SafeString(
       `<${tag}${idAttr}><span class="num">${escapeHtml(s.number)}</span>${escapeHtml(s.title)}</${tag}>`,
     );
+  });
+  // Generic rendering: a section is drawn by `section` from its blocks, unless a templatesDir supplies
+  // a partial named by its id; each block is drawn by `block-<kind>`.
+  hb.registerHelper('overridden', (id: unknown) => typeof id === 'string' && Object.hasOwn(partials, id));
+  hb.registerHelper('blockPartial', (kind: unknown) => `block-${String(kind)}`);
+  hb.registerHelper('inlineChildren', (id: unknown, options: Handlebars.HelperOptions) => {
+    const root = options.data?.root as Pick<ReportModel, 'sections'> | undefined;
+    return root ? inlineChildren(root, String(id)) : [];
+  });
+  hb.registerHelper('sectionClass', (layout: unknown) =>
+    layout === 'wide' ? 'section wide' : layout === 'continue' ? 'section-continue' : 'section',
+  );
+  const PARAGRAPH_CLASS: Record<string, string> = {
+    lead: 'lead',
+    note: 'note',
+    more: 'more',
+    empty: 'empty',
+    gap: 'tone-gap',
+    banner: 'banner',
+  };
+  hb.registerHelper('paragraphClass', (style: unknown) => PARAGRAPH_CLASS[String(style)] ?? '');
+  // A code-like cell with lines under it (`s3.tls-only` over its title) sets only its first line in
+  // the code font (cell.hbs); other tones colour the whole cell.
+  hb.registerHelper('cellClass', (cell: unknown, index: unknown, columns: unknown) => {
+    const c = (cell ?? {}) as { tone?: unknown; lines?: unknown[]; list?: unknown[] };
+    const col = Array.isArray(columns)
+      ? (columns[Number(index)] as { cls?: unknown } | undefined)
+      : undefined;
+    const firstLineOnly = c.tone === 'mono' && (c.lines?.length || c.list?.length);
+    const toneCls = TONE_CLASS.has(String(c.tone)) && !firstLineOnly ? `tone-${String(c.tone)}` : '';
+    const colCls = typeof col?.cls === 'string' && /(^| )num-cell( |$)/.test(col.cls) ? 'num-cell' : '';
+    return [toneCls, colCls].filter(Boolean).join(' ');
   });
   hb.registerHelper('embedStyles', () => {
     if (/<\/style/i.test(css)) throw new Error('report.css must not contain "</style"');
@@ -116,7 +149,7 @@ function createEnvironment(css: string): typeof Handlebars {
  * from templates. The HTML is self-contained: the stylesheet is inline, images are `data:` URIs.
  */
 export function renderHtml(model: ReportModel, templates: TemplateSet): string {
-  const hb = createEnvironment(templates.css);
+  const hb = createEnvironment(templates.css, templates.partials);
   for (const [name, src] of Object.entries(templates.partials)) {
     hb.registerPartial(name, hb.compile(src, { strict: false, noEscape: false }));
   }

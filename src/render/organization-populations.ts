@@ -6,7 +6,7 @@
 import type { OrganizationAccount, OrganizationSnapshot } from '../snapshot/organization.ts';
 import { describeGap } from '../snapshot/outcome.ts';
 import { gapText, text } from './cells.ts';
-import type { Population } from './populations.ts';
+import type { Population } from './columns.ts';
 import type { Cell } from './report-model.ts';
 
 /** Pack path of the organization's account list. */
@@ -51,13 +51,13 @@ export function accountPopulation(org: OrganizationSnapshot): Population {
     path: ACCOUNTS_CSV,
     title: 'Organization accounts',
     columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
-      { id: 'name', pdfHeader: 'Name', weight: 1.1 },
+      { id: 'account_id', header: 'Account', weight: 1 },
+      { id: 'name', header: 'Name', weight: 1.1 },
       { id: 'email' },
-      { id: 'state', pdfHeader: 'State', weight: 0.8 },
-      { id: 'ou_path', pdfHeader: 'OU path', weight: 1.6 },
-      { id: 'coverage', pdfHeader: 'Read', weight: 0.6 },
-      { id: 'reason', pdfHeader: 'Reason', weight: 2.6 },
+      { id: 'state', header: 'State', weight: 0.8 },
+      { id: 'ou_path', header: 'OU path', weight: 1.6 },
+      { id: 'coverage', header: 'Read', weight: 0.6 },
+      { id: 'reason', header: 'Reason', weight: 2.6 },
       { id: 'request_id' },
       { id: 'joined_method' },
     ],

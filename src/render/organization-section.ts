@@ -9,7 +9,7 @@ import type { OrganizationPolicy, OrganizationSnapshot } from '../snapshot/organ
 import { describeGap } from '../snapshot/outcome.ts';
 import { gapText, text } from './cells.ts';
 import { accountPopulation, ACCOUNTS_CSV } from './organization-populations.ts';
-import type { Population } from './populations.ts';
+import type { Population } from './columns.ts';
 import type { Cell, Table } from './report-model.ts';
 
 /** The section's model. */
@@ -112,12 +112,12 @@ function ouTreePopulation(org: OrganizationSnapshot): Population {
     path: ACCOUNTS_CSV,
     title: 'Organizational units',
     columns: [
-      { id: 'unit', pdfHeader: 'Root / OU', weight: 2 },
-      { id: 'kind', pdfHeader: 'Kind', weight: 0.6 },
-      { id: 'id', pdfHeader: 'Id', weight: 1.6 },
-      { id: 'accounts_direct', pdfHeader: 'Accounts in it', weight: 0.8 },
-      { id: 'accounts_total', pdfHeader: 'Accounts below', weight: 0.8 },
-      { id: 'accounts_read', pdfHeader: 'Read', weight: 0.6 },
+      { id: 'unit', header: 'Root / OU', weight: 2 },
+      { id: 'kind', header: 'Kind', weight: 0.6 },
+      { id: 'id', header: 'Id', weight: 1.6 },
+      { id: 'accounts_direct', header: 'Accounts in it', weight: 0.8 },
+      { id: 'accounts_total', header: 'Accounts below', weight: 0.8 },
+      { id: 'accounts_read', header: 'Read', weight: 0.6 },
     ],
     rows,
   };
@@ -188,12 +188,12 @@ function policyPopulation(org: OrganizationSnapshot): Population {
     path: ACCOUNTS_CSV,
     title: 'Organization policies',
     columns: [
-      { id: 'type', pdfHeader: 'Type', weight: 0.6 },
-      { id: 'name', pdfHeader: 'Policy', weight: 1.2 },
-      { id: 'id', pdfHeader: 'Id', weight: 1.1 },
-      { id: 'managed', pdfHeader: 'Managed by', weight: 0.8 },
-      { id: 'attached_to', pdfHeader: 'Attached to', weight: 2.2 },
-      { id: 'statements', pdfHeader: 'What it says', weight: 3 },
+      { id: 'type', header: 'Type', weight: 0.6 },
+      { id: 'name', header: 'Policy', weight: 1.2 },
+      { id: 'id', header: 'Id', weight: 1.1 },
+      { id: 'managed', header: 'Managed by', weight: 0.8 },
+      { id: 'attached_to', header: 'Attached to', weight: 2.2 },
+      { id: 'statements', header: 'What it says', weight: 3 },
     ],
     rows,
   };

@@ -1,17 +1,13 @@
 import PDFDocument from 'pdfkit';
 import type { CheckStatus } from '../checks/types.ts';
-import type { Cell, ReportModel, ReportSection, StatusCount, Table, TableColumn } from './report-model.ts';
-import { isTopSection, sectionOf, type SectionId, type TopSectionId } from './sections.ts';
+import { formatCount } from './cells.ts';
+import type { Block, Cell, ParagraphBlock, ReportModel, StatusCount, TableColumn } from './report-model.ts';
+import { inlineChildren, sectionOf } from './sections.ts';
 import { STATUS_COLOURS } from './status.ts';
-import { formatCount } from './view-model.ts';
 
 type Doc = PDFKit.PDFDocument;
 /** A column as the plain layout needs it: a header and a relative width. */
 type PlainColumn = Pick<TableColumn, 'header' | 'weight'>;
-/** A column of a fallback table: header, width and the row's cell in one object. */
-interface FallbackColumn<R> extends PlainColumn {
-  cell: (row: R) => Cell;
-}
 
 const MARGIN = { top: 58, bottom: 52, left: 42, right: 42 };
 const INK = '#101828';
@@ -38,7 +34,7 @@ const WIN_ANSI_EXTRAS = new Set([
   '\u20ac',
 ]);
 /** Longest text drawn in one table cell, so a row always fits on a page (the CSVs hold the full text). */
-const MAX_CELL_CHARS = 420;
+const MAX_CELL_CHARS = 1200;
 
 /**
  * The standard fonts only cover WinAnsi; anything else would print as garbage, so it becomes `?`.
@@ -58,6 +54,10 @@ export function pdfSafeText(s: string): string {
 
 function clip(s: string): string {
   return s.length > MAX_CELL_CHARS ? `${s.slice(0, MAX_CELL_CHARS - 1)}\u2026` : s;
+}
+
+function cellFont(tone: Cell['tone']): string {
+  return tone === 'bad' || tone === 'gap' ? 'Helvetica-Bold' : tone === 'mono' ? 'Courier' : 'Helvetica';
 }
 
 /** Draws the model with pdfkit: a plain but complete layout for when Chromium is unavailable. */
@@ -88,12 +88,6 @@ class PlainLayout {
     this.layout = layout;
     this.newPage();
     this.heading(num, title, 15);
-  }
-
-  /** The numbered heading of an inline sub-section, from the model. */
-  subsection(model: ReportModel, id: SectionId): void {
-    const s = sectionOf(model, id);
-    this.heading(s.number, s.title);
   }
 
   heading(num: string, title: string, size = 11.5): void {
@@ -175,10 +169,18 @@ class PlainLayout {
     };
     drawHeader();
     rows.forEach((row, r) => {
-      d.font('Helvetica').fontSize(fontSize);
       const texts = columns.map((_, i) => clip(pdfSafeText(row[i]?.text ?? '')));
+      // Measured in the font each cell is drawn in (Courier is wider than Helvetica).
       const h =
-        Math.max(...texts.map((t, i) => d.heightOfString(t, { width: widths[i]! - 2 * pad }))) + 2 * pad;
+        Math.max(
+          ...texts.map((t, i) =>
+            d
+              .font(cellFont(row[i]?.tone))
+              .fontSize(fontSize)
+              .heightOfString(t, { width: widths[i]! - 2 * pad }),
+          ),
+        ) +
+        2 * pad;
       if (d.y + h > this.bottom) {
         this.newPage();
         drawHeader();
@@ -189,9 +191,7 @@ class PlainLayout {
       let x = MARGIN.left;
       texts.forEach((t, i) => {
         const tone = row[i]?.tone;
-        d.font(
-          tone === 'bad' || tone === 'gap' ? 'Helvetica-Bold' : tone === 'mono' ? 'Courier' : 'Helvetica',
-        )
+        d.font(cellFont(tone))
           .fontSize(fontSize)
           .fillColor((tone && TONE_COLOURS[tone]) ?? INK);
         d.text(t, x + pad, y + pad, { width: widths[i]! - 2 * pad });
@@ -208,33 +208,22 @@ class PlainLayout {
     d.moveDown(0.5);
   }
 
-  /** A table whose columns each pair a header and width with how to read the cell from a row. */
-  tableOf<R>(columns: readonly FallbackColumn<R>[], items: readonly R[], fontSize = 7): void {
-    this.table(
-      columns,
-      items.map((r) => columns.map((c) => c.cell(r))),
-      fontSize,
-    );
+  /** A screenshot, scaled to the page width (at most half a page high), with its caption. */
+  figure(dataUri: string, caption: string): void {
+    const d = this.doc;
+    const png = Buffer.from(dataUri.replace(/^data:[^,]*;base64,/, ''), 'base64');
+    const maxHeight = (this.bottom - MARGIN.top) / 2;
+    // A PNG's size is in its IHDR chunk (bytes 16-23); figures are always PNG screenshots.
+    const [w, h] = png.length > 24 ? [png.readUInt32BE(16), png.readUInt32BE(20)] : [1, 1];
+    const scale = Math.min(this.width / (w || 1), maxHeight / (h || 1));
+    const height = h * scale;
+    this.ensure(height + 40);
+    d.image(png, MARGIN.left, d.y, { width: w * scale, height });
+    d.y += height + 4;
+    this.para(caption, { size: 7, colour: MUTED });
   }
 
-  modelTable(t: Table, fontSize = 6.5): void {
-    if (t.rows.length === 0) {
-      this.para(t.emptyNote, { colour: MUTED });
-      return;
-    }
-    this.table(
-      t.columns,
-      t.rows.map((r) => r.cells),
-      fontSize,
-    );
-    if (t.moreNote)
-      this.para(`Showing ${formatCount(t.rows.length)} of ${formatCount(t.total)} rows. ${t.moreNote}.`, {
-        size: 8,
-        colour: MUTED,
-      });
-  }
-
-  statusBar(counts: readonly StatusCount[]): void {
+  statusBar(counts: readonly Pick<StatusCount, 'status' | 'label' | 'count'>[]): void {
     const d = this.doc;
     const total = counts.reduce((s, c) => s + c.count, 0);
     this.ensure(30);
@@ -255,19 +244,6 @@ class PlainLayout {
     this.para(legend || 'No results', { size: 7.5, colour: MUTED });
   }
 }
-
-function countsRow(counts: readonly StatusCount[]): Cell[] {
-  return counts.map((c) => ({ text: formatCount(c.count), tone: c.count === 0 ? 'muted' : undefined }));
-}
-
-const COUNT_COLUMNS: PlainColumn[] = [
-  { header: 'Fail', weight: 0.5 },
-  { header: 'Gap', weight: 0.5 },
-  { header: 'Error', weight: 0.5 },
-  { header: 'Exc.', weight: 0.5 },
-  { header: 'Pass', weight: 0.5 },
-  { header: 'N/A', weight: 0.5 },
-];
 
 function statusTone(status: CheckStatus | 'none'): Cell['tone'] {
   if (status === 'fail' || status === 'error') return 'bad';
@@ -343,337 +319,71 @@ function drawCover(l: PlainLayout, model: ReportModel): void {
   );
 }
 
-/** Draws one top-level section (and its inline sub-sections) from the model. */
-type SectionDrawer = (l: PlainLayout, model: ReportModel, section: ReportSection) => void;
+/** Draws one kind of block. */
+type BlockDrawer<K extends Block['kind']> = (l: PlainLayout, block: Extract<Block, { kind: K }>) => void;
+
+const PARAGRAPH_STYLE: Record<ParagraphBlock['style'], { size?: number; colour?: string; bold?: boolean }> = {
+  lead: { colour: MUTED },
+  plain: {},
+  note: { size: 8, colour: MUTED },
+  more: { size: 8, colour: MUTED },
+  empty: { colour: MUTED },
+  banner: { bold: true, colour: STATUS_COLOURS['insufficient-evidence'] },
+  gap: { bold: true, colour: STATUS_COLOURS['insufficient-evidence'] },
+};
+
+/** A cell as plain text: its text, its further lines, then its list, one per line. */
+function plainCell(c: Cell): Cell {
+  const lines = [
+    c.text,
+    ...(c.lines ?? []).map((x) => (x.style === 'fix' ? `Fix: ${x.text}` : x.text)),
+    ...(c.list ?? []),
+  ];
+  // One font per cell: a code-like first line stays Courier only when the lines under it are code too.
+  const mono = c.tone === 'mono' && (c.lines ?? []).every((x) => x.style === 'mono') && !c.list?.length;
+  const tone = c.badge ? statusTone(c.badge) : c.tone === 'mono' && !mono ? undefined : c.tone;
+  return { text: lines.join('\n'), tone };
+}
 
 /**
- * One drawer per top-level section of `sections.ts`, keyed by its id: a section without a drawer
- * is a type error, so the fallback cannot silently lack a section the HTML report has. Headings
- * and numbers come from the model.
+ * One drawer per kind of block, keyed by kind: a kind without a drawer is a type error. Every
+ * section is drawn by these, so the fallback shows every section and every column the HTML has.
  */
-const DRAWERS: Record<TopSectionId, SectionDrawer> = {
-  summary: (l, model, sec) => {
-    l.section(sec.number, sec.title);
-    const s = model.scope;
-    l.facts([
-      ['Accounts', formatCount(s.accounts)],
-      ['Regions', formatCount(s.regions)],
-      ['Buckets', formatCount(s.buckets)],
-      ['Sensitive buckets', formatCount(s.sensitiveBuckets)],
-      ['KMS keys', formatCount(s.kmsKeys)],
-      ['Trails', formatCount(s.trails)],
-      ['Results', formatCount(s.totalResults)],
-    ]);
-    for (const g of s.inventoryGaps)
-      l.para(g, { bold: true, colour: STATUS_COLOURS['insufficient-evidence'] });
-    if (s.outOfScope) l.para(s.outOfScope, { size: 8, colour: MUTED });
-    l.heading('', 'Results by criterion');
+const BLOCK_DRAWERS: { [K in Block['kind']]: BlockDrawer<K> } = {
+  paragraph: (l, b) => l.para(b.runs.map((r) => r.text).join(''), PARAGRAPH_STYLE[b.style]),
+  heading: (l, b) =>
+    l.heading(
+      b.number ?? '',
+      `${b.text}${b.note ? ` ${b.note}` : ''}${b.badge ? `  [${b.badge.label}]` : ''}`,
+      b.level === 4 ? 9 : 11.5,
+    ),
+  table: (l, b) =>
     l.table(
-      [{ header: 'Criterion', weight: 3 }, { header: 'Overall', weight: 1.2 }, ...COUNT_COLUMNS],
-      [
-        ...model.criteria.map((c) => [
-          { text: `${c.id} ${c.title}` },
-          { text: c.overall.label, tone: statusTone(c.overall.status) },
-          ...countsRow(c.counts),
-        ]),
-        ...(model.otherChecks.total > 0
-          ? [
-              [
-                { text: `Other checks, not part of any criterion (${model.otherChecks.checks})` },
-                { text: '' },
-                ...countsRow(model.otherChecks.counts),
-              ],
-            ]
-          : []),
-        [{ text: 'Sum of the rows' }, { text: '' }, ...countsRow(model.totals)],
-        [{ text: 'All results, each counted once' }, { text: '' }, ...countsRow(model.resultTotals)],
-      ],
-      7.5,
-    );
-  },
-  criteria: (l, model, sec) => {
-    l.section(sec.number, sec.title);
-    for (const c of model.criteria) {
-      l.heading(c.number, `${c.id} - ${c.title}  [${c.overall.label}]`);
-      if (c.narrative) l.para(c.narrative, { colour: MUTED });
-      l.statusBar(c.counts);
-      l.table(
-        [
-          { header: 'Check', weight: 3.2 },
-          { header: 'Severity', weight: 0.8 },
-          { header: 'Status', weight: 1.2 },
-          ...COUNT_COLUMNS,
-        ],
-        c.checks.map((k) => [
-          { text: `${k.checkId}\n${k.title}` },
-          { text: k.severity },
-          { text: k.overall.label, tone: statusTone(k.overall.status) },
-          ...countsRow(k.counts),
-        ]),
-        7.5,
-      );
-    }
-  },
-  'control-matrix': (l, model, sec) => {
-    l.section(sec.number, sec.title);
-    l.tableOf(
-      [
-        { header: 'Criterion', weight: 0.8, cell: (r) => ({ text: r.criterionId }) },
-        { header: 'Check', weight: 2.4, cell: (r) => ({ text: `${r.checkId}\n${r.title}` }) },
-        {
-          header: 'Status',
-          weight: 1.1,
-          cell: (r) => ({ text: r.overall.label, tone: statusTone(r.overall.status) }),
-        },
-        {
-          header: 'Results',
-          weight: 1.4,
-          cell: (r) => ({
-            text:
-              r.counts
-                .filter((c) => c.count > 0)
-                .map((c) => `${formatCount(c.count)} ${c.label}`)
-                .join('\n') || 'none',
-          }),
-        },
-        {
-          header: 'Evidence location',
-          weight: 3,
-          cell: (r) => ({ text: r.evidenceLocations.join('\n'), tone: 'mono' }),
-        },
-      ],
-      model.controlMatrix,
-      7,
-    );
-  },
-  findings: (l, model, sec) => {
-    l.section(sec.number, sec.title);
-    if (model.issues.items.length === 0)
-      l.para('No result failed, lacked evidence or was excepted.', { colour: MUTED });
-    else {
-      l.tableOf(
-        [
-          {
-            header: 'Status',
-            weight: 1.1,
-            cell: (i) => ({ text: `${i.statusLabel}\n${i.severity}`, tone: statusTone(i.status) }),
-          },
-          { header: 'Check', weight: 1.7, cell: (i) => ({ text: `${i.checkId}\n${i.criteria}` }) },
-          { header: 'Resource', weight: 1.7, cell: (i) => ({ text: i.resourceName, tone: 'mono' }) },
-          { header: 'Account / region', weight: 1.2, cell: (i) => ({ text: `${i.accountId}\n${i.region}` }) },
-          {
-            header: 'Reason and evidence',
-            weight: 4,
-            cell: (i) => ({ text: [i.reason, ...i.evidence].join('\n') }),
-          },
-        ],
-        model.issues.items,
-        6.8,
-      );
-      if (model.issues.moreNote)
-        l.para(
-          `Showing ${formatCount(model.issues.items.length)} of ${formatCount(model.issues.total)} results. ${model.issues.moreNote}.`,
-          { size: 8, colour: MUTED },
-        );
-    }
-    l.subsection(model, 'passing');
-    l.tableOf(
-      [
-        { header: 'Check', weight: 2, cell: (p) => ({ text: p.checkId, tone: 'mono' }) },
-        { header: 'Title', weight: 3, cell: (p) => ({ text: p.title }) },
-        { header: 'Pass', weight: 0.7, cell: (p) => ({ text: formatCount(p.pass) }) },
-        { header: 'Not applicable', weight: 0.9, cell: (p) => ({ text: formatCount(p.notApplicable) }) },
-      ],
-      model.passing,
-      7.5,
-    );
-  },
-  period: (l, model, sec) => {
-    if (model.period) {
-      const p = model.period;
-      l.section(sec.number, sec.title, 'landscape');
-      l.para(
-        `From ${p.startLabel} to ${p.endLabel}, from AWS Config history. Held: a check passed in every recorded state; broken: it failed in the windows given; unknown: Config has no record of the bucket for part of the period. Account-level Block Public Access is taken as read on the day of the pack.`,
-        { colour: MUTED },
-      );
-      l.para(
-        `Held: ${formatCount(p.held)}   Broken during the period: ${formatCount(p.broken)}   Unknown for lack of history: ${formatCount(p.unknown)}`,
-      );
-      l.heading('', 'Checks over the period');
-      l.modelTable(p.verdicts);
-      l.heading('', 'Configuration timeline');
-      l.modelTable(p.timeline);
-    }
-  },
-  changes: (l, model, sec) => {
-    if (model.changes) {
-      const c = model.changes;
-      l.section(sec.number, sec.title, 'portrait');
-      l.para(`Compared with ${c.previousName} (as of ${c.previousAsOfLabel}, sha256 ${c.previousSha256}).`, {
-        colour: MUTED,
-      });
-      l.para(c.changed ? c.text : 'No changes since the previous pack.');
-    }
-  },
-  'cross-checks': (l, model, sec) => {
-    l.section(sec.number, sec.title);
-    l.para(
-      'Each row is a contradiction between two sources about the same resource, both cited by recorded call and request id. A contradiction is never scored as a pass; the full list is in findings/findings.json (crossChecks).',
-      { colour: MUTED },
-    );
-    if (model.crossChecks.items.length === 0)
-      l.para('No two sources in the pack contradict each other.', { colour: MUTED });
-    else {
-      l.tableOf(
-        [
-          { header: '#', weight: 0.4, cell: (x) => ({ text: String(x.number) }) },
-          { header: 'Sources', weight: 1.6, cell: (x) => ({ text: `${x.kindLabel}\n${x.checks}` }) },
-          {
-            header: 'Resource',
-            weight: 1.6,
-            cell: (x) => ({ text: `${x.resourceName}\n${x.accountId} ${x.region}`, tone: 'mono' }),
-          },
-          {
-            header: 'What disagrees, and the evidence',
-            weight: 5,
-            cell: (x) => ({
-              text: [
-                `${x.subject}: ${x.summary}`,
-                ...x.sources.flatMap((src) => [`${src.source}: ${src.says}`, ...src.evidence]),
-              ].join('\n'),
-            }),
-          },
-        ],
-        model.crossChecks.items,
-        6.8,
-      );
-      if (model.crossChecks.moreNote)
-        l.para(
-          `Showing ${formatCount(model.crossChecks.items.length)} of ${formatCount(model.crossChecks.total)} contradictions. ${model.crossChecks.moreNote}.`,
-          { size: 8, colour: MUTED },
-        );
-    }
-  },
-  exceptions: (l, model, sec) => {
-    l.section(sec.number, sec.title, 'landscape');
-    l.modelTable(model.exceptions);
-  },
-  organization: (l, model, sec) => {
-    const o = model.organization;
-    if (!o) return;
-    l.section(sec.number, sec.title, 'landscape');
-    l.para(o.identity);
-    l.para(o.reconciliation, { bold: true });
-    if (o.listingGap) l.para(o.listingGap, { colour: STATUS_COLOURS['insufficient-evidence'], bold: true });
-    l.heading('', 'Organizational units', 9);
-    l.modelTable(o.ouTree);
-    l.heading('', 'Accounts', 9);
-    l.modelTable(o.accounts);
-    l.heading('', 'Policies that bear on the checks (RCP, SCP, S3 policy) and where each is attached', 9);
-    l.modelTable(o.policies);
-  },
-  inventory: (l, model, sec) => {
-    const m = model.meta;
-    l.section(sec.number, sec.title, 'landscape');
-    l.para(
-      `Tables show at most ${formatCount(m.maxRowsPerTable)} rows each, rows needing attention first. "GAP: ..." means the value could not be read; "none" means AWS reported it absent.`,
-      { colour: MUTED },
-    );
-    l.subsection(model, 'inventory-buckets');
-    l.modelTable(model.inventory.buckets, 6);
-    l.subsection(model, 'inventory-kms-keys');
-    l.modelTable(model.inventory.kmsKeys.table);
-    for (const k of model.inventory.kmsKeys.policies.items) {
-      l.heading('', `Key policy: ${k.keyLabel} (${k.accountId}, ${k.region})`, 9);
-      if (k.problem) {
-        l.para(k.problem, { colour: STATUS_COLOURS['insufficient-evidence'], bold: true });
-        continue;
-      }
-      l.table(
-        [
-          { header: 'Role', weight: 0.8 },
-          { header: 'Principal', weight: 2.6 },
-          { header: 'Actions', weight: 2.4 },
-          { header: 'Conditions', weight: 2 },
-        ],
-        [
-          ...k.administrators.map((g) => [
-            { text: 'Administers' },
-            { text: g.principal, tone: 'mono' as const },
-            { text: g.actions },
-            { text: g.conditions },
-          ]),
-          ...k.users.map((g) => [
-            { text: 'Uses' },
-            { text: g.principal, tone: 'mono' as const },
-            { text: g.actions },
-            { text: g.conditions },
-          ]),
-        ],
-        6.5,
-      );
-      for (const n of k.notes) l.para(n, { size: 7.5, colour: MUTED });
-    }
-    if (model.inventory.kmsKeys.policies.moreNote)
-      l.para(`${model.inventory.kmsKeys.policies.moreNote}.`, { size: 8, colour: MUTED });
-    l.subsection(model, 'inventory-config');
-    l.modelTable(model.inventory.configRecorders);
-    l.modelTable(model.inventory.configRules);
-    l.modelTable(model.inventory.configResults);
-    l.subsection(model, 'inventory-trails');
-    l.modelTable(model.inventory.trails);
-    l.subsection(model, 'inventory-key-usage');
-    l.modelTable(model.inventory.keyUsageEvents);
-  },
-  screenshots: (l, model, sec) => {
-    l.section(sec.number, sec.title);
-    if (model.screenshots.items.length === 0)
-      l.para('No screenshots were captured in this run.', { colour: MUTED });
-    else
-      l.tableOf(
-        [
-          { header: 'Image', weight: 2.4, cell: (x) => ({ text: `${x.title}\n${x.path}` }) },
-          { header: 'Account / region', weight: 1.1, cell: (x) => ({ text: `${x.account}\n${x.region}` }) },
-          { header: 'Captured (UTC)', weight: 1.1, cell: (x) => ({ text: x.capturedLabel }) },
-          { header: 'Supports checks', weight: 1.8, cell: (x) => ({ text: `${x.checks}\n(${x.criteria})` }) },
-          { header: 'SHA-256', weight: 2.4, cell: (x) => ({ text: x.sha256, tone: 'mono' }) },
-        ],
-        model.screenshotIndex,
-        6.5,
-      );
-    if (model.screenshots.moreNote) l.para(`${model.screenshots.moreNote}.`, { size: 8, colour: MUTED });
-    if (model.screenshotFiguresNote) l.para(model.screenshotFiguresNote, { size: 8, colour: MUTED });
-  },
-  'evidence-index': (l, model, sec) => {
-    const m = model.meta;
-    l.section(sec.number, sec.title);
-    l.para(
-      `Every file in the pack with its SHA-256 digest, as in manifest.json and SHA256SUMS. Evidence digest: ${m.evidenceDigest}`,
-      { colour: MUTED },
-    );
-    l.modelTable(model.evidenceIndex);
-  },
-  method: (l, model, sec) => {
-    l.section(sec.number, sec.title);
-    l.para(
-      'For each check: the AWS API operations whose recorded responses it reads, and how it decides, generated from the check definitions the evaluation ran.',
-      { colour: MUTED },
-    );
-    l.tableOf(
-      [
-        { header: 'Check', weight: 1.8, cell: (r) => ({ text: `${r.checkId}\n${r.title}\n${r.criteria}` }) },
-        { header: 'Reads', weight: 2, cell: (r) => ({ text: r.reads, tone: 'mono' }) },
-        { header: 'How it decides', weight: 5, cell: (r) => ({ text: r.method }) },
-      ],
-      model.method,
-      6.8,
-    );
-  },
+      b.table.columns,
+      b.table.rows.map((r) => r.cells.map(plainCell)),
+      b.dense ? 6.5 : 7,
+    ),
+  tiles: (l, b) => l.facts(b.tiles.map((t) => [t.label, t.value])),
+  chart: (l, b) => l.statusBar(b.chart.segments),
+  figure: (l, b) => l.figure(b.figure.dataUri, `${b.figure.title}\n${b.figure.caption}`),
+  pre: (l, b) => l.para(b.text, { size: 8 }),
 };
+
+function drawBlock(l: PlainLayout, block: Block): void {
+  (BLOCK_DRAWERS[block.kind] as BlockDrawer<Block['kind']>)(l, block);
+}
 
 function drawBody(l: PlainLayout, model: ReportModel): void {
   drawCover(l, model);
-  for (const section of model.sections) if (isTopSection(section)) DRAWERS[section.id](l, model, section);
+  for (const section of model.sections) {
+    if (section.inline) continue;
+    l.section(section.number, section.title, section.layout === 'wide' ? 'landscape' : 'portrait');
+    for (const block of section.blocks) drawBlock(l, block);
+    for (const child of inlineChildren(model, section.id)) {
+      l.heading(child.number, child.title);
+      for (const block of child.blocks) drawBlock(l, block);
+    }
+  }
 }
 
 function drawHeadersAndFooters(doc: Doc, model: ReportModel): void {
@@ -723,9 +433,9 @@ function drawHeadersAndFooters(doc: Doc, model: ReportModel): void {
 }
 
 /**
- * Renders the report with pdfkit from the same view model as the Chromium path: cover (saying why
- * the layout is plain), summary, criteria, control matrix, results, exceptions, capped inventories,
- * screenshots list and evidence index, with a header and `Page x of y` footer on every page.
+ * Renders the report with pdfkit from the same view model as the Chromium path: the cover (saying
+ * why the layout is plain), then every section of the model drawn from its blocks, with a header
+ * and `Page x of y` footer on every page.
  * Deterministic: the creation date (and therefore the file ID pdfkit derives from it) is the as-of time.
  */
 export async function renderPdfWithPdfkit(model: ReportModel): Promise<Buffer> {

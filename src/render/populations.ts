@@ -9,38 +9,26 @@ import type {
   AdvancedEventSelector,
   BucketSnapshot,
   ClassicEventSelector,
+  KeyUsageEvent,
   Snapshot,
   TrailSelectors,
+  TrailSnapshot,
 } from '../snapshot/model.ts';
 import { gapText, noneCell, outcomeCell, publicAccessBlockCell, text, utcLabel, yesNo } from './cells.ts';
+import {
+  materialize,
+  population,
+  populationSource,
+  type Column,
+  type Population,
+  type PopulationSource,
+} from './columns.ts';
 import { describePrincipal, summarizeKeyPolicy } from './key-policy-summary.ts';
 import type { Cell } from './report-model.ts';
 import { STATUS_LABELS } from './status.ts';
 import { aggregatorResultPopulation, bucketReconciliationPopulation } from './aggregator-populations.ts';
 import { accountPopulation } from './organization-populations.ts';
 import type { OrganizationSnapshot } from '../snapshot/organization.ts';
-
-/**
- * The population lists an auditor samples from: one per inventory CSV, and the source of the
- * report's inventory tables. Each column says whether it also appears in the (width-limited) PDF.
- * Rows are sorted with the rows that need attention first.
- */
-export interface Population {
-  /** Pack path of the CSV, e.g. `inventory/buckets.csv`. */
-  path: string;
-  title: string;
-  columns: PopulationColumn[];
-  rows: Cell[][];
-}
-
-export interface PopulationColumn {
-  /** CSV header (snake_case). */
-  id: string;
-  /** PDF header; omitted = CSV only. */
-  pdfHeader?: string | undefined;
-  /** Relative width in the PDF. */
-  weight?: number | undefined;
-}
 
 /** Findings grouped by resource ARN, for per-resource status columns. */
 export type FindingsByArn = Map<string, Finding[]>;
@@ -82,11 +70,36 @@ function openFindingsCell(
 }
 
 /** Sorts rows by rank (attention first), keeping the input order within a rank. */
-function sortByRank(rows: { rank: number; cells: Cell[] }[]): Cell[][] {
+function sortByRank<R extends { rank: number }>(rows: readonly R[]): R[] {
   return rows
-    .map((r, i) => ({ ...r, i }))
-    .sort((a, b) => a.rank - b.rank || a.i - b.i)
-    .map((r) => r.cells);
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => a.r.rank - b.r.rank || a.i - b.i)
+    .map((x) => x.r);
+}
+
+/** Where a row is: every population's first two columns. */
+interface Located {
+  accountId: string;
+  region: string;
+}
+
+/**
+ * A row that is either a value or a gap: when a list could not be read, its one row carries the
+ * gap in every column after account and region.
+ */
+type GapOr<V> = Located & ({ value: V; gap?: undefined } | { gap: Cell; value?: undefined });
+
+/** A column cell of a {@link GapOr} row: the gap, or the cell of its value. */
+function ofValue<V>(cell: (value: V) => Cell): (row: GapOr<V>) => Cell {
+  return (row) => (row.gap ? row.gap : cell(row.value));
+}
+
+/** The account and region columns every population starts with. */
+function locatedColumns(regionHeader = 'Region'): Column<Located>[] {
+  return [
+    { id: 'account_id', header: 'Account', cell: (r) => text(r.accountId) },
+    { id: 'region', header: regionHeader, cell: (r) => text(r.region) },
+  ];
 }
 
 function compareText(a: string, b: string): number {
@@ -162,6 +175,64 @@ function abacCell(b: BucketSnapshot): Cell {
   );
 }
 
+interface BucketRow extends Located {
+  rank: number;
+  b: BucketSnapshot;
+  cls: Classification | undefined;
+  enc: ReturnType<typeof encryptionCells>;
+  accountPab: Cell;
+  findings: Finding[] | undefined;
+  open: Cell;
+}
+
+const BUCKET_COLUMNS: readonly Column<BucketRow>[] = [
+  ...locatedColumns(),
+  { id: 'bucket', header: 'Bucket', cell: (r) => text(r.b.name, 'mono') },
+  { id: 'arn', cell: (r) => text(r.b.arn) },
+  { id: 'created', cell: (r) => text(r.b.creationDate ? utcLabel(r.b.creationDate) : undefined) },
+  {
+    id: 'classification',
+    header: 'Class',
+    cell: (r) => (r.cls ? text(r.cls.level, r.cls.level === 'sensitive' ? 'warn' : undefined) : noneCell()),
+  },
+  {
+    id: 'classification_rule',
+    header: 'Class rule',
+    cell: (r) => (r.cls ? classRuleCell(r.cls) : noneCell()),
+  },
+  { id: 'encryption', header: 'Encryption', cell: (r) => r.enc.algorithm },
+  { id: 'kms_key', header: 'Key', cell: (r) => r.enc.key },
+  { id: 'bucket_key', header: 'Bucket key', cell: (r) => r.enc.bucketKey },
+  { id: 'bpa_bucket', header: 'BPA bucket', cell: (r) => publicAccessBlockCell(r.b.publicAccessBlock) },
+  { id: 'bpa_account', header: 'BPA account', cell: (r) => r.accountPab },
+  {
+    id: 'object_ownership',
+    header: 'Ownership',
+    cell: (r) => outcomeCell(r.b.ownershipControls, (o) => text(o.objectOwnership)),
+  },
+  { id: 'public_status', header: 'Public', cell: (r) => publicStatusCell(r.b, r.findings) },
+  { id: 'policy_present', header: 'Policy', cell: (r) => outcomeCell(r.b.policy, () => text('yes')) },
+  {
+    id: 'versioning',
+    header: 'Versioning',
+    cell: (r) =>
+      outcomeCell(r.b.versioning, (v) =>
+        text(v.status ? `${v.status}${v.mfaDelete === 'Enabled' ? ' (MFA delete)' : ''}` : undefined),
+      ),
+  },
+  {
+    id: 'tags',
+    header: 'Tags',
+    cell: (r) =>
+      outcomeCell(r.b.tags, (t) => {
+        const entries = Object.entries(t).sort(([a], [c]) => compareText(a, c));
+        return entries.length === 0 ? noneCell() : text(entries.map(([k, v]) => `${k}=${v}`).join('; '));
+      }),
+  },
+  { id: 'abac', header: 'ABAC', cell: (r) => abacCell(r.b) },
+  { id: 'open_findings', header: 'Open findings', cell: (r) => r.open },
+];
+
 /** Every bucket of every account. */
 export function bucketPopulation(
   snapshot: Snapshot,
@@ -170,7 +241,7 @@ export function bucketPopulation(
 ): Population {
   const findings = byArn ?? indexFindings(evaluation.findings);
   const classes = new Map(evaluation.classifications.map((c) => [c.bucketArn, c.classification]));
-  const rows: { rank: number; cells: Cell[] }[] = [];
+  const rows: BucketRow[] = [];
   // A bucket's row rolls up the results of the KMS key its default encryption uses.
   const keyFindings = new Map<string, Finding[]>();
   for (const account of snapshot.accounts) {
@@ -193,72 +264,132 @@ export function bucketPopulation(
       (a, b) => compareText(a.region, b.region) || compareText(a.name, b.name),
     );
     for (const b of buckets) {
-      const cls = classes.get(b.arn);
-      const enc = encryptionCells(b);
       const open = openFindingsCell(
         [...(findings.get(b.arn) ?? []), ...(keyFindings.get(`${b.accountId} ${b.arn}`) ?? [])],
         keyName,
       );
       rows.push({
+        accountId: b.accountId,
+        region: b.region,
         rank: open.rank,
-        cells: [
-          text(b.accountId),
-          text(b.region),
-          text(b.name, 'mono'),
-          text(b.arn),
-          text(b.creationDate ? utcLabel(b.creationDate) : undefined),
-          cls ? text(cls.level, cls.level === 'sensitive' ? 'warn' : undefined) : noneCell(),
-          cls ? classRuleCell(cls) : noneCell(),
-          enc.algorithm,
-          enc.key,
-          enc.bucketKey,
-          publicAccessBlockCell(b.publicAccessBlock),
-          accountPab,
-          outcomeCell(b.ownershipControls, (o) => text(o.objectOwnership)),
-          publicStatusCell(b, findings.get(b.arn)),
-          outcomeCell(b.policy, () => text('yes')),
-          outcomeCell(b.versioning, (v) =>
-            text(v.status ? `${v.status}${v.mfaDelete === 'Enabled' ? ' (MFA delete)' : ''}` : undefined),
-          ),
-          outcomeCell(b.tags, (t) => {
-            const entries = Object.entries(t).sort(([a], [c]) => compareText(a, c));
-            return entries.length === 0 ? noneCell() : text(entries.map(([k, v]) => `${k}=${v}`).join('; '));
-          }),
-          abacCell(b),
-          open.cell,
-        ],
+        b,
+        cls: classes.get(b.arn),
+        enc: encryptionCells(b),
+        accountPab,
+        findings: findings.get(b.arn),
+        open: open.cell,
       });
     }
   }
-  return {
-    path: 'inventory/buckets.csv',
-    title: 'S3 buckets',
-    columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1.1 },
-      { id: 'region', pdfHeader: 'Region', weight: 0.9 },
-      { id: 'bucket', pdfHeader: 'Bucket', weight: 1.8 },
-      { id: 'arn' },
-      { id: 'created' },
-      { id: 'classification', pdfHeader: 'Class', weight: 0.85 },
-      { id: 'classification_rule', pdfHeader: 'Class rule', weight: 1 },
-      { id: 'encryption', pdfHeader: 'Encryption', weight: 0.95 },
-      { id: 'kms_key', pdfHeader: 'Key', weight: 1.4 },
-      { id: 'bucket_key', pdfHeader: 'Bucket key', weight: 0.7 },
-      { id: 'bpa_bucket', pdfHeader: 'BPA bucket', weight: 1.2 },
-      { id: 'bpa_account', pdfHeader: 'BPA account', weight: 1.2 },
-      { id: 'object_ownership', pdfHeader: 'Ownership', weight: 1.1 },
-      { id: 'public_status', pdfHeader: 'Public', weight: 1 },
-      { id: 'policy_present', pdfHeader: 'Policy', weight: 1.1 },
-      { id: 'versioning', pdfHeader: 'Versioning', weight: 0.9 },
-      { id: 'tags', pdfHeader: 'Tags', weight: 1.3 },
-      { id: 'abac', pdfHeader: 'ABAC', weight: 0.9 },
-      { id: 'open_findings', pdfHeader: 'Open findings', weight: 1.6 },
-    ],
-    rows: sortByRank(rows),
-  };
+  return population(
+    { path: 'inventory/buckets.csv', title: 'S3 buckets', columns: BUCKET_COLUMNS },
+    sortByRank(rows),
+  );
 }
 
 // ---------------------------------------------------------------- KMS keys
+
+type KmsKey = Snapshot['accounts'][number]['kmsKeys'][number];
+
+interface KmsKeyRow extends Located {
+  rank: number;
+  k: KmsKey;
+  arn: string;
+  summary: ReturnType<typeof summarizeKeyPolicy> | undefined;
+  open: Cell;
+}
+
+function principalsCell(r: KmsKeyRow, which: 'administrators' | 'users'): Cell {
+  const summary = r.summary;
+  return outcomeCell(r.k.policy, () =>
+    summary && summary.ok
+      ? text(
+          summary[which]
+            .map((p) => describePrincipal(p.principal) + (p.conditional ? ' [conditional]' : ''))
+            .join('; '),
+        )
+      : { text: `unreadable: ${summary && !summary.ok ? summary.reason : ''}`, tone: 'gap' },
+  );
+}
+
+const KMS_KEY_COLUMNS: readonly Column<KmsKeyRow>[] = [
+  ...locatedColumns(),
+  {
+    id: 'key_id',
+    header: 'Key id',
+    cell: (r) => outcomeCell(r.k.metadata, (m) => text(m.keyId, 'mono'), text(r.k.references[0])),
+  },
+  { id: 'key_arn', cell: (r) => text(r.arn) },
+  { id: 'aliases', header: 'Aliases', cell: (r) => text(r.k.aliases.join(', ')) },
+  {
+    id: 'key_manager',
+    header: 'Manager',
+    cell: (r) =>
+      outcomeCell(r.k.metadata, (m) => text(m.keyManager, m.keyManager === 'CUSTOMER' ? 'good' : 'warn')),
+  },
+  {
+    id: 'key_state',
+    header: 'State',
+    cell: (r) =>
+      outcomeCell(r.k.metadata, (m) => text(m.keyState, m.keyState === 'Enabled' ? 'good' : 'bad')),
+  },
+  {
+    id: 'spec_origin',
+    header: 'Spec / origin',
+    cell: (r) => outcomeCell(r.k.metadata, (m) => text(`${m.keySpec} / ${m.origin}`)),
+  },
+  {
+    id: 'rotation',
+    header: 'Rotation',
+    cell: ({ k }) =>
+      outcomeCell(
+        k.rotation,
+        (r) =>
+          r.enabled
+            ? {
+                text: `on${r.rotationPeriodInDays ? ` (${r.rotationPeriodInDays} d)` : ''}${r.nextRotationDate ? `, next ${r.nextRotationDate.slice(0, 10)}` : ''}`,
+                tone: 'good',
+              }
+            : { text: 'off', tone: 'bad' },
+        {
+          text:
+            k.metadata.status === 'ok' && k.metadata.value.origin === 'EXTERNAL'
+              ? 'on demand only'
+              : 'not supported',
+          tone: 'muted',
+        },
+      ),
+  },
+  {
+    id: 'last_rotation',
+    header: 'Last rotation',
+    cell: ({ k }) =>
+      outcomeCell(
+        k.rotations ?? {
+          status: 'absent',
+          errorCode: 'derived:NotCollected',
+          evidence: k.metadata.evidence,
+        },
+        (rs) => {
+          const last = lastRotation(rs);
+          return last
+            ? text(
+                `${last.rotationDate.slice(0, 10)} (${last.rotationType === 'ON_DEMAND' ? 'on demand' : 'automatic'})`,
+              )
+            : text('never');
+        },
+        { text: 'n/a', tone: 'muted' },
+      ),
+  },
+  { id: 'bucket_count', header: 'Buckets', cell: (r) => text(String(r.k.usedBy.length)) },
+  // Keys no bucket uses are in the population too (ListKeys), e.g. the pack's signing key.
+  { id: 'used_by_bucket', cell: (r) => yesNo(r.k.usedBy.length > 0, undefined) },
+  { id: 'used_by', cell: (r) => text(r.k.usedBy.join(' ')) },
+  { id: 'references', cell: (r) => text(r.k.references.join(' ')) },
+  { id: 'policy_administrators', cell: (r) => principalsCell(r, 'administrators') },
+  { id: 'policy_users', cell: (r) => principalsCell(r, 'users') },
+  { id: 'open_findings', header: 'Open findings', cell: (r) => r.open },
+];
 
 /** Every KMS key in scope: those in-scope buckets use, and every other customer managed key ListKeys returned. */
 export function kmsKeyPopulation(
@@ -267,124 +398,78 @@ export function kmsKeyPopulation(
   byArn?: FindingsByArn,
 ): Population {
   const findings = byArn ?? indexFindings(evaluation.findings);
-  const rows: { rank: number; cells: Cell[] }[] = [];
+  const rows: KmsKeyRow[] = [];
   for (const account of snapshot.accounts) {
     for (const k of account.kmsKeys) {
       const md = k.metadata;
       const arn = md.status === 'ok' ? md.value.arn : (k.references[0] ?? '');
       const open = openFindingsCell(findings.get(arn));
-      const summary = k.policy.status === 'ok' ? summarizeKeyPolicy(k.policy.value.text) : undefined;
-      const principals = (which: 'administrators' | 'users'): Cell =>
-        outcomeCell(k.policy, () =>
-          summary && summary.ok
-            ? text(
-                summary[which]
-                  .map((p) => describePrincipal(p.principal) + (p.conditional ? ' [conditional]' : ''))
-                  .join('; '),
-              )
-            : { text: `unreadable: ${summary && !summary.ok ? summary.reason : ''}`, tone: 'gap' },
-        );
       rows.push({
+        accountId: k.accountId,
+        region: k.region,
         rank: open.rank,
-        cells: [
-          text(k.accountId),
-          text(k.region),
-          outcomeCell(md, (m) => text(m.keyId, 'mono'), text(k.references[0])),
-          text(arn),
-          text(k.aliases.join(', ')),
-          outcomeCell(md, (m) => text(m.keyManager, m.keyManager === 'CUSTOMER' ? 'good' : 'warn')),
-          outcomeCell(md, (m) => text(m.keyState, m.keyState === 'Enabled' ? 'good' : 'bad')),
-          outcomeCell(md, (m) => text(`${m.keySpec} / ${m.origin}`)),
-          outcomeCell(
-            k.rotation,
-            (r) =>
-              r.enabled
-                ? {
-                    text: `on${r.rotationPeriodInDays ? ` (${r.rotationPeriodInDays} d)` : ''}${r.nextRotationDate ? `, next ${r.nextRotationDate.slice(0, 10)}` : ''}`,
-                    tone: 'good',
-                  }
-                : { text: 'off', tone: 'bad' },
-            {
-              text:
-                k.metadata.status === 'ok' && k.metadata.value.origin === 'EXTERNAL'
-                  ? 'on demand only'
-                  : 'not supported',
-              tone: 'muted',
-            },
-          ),
-          outcomeCell(
-            k.rotations ?? {
-              status: 'absent',
-              errorCode: 'derived:NotCollected',
-              evidence: k.metadata.evidence,
-            },
-            (rs) => {
-              const last = lastRotation(rs);
-              return last
-                ? text(
-                    `${last.rotationDate.slice(0, 10)} (${last.rotationType === 'ON_DEMAND' ? 'on demand' : 'automatic'})`,
-                  )
-                : text('never');
-            },
-            { text: 'n/a', tone: 'muted' },
-          ),
-          text(String(k.usedBy.length)),
-          yesNo(k.usedBy.length > 0, undefined),
-          text(k.usedBy.join(' ')),
-          text(k.references.join(' ')),
-          principals('administrators'),
-          principals('users'),
-          open.cell,
-        ],
+        k,
+        arn,
+        summary: k.policy.status === 'ok' ? summarizeKeyPolicy(k.policy.value.text) : undefined,
+        open: open.cell,
       });
     }
   }
-  return {
-    path: 'inventory/kms-keys.csv',
-    title: 'KMS keys',
-    columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1.1 },
-      { id: 'region', pdfHeader: 'Region', weight: 0.9 },
-      { id: 'key_id', pdfHeader: 'Key id', weight: 2 },
-      { id: 'key_arn' },
-      { id: 'aliases', pdfHeader: 'Aliases', weight: 1.3 },
-      { id: 'key_manager', pdfHeader: 'Manager', weight: 0.8 },
-      { id: 'key_state', pdfHeader: 'State', weight: 0.8 },
-      { id: 'spec_origin', pdfHeader: 'Spec / origin', weight: 1.1 },
-      { id: 'rotation', pdfHeader: 'Rotation', weight: 0.8 },
-      { id: 'last_rotation', pdfHeader: 'Last rotation', weight: 0.8 },
-      { id: 'bucket_count', pdfHeader: 'Buckets', weight: 0.6 },
-      // Keys no bucket uses are in the population too (ListKeys), e.g. the pack's signing key.
-      { id: 'used_by_bucket' },
-      { id: 'used_by' },
-      { id: 'references' },
-      { id: 'policy_administrators' },
-      { id: 'policy_users' },
-      { id: 'open_findings', pdfHeader: 'Open findings', weight: 1.6 },
-    ],
-    rows: sortByRank(rows),
-  };
+  return population(
+    { path: 'inventory/kms-keys.csv', title: 'KMS keys', columns: KMS_KEY_COLUMNS },
+    sortByRank(rows),
+  );
 }
 
 // ---------------------------------------------------------------- AWS Config
 
+type ConfigRegion = Snapshot['accounts'][number]['config'][number];
+type Recorder = Extract<ConfigRegion['recorders'], { status: 'ok' }>['value'][number];
+type RecorderStatus = Extract<ConfigRegion['recorderStatus'], { status: 'ok' }>['value'][number];
+
+interface RecorderValue {
+  r: Recorder;
+  recording: Cell;
+  lastStatus: Cell;
+  recordsS3: boolean;
+}
+type RecorderRow = GapOr<RecorderValue> & { rank: number };
+const ofRecorder = ofValue<RecorderValue>;
+
+const RECORDER_COLUMNS: readonly Column<RecorderRow>[] = [
+  ...locatedColumns(),
+  { id: 'recorder', header: 'Recorder', cell: ofRecorder((v) => text(v.r.name)) },
+  { id: 'recording', header: 'Recording', cell: ofRecorder((v) => v.recording) },
+  { id: 'last_status', header: 'Last status', cell: ofRecorder((v) => v.lastStatus) },
+  {
+    id: 'resource_types',
+    header: 'Records',
+    cell: ofRecorder((v) =>
+      text(v.r.allSupported ? 'all supported types' : v.r.resourceTypes.join(', ') || undefined),
+    ),
+  },
+  { id: 'records_s3_buckets', header: 'S3 buckets', cell: ofRecorder((v) => yesNo(v.recordsS3)) },
+  { id: 'role_arn', header: 'Role', cell: ofRecorder((v) => text(v.r.roleArn)) },
+];
+
 /** Configuration recorders per account and region. */
 export function configRecorderPopulation(snapshot: Snapshot): Population {
-  const rows: { rank: number; cells: Cell[] }[] = [];
+  const rows: RecorderRow[] = [];
   for (const account of snapshot.accounts) {
     for (const region of account.config) {
-      const base = [text(region.accountId), text(region.region)];
+      const at = { accountId: region.accountId, region: region.region };
       if (region.recorders.status !== 'ok' || region.recorders.value.length === 0) {
-        const c = outcomeCell(region.recorders, () => ({ text: 'none', tone: 'bad' }), {
+        const gap = outcomeCell(region.recorders, () => ({ text: 'none', tone: 'bad' }), {
           text: 'none',
           tone: 'bad',
         });
-        rows.push({ rank: 0, cells: [...base, c, c, c, c, c, c] });
+        rows.push({ ...at, rank: 0, gap });
         continue;
       }
       const statuses = region.recorderStatus;
       for (const r of region.recorders.value) {
-        const status = statuses.status === 'ok' ? statuses.value.find((s) => s.name === r.name) : undefined;
+        const status: RecorderStatus | undefined =
+          statuses.status === 'ok' ? statuses.value.find((s) => s.name === r.name) : undefined;
         const recording: Cell =
           statuses.status !== 'ok'
             ? outcomeCell(statuses, () => noneCell())
@@ -397,74 +482,51 @@ export function configRecorderPopulation(snapshot: Snapshot): Population {
             : text(status?.lastStatus, status?.lastStatus === 'SUCCESS' ? 'good' : 'bad');
         const recordsS3 = r.allSupported || r.resourceTypes.includes('AWS::S3::Bucket');
         rows.push({
+          ...at,
           rank: status?.recording && status.lastStatus === 'SUCCESS' && recordsS3 ? 1 : 0,
-          cells: [
-            ...base,
-            text(r.name),
-            recording,
-            lastStatus,
-            text(r.allSupported ? 'all supported types' : r.resourceTypes.join(', ') || undefined),
-            yesNo(recordsS3),
-            text(r.roleArn),
-          ],
+          value: { r, recording, lastStatus, recordsS3 },
         });
       }
     }
   }
-  return {
-    path: 'inventory/config-recorders.csv',
-    title: 'AWS Config recorders',
-    columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
-      { id: 'region', pdfHeader: 'Region', weight: 0.9 },
-      { id: 'recorder', pdfHeader: 'Recorder', weight: 1.2 },
-      { id: 'recording', pdfHeader: 'Recording', weight: 0.7 },
-      { id: 'last_status', pdfHeader: 'Last status', weight: 0.8 },
-      { id: 'resource_types', pdfHeader: 'Records', weight: 1.4 },
-      { id: 'records_s3_buckets', pdfHeader: 'S3 buckets', weight: 0.7 },
-      { id: 'role_arn', pdfHeader: 'Role', weight: 2 },
-    ],
-    rows: sortByRank(rows),
-  };
+  return population(
+    { path: 'inventory/config-recorders.csv', title: 'AWS Config recorders', columns: RECORDER_COLUMNS },
+    sortByRank(rows),
+  );
 }
+
+type ConfigRule = Extract<ConfigRegion['rules'], { status: 'ok' }>['value'][number];
+
+const RULE_COLUMNS: readonly Column<GapOr<ConfigRule>>[] = [
+  ...locatedColumns(),
+  { id: 'rule', header: 'Rule', cell: ofValue((r) => text(r.name)) },
+  { id: 'source_identifier', header: 'Identifier', cell: ofValue((r) => text(r.sourceIdentifier, 'mono')) },
+  { id: 'owner', header: 'Owner', cell: ofValue((r) => text(r.owner)) },
+  {
+    id: 'state',
+    header: 'State',
+    cell: ofValue((r) => text(r.state, r.state === 'ACTIVE' ? 'good' : undefined)),
+  },
+  { id: 'input_parameters', cell: ofValue((r) => text(r.inputParameters)) },
+];
 
 /** Config rules per account and region. */
 export function configRulePopulation(snapshot: Snapshot): Population {
-  const rows: Cell[][] = [];
+  const rows: GapOr<ConfigRule>[] = [];
   for (const account of snapshot.accounts) {
     for (const region of account.config) {
-      const base = [text(region.accountId), text(region.region)];
+      const at = { accountId: region.accountId, region: region.region };
       if (region.rules.status !== 'ok' || region.rules.value.length === 0) {
-        const c = outcomeCell(region.rules, () => noneCell());
-        rows.push([...base, c, c, c, c, c]);
+        rows.push({ ...at, gap: outcomeCell(region.rules, () => noneCell()) });
         continue;
       }
-      for (const r of region.rules.value) {
-        rows.push([
-          ...base,
-          text(r.name),
-          text(r.sourceIdentifier, 'mono'),
-          text(r.owner),
-          text(r.state, r.state === 'ACTIVE' ? 'good' : undefined),
-          text(r.inputParameters),
-        ]);
-      }
+      for (const value of region.rules.value) rows.push({ ...at, value });
     }
   }
-  return {
-    path: 'inventory/config-rules.csv',
-    title: 'AWS Config rules',
-    columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
-      { id: 'region', pdfHeader: 'Region', weight: 0.9 },
-      { id: 'rule', pdfHeader: 'Rule', weight: 2 },
-      { id: 'source_identifier', pdfHeader: 'Identifier', weight: 2.4 },
-      { id: 'owner', pdfHeader: 'Owner', weight: 0.7 },
-      { id: 'state', pdfHeader: 'State', weight: 0.7 },
-      { id: 'input_parameters' },
-    ],
+  return population(
+    { path: 'inventory/config-rules.csv', title: 'AWS Config rules', columns: RULE_COLUMNS },
     rows,
-  };
+  );
 }
 
 const COMPLIANCE_RANK: Record<string, number> = {
@@ -474,56 +536,58 @@ const COMPLIANCE_RANK: Record<string, number> = {
   COMPLIANT: 3,
 };
 
+type RuleResult = ConfigRegion['results'][number];
+type RuleEvaluation = Extract<RuleResult['evaluations'], { status: 'ok' }>['value'][number];
+
+/** A rule's name and identifier are known even when its results could not be read. */
+type ResultRow = GapOr<RuleEvaluation> & { rank: number; rule: RuleResult };
+const ofEvaluation = ofValue<RuleEvaluation>;
+
+const RESULT_COLUMNS: readonly Column<ResultRow>[] = [
+  ...locatedColumns(),
+  { id: 'rule', header: 'Rule', cell: (r) => text(r.rule.ruleName) },
+  { id: 'source_identifier', cell: (r) => text(r.rule.sourceIdentifier, 'mono') },
+  { id: 'resource_type', cell: ofEvaluation((e) => text(e.resourceType)) },
+  { id: 'resource_id', header: 'Resource', cell: ofEvaluation((e) => text(e.resourceId, 'mono')) },
+  {
+    id: 'compliance',
+    header: 'Compliance',
+    cell: ofEvaluation((e) =>
+      text(
+        e.complianceType,
+        e.complianceType === 'COMPLIANT' ? 'good' : e.complianceType === 'NON_COMPLIANT' ? 'bad' : 'gap',
+      ),
+    ),
+  },
+  {
+    id: 'recorded_at',
+    header: 'Recorded',
+    cell: ofEvaluation((e) => text(e.resultRecordedTime ? utcLabel(e.resultRecordedTime) : undefined)),
+  },
+  { id: 'annotation', cell: ofEvaluation((e) => text(e.annotation)) },
+];
+
 /** Per-resource Config rule results, non-compliant first. */
 export function configResultPopulation(snapshot: Snapshot): Population {
-  const rows: { rank: number; cells: Cell[] }[] = [];
+  const rows: ResultRow[] = [];
   for (const account of snapshot.accounts) {
     for (const region of account.config) {
-      const base = [text(region.accountId), text(region.region)];
+      const at = { accountId: region.accountId, region: region.region };
       for (const rule of region.results) {
-        const ruleCells = [text(rule.ruleName), text(rule.sourceIdentifier, 'mono')];
         if (rule.evaluations.status !== 'ok') {
-          const c = outcomeCell(rule.evaluations, () => noneCell());
-          rows.push({ rank: 0, cells: [...base, ...ruleCells, c, c, c, c, c] });
+          rows.push({ ...at, rank: 0, rule, gap: outcomeCell(rule.evaluations, () => noneCell()) });
           continue;
         }
-        for (const e of rule.evaluations.value) {
-          const tone =
-            e.complianceType === 'COMPLIANT' ? 'good' : e.complianceType === 'NON_COMPLIANT' ? 'bad' : 'gap';
-          rows.push({
-            rank: COMPLIANCE_RANK[e.complianceType] ?? 1,
-            cells: [
-              ...base,
-              ...ruleCells,
-              text(e.resourceType),
-              text(e.resourceId, 'mono'),
-              text(e.complianceType, tone),
-              text(e.resultRecordedTime ? utcLabel(e.resultRecordedTime) : undefined),
-              text(e.annotation),
-            ],
-          });
-        }
+        for (const value of rule.evaluations.value)
+          rows.push({ ...at, rank: COMPLIANCE_RANK[value.complianceType] ?? 1, rule, value });
       }
     }
   }
-  return {
-    path: 'inventory/config-results.csv',
-    title: 'AWS Config rule results',
-    columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
-      { id: 'region', pdfHeader: 'Region', weight: 0.9 },
-      { id: 'rule', pdfHeader: 'Rule', weight: 1.6 },
-      { id: 'source_identifier' },
-      { id: 'resource_type' },
-      { id: 'resource_id', pdfHeader: 'Resource', weight: 1.8 },
-      { id: 'compliance', pdfHeader: 'Compliance', weight: 1.1 },
-      { id: 'recorded_at', pdfHeader: 'Recorded', weight: 1.3 },
-      { id: 'annotation' },
-    ],
-    rows: sortByRank(rows),
-  };
+  return population(
+    { path: 'inventory/config-results.csv', title: 'AWS Config rule results', columns: RESULT_COLUMNS },
+    sortByRank(rows),
+  );
 }
-
 // ---------------------------------------------------------------- CloudTrail
 
 /** One line per selector, e.g. `classic: All, management yes, excludes kms.amazonaws.com; data AWS::S3::Object arn:aws:s3`. */
@@ -561,208 +625,208 @@ function describeAdvanced(s: AdvancedEventSelector): string {
   return `advanced${s.name ? ` "${s.name}"` : ''}: ${fields.join('; ')}`;
 }
 
+const TRAIL_COLUMNS: readonly Column<GapOr<TrailSnapshot>>[] = [
+  ...locatedColumns('Home region'),
+  { id: 'trail', header: 'Trail', cell: ofValue((t) => text(t.name)) },
+  { id: 'trail_arn', cell: ofValue((t) => text(t.arn)) },
+  { id: 'multi_region', header: 'Multi-region', cell: ofValue((t) => yesNo(t.isMultiRegionTrail)) },
+  { id: 'organization_trail', header: 'Org', cell: ofValue((t) => yesNo(t.isOrganizationTrail, undefined)) },
+  {
+    id: 'logging',
+    header: 'Logging',
+    cell: ofValue((t) => outcomeCell(t.status, (s) => yesNo(s.isLogging))),
+  },
+  {
+    id: 'log_file_validation',
+    header: 'Validation',
+    cell: ofValue((t) => yesNo(t.logFileValidationEnabled)),
+  },
+  { id: 's3_bucket', header: 'Log bucket', cell: ofValue((t) => text(t.s3BucketName)) },
+  { id: 'kms_key', cell: ofValue((t) => text(t.kmsKeyId)) },
+  {
+    id: 'selectors',
+    header: 'Event selectors',
+    cell: ofValue((t) => outcomeCell(t.selectors, (s) => text(describeSelectors(s)))),
+  },
+  {
+    id: 'latest_delivery',
+    cell: ofValue((t) =>
+      outcomeCell(t.status, (s) => text(s.latestDeliveryTime ? utcLabel(s.latestDeliveryTime) : undefined)),
+    ),
+  },
+];
+
 /** Trails per account, plus a row per discovery gap. */
 export function trailPopulation(snapshot: Snapshot): Population {
-  const rows: { rank: number; cells: Cell[] }[] = [];
+  const rows: (GapOr<TrailSnapshot> & { rank: number })[] = [];
   for (const account of snapshot.accounts) {
     for (const d of account.cloudTrail.discovery) {
       if (!isGap(d.result)) continue;
-      const c: Cell = { text: gapText(d.result), tone: 'gap' };
-      rows.push({ rank: 0, cells: [text(account.accountId), text(d.region), c, c, c, c, c, c, c, c, c, c] });
+      const gap: Cell = { text: gapText(d.result), tone: 'gap' };
+      rows.push({ accountId: account.accountId, region: d.region, rank: 0, gap });
     }
     for (const t of account.cloudTrail.trails) {
-      const logging = outcomeCell(t.status, (s) => yesNo(s.isLogging));
       rows.push({
+        accountId: account.accountId,
+        region: t.homeRegion,
         rank: t.status.status === 'ok' && t.status.value.isLogging && t.logFileValidationEnabled ? 2 : 1,
-        cells: [
-          text(account.accountId),
-          text(t.homeRegion),
-          text(t.name),
-          text(t.arn),
-          yesNo(t.isMultiRegionTrail),
-          yesNo(t.isOrganizationTrail, undefined),
-          logging,
-          yesNo(t.logFileValidationEnabled),
-          text(t.s3BucketName),
-          text(t.kmsKeyId),
-          outcomeCell(t.selectors, (s) => text(describeSelectors(s))),
-          outcomeCell(t.status, (s) =>
-            text(s.latestDeliveryTime ? utcLabel(s.latestDeliveryTime) : undefined),
-          ),
-        ],
+        value: t,
       });
     }
   }
-  return {
-    path: 'inventory/trails.csv',
-    title: 'CloudTrail trails',
-    columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
-      { id: 'region', pdfHeader: 'Home region', weight: 0.9 },
-      { id: 'trail', pdfHeader: 'Trail', weight: 1.2 },
-      { id: 'trail_arn' },
-      { id: 'multi_region', pdfHeader: 'Multi-region', weight: 0.7 },
-      { id: 'organization_trail', pdfHeader: 'Org', weight: 0.5 },
-      { id: 'logging', pdfHeader: 'Logging', weight: 0.6 },
-      { id: 'log_file_validation', pdfHeader: 'Validation', weight: 0.7 },
-      { id: 's3_bucket', pdfHeader: 'Log bucket', weight: 1.2 },
-      { id: 'kms_key' },
-      { id: 'selectors', pdfHeader: 'Event selectors', weight: 3 },
-      { id: 'latest_delivery' },
-    ],
-    rows: sortByRank(rows),
-  };
+  return population(
+    { path: 'inventory/trails.csv', title: 'CloudTrail trails', columns: TRAIL_COLUMNS },
+    sortByRank(rows),
+  );
 }
+
+const KEY_USAGE_COLUMNS: readonly Column<GapOr<KeyUsageEvent>>[] = [
+  ...locatedColumns(),
+  { id: 'event_time', header: 'Time (UTC)', cell: ofValue((e) => text(utcLabel(e.eventTime))) },
+  { id: 'event_name', header: 'Event', cell: ofValue((e) => text(e.eventName)) },
+  { id: 'principal', header: 'Principal', cell: ofValue((e) => text(e.principalArn ?? e.username)) },
+  { id: 'key_arns', header: 'Key', cell: ofValue((e) => text(e.keyArns.join(' '))) },
+  { id: 'source_ip', header: 'Source IP', cell: ofValue((e) => text(e.sourceIpAddress)) },
+  {
+    id: 'read_write',
+    cell: ofValue((e) => text(e.readOnly === undefined ? undefined : e.readOnly ? 'read' : 'write')),
+  },
+  { id: 'event_id', cell: ofValue((e) => text(e.eventId, 'mono')) },
+];
 
 /** The sampled KMS key-usage events, plus a row per region whose lookup failed. */
 export function keyUsagePopulation(snapshot: Snapshot): Population {
-  const rows: Cell[][] = [];
+  const rows: GapOr<KeyUsageEvent>[] = [];
   for (const account of snapshot.accounts) {
     for (const r of account.cloudTrail.keyUsage) {
-      const base = [text(account.accountId), text(r.region)];
+      const at = { accountId: account.accountId, region: r.region };
       if (r.events.status !== 'ok') {
-        const c = outcomeCell(r.events, () => noneCell());
-        rows.push([...base, c, c, c, c, c, c, c]);
+        rows.push({ ...at, gap: outcomeCell(r.events, () => noneCell()) });
         continue;
       }
       const events = [...r.events.value].sort((a, b) => compareText(b.eventTime, a.eventTime));
-      for (const e of events) {
-        rows.push([
-          ...base,
-          text(utcLabel(e.eventTime)),
-          text(e.eventName),
-          text(e.principalArn ?? e.username),
-          text(e.keyArns.join(' ')),
-          text(e.sourceIpAddress),
-          text(e.readOnly === undefined ? undefined : e.readOnly ? 'read' : 'write'),
-          text(e.eventId, 'mono'),
-        ]);
-      }
+      for (const value of events) rows.push({ ...at, value });
     }
   }
-  return {
-    path: 'inventory/key-usage-events.csv',
-    title: 'KMS key-usage events (sample)',
-    columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
-      { id: 'region', pdfHeader: 'Region', weight: 0.9 },
-      { id: 'event_time', pdfHeader: 'Time (UTC)', weight: 1.3 },
-      { id: 'event_name', pdfHeader: 'Event', weight: 1.1 },
-      { id: 'principal', pdfHeader: 'Principal', weight: 2.2 },
-      { id: 'key_arns', pdfHeader: 'Key', weight: 2.4 },
-      { id: 'source_ip', pdfHeader: 'Source IP', weight: 0.9 },
-      { id: 'read_write' },
-      { id: 'event_id' },
-    ],
+  return population(
+    {
+      path: 'inventory/key-usage-events.csv',
+      title: 'KMS key-usage events (sample)',
+      columns: KEY_USAGE_COLUMNS,
+    },
     rows,
-  };
+  );
 }
 
 // ---------------------------------------------------------------- exceptions & findings
 
+type TrustedAccount = NonNullable<Evaluation['trustedAccounts']>[number];
+
+const TRUSTED_ACCOUNT_COLUMNS: readonly Column<TrustedAccount>[] = [
+  { id: 'account_id', header: 'Account', cell: (t) => text(t.accountId, 'mono') },
+  { id: 'justification', header: 'Justification', cell: (t) => text(t.justification) },
+  { id: 'approved_by', header: 'Approved by', cell: (t) => text(t.approvedBy) },
+  { id: 'expires', header: 'Expires', cell: (t) => text(t.expires) },
+  {
+    id: 'validity',
+    header: 'Validity',
+    cell: (t) => (t.valid ? { text: 'valid', tone: 'good' } : { text: 'EXPIRED', tone: 'bad' }),
+  },
+];
+
 /** The trusted external accounts of the config (`trustedAccounts`), with their validity. */
 export function trustedAccountPopulation(evaluation: Evaluation): Population {
-  const rows = (evaluation.trustedAccounts ?? []).map((t) => [
-    text(t.accountId, 'mono'),
-    text(t.justification),
-    text(t.approvedBy),
-    text(t.expires),
-    t.valid ? { text: 'valid', tone: 'good' as const } : { text: 'EXPIRED', tone: 'bad' as const },
-  ]);
-  return {
-    path: 'config/effective-config.json',
-    title: 'Trusted external accounts',
-    columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
-      { id: 'justification', pdfHeader: 'Justification', weight: 2.4 },
-      { id: 'approved_by', pdfHeader: 'Approved by', weight: 1 },
-      { id: 'expires', pdfHeader: 'Expires', weight: 0.8 },
-      { id: 'validity', pdfHeader: 'Validity', weight: 0.7 },
-    ],
-    rows,
-  };
+  return population(
+    {
+      path: 'config/effective-config.json',
+      title: 'Trusted external accounts',
+      columns: TRUSTED_ACCOUNT_COLUMNS,
+    },
+    evaluation.trustedAccounts ?? [],
+  );
 }
+
+type ValidatedException = Evaluation['exceptions'][number];
+
+interface ExceptionRow {
+  v: ValidatedException;
+  /** The bucket it names, when that bucket is in the snapshot. */
+  bucket: BucketSnapshot | undefined;
+}
+
+const EXCEPTION_COLUMNS: readonly Column<ExceptionRow>[] = [
+  { id: 'account_id', header: 'Account', cell: (r) => text(r.v.entry.accountId ?? r.bucket?.accountId) },
+  { id: 'region', header: 'Region', cell: (r) => text(r.bucket?.region) },
+  { id: 'exception_id', header: 'Id', cell: (r) => text(`exception-${r.v.entry.index}`, 'mono') },
+  { id: 'bucket', header: 'Bucket', cell: (r) => text(r.v.entry.bucket, 'mono') },
+  { id: 'checks', header: 'Checks', cell: (r) => text(r.v.entry.checks.join(', ')) },
+  { id: 'justification', header: 'Justification', cell: (r) => text(r.v.entry.justification) },
+  { id: 'approved_by', header: 'Approver', cell: (r) => text(r.v.entry.approvedBy) },
+  { id: 'ticket', header: 'Ticket', cell: (r) => text(r.v.entry.ticket) },
+  { id: 'expires', header: 'Expires', cell: (r) => text(r.v.entry.expires) },
+  {
+    id: 'validity',
+    header: 'Validity',
+    cell: (r) => (r.v.valid ? { text: 'valid', tone: 'good' } : { text: 'INVALID', tone: 'bad' }),
+  },
+  { id: 'problems', header: 'Problems', cell: (r) => text(r.v.problems.join('; ')) },
+];
 
 /** The exception register with validity; account and region come from the bucket when known. */
 export function exceptionPopulation(snapshot: Snapshot, evaluation: Evaluation): Population {
   const buckets = new Map<string, BucketSnapshot[]>();
   for (const a of snapshot.accounts)
     for (const b of a.buckets) buckets.set(b.name, [...(buckets.get(b.name) ?? []), b]);
-  const rows = evaluation.exceptions.map((v) => {
+  const rows = evaluation.exceptions.map((v): ExceptionRow => {
     const e = v.entry;
     const matches = (buckets.get(e.bucket) ?? []).filter((b) => !e.accountId || b.accountId === e.accountId);
-    const bucket = matches[0];
-    return [
-      text(e.accountId ?? bucket?.accountId),
-      text(bucket?.region),
-      text(`exception-${e.index}`, 'mono'),
-      text(e.bucket, 'mono'),
-      text(e.checks.join(', ')),
-      text(e.justification),
-      text(e.approvedBy),
-      text(e.ticket),
-      text(e.expires),
-      v.valid ? { text: 'valid', tone: 'good' as const } : { text: 'INVALID', tone: 'bad' as const },
-      text(v.problems.join('; ')),
-    ];
+    return { v, bucket: matches[0] };
   });
-  return {
-    path: 'inventory/exceptions.csv',
-    title: 'Exception register',
-    columns: [
-      { id: 'account_id', pdfHeader: 'Account', weight: 1 },
-      { id: 'region', pdfHeader: 'Region', weight: 0.8 },
-      { id: 'exception_id', pdfHeader: 'Id', weight: 0.9 },
-      { id: 'bucket', pdfHeader: 'Bucket', weight: 1.4 },
-      { id: 'checks', pdfHeader: 'Checks', weight: 1.4 },
-      { id: 'justification', pdfHeader: 'Justification', weight: 2 },
-      { id: 'approved_by', pdfHeader: 'Approver', weight: 1.1 },
-      { id: 'ticket', pdfHeader: 'Ticket', weight: 0.8 },
-      { id: 'expires', pdfHeader: 'Expires', weight: 0.8 },
-      { id: 'validity', pdfHeader: 'Validity', weight: 0.7 },
-      { id: 'problems', pdfHeader: 'Problems', weight: 1.6 },
-    ],
+  return population(
+    { path: 'inventory/exceptions.csv', title: 'Exception register', columns: EXCEPTION_COLUMNS },
     rows,
-  };
+  );
 }
 
-/** A population whose rows are produced as they are read (a CSV writer reads them once). */
-export interface PopulationSource extends Omit<Population, 'rows'> {
-  rows: Iterable<Cell[]>;
+interface FindingRow {
+  f: Finding;
+  remediation: RemediationStep | undefined;
 }
 
-/**
- * A row's cells, checked against the population's columns: a row with a cell too many or too few
- * would shift every later value under the wrong header, in the CSV and in the PDF alike.
- */
-export function checkedRow(p: Pick<Population, 'path' | 'columns'>, row: Cell[]): Cell[] {
-  if (row.length !== p.columns.length)
-    throw new Error(`${p.path}: a row has ${row.length} cells for ${p.columns.length} columns`);
-  return row;
-}
+const FINDING_COLUMNS: readonly Column<FindingRow>[] = [
+  { id: 'account_id', cell: ({ f }) => text(f.resource.accountId) },
+  { id: 'region', cell: ({ f }) => text(f.resource.region ?? 'global') },
+  { id: 'check_id', cell: ({ f }) => text(f.checkId, 'mono') },
+  { id: 'title', cell: ({ f }) => text(f.title) },
+  { id: 'criteria', cell: ({ f }) => text(f.criteria.join(' ')) },
+  { id: 'severity', cell: ({ f }) => text(f.severity) },
+  { id: 'status', cell: ({ f }) => text(f.status) },
+  { id: 'resource_type', cell: ({ f }) => text(f.resource.type) },
+  { id: 'resource_name', cell: ({ f }) => text(f.resource.name) },
+  { id: 'resource_arn', cell: ({ f }) => text(f.resource.arn) },
+  { id: 'reason', cell: ({ f }) => text(f.reason) },
+  { id: 'evidence_files', cell: ({ f }) => text([...new Set(f.evidence.map((e) => e.file))].join(' ')) },
+  { id: 'evidence_calls', cell: ({ f }) => text(f.evidence.map((e) => `${e.file}#${e.callId}`).join(' ')) },
+  {
+    id: 'request_ids',
+    cell: ({ f }) => text(f.evidence.flatMap((e) => (e.requestId ? [e.requestId] : [])).join(' ')),
+  },
+  { id: 'remediation', cell: (r) => text(remediationText(r.remediation)) },
+];
 
-/** A {@link PopulationSource} with every row built. */
-function materialize(p: PopulationSource): Population {
-  return { ...p, rows: [...p.rows] };
-}
-
-function findingRow(f: Finding): Cell[] {
-  return [
-    text(f.resource.accountId),
-    text(f.resource.region ?? 'global'),
-    text(f.checkId, 'mono'),
-    text(f.title),
-    text(f.criteria.join(' ')),
-    text(f.severity),
-    text(f.status),
-    text(f.resource.type),
-    text(f.resource.name),
-    text(f.resource.arn),
-    text(f.reason),
-    text([...new Set(f.evidence.map((e) => e.file))].join(' ')),
-    text(f.evidence.map((e) => `${e.file}#${e.callId}`).join(' ')),
-    text(f.evidence.flatMap((e) => (e.requestId ? [e.requestId] : [])).join(' ')),
-  ];
+/** The fix of each failing finding, keyed `<checkId> <resource arn>` (the CSV column and the report's "Fix:"). */
+export function remediationSteps(snapshot: Snapshot, evaluation: Evaluation): Map<string, RemediationStep> {
+  return stepsByFinding(
+    snapshot,
+    evaluation.findings
+      .filter((f) => f.status === 'fail')
+      .map((f) => ({
+        checkId: f.checkId,
+        resourceArn: f.resource.arn,
+        resourceName: f.resource.name,
+        reason: f.reason,
+      })),
+  );
 }
 
 /**
@@ -770,46 +834,19 @@ function findingRow(f: Finding): Cell[] {
  * large run (100,000+ findings) never holds all finding rows at once.
  */
 export function findingPopulationSource(evaluation: Evaluation, snapshot?: Snapshot): PopulationSource {
-  const failing = evaluation.findings
-    .filter((f) => f.status === 'fail')
-    .map((f) => ({
-      checkId: f.checkId,
-      resourceArn: f.resource.arn,
-      resourceName: f.resource.name,
-      reason: f.reason,
-    }));
-  const remediation = snapshot ? stepsByFinding(snapshot, failing) : new Map<string, RemediationStep>();
+  const remediation = snapshot ? remediationSteps(snapshot, evaluation) : new Map<string, RemediationStep>();
   const sorted = [...evaluation.findings].sort(
     (a, b) =>
       CHECK_STATUSES.indexOf(a.status) - CHECK_STATUSES.indexOf(b.status) ||
       compareText(a.checkId, b.checkId) ||
       compareText(a.resource.arn, b.resource.arn),
   );
-  return {
-    path: 'findings/findings.csv',
-    title: 'Findings',
-    columns: [
-      { id: 'account_id' },
-      { id: 'region' },
-      { id: 'check_id' },
-      { id: 'title' },
-      { id: 'criteria' },
-      { id: 'severity' },
-      { id: 'status' },
-      { id: 'resource_type' },
-      { id: 'resource_name' },
-      { id: 'resource_arn' },
-      { id: 'reason' },
-      { id: 'evidence_files' },
-      { id: 'evidence_calls' },
-      { id: 'request_ids' },
-      { id: 'remediation' },
-    ],
-    rows: (function* () {
-      for (const f of sorted)
-        yield [...findingRow(f), text(remediationText(remediation.get(`${f.checkId} ${f.resource.arn}`)))];
+  return populationSource(
+    { path: 'findings/findings.csv', title: 'Findings', columns: FINDING_COLUMNS },
+    (function* (): Iterable<FindingRow> {
+      for (const f of sorted) yield { f, remediation: remediation.get(`${f.checkId} ${f.resource.arn}`) };
     })(),
-  };
+  );
 }
 
 /**
@@ -843,17 +880,21 @@ export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (
 /** Pack path of the buckets listed outside the regions in scope. */
 export const OUT_OF_SCOPE_CSV = 'inventory/buckets-out-of-scope.csv';
 
+type OutOfScopeBucket = NonNullable<Snapshot['accounts'][number]['outOfScopeBuckets']>[number];
+
+const OUT_OF_SCOPE_COLUMNS: readonly Column<OutOfScopeBucket>[] = [
+  ...locatedColumns(),
+  { id: 'bucket', cell: (b) => text(b.name) },
+  { id: 'arn', cell: (b) => text(b.arn) },
+  { id: 'assessment', cell: () => text('not assessed') },
+];
+
 /** Buckets ListBuckets returned in regions outside the scope: listed so none is dropped silently. */
 export function outOfScopeBucketPopulation(snapshot: Snapshot): Population {
-  const rows = snapshot.accounts
-    .flatMap((a) => a.outOfScopeBuckets ?? [])
-    .map((b) => [text(b.accountId), text(b.region), text(b.name), text(b.arn), text('not assessed')]);
-  return {
-    path: OUT_OF_SCOPE_CSV,
-    title: 'Buckets outside the regions in scope',
-    columns: [{ id: 'account_id' }, { id: 'region' }, { id: 'bucket' }, { id: 'arn' }, { id: 'assessment' }],
-    rows,
-  };
+  return population(
+    { path: OUT_OF_SCOPE_CSV, title: 'Buckets outside the regions in scope', columns: OUT_OF_SCOPE_COLUMNS },
+    snapshot.accounts.flatMap((a) => a.outOfScopeBuckets ?? []),
+  );
 }
 
 /** Every population list, in pack order. */

@@ -8,8 +8,9 @@ import type { SectionId } from './sections.ts';
  */
 export interface ReportModel {
   /**
-   * The sections present in this report, numbered, in reading order (see `sections.ts`). Both
-   * renderers take every heading, number and cross-reference from here.
+   * The sections present in this report, numbered, in reading order, each with its content as
+   * blocks (see `sections.ts`). Both renderers draw every section from here; the other fields are
+   * the facts the blocks (and the cover) are built from.
    */
   sections: ReportSection[];
   meta: ReportMeta;
@@ -68,17 +69,92 @@ export interface ReportModel {
   organization?: OrganizationSection | undefined;
 }
 
-/** One numbered section or sub-section of the report. */
-export interface ReportSection {
-  /** Stable id: the HTML element id, the partial name (top level) and the fallback drawer key. */
+/** Where a section sits and what it is called: its place in the numbered list (see `sections.ts`). */
+export interface SectionHeading {
+  /** Stable id: the HTML element id, and the name a `report.templatesDir` partial may override. */
   id: SectionId;
   title: string;
   /** Computed from the section order: `4`, `4.1`. */
   number: string;
   /** 0 for a top-level section, 1 for a sub-section. */
   depth: 0 | 1;
-  /** Drawn inside its parent (no partial / drawer of its own). */
+  /** The section this one is numbered under. */
+  parent?: SectionId | undefined;
+  /** Drawn inside its parent, after the parent's blocks (no page of its own). */
   inline: boolean;
+  /** `wide`: landscape pages for wide tables; `continue`: the HTML does not break the page before it. */
+  layout: 'page' | 'wide' | 'continue';
+}
+
+/** One numbered section or sub-section of the report: its heading and its content, as blocks. */
+export interface ReportSection extends SectionHeading {
+  /** What the section says, in order; both renderers draw each kind of block one way. */
+  blocks: Block[];
+}
+
+/**
+ * A piece of a section's content. Both renderers draw every kind of block generically
+ * (`templates/partials/block-<kind>.hbs`, and one drawer per kind in `pdf-fallback.ts`).
+ */
+export type Block =
+  ParagraphBlock | HeadingBlock | TableBlock | TilesBlock | ChartBlock | FigureBlock | PreBlock;
+
+/** A stretch of a paragraph: code-like text is `mono`, emphasis is `strong`. */
+export interface Run {
+  text: string;
+  mono?: boolean | undefined;
+  strong?: boolean | undefined;
+}
+
+export interface ParagraphBlock {
+  kind: 'paragraph';
+  /** `lead` introduces a section, `note` and `more` are small print, `empty` says a table has no rows, `banner` and `gap` stand out. */
+  style: 'lead' | 'plain' | 'note' | 'more' | 'empty' | 'banner' | 'gap';
+  runs: Run[];
+}
+
+/** An unnumbered heading inside a section (`Configuration recorders`), or a numbered one with a badge (a criterion). */
+export interface HeadingBlock {
+  kind: 'heading';
+  level: 3 | 4;
+  text: string;
+  /** A computed number printed before the text (a criterion: `2.1`). */
+  number?: string | undefined;
+  /** A status badge beside the heading. */
+  badge?: OverallStatus | undefined;
+  /** Smaller text after the heading (`(111122223333, us-east-1)`). */
+  note?: string | undefined;
+}
+
+export interface TableBlock {
+  kind: 'table';
+  table: Table;
+  /** Smaller type for wide population tables. */
+  dense?: boolean | undefined;
+}
+
+/** Headline numbers (the summary's scope). */
+export interface TilesBlock {
+  kind: 'tiles';
+  tiles: { label: string; value: string; status?: CheckStatus | 'none' | undefined }[];
+}
+
+/** A stacked status bar. */
+export interface ChartBlock {
+  kind: 'chart';
+  chart: StatusChart;
+}
+
+/** A screenshot shown in the report. */
+export interface FigureBlock {
+  kind: 'figure';
+  figure: ScreenshotFigure;
+}
+
+/** Preformatted text (the diff of the changes section). */
+export interface PreBlock {
+  kind: 'pre';
+  text: string;
 }
 
 /** Results of the checks mapped to no criterion. */
@@ -305,10 +381,22 @@ export interface CappedList<T> {
 export interface Cell {
   text: string;
   tone?: CellTone | undefined;
+  /** Draw the text as a status badge (its colour is the status's; the text still says it). */
+  badge?: CheckStatus | 'none' | undefined;
+  /** Further lines under the text: plain, small (`note`), code-like (`mono`) or a fix (`fix`). */
+  lines?: CellLine[] | undefined;
+  /** A list under the text (the evidence a result cites). */
+  list?: string[] | undefined;
+}
+
+export interface CellLine {
+  text: string;
+  style?: 'note' | 'mono' | 'fix' | undefined;
 }
 
 export type CellTone = 'good' | 'bad' | 'warn' | 'gap' | 'muted' | 'mono';
 
+/** A column as a rendered table has it; built from a {@link Column} definition (see `columns.ts`). */
 export interface TableColumn {
   header: string;
   /** Relative width weight used by the pdfkit layout; CSS uses the `cls` class. */
@@ -322,6 +410,8 @@ export interface TableColumn {
 export interface Table {
   id: string;
   title: string;
+  /** An extra CSS class of the HTML table (`method`, `cross-checks`). */
+  cls?: string | undefined;
   columns: TableColumn[];
   rows: { cells: Cell[] }[];
   total: number;

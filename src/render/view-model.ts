@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { stepsByFinding } from '../remediate/plan.ts';
 import { extname, resolve } from 'node:path';
 import { CHECK_STATUSES, type CheckStatus, type CrossCheck } from '../checks/types.ts';
 import type { Evaluation, Finding } from '../evaluate/types.ts';
@@ -7,15 +6,15 @@ import { organizationName, type Config } from '../config/schema.ts';
 import { organizationSection } from './organization-section.ts';
 import { isGap } from '../snapshot/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
-import { utcLabel, utcTimesInText } from './cells.ts';
+import { formatCount, utcLabel, utcTimesInText } from './cells.ts';
 import {
   aggregatorLead,
   aggregatorResultPopulation,
   bucketReconciliationPopulation,
 } from './aggregator-populations.ts';
 import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
+import { moreNote, population, populationTable, type Column } from './columns.ts';
 import {
-  checkedRow,
   configRecorderPopulation,
   configResultPopulation,
   configRulePopulation,
@@ -27,7 +26,7 @@ import {
   bucketPopulation,
   trailPopulation,
   OUT_OF_SCOPE_CSV,
-  type Population,
+  remediationSteps,
 } from './populations.ts';
 import type {
   AggregatorSection,
@@ -46,9 +45,8 @@ import type {
   ScreenshotEntry,
   ScreenshotFigure,
   ScreenshotIndexRow,
-  Table,
 } from './report-model.ts';
-import { numberSections, sectionOf } from './sections.ts';
+import { buildSections, numberSections } from './sections.ts';
 import { emptyCounts, overallStatus, STATUS_LABELS, statusChart, toStatusCounts } from './status.ts';
 import { CHECKS } from '../checks/registry.ts';
 import { criteriaOf } from '../controls/mapping.ts';
@@ -86,15 +84,6 @@ export interface ReportInput {
 const ATTENTION: readonly CheckStatus[] = ['fail', 'insufficient-evidence', 'error', 'excepted'];
 const SEVERITY_RANK = { high: 0, medium: 1, low: 2 } as const;
 
-/** `12345` → `12,345` (locale-independent). */
-export function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function moreNote(omitted: number, where: string): string {
-  return omitted > 0 ? `${formatCount(omitted)} more row${omitted === 1 ? '' : 's'} in ${where}` : '';
-}
-
 function cap<T>(items: readonly T[], max: number, where: string): CappedList<T> {
   const shown = items.slice(0, max);
   const omitted = items.length - shown.length;
@@ -110,65 +99,6 @@ function capMapped<T, U>(
 ): CappedList<U> {
   const capped = cap(items, max, where);
   return { ...capped, items: capped.items.map((item, i) => toRow(item, i)) };
-}
-
-/** The longest run a table cell cannot break inside (breaks fall at spaces and identifier separators). */
-function longestUnbreakable(text: string): number {
-  let longest = 0;
-  for (const part of text.split(/[\s/:;,=_]+/)) longest = Math.max(longest, Math.min(part.length, 24));
-  return longest;
-}
-
-/**
- * A column's width weight from its content: between the longest run that cannot break (so no word
- * or identifier is cut) and the typical full text length (so short values stay on one line).
- */
-export function contentWeight(header: string, texts: readonly string[]): number {
-  let min = longestUnbreakable(header);
-  const lengths: number[] = [];
-  for (const t of texts) {
-    min = Math.max(min, longestUnbreakable(t));
-    lengths.push(Math.min(t.length, 60));
-  }
-  lengths.sort((a, b) => a - b);
-  const typical = lengths.length ? (lengths[Math.floor((lengths.length - 1) * 0.9)] ?? 0) : header.length;
-  return Math.round(Math.max(3, (min + Math.max(min, typical)) / 2) * 10) / 10;
-}
-
-/** The PDF view of a population: its PDF columns, capped at `max` rows (rows already worst first). */
-export function populationTable(p: Population, id: string, max: number, emptyNote: string): Table {
-  const picked = p.columns.flatMap((c, i) => (c.pdfHeader ? [{ c, i }] : []));
-  const shown = p.rows.slice(0, max).map((r) => checkedRow(p, r));
-  const omitted = p.rows.length - shown.length;
-  const weights = picked.map(({ c, i }) =>
-    contentWeight(
-      c.pdfHeader ?? c.id,
-      shown.map((r) => r[i]?.text ?? ''),
-    ),
-  );
-  const totalWeight = weights.reduce((s, w) => s + w, 0) || 1;
-  return {
-    id,
-    title: p.title,
-    columns: picked.map(({ c }, k) => ({
-      header: c.pdfHeader ?? c.id,
-      weight: weights[k] ?? 1,
-      widthPct: Math.round(((weights[k] ?? 1) / totalWeight) * 1000) / 10,
-      cls: `col-${c.id.replace(/_/g, '-')}`,
-    })),
-    rows: shown.map((r) => ({
-      cells: picked.map(({ i }) => {
-        const cell = r[i] ?? { text: '' };
-        const text = utcTimesInText(cell.text);
-        return text === cell.text ? cell : { ...cell, text };
-      }),
-    })),
-    total: p.rows.length,
-    omitted,
-    moreNote: moreNote(omitted, p.path),
-    source: p.path,
-    emptyNote,
-  };
 }
 
 /** Reads the logo file into a data URI; the reason when it cannot be used. */
@@ -494,6 +424,14 @@ function keyPolicyViews(snapshot: Snapshot): KeyPolicyView[] {
   return views;
 }
 
+type EvidenceFile = ReportInput['evidenceIndex'][number];
+
+const EVIDENCE_COLUMNS: readonly Column<EvidenceFile>[] = [
+  { id: 'path', header: 'File', cell: (f) => ({ text: f.path, tone: 'mono' }) },
+  { id: 'bytes', header: 'Bytes', cell: (f) => ({ text: formatCount(f.bytes) }) },
+  { id: 'sha256', header: 'SHA-256', cell: (f) => ({ text: f.sha256, tone: 'mono' }) },
+];
+
 /**
  * Builds the report's view model: plain data that both the Chromium (Handlebars) and the pdfkit
  * renderers draw. Tables are capped at `config.report.maxRowsPerTable` rows, rows needing attention
@@ -503,12 +441,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const { snapshot, evaluation, config } = input;
   const max = config.report.maxRowsPerTable;
   const meta = buildMeta(input);
-  const sections = numberSections({
+  const sectionInput = {
     period: evaluation.period !== undefined,
     changes: input.changes !== undefined,
     organization: snapshot.organization !== undefined,
-  });
-  const criteriaNumber = sectionOf({ sections }, 'criteria').number;
+  };
+  const criteriaNumber = numberSections(sectionInput).find((s) => s.id === 'criteria')?.number ?? '';
   const byArn = indexFindings(evaluation.findings);
   const checkMeta = checkMetadata(evaluation.findings);
   const findingsByCheck = new Map<string, Finding[]>();
@@ -560,17 +498,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     }),
   );
 
-  const fixes = stepsByFinding(
-    snapshot,
-    evaluation.findings
-      .filter((f) => f.status === 'fail')
-      .map((f) => ({
-        checkId: f.checkId,
-        resourceArn: f.resource.arn,
-        resourceName: f.resource.name,
-        reason: f.reason,
-      })),
-  );
+  const fixes = remediationSteps(snapshot, evaluation);
   const issues = evaluation.findings
     .filter((f) => ATTENTION.includes(f.status))
     .sort(
@@ -619,25 +547,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
     cover[st] = evaluation.summary.controlTotals[st] + evaluation.summary.otherChecks.byStatus[st];
   const totals = toStatusCounts(cover);
 
-  const evidencePopulation: Population = {
-    path: 'manifest.json and SHA256SUMS',
-    title: 'Evidence index',
-    columns: [
-      { id: 'path', pdfHeader: 'File', weight: 3 },
-      { id: 'bytes', pdfHeader: 'Bytes', weight: 0.8 },
-      { id: 'sha256', pdfHeader: 'SHA-256', weight: 4.2 },
-    ],
-    rows: [...input.evidenceIndex]
-      .sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)))
-      .map((f) => [
-        { text: f.path, tone: 'mono' },
-        { text: formatCount(f.bytes) },
-        { text: f.sha256, tone: 'mono' },
-      ]),
-  };
+  const evidencePopulation = population(
+    { path: 'manifest.json and SHA256SUMS', title: 'Evidence index', columns: EVIDENCE_COLUMNS },
+    [...input.evidenceIndex].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path))),
+  );
 
-  return {
-    sections,
+  const facts: Omit<ReportModel, 'sections'> = {
     meta,
     scope: {
       accounts: snapshot.accounts.length,
@@ -739,6 +654,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       ? { organization: organizationSection(snapshot.organization, max, populationTable) }
       : {}),
   };
+  return { sections: buildSections(facts, sectionInput), ...facts };
 }
 
 function figuresSection(

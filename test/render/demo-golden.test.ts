@@ -100,10 +100,11 @@ describe('the report of the demo estate', () => {
   });
 
   it("titles every check as the check registry does, and names the demo's buckets", () => {
-    for (const check of CHECKS) expect(html, check.id).toContain(check.title.replace(/&/g, '&amp;'));
+    // Break opportunities (`<wbr>`, `nobr` spans) are markup inside a word, not part of the text.
+    const text = html.replace(/<wbr>|<span class="nobr">|<\/span>/g, '');
+    for (const check of CHECKS) expect(text, check.id).toContain(check.title.replace(/&/g, '&amp;'));
     const buckets = snapshot.accounts.flatMap((a) => a.buckets.map((b) => b.name));
     expect(buckets.length).toBeGreaterThan(10);
-    const text = html.replace(/<wbr>|<span class="nobr">|<\/span>/g, '');
     for (const name of buckets) expect(text, name).toContain(name);
   });
 });

@@ -1,17 +1,18 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
-import { loadTemplates, renderHtml } from '../../src/render/html.ts';
-import { renderPdfWithPdfkit } from '../../src/render/pdf-fallback.ts';
-import type { ChangesSection, ReportModel } from '../../src/render/report-model.ts';
+import { escapeHtml, loadTemplates, renderHtml } from '../../src/render/html.ts';
+import { pdfSafeText, renderPdfWithPdfkit } from '../../src/render/pdf-fallback.ts';
+import type { Block, ChangesSection, ReportModel } from '../../src/render/report-model.ts';
 import { SECTION_DEFINITIONS, numberSections } from '../../src/render/sections.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
 import { ACCOUNT, REGION, account, bucket, config, okOf, snapshot } from '../support/snapshot.ts';
 import { buildFixtureInput } from './fixtures.ts';
 import { orgSnapshot } from '../support/organization.ts';
-import { pdfText, squash } from './pdf-text.ts';
+import { pdfText, squash, writeTempPdf } from './pdf-text.ts';
 
 const PERIOD = { start: '2026-03-01T00:00:00.000Z', end: '2026-06-01T00:00:00.000Z' };
 
@@ -23,7 +24,7 @@ const CHANGES: ChangesSection = {
   text: 'Buckets\n  + 111122223333/new-bucket (us-east-1)',
 };
 
-/** A report with every optional section: a real evaluation over an audit period, a previous pack, an organization. */
+/** A report with every optional section: a real evaluation over an audit period, plus a previous pack. */
 async function fullModel(): Promise<ReportModel> {
   const b = bucket('period-bucket');
   const snap = snapshot([
@@ -92,6 +93,77 @@ describe('report sections', () => {
       expect(html, s.id).toContain(`id="${s.id}"`);
       expect(text, s.id).toContain(squash(`${s.number} ${s.title}`));
       expect(pdf, s.id).toContain(squash(`${s.number} ${s.title}`));
+    }
+  });
+
+  it('both renderers draw every block of every section: each paragraph, heading, table header row and tile', async () => {
+    const model = await fullModel();
+    const textsOf = (b: Block): string[] => {
+      switch (b.kind) {
+        case 'paragraph':
+          return [b.runs.map((r) => r.text).join('')];
+        case 'heading':
+          return [b.text];
+        case 'table':
+          return [
+            b.table.columns.map((c) => c.header).join(''),
+            ...b.table.rows.flatMap((r) => r.cells.map((c) => c.text)),
+          ];
+        case 'tiles':
+          return b.tiles.map((t) => `${t.label}${t.value}`);
+        case 'pre':
+          return [b.text];
+        default:
+          return [];
+      }
+    };
+    const pdf = squash(pdfText(await renderPdfWithPdfkit(model)));
+    const html = squash(htmlText(renderHtml(model, loadTemplates()).replace(/<wbr>/g, '')));
+    const kinds = new Set<string>();
+    let checked = 0;
+    for (const s of model.sections)
+      for (const b of s.blocks) {
+        kinds.add(b.kind);
+        for (const t of textsOf(b)) {
+          expect(pdf, `${s.id}: ${b.kind} ${t}`).toContain(squash(pdfSafeText(t)));
+          if (b.kind !== 'tiles') expect(html, `${s.id}: ${b.kind} ${t}`).toContain(squash(t));
+          checked += 1;
+        }
+      }
+    expect([...kinds].sort()).toEqual(['chart', 'heading', 'paragraph', 'pre', 'table', 'tiles']);
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('both renderers draw the screenshot figures of the model: the image and its caption', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-figure-'));
+    const png = join(dir, 'shot.png');
+    // A valid 1x1 PNG: the fallback reads its size from the IHDR chunk.
+    writeFileSync(
+      png,
+      Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+        'base64',
+      ),
+    );
+    const input = buildFixtureInput();
+    const model = buildReportModel({
+      ...input,
+      screenshots: input.screenshots.map((s) => ({ ...s, absolutePath: png })),
+    });
+    const figures = model.sections.flatMap((s) => s.blocks.filter((b) => b.kind === 'figure'));
+    expect(figures.length).toBe(input.screenshots.length);
+    const pdf = await renderPdfWithPdfkit(model);
+    const images = execFileSync('pdfimages', ['-list', writeTempPdf(pdf)], { encoding: 'utf8' })
+      .split('\n')
+      .slice(2)
+      // One row per image; a PNG with transparency adds an `smask` row for its alpha channel.
+      .filter((l) => l.trim().split(/\s+/)[2] === 'image');
+    expect(images).toHaveLength(figures.length);
+    const text = squash(pdfText(pdf));
+    const html = renderHtml(model, loadTemplates());
+    for (const f of model.screenshotFigures) {
+      expect(text).toContain(squash(pdfSafeText(f.title)));
+      expect(html).toContain(`src="${escapeHtml(f.dataUri)}"`);
     }
   });
 
