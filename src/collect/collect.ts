@@ -9,6 +9,8 @@ import type { AccountContext, CollectStage, ProgressEvent } from './context.ts';
 import { collectIdentity, IDENTITY_TIMEOUT_MS, type CallerIdentity } from './identity.ts';
 import { partitionOf, uniqueSorted } from './parse.ts';
 import { ACCOUNT_COLLECTORS, type AccountPart } from './registry.ts';
+import { collectConfiguredAggregator } from './aggregator.ts';
+import { resolveCrossAccountKeys } from './cross-account-keys.ts';
 import {
   collectOrganizationPolicies,
   discoverOrganization,
@@ -123,6 +125,22 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     );
     await collectOrganizationPolicies(callerFactory, partition, org.snapshot);
   }
+  const factories = new Map(
+    targets.flatMap((t) =>
+      t.accountId && t.identity.status === 'ok' ? [[t.accountId, t.factory] as const] : [],
+    ),
+  );
+  await resolveCrossAccountKeys(accounts, factories, org?.snapshot);
+  const aggregator = await collectConfiguredAggregator({
+    config,
+    callerAccountId: caller.accountId,
+    factories: factories.has(caller.accountId)
+      ? factories
+      : new Map([...factories, [caller.accountId, opts.factory.withAccountId(caller.accountId)]]),
+    accounts,
+    fallbackRegions: regionScope ?? [home],
+    organization: org !== undefined,
+  });
 
   return {
     schema: 'evidence-pack/snapshot@1',
@@ -134,6 +152,7 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     sandbox: opts.sandbox ?? false,
     accounts,
     ...(org ? { organization: org.snapshot } : {}),
+    ...(aggregator ? { aggregator } : {}),
   };
 }
 

@@ -4,6 +4,8 @@ import {
   DescribeConfigurationRecorderStatusCommand,
   GetComplianceDetailsByConfigRuleCommand,
   ListConfigurationRecordersCommand,
+  type AggregateEvaluationResult,
+  type EvaluationResult,
 } from '@aws-sdk/client-config-service';
 import { call, callPages } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
@@ -18,6 +20,34 @@ import { iso, oneOf, required, requiredBoolean, requiredList } from './parse.ts'
 /** Whether a rule's per-resource results are collected: AWS managed rules about S3. */
 export function isRelevantRule(rule: ConfigRule): boolean {
   return rule.owner === 'AWS' && rule.sourceIdentifier.startsWith('S3_');
+}
+
+/**
+ * One per-resource result (`EvaluationResult`, or `AggregateEvaluationResult` whose extra account
+ * and region the caller keeps); `shape` names the response member in errors.
+ */
+export function toConfigEvaluation(
+  e: EvaluationResult | AggregateEvaluationResult,
+  shape: string,
+): ConfigEvaluation {
+  return {
+    resourceType: required(
+      e.EvaluationResultIdentifier?.EvaluationResultQualifier?.ResourceType,
+      `${shape}.EvaluationResultIdentifier.EvaluationResultQualifier.ResourceType`,
+    ),
+    resourceId: required(
+      e.EvaluationResultIdentifier?.EvaluationResultQualifier?.ResourceId,
+      `${shape}.EvaluationResultIdentifier.EvaluationResultQualifier.ResourceId`,
+    ),
+    complianceType: oneOf(
+      e.ComplianceType,
+      ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'],
+      `${shape}.ComplianceType`,
+    ),
+    resultRecordedTime: iso(e.ResultRecordedTime),
+    configRuleInvokedTime: iso(e.ConfigRuleInvokedTime),
+    annotation: e.Annotation,
+  };
 }
 
 /**
@@ -131,24 +161,9 @@ export async function collectConfigRegion(
             ...(token ? { NextToken: token } : {}),
           }),
         (o) => ({
-          items: requiredList(o.EvaluationResults, 'EvaluationResults').map((e): ConfigEvaluation => ({
-            resourceType: required(
-              e.EvaluationResultIdentifier?.EvaluationResultQualifier?.ResourceType,
-              'EvaluationResult.EvaluationResultIdentifier.EvaluationResultQualifier.ResourceType',
-            ),
-            resourceId: required(
-              e.EvaluationResultIdentifier?.EvaluationResultQualifier?.ResourceId,
-              'EvaluationResult.EvaluationResultIdentifier.EvaluationResultQualifier.ResourceId',
-            ),
-            complianceType: oneOf(
-              e.ComplianceType,
-              ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE', 'INSUFFICIENT_DATA'],
-              'EvaluationResult.ComplianceType',
-            ),
-            resultRecordedTime: iso(e.ResultRecordedTime),
-            configRuleInvokedTime: iso(e.ConfigRuleInvokedTime),
-            annotation: e.Annotation,
-          })),
+          items: requiredList(o.EvaluationResults, 'EvaluationResults').map((e) =>
+            toConfigEvaluation(e, 'EvaluationResult'),
+          ),
           next: o.NextToken,
         }),
       ),

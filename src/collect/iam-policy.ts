@@ -1,3 +1,4 @@
+import { AGGREGATOR_ACTIONS } from './aggregator.ts';
 import { ORGANIZATION_ACTIONS } from './organization.ts';
 import { ACCOUNT_COLLECTORS, INVENTORY_ACTIONS } from './registry.ts';
 
@@ -23,9 +24,10 @@ export function collectionActions(): string[] {
 /**
  * The least-privilege policy for the identity that runs the tool (and the role in each further
  * account): the collectors' declared actions, plus the optional statements for console screenshots
- * of IAM users, other accounts, organization discovery (caller only), reading S3 Inventory
- * reports (`collection.objectInventory`, scoped to the inventory destination bucket) and KMS
- * signing. `init` writes it; the README shows the same document.
+ * of IAM users, other accounts, organization discovery (caller only), the AWS Config aggregator
+ * (in the account that holds it), reading S3 Inventory reports (`collection.objectInventory`,
+ * scoped to the inventory destination bucket) and KMS signing. `init` writes it; the README shows
+ * the same document.
  */
 export function leastPrivilegePolicy(): PolicyDocument {
   return {
@@ -58,6 +60,12 @@ export function leastPrivilegePolicy(): PolicyDocument {
           'arn:aws:s3:::<inventory-destination-bucket>',
           'arn:aws:s3:::<inventory-destination-bucket>/*',
         ],
+      },
+      {
+        Sid: 'OptionalConfigAggregator',
+        Effect: 'Allow',
+        Action: [...AGGREGATOR_ACTIONS],
+        Resource: '*',
       },
       {
         Sid: 'OptionalSigningWithKms',

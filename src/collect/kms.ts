@@ -173,46 +173,7 @@ export async function collectKmsKeys(
   );
 
   const keys = await Promise.all(
-    [...byArn.values()].map(async (e): Promise<KmsKeySnapshot> => {
-      const meta = e.metadata.value;
-      const [policy, rotation, rotations] = await Promise.all([
-        call(
-          factory,
-          'kms',
-          e.region,
-          new GetKeyPolicyCommand({ KeyId: meta.arn, PolicyName: 'default' }),
-          (o) => ({ text: policyText(o.Policy, 'Policy') }),
-        ),
-        rotationSupported(meta)
-          ? call(factory, 'kms', e.region, new GetKeyRotationStatusCommand({ KeyId: meta.arn }), (o) => ({
-              enabled: requiredBoolean(o.KeyRotationEnabled, 'KeyRotationEnabled'),
-              // AWS sends the period and next date whenever automatic rotation is on.
-              rotationPeriodInDays: o.KeyRotationEnabled
-                ? required(o.RotationPeriodInDays, 'RotationPeriodInDays')
-                : o.RotationPeriodInDays,
-              nextRotationDate: iso(o.NextRotationDate),
-              onDemandRotationStartDate: iso(o.OnDemandRotationStartDate),
-            }))
-          : Promise.resolve(derivedAbsent('UnsupportedOperationException', e.metadata.evidence)),
-        rotationHistorySupported(meta)
-          ? listKeyRotations(factory, e.region, meta.arn)
-          : Promise.resolve(derivedAbsent('UnsupportedOperationException', e.metadata.evidence)),
-      ]);
-      const aliases = (aliasesByRegion.get(e.region) ?? [])
-        .filter((a) => a.TargetKeyId === meta.keyId && a.AliasName)
-        .map((a) => a.AliasName ?? '');
-      return {
-        accountId,
-        region: e.region,
-        references: uniqueSorted(e.references),
-        usedBy: uniqueSorted(e.usedBy),
-        metadata: e.metadata,
-        policy,
-        rotation,
-        rotations,
-        aliases: uniqueSorted(aliases),
-      };
-    }),
+    [...byArn.values()].map((e) => completeKey(factory, accountId, e, aliasesByRegion.get(e.region) ?? [])),
   );
   const all = [...keys, ...undescribed].sort((a, b) =>
     a.region === b.region ? cmp(keySortName(a), keySortName(b)) : cmp(a.region, b.region),
@@ -224,6 +185,88 @@ export async function collectKmsKeys(
       result: res.status === 'ok' ? { ...res, value: { count: res.value.length } } : res,
     })),
   };
+}
+
+/** A described key before its policy, rotation and aliases are read. */
+interface DescribedKey {
+  region: string;
+  references: string[];
+  usedBy: string[];
+  metadata: Ok<KmsKeyMetadata>;
+}
+
+/** GetKeyPolicy, GetKeyRotationStatus and ListKeyRotations of a described key, and its alias names. */
+async function completeKey(
+  factory: ClientFactory,
+  accountId: string,
+  e: DescribedKey,
+  regionAliases: readonly AliasListEntry[],
+): Promise<KmsKeySnapshot> {
+  const meta = e.metadata.value;
+  const [policy, rotation, rotations] = await Promise.all([
+    call(
+      factory,
+      'kms',
+      e.region,
+      new GetKeyPolicyCommand({ KeyId: meta.arn, PolicyName: 'default' }),
+      (o) => ({ text: policyText(o.Policy, 'Policy') }),
+    ),
+    rotationSupported(meta)
+      ? call(factory, 'kms', e.region, new GetKeyRotationStatusCommand({ KeyId: meta.arn }), (o) => ({
+          enabled: requiredBoolean(o.KeyRotationEnabled, 'KeyRotationEnabled'),
+          // AWS sends the period and next date whenever automatic rotation is on.
+          rotationPeriodInDays: o.KeyRotationEnabled
+            ? required(o.RotationPeriodInDays, 'RotationPeriodInDays')
+            : o.RotationPeriodInDays,
+          nextRotationDate: iso(o.NextRotationDate),
+          onDemandRotationStartDate: iso(o.OnDemandRotationStartDate),
+        }))
+      : Promise.resolve(derivedAbsent('UnsupportedOperationException', e.metadata.evidence)),
+    rotationHistorySupported(meta)
+      ? listKeyRotations(factory, e.region, meta.arn)
+      : Promise.resolve(derivedAbsent('UnsupportedOperationException', e.metadata.evidence)),
+  ]);
+  const aliases = regionAliases
+    .filter((a) => a.TargetKeyId === meta.keyId && a.AliasName)
+    .map((a) => a.AliasName ?? '');
+  return {
+    accountId,
+    region: e.region,
+    references: uniqueSorted(e.references),
+    usedBy: uniqueSorted(e.usedBy),
+    metadata: e.metadata,
+    policy,
+    rotation,
+    rotations,
+    aliases: uniqueSorted(aliases),
+  };
+}
+
+/**
+ * A key read in its own account (a bucket of another account in scope names it): DescribeKey with
+ * that account's clients, then policy, rotation and aliases as for the account's own keys. `ok`
+ * with the snapshot, or the DescribeKey gap.
+ */
+export async function readKeyInOwnAccount(
+  factory: ClientFactory,
+  accountId: string,
+  region: string,
+  keyArn: string,
+  references: string[],
+  usedBy: string[],
+): Promise<{ key: KmsKeySnapshot } | { gap: Outcome<never> }> {
+  const metadata = await call(factory, 'kms', region, new DescribeKeyCommand({ KeyId: keyArn }), (o) =>
+    toMetadata(required(o.KeyMetadata, 'KeyMetadata')),
+  );
+  if (metadata.status !== 'ok') {
+    const gap: Outcome<never> =
+      metadata.status === 'absent'
+        ? { status: 'absent', errorCode: metadata.errorCode, evidence: metadata.evidence }
+        : metadata;
+    return { gap };
+  }
+  const aliases = await listAliases(factory, region);
+  return { key: await completeKey(factory, accountId, { region, references, usedBy, metadata }, aliases) };
 }
 
 /** ListKeys in one region, every page of up to 1000. */

@@ -193,6 +193,19 @@ export const configSchema = z
             'S3_BUCKET_PUBLIC_READ_PROHIBITED',
             'S3_BUCKET_PUBLIC_WRITE_PROHIBITED',
           ]),
+        /**
+         * The AWS Config aggregator to read for organization-wide rule compliance and to reconcile
+         * the bucket population; without it, an organization aggregator found in that account is used.
+         */
+        aggregatorName: z
+          .string()
+          .regex(/^[\w-]{1,256}$/, 'expected an aggregator name (letters, digits, _ and -)')
+          .optional(),
+        /** The account holding the aggregator (an account the run reads); default: the caller's. */
+        aggregatorAccountId: z
+          .string()
+          .regex(/^\d{12}$/, 'expected a 12-digit account id')
+          .optional(),
       })
       .strict()
       .default({

@@ -28,6 +28,7 @@ import type { Cell } from './report-model.ts';
 import { STATUS_LABELS } from './status.ts';
 import { durationLabel } from '../period/judge.ts';
 import type { ChangeEvent } from '../period/types.ts';
+import { aggregatorResultPopulation, bucketReconciliationPopulation } from './aggregator-populations.ts';
 import { accountPopulation } from './organization-populations.ts';
 import type { OrganizationSnapshot } from '../snapshot/organization.ts';
 import { objectEncryptionCell, objectEncryptionPopulation } from './object-inventory.ts';
@@ -928,6 +929,9 @@ export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (
     () => objectEncryptionPopulation(snapshot),
     ...(snapshot.organization
       ? [() => accountPopulation(snapshot.organization as OrganizationSnapshot)]
+      : []),
+    ...(snapshot.aggregator
+      ? [() => bucketReconciliationPopulation(snapshot), () => aggregatorResultPopulation(snapshot)]
       : []),
   ];
 }

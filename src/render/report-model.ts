@@ -50,6 +50,8 @@ export interface ReportModel {
     configResults: Table;
     trails: Table;
     keyUsageEvents: Table;
+    /** The AWS Config aggregator, when one was looked for. */
+    aggregator?: AggregatorSection | undefined;
   };
   screenshots: CappedList<ScreenshotEntry>;
   /** The screenshot index: one row per image (capped like every table). */
@@ -493,4 +495,12 @@ export interface ScreenshotFigure {
   path: string;
   caption: string;
   dataUri: string;
+}
+
+/** The AWS Config aggregator: what was read, and the bucket population against ListBuckets. */
+export interface AggregatorSection {
+  /** One sentence: which aggregator, and how the populations compare. */
+  lead: string;
+  reconciliation: Table;
+  results: Table;
 }

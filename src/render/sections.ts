@@ -638,6 +638,16 @@ export const SECTION_DEFINITIONS = [
       ...tableBlocks(model.inventory.configRules, { dense: true }),
       heading('Per-resource results', 4),
       ...tableBlocks(model.inventory.configResults, { dense: true }),
+      ...(model.inventory.aggregator
+        ? [
+            heading('Organization aggregator', 4),
+            para('plain', model.inventory.aggregator.lead),
+            heading("Buckets: the aggregator's inventory against ListBuckets", 4),
+            ...tableBlocks(model.inventory.aggregator.reconciliation, { dense: true }),
+            heading('Aggregated results of the rules about S3', 4),
+            ...tableBlocks(model.inventory.aggregator.results, { dense: true }),
+          ]
+        : []),
     ],
   },
   {

@@ -7,6 +7,11 @@ import { organizationSection } from './organization-section.ts';
 import { isGap } from '../snapshot/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { formatCount, utcLabel, utcTimesInText } from './cells.ts';
+import {
+  aggregatorLead,
+  aggregatorResultPopulation,
+  bucketReconciliationPopulation,
+} from './aggregator-populations.ts';
 import { describePrincipal, summarizeKeyPolicy, type PrincipalGrant } from './key-policy-summary.ts';
 import { moreNote, population, populationTable, type Column } from './columns.ts';
 import {
@@ -24,6 +29,7 @@ import {
   remediationSteps,
 } from './populations.ts';
 import type {
+  AggregatorSection,
   CappedList,
   ChangesSection,
   CheckSummary,
@@ -646,6 +652,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
         max,
         'No key-usage events were found in the lookback window.',
       ),
+      ...aggregatorSection(snapshot, max),
     },
     screenshots: cap(input.screenshots, max, 'screenshots/'),
     screenshotIndex: input.screenshots.slice(0, max).map(screenshotIndexRow),
@@ -724,4 +731,27 @@ function unknownCauses(all: readonly { status: string; cause?: string | undefine
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([k, n]) => `${CAUSE_LABELS[k] ?? k}: ${formatCount(n)}`)
     .join(', ');
+}
+
+/** The aggregator subsection of the inventory, when the snapshot has an aggregator. */
+function aggregatorSection(snapshot: Snapshot, max: number): { aggregator?: AggregatorSection } {
+  const lead = aggregatorLead(snapshot);
+  if (lead === undefined) return {};
+  return {
+    aggregator: {
+      lead,
+      reconciliation: populationTable(
+        bucketReconciliationPopulation(snapshot),
+        'bucket-reconciliation',
+        max,
+        'No bucket inventory was read from the aggregator.',
+      ),
+      results: populationTable(
+        aggregatorResultPopulation(snapshot),
+        'aggregator-results',
+        max,
+        'The aggregator holds no results of rules about S3.',
+      ),
+    },
+  };
 }

@@ -1,7 +1,9 @@
 import type { EvidenceRef, Outcome } from './outcome.ts';
 import type { OrganizationSnapshot } from './organization.ts';
+import type { AggregatorSnapshot } from './aggregator.ts';
 
 export type * from './organization.ts';
+export type * from './aggregator.ts';
 
 /**
  * The normalized, typed model of everything that was read in one run. Collectors produce it,
@@ -29,6 +31,11 @@ export interface Snapshot {
    * Absent when the accounts were configured by hand, and in snapshots made before it existed.
    */
   organization?: OrganizationSnapshot | undefined;
+  /**
+   * The AWS Config aggregator read for organization-wide compliance and the bucket inventory.
+   * Absent when none was looked for, and in snapshots made before it existed.
+   */
+  aggregator?: AggregatorSnapshot | undefined;
 }
 
 /** How an account was reached. */
@@ -344,6 +351,24 @@ export interface KmsKeySnapshot {
   rotations: Outcome<KeyRotation[]>;
   /** Alias names pointing at the key (ListAliases). */
   aliases: string[];
+  /**
+   * Set when the key belongs to another account that this run does not read: the key checks
+   * cannot judge it (its policy and rotation are that account's), and whether the organization
+   * controls it is said here. Keys of accounts the run reads are read there instead.
+   */
+  foreignAccount?: ForeignKeyAccount | undefined;
+}
+
+/** The account a key belongs to, when the run does not read it. */
+export interface ForeignKeyAccount {
+  accountId: string;
+  /**
+   * `member`: an account of the organization the run read, not read itself; `outside`: not in that
+   * organization; `unknown`: no organization was read and the account is not among those in scope.
+   */
+  organization: 'member' | 'outside' | 'unknown';
+  /** One sentence: why the account was not read. */
+  detail: string;
 }
 
 /** GetKeyRotationStatus. */

@@ -1,7 +1,7 @@
 import type { CheckDefinition } from '../types.ts';
 import { cloudTrailResource, toResult, verdict } from '../support.ts';
 import { managementCoverage } from './selectors.ts';
-import { assessTrails, noQualifyingTrail } from './trails.ts';
+import { assessTrails, noQualifyingTrail, trailLabel } from './trails.ts';
 
 const ID = 'cloudtrail.kms-events-logged';
 
@@ -25,7 +25,7 @@ export const kmsEventsLogged: CheckDefinition = {
       const v = logging
         ? verdict(
             'pass',
-            `Trail "${logging.name}" records kms.amazonaws.com management events, the audit trail of key usage.`,
+            `Trail ${trailLabel(logging, account)} records kms.amazonaws.com management events, the audit trail of key usage.`,
             a.evidence,
           )
         : verdict(

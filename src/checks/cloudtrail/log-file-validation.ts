@@ -1,6 +1,6 @@
 import type { CheckDefinition } from '../types.ts';
 import { cloudTrailResource, toResult, verdict } from '../support.ts';
-import { assessTrails, noQualifyingTrail } from './trails.ts';
+import { assessTrails, noQualifyingTrail, trailLabel } from './trails.ts';
 
 const ID = 'cloudtrail.log-file-validation';
 
@@ -19,9 +19,9 @@ export const logFileValidation: CheckDefinition = {
       const a = assessTrails(account);
       if (a.qualifying.length === 0) return toResult(ID, cloudTrailResource(account), noQualifyingTrail(a));
       const t = a.qualifying.find((q) => q.logFileValidationEnabled);
-      const names = a.qualifying.map((q) => `"${q.name}"`).join(', ');
+      const names = a.qualifying.map((q) => trailLabel(q, account)).join(', ');
       const v = t
-        ? verdict('pass', `Trail "${t.name}" has log file validation enabled.`, a.evidence)
+        ? verdict('pass', `Trail ${trailLabel(t, account)} has log file validation enabled.`, a.evidence)
         : verdict(
             'fail',
             `Log file validation is disabled on the multi-region logging trail ${names}.`,

@@ -2,6 +2,7 @@ import type { CheckDefinition } from '../types.ts';
 import type { AccountSnapshot, BucketSnapshot } from '../../snapshot/model.ts';
 import { dedupe, firstGap, forEachBucket, gapVerdict, verdict, type Verdict } from '../support.ts';
 import { coversBucketDataEvents } from './selectors.ts';
+import { trailLabel } from './trails.ts';
 import type { EvidenceRef } from '../../snapshot/outcome.ts';
 
 const ID = 'cloudtrail.s3-data-events';
@@ -28,7 +29,7 @@ function judge(bucket: BucketSnapshot, account: AccountSnapshot, level: string, 
     if (coversBucketDataEvents(t.selectors.value, bucket.name)) {
       return verdict(
         'pass',
-        `Logging trail "${t.name}" records S3 object data events for the bucket.`,
+        `Logging trail ${trailLabel(t, account)} records S3 object data events for the bucket.`,
         dedupe(evidence),
       );
     }

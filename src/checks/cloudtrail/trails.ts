@@ -50,6 +50,24 @@ export function assessTrails(account: AccountSnapshot): TrailAssessment {
   return { qualifying, gaps, shortfalls, evidence: dedupe(evidence) };
 }
 
+/** The account that owns a trail: the account in its ARN. */
+export function trailAccountId(t: TrailSnapshot): string {
+  return t.arn.split(':')[4] ?? '';
+}
+
+/**
+ * How a reason names a trail: `"main"` for the account's own trail; for an organization trail
+ * homed in another account (the management account), `"org" (organization trail of account
+ * 111122223333, home region us-east-1)`, so the evidence says where the logging really lives.
+ */
+export function trailLabel(t: TrailSnapshot, account: Pick<AccountSnapshot, 'accountId'>): string {
+  const owner = trailAccountId(t);
+  if (owner === account.accountId || owner === '') {
+    return t.isOrganizationTrail ? `"${t.name}" (organization trail)` : `"${t.name}"`;
+  }
+  return `"${t.name}" (organization trail of account ${owner}, home region ${t.homeRegion})`;
+}
+
 /**
  * The verdict when no trail qualifies: a gap makes it insufficient-evidence, else a fail that
  * explains each trail's shortfall.

@@ -1,4 +1,5 @@
 import type {
+  Snapshot,
   AccountSnapshot,
   BucketSnapshot,
   EncryptionRule,
@@ -17,16 +18,22 @@ export function isAwsManagedS3Alias(reference: string | undefined): boolean {
 
 /**
  * The described key behind a bucket's KMS reference: the key snapshot in the bucket's region whose
- * references include the reference, else one that lists the bucket among its users.
+ * references include the reference, else one that lists the bucket among its users; with the
+ * snapshot, also a key of another account read in its own account that lists the bucket.
  */
 export function findBucketKey(
   account: AccountSnapshot,
   bucket: BucketSnapshot,
   reference: string | undefined,
+  snapshot?: Snapshot,
 ): KmsKeySnapshot | undefined {
   const inRegion = account.kmsKeys.filter((k) => k.region === bucket.region);
   const ref = reference ?? 'alias/aws/s3';
   return (
-    inRegion.find((k) => k.references.includes(ref)) ?? inRegion.find((k) => k.usedBy.includes(bucket.arn))
+    inRegion.find((k) => k.references.includes(ref)) ??
+    inRegion.find((k) => k.usedBy.includes(bucket.arn)) ??
+    snapshot?.accounts
+      .flatMap((a) => (a === account ? [] : a.kmsKeys))
+      .find((k) => k.region === bucket.region && k.usedBy.includes(bucket.arn))
   );
 }

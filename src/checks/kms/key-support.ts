@@ -32,7 +32,13 @@ export function forEachCustomerKey(
       .map((key) => {
         const meta = key.metadata;
         let v: Verdict;
-        if (meta.status === 'denied' || meta.status === 'error') v = gapVerdict('the key', meta);
+        if (key.foreignAccount) {
+          v = verdict(
+            'insufficient-evidence',
+            `The key belongs to ${key.foreignAccount.detail}; its policy and rotation are read only in its own account.`,
+            [meta.evidence],
+          );
+        } else if (meta.status === 'denied' || meta.status === 'error') v = gapVerdict('the key', meta);
         else if (meta.status === 'absent') {
           v = verdict(
             'not-applicable',

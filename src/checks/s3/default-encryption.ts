@@ -9,7 +9,7 @@ const ACCEPTED = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
  * Judge one bucket: a default-encryption rule with an accepted algorithm passes, unless its KMS
  * key does not exist (DescribeKey: not found) — then S3 cannot encrypt with it and writes fail.
  */
-export const judgeDefaultEncryption: BucketJudge = (bucket, account) => {
+export const judgeDefaultEncryption: BucketJudge = (bucket, account, ctx) => {
   const enc = bucket.encryption;
   if (enc.status === 'denied' || enc.status === 'error') return gapVerdict('default encryption', enc);
   if (enc.status === 'absent') {
@@ -22,7 +22,7 @@ export const judgeDefaultEncryption: BucketJudge = (bucket, account) => {
   const algorithms = enc.value.rules.map((r) => r.sseAlgorithm);
   const accepted = algorithms.find((a) => ACCEPTED.has(a));
   const rule = kmsRule(enc.value.rules);
-  const key = rule ? findBucketKey(account, bucket, rule.kmsMasterKeyId) : undefined;
+  const key = rule ? findBucketKey(account, bucket, rule.kmsMasterKeyId, ctx.snapshot) : undefined;
   if (rule && key?.metadata.status === 'absent') {
     return verdict(
       'fail',

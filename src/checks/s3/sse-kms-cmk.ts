@@ -25,7 +25,7 @@ export const judgeSseKmsCmk: BucketJudge = (bucket, account, ctx) => {
     );
   }
   const ref = rule.kmsMasterKeyId;
-  const key = findBucketKey(account, bucket, ref);
+  const key = findBucketKey(account, bucket, ref, ctx.snapshot);
   if (!key) {
     if (isAwsManagedS3Alias(ref)) {
       return verdict('fail', 'The bucket uses the AWS managed key aws/s3, not a customer managed key.', [
@@ -40,6 +40,21 @@ export const judgeSseKmsCmk: BucketJudge = (bucket, account, ctx) => {
   }
   const meta = key.metadata;
   const evidence = evidenceOf(enc, meta);
+  const foreign = key.foreignAccount;
+  if (foreign) {
+    const keyName = meta.status === 'ok' ? meta.value.arn : (ref ?? '');
+    return foreign.organization === 'member'
+      ? verdict(
+          'insufficient-evidence',
+          `The bucket's key ${keyName} belongs to ${foreign.detail}, so the key could not be judged.`,
+          evidence,
+        )
+      : verdict(
+          'fail',
+          `The bucket depends on the key ${keyName} of account ${foreign.accountId}, which the organization does not control: ${foreign.detail}.`,
+          evidence,
+        );
+  }
   if (meta.status === 'denied' || meta.status === 'error')
     return gapVerdict(`the key ${ref ?? 'aws/s3'}`, meta, evidence);
   if (meta.status === 'absent') {
@@ -87,6 +102,6 @@ export const sseKmsCmk: CheckDefinition = {
     'kms:ListAliases',
   ],
   method:
-    'Per sensitive bucket: passes when SSEAlgorithm is aws:kms or aws:kms:dsse with a customer managed (KeyManager CUSTOMER), enabled key; AES256, the AWS managed key or an unusable key fails; not applicable to standard buckets; a denied or failed read is insufficient evidence.',
+    'Per sensitive bucket: passes when SSEAlgorithm is aws:kms or aws:kms:dsse with a customer managed (KeyManager CUSTOMER), enabled key (a key of another account the run reads is judged as read there); AES256, the AWS managed key, an unusable key, or a key in an account outside the organization (or, without an organization, outside the accounts in scope) fails; not applicable to standard buckets; a denied or failed read, or a key in an organization account that was not read, is insufficient evidence.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeSseKmsCmk),
 };

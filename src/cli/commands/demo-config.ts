@@ -1,6 +1,12 @@
 import { addDays, format, subDays } from 'date-fns';
 import type { UserConfig } from '../../config/schema.ts';
-import { DEMO_PERIOD, DEMO_ROLE_ARN, DEMO_SIGNING_KEY } from '../../sandbox/scenarios/demo.ts';
+import {
+  DEMO_AGGREGATOR,
+  DEMO_AUDIT_ACCOUNT,
+  DEMO_PERIOD,
+  DEMO_ROLE_ARN,
+  DEMO_SIGNING_KEY,
+} from '../../sandbox/scenarios/demo.ts';
 import { DEMO_ORG_ROLE } from '../../sandbox/scenarios/demo-organization.ts';
 
 const day = (offset: number, now: Date) => format(addDays(now, offset), 'yyyy-MM-dd');
@@ -17,6 +23,8 @@ export function demoConfig(now = new Date()): UserConfig {
     // globex-subsidiary is also listed by its own role (read once, through the organization role).
     organization: { name: 'Acme Corp (demo)', roleName: DEMO_ORG_ROLE },
     accounts: [{ name: 'globex-subsidiary', roleArn: DEMO_ROLE_ARN }],
+    // The organization aggregator lives in the audit account (delegated administrator for Config).
+    awsConfig: { aggregatorName: DEMO_AGGREGATOR, aggregatorAccountId: DEMO_AUDIT_ACCOUNT },
     additionalRegions: [],
     classification: {
       default: 'sensitive',

@@ -38,6 +38,7 @@ import {
 import {
   ConfigServiceClient,
   PutConfigRuleCommand,
+  PutConfigurationAggregatorCommand,
   PutConfigurationRecorderCommand,
   PutDeliveryChannelCommand,
   StartConfigRulesEvaluationCommand,
@@ -46,6 +47,7 @@ import {
 import {
   CloudTrailClient,
   CreateTrailCommand,
+  UpdateTrailCommand,
   PutEventSelectorsCommand,
   StartLoggingCommand,
 } from '@aws-sdk/client-cloudtrail';
@@ -901,4 +903,123 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     }),
   );
   await usw2.trail.send(new StartLoggingCommand({ Name: 'globex-trail' }));
+}
+
+// ---------------------------------------------------------------- organization-wide controls
+
+/** The demo's audit account (delegated administrator for AWS Config), as the organization numbers it. */
+export const DEMO_AUDIT_ACCOUNT = '858938306466';
+/** The organization aggregator in the audit account. */
+export const DEMO_AGGREGATOR = 'acme-org-aggregator';
+/** A bucket of the prod workload account encrypted with a key of the log-archive account. */
+export const DEMO_CROSS_ACCOUNT_KEY_BUCKET = 'acme-prod-ledger';
+/** A bucket of the legacy account (whose role is missing): only the aggregator knows it. */
+export const DEMO_UNREAD_BUCKET = 'acme-legacy-analytics-exports';
+
+/** Credentials of `accountId`'s organization role, through STS. */
+async function assumeInto(endpoint: string, accountId: string): Promise<AwsCredentialIdentity> {
+  const sts = new STSClient({ region: 'us-east-1', endpoint, credentials: DEMO_CREDENTIALS, maxAttempts: 1 });
+  try {
+    const c = (
+      await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
+          RoleSessionName: 'demo-setup',
+        }),
+      )
+    ).Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+      throw new Error(`sandbox AssumeRole into ${accountId} gave no credentials`);
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+  } finally {
+    sts.destroy();
+  }
+}
+
+async function setRole(endpoint: string, accountId: string, method: 'PUT' | 'DELETE'): Promise<void> {
+  const res = await fetch(
+    new URL(`/_sandbox/accounts/${accountId}/roles/OrganizationAccountAccessRole`, endpoint),
+    { method },
+  );
+  if (!res.ok) throw new Error(`demo: ${method} role in ${accountId}: HTTP ${res.status}`);
+}
+
+/**
+ * The controls that live above the account, once the demo is an organization (all through AWS
+ * calls): the management account's multi-region trail becomes the organization trail, which every
+ * member account sees; the audit account (delegated administrator for AWS Config) gets an
+ * organization aggregator; the prod workload account gets a bucket encrypted with a key of the
+ * log-archive account; and the legacy account, whose role is missing, gets a recorded bucket that
+ * only the aggregator can show.
+ */
+export async function buildDemoOrganizationControls(
+  endpoint: string,
+  accounts: { name: string; id: string }[],
+): Promise<void> {
+  const id = (name: string): string => {
+    const found = accounts.find((a) => a.name === name)?.id;
+    if (!found) throw new Error(`demo: no organization account named ${name}`);
+    return found;
+  };
+  const audit = id('acme-audit');
+  if (audit !== DEMO_AUDIT_ACCOUNT)
+    throw new Error(`demo: the audit account is ${audit}, not ${DEMO_AUDIT_ACCOUNT} as the demo config says`);
+  const management = clients({ endpoint, credentials: DEMO_CREDENTIALS }, 'us-east-1');
+  await management.trail.send(new UpdateTrailCommand({ Name: 'acme-org-trail', IsOrganizationTrail: true }));
+
+  const logArchive = clients(
+    { endpoint, credentials: await assumeInto(endpoint, id('acme-log-archive')) },
+    'us-east-1',
+  );
+  const prodId = id('acme-workload-prod');
+  const ledgerKey = await key(logArchive.kms, 'alias/acme-shared-ledger', {
+    description: 'Ledger key shared with the prod workload account',
+    rotation: true,
+    policy: policy(
+      {
+        Sid: 'EnableIAMPolicies',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${id('acme-log-archive')}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Sid: 'ProdWorkloadUse',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${prodId}:root` },
+        Action: ['kms:DescribeKey', 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+      },
+    ),
+  });
+  const ledgerArn = `arn:aws:kms:us-east-1:${id('acme-log-archive')}:key/${ledgerKey}`;
+  const prod = clients({ endpoint, credentials: await assumeInto(endpoint, prodId) }, 'us-east-1');
+  await bucket(prod.s3, DEMO_CROSS_ACCOUNT_KEY_BUCKET, 'us-east-1', {
+    tags: { 'data-class': 'confidential', owner: 'finance' },
+    sse: { algorithm: 'aws:kms', key: ledgerArn, bucketKey: true },
+    policy: policy(tls(DEMO_CROSS_ACCOUNT_KEY_BUCKET)),
+  });
+
+  // The legacy account records its buckets in AWS Config; the run cannot read it (role missing).
+  const legacy = id('acme-legacy-analytics');
+  await setRole(endpoint, legacy, 'PUT');
+  try {
+    const l = clients({ endpoint, credentials: await assumeInto(endpoint, legacy) }, 'us-east-1');
+    await bucket(l.s3, 'acme-legacy-analytics-config', 'us-east-1', {});
+    await bucket(l.s3, DEMO_UNREAD_BUCKET, 'us-east-1', { tags: { 'data-class': 'confidential' } });
+    await configRegion(l.config, legacy, 'acme-legacy-analytics-config', []);
+  } finally {
+    await setRole(endpoint, legacy, 'DELETE');
+  }
+
+  const auditClients = clients({ endpoint, credentials: await assumeInto(endpoint, audit) }, 'us-east-1');
+  await auditClients.config.send(
+    new PutConfigurationAggregatorCommand({
+      ConfigurationAggregatorName: DEMO_AGGREGATOR,
+      OrganizationAggregationSource: {
+        RoleArn: `arn:aws:iam::${audit}:role/service-role/AWSConfigRoleForOrganizations`,
+        AllAwsRegions: true,
+      },
+    }),
+  );
 }

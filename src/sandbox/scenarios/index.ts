@@ -10,6 +10,7 @@ import type { FaultController } from '../faults.ts';
 import type { SandboxState } from '../state.ts';
 import { deliverInventoryReport } from '../s3/inventory-report.ts';
 import {
+  buildDemoOrganizationControls,
   buildDemoQuarter,
   DEMO_CREDENTIALS,
   DEMO_DENIED,
@@ -46,6 +47,7 @@ const registry = new Map<string, Scenario>([
         id: DEMO_SECOND_ACCOUNT,
         name: 'globex-subsidiary',
       });
+      await buildDemoOrganizationControls(url, [...(state.organization?.accounts.values() ?? [])]);
       for (const name of DEMO_LEGACY_UNENCRYPTED) {
         const bucket = state.buckets.get(name);
         if (bucket) bucket.encryption = undefined;

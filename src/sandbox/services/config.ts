@@ -1,7 +1,7 @@
 /**
  * The sandbox's AWS Config (JSON 1.1, `StarlingDoveService.<Operation>`), per account and region:
- * recorder, delivery channel, managed rules evaluated against the sandbox's own S3 state, and
- * bucket configuration history. Calls are recorded as CloudTrail management events.
+ * recorder, delivery channel, managed rules evaluated against the sandbox's own S3 state,
+ * bucket configuration history, and organization aggregators. Calls are recorded as CloudTrail management events.
  */
 import {
   listConfigurationRecorders,
@@ -14,6 +14,13 @@ import {
   getComplianceDetailsByConfigRule,
 } from './config/handlers/compliance.ts';
 import { getResourceConfigHistory } from './config/handlers/history.ts';
+import {
+  describeAggregateComplianceByConfigRules,
+  describeConfigurationAggregators,
+  getAggregateComplianceDetailsByConfigRule,
+  putConfigurationAggregator,
+  selectAggregateResourceConfig,
+} from './config/handlers/aggregators.ts';
 import {
   deleteConfigurationRecorder,
   deleteDeliveryChannel,
@@ -55,6 +62,11 @@ const HANDLERS: Record<string, Handler> = {
   DescribeComplianceByConfigRule: describeComplianceByConfigRule,
   GetComplianceDetailsByConfigRule: getComplianceDetailsByConfigRule,
   GetResourceConfigHistory: getResourceConfigHistory,
+  PutConfigurationAggregator: putConfigurationAggregator,
+  DescribeConfigurationAggregators: describeConfigurationAggregators,
+  DescribeAggregateComplianceByConfigRules: describeAggregateComplianceByConfigRules,
+  GetAggregateComplianceDetailsByConfigRule: getAggregateComplianceDetailsByConfigRule,
+  SelectAggregateResourceConfig: selectAggregateResourceConfig,
 };
 
 function withEvent(handler: Handler): Handler {

@@ -58,7 +58,20 @@ export interface ServiceLinkedRecorder {
   servicePrincipal: string;
 }
 
+/** A configuration aggregator over the organization (OrganizationAggregationSource). */
+export interface ConfigAggregator {
+  name: string;
+  arn: string;
+  roleArn: string;
+  /** `undefined` = AllAwsRegions. */
+  awsRegions?: string[] | undefined;
+  creationTime: Date;
+  lastUpdatedTime: Date;
+}
+
 export interface ConfigRegionState {
+  /** Configuration aggregators created in this account and region, by name. */
+  aggregators?: Map<string, ConfigAggregator> | undefined;
   recorder?: ConfigRecorder | undefined;
   /** Service-linked recorders, by service principal. */
   serviceLinked?: Map<string, ServiceLinkedRecorder> | undefined;
@@ -83,6 +96,12 @@ export function configRegion(account: AccountState, region: string): ConfigRegio
     config.regions.set(region, regional);
   }
   return regional;
+}
+
+/** The regions in which `account` has any AWS Config state, sorted. */
+export function configRegions(account: AccountState): string[] {
+  const config = account.services.get('config') as ConfigAccountState | undefined;
+  return [...(config?.regions.keys() ?? [])].sort();
 }
 
 /** True while the recorder is recording. */

@@ -16,6 +16,7 @@ import { requireHomeTrail, requireTrail, visibleTrail } from '../find-trail.ts';
 import type { Trail } from '../store.ts';
 import { trailArnOf, trailsOf } from '../store.ts';
 import { trailOutput, trailWriteOutput } from '../trail-output.ts';
+import { foreignOrganizationTrails, organizationTrailOwner } from '../organization-trails.ts';
 import {
   assertCombination,
   assertDeliveryBucket,
@@ -27,16 +28,19 @@ import {
 const DELIVERY_INTERVAL_MS = 5 * 60_000;
 
 export function createTrail(req: JsonRequest): unknown {
-  const { input, region, caller, account } = req;
+  const { input, region } = req;
   const name = requiredString(input, 'Name', 'InvalidTrailNameException');
   assertTrailName(name);
-  const trails = trailsOf(account);
+  const isOrganizationTrail = optionalBoolean(input, 'IsOrganizationTrail') ?? false;
+  // An organization trail belongs to the management account, also when a delegated administrator creates it.
+  const owner = isOrganizationTrail ? organizationTrailOwner(req) : req.caller.accountId;
+  const trails = trailsOf(req.state.account(owner));
   if (
     [...trails.values()].some((t) => t.name === name && (t.homeRegion === region || t.isMultiRegionTrail))
   ) {
     throw new SandboxError(
       'TrailAlreadyExistsException',
-      `Trail ${name} already exists for customer: ${caller.accountId}`,
+      `Trail ${name} already exists for customer: ${owner}`,
     );
   }
   const s3BucketName = requiredString(input, 'S3BucketName', 'InvalidS3BucketNameException');
@@ -49,9 +53,9 @@ export function createTrail(req: JsonRequest): unknown {
   const keyRef = optionalString(input, 'KmsKeyId');
   const trail: Trail = {
     name,
-    arn: trailArnOf(region, caller.accountId, name),
+    arn: trailArnOf(region, owner, name),
     homeRegion: region,
-    accountId: caller.accountId,
+    accountId: owner,
     s3BucketName,
     s3KeyPrefix: optionalString(input, 'S3KeyPrefix'),
     snsTopicName: optionalString(input, 'SnsTopicName'),
@@ -61,7 +65,7 @@ export function createTrail(req: JsonRequest): unknown {
     cloudWatchLogsLogGroupArn: logGroup,
     cloudWatchLogsRoleArn: role,
     kmsKeyId: keyRef ? resolveTrailKey(req, keyRef) : undefined,
-    isOrganizationTrail: optionalBoolean(input, 'IsOrganizationTrail') ?? false,
+    isOrganizationTrail,
     logging: { isLogging: false },
     hasCustomEventSelectors: false,
   };
@@ -81,6 +85,8 @@ export function updateTrail(req: JsonRequest): unknown {
   const role = optionalString(input, 'CloudWatchLogsRoleArn') ?? trail.cloudWatchLogsRoleArn;
   assertCombination(isMultiRegionTrail, includeGlobal, logGroup, role);
   const keyRef = optionalString(input, 'KmsKeyId');
+  const isOrganizationTrail = optionalBoolean(input, 'IsOrganizationTrail') ?? trail.isOrganizationTrail;
+  if (isOrganizationTrail !== trail.isOrganizationTrail) assertMayConvert(req, trail);
   Object.assign(trail, {
     s3BucketName: s3BucketName ?? trail.s3BucketName,
     s3KeyPrefix: optionalString(input, 'S3KeyPrefix') ?? trail.s3KeyPrefix,
@@ -94,14 +100,14 @@ export function updateTrail(req: JsonRequest): unknown {
     // An empty KmsKeyId turns log file encryption with KMS off.
     kmsKeyId:
       keyRef === undefined ? trail.kmsKeyId : keyRef === '' ? undefined : resolveTrailKey(req, keyRef),
-    isOrganizationTrail: optionalBoolean(input, 'IsOrganizationTrail') ?? trail.isOrganizationTrail,
+    isOrganizationTrail,
   });
   return trailWriteOutput(trail);
 }
 
 export function deleteTrail(req: JsonRequest): unknown {
   const trail = requireHomeTrail(req, requiredString(req.input, 'Name', 'InvalidTrailNameException'));
-  trailsOf(req.account).delete(trail.arn);
+  trailsOf(req.state.account(trail.accountId)).delete(trail.arn);
   return {};
 }
 
@@ -112,7 +118,9 @@ export function describeTrails(req: JsonRequest): unknown {
     names && names.length > 0
       ? names.map((n) => visibleTrail(req, n)).filter((t): t is Trail => t !== undefined)
       : regionTrails(req, includeShadows);
-  return { trailList: trails.filter((t) => includeShadows || t.homeRegion === req.region).map(trailOutput) };
+  // Without shadow trails, neither other regions' copies nor the organization's trails are listed.
+  const own = (t: Trail) => t.homeRegion === req.region && t.accountId === req.caller.accountId;
+  return { trailList: trails.filter((t) => includeShadows || own(t)).map(trailOutput) };
 }
 
 export function listTrails(req: JsonRequest): unknown {
@@ -188,14 +196,30 @@ export function stopLogging(req: JsonRequest): unknown {
   return {};
 }
 
-/** Trails whose home is the region, then (with shadows) multi-region trails homed elsewhere. */
+/**
+ * Trails whose home is the region, then (with shadows) multi-region trails homed elsewhere and the
+ * organization trails a member account sees, which AWS counts as shadow trails too.
+ */
 function regionTrails(req: JsonRequest, includeShadows: boolean): Trail[] {
   const all = [...trailsOf(req.account).values()];
   const home = all.filter((t) => t.homeRegion === req.region);
-  const shadows = includeShadows
-    ? all.filter((t) => t.homeRegion !== req.region && t.isMultiRegionTrail)
-    : [];
-  return [...home, ...shadows];
+  if (!includeShadows) return home;
+  const shadows = all.filter((t) => t.homeRegion !== req.region && t.isMultiRegionTrail);
+  const organization = foreignOrganizationTrails(req).filter(
+    (t) => t.homeRegion === req.region || t.isMultiRegionTrail,
+  );
+  return [...home, ...shadows, ...organization];
+}
+
+/** Only the management account turns a trail into an organization trail or back. */
+function assertMayConvert(req: JsonRequest, trail: Trail): void {
+  const owner = organizationTrailOwner(req);
+  if (owner !== req.caller.accountId || trail.accountId !== owner) {
+    throw new SandboxError(
+      'NotOrganizationMasterAccountException',
+      `Only the management account ${owner} can convert trail ${trail.arn} to or from an organization trail.`,
+    );
+  }
 }
 
 function iso(date: Date): string {

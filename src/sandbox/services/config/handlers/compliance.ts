@@ -89,7 +89,8 @@ export function getComplianceDetailsByConfigRule(req: JsonRequest): unknown {
   };
 }
 
-function ruleCompliance(rule: ConfigRule): { type: string; nonCompliant: number } {
+/** A rule's overall compliance from its last evaluation, and how many resources are non-compliant. */
+export function ruleCompliance(rule: ConfigRule): { type: string; nonCompliant: number } {
   const nonCompliant = rule.evaluations.filter((e) => e.complianceType === 'NON_COMPLIANT').length;
   if (nonCompliant > 0) return { type: 'NON_COMPLIANT', nonCompliant };
   if (rule.evaluations.some((e) => e.complianceType === 'COMPLIANT'))

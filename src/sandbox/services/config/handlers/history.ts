@@ -64,7 +64,7 @@ export function getResourceConfigHistory(req: JsonRequest): unknown {
 }
 
 /** Items Config would have recorded, oldest first. */
-function recordedItems(
+export function recordedItems(
   items: BucketConfigurationItem[],
   intervals: RecordingInterval[],
 ): BucketConfigurationItem[] {
