@@ -31,6 +31,12 @@ export interface CollectOptions {
   now?: (() => Date) | undefined;
   /** Region for account-level calls (STS, ListBuckets, S3 Control). Default: first region in scope, else `AWS_REGION`, else us-east-1. */
   homeRegion?: string | undefined;
+  /**
+   * Read only these accounts (a shard's share of the population, `run --shard`). Roles are
+   * filtered by the account id in their ARN before any call; the caller and profiles after their
+   * GetCallerIdentity.
+   */
+  only?: ReadonlySet<string> | undefined;
 }
 
 /** One account to read: how it is reached and the factory reading it. */
@@ -91,7 +97,7 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
       ? callerIdentity.value
       : { accountId: 'unknown', arn: 'unknown', userId: 'unknown' };
 
-  const targets = await resolveTargets(opts.factory, config, home, callerIdentity);
+  const targets = await resolveTargets(opts.factory, config, home, callerIdentity, opts.only);
   const accounts = await Promise.all(
     targets.map((t) =>
       collectAccount(t, { config, home, regionScope, now, progress, partition: partitionOf(caller.arn) }),
@@ -116,12 +122,56 @@ function identityTimeout(config: Config): number {
   return Math.min(IDENTITY_TIMEOUT_MS, config.collection.requestTimeoutMs);
 }
 
+/** One account of the population, and how many buckets its listing holds (0 when unreadable). */
+export interface PopulationMember {
+  accountId: string;
+  buckets: number;
+}
+
+/**
+ * The account population of a sharded run: every account in scope (as {@link collect} would read
+ * them) with its bucket count from one ListBuckets per account. Calls go through `factory`, whose
+ * records are planning, not evidence. An account whose id cannot be known (a profile whose identity
+ * fails) cannot be planned and is left out.
+ */
+export async function population(opts: {
+  config: Config;
+  factory: ClientFactory;
+  regions?: string[] | undefined;
+}): Promise<PopulationMember[]> {
+  const home = opts.regions?.[0] ?? opts.config.regions?.[0] ?? (process.env['AWS_REGION'] || 'us-east-1');
+  const callerIdentity = await collectIdentity(opts.factory, home, identityTimeout(opts.config));
+  if (isGap(callerIdentity)) {
+    throw new CallerUnreadableError(
+      callerIdentity.errorCode,
+      callerIdentity.message,
+      home,
+      opts.factory.endpointUrl,
+    );
+  }
+  const targets = await resolveTargets(opts.factory, opts.config, home, callerIdentity);
+  const members = await Promise.all(
+    targets.map(async (t): Promise<PopulationMember | undefined> => {
+      if (!t.accountId) return undefined;
+      if (t.identity.status !== 'ok') return { accountId: t.accountId, buckets: 0 };
+      const listed = await listBuckets(t.factory, { accountId: t.accountId, region: home });
+      return {
+        accountId: t.accountId,
+        buckets: listed.listing.status === 'ok' ? listed.listing.value.count : 0,
+      };
+    }),
+  );
+  return members.filter((m): m is PopulationMember => m !== undefined);
+}
+
 async function resolveTargets(
   root: ClientFactory,
   config: Config,
   home: string,
   callerIdentity: Outcome<CallerIdentity>,
+  only?: ReadonlySet<string>,
 ): Promise<AccountTarget[]> {
+  const wanted = (id: string | undefined): boolean => !only || (id !== undefined && only.has(id));
   const targets: AccountTarget[] = [];
   if (config.includeCallerAccount) {
     const id = callerIdentity.status === 'ok' ? callerIdentity.value.accountId : undefined;
@@ -132,8 +182,11 @@ async function resolveTargets(
       accountId: id,
     });
   }
+  const accountsInScope = config.accounts.filter(
+    (a) => !a.roleArn || wanted(a.roleArn.split(':')[4] ?? 'unknown'),
+  );
   const configured = await Promise.all(
-    config.accounts.map(async (a): Promise<AccountTarget> => {
+    accountsInScope.map(async (a): Promise<AccountTarget> => {
       if (a.roleArn) {
         const accountId = a.roleArn.split(':')[4] ?? 'unknown';
         const factory = root.forAccount(
@@ -172,7 +225,7 @@ async function resolveTargets(
     if (t.accountId) seen.add(t.accountId);
     targets.push(t);
   }
-  return targets;
+  return targets.filter((t) => wanted(t.accountId));
 }
 
 interface AccountRunOptions {

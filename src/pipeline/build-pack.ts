@@ -86,7 +86,7 @@ export interface BuiltPack {
  */
 export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
   const { snapshot, config, progress } = input;
-  const clock = input.clock ?? buildClock(input.build.kind);
+  const clock = input.clock ?? buildClock(input.build.kind === 'rebuild' ? 'rebuild' : 'run');
   const evaluation = await evaluateStage(snapshot, config, progress);
   const captured = await captureStage({
     snapshot,
@@ -96,7 +96,7 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     browser: input.browser,
     screenshots: input.screenshots,
     console: input.console,
-    buildKind: input.build.kind,
+    buildKind: input.build.kind === 'rebuild' ? 'rebuild' : 'run',
     clock,
     progress,
   });

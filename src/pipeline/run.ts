@@ -114,8 +114,8 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
   });
 }
 
-/** The raw-record sink and client factory of the collection: every call they make is evidence. */
-function collectionClients(
+/** The raw-record sink and client factory of the collection: every call they make is evidence (also used by `run --shard`). */
+export function collectionClients(
   opts: RunOptions,
   workDir: string,
 ): { sink: RawRecordSink; factory: ClientFactory } {
