@@ -248,7 +248,10 @@ for looking at the pack. run defaults to "fail".`,
       'local config for the signing key, logo, templates and browser (default: ./evidence.config.ts if present); the rest comes from the shards',
     )
     .option('-o, --out <dir>', 'output directory', 'output')
-    .option('--shard-key <public.pem>', 'trusted public key the shard packs must be signed with (required when signing is configured)')
+    .option(
+      '--shard-key <public.pem>',
+      'trusted public key the shard packs must be signed with (required when signing is configured)',
+    )
     .option(
       '--force-output-dir',
       'write into an output folder that is not empty and was not created by evidence-pack',

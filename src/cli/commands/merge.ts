@@ -31,9 +31,10 @@ export async function mergeCommand(paths: string[], opts: MergeCommandOptions): 
     if (!existsSync(opts.shardKey)) throw usageError(`no such public key file: ${opts.shardKey}`);
     publicKeyPem = await readFile(opts.shardKey, 'utf8');
   } else if (local?.config.sign) {
-    throw usageError('signing is configured: pass --shard-key <public.pem> to check the shard packs against it', [
-      'the trusted public key of the key the shards were signed with',
-    ]);
+    throw usageError(
+      'signing is configured: pass --shard-key <public.pem> to check the shard packs against it',
+      ['the trusted public key of the key the shards were signed with'],
+    );
   }
   for (const p of paths) if (!existsSync(p)) throw usageError(`no such shard pack: ${p}`);
   try {

@@ -78,7 +78,10 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       }),
     );
     progress.done();
-    if (opts.json) process.stdout.write(`${JSON.stringify({ shard: result.shard, zip: result.written.zipPath, sha256: result.written.sha256 }, null, 2)}\n`);
+    if (opts.json)
+      process.stdout.write(
+        `${JSON.stringify({ shard: result.shard, zip: result.written.zipPath, sha256: result.written.sha256 }, null, 2)}\n`,
+      );
     else process.stdout.write(`${result.written.zipPath}\n`);
     return 0;
   }

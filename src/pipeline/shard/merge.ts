@@ -79,10 +79,7 @@ export async function mergeShards(opts: MergeOptions): Promise<BuiltPack> {
       accounts: p.shard.accounts,
     }))
     .sort((a, b) => a.index - b.index);
-  const signer = await makeSigner(
-    config.sign?.kmsKeyId ? { ...config, sign: undefined } : config,
-    undefined,
-  );
+  const signer = await makeSigner(config.sign?.kmsKeyId ? { ...config, sign: undefined } : config, undefined);
   if (config.sign?.kmsKeyId)
     progress.log('not signing with KMS in merge (no AWS access); sign the merged pack with a key file');
   return stagedRun({
@@ -139,16 +136,16 @@ async function readShardPack(path: string, publicKeyPem: string | undefined): Pr
   const shardBytes = files.get('shard.json');
   const snapBytes = files.get('snapshot-part.json');
   if (!shardBytes || !snapBytes)
-    throw new ShardMergeError(`${path} is not a shard pack (no shard.json / snapshot-part.json): made by run --shard?`);
+    throw new ShardMergeError(
+      `${path} is not a shard pack (no shard.json / snapshot-part.json): made by run --shard?`,
+    );
   const shard = JSON.parse(shardBytes.toString('utf8')) as ShardRecord;
   const snapshot = JSON.parse(snapBytes.toString('utf8')) as Snapshot;
   const cfg = files.get('config/effective-config.json');
   // The snapshot's accounts only, each account's raw records from the shard that owns it. Records a
   // shard made in other accounts (the caller's identity, role assumption) stay in its shard pack.
   const owned = new Set(snapshot.accounts.map((a) => a.accountId));
-  const raw = new Map(
-    [...files].filter(([p]) => p.startsWith('raw/') && owned.has(p.split('/')[1] ?? '')),
-  );
+  const raw = new Map([...files].filter(([p]) => p.startsWith('raw/') && owned.has(p.split('/')[1] ?? '')));
   return {
     path,
     sha256: check.zipSha256 || (await sha256File(path)),
@@ -187,7 +184,9 @@ function checkPlan(packs: ShardPack[]): void {
   for (const p of packs) byIndex.set(p.shard.index, [...(byIndex.get(p.shard.index) ?? []), p.path]);
   for (const [i, paths] of byIndex) {
     if (paths.length > 1)
-      throw new ShardMergeError(`shard ${i}/${plan.total} is given ${paths.length} times: ${paths.join(', ')}`);
+      throw new ShardMergeError(
+        `shard ${i}/${plan.total} is given ${paths.length} times: ${paths.join(', ')}`,
+      );
   }
   const missing = Array.from({ length: plan.total }, (_, k) => k + 1).filter((i) => !byIndex.has(i));
   if (missing.length > 0) {
@@ -204,7 +203,9 @@ function checkPlan(packs: ShardPack[]): void {
       seen.set(a.accountId, p.shard.index);
     }
   }
-  const notCollected = plan.shards.flatMap((ids, k) => ids.filter((id) => !seen.has(id)).map((id) => `${id} (shard ${k + 1})`));
+  const notCollected = plan.shards.flatMap((ids, k) =>
+    ids.filter((id) => !seen.has(id)).map((id) => `${id} (shard ${k + 1})`),
+  );
   if (notCollected.length > 0)
     throw new ShardMergeError(`account(s) of the plan missing from their shard: ${notCollected.join(', ')}`);
 }
@@ -220,7 +221,11 @@ function joinSnapshots(packs: ShardPack[], runId: string): Snapshot {
     runId,
     collection: {
       startedAt: parts.map((s) => s.collection.startedAt).sort()[0] ?? first.collection.startedAt,
-      finishedAt: parts.map((s) => s.collection.finishedAt).sort().at(-1) ?? first.collection.finishedAt,
+      finishedAt:
+        parts
+          .map((s) => s.collection.finishedAt)
+          .sort()
+          .at(-1) ?? first.collection.finishedAt,
     },
     caller: callerPart.caller,
     accounts,

@@ -34,7 +34,9 @@ export function planShards(
   const unique = new Map<string, number>();
   for (const m of members) unique.set(m.accountId, m.buckets);
   const sortedIds = [...unique.keys()].sort();
-  const order = [...sortedIds].sort((a, b) => (unique.get(b) ?? 0) - (unique.get(a) ?? 0) || (a < b ? -1 : 1));
+  const order = [...sortedIds].sort(
+    (a, b) => (unique.get(b) ?? 0) - (unique.get(a) ?? 0) || (a < b ? -1 : 1),
+  );
   const shards: string[][] = Array.from({ length: total }, () => []);
   const load: number[] = Array.from({ length: total }, () => 0);
   for (const id of order) {

@@ -63,7 +63,12 @@ export async function runShard(opts: RunOptions & { shard: ShardSpec }): Promise
       sandbox: Boolean(opts.sandbox),
       only: new Set(mine),
       onProgress: (e) =>
-        progress.update({ stage: `collect ${e.stage}`, done: e.done, total: e.total, message: `(account ${e.accountId})` }),
+        progress.update({
+          stage: `collect ${e.stage}`,
+          done: e.done,
+          total: e.total,
+          message: `(account ${e.accountId})`,
+        }),
     });
     await clients.sink.close();
     const shard: ShardRecord = {
@@ -78,12 +83,16 @@ export async function runShard(opts: RunOptions & { shard: ShardSpec }): Promise
       { path: 'shard.json', content: `${JSON.stringify(shard, null, 2)}\n` },
       { path: 'config/effective-config.json', content: configBytes },
     ];
-    for (const rel of await listFiles(workDir, 'raw')) files.push({ path: rel, content: { file: join(workDir, rel) } });
+    for (const rel of await listFiles(workDir, 'raw'))
+      files.push({ path: rel, content: { file: join(workDir, rel) } });
     progress.update({ stage: 'write shard pack' });
     const subject = packSubject(config.organization, []);
     const written = await writePack({
       outDir: opts.outDir,
-      name: packName(`${subject}-shard-${opts.shard.index}of${opts.shard.total}`, new Date(snapshot.collection.finishedAt)),
+      name: packName(
+        `${subject}-shard-${opts.shard.index}of${opts.shard.total}`,
+        new Date(snapshot.collection.finishedAt),
+      ),
       files,
       fixedTime: new Date(snapshot.collection.finishedAt),
       ...(await signerOf(opts, clients.factory)),
