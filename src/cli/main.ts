@@ -257,6 +257,9 @@ for looking at the pack. run defaults to "fail".`,
       'write into an output folder that is not empty and was not created by evidence-pack',
     )
     .option('--no-screenshots', 'skip API-view screenshots')
+    .addOption(upload(''))
+    .option('--profile <name>', 'named AWS profile for the upload')
+    .option('--endpoint-url <url>', 'AWS-compatible endpoint for the upload; also AWS_ENDPOINT_URL')
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn())
     .addHelpText(

@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { validateConfig } from '../../config/load.ts';
+import { uploadBuilt } from '../../pipeline/run.ts';
+import type { S3Target } from '../../upload/s3-uri.ts';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.ts';
 import { mergeShards, ShardMergeError } from '../../pipeline/shard/merge.ts';
 import { usageError } from '../errors.ts';
-import { checkConfiguredBrowser, finish, loadConfigOrExit, progressFor } from './shared.ts';
+import { checkConfiguredBrowser, finish, loadConfigOrExit, progressFor, uploadFor } from './shared.ts';
 
 /** Options of `evidence-pack merge`. */
 export interface MergeCommandOptions {
@@ -15,6 +19,9 @@ export interface MergeCommandOptions {
   json?: boolean;
   failOn: 'fail' | 'gap' | 'none';
   forceOutputDir?: boolean;
+  upload?: S3Target;
+  endpointUrl?: string;
+  profile?: string;
 }
 
 /**
@@ -47,9 +54,30 @@ export async function mergeCommand(paths: string[], opts: MergeCommandOptions): 
       forceOutputDir: opts.forceOutputDir === true,
       progress,
     });
-    return finish(built, opts, progress);
+    const cfg = local?.config ?? defaultConfig();
+    const wanted = uploadFor(opts.upload, cfg);
+    if (!wanted) return finish(built, opts, progress);
+    const work = await mkdtemp(join(tmpdir(), 'evidence-pack-merge-upload-'));
+    try {
+      const upload = await uploadBuilt(built, wanted, {
+        maxAttempts: cfg.collection.maxAttempts,
+        endpointUrl: opts.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined),
+        profile: opts.profile,
+        workDir: work,
+        progress,
+      });
+      return finish({ ...built, upload }, opts, progress);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   } catch (err) {
     if (err instanceof ShardMergeError) throw usageError(err.message, err.details);
     throw err;
   }
+}
+
+function defaultConfig() {
+  const load = validateConfig({});
+  if (!load.ok) throw new Error(load.errors.join('; '));
+  return load.config;
 }
