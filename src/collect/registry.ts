@@ -1,11 +1,13 @@
 import type { AccountSnapshot } from '../snapshot/model.ts';
 import { collectAccountPublicAccessBlock } from './account-pab.ts';
 import { collectBucketConfig } from './bucket-config.ts';
+import { listTaggedBuckets } from './bucket-tags.ts';
 import { collectCloudTrail } from './cloudtrail.ts';
 import { collectConfigRegion } from './config.ts';
 import { collectBucketConfigHistory } from './config-history.ts';
 import type { AccountContext, CollectStage } from './context.ts';
 import { collectKmsKeys } from './kms.ts';
+import { collectObjectInventory } from './object-inventory.ts';
 
 /** The part of an account snapshot one collector fills in. */
 export type AccountPart = Partial<
@@ -18,6 +20,7 @@ export type AccountPart = Partial<
     | 'config'
     | 'cloudTrail'
     | 'configHistory'
+    | 'objectInventory'
   >
 >;
 
@@ -92,12 +95,23 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       's3:GetBucketTagging',
       's3:GetBucketVersioning',
       's3:GetBucketAbac',
+      's3:GetInventoryConfiguration',
+      'tag:GetResources',
     ],
-    run: async (ctx) => ({
-      buckets: await eachWithProgress(ctx, 'bucket-config', ctx.bucketRefs, (ref) =>
-        collectBucketConfig(ctx.factory, ref),
-      ),
-    }),
+    run: async (ctx) => {
+      const derive = ctx.config.collection.deriveImpliedReads;
+      // One Tagging API listing per region instead of GetBucketTagging per bucket (buckets of a
+      // region whose listing failed are asked one by one).
+      const tagged =
+        derive && ctx.bucketRefs.length > 0
+          ? await listTaggedBuckets(ctx.factory, ctx.bucketRefs)
+          : undefined;
+      return {
+        buckets: await eachWithProgress(ctx, 'bucket-config', ctx.bucketRefs, (ref) =>
+          collectBucketConfig(ctx.factory, ref, { deriveImpliedReads: derive, tags: tagged?.tagsOf(ref) }),
+        ),
+      };
+    },
   },
   {
     stage: 'account-pab',
@@ -180,6 +194,22 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       return {
         configHistory: await eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
           collectBucketConfigHistory(ctx.factory, ref, period),
+        ),
+      };
+    },
+  },
+  {
+    // Only with `collection.objectInventory`: the latest S3 Inventory report of each bucket. Its
+    // reads (s3:ListBucket, s3:GetObject on the inventory destination) are an optional statement of
+    // the policy, scoped to the destination bucket, not part of the read-everything statement.
+    stage: 'object-inventory',
+    after: ['bucket-config'],
+    actions: [],
+    run: async (ctx) => {
+      if (!ctx.config.collection.objectInventory) return {};
+      return {
+        objectInventory: await eachWithProgress(ctx, 'object-inventory', ctx.buckets(), (bucket) =>
+          collectObjectInventory(ctx.factory, bucket),
         ),
       };
     },

@@ -191,6 +191,14 @@ export const configSchema = z
          * `maxAttempts` × this.
          */
         requestTimeoutMs: z.number().int().min(100).max(300_000).default(20_000),
+        /**
+         * Skip the reads whose outcome an earlier answer already implies, and record them as derived
+         * absences (`derived:<reason>`): the bucket ACL when Object Ownership is BucketOwnerEnforced
+         * (ACLs are disabled), the policy status of a policy with only Deny statements; and read bucket
+         * tags with one Tagging API `GetResources` listing per region instead of GetBucketTagging per
+         * bucket. `false` makes every read (same findings, more calls).
+         */
+        deriveImpliedReads: z.boolean().default(true),
         keyUsage: z
           .object({
             lookbackDays: z.number().int().min(1).max(90).default(30),
@@ -198,13 +206,21 @@ export const configSchema = z
           })
           .strict()
           .default({ lookbackDays: 30, maxEventsPerRegion: 200 }),
+        /**
+         * Read the latest S3 Inventory report of each bucket (manifest.json, then its CSV files) from
+         * the inventory's destination and count objects by encryption status. Needs s3:ListBucket and
+         * s3:GetObject on the destination bucket.
+         */
+        objectInventory: z.boolean().default(false),
       })
       .strict()
       .default({
         concurrency: DEFAULT_CONCURRENCY,
         maxAttempts: 8,
         requestTimeoutMs: 20_000,
+        deriveImpliedReads: true,
         keyUsage: { lookbackDays: 30, maxEventsPerRegion: 200 },
+        objectInventory: false,
       }),
     output: z
       .object({ dir: z.string().min(1).default('output') })

@@ -3,7 +3,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { GetFederationTokenCommand } from '@aws-sdk/client-sts';
 import type { ConsoleAccess } from '../capture/console.ts';
 import type { Config } from '../config/schema.ts';
-import { createClientFactory, type ClientFactory } from '../aws/client-factory.ts';
+import { createClientFactory, type CallStats, type ClientFactory } from '../aws/client-factory.ts';
 import { createRawRecordSink, type RawRecordSink } from '../aws/raw-sink.ts';
 import { createRequestRecorder } from '../aws/recorder.ts';
 import { collect } from '../collect/collect.ts';
@@ -39,6 +39,8 @@ export interface RunOptions {
   /** Who runs it and how (default: this process's operator, command line and code). */
   invocation?: Invocation | undefined;
   progress: Progress;
+  /** Told the collection's calls, retries, backoff and slot use the moment collection ends (bench). */
+  onCollected?: ((stats: CallStats) => void) | undefined;
 }
 
 /** Where and how the finished pack is uploaded. */
@@ -163,6 +165,7 @@ async function collectStage(
         message: `(account ${e.accountId})`,
       }),
   });
+  opts.onCollected?.(clients.factory.stats());
   await clients.sink.close();
   progress.log(
     `collected ${snapshot.accounts.length} account(s), ` +

@@ -1,5 +1,5 @@
 import type { EvidenceRef, Gap } from '../../snapshot/outcome.ts';
-import { describeGap } from '../../snapshot/outcome.ts';
+import { DERIVED, describeGap, isDerived } from '../../snapshot/outcome.ts';
 import type { AccountSnapshot, BucketSnapshot } from '../../snapshot/model.ts';
 import type { CheckDefinition, EvaluationContext } from '../types.ts';
 import { bucketProbes, statementsProse } from '../policy/bucket-policy.ts';
@@ -59,6 +59,12 @@ function policySide(
   if (policy.status === 'absent')
     return { state: 'not-public', text: 'there is no bucket policy', evidence: [policy.evidence] };
   const status = bucket.policyStatus;
+  if (isDerived(status, DERIVED.denyOnlyPolicy))
+    return {
+      state: 'not-public',
+      text: 'the bucket policy has only Deny statements, so it grants nothing',
+      evidence: [policy.evidence],
+    };
   const evidence: EvidenceRef[] = [policy.evidence, status.evidence];
   const awsPublic = status.status === 'ok' ? status.value.isPublic : undefined;
   const probes = bucketProbes(bucket, ctx, 'the bucket policy');
@@ -217,6 +223,6 @@ export const notPublic: CheckDefinition = {
     's3control:GetPublicAccessBlock',
   ],
   method:
-    "Per bucket: fails when the policy is public (S3's PolicyStatus IsPublic, cross-checked with anonymous read and write requests evaluated against the policy) and RestrictPublicBuckets is off at bucket and account level, or when the ACL grants AllUsers or AuthenticatedUsers and neither BucketOwnerEnforced nor IgnorePublicAcls neutralizes it; a disagreement between S3's IsPublic and the probe is listed under Cross-checks; a denied or failed read that decides the verdict is insufficient evidence.",
+    "Per bucket: fails when the policy is public (S3's PolicyStatus IsPublic, cross-checked with anonymous read and write requests evaluated against the policy) and RestrictPublicBuckets is off at bucket and account level, or when the ACL grants AllUsers or AuthenticatedUsers and neither BucketOwnerEnforced nor IgnorePublicAcls neutralizes it; a disagreement between S3's IsPublic and the probe is listed under Cross-checks; a denied or failed read that decides the verdict is insufficient evidence. Two reads are derived, not made: a policy with only Deny statements grants nothing, so its PolicyStatus is not read and the policy is not public; with Object Ownership BucketOwnerEnforced, ACLs are disabled and do not affect access, so GetBucketAcl is not read (both recorded as absent, derived from the answer that implies them).",
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeNotPublic),
 };

@@ -113,7 +113,7 @@ export const sseCBlocked: CheckDefinition = {
   severity: 'medium',
   description:
     'SSE-C is blocked (BlockedEncryptionTypes SSE-C) or the bucket policy denies uploads with customer-provided keys: such keys leave no KMS audit trail and no key policy governs them.',
-  reads: ['s3:GetBucketEncryption', 's3:GetBucketPolicy', 's3:GetBucketTagging'],
+  reads: ['s3:GetBucketEncryption', 's3:GetBucketPolicy', 's3:GetBucketTagging', 'tagging:GetResources'],
   method:
     "Per sensitive bucket: passes when a default-encryption rule's BlockedEncryptionTypes.EncryptionType contains SSE-C, or when the bucket policy, evaluated with IAM semantics, explicitly denies a PutObject over TLS from an unrelated principal carrying s3:x-amz-server-side-encryption-customer-algorithm by a statement that does not also deny aws:kms and aws:kms:dsse uploads; BlockedEncryptionTypes NONE or missing, without such a deny, fails; every bucket is judged on what was read, never on its creation date; not applicable to standard buckets; a denied or failed read that decides is insufficient evidence.",
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeSseCBlocked),

@@ -1,10 +1,11 @@
 /**
- * JSON 1.1 protocol (KMS, Config, CloudTrail): `X-Amz-Target: <ServiceTarget>.<Operation>`, JSON
+ * JSON 1.1 protocol (KMS, Config, CloudTrail, Resource Groups Tagging): `X-Amz-Target: <ServiceTarget>.<Operation>`, JSON
  * body in and out, errors as `{"__type": code, "message": ...}`.
  */
 import { cloudTrailService } from '../services/cloudtrail.ts';
 import { configService } from '../services/config.ts';
 import { kmsService } from '../services/kms.ts';
+import { taggingService } from '../services/tagging.ts';
 import { SandboxError } from '../types.ts';
 import type { JsonService } from '../types.ts';
 import { authError } from './call.ts';
@@ -27,6 +28,7 @@ const TARGETS: Record<string, JsonServiceEntry> = {
     handlers: cloudTrailService,
   },
   com_amazonaws_cloudtrail_v20131101_CloudTrail_20131101: { name: 'cloudtrail', handlers: cloudTrailService },
+  ResourceGroupsTaggingAPI_20170126: { name: 'tagging', handlers: taggingService },
 };
 
 /** Input fields that name the resource an operation targets (for fault rules). */
