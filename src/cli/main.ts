@@ -23,6 +23,15 @@ function parseRegions(value: string): string[] {
   return regions;
 }
 
+function parseShard(value: string): { index: number; total: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(m?.[1]);
+  const total = Number(m?.[2]);
+  if (!m || total < 1 || total > 256 || index < 1 || index > total)
+    throw new InvalidArgumentError('expected i/n with 1 <= i <= n <= 256, e.g. 2/4');
+  return { index, total };
+}
+
 function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
@@ -122,13 +131,27 @@ level (verify: pack does not verify); 2 usage or config error, nothing written; 
       'write into an output folder that is not empty and was not created by evidence-pack',
     )
     .addOption(upload(''))
+    .option(
+      '--shard <i/n>',
+      'collect only shard i of n of the account population and write a shard pack (combine them with merge)',
+      parseShard,
+    )
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(failOn())
     .addHelpText(
       'after',
       `
 Credentials come from the standard AWS chain (env, profile, SSO, instance role) or --profile.
-Every call is read-only and identified as evidence-pack/<version> in the User-Agent.`,
+Every call is read-only and identified as evidence-pack/<version> in the User-Agent.
+
+Sharded runs (one pack from many machines, e.g. a CI matrix):
+  evidence-pack run --shard 1/4 -o shards/   # on each of 4 runners, i = 1..4
+  evidence-pack merge shards/*.zip -o out/   # once, after all shards
+Every shard computes the same plan: the accounts in scope (accounts[] and the caller), each
+listed once (ListBuckets) and dealt to the shard with the fewest buckets so far. A shard
+collects only its accounts and writes a shard pack (raw records, its part of the snapshot,
+the plan, the config; signed when signing is configured). Evaluation, screenshots and the
+report happen in merge. --previous and --upload belong on merge, not on a shard.`,
     )
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.ts');
@@ -218,6 +241,46 @@ for looking at the pack. run defaults to "fail".`,
     .action(async (opts) => {
       const { packCommand } = await import('./commands/pack.ts');
       process.exitCode = await packCommand(opts);
+    });
+
+  program
+    .command('merge')
+    .description('verify the shard packs of one run --shard plan and write the one final pack')
+    .argument('<shard-packs...>', 'every shard pack of the plan (shards 1..n, each once)')
+    .option(
+      '-c, --config <file>',
+      'local config for the signing key, logo, templates and browser (default: ./evidence.config.ts if present); the rest comes from the shards',
+    )
+    .option('-o, --out <dir>', 'output directory', 'output')
+    .option(
+      '--shard-key <public.pem>',
+      'trusted public key the shard packs must be signed with (required when signing is configured)',
+    )
+    .option(
+      '--force-output-dir',
+      'write into an output folder that is not empty and was not created by evidence-pack',
+    )
+    .option('--no-screenshots', 'skip API-view screenshots')
+    .addOption(upload(''))
+    .option('--profile <name>', 'named AWS profile for the upload')
+    .option('--endpoint-url <url>', 'AWS-compatible endpoint for the upload; also AWS_ENDPOINT_URL')
+    .option('--json', 'print a machine-readable summary on stdout')
+    .addOption(failOn())
+    .addHelpText(
+      'after',
+      `
+Each shard pack is verified (hashes, and the signature against --shard-key); then merge checks
+they share one plan id and config digest, that every shard 1..n is given exactly once and that
+every account of the plan is in exactly one shard. Any problem: exit 2, naming the shard (and
+the altered file), nothing written. The final pack is evaluated, captured (API views) and
+rendered as a one-machine run would be; its manifest lists each shard pack's SHA-256.
+
+Example:
+  evidence-pack merge shards/*-shard-*.zip --shard-key signing-public.pem -o out/`,
+    )
+    .action(async (paths: string[], opts) => {
+      const { mergeCommand } = await import('./commands/merge.ts');
+      process.exitCode = await mergeCommand(paths, opts);
     });
 
   program

@@ -41,6 +41,12 @@ export interface CollectOptions {
   now?: (() => Date) | undefined;
   /** Region for account-level calls (STS, ListBuckets, S3 Control). Default: first region in scope, else `AWS_REGION`, else us-east-1. */
   homeRegion?: string | undefined;
+  /**
+   * Read only these accounts (a shard's share of the population, `run --shard`). Roles are
+   * filtered by the account id in their ARN before any call; the caller and profiles after their
+   * GetCallerIdentity.
+   */
+  only?: ReadonlySet<string> | undefined;
 }
 
 /** One account to read: how it is reached and the factory reading it. */
@@ -113,7 +119,7 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
       })
     : undefined;
 
-  const targets = await resolveTargets(opts.factory, config, home, callerIdentity, org);
+  const targets = await resolveTargets(opts.factory, config, home, callerIdentity, org, opts.only);
   const accounts = await Promise.all(
     targets.map((t) => collectAccount(t, { config, home, regionScope, now, progress, partition })),
   );
@@ -154,6 +160,59 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     ...(org ? { organization: org.snapshot } : {}),
     ...(aggregator ? { aggregator } : {}),
   };
+}
+
+/** One account of the population, and how many buckets its listing holds (0 when unreadable). */
+export interface PopulationMember {
+  accountId: string;
+  buckets: number;
+}
+
+/**
+ * The account population of a sharded run: every account in scope (as {@link collect} would read
+ * them) with its bucket count from one ListBuckets per account. Calls go through `factory`, whose
+ * records are planning, not evidence. An account whose id cannot be known (a profile whose identity
+ * fails) cannot be planned and is left out.
+ */
+export async function population(opts: {
+  config: Config;
+  factory: ClientFactory;
+  regions?: string[] | undefined;
+}): Promise<PopulationMember[]> {
+  const home = opts.regions?.[0] ?? opts.config.regions?.[0] ?? (process.env['AWS_REGION'] || 'us-east-1');
+  const callerIdentity = await collectIdentity(opts.factory, home, identityTimeout(opts.config));
+  if (isGap(callerIdentity)) {
+    throw new CallerUnreadableError(
+      callerIdentity.errorCode,
+      callerIdentity.message,
+      home,
+      opts.factory.endpointUrl,
+    );
+  }
+  const caller = callerIdentity.status === 'ok' ? callerIdentity.value : undefined;
+  const discovery = organizationDiscovery(opts.config);
+  const org =
+    discovery && caller
+      ? await discoverOrganization(opts.factory.withAccountId(caller.accountId), {
+          discovery,
+          callerAccountId: caller.accountId,
+          partition: partitionOf(caller.arn),
+          includeCallerAccount: opts.config.includeCallerAccount,
+        })
+      : undefined;
+  const targets = await resolveTargets(opts.factory, opts.config, home, callerIdentity, org);
+  const members = await Promise.all(
+    targets.map(async (t): Promise<PopulationMember | undefined> => {
+      if (!t.accountId) return undefined;
+      if (t.identity.status !== 'ok') return { accountId: t.accountId, buckets: 0 };
+      const listed = await listBuckets(t.factory, { accountId: t.accountId, region: home });
+      return {
+        accountId: t.accountId,
+        buckets: listed.listing.status === 'ok' ? listed.listing.value.count : 0,
+      };
+    }),
+  );
+  return members.filter((m): m is PopulationMember => m !== undefined);
 }
 
 /** GetCallerIdentity's per-attempt timeout: the shorter of its own and the configured one. */
@@ -197,28 +256,32 @@ async function resolveTargets(
   home: string,
   callerIdentity: Outcome<CallerIdentity>,
   org: DiscoveredOrganization | undefined,
+  only?: ReadonlySet<string>,
 ): Promise<AccountTarget[]> {
+  const wanted = (id: string | undefined): boolean => !only || (id !== undefined && only.has(id));
   const targets: AccountTarget[] = [];
   const discovered = org?.snapshot.accountListing.status === 'ok' ? org : undefined;
   if (discovered) {
     const discovery = organizationDiscovery(config);
     targets.push(
       ...(await Promise.all(
-        discovered.toRead.map((t) =>
-          t.roleArn === undefined
-            ? Promise.resolve<AccountTarget>({
-                name: t.name,
-                source: { kind: 'caller' },
-                factory: root.withAccountId(t.accountId),
-                identity: callerIdentity,
-                accountId: t.accountId,
-              })
-            : roleTarget(root, config, home, {
-                roleArn: t.roleArn,
-                externalId: discovery?.externalId,
-                name: t.name,
-              }),
-        ),
+        discovered.toRead
+          .filter((t) => wanted(t.accountId))
+          .map((t) =>
+            t.roleArn === undefined
+              ? Promise.resolve<AccountTarget>({
+                  name: t.name,
+                  source: { kind: 'caller' },
+                  factory: root.withAccountId(t.accountId),
+                  identity: callerIdentity,
+                  accountId: t.accountId,
+                })
+              : roleTarget(root, config, home, {
+                  roleArn: t.roleArn,
+                  externalId: discovery?.externalId,
+                  name: t.name,
+                }),
+          ),
       )),
     );
   } else if (config.includeCallerAccount) {
@@ -231,21 +294,27 @@ async function resolveTargets(
     });
   }
   const configured = await Promise.all(
-    config.accounts.map(async (a): Promise<AccountTarget> => {
-      if (a.roleArn)
-        return roleTarget(root, config, home, { roleArn: a.roleArn, externalId: a.externalId, name: a.name });
-      const profile = a.profile ?? '';
-      const unbound = root.forAccount(undefined, root.profileCredentials(profile));
-      const identity = await collectIdentity(unbound, home, identityTimeout(config));
-      const accountId = identity.status === 'ok' ? identity.value.accountId : undefined;
-      return {
-        name: a.name,
-        source: { kind: 'profile', profile },
-        factory: accountId ? unbound.withAccountId(accountId) : unbound,
-        identity,
-        accountId,
-      };
-    }),
+    config.accounts
+      .filter((a) => !a.roleArn || wanted(a.roleArn.split(':')[4] ?? 'unknown'))
+      .map(async (a): Promise<AccountTarget> => {
+        if (a.roleArn)
+          return roleTarget(root, config, home, {
+            roleArn: a.roleArn,
+            externalId: a.externalId,
+            name: a.name,
+          });
+        const profile = a.profile ?? '';
+        const unbound = root.forAccount(undefined, root.profileCredentials(profile));
+        const identity = await collectIdentity(unbound, home, identityTimeout(config));
+        const accountId = identity.status === 'ok' ? identity.value.accountId : undefined;
+        return {
+          name: a.name,
+          source: { kind: 'profile', profile },
+          factory: accountId ? unbound.withAccountId(accountId) : unbound,
+          identity,
+          accountId,
+        };
+      }),
   );
   // The same account reached twice (caller and a role in it, or two entries) is read once.
   const seen = new Set(targets.map((t) => t.accountId).filter(Boolean));
@@ -254,7 +323,7 @@ async function resolveTargets(
     if (t.accountId) seen.add(t.accountId);
     targets.push(t);
   }
-  return targets;
+  return targets.filter((t) => wanted(t.accountId));
 }
 
 interface AccountRunOptions {

@@ -87,7 +87,7 @@ export interface BuiltPack {
  */
 export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
   const { snapshot, config, progress } = input;
-  const clock = input.clock ?? buildClock(input.build.kind);
+  const clock = input.clock ?? buildClock(input.build.kind === 'rebuild' ? 'rebuild' : 'run');
   const evaluated = await evaluateStage(snapshot, config, progress);
   const captured = await captureStage({
     snapshot,
@@ -97,7 +97,7 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     browser: input.browser,
     screenshots: input.screenshots,
     console: input.console,
-    buildKind: input.build.kind,
+    buildKind: input.build.kind === 'rebuild' ? 'rebuild' : 'run',
     clock,
     progress,
   });

@@ -116,8 +116,8 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
   });
 }
 
-/** The raw-record sink and client factory of the collection: every call they make is evidence. */
-function collectionClients(
+/** The raw-record sink and client factory of the collection: every call they make is evidence (also used by `run --shard`). */
+export function collectionClients(
   opts: RunOptions,
   workDir: string,
 ): { sink: RawRecordSink; factory: ClientFactory } {
@@ -175,8 +175,8 @@ async function collectStage(
   return snapshot;
 }
 
-/** Stage "upload" (after pack): store the sidecar and the ZIP in the evidence bucket. */
-async function uploadStage(
+/** Stage "upload" (after pack): store the sidecar and the ZIP in the evidence bucket (also after `merge`). */
+export async function uploadStage(
   upload: PackUpload,
   built: BuiltPack,
   factory: ClientFactory,
@@ -300,4 +300,35 @@ function consoleAccess(factory: ClientFactory, opts: RunOptions, snapshot: Snaps
     sandbox: Boolean(sandbox),
     settleSelector: opts.config.capture.settleSelector,
   };
+}
+
+/**
+ * Upload a pack built without a collection (`merge`): the calls go through a factory whose records
+ * are kept out of the pack, as after a run.
+ */
+export async function uploadBuilt(
+  built: BuiltPack,
+  upload: PackUpload,
+  opts: {
+    endpointUrl?: string | undefined;
+    profile?: string | undefined;
+    maxAttempts: number;
+    workDir: string;
+    progress: Progress;
+  },
+): Promise<UploadOutcome> {
+  const sink = createRawRecordSink(opts.workDir);
+  const factory = createClientFactory({
+    endpointUrl: opts.endpointUrl,
+    profile: opts.profile,
+    maxAttempts: opts.maxAttempts,
+    userAgent: USER_AGENT,
+    recorder: createRequestRecorder(sink),
+  });
+  try {
+    return await uploadStage(upload, built, factory, opts.progress);
+  } finally {
+    factory.destroy();
+    await sink.close().catch(() => undefined);
+  }
 }

@@ -44,6 +44,7 @@ export interface RunCommandOptions {
   upload?: S3Target;
   /** `--organization-role <name>`: discover the organization's accounts and read each through this role. */
   organizationRole?: string;
+  shard?: { index: number; total: number };
 }
 
 /**
@@ -77,6 +78,36 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   if (sandbox)
     progress.log(`${endpointUrl} is the evidence-pack sandbox: the pack is labelled as sandbox data`);
   if (opts.profile) await checkProfile(opts.profile);
+  if (opts.shard) {
+    if (opts.previous || opts.upload)
+      throw usageError('--previous and --upload belong on merge, not on a shard (run --shard)');
+    const { runShard } = await import('../../pipeline/shard/run-shard.ts');
+    const result = await runShard({
+      config,
+      outDir: opts.out ?? config.output.dir,
+      forceOutputDir: opts.forceOutputDir === true,
+      endpointUrl,
+      sandbox,
+      profile: opts.profile,
+      regions: opts.regions,
+      screenshots: false,
+      progress,
+      shard: opts.shard,
+    }).catch((err: unknown) =>
+      explainRunFailure(err, {
+        profile: opts.profile,
+        attempts: config.collection.maxAttempts,
+        requestTimeoutMs: config.collection.requestTimeoutMs,
+      }),
+    );
+    progress.done();
+    if (opts.json)
+      process.stdout.write(
+        `${JSON.stringify({ shard: result.shard, zip: result.written.zipPath, sha256: result.written.sha256 }, null, 2)}\n`,
+      );
+    else process.stdout.write(`${result.written.zipPath}\n`);
+    return 0;
+  }
   const built = await runEvidencePack({
     previous,
     forceOutputDir: opts.forceOutputDir === true,

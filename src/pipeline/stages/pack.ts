@@ -10,8 +10,20 @@ import type { CaptureGap } from '../../capture/capture.ts';
 import type { Captured } from './capture.ts';
 import type { Rendered } from './render.ts';
 
-/** How the pack came to be: a live run, or a rebuild from a saved snapshot. */
-export type BuildKind = { kind: 'run' } | { kind: 'rebuild'; sourceSha256: string };
+/** How the pack came to be: a live run, a rebuild from a saved snapshot, or a merge of shard packs. */
+export type BuildKind =
+  | { kind: 'run' }
+  | { kind: 'rebuild'; sourceSha256: string }
+  | { kind: 'merge'; planId: string; shards: MergedShard[] };
+
+/** One shard pack a merged pack was built from, as listed in its manifest. */
+export interface MergedShard {
+  index: number;
+  total: number;
+  file: string;
+  sha256: string;
+  accounts: string[];
+}
 
 /** What the pack stage needs. */
 export interface PackInput {
@@ -144,6 +156,12 @@ function renderRunNotes(info: {
   if (info.build.kind === 'rebuild') {
     lines.push(
       `This pack was rebuilt without calling AWS from a saved snapshot (source sha256 ${info.build.sourceSha256}).`,
+    );
+  }
+  if (info.build.kind === 'merge') {
+    lines.push(
+      `This pack was merged from ${info.build.shards.length} shard packs of plan ${info.build.planId}:`,
+      ...info.build.shards.map((s) => `  - shard ${s.index}/${s.total}: ${s.file} (sha256 ${s.sha256})`),
     );
   }
   if (info.renderer === 'pdfkit') {

@@ -1,0 +1,256 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { Config } from '../../config/schema.ts';
+import { sha256File } from '../../pack/pack-paths.ts';
+import { verifyPack } from '../../pack/verify.ts';
+import { readPackEntries } from '../../pack/zip-reader.ts';
+import type { Progress } from '../../progress/progress.ts';
+import type { Snapshot } from '../../snapshot/model.ts';
+import { currentInvocation, type Invocation } from '../../provenance/provenance.ts';
+import { TOOL_VERSION } from '../../version.ts';
+import { buildPack, type BuiltPack } from '../build-pack.ts';
+import { pathInside, savedConfigOf, type RebuildSource } from '../rebuild.ts';
+import { makeSigner } from '../run.ts';
+import type { MergedShard } from '../stages/pack.ts';
+import { stagedRun } from '../stages/skeleton.ts';
+import { newRunId } from '../workdir.ts';
+import type { ShardRecord } from './run-shard.ts';
+
+/** Shard packs that cannot be merged (altered, foreign plan, missing or duplicate shard): exit 2. */
+export class ShardMergeError extends Error {
+  override name = 'ShardMergeError';
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** One verified shard pack, read. */
+interface ShardPack {
+  path: string;
+  sha256: string;
+  shard: ShardRecord;
+  snapshot: Snapshot;
+  raw: Map<string, Buffer>;
+  savedConfig: unknown;
+}
+
+/** Options of {@link mergeShards}. */
+export interface MergeOptions {
+  paths: string[];
+  outDir: string;
+  /** Local settings that name files (signing key, logo, templates, browser): never a shard's. */
+  local?: Config | undefined;
+  /** Trusted key (SPKI PEM) the shard packs must be signed with; required when signing is configured. */
+  publicKeyPem?: string | undefined;
+  screenshots: boolean;
+  forceOutputDir?: boolean;
+  invocation?: Invocation | undefined;
+  progress: Progress;
+}
+
+/**
+ * `evidence-pack merge`: verify every shard pack, check they are the shards `1..n` of one plan
+ * with every account exactly once, then build the final pack from the joined snapshot — evaluate →
+ * capture (API views) → render → pack — listing each shard's digest in the manifest.
+ */
+export async function mergeShards(opts: MergeOptions): Promise<BuiltPack> {
+  const { progress } = opts;
+  if (opts.paths.length === 0) throw new ShardMergeError('merge needs the shard packs (one .zip per shard)');
+  const packs: ShardPack[] = [];
+  for (const path of opts.paths) {
+    progress.update({ stage: 'verify shards', message: basename(path) });
+    packs.push(await readShardPack(path, opts.publicKeyPem));
+  }
+  checkPlan(packs);
+  const first = packs[0] as ShardPack;
+  const saved = savedConfigOf({ savedConfig: first.savedConfig } as RebuildSource, opts.local);
+  if ('errors' in saved) throw new ShardMergeError(`the config in ${first.path} is not valid`, saved.errors);
+  const config = saved.config;
+  const snapshot = joinSnapshots(packs, newRunId(new Date()));
+  const shards: MergedShard[] = packs
+    .map((p) => ({
+      index: p.shard.index,
+      total: p.shard.total,
+      file: basename(p.path),
+      sha256: p.sha256,
+      accounts: p.shard.accounts,
+    }))
+    .sort((a, b) => a.index - b.index);
+  const signer = await makeSigner(config.sign?.kmsKeyId ? { ...config, sign: undefined } : config, undefined);
+  if (config.sign?.kmsKeyId)
+    progress.log('not signing with KMS in merge (no AWS access); sign the merged pack with a key file');
+  return stagedRun({
+    outDir: opts.outDir,
+    forceOutputDir: opts.forceOutputDir === true,
+    runId: snapshot.runId,
+    browserPath: config.browser.executablePath,
+    progress,
+    source: async (workDir) => {
+      for (const p of packs) {
+        for (const [rel, buf] of p.raw) {
+          const target = pathInside(workDir, rel);
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, buf, { flag: 'wx' });
+        }
+      }
+      return { snapshot };
+    },
+    build: ({ snapshot: s }, workDir, browser) =>
+      buildPack({
+        snapshot: s,
+        workDir,
+        config,
+        outDir: opts.outDir,
+        browser,
+        screenshots: opts.screenshots,
+        signer,
+        build: { kind: 'merge', planId: first.shard.plan.planId, shards },
+        invocation: opts.invocation ?? currentInvocation(),
+        toolVersion: TOOL_VERSION,
+        progress,
+      }),
+  });
+}
+
+async function readShardPack(path: string, publicKeyPem: string | undefined): Promise<ShardPack> {
+  const check = await verifyPack(path, publicKeyPem ? { publicKeyPem } : {});
+  const label = await shardLabel(path);
+  if (!check.ok) {
+    throw new ShardMergeError(
+      `${label} (${path}) does not verify; refusing to merge it`,
+      check.problems
+        .filter((p) => p.severity === 'error')
+        .map((p) => `[${p.kind}] ${p.path ? `${p.path}: ` : ''}${p.detail}`),
+    );
+  }
+  const files = await readPackEntries(path, {
+    only: (p) =>
+      p === 'shard.json' ||
+      p === 'snapshot-part.json' ||
+      p === 'config/effective-config.json' ||
+      p.startsWith('raw/'),
+  });
+  const shardBytes = files.get('shard.json');
+  const snapBytes = files.get('snapshot-part.json');
+  if (!shardBytes || !snapBytes)
+    throw new ShardMergeError(
+      `${path} is not a shard pack (no shard.json / snapshot-part.json): made by run --shard?`,
+    );
+  const shard = JSON.parse(shardBytes.toString('utf8')) as ShardRecord;
+  const snapshot = JSON.parse(snapBytes.toString('utf8')) as Snapshot;
+  const cfg = files.get('config/effective-config.json');
+  // The snapshot's accounts only, each account's raw records from the shard that owns it. Records a
+  // shard made in other accounts (the caller's identity, role assumption) stay in its shard pack.
+  const owned = new Set(snapshot.accounts.map((a) => a.accountId));
+  const raw = new Map([...files].filter(([p]) => p.startsWith('raw/') && owned.has(p.split('/')[1] ?? '')));
+  return {
+    path,
+    sha256: check.zipSha256 || (await sha256File(path)),
+    shard,
+    snapshot,
+    raw,
+    savedConfig: cfg ? (JSON.parse(cfg.toString('utf8')) as unknown) : undefined,
+  };
+}
+
+/** "shard i/n" from a pack's shard.json when it can be read at all, else the file name. */
+async function shardLabel(path: string): Promise<string> {
+  try {
+    const files = await readPackEntries(path, { only: (p) => p === 'shard.json' });
+    const s = JSON.parse(files.get('shard.json')?.toString('utf8') ?? '') as ShardRecord;
+    return `shard ${s.index}/${s.total}`;
+  } catch {
+    return `shard pack ${basename(path)}`;
+  }
+}
+
+/** Same plan and config, shards 1..n each exactly once, every account of the plan exactly once. */
+function checkPlan(packs: ShardPack[]): void {
+  const first = packs[0] as ShardPack;
+  const plan = first.shard.plan;
+  for (const p of packs) {
+    if (p.shard.plan.planId !== plan.planId || p.shard.plan.configDigest !== plan.configDigest) {
+      throw new ShardMergeError(
+        `shard ${p.shard.index}/${p.shard.total} (${p.path}) belongs to another plan or config ` +
+          `(plan ${p.shard.plan.planId.slice(0, 12)}, ${p.shard.plan.configDigest}) than ${first.path} ` +
+          `(plan ${plan.planId.slice(0, 12)}, ${plan.configDigest})`,
+      );
+    }
+  }
+  const byIndex = new Map<number, string[]>();
+  for (const p of packs) byIndex.set(p.shard.index, [...(byIndex.get(p.shard.index) ?? []), p.path]);
+  for (const [i, paths] of byIndex) {
+    if (paths.length > 1)
+      throw new ShardMergeError(
+        `shard ${i}/${plan.total} is given ${paths.length} times: ${paths.join(', ')}`,
+      );
+  }
+  const missing = Array.from({ length: plan.total }, (_, k) => k + 1).filter((i) => !byIndex.has(i));
+  if (missing.length > 0) {
+    throw new ShardMergeError(
+      `missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${plan.total}`).join(', ')} of plan ${plan.planId.slice(0, 12)}`,
+    );
+  }
+  const seen = new Map<string, number>();
+  for (const p of packs) {
+    for (const a of p.snapshot.accounts) {
+      const other = seen.get(a.accountId);
+      if (other !== undefined)
+        throw new ShardMergeError(`account ${a.accountId} is in shard ${other} and shard ${p.shard.index}`);
+      seen.set(a.accountId, p.shard.index);
+    }
+  }
+  const notCollected = plan.shards.flatMap((ids, k) =>
+    ids.filter((id) => !seen.has(id)).map((id) => `${id} (shard ${k + 1})`),
+  );
+  if (notCollected.length > 0)
+    throw new ShardMergeError(`account(s) of the plan missing from their shard: ${notCollected.join(', ')}`);
+}
+
+/** One snapshot from the shards' parts: accounts sorted, collection from the first start to the last end. */
+function joinSnapshots(packs: ShardPack[], runId: string): Snapshot {
+  const parts = packs.map((p) => p.snapshot);
+  const first = parts[0] as Snapshot;
+  const accounts = parts.flatMap((s) => s.accounts).sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+  const callerPart = parts.find((s) => s.accounts.some((a) => a.accountId === s.caller.accountId)) ?? first;
+  return {
+    ...first,
+    runId,
+    collection: {
+      startedAt: parts.map((s) => s.collection.startedAt).sort()[0] ?? first.collection.startedAt,
+      finishedAt:
+        parts
+          .map((s) => s.collection.finishedAt)
+          .sort()
+          .at(-1) ?? first.collection.finishedAt,
+    },
+    caller: callerPart.caller,
+    accounts,
+    ...joinOrganizations(parts),
+  };
+}
+
+/**
+ * Every shard discovers the same organization; each knows the coverage (read, or a role gap) and
+ * the effective S3 policy of its own accounts only. The joined organization takes the discovery from
+ * the first shard and each account's coverage and effective policy from the shard that read it.
+ */
+function joinOrganizations(parts: Snapshot[]): Pick<Snapshot, 'organization'> {
+  const base = parts.find((s) => s.organization)?.organization;
+  if (!base) return {};
+  const owner = new Map<string, Snapshot>();
+  for (const s of parts) for (const a of s.accounts) owner.set(a.accountId, s);
+  const fromOwner = (id: string) => owner.get(id)?.organization;
+  return {
+    organization: {
+      ...base,
+      accounts: base.accounts.map((a) => fromOwner(a.id)?.accounts.find((o) => o.id === a.id) ?? a),
+      effectiveS3Policies: base.effectiveS3Policies.map(
+        (e) => fromOwner(e.accountId)?.effectiveS3Policies.find((o) => o.accountId === e.accountId) ?? e,
+      ),
+    },
+  };
+}
