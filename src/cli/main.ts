@@ -229,10 +229,15 @@ for looking at the pack. run defaults to "fail".`,
 
   program
     .command('timeline')
-    .description('period evidence from a series of packs: status at every snapshot, gaps, deviations, as a pack')
+    .description(
+      'period evidence from a series of packs: status at every snapshot, gaps, deviations, as a pack',
+    )
     .argument('<packs...>', 'pack ZIPs, or folders searched (recursively) for them')
     .option('-o, --out <dir>', 'output directory for the timeline pack', 'output')
-    .option('--schedule <duration>', 'expected interval between packs, e.g. 7d, 12h, 1w (default: the median interval)')
+    .option(
+      '--schedule <duration>',
+      'expected interval between packs, e.g. 7d, 12h, 1w (default: the median interval)',
+    )
     .option('--json', 'print a machine-readable summary on stdout')
     .addHelpText(
       'after',
@@ -249,7 +254,7 @@ and its manifest.json lists every source pack's SHA-256 ("sourcePacks"). Verify 
 
 Examples:
   $ evidence-pack timeline output/*.zip --schedule 7d
-  $ gh run download --name evidence-pack --dir packs/ && evidence-pack timeline packs/`,
+  $ gh run download --pattern 'evidence-pack-*' --dir packs/ && evidence-pack timeline packs/`,
     )
     .action(async (packs: string[], opts) => {
       const { timelineCommand } = await import('./commands/timeline.ts');

@@ -22,7 +22,9 @@ async function zipsUnder(dir: string): Promise<string[]> {
 }
 
 /** The pack files named by the arguments: files as given, folders expanded to the ZIPs inside. */
-export async function expandInputs(inputs: readonly string[]): Promise<{ files: string[]; missing: string[] }> {
+export async function expandInputs(
+  inputs: readonly string[],
+): Promise<{ files: string[]; missing: string[] }> {
   const files: string[] = [];
   const missing: string[] = [];
   for (const input of inputs) {
@@ -96,9 +98,15 @@ export async function loadSeries(inputs: readonly string[]): Promise<LoadedSerie
       collectedAt: snapshot.collection.startedAt,
       accounts: snapshot.accounts.map((a) => a.accountId),
       regions: [...new Set(snapshot.accounts.flatMap((a) => a.regions))].sort(),
-      criteria: [...new Set(findings.results.flatMap((r) => (r as { criteria?: string[] }).criteria ?? []))].sort(),
+      criteria: [
+        ...new Set(findings.results.flatMap((r) => (r as { criteria?: string[] }).criteria ?? [])),
+      ].sort(),
       sandbox: snapshot.sandbox,
-      signature: !report.signature ? 'unsigned' : report.signature.status === 'verified' ? 'verified' : 'unverified',
+      signature: !report.signature
+        ? 'unsigned'
+        : report.signature.status === 'verified'
+          ? 'verified'
+          : 'unverified',
       results: findings.results,
     };
   });

@@ -18,7 +18,11 @@ function readme(t: Timeline, zipName: string, files: readonly string[]): string 
     `EVIDENCE PACK TIMELINE — ${zipName}`,
     '',
     ...(t.snapshots.some((s) => s.sandbox)
-      ? ['*** SANDBOX DATA — NOT AN AWS ACCOUNT ***', 'Built from packs made against the bundled sandbox.', '']
+      ? [
+          '*** SANDBOX DATA — NOT AN AWS ACCOUNT ***',
+          'Built from packs made against the bundled sandbox.',
+          '',
+        ]
       : []),
     'Period evidence from a series of evidence packs: every check result at every snapshot, each',
     'change at the snapshot where it first appears, each deviation with when it was first and last',

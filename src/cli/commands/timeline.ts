@@ -51,7 +51,9 @@ export async function timelineCommand(inputs: string[], opts: TimelineCommandOpt
     );
   } else {
     const sched =
-      timeline.schedule.source === 'none' ? 'none' : `${formatDuration(timeline.schedule.ms)} (${timeline.schedule.source})`;
+      timeline.schedule.source === 'none'
+        ? 'none'
+        : `${formatDuration(timeline.schedule.ms)} (${timeline.schedule.source})`;
     process.stdout.write(
       forTerminal(
         [
