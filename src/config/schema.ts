@@ -194,17 +194,21 @@ export const configSchema = z
         keyUsage: z
           .object({
             lookbackDays: z.number().int().min(1).max(90).default(30),
-            maxEventsPerRegion: z.number().int().min(0).max(5000).default(200),
+            /**
+             * Optional cap on KMS events kept per region (the pack says when it dropped some);
+             * absent = every event of the window; 0 = no key-usage lookup.
+             */
+            maxEventsPerRegion: z.number().int().min(0).optional(),
           })
           .strict()
-          .default({ lookbackDays: 30, maxEventsPerRegion: 200 }),
+          .default({ lookbackDays: 30 }),
       })
       .strict()
       .default({
         concurrency: DEFAULT_CONCURRENCY,
         maxAttempts: 8,
         requestTimeoutMs: 20_000,
-        keyUsage: { lookbackDays: 30, maxEventsPerRegion: 200 },
+        keyUsage: { lookbackDays: 30 },
       }),
     output: z
       .object({ dir: z.string().min(1).default('output') })
