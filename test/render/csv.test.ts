@@ -82,6 +82,7 @@ describe('buildCsvFiles', () => {
       'inventory/config-results.csv',
       'inventory/trails.csv',
       'inventory/key-usage-events.csv',
+      'inventory/sensitive-key-operations.csv',
       'inventory/exceptions.csv',
       'inventory/buckets-out-of-scope.csv',
     ]);
