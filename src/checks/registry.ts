@@ -7,6 +7,7 @@ import { tlsOnly } from './s3/tls-only.ts';
 import { bucketPublicAccessBlock } from './s3/bucket-public-access-block.ts';
 import { notPublic } from './s3/not-public.ts';
 import { sseCBlocked } from './s3/sse-c-blocked.ts';
+import { objectEncryptionInventory } from './s3/object-encryption-inventory.ts';
 import { accountPublicAccessBlock } from './s3/account-public-access-block.ts';
 import { rotationEnabled } from './kms/rotation-enabled.ts';
 import { keyPolicyNotPublic } from './kms/key-policy-not-public.ts';
@@ -38,6 +39,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   bucketPublicAccessBlock,
   notPublic,
   sseCBlocked,
+  objectEncryptionInventory,
   accountPublicAccessBlock,
   noExternalAccess,
   rotationEnabled,

@@ -266,8 +266,11 @@ Examples:
     .description('print the fix plan of a pack: AWS CLI commands for its failing findings (never runs them)')
     .argument('<zip>', 'the pack (verified first)')
     .addOption(
-      new Option('--format <format>', 'shell: a script to review; json: the same plan, machine-readable')
-        .choices(['shell', 'json'])
+      new Option(
+        '--format <format>',
+        'shell: a script to review; json: the same plan, machine-readable; terraform: aws_s3_* resources with import blocks',
+      )
+        .choices(['shell', 'json', 'terraform'])
         .default('shell'),
     )
     .addHelpText(
@@ -276,7 +279,9 @@ Examples:
 The plan is read from the pack's snapshot, so commands name the real buckets and keys and keep what
 is already configured: PutBucketEncryption carries over BlockedEncryptionTypes, policy statements
 are merged into the existing bucket policy. Nothing is sent to AWS. Review, then run:
-  $ evidence-pack remediate output/pack.zip > fix.sh && less fix.sh`,
+  $ evidence-pack remediate output/pack.zip > fix.sh && less fix.sh
+As Terraform (existing settings imported, so terraform plan shows each change first):
+  $ evidence-pack remediate output/pack.zip --format terraform > fix.tf && terraform plan`,
     )
     .action(async (zip: string, opts) => {
       const { remediateCommand } = await import('./commands/remediate.ts');

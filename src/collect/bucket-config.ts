@@ -8,17 +8,20 @@ import {
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
+  ListBucketInventoryConfigurationsCommand,
   type BlockedEncryptionTypes,
   type Grant,
+  type InventoryConfiguration as S3InventoryConfiguration,
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
-import { call, derivedAbsent } from '../aws/call.ts';
+import { call, callPages, derivedAbsent } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Outcome } from '../snapshot/outcome.ts';
 import type {
   AclGrant,
   BlockedEncryptionType,
   BucketSnapshot,
+  InventoryConfiguration,
   PublicAccessBlock,
 } from '../snapshot/model.ts';
 import type { BucketRef } from './buckets.ts';
@@ -51,6 +54,7 @@ export async function collectBucketConfig(factory: ClientFactory, ref: BucketRef
     tags,
     versioning,
     abac,
+    inventoryConfigurations,
     { policy, policyStatus },
   ] = await Promise.all([
     call(factory, 's3', r, new GetBucketEncryptionCommand({ Bucket }), (o) => ({
@@ -98,6 +102,21 @@ export async function collectBucketConfig(factory: ClientFactory, ref: BucketRef
     call(factory, 's3', r, new GetBucketAbacCommand({ Bucket }), (o) => ({
       status: oneOf(o.AbacStatus?.Status, ABAC_STATUSES, 'AbacStatus.Status'),
     })),
+    // Every page; a bucket without configurations answers an empty list, not an error.
+    callPages(
+      factory,
+      's3',
+      r,
+      (token) =>
+        new ListBucketInventoryConfigurationsCommand({
+          Bucket,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      (o) => ({
+        items: (o.InventoryConfigurationList ?? []).map(toInventoryConfiguration),
+        next: o.IsTruncated ? required(o.NextContinuationToken, 'NextContinuationToken') : undefined,
+      }),
+    ),
     policyAndStatus,
   ]);
   return {
@@ -116,6 +135,7 @@ export async function collectBucketConfig(factory: ClientFactory, ref: BucketRef
     tags,
     versioning,
     abac,
+    inventoryConfigurations,
   };
 }
 
@@ -137,6 +157,42 @@ function blockedTypes(b: BlockedEncryptionTypes | undefined): BlockedEncryptionT
   if (list.length === 0)
     throw new ResponseFieldError('MissingField', 'Rule.BlockedEncryptionTypes.EncryptionType');
   return list.map((t) => oneOf(t, BLOCKED_TYPES, 'Rule.BlockedEncryptionTypes.EncryptionType'));
+}
+
+const INVENTORY_FORMATS = ['CSV', 'ORC', 'Parquet'] as const;
+
+/** One inventory configuration; the members S3 always sends are required (a missing one is a gap). */
+function toInventoryConfiguration(c: S3InventoryConfiguration): InventoryConfiguration {
+  const dest = required(
+    c.Destination?.S3BucketDestination,
+    'InventoryConfiguration.Destination.S3BucketDestination',
+  );
+  return {
+    id: required(c.Id, 'InventoryConfiguration.Id'),
+    enabled: requiredBoolean(c.IsEnabled, 'InventoryConfiguration.IsEnabled'),
+    includedObjectVersions: oneOf(
+      c.IncludedObjectVersions,
+      ['All', 'Current'] as const,
+      'InventoryConfiguration.IncludedObjectVersions',
+    ),
+    frequency: oneOf(
+      c.Schedule?.Frequency,
+      ['Daily', 'Weekly'] as const,
+      'InventoryConfiguration.Schedule.Frequency',
+    ),
+    optionalFields: [...(c.OptionalFields ?? [])],
+    filterPrefix: c.Filter?.Prefix || undefined,
+    destination: {
+      bucketArn: required(dest.Bucket, 'InventoryConfiguration.Destination.S3BucketDestination.Bucket'),
+      accountId: dest.AccountId || undefined,
+      format: oneOf(
+        dest.Format,
+        INVENTORY_FORMATS,
+        'InventoryConfiguration.Destination.S3BucketDestination.Format',
+      ),
+      prefix: dest.Prefix || undefined,
+    },
+  };
 }
 
 /** One ACL grant: the grantee is the member its type names (ID, URI or EmailAddress). */

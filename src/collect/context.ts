@@ -12,7 +12,8 @@ export type CollectStage =
   | 'kms'
   | 'config'
   | 'cloudtrail'
-  | 'config-history';
+  | 'config-history'
+  | 'object-inventory';
 
 /** Progress of one stage in one account. */
 export interface ProgressEvent {

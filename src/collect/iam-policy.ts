@@ -5,7 +5,7 @@ export interface PolicyStatement {
   Sid: string;
   Effect: 'Allow';
   Action: string | string[];
-  Resource: string;
+  Resource: string | string[];
 }
 
 /** An IAM policy document. */
@@ -22,7 +22,8 @@ export function collectionActions(): string[] {
 /**
  * The least-privilege policy for the identity that runs the tool (and the role in each further
  * account): the collectors' declared actions, plus the optional statements for console screenshots
- * of IAM users, other accounts and KMS signing. `init` writes it; the README shows the same document.
+ * of IAM users, other accounts, reading S3 Inventory reports (`collection.objectInventory`, scoped
+ * to the inventory destination bucket) and KMS signing. `init` writes it; the README shows the same document.
  */
 export function leastPrivilegePolicy(): PolicyDocument {
   return {
@@ -40,6 +41,15 @@ export function leastPrivilegePolicy(): PolicyDocument {
         Effect: 'Allow',
         Action: 'sts:AssumeRole',
         Resource: 'arn:aws:iam::*:role/EvidencePackReader',
+      },
+      {
+        Sid: 'OptionalObjectInventoryReports',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket', 's3:GetObject'],
+        Resource: [
+          'arn:aws:s3:::<inventory-destination-bucket>',
+          'arn:aws:s3:::<inventory-destination-bucket>/*',
+        ],
       },
       {
         Sid: 'OptionalSigningWithKms',

@@ -6,6 +6,7 @@ import { collectConfigRegion } from './config.ts';
 import { collectBucketConfigHistory } from './config-history.ts';
 import type { AccountContext, CollectStage } from './context.ts';
 import { collectKmsKeys } from './kms.ts';
+import { collectObjectInventory } from './object-inventory.ts';
 
 /** The part of an account snapshot one collector fills in. */
 export type AccountPart = Partial<
@@ -18,6 +19,7 @@ export type AccountPart = Partial<
     | 'config'
     | 'cloudTrail'
     | 'configHistory'
+    | 'objectInventory'
   >
 >;
 
@@ -92,6 +94,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       's3:GetBucketTagging',
       's3:GetBucketVersioning',
       's3:GetBucketAbac',
+      's3:GetInventoryConfiguration',
     ],
     run: async (ctx) => ({
       buckets: await eachWithProgress(ctx, 'bucket-config', ctx.bucketRefs, (ref) =>
@@ -181,6 +184,22 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       return {
         configHistory: await eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
           collectBucketConfigHistory(ctx.factory, ref, period),
+        ),
+      };
+    },
+  },
+  {
+    // Only with `collection.objectInventory`: the latest S3 Inventory report of each bucket. Its
+    // reads (s3:ListBucket, s3:GetObject on the inventory destination) are an optional statement of
+    // the policy, scoped to the destination bucket, not part of the read-everything statement.
+    stage: 'object-inventory',
+    after: ['bucket-config'],
+    actions: [],
+    run: async (ctx) => {
+      if (!ctx.config.collection.objectInventory) return {};
+      return {
+        objectInventory: await eachWithProgress(ctx, 'object-inventory', ctx.buckets(), (bucket) =>
+          collectObjectInventory(ctx.factory, bucket),
         ),
       };
     },

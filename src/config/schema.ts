@@ -202,6 +202,12 @@ export const configSchema = z
           })
           .strict()
           .default({ lookbackDays: 30 }),
+        /**
+         * Read the latest S3 Inventory report of each bucket (manifest.json, then its CSV files) from
+         * the inventory's destination and count objects by encryption status. Needs s3:ListBucket and
+         * s3:GetObject on the destination bucket.
+         */
+        objectInventory: z.boolean().default(false),
       })
       .strict()
       .default({
@@ -209,6 +215,7 @@ export const configSchema = z
         maxAttempts: 8,
         requestTimeoutMs: 20_000,
         keyUsage: { lookbackDays: 30 },
+        objectInventory: false,
       }),
     output: z
       .object({ dir: z.string().min(1).default('output') })

@@ -26,6 +26,7 @@ import {
 import { describePrincipal, summarizeKeyPolicy } from './key-policy-summary.ts';
 import type { Cell } from './report-model.ts';
 import { STATUS_LABELS } from './status.ts';
+import { objectEncryptionCell, objectEncryptionPopulation } from './object-inventory.ts';
 
 /** Findings grouped by resource ARN, for per-resource status columns. */
 export type FindingsByArn = Map<string, Finding[]>;
@@ -180,6 +181,8 @@ interface BucketRow extends Located {
   accountPab: Cell;
   findings: Finding[] | undefined;
   open: Cell;
+  /** The bucket's object encryption from S3 Inventory (needs the account's report readings). */
+  objects: Cell;
 }
 
 const BUCKET_COLUMNS: readonly Column<BucketRow>[] = [
@@ -227,6 +230,7 @@ const BUCKET_COLUMNS: readonly Column<BucketRow>[] = [
       }),
   },
   { id: 'abac', header: 'ABAC', cell: (r) => abacCell(r.b) },
+  { id: 'object_encryption', header: 'Objects (inventory)', cell: (r) => r.objects },
   { id: 'open_findings', header: 'Open findings', cell: (r) => r.open },
 ];
 
@@ -275,6 +279,7 @@ export function bucketPopulation(
         accountPab,
         findings: findings.get(b.arn),
         open: open.cell,
+        objects: objectEncryptionCell(account, b, classes.get(b.arn)?.level !== 'standard'),
       });
     }
   }
@@ -914,6 +919,7 @@ export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (
     () => sensitiveKeyOperationPopulation(snapshot),
     () => exceptionPopulation(snapshot, evaluation),
     () => outOfScopeBucketPopulation(snapshot),
+    () => objectEncryptionPopulation(snapshot),
   ];
 }
 

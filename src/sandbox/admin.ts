@@ -8,10 +8,14 @@
  * - `POST /_sandbox/latency` `{ ms }`
  * - `GET /_sandbox/stats` → per-operation request and fault counts; `DELETE` resets them
  * - `POST /_sandbox/clock` `{ now?: ISO string, advanceMs?: number, realTime?: true }` → `{ now }`
+ * - `POST /_sandbox/inventory-report` `{ bucket, id, at?: ISO string, rowsPerFile?: number }` → the
+ *   delivered report (`{ destinationBucket, manifestKey, dataKeys, rows }`): S3 Inventory delivers on
+ *   its own schedule; the sandbox delivers when asked
  */
 import { parseFaultRule } from './faults.ts';
 import type { FaultController, FaultRule } from './faults.ts';
 import type { SandboxResponse } from './protocols/call.ts';
+import { deliverInventoryReport } from './s3/inventory-report.ts';
 import type { SandboxState } from './state.ts';
 
 /** How the sandbox names itself on `/_sandbox/health`, so a run can tell it from real AWS. */
@@ -104,6 +108,21 @@ function setClock(state: SandboxState, body: Record<string, unknown>): SandboxRe
   return json(200, { now: state.now().toISOString() });
 }
 
+function inventoryReport(state: SandboxState, body: Record<string, unknown>): SandboxResponse {
+  const { bucket, id, at, rowsPerFile } = body;
+  if (typeof bucket !== 'string' || typeof id !== 'string')
+    return badRequest('expected { "bucket": "...", "id": "..." }');
+  const when = typeof at === 'string' ? new Date(at) : undefined;
+  if (when && Number.isNaN(when.getTime())) return badRequest('at must be an ISO date');
+  if (rowsPerFile !== undefined && (typeof rowsPerFile !== 'number' || rowsPerFile < 1))
+    return badRequest('rowsPerFile must be a positive number');
+  try {
+    return json(200, deliverInventoryReport(state, bucket, id, { at: when, rowsPerFile }));
+  } catch (err) {
+    return badRequest(err instanceof Error ? err.message : String(err));
+  }
+}
+
 /** Answer an admin request. */
 export function handleAdmin(
   method: string,
@@ -142,6 +161,8 @@ export function handleAdmin(
       return json(200, deps.faults.stats());
     case 'POST clock':
       return setClock(deps.state, parsed as Record<string, unknown>);
+    case 'POST inventory-report':
+      return inventoryReport(deps.state, parsed as Record<string, unknown>);
     default:
       return json(404, { error: `no admin route ${route}` });
   }

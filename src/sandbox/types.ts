@@ -67,6 +67,26 @@ export interface BucketState {
   objects: Map<string, ObjectState[]>;
   /** PutBucketAbac; `undefined` = never set (GetBucketAbac answers `Disabled`). */
   abac?: 'Enabled' | 'Disabled' | undefined;
+  /** S3 Inventory configurations by id (PutBucketInventoryConfiguration); `undefined` = none yet. */
+  inventory?: Map<string, InventoryConfigState> | undefined;
+}
+
+/** One S3 Inventory configuration as stored (the PutBucketInventoryConfiguration body, validated). */
+export interface InventoryConfigState {
+  id: string;
+  isEnabled: boolean;
+  includedObjectVersions: 'All' | 'Current';
+  frequency: 'Daily' | 'Weekly';
+  optionalFields: string[];
+  filterPrefix?: string | undefined;
+  destination: {
+    bucketArn: string;
+    accountId?: string | undefined;
+    format: 'CSV' | 'ORC' | 'Parquet';
+    prefix?: string | undefined;
+    /** `SSE-S3`, or `SSE-KMS` with its key id, for the delivered report files. */
+    encryption?: { kind: 'SSE-S3' } | { kind: 'SSE-KMS'; keyId: string } | undefined;
+  };
 }
 
 /** Service-specific state is attached by each service module under its own key. */

@@ -9,7 +9,7 @@ import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { SandboxError } from './types.ts';
 
 /** Element names that may repeat in the S3 request bodies the sandbox reads. */
-const REPEATED = new Set(['Tag', 'Grant', 'Rule', 'EncryptionType']);
+const REPEATED = new Set(['Tag', 'Grant', 'Rule', 'EncryptionType', 'Field']);
 
 const parser = new XMLParser({
   ignoreAttributes: false,

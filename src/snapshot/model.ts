@@ -1,4 +1,4 @@
-import type { Outcome } from './outcome.ts';
+import type { EvidenceRef, Outcome } from './outcome.ts';
 import type { OrganizationSnapshot } from './organization.ts';
 
 export type * from './organization.ts';
@@ -70,6 +70,12 @@ export interface AccountSnapshot {
    * when the config sets `period`; optional so snapshots written before it still load.
    */
   configHistory?: BucketConfigHistory[] | undefined;
+  /**
+   * The latest S3 Inventory report of each configuration that includes `EncryptionStatus`, per
+   * in-scope bucket. Present only with `collection.objectInventory`; optional so snapshots written
+   * before it still load.
+   */
+  objectInventory?: BucketObjectInventory[] | undefined;
 }
 
 /** AWS Config's recorded history of one bucket around the audit period (GetResourceConfigHistory). */
@@ -166,6 +172,92 @@ export interface BucketSnapshot {
    * access control). Optional so snapshots written before it still load.
    */
   abac?: Outcome<{ status: 'Enabled' | 'Disabled' }> | undefined;
+  /**
+   * ListBucketInventoryConfigurations (every page): the bucket's S3 Inventory configurations; an
+   * empty list when it has none (S3 answers so, not with an error). Optional so snapshots written
+   * before it still load.
+   */
+  inventoryConfigurations?: Outcome<InventoryConfiguration[]> | undefined;
+}
+
+// --- S3 Inventory (object-level encryption evidence) ---------------------------------------------
+
+/** One S3 Inventory configuration of a bucket, as ListBucketInventoryConfigurations returned it. */
+export interface InventoryConfiguration {
+  id: string;
+  enabled: boolean;
+  /** `Current` or `All` (all versions). */
+  includedObjectVersions: string;
+  /** `Daily` or `Weekly`. */
+  frequency: string;
+  /** `OptionalFields` as listed, e.g. `EncryptionStatus`, `Size`. */
+  optionalFields: string[];
+  /** `Filter.Prefix`, when the inventory covers only part of the bucket. */
+  filterPrefix?: string | undefined;
+  destination: {
+    /** ARN of the destination bucket (`arn:aws:s3:::name`). */
+    bucketArn: string;
+    /** Expected owner of the destination, when the configuration names one. */
+    accountId?: string | undefined;
+    /** `CSV`, `ORC` or `Parquet`. */
+    format: string;
+    prefix?: string | undefined;
+  };
+}
+
+/** The encryption statuses S3 Inventory reports in its `EncryptionStatus` column. */
+export type InventoryEncryptionStatus = 'SSE-S3' | 'SSE-KMS' | 'DSSE-KMS' | 'SSE-C' | 'NOT-SSE';
+
+/**
+ * The latest delivered report of one inventory configuration, read from its destination
+ * (`collection.objectInventory`): the objects counted, never listed.
+ */
+export interface InventoryReportCounts {
+  /** Key of the report's manifest.json in the destination bucket. */
+  manifestKey: string;
+  /** The manifest's `creationTimestamp`, ISO-8601. */
+  createdAt: string;
+  /** The manifest's `fileSchema`, column names in order. */
+  fileSchema: string[];
+  /** Data files read (all of them; each matched the manifest's MD5 checksum). */
+  dataFiles: number;
+  /** Rows counted (objects, or object versions for an `All` inventory; delete markers excluded). */
+  objects: number;
+  /** Rows by `EncryptionStatus`; statuses absent from the report count 0. */
+  byEncryptionStatus: Record<InventoryEncryptionStatus, number>;
+  /** Values of `EncryptionStatus` outside the documented ones, with their counts (normally empty). */
+  otherStatuses: Record<string, number>;
+  /**
+   * Rows by `BucketKeyStatus` (`ENABLED` / `DISABLED`) when the report carries that column. S3
+   * Inventory has no KMS key column: which key encrypts an object is not in the report.
+   */
+  byBucketKeyStatus?: Record<string, number> | undefined;
+  /** The GetObject calls of the data files, in manifest order. */
+  dataEvidence: EvidenceRef[];
+}
+
+/** The report reading of one configuration that includes `EncryptionStatus`. */
+export interface InventoryReportReading {
+  configurationId: string;
+  /** Destination bucket name. */
+  destinationBucket: string;
+  /** Where the reports of this configuration are delivered: `<prefix>/<source>/<id>/`. */
+  reportPrefix: string;
+  /**
+   * `ok` with the counts of the newest report; `absent` (`derived:NoInventoryReport`) when no
+   * report has been delivered yet; a gap when a listing or a file could not be read or a data file
+   * did not match the manifest's MD5 checksum (`ChecksumMismatch`).
+   */
+  report: Outcome<InventoryReportCounts>;
+}
+
+/** The inventory reports read for one bucket (`collection.objectInventory`). */
+export interface BucketObjectInventory {
+  bucketArn: string;
+  bucket: string;
+  accountId: string;
+  region: string;
+  reports: InventoryReportReading[];
 }
 
 /** ListKeys in one region: how many keys it returned, or why it could not be read. */

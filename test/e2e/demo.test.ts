@@ -110,7 +110,19 @@ describe('evidence-pack demo → verify', () => {
     expect(status('s3.no-external-access', 'acme-eu-partner-exchange')).toEqual(['fail']);
     expect(status('s3.no-external-access', 'acme-eu-customer-data')).toEqual(['pass']);
     expect(status('kms.rotation-enabled', 'alias/acme-eu-backups')).toEqual(['fail']);
-    expect(ids.size).toBe(22);
+    expect(status('s3.object-encryption-inventory', 'acme-payments-archive')).toEqual(['fail']);
+    expect(
+      doc.results.find(
+        (r) => r.checkId === 's3.object-encryption-inventory' && r.resource.name === 'acme-payments-archive',
+      )?.reason,
+    ).toMatch(/3 unencrypted \(NOT-SSE\) and 1 SSE-S3 objects/);
+    expect(status('s3.object-encryption-inventory', 'acme-eu-customer-data')).toEqual(['pass']);
+    expect(status('s3.object-encryption-inventory', 'acme-customer-data-prod')).toEqual(['fail']);
+    expect(status('s3.object-encryption-inventory', 'acme-ml-training-data')).toEqual([
+      'insufficient-evidence',
+    ]);
+    expect(status('s3.object-encryption-inventory', 'acme-app-logs')).toEqual(['not-applicable']);
+    expect(ids.size).toBe(23);
   });
 
   it("makes no AWS call that the least-privilege policy (from the collectors' declared actions) does not allow", () => {
@@ -120,6 +132,8 @@ describe('evidence-pack demo → verify', () => {
       's3:GetBucketEncryption': 's3:GetEncryptionConfiguration',
       's3:GetPublicAccessBlock': 's3:GetBucketPublicAccessBlock',
       's3control:GetPublicAccessBlock': 's3:GetAccountPublicAccessBlock',
+      's3:ListBucketInventoryConfigurations': 's3:GetInventoryConfiguration',
+      's3:ListObjectsV2': 's3:ListBucket',
     };
     const allowed = new Set(
       leastPrivilegePolicy().Statement.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])),

@@ -162,6 +162,7 @@ describe('evidence-pack remediate on the demo pack', () => {
       's3.bucket-public-access-block',
       's3.not-public',
       's3.account-public-access-block',
+      's3.object-encryption-inventory',
       'kms.rotation-enabled',
     ])
       expect(checks, id).toContain(id);

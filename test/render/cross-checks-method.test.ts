@@ -128,7 +128,7 @@ describe('every check definition', () => {
   it('says what it reads and how it decides', () => {
     for (const c of CHECKS) {
       expect(c.method.length, c.id).toBeGreaterThan(40);
-      for (const op of c.reads) expect(op, c.id).toMatch(/^[a-z0-9]+:[A-Z][A-Za-z]+$/);
+      for (const op of c.reads) expect(op, c.id).toMatch(/^[a-z0-9]+:[A-Z][A-Za-z0-9]+$/);
     }
   });
 });

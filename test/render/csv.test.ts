@@ -85,6 +85,7 @@ describe('buildCsvFiles', () => {
       'inventory/sensitive-key-operations.csv',
       'inventory/exceptions.csv',
       'inventory/buckets-out-of-scope.csv',
+      'inventory/object-encryption.csv',
     ]);
   });
 
@@ -164,6 +165,36 @@ describe('run id and as-of time', () => {
       for (const r of rows)
         expect(r.slice(0, 2), f.path).toEqual([snapshot.runId, snapshot.collection.finishedAt]);
     }
+  });
+});
+
+describe('object encryption from S3 Inventory', () => {
+  it('counts objects by encryption status per configuration read, with the evidence calls', () => {
+    const snapshot = buildFixtureSnapshot();
+    const rows = parseCsv(
+      buildCsvFiles(snapshot, buildFixtureEvaluation(snapshot)).find(
+        (f) => f.path === 'inventory/object-encryption.csv',
+      )?.content ?? '',
+    );
+    const [header, ...data] = rows;
+    const row = Object.fromEntries((header ?? []).map((h, i) => [h, data[0]?.[i]]));
+    expect(data).toHaveLength(1);
+    expect(row).toMatchObject({
+      bucket: 'acme-payments-archive',
+      inventory_configuration: 'daily-encryption',
+      manifest:
+        's3://acme-logs/inventory/acme-payments-archive/daily-encryption/2026-03-31T01-00Z/manifest.json',
+      objects: '12',
+      sse_kms: '10',
+      not_sse: '2',
+      sse_s3: '0',
+      bucket_key_status: 'ENABLED=10; DISABLED=2',
+    });
+    expect(row['evidence_calls']).toMatch(/^raw\/111122223333\/s3\/us-east-1\.jsonl#s3-us-east-1-\d+ raw\//);
+    const buckets = table('inventory/buckets.csv');
+    expect(buckets.find((b) => b['bucket'] === 'acme-payments-archive')?.['object_encryption']).toBe(
+      '2 NOT-SSE, 10 SSE-KMS (report 2026-03-31)',
+    );
   });
 });
 

@@ -407,8 +407,55 @@ export function buildFixtureSnapshot(): Snapshot {
     }),
   ];
 
+  // acme-payments-archive reports EncryptionStatus daily; its latest report was read.
+  const archive = prodBuckets.find((b) => b.name === 'acme-payments-archive');
+  if (archive)
+    archive.inventoryConfigurations = ok(
+      [
+        {
+          id: 'daily-encryption',
+          enabled: true,
+          includedObjectVersions: 'Current',
+          frequency: 'Daily',
+          optionalFields: ['Size', 'EncryptionStatus', 'BucketKeyStatus'],
+          destination: { bucketArn: 'arn:aws:s3:::acme-logs', format: 'CSV', prefix: 'inventory' },
+        },
+      ],
+      ev(PROD, 's3', 'us-east-1', 'ListBucketInventoryConfigurations'),
+    );
+  const objectInventory: AccountSnapshot['objectInventory'] = [
+    {
+      bucketArn: 'arn:aws:s3:::acme-payments-archive',
+      bucket: 'acme-payments-archive',
+      accountId: PROD,
+      region: 'us-east-1',
+      reports: [
+        {
+          configurationId: 'daily-encryption',
+          destinationBucket: 'acme-logs',
+          reportPrefix: 'inventory/acme-payments-archive/daily-encryption/',
+          report: ok(
+            {
+              manifestKey: 'inventory/acme-payments-archive/daily-encryption/2026-03-31T01-00Z/manifest.json',
+              createdAt: '2026-03-31T01:00:00.000Z',
+              fileSchema: ['Bucket', 'Key', 'Size', 'EncryptionStatus', 'BucketKeyStatus'],
+              dataFiles: 1,
+              objects: 12,
+              byEncryptionStatus: { 'SSE-KMS': 10, 'DSSE-KMS': 0, 'SSE-S3': 0, 'SSE-C': 0, 'NOT-SSE': 2 },
+              otherStatuses: {},
+              byBucketKeyStatus: { ENABLED: 10, DISABLED: 2 },
+              dataEvidence: [ev(PROD, 's3', 'us-east-1', 'GetObject')],
+            },
+            ev(PROD, 's3', 'us-east-1', 'GetObject'),
+          ),
+        },
+      ],
+    },
+  ];
+
   const prod: AccountSnapshot = {
     accountId: PROD,
+    objectInventory,
     name: 'prod',
     source: { kind: 'caller' },
     identity: ok(

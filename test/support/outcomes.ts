@@ -12,7 +12,8 @@ type ClassifiedAbsent = { [K in keyof typeof ABSENT_CODES]: (typeof ABSENT_CODES
 
 /**
  * Absent outcomes a collector makes itself: a key a bucket names that does not exist
- * (src/collect/kms.ts), a bucket AWS Config never discovered (src/collect/config-history.ts), and
+ * (src/collect/kms.ts), a bucket AWS Config never discovered (src/collect/config-history.ts), no
+ * inventory report delivered yet (src/collect/object-inventory.ts), and
  * facts implied by an earlier answer (`derived:`), e.g. no policy status without a policy.
  */
 interface CollectorAbsent {
@@ -22,6 +23,8 @@ interface CollectorAbsent {
   'kms:ListKeyRotations': 'derived:UnsupportedOperationException' | 'derived:NotFoundException';
   's3:GetBucketPolicyStatus': 'derived:NoSuchBucketPolicy';
   'config:GetResourceConfigHistory': 'ResourceNotDiscoveredException';
+  // No S3 Inventory report delivered yet under the configuration's prefix (src/collect/object-inventory.ts).
+  's3:ListObjectsV2': 'derived:NoInventoryReport';
 }
 
 type AbsentTable = {

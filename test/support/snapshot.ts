@@ -4,11 +4,13 @@
  * ./outcomes.ts, so a test can only describe an estate the collectors could have produced.
  */
 import type { Outcome } from '../../src/snapshot/outcome.ts';
-import { absentOf, okOf } from './outcomes.ts';
+import { absentOf, okOf, ref } from './outcomes.ts';
 import type {
   AccountSnapshot,
   BucketSnapshot,
   ConfigRegionSnapshot,
+  InventoryConfiguration,
+  InventoryReportCounts,
   KmsKeyMetadata,
   KmsKeySnapshot,
   Snapshot,
@@ -55,6 +57,46 @@ export function bucket(name: string, over: Partial<BucketSnapshot> = {}): Bucket
     ownershipControls: okOf({ objectOwnership: 'BucketOwnerEnforced' }, 'GetBucketOwnershipControls'),
     tags: absentOf('NoSuchTagSet', 'GetBucketTagging'),
     versioning: okOf({}, 'GetBucketVersioning'),
+    inventoryConfigurations: okOf([], 'ListBucketInventoryConfigurations'),
+    ...over,
+  };
+}
+
+/** An S3 Inventory configuration as ListBucketInventoryConfigurations returns it (daily CSV, EncryptionStatus). */
+export function inventoryConfig(over: Partial<InventoryConfiguration> = {}): InventoryConfiguration {
+  return {
+    id: 'daily-encryption',
+    enabled: true,
+    includedObjectVersions: 'Current',
+    frequency: 'Daily',
+    optionalFields: ['Size', 'EncryptionStatus', 'BucketKeyStatus'],
+    destination: { bucketArn: 'arn:aws:s3:::acme-inventory', format: 'CSV', prefix: 'inventory' },
+    ...over,
+  };
+}
+
+/** The counts of a read inventory report; statuses not given count 0. */
+export function inventoryCounts(
+  byStatus: Partial<InventoryReportCounts['byEncryptionStatus']>,
+  over: Partial<InventoryReportCounts> = {},
+): InventoryReportCounts {
+  const byEncryptionStatus = {
+    'SSE-KMS': 0,
+    'DSSE-KMS': 0,
+    'SSE-S3': 0,
+    'SSE-C': 0,
+    'NOT-SSE': 0,
+    ...byStatus,
+  };
+  return {
+    manifestKey: 'inventory/b/daily-encryption/2026-02-28T01-00Z/manifest.json',
+    createdAt: '2026-02-28T01:00:00.000Z',
+    fileSchema: ['Bucket', 'Key', 'Size', 'EncryptionStatus', 'BucketKeyStatus'],
+    dataFiles: 1,
+    objects: Object.values(byEncryptionStatus).reduce((a, b) => a + b, 0),
+    byEncryptionStatus,
+    otherStatuses: {},
+    dataEvidence: [ref('s3', 'GetObject')],
     ...over,
   };
 }

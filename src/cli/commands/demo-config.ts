@@ -57,6 +57,8 @@ export function demoConfig(now = new Date()): UserConfig {
       },
     ],
     sign: { kmsKeyId: DEMO_SIGNING_KEY },
+    // Read the latest S3 Inventory report of acme-payments-archive (see DEMO_INVENTORY).
+    collection: { objectInventory: true },
     // The demo scenario records AWS Config history from 100 days back (see buildDemoHistory).
     period: { start: subDays(now, 90).toISOString(), end: now.toISOString() },
     output: { dir: 'output' },

@@ -327,34 +327,52 @@ const getObjectRetention: S3Handler = (ctx) => {
   });
 };
 
+/**
+ * ListObjectsV2, in key order, up to `max-keys` (1000) entries per page. With `delimiter`, keys that
+ * contain it after the prefix roll up into `CommonPrefixes` (each counted once towards the page).
+ */
 const listObjectsV2: S3Handler = (ctx) => {
   const bucket = requireBucket(ctx);
   const prefix = ctx.query.get('prefix') ?? '';
+  const delimiter = ctx.query.get('delimiter') ?? '';
   const max = Math.min(Number(ctx.query.get('max-keys') ?? 1000) || 1000, 1000);
   const token = ctx.query.get('continuation-token');
   const after = token
     ? Buffer.from(token, 'base64url').toString('utf8')
     : (ctx.query.get('start-after') ?? '');
-  const keys = [...bucket.objects.keys()].filter((k) => k.startsWith(prefix) && k > after).sort();
-  const page = keys.slice(0, max);
-  const truncated = keys.length > page.length;
+  const entries: { key: string; common: boolean }[] = [];
+  for (const k of [...bucket.objects.keys()].filter((k) => k.startsWith(prefix)).sort()) {
+    const cut = delimiter ? k.indexOf(delimiter, prefix.length) : -1;
+    const entry =
+      cut < 0 ? { key: k, common: false } : { key: k.slice(0, cut + delimiter.length), common: true };
+    if (entry.key <= after || entries.at(-1)?.key === entry.key) continue;
+    entries.push(entry);
+  }
+  const page = entries.slice(0, max);
+  const truncated = entries.length > page.length;
   return xmlResponse('ListBucketResult', {
     Name: bucket.name,
     Prefix: prefix,
+    ...(delimiter ? { Delimiter: delimiter } : {}),
     KeyCount: String(page.length),
     MaxKeys: String(max),
     IsTruncated: String(truncated),
-    Contents: page.map((key) => {
-      const latest = findVersion(bucket, key, null);
-      return {
-        Key: key,
-        LastModified: latest.lastModified.toISOString(),
-        ETag: latest.etag,
-        Size: String(latest.body.length),
-        StorageClass: 'STANDARD',
-      };
-    }),
-    ...(truncated ? { NextContinuationToken: Buffer.from(page.at(-1) ?? '').toString('base64url') } : {}),
+    Contents: page
+      .filter((e) => !e.common)
+      .map(({ key }) => {
+        const latest = findVersion(bucket, key, null);
+        return {
+          Key: key,
+          LastModified: latest.lastModified.toISOString(),
+          ETag: latest.etag,
+          Size: String(latest.body.length),
+          StorageClass: 'STANDARD',
+        };
+      }),
+    CommonPrefixes: page.filter((e) => e.common).map((e) => ({ Prefix: e.key })),
+    ...(truncated
+      ? { NextContinuationToken: Buffer.from(page.at(-1)?.key ?? '').toString('base64url') }
+      : {}),
   });
 };
 

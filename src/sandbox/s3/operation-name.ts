@@ -86,6 +86,7 @@ export function s3OperationName(
   headers: Readonly<Record<string, unknown>> = {},
 ): string {
   if (!address.bucket) return method === 'GET' ? 'ListBuckets' : 'Unknown';
+  if (address.key === undefined && query.has('inventory')) return inventoryOperation(method, query);
   const table = address.key === undefined ? BUCKET_SUBRESOURCES : OBJECT_SUBRESOURCES;
   for (const [subresource, byMethod] of Object.entries(table)) {
     if (query.has(subresource)) return byMethod[method] ?? 'Unknown';
@@ -96,6 +97,15 @@ export function s3OperationName(
   }
   if (method === 'GET') return query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
   return PLAIN_BUCKET[method] ?? 'Unknown';
+}
+
+/** `?inventory`: with `id`, one configuration; without, the listing. */
+function inventoryOperation(method: string, query: URLSearchParams): string {
+  if (method === 'GET')
+    return query.has('id') ? 'GetBucketInventoryConfiguration' : 'ListBucketInventoryConfigurations';
+  if (method === 'PUT') return 'PutBucketInventoryConfiguration';
+  if (method === 'DELETE') return 'DeleteBucketInventoryConfiguration';
+  return 'Unknown';
 }
 
 /** Object operations are data events, not management events, and do not change bucket configuration. */

@@ -12,6 +12,7 @@ import { bucketLifecycleHandlers } from './bucket-lifecycle.ts';
 import { S3Error } from './context.ts';
 import type { S3Context, S3Handler } from './context.ts';
 import { recordBucketChange, recordS3Event } from './history.ts';
+import { inventoryHandlers } from './inventory.ts';
 import { objectHandlers } from './objects.ts';
 import { isObjectOperation, isReadOnly, s3Address, s3OperationName } from './operation-name.ts';
 
@@ -20,6 +21,7 @@ const HANDLERS: Record<string, S3Handler> = {
   ...bucketConfigHandlers,
   ...bucketAccessHandlers,
   ...objectHandlers,
+  ...inventoryHandlers,
 };
 
 /** Operations that record their own history item (create/delete). */

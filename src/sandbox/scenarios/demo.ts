@@ -6,12 +6,15 @@ import {
   PutBucketAbacCommand,
   PutBucketAclCommand,
   PutBucketEncryptionCommand,
+  PutBucketInventoryConfigurationCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
+  PutObjectCommand,
   PutPublicAccessBlockCommand,
   S3Client,
+  type InventoryConfiguration,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import {
@@ -76,9 +79,60 @@ export const DEMO_SIGNING_KEY = 'alias/evidence-pack-signing';
  */
 export const DEMO_LEGACY_UNENCRYPTED = ['acme-legacy-uploads'];
 
+/**
+ * S3 Inventory in the demo: acme-payments-archive reports EncryptionStatus daily (to itself, under
+ * inventory/) and its delivered report lists objects of a batch written before January 2023 that
+ * were never encrypted (NOT-SSE) — objects today's API cannot create, so the scenario loader adds
+ * them to the state before the report is delivered; acme-eu-customer-data's report lists SSE-KMS
+ * objects only; acme-customer-data-prod has a weekly inventory without EncryptionStatus.
+ */
+export const DEMO_INVENTORY = {
+  bucket: 'acme-payments-archive',
+  configurationId: 'daily-encryption',
+  /** Buckets whose reports are delivered once the estate is built: [bucket, configuration id]. */
+  delivered: [
+    ['acme-payments-archive', 'daily-encryption'],
+    ['acme-eu-customer-data', 'daily-encryption'],
+  ],
+  legacyUnencrypted: [
+    'batch-2021/settlement-0001.csv',
+    'batch-2021/settlement-0002.csv',
+    'batch-2021/settlement-0003.csv',
+  ],
+} as const;
+
+/** An inventory configuration delivering CSV to the bucket itself under `inventory/`. */
+const inventoryTo = (
+  bucket: string,
+  id: string,
+  over: Partial<InventoryConfiguration>,
+): InventoryConfiguration => ({
+  Id: id,
+  IsEnabled: true,
+  IncludedObjectVersions: 'Current',
+  Schedule: { Frequency: 'Daily' },
+  Destination: {
+    S3BucketDestination: {
+      AccountId: DEMO_ACCOUNT,
+      Bucket: `arn:aws:s3:::${bucket}`,
+      Format: 'CSV',
+      Prefix: 'inventory',
+    },
+  },
+  ...over,
+});
+
 /** Buckets that the demo config makes the sandbox refuse to describe (AccessDenied faults). */
 export const DEMO_DENIED = [
-  { bucket: 'acme-ml-training-data', operations: ['GetBucketPolicy', 'GetBucketEncryption', 'GetBucketAcl'] },
+  {
+    bucket: 'acme-ml-training-data',
+    operations: [
+      'GetBucketPolicy',
+      'GetBucketEncryption',
+      'GetBucketAcl',
+      'ListBucketInventoryConfigurations',
+    ],
+  },
 ];
 
 const tls = (bucket: string, bool: boolean | string = 'false', op = 'Bool') => ({
@@ -541,6 +595,46 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     sse: { algorithm: 'aws:kms', key: 'alias/acme-data', bucketKey: true },
   });
 
+  // --- Account A: S3 Inventory (see DEMO_INVENTORY) ----------------------------------------------
+  for (let i = 1; i <= 5; i++) {
+    // Default encryption: SSE-KMS with the legacy payments key.
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: DEMO_INVENTORY.bucket,
+        Key: `batch-2026/settlement-${String(i).padStart(4, '0')}.csv`,
+        Body: `settlement,${i}\n`,
+      }),
+    );
+  }
+  // The policy does not deny SSE-S3 uploads, so an export job's explicit AES256 went through.
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: DEMO_INVENTORY.bucket,
+      Key: 'exports/reconciliation.csv',
+      Body: 'reconciliation\n',
+      ServerSideEncryption: 'AES256',
+    }),
+  );
+  await s3.send(
+    new PutBucketInventoryConfigurationCommand({
+      Bucket: DEMO_INVENTORY.bucket,
+      Id: DEMO_INVENTORY.configurationId,
+      InventoryConfiguration: inventoryTo(DEMO_INVENTORY.bucket, DEMO_INVENTORY.configurationId, {
+        OptionalFields: ['Size', 'LastModifiedDate', 'EncryptionStatus', 'BucketKeyStatus'],
+      }),
+    }),
+  );
+  await s3.send(
+    new PutBucketInventoryConfigurationCommand({
+      Bucket: 'acme-customer-data-prod',
+      Id: 'weekly-storage',
+      InventoryConfiguration: inventoryTo('acme-customer-data-prod', 'weekly-storage', {
+        Schedule: { Frequency: 'Weekly' },
+        OptionalFields: ['Size', 'StorageClass'],
+      }),
+    }),
+  );
+
   // --- Account A: buckets in eu-west-1 ---------------------------------------------------------
   const eu = euw1.s3;
   await bucket(eu, 'acme-eu-customer-data', 'eu-west-1', {
@@ -603,6 +697,21 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
     ),
   });
   await bucket(eu, 'acme-eu-app-logs', 'eu-west-1', { tags: { owner: 'sre' } });
+
+  for (const name of ['orders-2026-11.parquet', 'orders-2026-12.parquet']) {
+    await eu.send(
+      new PutObjectCommand({ Bucket: 'acme-eu-customer-data', Key: `orders/${name}`, Body: name }),
+    );
+  }
+  await eu.send(
+    new PutBucketInventoryConfigurationCommand({
+      Bucket: 'acme-eu-customer-data',
+      Id: 'daily-encryption',
+      InventoryConfiguration: inventoryTo('acme-eu-customer-data', 'daily-encryption', {
+        OptionalFields: ['Size', 'EncryptionStatus', 'BucketKeyStatus'],
+      }),
+    }),
+  );
 
   // --- Account A: account-level Block Public Access (one of four flags), set after the buckets:
   // applied later, it does not remove the public ACLs set above, and does not neutralize them either --------------------------

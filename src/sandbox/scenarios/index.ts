@@ -5,9 +5,17 @@
  * Names: `empty`; `generated` (200 buckets) or `generated:<N>` / `generated:<N>:<regions>:<seed>`.
  * Add more with `registerScenario`.
  */
+import { createHash } from 'node:crypto';
 import type { FaultController } from '../faults.ts';
 import type { SandboxState } from '../state.ts';
-import { buildDemoHistory, buildDemoScenario, DEMO_DENIED, DEMO_LEGACY_UNENCRYPTED } from './demo.ts';
+import { deliverInventoryReport } from '../s3/inventory-report.ts';
+import {
+  buildDemoHistory,
+  buildDemoScenario,
+  DEMO_DENIED,
+  DEMO_INVENTORY,
+  DEMO_LEGACY_UNENCRYPTED,
+} from './demo.ts';
 import { loadDeclarative } from './declarative.ts';
 import { generateScenario } from './generated.ts';
 
@@ -37,6 +45,21 @@ const registry = new Map<string, Scenario>([
         const bucket = state.buckets.get(name);
         if (bucket) bucket.encryption = undefined;
       }
+      // Objects from before January 2023, never encrypted, then the inventory's latest delivery.
+      const archive = state.buckets.get(DEMO_INVENTORY.bucket);
+      for (const key of DEMO_INVENTORY.legacyUnencrypted) {
+        const body = Buffer.from(`legacy settlement ${key}\n`);
+        archive?.objects.set(key, [
+          {
+            key,
+            body,
+            etag: `"${createHash('md5').update(body).digest('hex')}"`,
+            versionId: 'null',
+            lastModified: new Date('2021-06-30T12:00:00Z'),
+          },
+        ]);
+      }
+      for (const [bucket, id] of DEMO_INVENTORY.delivered) deliverInventoryReport(state, bucket, id);
       // After setup, so the setup calls themselves are not refused.
       for (const d of DEMO_DENIED) {
         for (const operation of d.operations)
