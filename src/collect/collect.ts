@@ -249,6 +249,7 @@ async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<A
     config: parts.config ?? [],
     cloudTrail: parts.cloudTrail ?? { discovery: [], trails: [], keyUsage: [] },
     ...(parts.configHistory ? { configHistory: parts.configHistory } : {}),
+    ...(parts.managementEvents ? { managementEvents: parts.managementEvents } : {}),
     ...(parts.objectInventory ? { objectInventory: parts.objectInventory } : {}),
   };
 }

@@ -3,9 +3,9 @@ import {
   type ConfigurationItem,
   type GetResourceConfigHistoryCommandInput,
 } from '@aws-sdk/client-config-service';
-import { call, callPages } from '../aws/call.ts';
+import { call } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
-import type { Outcome } from '../snapshot/outcome.ts';
+import type { EvidenceRef, Outcome } from '../snapshot/outcome.ts';
 import type { BucketConfigHistory, ConfigHistoryItem } from '../snapshot/model.ts';
 import type { BucketRef } from './buckets.ts';
 import { iso, required, requiredIso, requiredList } from './parse.ts';
@@ -14,10 +14,65 @@ const BUCKET_TYPE = 'AWS::S3::Bucket';
 /** Config's answer for a resource it has never recorded: valid negative evidence, not a failure. */
 const NOT_DISCOVERED = 'ResourceNotDiscoveredException';
 
+/** Items of a history read with every call made for them (one per page). */
+interface Read {
+  items: Outcome<ConfigHistoryItem[]>;
+  pages: EvidenceRef[];
+}
+
+type Query = Omit<GetResourceConfigHistoryCommandInput, 'nextToken'>;
+
+/**
+ * Follow GetResourceConfigHistory to its last page (or `maxItems`), keeping each page's call: every
+ * item carries the call it came from, so a period verdict cites exactly the records it used.
+ */
+async function readHistory(
+  factory: ClientFactory,
+  region: string,
+  query: Query,
+  maxItems = Number.POSITIVE_INFINITY,
+): Promise<Read> {
+  const items: ConfigHistoryItem[] = [];
+  const pages: EvidenceRef[] = [];
+  const seen = new Set<string>();
+  let token: string | undefined;
+  for (;;) {
+    const page = await call(
+      factory,
+      'config',
+      region,
+      new GetResourceConfigHistoryCommand({ ...query, ...(token ? { nextToken: token } : {}) }),
+      (o) => ({
+        items: requiredList(o.configurationItems, 'configurationItems').map(toItem),
+        next: o.nextToken,
+      }),
+    );
+    pages.push(page.evidence);
+    if (page.status !== 'ok') return { items: notDiscoveredAsAbsent(page), pages };
+    items.push(...page.value.items.map((i) => ({ ...i, evidence: page.evidence })));
+    token = page.value.next || undefined;
+    const first = pages[0] ?? page.evidence;
+    if (!token || items.length >= maxItems)
+      return { items: { status: 'ok', value: items.slice(0, maxItems), evidence: first }, pages };
+    if (seen.has(token))
+      return {
+        items: {
+          status: 'error',
+          errorCode: 'PaginationLoop',
+          message: 'the service returned the same pagination token twice',
+          evidence: page.evidence,
+        },
+        pages,
+      };
+    seen.add(token);
+  }
+}
+
 /**
  * AWS Config's history of one bucket around the audit period, asked in the bucket's region:
  * the latest item at or before the period start (the state the period opens with), then every
- * item captured inside the period (all pages, oldest first).
+ * item captured inside the period (all pages, oldest first). When Config has no item up to the
+ * period end, the first item after it, whose `resourceCreationTime` dates the bucket.
  */
 export async function collectBucketConfigHistory(
   factory: ClientFactory,
@@ -27,46 +82,41 @@ export async function collectBucketConfigHistory(
   const base = { resourceType: BUCKET_TYPE, resourceId: ref.name } as const;
   const start = new Date(period.start);
   const end = new Date(period.end);
-  const baseline = await call(
+  const baseline = await readHistory(
     factory,
-    'config',
     ref.region,
-    new GetResourceConfigHistoryCommand({
-      ...base,
-      laterTime: start,
-      chronologicalOrder: 'Reverse',
-      limit: 1,
-    }),
-    (o) => requiredList(o.configurationItems, 'configurationItems').slice(0, 1).map(toItem),
+    { ...base, laterTime: start, chronologicalOrder: 'Reverse', limit: 1 },
+    1,
   );
   const inPeriod =
-    baseline.status === 'ok' || baseline.status === 'absent'
-      ? await callPages(
-          factory,
-          'config',
-          ref.region,
-          (token) =>
-            new GetResourceConfigHistoryCommand({
-              ...base,
-              earlierTime: start,
-              laterTime: end,
-              chronologicalOrder: 'Forward',
-              limit: 100,
-              ...(token ? { nextToken: token } : {}),
-            } satisfies GetResourceConfigHistoryCommandInput),
-          (o) => ({
-            items: requiredList(o.configurationItems, 'configurationItems').map(toItem),
-            next: o.nextToken,
-          }),
-        )
-      : baseline;
+    baseline.items.status === 'ok' || baseline.items.status === 'absent'
+      ? await readHistory(factory, ref.region, {
+          ...base,
+          earlierTime: start,
+          laterTime: end,
+          chronologicalOrder: 'Forward',
+          limit: 100,
+        })
+      : { items: baseline.items, pages: [] };
+  const items = combine(baseline.items, inPeriod.items);
+  const none = items.status === 'absent' || (items.status === 'ok' && items.value.length === 0);
+  const after = none
+    ? await readHistory(
+        factory,
+        ref.region,
+        { ...base, earlierTime: end, chronologicalOrder: 'Forward', limit: 1 },
+        1,
+      )
+    : undefined;
   return {
     bucketArn: ref.arn,
     bucket: ref.name,
     accountId: ref.accountId,
     region: ref.region,
     period: { start: start.toISOString(), end: end.toISOString() },
-    items: combine(notDiscoveredAsAbsent(baseline), notDiscoveredAsAbsent(inPeriod)),
+    items,
+    pages: [...baseline.pages, ...inPeriod.pages],
+    ...(after ? { afterPeriod: after.items } : {}),
   };
 }
 

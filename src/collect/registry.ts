@@ -6,6 +6,7 @@ import { collectConfigRegion } from './config.ts';
 import { collectBucketConfigHistory } from './config-history.ts';
 import type { AccountContext, CollectStage } from './context.ts';
 import { collectKmsKeys } from './kms.ts';
+import { collectManagementEvents } from './management-events.ts';
 import { collectObjectInventory } from './object-inventory.ts';
 
 /** The part of an account snapshot one collector fills in. */
@@ -19,6 +20,7 @@ export type AccountPart = Partial<
     | 'config'
     | 'cloudTrail'
     | 'configHistory'
+    | 'managementEvents'
     | 'objectInventory'
   >
 >;
@@ -174,18 +176,24 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
     },
   },
   {
-    // Only with an audit period: once per bucket, in the bucket's region.
+    // Only with an audit period: once per bucket, in the bucket's region; and the write
+    // management events of each region from the period start to now (who made each change).
+    // After the CloudTrail stage: both call LookupEvents in the same regions, and one after the
+    // other keeps the recorded call ids of a run the same from run to run.
     stage: 'config-history',
-    after: [],
-    actions: ['config:GetResourceConfigHistory'],
+    after: ['cloudtrail'],
+    actions: ['config:GetResourceConfigHistory', 'cloudtrail:LookupEvents'],
     run: async (ctx) => {
       const period = ctx.config.period;
       if (!period) return {};
-      return {
-        configHistory: await eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
+      const window = { start: new Date(period.start), end: ctx.now() };
+      const [configHistory, managementEvents] = await Promise.all([
+        eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
           collectBucketConfigHistory(ctx.factory, ref, period),
         ),
-      };
+        Promise.all(ctx.regions.map((region) => collectManagementEvents(ctx.factory, region, window))),
+      ]);
+      return { configHistory, managementEvents };
     },
   },
   {

@@ -91,7 +91,11 @@ const resultEntry = (r: PackResult): ResultEntry => ({
 });
 
 function diffResults(a: PackResult[], b: PackResult[]): PackDiff['results'] {
-  const { onlyOld, onlyNew, both } = pair(a, b, (r) => `${r.checkId}\u0000${r.resource.arn}`);
+  const { onlyOld, onlyNew, both } = pair(
+    a,
+    b,
+    (r) => `${r.checkId}\u0000${r.resource.arn}\u0000${r.deviation?.from ?? ''}`,
+  );
   const flipped: ResultFlip[] = both.flatMap(([o, n]) => {
     if (o.status === n.status) return [];
     const { status: newStatus, ...rest } = resultEntry(n);

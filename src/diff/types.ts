@@ -10,6 +10,8 @@ export interface PackResult {
   resource: { arn: string; name: string; accountId: string; type: string; region?: string | undefined };
   status: CheckStatus;
   reason: string;
+  /** Set on a deviation during the audit period (packs with a period). */
+  deviation?: { from: string } | undefined;
 }
 
 /** One validated exception as stored in `findings/findings.json`. */

@@ -11,11 +11,18 @@ import { CHECKS } from '../checks/registry.ts';
 import { criteriaOf, resolveCriteria } from '../controls/mapping.ts';
 import { analyzePolicies } from '../checks/policy/analyze-policies.ts';
 import { makeClassifier } from './classify.ts';
-import { applyException, coveringException, exceptionEntries, validateExceptions } from './exceptions.ts';
+import {
+  applyException,
+  coveringException,
+  deviationException,
+  exceptionEntries,
+  validateExceptions,
+} from './exceptions.ts';
 import { trustedAccounts } from './trusted-accounts.ts';
 import { summarize } from './summary.ts';
 import { findCrossChecks } from './cross-checks.ts';
 import { evaluatePeriod } from '../period/evaluate-period.ts';
+import { deviationResults } from '../period/deviations.ts';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
@@ -105,6 +112,23 @@ export async function evaluate(
       };
     });
   });
+  const period = config.period ? await evaluatePeriod(snapshot, config.period, ctx) : undefined;
+  if (period) {
+    // A control broken during the period is a finding of its check, like a failure today.
+    const meta = new Map(checks.map((c) => [c.id, c]));
+    for (const d of deviationResults(period)) {
+      const check = meta.get(d.checkId);
+      if (!check) continue;
+      const x = deviationException(d, d.deviation.to, exceptions);
+      findings.push({
+        ...(x ? applyException(d, x) : d),
+        deviation: d.deviation,
+        title: check.title,
+        severity: check.severity,
+        criteria: criteriaOf(check.id, criteria),
+      });
+    }
+  }
   findings.sort(compareFindings(new Map(checks.map((c, i) => [c.id, i]))));
   const crossChecks = findCrossChecks(ctx);
   const classifications = snapshot.accounts.flatMap((a) =>
@@ -129,7 +153,7 @@ export async function evaluate(
     ),
     crossChecks,
     ...(config.trustedAccounts.length > 0 ? { trustedAccounts: [...(ctx.trustedAccounts ?? [])] } : {}),
-    ...(config.period ? { period: await evaluatePeriod(snapshot, config.period, ctx) } : {}),
+    ...(period ? { period } : {}),
   };
 }
 

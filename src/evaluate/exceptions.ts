@@ -75,3 +75,24 @@ export function applyException(result: CheckResult, x: ValidatedException): Chec
     reason: `${result.reason} Excepted by exception-${e.index}: "${e.justification}" (approved by ${e.approvedBy}${ticket}, valid through ${e.expires}).`,
   };
 }
+
+/**
+ * The exception that covers a deviation during the audit period: one naming the bucket and check,
+ * with no problem other than having expired since, and valid through the whole window (its last
+ * valid day is not before the window's end).
+ */
+export function deviationException(
+  result: CheckResult,
+  windowEnd: string,
+  exceptions: readonly ValidatedException[],
+): ValidatedException | undefined {
+  const lastInstant = new Date(Date.parse(windowEnd) - 1);
+  return exceptions.find(
+    (x) =>
+      x.entry.bucket === result.resource.name &&
+      (x.entry.accountId === undefined || x.entry.accountId === result.resource.accountId) &&
+      x.entry.checks.includes(result.checkId) &&
+      x.problems.every((p) => p === `it expired on ${x.entry.expires}`) &&
+      !isExpired(x.entry.expires, lastInstant),
+  );
+}

@@ -1,6 +1,7 @@
 import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { Evaluation } from './types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
+import type { ChangeEvent } from '../period/types.ts';
 import { FINDINGS_SCHEMA } from '../pack/pack-paths.ts';
 
 /** Pack-relative pointer to one raw record: `raw/<acct>/<service>/<region>.jsonl#<callId>`. */
@@ -14,6 +15,18 @@ export type FindingsDocument = ReturnType<typeof findingsDocument>;
 /** A recorded call as cited by a cross-check: where it is, which operation, AWS's request id. */
 function citation(ref: EvidenceRef): { record: string; operation: string; requestId: string | null } {
   return { record: evidencePath(ref), operation: ref.operation, requestId: ref.requestId ?? null };
+}
+
+/** A CloudTrail event as findings.json cites it: what, when, who, which request, which record. */
+function eventCitation(e: ChangeEvent) {
+  return {
+    eventName: e.eventName,
+    eventTime: e.eventTime,
+    userArn: e.userArn ?? null,
+    requestId: e.requestId ?? null,
+    eventId: e.eventId,
+    record: evidencePath(e.evidence),
+  };
 }
 
 /** The findings document as stored in the pack. */
@@ -32,6 +45,19 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
       status: f.status,
       reason: f.reason,
       evidence: [...new Set(f.evidence.map(evidencePath))],
+      ...(f.deviation
+        ? {
+            deviation: {
+              from: f.deviation.from,
+              to: f.deviation.to,
+              durationMs: f.deviation.durationMs,
+              openAtPeriodStart: f.deviation.openAtPeriodStart,
+              openAtPeriodEnd: f.deviation.openAtPeriodEnd,
+              opened: f.deviation.opened ? eventCitation(f.deviation.opened) : null,
+              closed: f.deviation.closed ? eventCitation(f.deviation.closed) : null,
+            },
+          }
+        : {}),
     })),
     exceptions: evaluation.exceptions,
     summary: evaluation.summary,
@@ -57,12 +83,31 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
                 checkId: c.checkId,
                 resource: { arn: b.bucketArn, name: b.bucket, accountId: b.accountId, region: b.region },
                 status: c.status,
+                ...(c.cause ? { cause: c.cause } : {}),
                 reason: c.reason,
-                brokenWindows: c.brokenWindows,
-                unknownWindows: c.unknownWindows,
-                evidence: [...new Set(c.evidence.map(evidencePath))],
+                brokenWindows: c.brokenWindows.map((w) => ({
+                  from: w.from,
+                  to: w.to,
+                  reason: w.reason,
+                  opened: w.opened ? eventCitation(w.opened) : null,
+                  closed: w.closed ? eventCitation(w.closed) : null,
+                  evidence: (w.evidence ?? []).map(citation),
+                })),
+                unknownWindows: c.unknownWindows.map((w) => ({ from: w.from, to: w.to, reason: w.reason })),
+                evidence: c.evidence.map(citation),
               })),
             ),
+            counts: evaluation.period.counts ?? null,
+            reconciliation: (evaluation.period.reconciliation ?? []).map((r) => ({
+              resource: { arn: r.bucketArn, name: r.bucket, accountId: r.accountId, region: r.region },
+              setting: r.setting,
+              recorded: r.recorded,
+              live: r.live,
+              checks: r.checks,
+              events: r.events.map(eventCitation),
+              explained: r.events.length > 0,
+              evidence: r.evidence.map(citation),
+            })),
           },
         }
       : {}),

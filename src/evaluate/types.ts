@@ -11,13 +11,18 @@ import type {
   TrustedAccount,
   ValidatedException,
 } from '../checks/types.ts';
-import type { PeriodEvaluation } from '../period/types.ts';
+import type { Deviation, PeriodEvaluation } from '../period/types.ts';
 
 /** A check result with its criteria and metadata attached: one row of findings.json. */
 export interface Finding extends CheckResult {
   title: string;
   severity: Severity;
   criteria: string[];
+  /**
+   * Set on a finding that is a deviation during the audit period (a window in which the check was
+   * broken), rather than a result of today's read. Such a finding has no fix: it is in the past.
+   */
+  deviation?: Deviation | undefined;
 }
 
 /** The output of evaluation: everything the report, CSVs and findings.json need. */

@@ -6,7 +6,15 @@ import { analyzePolicyText } from '../checks/policy/analyze-policies.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { judgeBucketOverPeriod, type PolicyLookup } from './judge.ts';
 import { recordedSettings } from './supplementary.ts';
-import type { PeriodEvaluation } from './types.ts';
+import { indexEvents } from './events.ts';
+import { reconcileBucket } from './reconcile.ts';
+import {
+  PERIOD_STATUSES,
+  type PeriodBucketResult,
+  type PeriodEvaluation,
+  type PeriodStatus,
+  type ReconciliationEntry,
+} from './types.ts';
 
 const NO_EVIDENCE: EvidenceRef = {
   file: '',
@@ -46,14 +54,43 @@ export async function analyzeHistoryPolicies(snapshot: Snapshot): Promise<Policy
   return (bucketArn, text) => results.get(policyKey(bucketArn, text));
 }
 
-/** Created at or after the period end: not part of the period's population. */
-function createdAfter(creationDate: string | undefined, end: string): boolean {
-  return creationDate !== undefined && Date.parse(creationDate) >= Date.parse(end);
+/**
+ * A `held` verdict whose inputs changed after the period without a CloudTrail event to explain the
+ * change cannot stand: the record it rests on disagrees with today's read for no known reason.
+ */
+function downgradeUnexplained(
+  result: PeriodBucketResult,
+  entries: readonly ReconciliationEntry[],
+): PeriodBucketResult {
+  const unexplained = entries.filter((e) => e.events.length === 0);
+  if (unexplained.length === 0) return result;
+  return {
+    ...result,
+    checks: result.checks.map((c) => {
+      const why = unexplained.filter((e) => e.checks.includes(c.checkId));
+      if (c.status !== 'held' || why.length === 0) return c;
+      const settings = why.map((e) => `${e.setting} (recorded ${e.recorded}, today ${e.live})`).join('; ');
+      return {
+        ...c,
+        status: 'unknown',
+        cause: 'disagrees-with-live',
+        reason: `Unknown: every recorded state passed, but the last record disagrees with today's read and no CloudTrail event explains the change: ${settings}.`,
+        evidence: [...c.evidence, ...why.flatMap((e) => e.evidence)],
+      };
+    }),
+  };
+}
+
+function countOf(buckets: readonly PeriodBucketResult[]): Record<PeriodStatus, number> {
+  const counts = Object.fromEntries(PERIOD_STATUSES.map((s) => [s, 0])) as Record<PeriodStatus, number>;
+  for (const b of buckets) for (const c of b.checks) counts[c.status] += 1;
+  return counts;
 }
 
 /**
- * Judge every bucket of the snapshot that existed before the period end over the audit period,
- * from its AWS Config history.
+ * Judge every bucket of the snapshot over the audit period, from its AWS Config history and the
+ * account's CloudTrail write events; none is left out (a bucket Config dates after the period is
+ * `unknown` with that reason). The last in-period state of each bucket is reconciled with today's read.
  */
 export async function evaluatePeriod(
   snapshot: Snapshot,
@@ -62,21 +99,17 @@ export async function evaluatePeriod(
 ): Promise<PeriodEvaluation> {
   const policies = await analyzeHistoryPolicies(snapshot);
   const p = { start: new Date(period.start).toISOString(), end: new Date(period.end).toISOString() };
-  return {
-    ...p,
-    buckets: snapshot.accounts.flatMap((account) =>
-      account.buckets
-        .filter((bucket) => !createdAfter(bucket.creationDate, p.end))
-        .map((bucket) =>
-          judgeBucketOverPeriod({
-            bucket,
-            account,
-            history: account.configHistory?.find((h) => h.bucketArn === bucket.arn),
-            period: p,
-            ctx,
-            policies,
-          }),
-        ),
-    ),
-  };
+  const reconciliation: ReconciliationEntry[] = [];
+  const buckets = snapshot.accounts.flatMap((account) => {
+    const events = indexEvents(account);
+    const histories = new Map((account.configHistory ?? []).map((h) => [h.bucketArn, h]));
+    return account.buckets.map((bucket) => {
+      const history = histories.get(bucket.arn);
+      const result = judgeBucketOverPeriod({ bucket, account, history, period: p, ctx, policies, events });
+      const entries = reconcileBucket(bucket, history, p, events);
+      reconciliation.push(...entries);
+      return downgradeUnexplained(result, entries);
+    });
+  });
+  return { ...p, buckets, reconciliation, counts: countOf(buckets) };
 }

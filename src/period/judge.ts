@@ -5,6 +5,9 @@ import { judgeBucketPublicAccessBlock } from '../checks/s3/bucket-public-access-
 import { judgeDefaultEncryption } from '../checks/s3/default-encryption.ts';
 import { effectiveFlag } from '../checks/s3/effective-block.ts';
 import { judgeNotPublic } from '../checks/s3/not-public.ts';
+import { judgeDenyUnencryptedPut } from '../checks/s3/deny-unencrypted-put.ts';
+import { judgeSseKmsCmk } from '../checks/s3/sse-kms-cmk.ts';
+import { judgeTlsOnly } from '../checks/s3/tls-only.ts';
 import { listProse } from '../checks/support.ts';
 import type { EvaluationContext } from '../checks/types.ts';
 import type {
@@ -13,6 +16,7 @@ import type {
   BucketSnapshot,
   ConfigHistoryItem,
 } from '../snapshot/model.ts';
+import { CHECK_EVENTS, changeEvent, eventBefore, type EventIndex } from './events.ts';
 import { recordedSettings, type RecordedSettings } from './supplementary.ts';
 import { periodSegments, type Segment } from './timeline.ts';
 import {
@@ -20,6 +24,7 @@ import {
   type PeriodBucketResult,
   type PeriodCheckId,
   type PeriodCheckResult,
+  type PeriodUnknownCause,
   type PeriodWindow,
   type TimelineEntry,
 } from './types.ts';
@@ -36,10 +41,16 @@ export interface PeriodInput {
   period: { start: string; end: string };
   ctx: EvaluationContext;
   policies: PolicyLookup;
+  /** The account's write management events (who opened and closed each deviation). */
+  events?: EventIndex | undefined;
 }
 
 /** A check's verdict in one segment of the period. */
-type SegmentVerdict = { state: 'pass' | 'fail' | 'unknown' | 'not-applicable'; reason: string };
+type SegmentVerdict = {
+  state: 'pass' | 'fail' | 'unknown' | 'not-applicable';
+  reason: string;
+  cause?: PeriodUnknownCause;
+};
 
 /** `2026-03-01 14:05:00 UTC` (the report's one time format). */
 export function dateLabel(iso: string | number): string {
@@ -63,7 +74,22 @@ function fromJudge(status: string, reason: string): SegmentVerdict {
   if (status === 'pass') return { state: 'pass', reason };
   if (status === 'fail') return { state: 'fail', reason };
   if (status === 'not-applicable') return { state: 'not-applicable', reason };
-  return { state: 'unknown', reason };
+  return { state: 'unknown', reason, cause: 'unjudgeable' };
+}
+
+/**
+ * The context the live policy checks read, with the recorded policy's probe results in place of
+ * today's: the same judge then runs on the historical policy version with the same probes.
+ */
+function contextFor(input: PeriodInput, view: BucketSnapshot, s: RecordedSettings): EvaluationContext {
+  const analysis = s.policy.status === 'ok' ? input.policies(view.arn, s.policy.value.text) : undefined;
+  return {
+    ...input.ctx,
+    policyAnalysis: {
+      buckets: analysis ? { [view.arn]: analysis } : {},
+      keys: input.ctx.policyAnalysis?.keys ?? {},
+    },
+  };
 }
 
 /** Whether the recorded policy is public, and why: S3's PolicyStatus when recorded, else our anonymous probe. */
@@ -140,27 +166,50 @@ function judgeSegment(
 ): SegmentVerdict {
   if (seg.kind === 'not-existing') return { state: 'not-applicable', reason: 'the bucket did not exist' };
   if (seg.kind === 'no-history')
-    return { state: 'unknown', reason: 'AWS Config had no record of the bucket' };
+    return { state: 'unknown', reason: 'AWS Config had no record of the bucket', cause: 'no-history' };
   if (seg.kind === 'not-recorded')
-    return { state: 'unknown', reason: 'AWS Config was not recording the bucket' };
-  const s = recordedSettings(seg.item, evidence);
-  const view = viewOf(input.bucket, s, evidence);
-  if (checkId === 's3.default-encryption') {
-    const v = judgeDefaultEncryption(view, input.account, input.ctx);
+    return { state: 'unknown', reason: 'AWS Config was not recording the bucket', cause: 'not-recording' };
+  const itemEvidence = seg.item.evidence ?? evidence;
+  const s = recordedSettings(seg.item, itemEvidence);
+  const view = viewOf(input.bucket, s, itemEvidence);
+  const judge = (f: typeof judgeDefaultEncryption, ctx: EvaluationContext = input.ctx): SegmentVerdict => {
+    const v = f(view, input.account, ctx);
     return fromJudge(v.status, v.reason);
+  };
+  switch (checkId) {
+    case 's3.default-encryption':
+      return judge(judgeDefaultEncryption);
+    case 's3.sse-kms-cmk':
+      return judge(judgeSseKmsCmk);
+    case 's3.deny-unencrypted-put':
+      return judge(judgeDenyUnencryptedPut, contextFor(input, view, s));
+    case 's3.tls-only':
+      return judge(judgeTlsOnly, contextFor(input, view, s));
+    case 's3.bucket-public-access-block':
+      return judge(judgeBucketPublicAccessBlock);
+    case 's3.not-public':
+      return notPublicIn(input, view, s);
   }
-  if (checkId === 's3.bucket-public-access-block') {
-    const v = judgeBucketPublicAccessBlock(view, input.account, input.ctx);
-    return fromJudge(v.status, v.reason);
-  }
-  return notPublicIn(input, view, s);
+}
+
+/** `2 days 4 hours` (rounded to the hour; minutes below an hour). */
+export function durationLabel(ms: number): string {
+  const hours = Math.round(ms / 3_600_000);
+  if (hours < 1) return `${Math.max(1, Math.round(ms / 60_000))} minutes`;
+  const days = Math.floor(hours / 24);
+  const rest = hours % 24;
+  const part = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return [days > 0 ? part(days, 'day') : '', rest > 0 ? part(rest, 'hour') : ''].filter(Boolean).join(' ');
 }
 
 /** Adjacent segments with the same state and reason become one window. */
-function windowsOf(
-  parts: { from: number; to: number; v: SegmentVerdict }[],
-  state: SegmentVerdict['state'],
-): PeriodWindow[] {
+type Part = { from: number; to: number; v: SegmentVerdict; evidence: EvidenceRef | undefined };
+
+function addEvidence(list: EvidenceRef[], ref: EvidenceRef | undefined): void {
+  if (ref && !list.some((e) => e.file === ref.file && e.callId === ref.callId)) list.push(ref);
+}
+
+function windowsOf(parts: readonly Part[], state: SegmentVerdict['state']): PeriodWindow[] {
   const out: PeriodWindow[] = [];
   let last: { from: number; to: number; reason: string } | undefined;
   for (const p of parts) {
@@ -171,13 +220,42 @@ function windowsOf(
     if (last && last.to === p.from && last.reason === p.v.reason) {
       last.to = p.to;
       const w = out[out.length - 1];
-      if (w) w.to = new Date(p.to).toISOString();
+      if (w) {
+        w.to = new Date(p.to).toISOString();
+        addEvidence((w.evidence ??= []), p.evidence);
+      }
       continue;
     }
     last = { from: p.from, to: p.to, reason: p.v.reason };
-    out.push({ from: new Date(p.from).toISOString(), to: new Date(p.to).toISOString(), reason: p.v.reason });
+    out.push({
+      from: new Date(p.from).toISOString(),
+      to: new Date(p.to).toISOString(),
+      reason: p.v.reason,
+      evidence: p.evidence ? [p.evidence] : [],
+    });
   }
   return out;
+}
+
+/** Name the events that opened and closed each broken window, from the account's CloudTrail events. */
+function withEvents(input: PeriodInput, checkId: PeriodCheckId, windows: PeriodWindow[]): PeriodWindow[] {
+  const index = input.events;
+  if (!index) return windows;
+  const events = index.on(input.bucket.region, input.bucket.name);
+  const names = CHECK_EVENTS[checkId] ?? new Set<string>();
+  const start = Date.parse(input.period.start);
+  const end = Date.parse(input.period.end);
+  return windows.map((w) => {
+    const from = Date.parse(w.from);
+    const to = Date.parse(w.to);
+    const opened = from > start ? eventBefore(events, from, names) : undefined;
+    const closed = to < end ? eventBefore(events, to, names) : undefined;
+    return {
+      ...w,
+      ...(opened ? { opened: changeEvent(opened) } : {}),
+      ...(closed ? { closed: changeEvent(closed) } : {}),
+    };
+  });
 }
 
 /** A judge's sentence as a clause inside another sentence: no capital, no final period. */
@@ -195,15 +273,21 @@ function checkOverPeriod(
   checkId: PeriodCheckId,
   segments: Segment[],
   evidence: EvidenceRef,
+  cited: EvidenceRef[],
+  createdAt: number | undefined,
 ): PeriodCheckResult {
-  const parts = segments.map((seg) => ({
+  const parts: Part[] = segments.map((seg) => ({
     from: seg.from,
     to: seg.to,
     v: judgeSegment(input, checkId, seg, evidence),
+    evidence: seg.kind === 'state' ? (seg.item.evidence ?? evidence) : undefined,
   }));
-  const brokenWindows = windowsOf(parts, 'fail');
+  const brokenWindows = withEvents(input, checkId, windowsOf(parts, 'fail'));
   const unknownWindows = windowsOf(parts, 'unknown');
-  const base = { checkId, brokenWindows, unknownWindows, evidence: [evidence] };
+  const all = [...cited];
+  for (const w of brokenWindows)
+    for (const e of [w.opened?.evidence, w.closed?.evidence]) addEvidence(all, e);
+  const base = { checkId, brokenWindows, unknownWindows, evidence: all };
   if (brokenWindows.length > 0) {
     const first = brokenWindows[0];
     const unknownNote =
@@ -218,12 +302,30 @@ function checkOverPeriod(
   }
   if (unknownWindows.length > 0) {
     const first = unknownWindows[0];
+    const cause = parts.find((p) => p.v.state === 'unknown')?.v.cause ?? 'unjudgeable';
     return {
       ...base,
       status: 'unknown',
+      cause,
       reason: `Unknown for ${windowsProse(unknownWindows)}${first ? `: ${clause(first.reason)}` : ''}; no recorded state failed.`,
     };
   }
+  const start = Date.parse(input.period.start);
+  if (createdAt !== undefined && createdAt > start && createdAt < Date.parse(input.period.end)) {
+    return {
+      ...base,
+      status: 'unknown',
+      cause: 'created-during-period',
+      reason: `Unknown for the whole period: the bucket was created on ${dateLabel(createdAt)} (AWS Config resourceCreationTime), inside the period; it passed in every recorded state since, but did not operate over the whole period.`,
+    };
+  }
+  const inapplicable = parts.find((p) => p.v.state === 'not-applicable' && p.evidence !== undefined);
+  if (inapplicable && !parts.some((p) => p.v.state === 'pass'))
+    return {
+      ...base,
+      status: 'not-applicable',
+      reason: `Not applicable throughout the period: ${clause(inapplicable.v.reason)}.`,
+    };
   return {
     ...base,
     status: 'held',
@@ -233,15 +335,29 @@ function checkOverPeriod(
   };
 }
 
-function unknownThroughout(input: PeriodInput, reason: string, evidence: EvidenceRef[]): PeriodBucketResult {
+function unknownThroughout(
+  input: PeriodInput,
+  reason: string,
+  evidence: EvidenceRef[],
+  cause: PeriodUnknownCause,
+  createdAt?: string,
+): PeriodBucketResult {
   const window: PeriodWindow = { from: input.period.start, to: input.period.end, reason };
+  const lead =
+    cause === 'created-after-period'
+      ? 'Unknown: the bucket did not exist during the period'
+      : cause === 'read-failed'
+        ? 'Unknown'
+        : 'Unknown for lack of history';
   return {
     ...identity(input.bucket),
+    ...(createdAt ? { createdAt } : {}),
     timeline: [],
     checks: PERIOD_CHECKS.map((checkId) => ({
       checkId,
       status: 'unknown',
-      reason: `Unknown for lack of history: ${reason}.`,
+      cause,
+      reason: `${lead}: ${reason}.`,
       brokenWindows: [],
       unknownWindows: [window],
       evidence,
@@ -316,20 +432,54 @@ export function timelineOf(
  */
 export function judgeBucketOverPeriod(input: PeriodInput): PeriodBucketResult {
   const h = input.history;
-  if (!h) return unknownThroughout(input, 'no AWS Config history was collected for the bucket', []);
+  if (!h)
+    return unknownThroughout(input, 'no AWS Config history was collected for the bucket', [], 'no-history');
   const items = h.items;
+  const pages = h.pages ?? [items.evidence];
   if (items.status === 'denied' || items.status === 'error')
-    return unknownThroughout(input, `reading the AWS Config history failed: ${describeGap(items)}`, [
-      items.evidence,
-    ]);
-  if (items.status === 'absent')
-    return unknownThroughout(input, `AWS Config has no recorded history of the bucket (${items.errorCode})`, [
-      items.evidence,
-    ]);
+    return unknownThroughout(
+      input,
+      `reading the AWS Config history failed: ${describeGap(items)}`,
+      pages,
+      'read-failed',
+    );
+  if (items.status === 'absent' || items.value.length === 0) return withoutItems(input, h, pages);
+  const created = items.value.find((i) => i.resourceCreationTime)?.resourceCreationTime;
+  const createdAt = created ? Date.parse(created) : undefined;
   const segments = periodSegments(items.value, new Date(input.period.start), new Date(input.period.end));
   return {
     ...identity(input.bucket),
+    ...(created ? { createdAt: new Date(created).toISOString() } : {}),
     timeline: timelineOf(input.bucket, items.value, items.evidence, input.policies),
-    checks: PERIOD_CHECKS.map((checkId) => checkOverPeriod(input, checkId, segments, items.evidence)),
+    checks: PERIOD_CHECKS.map((checkId) =>
+      checkOverPeriod(input, checkId, segments, items.evidence, pages, createdAt),
+    ),
   };
+}
+
+/**
+ * No configuration item up to the period end: the first item after it dates the bucket. Created
+ * after the period, it was not there to operate; otherwise Config simply has no record of the period.
+ */
+function withoutItems(input: PeriodInput, h: BucketConfigHistory, pages: EvidenceRef[]): PeriodBucketResult {
+  const after = h.afterPeriod;
+  const cited = after ? [...pages, after.evidence] : pages;
+  const first = after?.status === 'ok' ? after.value[0] : undefined;
+  const created = first?.resourceCreationTime;
+  if (created && Date.parse(created) >= Date.parse(input.period.end))
+    return unknownThroughout(
+      input,
+      `it was created on ${dateLabel(created)} (AWS Config resourceCreationTime), after the period ended`,
+      first?.evidence ? [...cited, first.evidence] : cited,
+      'created-after-period',
+      new Date(created).toISOString(),
+    );
+  const code = h.items.status === 'absent' ? ` (${h.items.errorCode})` : '';
+  const firstNote = first ? `; Config first recorded it on ${dateLabel(first.captureTime)}` : '';
+  return unknownThroughout(
+    input,
+    `AWS Config has no record of the bucket during the period${code}${firstNote}`,
+    cited,
+    'no-history',
+  );
 }

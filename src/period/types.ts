@@ -3,6 +3,9 @@ import type { EvidenceRef } from '../snapshot/outcome.ts';
 /** The checks judged over the audit period, from AWS Config history. */
 export const PERIOD_CHECKS = [
   's3.default-encryption',
+  's3.sse-kms-cmk',
+  's3.deny-unencrypted-put',
+  's3.tls-only',
   's3.bucket-public-access-block',
   's3.not-public',
 ] as const;
@@ -13,9 +16,47 @@ export type PeriodCheckId = (typeof PERIOD_CHECKS)[number];
  * - `held`: it passed in every recorded state of the bucket during the period;
  * - `broken`: it failed during at least one window (listed with dates);
  * - `unknown`: there is no history for part of the period (no item at or before the start, a gap
- *   reading it, or a state that could not be judged) and nothing shows it failed.
+ *   reading it, or a state that could not be judged) and nothing shows it failed;
+ * - `not-applicable`: the check did not apply to the bucket in any recorded state (e.g. a
+ *   customer managed key is required only of sensitive buckets).
  */
-export type PeriodStatus = 'held' | 'broken' | 'unknown';
+export type PeriodStatus = 'held' | 'broken' | 'unknown' | 'not-applicable';
+
+/** Every period status, worst first. */
+export const PERIOD_STATUSES: readonly PeriodStatus[] = ['broken', 'unknown', 'held', 'not-applicable'];
+
+/**
+ * Why a verdict is `unknown`:
+ * - `no-history`: AWS Config has no record of the resource for (part of) the period;
+ * - `not-recording`: Config said it stopped recording the resource;
+ * - `created-during-period` / `created-after-period`: Config's `resourceCreationTime` shows the
+ *   resource did not exist for the whole period;
+ * - `read-failed`: the history could not be read;
+ * - `unjudgeable`: a recorded state could not be judged (an unreadable entry or policy);
+ * - `disagrees-with-live`: the last in-period record differs from today's read and no CloudTrail
+ *   event explains the change.
+ */
+export type PeriodUnknownCause =
+  | 'no-history'
+  | 'not-recording'
+  | 'created-during-period'
+  | 'created-after-period'
+  | 'read-failed'
+  | 'unjudgeable'
+  | 'disagrees-with-live';
+
+/** A CloudTrail management event that made a change: what, when, who, which request. */
+export interface ChangeEvent {
+  eventName: string;
+  /** ISO-8601. */
+  eventTime: string;
+  /** `userIdentity.arn`, when the record has one. */
+  userArn?: string | undefined;
+  requestId?: string | undefined;
+  eventId: string;
+  /** The LookupEvents call whose page held the event. */
+  evidence: EvidenceRef;
+}
 
 /** A half-open window `[from, to)` of the period, ISO-8601. */
 export interface PeriodWindow {
@@ -23,6 +64,12 @@ export interface PeriodWindow {
   to: string;
   /** Why the check failed (or could not be judged) in this window. */
   reason: string;
+  /** For a broken window: the event that opened it, when CloudTrail has it. */
+  opened?: ChangeEvent | undefined;
+  /** For a broken window closed inside the period: the event that closed it, when CloudTrail has it. */
+  closed?: ChangeEvent | undefined;
+  /** The configuration item calls this window was judged from. */
+  evidence?: EvidenceRef[] | undefined;
 }
 
 /** One check's verdict on one bucket over the period. */
@@ -35,6 +82,28 @@ export interface PeriodCheckResult {
   brokenWindows: PeriodWindow[];
   /** Windows without history or that could not be judged, oldest first. */
   unknownWindows: PeriodWindow[];
+  /** Why the verdict is `unknown` (set only then). */
+  cause?: PeriodUnknownCause | undefined;
+  /** Every raw record the verdict used: each GetResourceConfigHistory page, and the events it names. */
+  evidence: EvidenceRef[];
+}
+
+/** One setting whose last in-period record differs from today's read. */
+export interface ReconciliationEntry {
+  bucketArn: string;
+  bucket: string;
+  accountId: string;
+  region: string;
+  /** e.g. `bucket policy`. */
+  setting: string;
+  /** At the period end, as Config recorded it. */
+  recorded: string;
+  /** Today, as the live read shows it. */
+  live: string;
+  /** The checks whose inputs the setting is. */
+  checks: PeriodCheckId[];
+  /** The CloudTrail events after the period that changed it, oldest first; empty: "changed, event not found". */
+  events: ChangeEvent[];
   evidence: EvidenceRef[];
 }
 
@@ -58,6 +127,8 @@ export interface PeriodBucketResult {
   bucket: string;
   accountId: string;
   region: string;
+  /** ISO-8601 creation time from Config's `resourceCreationTime`, when known. */
+  createdAt?: string | undefined;
   /** Recorded configuration items, oldest first (the one in force at the start first, when known). */
   timeline: TimelineEntry[];
   checks: PeriodCheckResult[];
@@ -68,4 +139,26 @@ export interface PeriodEvaluation {
   start: string;
   end: string;
   buckets: PeriodBucketResult[];
+  /** Differences between the last in-period state and today's read (absent in older packs). */
+  reconciliation?: ReconciliationEntry[] | undefined;
+  /** Verdicts per status over every bucket and check. */
+  counts?: Record<PeriodStatus, number> | undefined;
+}
+
+/**
+ * A window in which a control was broken during the period, as a finding carries it: its start,
+ * end and duration, and the CloudTrail events that opened and closed it (when CloudTrail has them).
+ */
+export interface Deviation {
+  /** ISO-8601. */
+  from: string;
+  /** ISO-8601; the period end when it was still broken then. */
+  to: string;
+  durationMs: number;
+  /** True when the window reaches the period end (not closed inside the period). */
+  openAtPeriodEnd: boolean;
+  /** True when the window starts at the period start (already broken when the period began). */
+  openAtPeriodStart: boolean;
+  opened?: ChangeEvent | undefined;
+  closed?: ChangeEvent | undefined;
 }

@@ -41,7 +41,8 @@ export async function planFromPack(zipPath: string): Promise<PackPlan> {
   const { snapshot, findings } = loaded.pack;
   const entries = await readPackEntries(zipPath);
   const failing: FindingRef[] = findings.results
-    .filter((r) => r.status === 'fail')
+    // A deviation during the audit period is in the past: there is nothing to fix for it.
+    .filter((r) => r.status === 'fail' && !('deviation' in r))
     .map((r) => ({
       checkId: r.checkId,
       resourceArn: r.resource.arn,

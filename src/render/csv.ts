@@ -1,6 +1,6 @@
 import type { Evaluation } from '../evaluate/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
-import { periodTimelinePopulation } from './period-populations.ts';
+import { periodReconciliationPopulation, periodTimelinePopulation } from './period-populations.ts';
 import { join } from 'node:path';
 import { forPlainText } from '../text/safe-text.ts';
 import { mkdirSync } from 'node:fs';
@@ -57,7 +57,10 @@ export function populationCsv(p: Population, stamp?: CsvStamp): string {
 function csvSources(snapshot: Snapshot, evaluation: Evaluation): (() => PopulationSource)[] {
   const sources = populationSources(snapshot, evaluation);
   const period = evaluation.period;
-  if (period) sources.push(() => periodTimelinePopulation(period));
+  if (period) {
+    sources.push(() => periodTimelinePopulation(period));
+    sources.push(() => periodReconciliationPopulation(period));
+  }
   return sources;
 }
 

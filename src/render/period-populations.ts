@@ -1,18 +1,43 @@
 import { population, type Column, type Population } from './columns.ts';
 import type { Cell } from './report-model.ts';
 import { dateLabel } from '../period/judge.ts';
-import type { PeriodEvaluation, PeriodStatus } from '../period/types.ts';
+import type {
+  ChangeEvent,
+  PeriodEvaluation,
+  PeriodStatus,
+  PeriodWindow,
+  ReconciliationEntry,
+} from '../period/types.ts';
 
 /** Pack path of the per-bucket configuration timeline. */
 export const PERIOD_TIMELINE_CSV = 'inventory/period-timeline.csv';
+/** Pack path of the reconciliation of the last in-period state with today's read. */
+export const PERIOD_RECONCILIATION_CSV = 'inventory/period-reconciliation.csv';
 
 const STATUS_TEXT: Record<PeriodStatus, string> = {
   broken: 'Broken during the period',
-  unknown: 'Unknown (no history)',
+  unknown: 'Unknown',
   held: 'Held throughout',
+  'not-applicable': 'Not applicable',
 };
-const STATUS_TONE: Record<PeriodStatus, Cell['tone']> = { broken: 'bad', unknown: 'gap', held: 'good' };
-const RANK: Record<PeriodStatus, number> = { broken: 0, unknown: 1, held: 2 };
+const STATUS_TONE: Record<PeriodStatus, Cell['tone']> = {
+  broken: 'bad',
+  unknown: 'gap',
+  held: 'good',
+  'not-applicable': undefined,
+};
+const RANK: Record<PeriodStatus, number> = { broken: 0, unknown: 1, held: 2, 'not-applicable': 3 };
+
+function eventText(e: ChangeEvent): string {
+  return `${e.eventName} by ${e.userArn ?? 'unknown principal'} at ${dateLabel(e.eventTime)}${e.requestId ? ` (request id ${e.requestId})` : ''}`;
+}
+
+/** A broken window with the events that opened and closed it. */
+function windowText(w: PeriodWindow): string {
+  const opened = w.opened ? `; opened by ${eventText(w.opened)}` : '';
+  const closed = w.closed ? `; closed by ${eventText(w.closed)}` : '';
+  return `${dateLabel(w.from)} to ${dateLabel(w.to)}${opened}${closed}`;
+}
 
 type PeriodBucket = PeriodEvaluation['buckets'][number];
 type PeriodCheck = PeriodBucket['checks'][number];
@@ -43,7 +68,7 @@ const VERDICT_COLUMNS: readonly Column<{ b: PeriodBucket; c: PeriodCheck }>[] = 
     id: 'broken_windows',
     header: 'Broken (from, to)',
     cell: ({ c }) => ({
-      text: c.brokenWindows.map((w) => `${dateLabel(w.from)} to ${dateLabel(w.to)}`).join('; ') || 'none',
+      text: c.brokenWindows.map(windowText).join(' | ') || 'none',
     }),
   },
   { id: 'reason', header: 'Reason', cell: ({ c }) => ({ text: c.reason }) },
@@ -111,5 +136,36 @@ export function periodTimelinePopulation(period: PeriodEvaluation): Population {
       columns: TIMELINE_COLUMNS,
     },
     buckets.flatMap((b) => b.timeline.map((e) => ({ b, e }))),
+  );
+}
+
+const RECONCILIATION_COLUMNS: readonly Column<ReconciliationEntry>[] = [
+  { id: 'bucket', header: 'Bucket', cell: (r) => ({ text: r.bucket }) },
+  { id: 'account_id', header: 'Account', cell: (r) => ({ text: r.accountId, tone: 'mono' }) },
+  { id: 'region', header: 'Region', cell: (r) => ({ text: r.region }) },
+  { id: 'setting', header: 'Setting', cell: (r) => ({ text: r.setting }) },
+  { id: 'at_period_end', header: 'At the period end', cell: (r) => ({ text: r.recorded }) },
+  { id: 'today', header: 'Today', cell: (r) => ({ text: r.live }) },
+  {
+    id: 'changed_by',
+    header: 'Changed by (CloudTrail)',
+    cell: (r) =>
+      r.events.length > 0
+        ? { text: r.events.map(eventText).join('; ') }
+        : { text: 'changed, event not found', tone: 'gap' },
+  },
+  {
+    id: 'evidence_calls',
+    cell: (r) => ({ text: r.evidence.map((e) => `${e.file}#${e.callId}`).join(' '), tone: 'mono' }),
+  },
+];
+
+/** One row per setting whose last in-period record differs from today's read, with the events that changed it. */
+export function periodReconciliationPopulation(period: PeriodEvaluation): Population {
+  const key = (r: ReconciliationEntry) => `${r.accountId}|${r.region}|${r.bucket}|${r.setting}`;
+  const rows = [...(period.reconciliation ?? [])].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  return population(
+    { path: PERIOD_RECONCILIATION_CSV, title: 'Reconciliation with today', columns: RECONCILIATION_COLUMNS },
+    rows,
   );
 }

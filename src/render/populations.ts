@@ -26,6 +26,8 @@ import {
 import { describePrincipal, summarizeKeyPolicy } from './key-policy-summary.ts';
 import type { Cell } from './report-model.ts';
 import { STATUS_LABELS } from './status.ts';
+import { durationLabel } from '../period/judge.ts';
+import type { ChangeEvent } from '../period/types.ts';
 import { objectEncryptionCell, objectEncryptionPopulation } from './object-inventory.ts';
 
 /** Findings grouped by resource ARN, for per-resource status columns. */
@@ -258,7 +260,11 @@ export function bucketPopulation(
     }
   }
   const keyName = (f: Finding): string =>
-    f.resource.type === 'AWS::KMS::Key' ? `${f.checkId} (key ${f.resource.name})` : f.checkId;
+    f.resource.type === 'AWS::KMS::Key'
+      ? `${f.checkId} (key ${f.resource.name})`
+      : f.deviation
+        ? `${f.checkId} (during the period)`
+        : f.checkId;
   for (const account of snapshot.accounts) {
     const accountPab = publicAccessBlockCell(account.accountPublicAccessBlock);
     const buckets = [...account.buckets].sort(
@@ -840,6 +846,13 @@ export function exceptionPopulation(snapshot: Snapshot, evaluation: Evaluation):
   );
 }
 
+function eventText(e: ChangeEvent | undefined): string {
+  if (!e) return '';
+  return [e.eventName, e.eventTime, e.userArn ?? '', e.requestId ? `request id ${e.requestId}` : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
 interface FindingRow {
   f: Finding;
   remediation: RemediationStep | undefined;
@@ -863,7 +876,49 @@ const FINDING_COLUMNS: readonly Column<FindingRow>[] = [
     id: 'request_ids',
     cell: ({ f }) => text(f.evidence.flatMap((e) => (e.requestId ? [e.requestId] : [])).join(' ')),
   },
-  { id: 'remediation', cell: (r) => text(remediationText(r.remediation)) },
+  {
+    id: 'remediation',
+    cell: (r) =>
+      r.f.deviation
+        ? { text: 'none: a deviation during the audit period (the live result carries any fix)' }
+        : text(remediationText(r.remediation)),
+  },
+  // Set on a deviation during the audit period; empty for today's results.
+  { id: 'deviation_start', cell: ({ f }) => ({ text: f.deviation?.from ?? '' }) },
+  {
+    id: 'deviation_end',
+    cell: ({ f }) => ({
+      text: !f.deviation
+        ? ''
+        : f.deviation.openAtPeriodEnd
+          ? `${f.deviation.to} (period end, still broken)`
+          : f.deviation.to,
+    }),
+  },
+  {
+    id: 'deviation_duration',
+    cell: ({ f }) => ({ text: f.deviation ? durationLabel(f.deviation.durationMs) : '' }),
+  },
+  {
+    id: 'opened_by',
+    cell: ({ f }) => ({
+      text: !f.deviation
+        ? ''
+        : f.deviation.openAtPeriodStart
+          ? 'already broken at the period start'
+          : eventText(f.deviation.opened) || 'event not found',
+    }),
+  },
+  {
+    id: 'closed_by',
+    cell: ({ f }) => ({
+      text: !f.deviation
+        ? ''
+        : f.deviation.openAtPeriodEnd
+          ? 'not closed in the period'
+          : eventText(f.deviation.closed) || 'event not found',
+    }),
+  },
 ];
 
 /** The fix of each failing finding, keyed `<checkId> <resource arn>` (the CSV column and the report's "Fix:"). */
@@ -871,7 +926,7 @@ export function remediationSteps(snapshot: Snapshot, evaluation: Evaluation): Ma
   return stepsByFinding(
     snapshot,
     evaluation.findings
-      .filter((f) => f.status === 'fail')
+      .filter((f) => f.status === 'fail' && !f.deviation)
       .map((f) => ({
         checkId: f.checkId,
         resourceArn: f.resource.arn,

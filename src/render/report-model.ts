@@ -216,8 +216,14 @@ export interface PeriodSection {
   held: number;
   broken: number;
   unknown: number;
+  notApplicable: number;
+  /** Broken windows (each a finding). */
+  deviations: number;
+  /** `no history: 3, created during the period: 1` (empty when nothing is unknown). */
+  unknownCauses: string;
   verdicts: Table;
   timeline: Table;
+  reconciliation: Table;
 }
 
 /** Cover and running header/footer facts. */

@@ -466,20 +466,26 @@ export const SECTION_DEFINITIONS = [
       return [
         para(
           'lead',
-          `From ${p.startLabel} to ${p.endLabel}, each bucket's configuration as AWS Config recorded it (GetResourceConfigHistory). A check `,
+          `From ${p.startLabel} to ${p.endLabel}, every bucket in scope judged by the same checks as today, on each configuration AWS Config recorded for it (GetResourceConfigHistory, every page; each historical bucket policy probed as the live one is). A check `,
           strong('held'),
           ' when it passed in every recorded state during the period, was ',
           strong('broken'),
-          ' when it failed in at least one window (dates given), and is ',
+          ' when it failed in at least one window (dates and the CloudTrail events that opened and closed it given; each window is a finding), and is ',
           strong('unknown'),
-          ' where Config has no record of the bucket (no configuration item at or before the period start, or the history could not be read). Account-level Block Public Access is taken as read on the day of the pack.',
+          " with its reason: no history, recorder not recording, bucket created during or after the period (Config's resourceCreationTime), or a last record that disagrees with today's read with no event to explain it. Account-level Block Public Access and KMS keys are taken as read on the day of the pack.",
         ),
         para(
           'plain',
-          `Held: ${formatCount(p.held)} \u00b7 Broken during the period: ${formatCount(p.broken)} \u00b7 Unknown for lack of history: ${formatCount(p.unknown)}`,
+          `Held: ${formatCount(p.held)} \u00b7 Broken during the period: ${formatCount(p.broken)} (${formatCount(p.deviations)} deviation windows, each a finding) \u00b7 Unknown: ${formatCount(p.unknown)}${p.unknownCauses ? ` (${p.unknownCauses})` : ''} \u00b7 Not applicable: ${formatCount(p.notApplicable)}`,
         ),
         heading('Checks over the period'),
         ...tableBlocks(p.verdicts, { dense: true }),
+        heading('Reconciliation with today'),
+        para(
+          'plain',
+          'The last state Config recorded in the period against today\'s read; each difference with the CloudTrail management event that made it after the period, or "changed, event not found".',
+        ),
+        ...tableBlocks(p.reconciliation, { dense: true }),
         heading('Configuration timeline'),
         ...tableBlocks(p.timeline, { dense: true }),
       ];

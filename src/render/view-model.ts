@@ -51,7 +51,11 @@ import type { Invocation, TimeWindow } from '../provenance/provenance.ts';
 function sumCounts(counts: Record<CheckStatus, number>): number {
   return CHECK_STATUSES.reduce((n, st) => n + counts[st], 0);
 }
-import { periodTimelinePopulation, periodVerdictPopulation } from './period-populations.ts';
+import {
+  periodReconciliationPopulation,
+  periodTimelinePopulation,
+  periodVerdictPopulation,
+} from './period-populations.ts';
 
 /** Everything the report is built from. */
 export interface ReportInput {
@@ -577,7 +581,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     method: methodRows(evaluation),
     controlMatrix,
     issues: capMapped(issues, max, 'findings/findings.csv', (f) =>
-      issueRow(f, fixes.get(`${f.checkId} ${f.resource.arn}`)?.summary),
+      issueRow(f, f.deviation ? undefined : fixes.get(`${f.checkId} ${f.resource.arn}`)?.summary),
     ),
     passing,
     exceptions: populationTable(
@@ -672,6 +676,9 @@ function periodSection(evaluation: Evaluation, max: number): PeriodSection | und
     held: all.filter((c) => c.status === 'held').length,
     broken: all.filter((c) => c.status === 'broken').length,
     unknown: all.filter((c) => c.status === 'unknown').length,
+    notApplicable: all.filter((c) => c.status === 'not-applicable').length,
+    deviations: all.reduce((n, c) => n + c.brokenWindows.length, 0),
+    unknownCauses: unknownCauses(all),
     verdicts: populationTable(
       periodVerdictPopulation(period),
       'period-verdicts',
@@ -684,5 +691,32 @@ function periodSection(evaluation: Evaluation, max: number): PeriodSection | und
       max,
       'AWS Config recorded no configuration item for any bucket.',
     ),
+    reconciliation: populationTable(
+      periodReconciliationPopulation(period),
+      'period-reconciliation',
+      max,
+      "The last state recorded in the period matches today's read for every bucket.",
+    ),
   };
+}
+
+const CAUSE_LABELS: Record<string, string> = {
+  'no-history': 'no history',
+  'not-recording': 'recorder not recording',
+  'created-during-period': 'created during the period',
+  'created-after-period': 'created after the period',
+  'read-failed': 'history unreadable',
+  unjudgeable: 'a recorded state could not be judged',
+  'disagrees-with-live': "last record disagrees with today's read, no event",
+};
+
+function unknownCauses(all: readonly { status: string; cause?: string | undefined }[]): string {
+  const counts = new Map<string, number>();
+  for (const c of all)
+    if (c.status === 'unknown')
+      counts.set(c.cause ?? 'no-history', (counts.get(c.cause ?? 'no-history') ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([k, n]) => `${CAUSE_LABELS[k] ?? k}: ${formatCount(n)}`)
+    .join(', ');
 }

@@ -60,7 +60,7 @@ export class SandboxState implements SandboxStateApi {
   }
 
   recordEvent(event: Omit<SandboxEvent, 'eventId'>): void {
-    this.events.push({ eventId: randomUUID(), ...event });
+    this.events.push({ eventId: randomUUID(), requestId: randomUUID().toUpperCase(), ...event });
   }
 
   /** Append a configuration item to a bucket's history. */

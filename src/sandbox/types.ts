@@ -115,6 +115,8 @@ export interface SandboxEvent {
   readOnly: boolean;
   resources: { type: string; name: string }[];
   requestParameters?: unknown;
+  /** The request id of the call (CloudTrail's `requestID`). */
+  requestId?: string | undefined;
 }
 
 /** Who is calling, as authenticated from the request's SigV4 credentials. */

@@ -71,11 +71,45 @@ export interface AccountSnapshot {
    */
   configHistory?: BucketConfigHistory[] | undefined;
   /**
+   * CloudTrail write management events (LookupEvents `ReadOnly=false`) per region in scope, from the
+   * period start to the collection: who made each change the history records. Present only when the
+   * config sets `period`; optional so snapshots written before it still load.
+   */
+  managementEvents?: ManagementEventsRegion[] | undefined;
+  /**
    * The latest S3 Inventory report of each configuration that includes `EncryptionStatus`, per
    * in-scope bucket. Present only with `collection.objectInventory`; optional so snapshots written
    * before it still load.
    */
   objectInventory?: BucketObjectInventory[] | undefined;
+}
+
+/** The write management events of one region (LookupEvents, every page). */
+export interface ManagementEventsRegion {
+  region: string;
+  /** The window asked for, ISO-8601. */
+  window: { start: string; end: string };
+  /** Newest first, as CloudTrail returns them; a gap when any page could not be read. */
+  events: Outcome<ManagementEvent[]>;
+  /** Every LookupEvents call made, in order (the first is `events.evidence`). */
+  pages?: EvidenceRef[] | undefined;
+}
+
+/** One CloudTrail management event, reduced to what names a change: what, when, who, which request. */
+export interface ManagementEvent {
+  eventId: string;
+  eventName: string;
+  eventSource: string;
+  /** ISO-8601. */
+  eventTime: string;
+  /** `userIdentity.arn` of the CloudTrail record, when present. */
+  userArn?: string | undefined;
+  /** `requestID` of the CloudTrail record, when present. */
+  requestId?: string | undefined;
+  /** The resources the event names (`ResourceName` as LookupEvents gives it: bucket name, key ARN, ...). */
+  resources: { type: string; name: string }[];
+  /** The LookupEvents call whose page held the event. */
+  evidence: EvidenceRef;
 }
 
 /** AWS Config's recorded history of one bucket around the audit period (GetResourceConfigHistory). */
@@ -92,6 +126,13 @@ export interface BucketConfigHistory {
    * discovered the bucket (`ResourceNotDiscoveredException`); a gap when the history could not be read.
    */
   items: Outcome<ConfigHistoryItem[]>;
+  /** Every GetResourceConfigHistory call whose items were used, in order (all pages). */
+  pages?: EvidenceRef[] | undefined;
+  /**
+   * When Config has no item up to the period end: the first item after it (its
+   * `resourceCreationTime` tells a bucket created after the period from one never recorded).
+   */
+  afterPeriod?: Outcome<ConfigHistoryItem[]> | undefined;
 }
 
 /** One AWS Config configuration item of a bucket, reduced to what the period judgement reads. */
@@ -105,6 +146,8 @@ export interface ConfigHistoryItem {
   resourceCreationTime?: string | undefined;
   /** `supplementaryConfiguration` verbatim: values are JSON text as the API returns them. */
   supplementaryConfiguration: Record<string, string>;
+  /** The GetResourceConfigHistory call whose page held the item. */
+  evidence?: EvidenceRef | undefined;
 }
 
 /** The four Block Public Access flags, each as S3 reported it. */

@@ -82,11 +82,20 @@ describe('evidence-pack demo → verify', () => {
   it('gives every catalogue check in the findings, with the outcomes the demo was built to show', () => {
     const doc = JSON.parse(entries.get('findings/findings.json')?.toString() ?? '{}') as {
       schema: string;
-      results: { checkId: string; status: string; resource: { name: string }; reason: string }[];
+      results: {
+        checkId: string;
+        status: string;
+        resource: { name: string };
+        reason: string;
+        deviation?: unknown;
+      }[];
     };
     expect(doc.schema).toBe('evidence-pack/findings@1');
+    // Today's results (deviations during the audit period are findings of their own).
     const status = (check: string, name: string) =>
-      doc.results.filter((r) => r.checkId === check && r.resource.name === name).map((r) => r.status);
+      doc.results
+        .filter((r) => r.checkId === check && r.resource.name === name && !r.deviation)
+        .map((r) => r.status);
     expect(status('s3.not-public', 'acme-public-website')).toEqual(['excepted']);
     expect(status('s3.not-public', 'acme-legacy-uploads')).toEqual(['fail']);
     expect(status('s3.not-public', 'acme-ml-training-data')).toEqual(['insufficient-evidence']);
@@ -103,7 +112,7 @@ describe('evidence-pack demo → verify', () => {
     expect(status('s3.sse-c-blocked', 'acme-app-logs')).toEqual(['not-applicable']);
     expect(status('s3.bucket-key', 'acme-eu-backups')).toEqual(['not-applicable']);
     const notPublicLogs = doc.results.find(
-      (r) => r.checkId === 's3.not-public' && r.resource.name === 'acme-app-logs',
+      (r) => r.checkId === 's3.not-public' && r.resource.name === 'acme-app-logs' && !r.deviation,
     );
     expect(notPublicLogs?.status).toBe('fail');
     const ids = new Set(doc.results.map((r) => r.checkId));
@@ -123,6 +132,51 @@ describe('evidence-pack demo → verify', () => {
     ]);
     expect(status('s3.object-encryption-inventory', 'acme-app-logs')).toEqual(['not-applicable']);
     expect(ids.size).toBe(23);
+  });
+
+  it('shows the week-long public exposure of the production bucket as a finding, with who opened and closed it', () => {
+    const doc = JSON.parse(entries.get('findings/findings.json')?.toString() ?? '{}') as {
+      results: {
+        checkId: string;
+        status: string;
+        resource: { name: string };
+        deviation?: {
+          durationMs: number;
+          opened: { eventName: string; userArn: string | null } | null;
+          closed: { eventName: string; userArn: string | null } | null;
+        };
+      }[];
+      period: {
+        results: { checkId: string; status: string; cause?: string; resource: { name: string } }[];
+        reconciliation: { resource: { name: string }; setting: string; events: { eventName: string }[] }[];
+      };
+    };
+    const exposure = doc.results.find(
+      (r) => r.deviation && r.checkId === 's3.not-public' && r.resource.name === 'acme-customer-data-prod',
+    );
+    expect(exposure?.status).toBe('fail');
+    expect(exposure?.deviation?.opened?.eventName).toBe('PutBucketPolicy');
+    expect(exposure?.deviation?.opened?.userArn).toMatch(/^arn:aws:iam::\d{12}:/);
+    expect(exposure?.deviation?.closed?.eventName).toBe('PutBucketPolicy');
+    expect(Math.round((exposure?.deviation?.durationMs ?? 0) / 86_400_000)).toBe(7);
+    const csv = entries.get('findings/findings.csv')?.toString() ?? '';
+    expect(csv).toMatch(
+      /s3\.not-public.*acme-customer-data-prod.*DeleteBucketPolicy|s3\.not-public.*acme-customer-data-prod.*PutBucketPolicy/,
+    );
+    // Every bucket has a verdict per period check; the mid-period bucket is unknown with why.
+    const buckets = new Set(doc.period.results.map((r) => r.resource.name));
+    expect(buckets.size).toBe(18);
+    expect(doc.period.results).toHaveLength(18 * 6);
+    const mid = doc.period.results.find(
+      (r) => r.resource.name === 'acme-reporting-exports' && r.checkId === 's3.not-public',
+    );
+    expect(mid).toMatchObject({ status: 'unknown', cause: 'created-during-period' });
+    // The policy put back after the period is reconciled with its event.
+    const after = doc.period.reconciliation.find((r) => r.resource.name === 'acme-hr-records');
+    expect(after?.setting).toBe('bucket policy');
+    expect(after?.events.map((e) => e.eventName)).toEqual(['PutBucketPolicy']);
+    const text = pdfText('report.pdf');
+    expect(text).toContain('Reconciliation with today');
   });
 
   it("makes no AWS call that the least-privilege policy (from the collectors' declared actions) does not allow", () => {

@@ -170,13 +170,17 @@ describe('period judgement from AWS Config items', () => {
     );
   });
 
-  it('judges a bucket created inside the period from its creation, not as unknown', async () => {
+  it('says a bucket created inside the period passing since its creation is unknown, naming its creation', async () => {
     const created = { status: 'ResourceDiscovered', resourceCreationTime: '2026-04-01T00:00:00.000Z' };
     const r = await periodOf(
       okOf([item('2026-04-01T00:04:00.000Z', {}, created)], 'GetResourceConfigHistory', 'config'),
     );
-    for (const c of r?.checks ?? []) expect([c.checkId, c.status]).toEqual([c.checkId, 'held']);
-    expect(r?.checks).toHaveLength(3);
+    const c = check(r, 's3.bucket-public-access-block');
+    expect(c).toMatchObject({ status: 'unknown', cause: 'created-during-period' });
+    expect(c?.reason).toContain('created on 2026-04-01 00:00:00 UTC (AWS Config resourceCreationTime)');
+    expect(r?.createdAt).toBe('2026-04-01T00:00:00.000Z');
+    // A failure after creation is still a failure.
+    expect(check(r, 's3.tls-only')?.status).toBe('broken');
   });
 
   it('does not count the time after the bucket was deleted', async () => {

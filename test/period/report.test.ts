@@ -73,7 +73,9 @@ describe('period evidence in the pack', () => {
       renderer: 'chromium',
       toolVersion: '0.0.0',
     });
-    expect(model.period).toMatchObject({ broken: 1, held: 2, unknown: 0 });
+    // Broken: Block Public Access for a week; and, throughout, the policy checks (no policy) and the
+    // customer managed key (AES256 only) of this sensitive bucket. Held: default encryption, not public.
+    expect(model.period).toMatchObject({ broken: 4, held: 2, unknown: 0 });
     const html = renderHtml(model, loadTemplates());
     expect(html).toContain('id="period"');
     expect(html).toContain('Broken during the period');

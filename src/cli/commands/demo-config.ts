@@ -1,13 +1,14 @@
 import { addDays, format, subDays } from 'date-fns';
 import type { UserConfig } from '../../config/schema.ts';
-import { DEMO_ROLE_ARN, DEMO_SIGNING_KEY } from '../../sandbox/scenarios/demo.ts';
+import { DEMO_PERIOD, DEMO_ROLE_ARN, DEMO_SIGNING_KEY } from '../../sandbox/scenarios/demo.ts';
 
 const day = (offset: number, now: Date) => format(addDays(now, offset), 'yyyy-MM-dd');
 
 /**
  * The configuration `evidence-pack demo` uses unless `--config` is given. Exception expiry dates are
  * relative to today, so the demo shows a valid and an expired exception whenever it runs; the audit
- * period is the last 90 days, in which the demo's Config history shows one bucket's week-long lapse.
+ * period is the 90 days ending a week ago, over which the demo's Config history and CloudTrail events
+ * show a week-long public exposure, a bucket created mid-period and a change made after the period.
  */
 export function demoConfig(now = new Date()): UserConfig {
   return {
@@ -59,8 +60,11 @@ export function demoConfig(now = new Date()): UserConfig {
     sign: { kmsKeyId: DEMO_SIGNING_KEY },
     // Read the latest S3 Inventory report of acme-payments-archive (see DEMO_INVENTORY).
     collection: { objectInventory: true },
-    // The demo scenario records AWS Config history from 100 days back (see buildDemoHistory).
-    period: { start: subDays(now, 90).toISOString(), end: now.toISOString() },
+    // The demo scenario records AWS Config history from 100 days back (see buildDemoQuarter).
+    period: {
+      start: subDays(now, DEMO_PERIOD.startDaysAgo).toISOString(),
+      end: subDays(now, DEMO_PERIOD.endDaysAgo).toISOString(),
+    },
     output: { dir: 'output' },
   };
 }

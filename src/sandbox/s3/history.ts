@@ -56,6 +56,13 @@ export function recordBucketChange(
   state.recordBucketConfiguration(configurationItem(bucket, status, state.now()));
 }
 
+/** CloudTrail names the bucket-level Block Public Access calls after the bucket (the S3 API does not). */
+const CLOUDTRAIL_EVENT_NAMES: Record<string, string> = {
+  GetPublicAccessBlock: 'GetBucketPublicAccessBlock',
+  PutPublicAccessBlock: 'PutBucketPublicAccessBlock',
+  DeletePublicAccessBlock: 'DeleteBucketPublicAccessBlock',
+};
+
 /** Record an S3 management event for CloudTrail. */
 export function recordS3Event(
   state: SandboxState,
@@ -66,10 +73,11 @@ export function recordS3Event(
     bucket?: string | undefined;
     readOnly: boolean;
     accountId?: string;
+    requestId?: string | undefined;
   },
 ): void {
   state.recordEvent({
-    eventName: opts.operation,
+    eventName: (opts.bucket ? CLOUDTRAIL_EVENT_NAMES[opts.operation] : undefined) ?? opts.operation,
     eventSource: 's3.amazonaws.com',
     eventTime: state.now(),
     awsRegion: opts.region,
@@ -80,5 +88,6 @@ export function recordS3Event(
     readOnly: opts.readOnly,
     resources: opts.bucket ? [{ type: 'AWS::S3::Bucket', name: opts.bucket }] : [],
     requestParameters: opts.bucket ? { bucketName: opts.bucket } : {},
+    ...(opts.requestId ? { requestId: opts.requestId } : {}),
   });
 }

@@ -88,7 +88,14 @@ export function routeS3(call: IncomingCall): RoutedCall {
         const bucket = address.bucket ? call.state.buckets.get(address.bucket) : undefined;
         if (!readOnly && bucket && !SELF_RECORDING.has(operation))
           recordBucketChange(call.state, bucket, 'OK');
-        recordS3Event(call.state, { operation, caller, region, bucket: address.bucket, readOnly });
+        recordS3Event(call.state, {
+          operation,
+          caller,
+          region,
+          bucket: address.bucket,
+          readOnly,
+          requestId: call.requestId,
+        });
       }
       return response;
     },

@@ -3,6 +3,7 @@ import {
   DeleteBucketEncryptionCommand,
   DeleteBucketPolicyCommand,
   DeletePublicAccessBlockCommand,
+  GetBucketPolicyCommand,
   PutBucketAbacCommand,
   PutBucketAclCommand,
   PutBucketEncryptionCommand,
@@ -22,8 +23,10 @@ import {
   S3ControlClient,
 } from '@aws-sdk/client-s3-control';
 import {
+  CancelKeyDeletionCommand,
   CreateAliasCommand,
   CreateKeyCommand,
+  DescribeKeyCommand,
   DecryptCommand,
   EnableKeyRotationCommand,
   EncryptCommand,
@@ -370,8 +373,18 @@ async function configRegion(
   }
 }
 
-/** The demo bucket whose AWS Config history shows a week-long lapse inside the audit period. */
+// --- The audit quarter ---------------------------------------------------------------------------
+// Kept apart from the estate itself: buildDemoScenario says what the estate is; this says what
+// happened to it over the quarter the demo's audit period covers.
+
+/** The demo bucket whose AWS Config history shows a week-long public exposure inside the audit period. */
 export const DEMO_HISTORY_BUCKET = 'acme-customer-data-prod';
+/** A demo bucket created in the middle of the audit period. */
+export const DEMO_MID_PERIOD_BUCKET = 'acme-reporting-exports';
+/** A demo bucket whose policy was only put in place after the audit period ended. */
+export const DEMO_AFTER_PERIOD_BUCKET = 'acme-hr-records';
+/** The demo's audit period, in days before the run: a 90-day quarter ending a week ago. */
+export const DEMO_PERIOD = { startDaysAgo: 97, endDaysAgo: 7 } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function setClock(endpoint: string, body: { now: string } | { realTime: true }): Promise<void> {
@@ -383,42 +396,60 @@ async function setClock(endpoint: string, body: { now: string } | { realTime: tr
   if (!res.ok) throw new Error(`sandbox clock: HTTP ${res.status}`);
 }
 
+async function keyIdOf(kms: KMSClient, alias: string): Promise<string> {
+  const d = await kms.send(new DescribeKeyCommand({ KeyId: alias }));
+  const id = d.KeyMetadata?.KeyId;
+  if (!id) throw new Error(`demo: no key behind ${alias}`);
+  return id;
+}
+
 /**
- * History for the audit period, built before the rest of the estate with the sandbox clock set back:
- * 100 days ago AWS Config starts recording in us-east-1 and {@link DEMO_HISTORY_BUCKET} is created;
- * 40 days ago its Block Public Access is removed and a public-read policy added; a week later both
- * are undone. On the day of the pack the bucket is compliant, but not throughout the period.
- * {@link buildDemoScenario} then configures the buckets as usual (re-creating an owned bucket in
- * us-east-1 succeeds).
+ * The estate over a quarter, built through the AWS API with the sandbox clock set back, so that
+ * AWS Config and CloudTrail hold the history a Type II audit reads:
+ * - 100 days ago the whole estate ({@link buildDemoScenario}) is built, Config recording from then;
+ *   the policy of {@link DEMO_AFTER_PERIOD_BUCKET} is removed the next day;
+ * - 50 days ago {@link DEMO_MID_PERIOD_BUCKET} is created;
+ * - 40 days ago {@link DEMO_HISTORY_BUCKET} loses Block Public Access and gains a public-read
+ *   statement; a week later both are undone;
+ * - 3 days ago (after the period) the policy of {@link DEMO_AFTER_PERIOD_BUCKET} is put back;
+ * - today the retired HR key is scheduled for deletion and keys are used (CloudTrail's 90-day
+ *   event history then holds the usage).
  */
-export async function buildDemoHistory(endpoint: string, now = Date.now()): Promise<void> {
-  const { s3, config } = clients({ endpoint, credentials: DEMO_CREDENTIALS }, 'us-east-1');
+export async function buildDemoQuarter(endpoint: string, now = Date.now()): Promise<void> {
   const at = (daysAgo: number, hours = 0) =>
     setClock(endpoint, { now: new Date(now - daysAgo * DAY_MS + hours * 3_600_000).toISOString() });
+  const use1 = clients({ endpoint, credentials: DEMO_CREDENTIALS }, 'us-east-1');
+  const { s3, kms } = use1;
+  const euKms = clients({ endpoint, credentials: DEMO_CREDENTIALS }, 'eu-west-1').kms;
   try {
     await at(100);
-    await s3.send(new CreateBucketCommand({ Bucket: 'acme-app-logs' }));
-    await config.send(
-      new PutConfigurationRecorderCommand({
-        ConfigurationRecorder: {
-          name: 'default',
-          roleARN: `arn:aws:iam::${DEMO_ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
-          recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-        },
-      }),
-    );
-    await config.send(
-      new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'acme-app-logs' } }),
-    );
-    await config.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
-    await s3.send(new CreateBucketCommand({ Bucket: DEMO_HISTORY_BUCKET }));
+    await buildDemoScenario(endpoint);
+    // Scheduled "100 days ago" it would be gone by now: the deletion is scheduled again today.
+    const retired = await keyIdOf(kms, 'alias/acme-hr-retired');
+    await kms.send(new CancelKeyDeletionCommand({ KeyId: retired }));
+    const read = async (Bucket: string) =>
+      (await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy ?? '';
+    const hrPolicy = await read(DEMO_AFTER_PERIOD_BUCKET);
+    const prodPolicy = await read(DEMO_HISTORY_BUCKET);
+
+    await at(99);
+    await s3.send(new DeleteBucketPolicyCommand({ Bucket: DEMO_AFTER_PERIOD_BUCKET }));
+
+    await at(50);
+    await bucket(s3, DEMO_MID_PERIOD_BUCKET, 'us-east-1', {
+      tags: { 'data-class': 'internal', owner: 'finance' },
+      sse: { algorithm: 'aws:kms', key: 'alias/acme-data', bucketKey: true },
+      policy: policy(...denyUnencrypted(DEMO_MID_PERIOD_BUCKET), tls(DEMO_MID_PERIOD_BUCKET)),
+    });
+
     await at(40);
     await s3.send(new DeletePublicAccessBlockCommand({ Bucket: DEMO_HISTORY_BUCKET }));
     await at(40, 1);
+    const prod = JSON.parse(prodPolicy) as { Version: string; Statement: object[] };
     await s3.send(
       new PutBucketPolicyCommand({
         Bucket: DEMO_HISTORY_BUCKET,
-        Policy: policy({
+        Policy: policy(...prod.Statement, {
           Sid: 'TemporaryPublicShare',
           Effect: 'Allow',
           Principal: '*',
@@ -428,7 +459,7 @@ export async function buildDemoHistory(endpoint: string, now = Date.now()): Prom
       }),
     );
     await at(33);
-    await s3.send(new DeleteBucketPolicyCommand({ Bucket: DEMO_HISTORY_BUCKET }));
+    await s3.send(new PutBucketPolicyCommand({ Bucket: DEMO_HISTORY_BUCKET, Policy: prodPolicy }));
     await at(33, 1);
     await s3.send(
       new PutPublicAccessBlockCommand({
@@ -441,10 +472,17 @@ export async function buildDemoHistory(endpoint: string, now = Date.now()): Prom
         },
       }),
     );
+
+    await at(3);
+    await s3.send(new PutBucketPolicyCommand({ Bucket: DEMO_AFTER_PERIOD_BUCKET, Policy: hrPolicy }));
+
+    await setClock(endpoint, { realTime: true });
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: retired, PendingWindowInDays: 30 }));
+    await useKey(kms, await keyIdOf(kms, 'alias/acme-data'), 3);
+    await useKey(euKms, await keyIdOf(euKms, 'alias/acme-eu-data'), 2);
   } finally {
     await setClock(endpoint, { realTime: true });
-    s3.destroy();
-    config.destroy();
+    for (const c of [s3, kms, use1.config, use1.trail, euKms]) c.destroy();
   }
 }
 

@@ -9,13 +9,7 @@ import { createHash } from 'node:crypto';
 import type { FaultController } from '../faults.ts';
 import type { SandboxState } from '../state.ts';
 import { deliverInventoryReport } from '../s3/inventory-report.ts';
-import {
-  buildDemoHistory,
-  buildDemoScenario,
-  DEMO_DENIED,
-  DEMO_INVENTORY,
-  DEMO_LEGACY_UNENCRYPTED,
-} from './demo.ts';
+import { buildDemoQuarter, DEMO_DENIED, DEMO_INVENTORY, DEMO_LEGACY_UNENCRYPTED } from './demo.ts';
 import { loadDeclarative } from './declarative.ts';
 import { generateScenario } from './generated.ts';
 
@@ -39,11 +33,13 @@ const registry = new Map<string, Scenario>([
   [
     'demo',
     async ({ url, state, faults }) => {
-      await buildDemoHistory(url);
-      await buildDemoScenario(url);
+      await buildDemoQuarter(url);
       for (const name of DEMO_LEGACY_UNENCRYPTED) {
         const bucket = state.buckets.get(name);
         if (bucket) bucket.encryption = undefined;
+        // A bucket from before default encryption: Config never recorded one for it either.
+        for (const item of state.bucketHistory.get(name) ?? [])
+          item.supplementaryConfiguration.ServerSideEncryptionConfiguration = 'null';
       }
       // Objects from before January 2023, never encrypted, then the inventory's latest delivery.
       const archive = state.buckets.get(DEMO_INVENTORY.bucket);

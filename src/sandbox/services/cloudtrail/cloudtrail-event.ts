@@ -13,6 +13,7 @@ export function cloudTrailRecord(event: SandboxEvent): Record<string, unknown> {
     sourceIPAddress: '127.0.0.1',
     requestParameters: event.requestParameters ?? null,
     responseElements: null,
+    ...(event.requestId ? { requestID: event.requestId } : {}),
     eventID: event.eventId,
     readOnly: event.readOnly,
     resources: event.resources.map((r) => ({ accountId: event.accountId, type: r.type, ARN: r.name })),

@@ -56,8 +56,9 @@ export function getResourceConfigHistory(req: JsonRequest): unknown {
   const ordered = order === 'Forward' ? inWindow : [...inWindow].reverse();
   const scope = `GetResourceConfigHistory:${req.region}:${resourceId}:${order}:${earlier?.getTime() ?? ''}:${later.getTime()}`;
   const page = pageOf(ordered, optionalString(input, 'nextToken'), limit, scope, 'InvalidNextTokenException');
+  const sequence = new Map(known.map((item, i) => [item, i]));
   return {
-    configurationItems: page.items.map(configurationItem),
+    configurationItems: page.items.map((item) => configurationItem(item, sequence.get(item) ?? 0)),
     ...(page.nextToken ? { nextToken: page.nextToken } : {}),
   };
 }
@@ -80,7 +81,11 @@ function recordedItems(
   return out;
 }
 
-function configurationItem(item: BucketConfigurationItem): Record<string, unknown> {
+/**
+ * One item in Config's shape. `configurationStateId` is unique per recorded change (several changes
+ * can share a capture time): the capture time in milliseconds, then the change's sequence number.
+ */
+function configurationItem(item: BucketConfigurationItem, sequence: number): Record<string, unknown> {
   const deleted = item.status === 'ResourceDeleted';
   const creation = creationTime(item.configuration);
   return {
@@ -88,7 +93,7 @@ function configurationItem(item: BucketConfigurationItem): Record<string, unknow
     accountId: item.accountId,
     configurationItemCaptureTime: epochSeconds(item.captureTime),
     configurationItemStatus: item.status,
-    configurationStateId: String(item.captureTime.getTime()),
+    configurationStateId: `${item.captureTime.getTime()}${String(sequence).padStart(6, '0')}`,
     configurationItemMD5Hash: '',
     arn: `arn:aws:s3:::${item.bucket}`,
     resourceType: BUCKET_TYPE,

@@ -1,0 +1,72 @@
+import type { CheckResult } from '../checks/types.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
+import { dateLabel, durationLabel } from './judge.ts';
+import type { ChangeEvent, Deviation, PeriodEvaluation, PeriodWindow } from './types.ts';
+
+/** A period deviation as a check result, before criteria and metadata are attached. */
+export type DeviationResult = CheckResult & { deviation: Deviation };
+
+function who(e: ChangeEvent): string {
+  const rid = e.requestId ? `, request id ${e.requestId}` : '';
+  return `${e.eventName} by ${e.userArn ?? 'an unknown principal'} at ${dateLabel(e.eventTime)}${rid}`;
+}
+
+function sentence(w: PeriodWindow, d: Deviation): string {
+  const reason = w.reason.replace(/\.$/, '');
+  const opened = d.openAtPeriodStart
+    ? 'It was already broken when the period began.'
+    : d.opened
+      ? `Opened by ${who(d.opened)}.`
+      : 'Opened by a change CloudTrail has no event for.';
+  const closed = d.openAtPeriodEnd
+    ? 'It was still broken at the period end.'
+    : d.closed
+      ? `Closed by ${who(d.closed)}.`
+      : 'Closed by a change CloudTrail has no event for.';
+  return `Broken during the audit period from ${dateLabel(d.from)} to ${dateLabel(d.to)} (${durationLabel(d.durationMs)}): ${reason}. ${opened} ${closed}`;
+}
+
+/**
+ * Every broken window of every bucket over the period, as a failing result of its check (one per
+ * window): the deviations an auditor of a Type II report counts as exceptions to the control.
+ */
+export function deviationResults(period: PeriodEvaluation): DeviationResult[] {
+  const start = Date.parse(period.start);
+  const end = Date.parse(period.end);
+  return period.buckets.flatMap((b) =>
+    b.checks.flatMap((c) =>
+      c.brokenWindows.map((w): DeviationResult => {
+        const from = Date.parse(w.from);
+        const to = Date.parse(w.to);
+        const deviation: Deviation = {
+          from: w.from,
+          to: w.to,
+          durationMs: to - from,
+          openAtPeriodStart: from <= start,
+          openAtPeriodEnd: to >= end,
+          ...(w.opened ? { opened: w.opened } : {}),
+          ...(w.closed ? { closed: w.closed } : {}),
+        };
+        const evidence: EvidenceRef[] = [
+          ...(w.evidence ?? c.evidence),
+          ...(w.opened ? [w.opened.evidence] : []),
+          ...(w.closed ? [w.closed.evidence] : []),
+        ];
+        return {
+          checkId: c.checkId,
+          resource: {
+            arn: b.bucketArn,
+            type: 'AWS::S3::Bucket',
+            accountId: b.accountId,
+            region: b.region,
+            name: b.bucket,
+          },
+          status: 'fail',
+          reason: sentence(w, deviation),
+          evidence: [...new Map(evidence.map((e) => [`${e.file}#${e.callId}`, e])).values()],
+          deviation,
+        };
+      }),
+    ),
+  );
+}
