@@ -218,7 +218,6 @@ describe('collectCloudTrail over HTTP', () => {
       lookbackDays: 1,
       period,
       now: () => now,
-      lookupIntervalMs: 0,
     });
     const usage = snap.keyUsage[0]!;
     if (usage.events.status !== 'ok') throw new Error('no events');

@@ -21,7 +21,8 @@ import { sandboxLink } from '../../src/sandbox/console/urls.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.ts';
 import type { Timeline } from '../../src/timeline/build-timeline.ts';
 
-const PROD = 'acme-customer-data-prod';
+/** Created by the test before the first pack, so no history of the demo estate bears on it. */
+const PROD = 'acme-timeline-data';
 const LOGS = 'acme-app-logs';
 const NEW_BUCKET = 'acme-timeline-new';
 const BPA = 's3.bucket-public-access-block';
@@ -105,7 +106,8 @@ beforeAll(async () => {
     BlockPublicPolicy: true,
     RestrictPublicBuckets: true,
   };
-  // Start from a known state of the two buckets the test changes.
+  // Start from a known state of the bucket the test changes.
+  await s3.send(new CreateBucketCommand({ Bucket: PROD }));
   await s3.send(new PutPublicAccessBlockCommand({ Bucket: PROD, PublicAccessBlockConfiguration: allOn }));
   zips.push(await pack(1));
   // Between #1 and #2: the production bucket loses its Block Public Access.
