@@ -1,9 +1,4 @@
-import type {
-  DeserializeMiddleware,
-  HandlerExecutionContext,
-  MetadataBearer,
-  Pluggable,
-} from '@smithy/types';
+import type { DeserializeMiddleware, MetadataBearer, Pluggable } from '@smithy/types';
 import { errorName } from './classify.ts';
 
 /** Options of {@link attemptNoticesPlugin}. */
@@ -31,6 +26,16 @@ function failureWords(err: unknown, elapsedMs: number): string | undefined {
 }
 
 /**
+ * Which call and attempt a request is, from the headers the SDK's retry middleware sets on every
+ * attempt: `amz-sdk-invocation-id` (one per call) and `amz-sdk-request: attempt=N; max=M`.
+ */
+function attemptOf(request: unknown): { invocation: string | undefined; attempt: number } {
+  const headers = (request as { headers?: Record<string, string | undefined> } | undefined)?.headers ?? {};
+  const attempt = Number(/attempt=(\d+)/.exec(headers['amz-sdk-request'] ?? '')?.[1] ?? 1);
+  return { invocation: headers['amz-sdk-invocation-id'], attempt: Number.isFinite(attempt) ? attempt : 1 };
+}
+
+/**
  * A client plugin that keeps a struggling call visible: it says when an attempt has had no answer
  * for a few seconds (at most one such line every 10 s across all calls, so a slow estate does not
  * flood the log), and, each time the SDK starts a retry after a network failure, timeout or 5xx,
@@ -39,16 +44,18 @@ function failureWords(err: unknown, elapsedMs: number): string | undefined {
  */
 export function attemptNoticesPlugin(opts: AttemptNoticeOptions): Pluggable<object, MetadataBearer> {
   const slowAfter = opts.slowAfterMs ?? 5_000;
-  const state = new WeakMap<HandlerExecutionContext, { attempt: number; lastFailure?: string }>();
+  // Per call, by the SDK's invocation id (one per call, kept across its attempts). Not by the
+  // handler context: with `cacheMiddleware` one context serves every call of a command class.
+  const lastFailures = new Map<string, string>();
   let lastSlowNotice = -Infinity;
   const watch: DeserializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
     const operation = (context.commandName ?? 'call').replace(/Command$/, '');
-    const s = state.get(context) ?? { attempt: 0 };
-    state.set(context, s);
-    s.attempt += 1;
-    if (s.attempt > 1 && s.lastFailure) {
+    const { invocation, attempt } = attemptOf(args.request);
+    const lastFailure = invocation === undefined ? undefined : lastFailures.get(invocation);
+    const s = { attempt };
+    if (attempt > 1 && lastFailure) {
       opts.notice(
-        `${operation} (${opts.service} ${opts.region}): ${s.lastFailure}, retrying (${s.attempt}/${opts.maxAttempts})…`,
+        `${operation} (${opts.service} ${opts.region}): ${lastFailure}, retrying (${attempt}/${opts.maxAttempts})…`,
       );
     }
     const t0 = performance.now();
@@ -63,9 +70,15 @@ export function attemptNoticesPlugin(opts: AttemptNoticeOptions): Pluggable<obje
     }, slowAfter);
     timer.unref();
     try {
-      return await next(args);
+      const result = await next(args);
+      if (invocation !== undefined) lastFailures.delete(invocation);
+      return result;
     } catch (err) {
-      s.lastFailure = failureWords(err, performance.now() - t0);
+      const words = failureWords(err, performance.now() - t0);
+      if (invocation !== undefined) {
+        if (words !== undefined && attempt < opts.maxAttempts) lastFailures.set(invocation, words);
+        else lastFailures.delete(invocation);
+      }
       throw err;
     } finally {
       clearTimeout(timer);

@@ -23,7 +23,7 @@ export interface CallOptions {
 
 /**
  * Send one command through the factory's client for `service` in `region` (recorded by the
- * middleware, bounded by the account's limiter), and classify the answer into an {@link Outcome}.
+ * middleware, each attempt bounded by the account's limiter), and classify the answer into an {@link Outcome}.
  * `parse` maps the output to the fact; if it throws, the outcome is `error`: `MissingField` /
  * `MalformedField` for a {@link ResponseFieldError} (the message names the field), else `Unparseable`.
  */
@@ -41,7 +41,8 @@ export async function call<I extends object, O extends MetadataBearer, T>(
   const operation = operationName(command);
   const sendOptions =
     opts.requestTimeoutMs === undefined ? undefined : { requestTimeout: opts.requestTimeoutMs };
-  const send = () => factory.limiter.run(() => client.send(command, sendOptions));
+  // The factory's clients take a limiter slot per attempt (attempt-slots.ts), not per call.
+  const send = () => client.send(command, sendOptions);
   let output: O;
   try {
     output = await (opts.pacer ? opts.pacer.run(send) : send());

@@ -16,6 +16,8 @@ export const ABSENT_CODES = {
   's3:GetObjectLockConfiguration': ['ObjectLockConfigurationNotFoundError'],
   's3control:GetPublicAccessBlock': ['NoSuchPublicAccessBlockConfiguration'],
   'kms:GetKeyRotationStatus': ['UnsupportedOperationException'],
+  // No policy of the type is in force for the account (or the type is not enabled).
+  'organizations:DescribeEffectivePolicy': ['EffectivePolicyNotFoundException'],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** Error names that mean "not permitted": an evidence gap of kind `denied`. */

@@ -3,14 +3,17 @@ import { Agent as HttpsAgent } from 'node:https';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { attemptNoticesPlugin } from './attempt-notices.ts';
+import { attemptSlotsPlugin, newRetryCounters, type RetryCounters } from './attempt-slots.ts';
 import { DEFAULT_CONCURRENCY } from './defaults.ts';
-import { createLimiter, type Limiter } from './limiter.ts';
+import { createLimiter, type Limiter, type LimiterStats } from './limiter.ts';
 import type { RequestRecorder } from './recorder.ts';
 import type { ServiceName } from './services.ts';
 
@@ -22,6 +25,8 @@ export interface ClientMap {
   config: ConfigServiceClient;
   cloudtrail: CloudTrailClient;
   sts: STSClient;
+  tagging: ResourceGroupsTaggingAPIClient;
+  organizations: OrganizationsClient;
 }
 
 /** Options of {@link createClientFactory}. */
@@ -66,7 +71,7 @@ export interface ClientFactory {
   readonly endpointUrl: string | undefined;
   /** The credentials this factory's clients use (console sign-in derives from them). */
   readonly credentials: AwsCredentialIdentityProvider;
-  /** Concurrency bound for this account's calls. */
+  /** Concurrency bound for this account's calls: one slot per attempt in flight. */
   readonly limiter: Limiter;
   s3(region: string): S3Client;
   s3control(region: string): S3ControlClient;
@@ -74,6 +79,8 @@ export interface ClientFactory {
   config(region: string): ConfigServiceClient;
   cloudtrail(region: string): CloudTrailClient;
   sts(region: string): STSClient;
+  /** Organizations (a global service: AWS serves it from us-east-1 in the aws partition). */
+  organizations(region: string): OrganizationsClient;
   /** The client of `service` in `region`. */
   client<S extends ServiceName>(service: S, region: string): ClientMap[S];
   /** The same credentials, limiter and sockets, now known to read `accountId` (records go there). */
@@ -89,6 +96,16 @@ export interface ClientFactory {
   profileCredentials(profile: string): AwsCredentialIdentityProvider;
   /** Close the sockets of every client made by this factory and every factory derived from the same root. */
   destroy(): void;
+  /** Calls, retries, backoff and slot use of every account read from the same root so far. */
+  stats(): CallStats;
+}
+
+/** What {@link ClientFactory.stats} reports, summed over accounts. */
+export interface CallStats extends RetryCounters, Omit<LimiterStats, 'lowestLimit'> {
+  /** Accounts (limiters) the figures sum over. */
+  accounts: number;
+  /** Lowest concurrency limit any account's limiter reached. */
+  lowestLimit: number;
 }
 
 /** Create the root client factory. */
@@ -107,6 +124,7 @@ export function createClientFactory(opts: ClientFactoryOptions): ClientFactory {
 
 interface AccountResources {
   limiter: Limiter;
+  counters: RetryCounters;
   httpAgent: HttpAgent;
   httpsAgent: HttpsAgent;
   clients: Map<string, ClientMap[ServiceName]>;
@@ -116,6 +134,7 @@ function newAccountResources(concurrency: number, all: AccountResources[]): Acco
   const maxSockets = Math.max(1, concurrency);
   const res: AccountResources = {
     limiter: createLimiter({ max: concurrency }),
+    counters: newRetryCounters(),
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     clients: new Map(),
@@ -166,6 +185,7 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
   function make<S extends ServiceName>(service: S, region: string): ClientMap[S] {
     const c = construct(service, region);
     c.middlewareStack.use(recorderPlugin(service, region));
+    c.middlewareStack.use(attemptSlotsPlugin(res.limiter, res.counters));
     if (opts.notice) {
       c.middlewareStack.use(
         attemptNoticesPlugin({
@@ -205,6 +225,10 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
         return new CloudTrailClient(base) as ClientMap[S];
       case 'sts':
         return new STSClient(base) as ClientMap[S];
+      case 'tagging':
+        return new ResourceGroupsTaggingAPIClient(base) as ClientMap[S];
+      case 'organizations':
+        return new OrganizationsClient(base) as ClientMap[S];
       default:
         throw new Error(`unknown service ${String(service)}`);
     }
@@ -231,6 +255,7 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
     config: (region) => client('config', region),
     cloudtrail: (region) => client('cloudtrail', region),
     sts: (region) => client('sts', region),
+    organizations: (region) => client('organizations', region),
     client,
     withAccountId: (id) => buildFactory({ ...opts, accountId: id }, res, all),
     forAccount: (id, credentials) =>
@@ -265,8 +290,36 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
         r.httpsAgent.destroy();
       }
     },
+    stats: () => sumStats(all),
   };
   return factory;
+}
+
+function sumStats(all: readonly AccountResources[]): CallStats {
+  const sum: CallStats = {
+    accounts: all.length,
+    calls: 0,
+    retries: 0,
+    backoffMs: 0,
+    tasks: 0,
+    busySlotMs: 0,
+    idleSlotMs: 0,
+    cuts: 0,
+    lowestLimit: Infinity,
+  };
+  for (const r of all) {
+    const l = r.limiter.stats();
+    sum.calls += r.counters.calls;
+    sum.retries += r.counters.retries;
+    sum.backoffMs += r.counters.backoffMs;
+    sum.tasks += l.tasks;
+    sum.busySlotMs += l.busySlotMs;
+    sum.idleSlotMs += l.idleSlotMs;
+    sum.cuts += l.cuts;
+    sum.lowestLimit = Math.min(sum.lowestLimit, l.lowestLimit);
+  }
+  if (sum.lowestLimit === Infinity) sum.lowestLimit = 0;
+  return sum;
 }
 
 /**

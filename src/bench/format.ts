@@ -54,6 +54,19 @@ export function formatBenchResult(r: BenchResult): string {
   lines.push(
     `collection lower bound (calls × L ÷ concurrency): ${secs(r.lowerBoundMs)}; achieved/lower bound: ${r.collectRatio.toFixed(2)}×`,
   );
+  if (r.faultFreeLowerBoundMs !== r.lowerBoundMs)
+    lines.push(
+      `fault-free lower bound (calls that did not meet a fault): ${secs(r.faultFreeLowerBoundMs)}; achieved/fault-free lower bound: ${r.faultFreeRatio.toFixed(2)}×`,
+    );
+  if (r.calls) {
+    const c = r.calls;
+    const capacity = c.busySlotMs + c.idleSlotMs;
+    lines.push(
+      `retries: ${c.retries} over ${c.calls} calls; backoff time ${secs(c.backoffMs)} (summed over calls, no slot held); ` +
+        `slot-idle time ${secs(c.idleSlotMs)} of ${secs(capacity)} slot time (${capacity > 0 ? ((100 * c.idleSlotMs) / capacity).toFixed(0) : 0}%); ` +
+        `limit halved ${c.cuts}×, lowest ${c.lowestLimit}`,
+    );
+  }
   if (r.sandboxCollectCpuMs !== undefined)
     lines.push(`sandbox process CPU during collection: ${secs(r.sandboxCollectCpuMs)}`);
   lines.push(`peak RSS: ${(r.peakRssKb / 1024).toFixed(0)} MiB`);

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../config/load.ts';
+import type { CallStats } from '../aws/client-factory.ts';
 import type { Progress } from '../progress/progress.ts';
 import { runEvidencePack } from '../pipeline/run.ts';
 import type { SandboxStats } from '../sandbox/faults.ts';
@@ -50,6 +51,12 @@ export interface BenchResult {
   lowerBoundMs: number;
   /** Collection wall time ÷ lower bound. */
   collectRatio: number;
+  /** The lower bound without the failed (fault-injected) requests: what a fault-free run needs. */
+  faultFreeLowerBoundMs: number;
+  /** Collection wall time ÷ fault-free lower bound. */
+  faultFreeRatio: number;
+  /** Calls, retries, backoff and limiter slot use of the collection, as the client factory counted them. */
+  calls?: CallStats | undefined;
   peakRssKb: number;
   pack: { bytes: number; files: number; pages: number; renderer: string; screenshots: number };
   inventory: { buckets: number };
@@ -104,8 +111,12 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       },
       done: () => opts.progress?.done(),
     });
+    let calls: CallStats | undefined;
     const started = performance.now();
     const built = await runEvidencePack({
+      onCollected: (stats) => {
+        calls = stats;
+      },
       config,
       outDir,
       endpointUrl: sandbox.url,
@@ -131,6 +142,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     for (const g of gaps) byErrorCode[g.gap.errorCode] = (byErrorCode[g.gap.errorCode] ?? 0) + 1;
     const concurrency = config.collection.concurrency;
     const lowerBoundMs = (atCollection.total * opts.latencyMs) / concurrency;
+    const injected = Object.values(atCollection.faults).reduce((a, b) => a + b, 0);
+    const faultFreeLowerBoundMs = ((atCollection.total - injected) * opts.latencyMs) / concurrency;
+    const collectMs = stagesMs.collect ?? 0;
     return {
       params: {
         buckets: opts.buckets,
@@ -148,7 +162,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       sandboxCollectCpuMs,
       totalMs,
       lowerBoundMs,
-      collectRatio: lowerBoundMs > 0 ? (stagesMs.collect ?? 0) / lowerBoundMs : Number.NaN,
+      collectRatio: lowerBoundMs > 0 ? collectMs / lowerBoundMs : Number.NaN,
+      faultFreeLowerBoundMs,
+      faultFreeRatio: faultFreeLowerBoundMs > 0 ? collectMs / faultFreeLowerBoundMs : Number.NaN,
+      calls,
       peakRssKb,
       pack: {
         bytes: built.written.bytes,

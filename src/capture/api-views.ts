@@ -89,7 +89,9 @@ export function apiViewSpecs(target: CaptureTarget, snapshot: Snapshot): ApiView
                 name: `bucket-acl_${bucket.accountId}_${bucket.name}`,
                 title: `Bucket ACL and Object Ownership — ${bucket.name}`,
                 sections: [
-                  section('GetBucketAcl', bucket.acl.evidence),
+                  ...(bucket.acl.evidence.callId !== bucket.ownershipControls.evidence.callId
+                    ? [section('GetBucketAcl', bucket.acl.evidence)]
+                    : []),
                   section('GetBucketOwnershipControls', bucket.ownershipControls.evidence),
                 ],
               },

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
+import type { ConsoleObservation } from '../evaluate/console-cross-checks.ts';
 import type { Finding } from '../evaluate/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { apiViewSpecs, identityFor, renderApiView } from './api-views.ts';
@@ -54,6 +55,8 @@ export interface ScreenshotMeta {
   criteria: string[];
   /** The image supports a failing or excepted result of its own resource. */
   attention: boolean;
+  /** Console pages: the settings the page showed, for the cross-checks (absent when none were read). */
+  observations?: ConsoleObservation[] | undefined;
 }
 
 /** Something that could not be captured, and why. */
@@ -304,6 +307,7 @@ async function captureConsoleImage(
     secrets: session.secrets,
     identity: spec.identity,
     fresh: extra.fresh,
+    reads: spec.reads,
   });
   const stamp: Stamp = {
     account: spec.account,
@@ -333,13 +337,22 @@ async function captureConsoleImage(
     opts.timeoutMs,
     Math.max(width, API_VIEW_VIEWPORT.width),
   );
-  return writeImage(opts.workDir, path, png, {
+  const meta = await writeImage(opts.workDir, path, png, {
     title: spec.title,
     kind: 'console',
     stamp,
     view: viewOf(spec.name),
     supports: extra.supports,
   });
+  if (shot.readings.length === 0) return meta;
+  const observations = shot.readings.map((r): ConsoleObservation => ({
+    ...r,
+    accountId: spec.account,
+    resource: spec.resource,
+    screenshot: path,
+    capturedAt: shot.capturedAt,
+  }));
+  return { ...meta, observations };
 }
 
 /** Width and height from a PNG's IHDR chunk. */

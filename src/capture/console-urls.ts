@@ -3,6 +3,7 @@
  * console URL maps onto the sandbox's console is the sandbox's business (`sandbox/console/urls.ts`),
  * injected by the composition root.
  */
+import type { ConsoleField } from '../evaluate/console-cross-checks.ts';
 import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import type { CaptureTarget } from './select.ts';
@@ -45,6 +46,8 @@ export interface ConsolePageSpec {
   identity: ResourceIdentity;
   /** The recorded reads whose facts the page shows (the results citing them are what it supports). */
   shows: EvidenceRef[];
+  /** Settings read back from the page's visible text after capture, for the cross-checks. */
+  reads?: ConsoleField[] | undefined;
 }
 
 /**
@@ -124,6 +127,7 @@ export function consolePageSpecs(
           url: expandConsoleUrl(t.bucketProperties, values),
           identity: pageIdentity('bucketProperties', values),
           shows: b ? [b.encryption.evidence, b.versioning.evidence, b.tags.evidence] : [],
+          reads: ['default-encryption'],
         },
         {
           ...base,

@@ -6,6 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ResourceIdentity } from './console-urls.ts';
+import { readConsolePage, type ConsoleField, type ConsoleReading } from './console-readings.ts';
 import { pagesOf } from './page-pool.ts';
 import { sanitizeError, sanitizeUrl } from './sanitize.ts';
 
@@ -174,6 +175,8 @@ export interface ConsoleShot {
   /** The page's URL after navigation, without token-like parameters. */
   visitedUrl: string;
   capturedAt: string;
+  /** The requested settings as the captured page showed them (see `console-readings.ts`). */
+  readings: ConsoleReading[];
 }
 
 /**
@@ -206,6 +209,8 @@ export async function captureConsolePage(
     secrets: string[];
     identity?: ResourceIdentity | undefined;
     fresh?: boolean | undefined;
+    /** Settings to read back from the page's visible text once it is captured. */
+    reads?: readonly ConsoleField[] | undefined;
   },
 ): Promise<ConsoleShot> {
   try {
@@ -228,7 +233,11 @@ export async function captureConsolePage(
           throw new ResourceMismatchError(
             `the console page changed while it was captured and no longer shows ${opts.identity.label} ${opts.identity.value}`,
           );
-        return { png, visitedUrl: sanitizeUrl(page.url()), capturedAt };
+        // Read from the page the image shows (same document, checked again above).
+        const readings = opts.reads?.length
+          ? readConsolePage(await page.evaluate(() => document.body.innerText), opts.reads)
+          : [];
+        return { png, visitedUrl: sanitizeUrl(page.url()), capturedAt, readings };
       },
       { fresh: opts.fresh },
     );

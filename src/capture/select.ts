@@ -177,7 +177,10 @@ function attentionByBucket(
     const bucket = byArn.get(`${f.resource.accountId} ${f.resource.arn}`);
     if (!bucket) continue;
     const acl = bucket.acl.evidence;
-    const aclCited = f.evidence.some((e) => e.file === acl.file && e.callId === acl.callId);
+    // A derived ACL (ACLs disabled) cites the GetBucketOwnershipControls record: no ACL decides then.
+    const aclCited =
+      acl.operation === 'GetBucketAcl' &&
+      f.evidence.some((e) => e.file === acl.file && e.callId === acl.callId);
     const prev = out.get(bucket);
     out.set(bucket, {
       status: prev?.status === 'fail' || f.status === 'fail' ? 'fail' : 'excepted',

@@ -53,7 +53,11 @@ export interface CheckResult {
 
 /** Which two sources of the pack disagree. */
 export type CrossCheckKind =
-  'config-rule-vs-check' | 'policy-status-vs-probe' | 'config-history-vs-live' | 'denied-read-vs-config-item';
+  | 'config-rule-vs-check'
+  | 'policy-status-vs-probe'
+  | 'config-history-vs-live'
+  | 'denied-read-vs-config-item'
+  | 'denied-read-vs-console-page';
 
 /** One side of a contradiction: what a source says and the recorded calls it comes from. */
 export interface CrossCheckSource {
@@ -62,6 +66,8 @@ export interface CrossCheckSource {
   /** What it says, as a sentence fragment. */
   says: string;
   evidence: EvidenceRef[];
+  /** Pack paths of the screenshots the source is (`screenshots/….png`), when it is a console page. */
+  screenshots?: string[] | undefined;
 }
 
 /**

@@ -110,6 +110,10 @@ level (verify: pack does not verify); 2 usage or config error, nothing written; 
       parseRegions,
     )
     .option('--profile <name>', 'named AWS profile for the caller account')
+    .option(
+      '--organization-role <name>',
+      'discover every account of the AWS Organization (run from the management account or a delegated administrator) and read each through this role (config organization.roleName)',
+    )
     .option('--endpoint-url <url>', 'AWS-compatible endpoint (sandbox, LocalStack); also AWS_ENDPOINT_URL')
     .option('--no-screenshots', 'skip screenshots (console and API views)')
     .option('--previous <zip>', 'previous pack: adds a "changes since the previous pack" section')

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { call, callPages, derivedAbsent } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
-import type { Outcome } from '../snapshot/outcome.ts';
+import { DERIVED, type Outcome } from '../snapshot/outcome.ts';
 import type {
   AclGrant,
   BlockedEncryptionType,
@@ -27,30 +27,75 @@ import type {
 import type { BucketRef } from './buckets.ts';
 import { oneOf, policyText, required, requiredBoolean, requiredList, ResponseFieldError } from './parse.ts';
 
+/** Options of {@link collectBucketConfig}. */
+export interface BucketConfigOptions {
+  /**
+   * Skip reads an earlier answer implies (config `collection.deriveImpliedReads`, default on): the
+   * ACL with BucketOwnerEnforced, the policy status of a Deny-only policy.
+   */
+  deriveImpliedReads?: boolean | undefined;
+  /** The bucket's tags, already read for the account (Tagging API); otherwise GetBucketTagging. */
+  tags?: Outcome<Record<string, string>> | undefined;
+}
+
 /**
- * Everything about one bucket, asked in the bucket's region. GetBucketPolicyStatus is asked only when
- * a policy exists or the policy read was a gap; with no policy it is `absent` by derivation.
+ * Everything about one bucket, asked in the bucket's region. Reads whose outcome an earlier answer
+ * implies are not made, and are `absent` by derivation (`derived:<reason>`, citing that answer):
+ * GetBucketPolicyStatus without a policy; and, with `deriveImpliedReads`, GetBucketPolicyStatus of a
+ * policy with only Deny statements (it grants nothing, so S3 cannot call it public) and GetBucketAcl
+ * when Object Ownership is BucketOwnerEnforced (ACLs are disabled: S3 ignores them for access).
  */
-export async function collectBucketConfig(factory: ClientFactory, ref: BucketRef): Promise<BucketSnapshot> {
+export async function collectBucketConfig(
+  factory: ClientFactory,
+  ref: BucketRef,
+  opts: BucketConfigOptions = {},
+): Promise<BucketSnapshot> {
   const r = ref.region;
   const Bucket = ref.name;
+  const derive = opts.deriveImpliedReads ?? true;
   const policyAndStatus = (async () => {
     const policy = await call(factory, 's3', r, new GetBucketPolicyCommand({ Bucket }), (o) => ({
       text: policyText(o.Policy, 'Policy'),
     }));
     const policyStatus: Outcome<{ isPublic: boolean }> =
       policy.status === 'absent'
-        ? derivedAbsent('NoSuchBucketPolicy', policy.evidence)
-        : await call(factory, 's3', r, new GetBucketPolicyStatusCommand({ Bucket }), (o) => ({
-            isPublic: requiredBoolean(o.PolicyStatus?.IsPublic, 'PolicyStatus.IsPublic'),
-          }));
+        ? derivedAbsent(DERIVED.noPolicy, policy.evidence)
+        : derive && policy.status === 'ok' && denyOnly(policy.value.text)
+          ? derivedAbsent(DERIVED.denyOnlyPolicy, policy.evidence)
+          : await call(factory, 's3', r, new GetBucketPolicyStatusCommand({ Bucket }), (o) => ({
+              isPublic: requiredBoolean(o.PolicyStatus?.IsPublic, 'PolicyStatus.IsPublic'),
+            }));
     return { policy, policyStatus };
+  })();
+  const ownershipAndAcl = (async () => {
+    const ownershipControls = await call(
+      factory,
+      's3',
+      r,
+      new GetBucketOwnershipControlsCommand({ Bucket }),
+      (o) => ({
+        objectOwnership: oneOf(
+          o.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
+          OBJECT_OWNERSHIP,
+          'OwnershipControls.Rule.ObjectOwnership',
+        ),
+      }),
+    );
+    const acl: BucketSnapshot['acl'] =
+      derive &&
+      ownershipControls.status === 'ok' &&
+      ownershipControls.value.objectOwnership === 'BucketOwnerEnforced'
+        ? derivedAbsent(DERIVED.aclsDisabled, ownershipControls.evidence)
+        : await call(factory, 's3', r, new GetBucketAclCommand({ Bucket }), (o) => ({
+            ownerId: required(o.Owner?.ID, 'Owner.ID'),
+            grants: requiredList(o.Grants, 'AccessControlList').map(toGrant),
+          }));
+    return { ownershipControls, acl };
   })();
   const [
     encryption,
     publicAccessBlock,
-    acl,
-    ownershipControls,
+    { ownershipControls, acl },
     tags,
     versioning,
     abac,
@@ -76,25 +121,16 @@ export async function collectBucketConfig(factory: ClientFactory, ref: BucketRef
     call(factory, 's3', r, new GetPublicAccessBlockCommand({ Bucket }), (o) =>
       toPublicAccessBlock(o.PublicAccessBlockConfiguration),
     ),
-    call(factory, 's3', r, new GetBucketAclCommand({ Bucket }), (o) => ({
-      ownerId: required(o.Owner?.ID, 'Owner.ID'),
-      grants: requiredList(o.Grants, 'AccessControlList').map(toGrant),
-    })),
-    call(factory, 's3', r, new GetBucketOwnershipControlsCommand({ Bucket }), (o) => ({
-      objectOwnership: oneOf(
-        o.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
-        OBJECT_OWNERSHIP,
-        'OwnershipControls.Rule.ObjectOwnership',
+    ownershipAndAcl,
+    opts.tags ??
+      call(factory, 's3', r, new GetBucketTaggingCommand({ Bucket }), (o) =>
+        Object.fromEntries(
+          requiredList(o.TagSet, 'TagSet').map((t) => [
+            required(t.Key, 'Tag.Key'),
+            required(t.Value, 'Tag.Value'),
+          ]),
+        ),
       ),
-    })),
-    call(factory, 's3', r, new GetBucketTaggingCommand({ Bucket }), (o) =>
-      Object.fromEntries(
-        requiredList(o.TagSet, 'TagSet').map((t) => [
-          required(t.Key, 'Tag.Key'),
-          required(t.Value, 'Tag.Value'),
-        ]),
-      ),
-    ),
     call(factory, 's3', r, new GetBucketVersioningCommand({ Bucket }), (o) => ({
       status: o.Status,
       mfaDelete: o.MFADelete,
@@ -137,6 +173,27 @@ export async function collectBucketConfig(factory: ClientFactory, ref: BucketRef
     abac,
     inventoryConfigurations,
   };
+}
+
+/**
+ * True when every statement of the policy is a Deny: such a policy grants no access, so it cannot be
+ * public. Anything unexpected in the document (no statements, another effect) reads the status.
+ */
+export function denyOnly(text: string): boolean {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  const statement = (doc as { Statement?: unknown } | null)?.Statement;
+  const statements = Array.isArray(statement) ? (statement as unknown[]) : [statement];
+  return (
+    statements.length > 0 &&
+    statements.every(
+      (s) => typeof s === 'object' && s !== null && (s as { Effect?: unknown }).Effect === 'Deny',
+    )
+  );
 }
 
 const SSE_ALGORITHMS = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const;

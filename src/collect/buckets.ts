@@ -12,6 +12,8 @@ export interface BucketRef {
   region: string;
   regionSource: 'ListBuckets' | 'GetBucketLocation';
   creationDate?: string | undefined;
+  /** GetBucketLocation failed: `region` is the listing region, a guess (S3 follows redirects). */
+  regionUnknown?: true | undefined;
 }
 
 /** The account's bucket inventory. */
@@ -59,7 +61,7 @@ export async function listBuckets(factory: ClientFactory, opts: ListBucketsOptio
   const isIn = (r: BucketRef) => !inScope || inScope.has(r.region) || r.region === '';
   const buckets = refs
     .filter(isIn)
-    .map((r) => (r.region === '' ? { ...r, region: opts.region } : r))
+    .map((r) => (r.region === '' ? { ...r, region: opts.region, regionUnknown: true as const } : r))
     .sort(byName);
   const outOfScope = refs.filter((r) => !isIn(r)).sort(byName);
   return { listing: { ...listing, value: { count: listing.value.length } }, buckets, outOfScope };

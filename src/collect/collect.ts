@@ -2,13 +2,21 @@ import { isGap } from '../snapshot/outcome.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Gap, Outcome } from '../snapshot/outcome.ts';
 import type { RawRecordSink } from '../aws/raw-sink.ts';
-import type { Config } from '../config/schema.ts';
+import { organizationDiscovery, type Config } from '../config/schema.ts';
 import type { AccountSnapshot, AccountSource, BucketSnapshot, Snapshot } from '../snapshot/model.ts';
 import { listBuckets } from './buckets.ts';
 import type { AccountContext, CollectStage, ProgressEvent } from './context.ts';
 import { collectIdentity, IDENTITY_TIMEOUT_MS, type CallerIdentity } from './identity.ts';
 import { partitionOf, uniqueSorted } from './parse.ts';
 import { ACCOUNT_COLLECTORS, type AccountPart } from './registry.ts';
+import {
+  collectOrganizationPolicies,
+  discoverOrganization,
+  settleCoverage,
+  type DiscoveredOrganization,
+} from './organization.ts';
+
+export { OrganizationNotInUseError } from './organization.ts';
 
 export type { ProgressEvent } from './context.ts';
 
@@ -91,13 +99,30 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
       ? callerIdentity.value
       : { accountId: 'unknown', arn: 'unknown', userId: 'unknown' };
 
-  const targets = await resolveTargets(opts.factory, config, home, callerIdentity);
+  const partition = partitionOf(caller.arn);
+  const discovery = organizationDiscovery(config);
+  const callerFactory = opts.factory.withAccountId(caller.accountId);
+  const org = discovery
+    ? await discoverOrganization(callerFactory, {
+        discovery,
+        callerAccountId: caller.accountId,
+        partition,
+        includeCallerAccount: config.includeCallerAccount,
+      })
+    : undefined;
+
+  const targets = await resolveTargets(opts.factory, config, home, callerIdentity, org);
   const accounts = await Promise.all(
-    targets.map((t) =>
-      collectAccount(t, { config, home, regionScope, now, progress, partition: partitionOf(caller.arn) }),
-    ),
+    targets.map((t) => collectAccount(t, { config, home, regionScope, now, progress, partition })),
   );
   accounts.sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+  if (org) {
+    settleCoverage(
+      org.snapshot,
+      new Map(targets.flatMap((t) => (t.accountId ? [[t.accountId, t.identity] as const] : []))),
+    );
+    await collectOrganizationPolicies(callerFactory, partition, org.snapshot);
+  }
 
   return {
     schema: 'evidence-pack/snapshot@1',
@@ -108,6 +133,7 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     endpoint: opts.endpoint,
     sandbox: opts.sandbox ?? false,
     accounts,
+    ...(org ? { organization: org.snapshot } : {}),
   };
 }
 
@@ -116,14 +142,67 @@ function identityTimeout(config: Config): number {
   return Math.min(IDENTITY_TIMEOUT_MS, config.collection.requestTimeoutMs);
 }
 
+/** A target reached by assuming `roleArn` with the root's credentials. */
+async function roleTarget(
+  root: ClientFactory,
+  config: Config,
+  home: string,
+  role: { roleArn: string; externalId?: string | undefined; name?: string | undefined },
+): Promise<AccountTarget> {
+  const accountId = role.roleArn.split(':')[4] ?? 'unknown';
+  const factory = root.forAccount(
+    accountId,
+    root.assumeRoleCredentials(accountId, {
+      roleArn: role.roleArn,
+      externalId: role.externalId,
+      region: home,
+    }),
+  );
+  return {
+    name: role.name,
+    source: { kind: 'role', roleArn: role.roleArn },
+    factory,
+    identity: await collectIdentity(factory, home, identityTimeout(config)),
+    accountId,
+  };
+}
+
+/**
+ * The accounts to read. With organization discovery (and the account list read), the organization's
+ * in-scope ACTIVE accounts: the caller's own directly, the others through the organization role;
+ * otherwise the caller (unless `includeCallerAccount` is false). Then `accounts` from the config.
+ */
 async function resolveTargets(
   root: ClientFactory,
   config: Config,
   home: string,
   callerIdentity: Outcome<CallerIdentity>,
+  org: DiscoveredOrganization | undefined,
 ): Promise<AccountTarget[]> {
   const targets: AccountTarget[] = [];
-  if (config.includeCallerAccount) {
+  const discovered = org?.snapshot.accountListing.status === 'ok' ? org : undefined;
+  if (discovered) {
+    const discovery = organizationDiscovery(config);
+    targets.push(
+      ...(await Promise.all(
+        discovered.toRead.map((t) =>
+          t.roleArn === undefined
+            ? Promise.resolve<AccountTarget>({
+                name: t.name,
+                source: { kind: 'caller' },
+                factory: root.withAccountId(t.accountId),
+                identity: callerIdentity,
+                accountId: t.accountId,
+              })
+            : roleTarget(root, config, home, {
+                roleArn: t.roleArn,
+                externalId: discovery?.externalId,
+                name: t.name,
+              }),
+        ),
+      )),
+    );
+  } else if (config.includeCallerAccount) {
     const id = callerIdentity.status === 'ok' ? callerIdentity.value.accountId : undefined;
     targets.push({
       source: { kind: 'caller' },
@@ -134,24 +213,8 @@ async function resolveTargets(
   }
   const configured = await Promise.all(
     config.accounts.map(async (a): Promise<AccountTarget> => {
-      if (a.roleArn) {
-        const accountId = a.roleArn.split(':')[4] ?? 'unknown';
-        const factory = root.forAccount(
-          accountId,
-          root.assumeRoleCredentials(accountId, {
-            roleArn: a.roleArn,
-            externalId: a.externalId,
-            region: home,
-          }),
-        );
-        return {
-          name: a.name,
-          source: { kind: 'role', roleArn: a.roleArn },
-          factory,
-          identity: await collectIdentity(factory, home, identityTimeout(config)),
-          accountId,
-        };
-      }
+      if (a.roleArn)
+        return roleTarget(root, config, home, { roleArn: a.roleArn, externalId: a.externalId, name: a.name });
       const profile = a.profile ?? '';
       const unbound = root.forAccount(undefined, root.profileCredentials(profile));
       const identity = await collectIdentity(unbound, home, identityTimeout(config));

@@ -1,3 +1,4 @@
+import { ORGANIZATION_ACTIONS } from './organization.ts';
 import { ACCOUNT_COLLECTORS, INVENTORY_ACTIONS } from './registry.ts';
 
 /** One statement of an IAM policy document. */
@@ -22,8 +23,9 @@ export function collectionActions(): string[] {
 /**
  * The least-privilege policy for the identity that runs the tool (and the role in each further
  * account): the collectors' declared actions, plus the optional statements for console screenshots
- * of IAM users, other accounts, reading S3 Inventory reports (`collection.objectInventory`, scoped
- * to the inventory destination bucket) and KMS signing. `init` writes it; the README shows the same document.
+ * of IAM users, other accounts, organization discovery (caller only), reading S3 Inventory
+ * reports (`collection.objectInventory`, scoped to the inventory destination bucket) and KMS
+ * signing. `init` writes it; the README shows the same document.
  */
 export function leastPrivilegePolicy(): PolicyDocument {
   return {
@@ -41,6 +43,12 @@ export function leastPrivilegePolicy(): PolicyDocument {
         Effect: 'Allow',
         Action: 'sts:AssumeRole',
         Resource: 'arn:aws:iam::*:role/EvidencePackReader',
+      },
+      {
+        Sid: 'OptionalOrganizationDiscovery',
+        Effect: 'Allow',
+        Action: [...ORGANIZATION_ACTIONS],
+        Resource: '*',
       },
       {
         Sid: 'OptionalObjectInventoryReports',

@@ -1,6 +1,7 @@
 import type { AccountSnapshot } from '../snapshot/model.ts';
 import { collectAccountPublicAccessBlock } from './account-pab.ts';
 import { collectBucketConfig } from './bucket-config.ts';
+import { listTaggedBuckets } from './bucket-tags.ts';
 import { collectCloudTrail } from './cloudtrail.ts';
 import { collectConfigRegion } from './config.ts';
 import { collectBucketConfigHistory } from './config-history.ts';
@@ -97,12 +98,22 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       's3:GetBucketVersioning',
       's3:GetBucketAbac',
       's3:GetInventoryConfiguration',
+      'tag:GetResources',
     ],
-    run: async (ctx) => ({
-      buckets: await eachWithProgress(ctx, 'bucket-config', ctx.bucketRefs, (ref) =>
-        collectBucketConfig(ctx.factory, ref),
-      ),
-    }),
+    run: async (ctx) => {
+      const derive = ctx.config.collection.deriveImpliedReads;
+      // One Tagging API listing per region instead of GetBucketTagging per bucket (buckets of a
+      // region whose listing failed are asked one by one).
+      const tagged =
+        derive && ctx.bucketRefs.length > 0
+          ? await listTaggedBuckets(ctx.factory, ctx.bucketRefs)
+          : undefined;
+      return {
+        buckets: await eachWithProgress(ctx, 'bucket-config', ctx.bucketRefs, (ref) =>
+          collectBucketConfig(ctx.factory, ref, { deriveImpliedReads: derive, tags: tagged?.tagsOf(ref) }),
+        ),
+      };
+    },
   },
   {
     stage: 'account-pab',

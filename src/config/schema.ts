@@ -109,10 +109,36 @@ const consoleUrls = z
   .partial()
   .strict();
 
+const ouRef = z
+  .string()
+  .min(1)
+  .regex(/^(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|[^/]+)$/, 'expected an OU id (ou-…) or an OU name');
+
+/**
+ * `organization` as an object: the name for the report, and discovery of every account of the AWS
+ * Organization the caller manages (or is delegated administrator of), each read through `roleName`.
+ */
+const organizationSchema = z
+  .object({
+    name: z.string().min(1, 'name your organization'),
+    /** Role assumed in each member account: `arn:<partition>:iam::<id>:role/<roleName>`. */
+    roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as EvidencePackReader'),
+    externalId: z.string().min(2).max(1224).optional(),
+    /** Read only accounts under one of these OUs (id or name, at any depth); default: all. */
+    ous: z.array(ouRef).default([]),
+    /** Account ids listed but not read. */
+    excludeAccounts: z.array(z.string().regex(/^\d{12}$/, 'expected a 12-digit account id')).default([]),
+  })
+  .strict();
+
 /** The schema of `evidence.config.ts`. */
 export const configSchema = z
   .object({
-    organization: z.string().min(1, 'name your organization'),
+    /** The organization's name (cover, pack name), or `{ name, roleName, … }` to discover its accounts. */
+    organization: z.union([z.string().min(1, 'name your organization'), organizationSchema], {
+      error:
+        "expected the organization's name (a string), or { name, roleName, externalId?, ous?, excludeAccounts? } with a name and an IAM role name",
+    }),
     /** Accounts besides the caller's own. */
     accounts: z.array(accountSchema).default([]),
     /** Include the caller's own account (default true). */
@@ -191,6 +217,14 @@ export const configSchema = z
          * `maxAttempts` × this.
          */
         requestTimeoutMs: z.number().int().min(100).max(300_000).default(20_000),
+        /**
+         * Skip the reads whose outcome an earlier answer already implies, and record them as derived
+         * absences (`derived:<reason>`): the bucket ACL when Object Ownership is BucketOwnerEnforced
+         * (ACLs are disabled), the policy status of a policy with only Deny statements; and read bucket
+         * tags with one Tagging API `GetResources` listing per region instead of GetBucketTagging per
+         * bucket. `false` makes every read (same findings, more calls).
+         */
+        deriveImpliedReads: z.boolean().default(true),
         keyUsage: z
           .object({
             lookbackDays: z.number().int().min(1).max(90).default(30),
@@ -214,6 +248,7 @@ export const configSchema = z
         concurrency: DEFAULT_CONCURRENCY,
         maxAttempts: 8,
         requestTimeoutMs: 20_000,
+        deriveImpliedReads: true,
         keyUsage: { lookbackDays: 30 },
         objectInventory: false,
       }),
@@ -295,5 +330,19 @@ export type UserConfig = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type ClassificationRule = z.output<typeof classificationRule>;
 export type AccountConfig = z.output<typeof accountSchema>;
+/** Organization discovery as configured (`organization` given as an object). */
+export type OrganizationDiscoveryConfig = z.output<typeof organizationSchema>;
+
+/** The organization's display name, whichever form `organization` takes. */
+export function organizationName(config: Pick<Config, 'organization'>): string {
+  return typeof config.organization === 'string' ? config.organization : config.organization.name;
+}
+
+/** Organization discovery, when `organization` is an object; otherwise `undefined` (accounts as listed). */
+export function organizationDiscovery(
+  config: Pick<Config, 'organization'>,
+): OrganizationDiscoveryConfig | undefined {
+  return typeof config.organization === 'string' ? undefined : config.organization;
+}
 export type TrustedAccountConfig = z.output<typeof trustedAccountSchema>;
 export type CriterionConfig = z.output<typeof criterionSchema>;

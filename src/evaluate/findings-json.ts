@@ -71,6 +71,7 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
         source: s.source,
         says: s.says,
         evidence: s.evidence.map(citation),
+        ...(s.screenshots ? { screenshots: s.screenshots } : {}),
       })),
     })),
     ...(evaluation.period

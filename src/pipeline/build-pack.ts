@@ -12,6 +12,7 @@ import type { PackContents } from '../diff/types.ts';
 import { utcLabel } from '../render/cells.ts';
 import type { ChangesSection } from '../render/report-model.ts';
 import { buildClock, type Invocation } from '../provenance/provenance.ts';
+import { withConsoleCrossChecks } from '../evaluate/console-cross-checks.ts';
 import { evaluateStage } from './stages/evaluate.ts';
 import { captureStage, type PipelineBrowser } from './stages/capture.ts';
 import { renderStage } from './stages/render.ts';
@@ -87,10 +88,10 @@ export interface BuiltPack {
 export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
   const { snapshot, config, progress } = input;
   const clock = input.clock ?? buildClock(input.build.kind);
-  const evaluation = await evaluateStage(snapshot, config, progress);
+  const evaluated = await evaluateStage(snapshot, config, progress);
   const captured = await captureStage({
     snapshot,
-    evaluation,
+    evaluation: evaluated,
     config,
     workDir: input.workDir,
     browser: input.browser,
@@ -100,6 +101,9 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     clock,
     progress,
   });
+  // What the console pages showed is set against the reads: a denied read whose value a page shows
+  // is a contradiction the report and findings.json must carry.
+  const evaluation = withConsoleCrossChecks(evaluated, snapshot, captured.observations);
   const rendered = await renderStage({
     snapshot,
     evaluation,

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { GetFederationTokenCommand } from '@aws-sdk/client-sts';
 import type { ConsoleAccess } from '../capture/console.ts';
-import type { Config } from '../config/schema.ts';
-import { createClientFactory, type ClientFactory } from '../aws/client-factory.ts';
+import { organizationDiscovery, type Config } from '../config/schema.ts';
+import { createClientFactory, type CallStats, type ClientFactory } from '../aws/client-factory.ts';
 import { createRawRecordSink, type RawRecordSink } from '../aws/raw-sink.ts';
 import { createRequestRecorder } from '../aws/recorder.ts';
 import { collect } from '../collect/collect.ts';
@@ -39,6 +39,8 @@ export interface RunOptions {
   /** Who runs it and how (default: this process's operator, command line and code). */
   invocation?: Invocation | undefined;
   progress: Progress;
+  /** Told the collection's calls, retries, backoff and slot use the moment collection ends (bench). */
+  onCollected?: ((stats: CallStats) => void) | undefined;
 }
 
 /** Where and how the finished pack is uploaded. */
@@ -91,7 +93,7 @@ export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
           outDir: opts.outDir,
           browser,
           screenshots: opts.screenshots,
-          console: consoleAccess(lateFactory, opts, snapshot.caller.accountId),
+          console: consoleAccess(lateFactory, opts, snapshot),
           signer: await makeSigner(config, lateFactory),
           build: { kind: 'run' },
           invocation: opts.invocation ?? currentInvocation(),
@@ -163,6 +165,7 @@ async function collectStage(
         message: `(account ${e.accountId})`,
       }),
   });
+  opts.onCollected?.(clients.factory.stats());
   await clients.sink.close();
   progress.log(
     `collected ${snapshot.accounts.length} account(s), ` +
@@ -222,14 +225,22 @@ export interface SandboxLink {
 }
 
 /** Console access for the run's caller account: temporary credentials, or a federation token. */
-function consoleAccess(factory: ClientFactory, opts: RunOptions, callerAccount: string): ConsoleAccess {
+function consoleAccess(factory: ClientFactory, opts: RunOptions, snapshot: Snapshot): ConsoleAccess {
   const sandbox = opts.sandbox;
-  const roles = new Map(
-    opts.config.accounts.flatMap((a) => {
+  const callerAccount = snapshot.caller.accountId;
+  const discovery = organizationDiscovery(opts.config);
+  // The roles the collection read each account through: from the config, or the organization role.
+  const roles = new Map([
+    ...snapshot.accounts.flatMap((a) =>
+      a.source.kind === 'role' && discovery
+        ? [[a.accountId, { roleArn: a.source.roleArn, externalId: discovery.externalId }] as const]
+        : [],
+    ),
+    ...opts.config.accounts.flatMap((a) => {
       const id = a.roleArn ? /:iam::(\d{12}):/.exec(a.roleArn)?.[1] : undefined;
       return id && a.roleArn ? [[id, { roleArn: a.roleArn, externalId: a.externalId }] as const] : [];
     }),
-  );
+  ]);
   const only = (accountId: string) => {
     if (accountId !== callerAccount) {
       throw new Error(`console sign-in to ${accountId} needs a role in the config (accounts[].roleArn)`);

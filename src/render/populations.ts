@@ -28,6 +28,8 @@ import type { Cell } from './report-model.ts';
 import { STATUS_LABELS } from './status.ts';
 import { durationLabel } from '../period/judge.ts';
 import type { ChangeEvent } from '../period/types.ts';
+import { accountPopulation } from './organization-populations.ts';
+import type { OrganizationSnapshot } from '../snapshot/organization.ts';
 import { objectEncryptionCell, objectEncryptionPopulation } from './object-inventory.ts';
 
 /** Findings grouped by resource ARN, for per-resource status columns. */
@@ -975,6 +977,9 @@ export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (
     () => exceptionPopulation(snapshot, evaluation),
     () => outOfScopeBucketPopulation(snapshot),
     () => objectEncryptionPopulation(snapshot),
+    ...(snapshot.organization
+      ? [() => accountPopulation(snapshot.organization as OrganizationSnapshot)]
+      : []),
   ];
 }
 

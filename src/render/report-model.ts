@@ -1,3 +1,4 @@
+import type { OrganizationSection } from './organization-section.ts';
 import type { CheckStatus, Severity } from '../checks/types.ts';
 import type { SectionId } from './sections.ts';
 
@@ -66,6 +67,8 @@ export interface ReportModel {
   period?: PeriodSection | undefined;
   /** Changes since the previous pack (when the run was given `--previous`). */
   changes?: ChangesSection | undefined;
+  /** The AWS Organization: population, OU tree, policies (when it was discovered). */
+  organization?: OrganizationSection | undefined;
 }
 
 /** Where a section sits and what it is called: its place in the numbered list (see `sections.ts`). */

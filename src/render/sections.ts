@@ -523,9 +523,9 @@ export const SECTION_DEFINITIONS = [
         'lead',
         "Each row is a contradiction between two sources in this pack about the same resource: an AWS Config rule's verdict and this tool's own check of the same property, S3's ",
         mono('GetBucketPolicyStatus'),
-        " and the tool's probe of the policy, a denied read and an AWS Config item that records the value, or AWS Config's last recorded configuration and the live read. Both sources are cited by their recorded call (",
+        " and the tool's probe of the policy, a denied read and an AWS Config item or a console page that shows the value, or AWS Config's last recorded configuration and the live read. Both sources are cited: a read by its recorded call (",
         mono('file#call-id'),
-        ') and AWS request id. A contradiction is never scored as a pass; the full list is in ',
+        ') and AWS request id, a console page by its screenshot file. A contradiction is never scored as a pass; the full list is in ',
         mono('findings/findings.json'),
         ' (',
         mono('crossChecks'),
@@ -566,6 +566,34 @@ export const SECTION_DEFINITIONS = [
       ),
       ...tableBlocks(model.trustedAccounts),
     ],
+  },
+  {
+    id: 'organization',
+    title: 'Organization',
+    layout: 'wide',
+    when: (p: SectionInput) => p.organization === true,
+    blocks: ({ model }) => {
+      const o = model.organization;
+      if (!o) return [];
+      return [
+        para(
+          'lead',
+          `The AWS Organization the accounts were discovered from: ${o.identity}. Accounts that are suspended, closing or closed, excluded by the configuration or outside the listed OUs are listed with the reason and not read; an account whose role could not be assumed is an evidence gap, with the error and its request id.`,
+        ),
+        para('plain', strong(o.reconciliation)),
+        ...(o.listingGap ? [para('plain', strong(o.listingGap))] : []),
+        heading('Organizational units'),
+        ...tableBlocks(o.ouTree, { dense: true }),
+        heading('Accounts'),
+        ...tableBlocks(o.accounts, { dense: true }),
+        heading('Policies that bear on the checks, and where each is attached'),
+        para(
+          'plain',
+          "Resource control policies (RCPs) and service control policies (SCPs) on the root, each OU on an in-scope account's path and the account (ListPoliciesForTarget, DescribePolicy), and S3 policies, whose effective policy (DescribeEffectivePolicy) sets the account's Block Public Access.",
+        ),
+        ...tableBlocks(o.policies, { dense: true }),
+      ];
+    },
   },
   {
     id: 'inventory',
@@ -687,6 +715,18 @@ export const SECTION_DEFINITIONS = [
         mono('raw/'),
         ' with its request id; a read that was denied or failed is an evidence gap (\u201cInsufficient evidence\u201d), never a pass.',
       ),
+      para(
+        'lead',
+        'A read whose answer an earlier one already implies is not made, and is recorded as absent with a code ',
+        mono('derived:'),
+        ' and the reason, citing the answer that implies it: GetBucketPolicyStatus without a policy, or of a policy with only Deny statements (it grants nothing); GetBucketAcl when Object Ownership is BucketOwnerEnforced (ACLs are disabled and do not affect access). Bucket tags are read once per region with the Resource Groups Tagging API (',
+        mono('GetResources'),
+        ', which lists every tagged bucket with all its tags; a bucket it does not list has none, ',
+        mono('derived:NoTagsInGetResources'),
+        ') instead of GetBucketTagging per bucket, which is used where that listing fails. ',
+        mono('collection.deriveImpliedReads: false'),
+        ' makes every read.',
+      ),
       { kind: 'table', table: rowsTable(METHOD_COLUMNS, model.method, { id: 'method', cls: 'method' }) },
     ],
   },
@@ -698,6 +738,8 @@ export interface SectionInput {
   period: boolean;
   /** The run was given a previous pack. */
   changes: boolean;
+  /** The organization was discovered (config `organization.roleName`). */
+  organization?: boolean | undefined;
 }
 
 export type SectionId = (typeof SECTION_DEFINITIONS)[number]['id'];

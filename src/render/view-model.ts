@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { CHECK_STATUSES, type CheckStatus, type CrossCheck } from '../checks/types.ts';
 import type { Evaluation, Finding } from '../evaluate/types.ts';
-import type { Config } from '../config/schema.ts';
+import { organizationName, type Config } from '../config/schema.ts';
+import { organizationSection } from './organization-section.ts';
 import { isGap } from '../snapshot/outcome.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { formatCount, utcLabel, utcTimesInText } from './cells.ts';
@@ -239,7 +240,7 @@ function buildMeta(input: ReportInput): ReportMeta {
     else warnings.push(l.reason);
   }
   return {
-    organization: config.organization,
+    organization: organizationName(config),
     accounts,
     accountsLabel: accounts
       .map((a) => (a.name && a.name !== a.accountId ? `${a.accountId} (${a.name})` : a.accountId))
@@ -292,6 +293,7 @@ const CROSS_CHECK_LABELS: Record<CrossCheck['kind'], string> = {
   'policy-status-vs-probe': 'S3 PolicyStatus vs policy probe',
   'config-history-vs-live': 'AWS Config history vs live read',
   'denied-read-vs-config-item': 'Denied read vs AWS Config item',
+  'denied-read-vs-console-page': 'Denied read vs console page',
 };
 
 function evidenceText(e: EvidenceRef): string {
@@ -311,7 +313,12 @@ function crossCheckRow(x: CrossCheck, i: number): CrossCheckRow {
     sources: x.sources.map((s) => ({
       source: s.source,
       says: s.says,
-      evidence: [...new Set(s.evidence.map(evidenceText))],
+      evidence: [
+        ...new Set([
+          ...s.evidence.map(evidenceText),
+          ...(s.screenshots ?? []).map((p) => `${p} (screenshot)`),
+        ]),
+      ],
     })),
   };
 }
@@ -440,7 +447,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const { snapshot, evaluation, config } = input;
   const max = config.report.maxRowsPerTable;
   const meta = buildMeta(input);
-  const sectionInput = { period: evaluation.period !== undefined, changes: input.changes !== undefined };
+  const sectionInput = {
+    period: evaluation.period !== undefined,
+    changes: input.changes !== undefined,
+    organization: snapshot.organization !== undefined,
+  };
   const criteriaNumber = numberSections(sectionInput).find((s) => s.id === 'criteria')?.number ?? '';
   const byArn = indexFindings(evaluation.findings);
   const checkMeta = checkMetadata(evaluation.findings);
@@ -651,6 +662,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
     evidenceIndex: populationTable(evidencePopulation, 'evidence-index', max, 'No files were indexed.'),
     ...(evaluation.period ? { period: periodSection(evaluation, max) } : {}),
     ...(input.changes ? { changes: input.changes } : {}),
+    ...(snapshot.organization
+      ? { organization: organizationSection(snapshot.organization, max, populationTable) }
+      : {}),
   };
   return { sections: buildSections(facts, sectionInput), ...facts };
 }

@@ -8,6 +8,8 @@
  * - `POST /_sandbox/latency` `{ ms }`
  * - `GET /_sandbox/stats` → per-operation request and fault counts; `DELETE` resets them
  * - `POST /_sandbox/clock` `{ now?: ISO string, advanceMs?: number, realTime?: true }` → `{ now }`
+ * - `PUT /_sandbox/accounts/<id>/roles/<name>` creates an IAM role in the account, `DELETE` removes
+ *   it (AssumeRole into a role an account is known not to have is refused) → `{ roles }`
  * - `POST /_sandbox/inventory-report` `{ bucket, id, at?: ISO string, rowsPerFile?: number }` → the
  *   delivered report (`{ destinationBucket, manifestKey, dataKeys, rows }`): S3 Inventory delivers on
  *   its own schedule; the sandbox delivers when asked
@@ -17,6 +19,7 @@ import type { FaultController, FaultRule } from './faults.ts';
 import type { SandboxResponse } from './protocols/call.ts';
 import { deliverInventoryReport } from './s3/inventory-report.ts';
 import type { SandboxState } from './state.ts';
+import { createRole, deleteRole } from './organizations/setup.ts';
 
 /** How the sandbox names itself on `/_sandbox/health`, so a run can tell it from real AWS. */
 export const SANDBOX_SERVICE_NAME = 'evidence-pack-sandbox';
@@ -137,6 +140,12 @@ export function handleAdmin(
     return badRequest('body must be JSON');
   }
   const route = `${method} ${path.slice(ADMIN_PREFIX.length).replace(/\/$/, '')}`;
+  const role = /^(PUT|DELETE) accounts\/(\d{12})\/roles\/([\w+=,.@-]{1,64})$/.exec(route);
+  if (role?.[2] && role[3]) {
+    const roles =
+      role[1] === 'PUT' ? createRole(deps.state, role[2], role[3]) : deleteRole(deps.state, role[2], role[3]);
+    return json(200, { roles });
+  }
   switch (route) {
     case 'GET health':
       return json(200, { ok: true, service: SANDBOX_SERVICE_NAME });

@@ -20,7 +20,7 @@ export type FaultKind = ErrorFaultKind | MutationFaultKind;
 
 /** One fault rule; unset matchers match anything. */
 export interface FaultRule {
-  /** `s3`, `s3control`, `sts`, `kms`, `config`, `cloudtrail` (case-insensitive). */
+  /** `s3`, `s3control`, `sts`, `kms`, `config`, `cloudtrail`, `tagging` (case-insensitive). */
   service?: string;
   /** Operation name or glob, e.g. `GetBucketPolicy`, `Get*`. */
   operation?: string;

@@ -8,6 +8,8 @@
  * from KMS and S3) go through `AccountState` and `SandboxState.recordEvent`.
  */
 
+import type { SandboxOrganization } from './organizations/model.ts';
+
 /** Bucket-level Block Public Access or account-level, as stored. */
 export interface PabState {
   BlockPublicAcls: boolean;
@@ -98,6 +100,12 @@ export interface AccountState {
   accountPublicAccessBlock?: PabState | undefined;
   /** Free-form per-service state, keyed by service name (`kms`, `config`, `cloudtrail`...). */
   services: Map<string, unknown>;
+  /**
+   * IAM role names that exist in the account, when known (accounts made by Organizations
+   * CreateAccount start with `OrganizationAccountAccessRole`). `undefined`: roles are not modelled
+   * and AssumeRole into any role name succeeds.
+   */
+  roles?: Set<string> | undefined;
 }
 
 /** A management event as CloudTrail would record it (used by LookupEvents). */
@@ -150,6 +158,8 @@ export class SandboxError extends Error {
     /** HTTP status; JSON services answer 400 for client errors. */
     readonly status = 400,
     readonly extraHeaders: Record<string, string> = {},
+    /** Further members of the JSON error body (e.g. Organizations' `Reason`). */
+    readonly jsonFields: Record<string, string> = {},
   ) {
     super(message);
     this.name = code;
@@ -176,6 +186,8 @@ export interface SandboxStateApi {
    * create/delete), read by AWS Config's GetResourceConfigHistory. Key: bucket name.
    */
   bucketHistory: Map<string, BucketConfigurationItem[]>;
+  /** The AWS Organization, once CreateOrganization has been called (written by Organizations). */
+  organization: SandboxOrganization | undefined;
 }
 
 /** One AWS Config configuration item for a bucket, as captured after a change. */

@@ -64,6 +64,26 @@ export function isGap<T>(o: Outcome<T>): o is Gap {
   return o.status === 'denied' || o.status === 'error';
 }
 
+/**
+ * Why a read was not made because an earlier answer implies its outcome (`absent` with errorCode
+ * `derived:<reason>`, evidence pointing at the answer that implies it).
+ */
+export const DERIVED = {
+  /** GetBucketPolicyStatus without a policy: there is no policy to judge. */
+  noPolicy: 'NoSuchBucketPolicy',
+  /** GetBucketPolicyStatus of a policy with only Deny statements: it grants nothing, so it is not public. */
+  denyOnlyPolicy: 'PolicyHasNoAllowStatement',
+  /** GetBucketAcl with Object Ownership BucketOwnerEnforced: ACLs are disabled and do not affect access. */
+  aclsDisabled: 'BucketOwnerEnforced',
+  /** GetBucketTagging of a bucket the Tagging API's GetResources does not list: it has no tags. */
+  untagged: 'NoTagsInGetResources',
+} as const;
+
+/** True when `o` is an absence derived for `reason` (one of {@link DERIVED}). */
+export function isDerived<T>(o: Outcome<T>, reason: (typeof DERIVED)[keyof typeof DERIVED]): boolean {
+  return o.status === 'absent' && o.errorCode === `derived:${reason}`;
+}
+
 /** Build an `ok` outcome. */
 export function ok<T>(value: T, evidence: EvidenceRef): Ok<T> {
   return { status: 'ok', value, evidence };

@@ -9,7 +9,7 @@ import { API_VIEW_VIEWPORT, captureScreenshots, pngSize, screenshotHtml } from '
 import { RecordReader, readRecord } from '../../src/capture/records.ts';
 import { selectCaptureTargets } from '../../src/capture/select.ts';
 import { SANDBOX_LABEL, stampBannerHtml } from '../../src/capture/stamp.ts';
-import { ACCOUNT, HOSTILE, REGION, writeFixture } from './fixture.ts';
+import { ACCOUNT, HOSTILE, REGION, writeCaptureEstate } from '../support/capture-estate.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 
@@ -34,7 +34,7 @@ const settings = { maxKeyBuckets: 10, sampleSize: 3 };
 
 describe('readRecord', () => {
   it('returns the exact line of the referenced call and the sha256 of its bytes', async () => {
-    const { workDir, snapshot } = await writeFixture();
+    const { workDir, snapshot } = await writeCaptureEstate();
     const ref = snapshot.accounts[0]!.buckets[0]!.policy.evidence;
     const read = await readRecord(workDir, ref);
     if (!read.ok) throw new Error(read.reason);
@@ -46,7 +46,7 @@ describe('readRecord', () => {
   });
 
   it('says why when the call id or the file is not there', async () => {
-    const { workDir, snapshot } = await writeFixture();
+    const { workDir, snapshot } = await writeCaptureEstate();
     const ref = snapshot.accounts[0]!.buckets[0]!.policy.evidence;
     expect(await readRecord(workDir, { ...ref, callId: 's3-us-east-1-9999' })).toMatchObject({ ok: false });
     expect(await readRecord(workDir, { file: 'raw/x/s3/none.jsonl', callId: 'a' })).toMatchObject({
@@ -61,7 +61,7 @@ describe('API views', () => {
   it('are byte-identical across two runs over the same snapshot', async () => {
     const runs = [];
     for (let i = 0; i < 2; i++) {
-      const { workDir, snapshot } = await writeFixture();
+      const { workDir, snapshot } = await writeCaptureEstate();
       const plan = selectCaptureTargets({ snapshot, settings, isSensitive: () => true });
       const result = await captureScreenshots({
         mode: 'api-view',
@@ -86,7 +86,7 @@ describe('API views', () => {
   });
 
   it('stamp the checks and criteria whose results cite the records shown', async () => {
-    const { workDir, snapshot } = await writeFixture();
+    const { workDir, snapshot } = await writeCaptureEstate();
     const { findings } = await evaluate(snapshot, configSchema.parse({ organization: 'Test' }));
     const plan = selectCaptureTargets({ snapshot, settings, isSensitive: () => true, findings });
     const result = await captureScreenshots({
@@ -125,7 +125,7 @@ describe('API views', () => {
   });
 
   it('stamp account, region, resource, call time, API source, identity and the sandbox label', async () => {
-    const { workDir, snapshot } = await writeFixture({ sandbox: true });
+    const { workDir, snapshot } = await writeCaptureEstate({ sandbox: true });
     const plan = selectCaptureTargets({ snapshot, settings, isSensitive: () => true });
     const target = plan.targets.find((t) => t.kind === 'bucket')!;
     const spec = apiViewSpecs(target, snapshot).find((s) => s.name.startsWith('bucket-encryption'))!;
@@ -162,7 +162,7 @@ describe('API views', () => {
   });
 
   it('come out the same from a reused page as from a fresh one, after a taller or failed shot', async () => {
-    const { workDir, snapshot } = await writeFixture();
+    const { workDir, snapshot } = await writeCaptureEstate();
     const spec = apiViewSpecs({ kind: 'account-bpa', accountId: ACCOUNT, region: REGION }, snapshot)[0]!;
     const view = await renderApiView(spec, new RecordReader(workDir), { identity: 'x', sandbox: true });
     if (!view.ok) throw new Error(view.reason);
@@ -194,7 +194,7 @@ describe('API views', () => {
   });
 
   it('are not labelled as sandbox output for a real-AWS snapshot', async () => {
-    const { workDir, snapshot } = await writeFixture({ sandbox: false });
+    const { workDir, snapshot } = await writeCaptureEstate({ sandbox: false });
     const spec = apiViewSpecs({ kind: 'account-bpa', accountId: ACCOUNT, region: REGION }, snapshot)[0]!;
     const view = await renderApiView(spec, new RecordReader(workDir), { identity: 'x', sandbox: false });
     if (!view.ok) throw new Error(view.reason);
@@ -202,7 +202,7 @@ describe('API views', () => {
   });
 
   it('refuse to screenshot a page whose banner does not carry the stamp', async () => {
-    const { workDir, snapshot } = await writeFixture();
+    const { workDir, snapshot } = await writeCaptureEstate();
     const spec = apiViewSpecs({ kind: 'account-bpa', accountId: ACCOUNT, region: REGION }, snapshot)[0]!;
     const view = await renderApiView(spec, new RecordReader(workDir), { identity: 'x', sandbox: true });
     if (!view.ok) throw new Error(view.reason);
@@ -218,7 +218,7 @@ describe('API views', () => {
   });
 
   it('render hostile collected values as text, never as markup', async () => {
-    const { workDir, snapshot } = await writeFixture();
+    const { workDir, snapshot } = await writeCaptureEstate();
     const plan = selectCaptureTargets({ snapshot, settings, isSensitive: () => true });
     const reader = new RecordReader(workDir);
     const specs = plan.targets.flatMap((t) => apiViewSpecs(t, snapshot));
@@ -240,7 +240,7 @@ describe('API views', () => {
   });
 
   it('record a gap, not an image, when the primary record is missing, and carry on', async () => {
-    const { workDir, snapshot } = await writeFixture();
+    const { workDir, snapshot } = await writeCaptureEstate();
     snapshot.accounts[0]!.accountPublicAccessBlock.evidence = {
       ...snapshot.accounts[0]!.accountPublicAccessBlock.evidence,
       callId: 's3control-us-east-1-missing',

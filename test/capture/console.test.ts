@@ -30,8 +30,8 @@ import {
   POLICY,
   REGION,
   TRAIL_ARN,
-  writeFixture,
-} from './fixture.ts';
+  writeCaptureEstate,
+} from '../support/capture-estate.ts';
 
 /** A second key and rule in the same region: their console URLs differ from the first only after `#`. */
 const OTHER_KEY_ID = '5678efab-56ef-78ab-90cd-567890abcdef';
@@ -220,7 +220,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 describe('console capture against the sandbox console', () => {
   it('signs in with long-term keys via GetFederationToken, captures stamped pages, leaks no secret', async () => {
-    const { workDir, snapshot } = await writeFixture({ sandbox: true });
+    const { workDir, snapshot } = await writeCaptureEstate({ sandbox: true });
     const plan = selectCaptureTargets({
       snapshot,
       settings: { maxKeyBuckets: 10, sampleSize: 0 },
@@ -397,7 +397,7 @@ describe('console capture against the sandbox console', () => {
   });
 
   it('records a gap, and keeps no image, when the console page shows another resource', async () => {
-    const { workDir, snapshot } = await writeFixture({ sandbox: true });
+    const { workDir, snapshot } = await writeCaptureEstate({ sandbox: true });
     const plan = selectCaptureTargets({
       snapshot,
       settings: { maxKeyBuckets: 0, sampleSize: 0 },
@@ -445,7 +445,7 @@ describe('console capture against the sandbox console', () => {
   });
 
   it('records a gap for every console page when sign-in is refused, without the credentials in it', async () => {
-    const { workDir, snapshot } = await writeFixture({ sandbox: true });
+    const { workDir, snapshot } = await writeCaptureEstate({ sandbox: true });
     const plan = selectCaptureTargets({
       snapshot,
       settings: { maxKeyBuckets: 1, sampleSize: 0 },
@@ -478,7 +478,7 @@ describe('console capture against the sandbox console', () => {
   });
 
   it('records console capture as a gap when no sign-in is configured', async () => {
-    const { workDir, snapshot } = await writeFixture({ sandbox: true });
+    const { workDir, snapshot } = await writeCaptureEstate({ sandbox: true });
     const plan = selectCaptureTargets({
       snapshot,
       settings: { maxKeyBuckets: 0, sampleSize: 0 },

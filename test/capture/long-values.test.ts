@@ -5,9 +5,9 @@ import { captureScreenshots } from '../../src/capture/capture.ts';
 import { selectCaptureTargets } from '../../src/capture/select.ts';
 import { renderReport } from '../../src/render/report.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
-import { buildFixtureInput } from '../render/fixtures.ts';
+import { buildFixtureInput } from '../support/report-estate.ts';
 import { pdfText, squash } from '../render/pdf-text.ts';
-import { writeFixture } from './fixture.ts';
+import { writeCaptureEstate } from '../support/capture-estate.ts';
 
 /**
  * A hostile pack (or endpoint) can carry values no real AWS account has: a 100,000-character
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe('over-long and bidi values', () => {
   it('a 100,000-character Config rule name is screenshot in time, without a gap', async () => {
-    const { workDir, snapshot } = await writeFixture({ ruleName: LONG });
+    const { workDir, snapshot } = await writeCaptureEstate({ ruleName: LONG });
     const plan = selectCaptureTargets({
       snapshot,
       settings: { maxKeyBuckets: 10, sampleSize: 3 },

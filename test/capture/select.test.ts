@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSeed, sampleOf, seededRandom, selectCaptureTargets } from '../../src/capture/select.ts';
 import type { BucketSnapshot, Snapshot } from '../../src/snapshot/model.ts';
-import { writeFixture } from './fixture.ts';
+import { writeCaptureEstate } from '../support/capture-estate.ts';
 import { apiViewSpecs } from '../../src/capture/api-views.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 
 /** The fixture snapshot with `n` extra standard buckets `std-00..`. */
 async function manyBuckets(n: number): Promise<Snapshot> {
-  const { snapshot } = await writeFixture();
+  const { snapshot } = await writeCaptureEstate();
   const account = snapshot.accounts[0]!;
   const template = account.buckets[1]!;
   for (let i = 0; i < n; i++) {

@@ -3,7 +3,7 @@ import { consolePageSpecs, DEFAULT_CONSOLE_URLS, expandConsoleUrl } from '../../
 import { fromSandboxConsoleUrl, toSandboxConsoleUrl } from '../../src/sandbox/console/urls.ts';
 import { safeFileStem } from '../../src/capture/file-names.ts';
 import { sanitizeError, sanitizeUrl } from '../../src/capture/sanitize.ts';
-import { ACCOUNT, REGION, writeFixture } from './fixture.ts';
+import { ACCOUNT, REGION, writeCaptureEstate } from '../support/capture-estate.ts';
 
 describe('console URLs', () => {
   it('map real console hosts onto the sandbox and back', () => {
@@ -30,7 +30,7 @@ describe('console URLs', () => {
   });
 
   it('give a bucket its properties and permissions pages', async () => {
-    const { snapshot } = await writeFixture();
+    const { snapshot } = await writeCaptureEstate();
     const target = {
       kind: 'bucket' as const,
       accountId: ACCOUNT,

@@ -253,8 +253,10 @@ describe('collect over HTTP', () => {
     const buckets = snap.accounts[0]?.buckets ?? [];
     expect(buckets).toHaveLength(2);
     for (const b of buckets) {
-      for (const o of [b.encryption, b.acl, b.ownershipControls, b.versioning])
+      for (const o of [b.encryption, b.ownershipControls, b.versioning])
         expect(o.status, `${b.name}`).toBe('ok');
+      // ACLs are disabled (BucketOwnerEnforced, the default): the ACL is derived, not read.
+      expect(b.acl, b.name).toMatchObject({ status: 'absent', errorCode: 'derived:BucketOwnerEnforced' });
     }
     const records = await h.records();
     expect(records.some((r) => r.attempts > 1)).toBe(true);

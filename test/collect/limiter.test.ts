@@ -32,18 +32,29 @@ describe('createLimiter', () => {
   it('halves under sustained throttling down to the minimum, and climbs back on success', () => {
     const limiter = createLimiter({ max: 16, min: 2 });
     const limits: number[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 20; i++) {
       limiter.onThrottle();
       limits.push(limiter.limit);
     }
-    // The first throttles could be sporadic; from the sixth in a row the limit halves each time.
-    expect(limits).toEqual([16, 16, 16, 16, 16, 8, 4, 2, 2, 2, 2, 2]);
+    // The first throttles could be sporadic; from the fifteenth in a row the limit halves each time.
+    expect(limits).toEqual([...Array<number>(14).fill(16), 8, 4, 2, 2, 2, 2]);
     limiter.onSuccess();
     expect(limiter.limit).toBe(2);
     limiter.onSuccess();
     expect(limiter.limit).toBe(3);
     for (let i = 0; i < 1000; i++) limiter.onSuccess();
     expect(limiter.limit).toBe(16);
+  });
+
+  it('leaves random throttling of one answer in ten to the retries', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const limiter = createLimiter({ max: 12 });
+    for (let i = 0; i < 20_000; i++) {
+      if (random() < 0.1) limiter.onThrottle();
+      else limiter.onSuccess();
+    }
+    expect(limiter.stats().cuts).toBe(0);
   });
 
   it('leaves sporadic throttling (one answer in ten) to the retries', () => {
@@ -62,7 +73,7 @@ describe('createLimiter', () => {
     await limiter.run(async () => {
       clock += 100;
     });
-    for (let i = 0; i < 6; i++) limiter.onThrottle();
+    for (let i = 0; i < 15; i++) limiter.onThrottle();
     expect(limiter.limit).toBe(8);
     clock += 50;
     limiter.onThrottle();
@@ -71,6 +82,39 @@ describe('createLimiter', () => {
     clock += 60;
     limiter.onThrottle();
     expect(limiter.limit).toBe(4);
+  });
+
+  it('queues a re-acquiring retry ahead of the tasks not yet started', async () => {
+    const limiter = createLimiter({ max: 1 });
+    const gate = deferred();
+    const order: string[] = [];
+    const first = limiter.run(async () => {
+      await gate.promise;
+      order.push('running');
+    });
+    const queued = ['a', 'b'].map((n) => limiter.run(async () => void order.push(n)));
+    const retry = limiter.run(async () => void order.push('retry'), { first: true });
+    gate.resolve();
+    await Promise.all([first, ...queued, retry]);
+    expect(order).toEqual(['running', 'retry', 'a', 'b']);
+  });
+
+  it('accounts slot time as busy or idle from the first task on', async () => {
+    let clock = 0;
+    const limiter = createLimiter({ max: 4, now: () => clock });
+    clock = 1000; // before the first task: not counted
+    const gate = deferred();
+    const task = limiter.run(() => gate.promise);
+    clock += 100; // one of four slots busy for 100 ms
+    gate.resolve();
+    await task;
+    clock += 50; // all four idle for 50 ms
+    const s = limiter.stats();
+    expect(s.tasks).toBe(1);
+    expect(s.busySlotMs).toBe(100);
+    expect(s.idleSlotMs).toBe(300 + 200);
+    expect(s.cuts).toBe(0);
+    expect(s.lowestLimit).toBe(4);
   });
 
   it('lets a failing task free its slot', async () => {

@@ -29,6 +29,7 @@ import { evaluate } from '../../src/evaluate/evaluate.ts';
 import type { FaultRule } from '../../src/sandbox/faults.ts';
 import type { Snapshot } from '../../src/snapshot/model.ts';
 import { ACCOUNT, startHarness, testConfig, type Harness } from './harness.ts';
+import type { Config } from '../../src/config/schema.ts';
 
 /**
  * Every collected operation, answered over the wire by the sandbox without one field a verdict
@@ -44,9 +45,15 @@ const TRAIL_BUCKET = 'evidence-trail-logs';
 
 let h: Harness;
 
+// Every read is made (none derived from another): each case strips a field from one read's answer.
 const config = testConfig({
   regions: ['us-east-1'],
-  collection: { concurrency: 4, maxAttempts: 1, keyUsage: { lookbackDays: 1, maxEventsPerRegion: 20 } },
+  collection: {
+    concurrency: 4,
+    maxAttempts: 1,
+    deriveImpliedReads: false,
+    keyUsage: { lookbackDays: 1, maxEventsPerRegion: 20 },
+  },
 });
 
 async function setUp(): Promise<void> {
@@ -229,11 +236,11 @@ interface Run {
   findings: Finding[];
 }
 
-async function run(faults: FaultRule[]): Promise<Run> {
+async function run(faults: FaultRule[], withConfig: Config = config): Promise<Run> {
   h.sandbox.faults.setRules(faults);
   try {
     const snapshot = await collect({
-      config,
+      config: withConfig,
       factory: h.factory,
       sink: h.sink,
       toolVersion: '0.0.0-test',
@@ -242,7 +249,7 @@ async function run(faults: FaultRule[]): Promise<Run> {
       sandbox: true,
       now: () => new Date(Date.now() + 60_000),
     });
-    const { findings } = await evaluate(snapshot, config);
+    const { findings } = await evaluate(snapshot, withConfig);
     return { snapshot, findings: [...findings] };
   } finally {
     h.sandbox.faults.clear();
@@ -648,6 +655,29 @@ describe('inventory reads answered without a field', () => {
     if (!before || !bucket) throw new Error('bucket not collected');
     expect(classify(before).level).toBe('standard');
     expect(classify(bucket).level).toBe('sensitive');
+  });
+
+  it('GetResources without a tag value: the listing is a gap, and the buckets are asked one by one', async () => {
+    const derived = testConfig({ ...config, collection: { ...config.collection, deriveImpliedReads: true } });
+    const before = h.requests('s3', 'GetBucketTagging');
+    const { snapshot } = await run(
+      [
+        {
+          service: 'tagging',
+          operation: 'GetResources',
+          kind: 'StripField',
+          field: 'ResourceTagMappingList.Tags.Value',
+        },
+      ],
+      derived,
+    );
+    const bucket = snapshot.accounts[0]?.buckets.find((b) => b.name === TARGET);
+    expect(bucket?.tags).toMatchObject({
+      status: 'ok',
+      value: { 'data-class': 'internal' },
+      evidence: { operation: 'GetBucketTagging' },
+    });
+    expect(h.requests('s3', 'GetBucketTagging') - before).toBe(snapshot.accounts[0]?.buckets.length);
   });
 
   it('GetBucketAbac without a status: ABAC is a gap naming the field, and a tag rule says the tag may govern access', async () => {

@@ -129,7 +129,7 @@ describe('collectBucketConfig over HTTP', () => {
       }),
     );
 
-    const b = await collectBucketConfig(h.factory, await refOf('open'));
+    const b = await collectBucketConfig(h.factory, await refOf('open'), { deriveImpliedReads: false });
     expect(b.region).toBe('eu-west-1');
     expect(b.policy).toMatchObject({ status: 'ok', value: { text: publicPolicy('open') } });
     expect(b.policyStatus).toMatchObject({ status: 'ok', value: { isPublic: true } });
@@ -187,7 +187,8 @@ describe('collectBucketConfig over HTTP', () => {
     h.addFault({ service: 's3', operation: 'GetBucketAcl', resource: 'guarded', kind: 'AccessDenied' });
     h.addFault({ service: 's3', operation: 'GetBucketPolicy', resource: 'guarded', kind: 'AccessDenied' });
 
-    const guarded = await collectBucketConfig(h.factory, await refOf('guarded'));
+    const all = { deriveImpliedReads: false };
+    const guarded = await collectBucketConfig(h.factory, await refOf('guarded'), all);
     expect(guarded.acl).toMatchObject({ status: 'denied', errorCode: 'AccessDenied' });
     expect(guarded.acl.evidence).toMatchObject({ operation: 'GetBucketAcl', service: 's3' });
     expect(guarded.acl.evidence.requestId).toBeTruthy();
@@ -195,8 +196,54 @@ describe('collectBucketConfig over HTTP', () => {
     expect(h.requests('s3', 'GetBucketPolicyStatus')).toBe(1);
     expect(guarded.policyStatus).toMatchObject({ status: 'absent', errorCode: 'NoSuchBucketPolicy' });
 
-    const other = await collectBucketConfig(h.factory, await refOf('other'));
+    const other = await collectBucketConfig(h.factory, await refOf('other'), all);
     expect(other.acl.status).toBe('ok');
+  });
+
+  it('derives the ACL when ACLs are disabled and the status of a Deny-only policy, and reads them otherwise', async () => {
+    const s3 = h.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: 'enforced' }));
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'enforced',
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: 'arn:aws:s3:::enforced/*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        }),
+      }),
+    );
+    const b = await collectBucketConfig(h.factory, await refOf('enforced'));
+    expect(b.acl).toEqual({
+      status: 'absent',
+      errorCode: 'derived:BucketOwnerEnforced',
+      evidence: b.ownershipControls.evidence,
+    });
+    expect(b.policyStatus).toEqual({
+      status: 'absent',
+      errorCode: 'derived:PolicyHasNoAllowStatement',
+      evidence: b.policy.evidence,
+    });
+    expect(h.requests('s3', 'GetBucketAcl')).toBe(0);
+    expect(h.requests('s3', 'GetBucketPolicyStatus')).toBe(0);
+
+    // Whether ACLs are disabled unknown: the ACL is read.
+    h.addFault({
+      service: 's3',
+      operation: 'GetBucketOwnershipControls',
+      resource: 'enforced',
+      kind: 'AccessDenied',
+    });
+    const denied = await collectBucketConfig(h.factory, await refOf('enforced'));
+    expect(denied.acl.status).toBe('ok');
+    expect(h.requests('s3', 'GetBucketAcl')).toBe(1);
   });
 
   it('reports a server failure that outlasts the retries as error, and records every attempt count', async () => {

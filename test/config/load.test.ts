@@ -39,6 +39,21 @@ describe('loadConfig', () => {
       /exceptions\[0\]\.expires: expected a real calendar date/,
     ],
     ['an unknown field', `organization: 'X', regoins: ['us-east-1']`, /unknown field\(s\) "regoins"/],
+    [
+      'an organization object without a role',
+      `organization: { name: 'X' }`,
+      /organization: expected the organization's name \(a string\), or \{ name, roleName/,
+    ],
+    [
+      'an organization role IAM would not accept',
+      `organization: { name: 'X', roleName: 'no spaces' }`,
+      /organization\.roleName: expected an IAM role name/,
+    ],
+    [
+      'an excluded account that is not an account id',
+      `organization: { name: 'X', roleName: 'R', excludeAccounts: ['prod'] }`,
+      /organization\.excludeAccounts\[0\]: expected a 12-digit account id/,
+    ],
     ['a bad region', `organization: 'X', regions: ['Mars']`, /regions\[0\]: "Mars" is not an AWS region/],
     [
       'a region AWS does not have',

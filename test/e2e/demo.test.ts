@@ -258,19 +258,23 @@ describe('evidence-pack demo → verify', () => {
         kind: string;
         resource: { name: string };
         subject: string;
-        sources: { evidence: { record: string; requestId: string | null }[] }[];
+        sources: { evidence: { record: string; requestId: string | null }[]; screenshots?: string[] }[];
       }[];
     };
     const found = doc.crossChecks.map((x) => `${x.kind} ${x.resource.name} ${x.subject}`);
     expect(found).toContain('config-rule-vs-check acme-app-logs public read access');
     expect(found).toContain('config-rule-vs-check acme-legacy-uploads default encryption');
+    // GetBucketEncryption is denied for this bucket while its console Properties page shows the value.
+    expect(found).toContain('denied-read-vs-console-page acme-ml-training-data default encryption');
     // The public-write rule is not contradicted by a bucket that is only publicly readable.
     expect(found).not.toContain('config-rule-vs-check acme-app-logs public write access');
     expect(doc.summary.crossChecks).toBe(doc.crossChecks.length);
     for (const x of doc.crossChecks) {
       expect(x.sources).toHaveLength(2);
       for (const s of x.sources) {
-        expect(s.evidence.length).toBeGreaterThan(0);
+        // A read is cited by its recorded call, a console page by its screenshot in the pack.
+        expect(s.evidence.length + (s.screenshots?.length ?? 0)).toBeGreaterThan(0);
+        for (const shot of s.screenshots ?? []) expect(entries.has(shot), shot).toBe(true);
         for (const e of s.evidence) {
           const [file, id] = e.record.split('#');
           const lines =
@@ -289,6 +293,7 @@ describe('evidence-pack demo → verify', () => {
     const section = text.slice(text.indexOf('Cross-checks: where two sources disagree'));
     expect(section).toContain('acme-app-logs');
     expect(section).toContain('acme-legacy-uploads');
+    expect(section).toContain('Denied read vs console page');
     const rc = JSON.parse(entries.get('findings/findings.json')?.toString() ?? '{}') as {
       results: { checkId: string; status: string; resource: { name: string } }[];
     };

@@ -6,7 +6,7 @@ import { pdfSafeText, renderPdfWithPdfkit } from '../../src/render/pdf-fallback.
 import { bucketPopulation, kmsKeyPopulation } from '../../src/render/populations.ts';
 import type { Table } from '../../src/render/report-model.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
-import { buildFixtureInput } from './fixtures.ts';
+import { buildFixtureInput } from '../support/report-estate.ts';
 import { pdfText, squash } from './pdf-text.ts';
 
 describe('one column list for a population: its CSV, its report table and the fallback PDF', () => {

@@ -12,7 +12,7 @@ import {
   buildScaledInput,
   TEMPLATE_TAG,
   XSS_TAG,
-} from './fixtures.ts';
+} from '../support/report-estate.ts';
 import { pdfinfoPages, pdfText, squash } from './pdf-text.ts';
 
 let browser: Browser;
@@ -103,7 +103,7 @@ describe('Chromium report', () => {
   });
 
   it('keeps a 10,000-bucket report bounded', async () => {
-    const input = buildScaledInput(10_000);
+    const input = await buildScaledInput(10_000);
     input.config = buildFixtureConfig({ report: { maxRowsPerTable: 200 } });
     const out = await renderReport(buildReportModel(input), { browser });
     expect(out.renderer).toBe('chromium');
@@ -139,7 +139,7 @@ describe('pdfkit fallback report', () => {
   });
 
   it('keeps a 10,000-bucket report bounded', async () => {
-    const input = buildScaledInput(10_000);
+    const input = await buildScaledInput(10_000);
     input.config = buildFixtureConfig({ report: { maxRowsPerTable: 200 } });
     const out = await renderReport(buildReportModel(input));
     expect(pdfText(out.pdf)).toContain('9,800 more rows in inventory/buckets.csv');

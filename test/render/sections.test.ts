@@ -10,7 +10,8 @@ import type { Block, ChangesSection, ReportModel } from '../../src/render/report
 import { SECTION_DEFINITIONS, numberSections } from '../../src/render/sections.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
 import { ACCOUNT, REGION, account, bucket, config, okOf, snapshot } from '../support/snapshot.ts';
-import { buildFixtureInput } from './fixtures.ts';
+import { buildFixtureInput } from '../support/report-estate.ts';
+import { orgSnapshot } from '../support/organization.ts';
 import { pdfText, squash, writeTempPdf } from './pdf-text.ts';
 
 const PERIOD = { start: '2026-03-01T00:00:00.000Z', end: '2026-06-01T00:00:00.000Z' };
@@ -56,6 +57,7 @@ async function fullModel(): Promise<ReportModel> {
     }),
   ]);
   const cfg = config({ period: PERIOD });
+  snap.organization = orgSnapshot();
   return buildReportModel({
     snapshot: snap,
     evaluation: await evaluate(snap, cfg),

@@ -1,6 +1,7 @@
 /** Real SDK v3 clients pointed at a running sandbox. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
@@ -43,6 +44,16 @@ export function s3control(sandbox: RunningSandbox, opts: ClientOptions = {}): S3
 /** STS client against the sandbox. */
 export function sts(sandbox: RunningSandbox, opts: ClientOptions = {}): STSClient {
   return new STSClient({
+    endpoint: sandbox.url,
+    region: opts.region ?? 'us-east-1',
+    credentials: opts.credentials ?? LONG_TERM,
+    maxAttempts: opts.maxAttempts ?? 1,
+  });
+}
+
+/** Organizations client against the sandbox (signed for us-east-1, as AWS's endpoint is). */
+export function organizations(sandbox: RunningSandbox, opts: ClientOptions = {}): OrganizationsClient {
+  return new OrganizationsClient({
     endpoint: sandbox.url,
     region: opts.region ?? 'us-east-1',
     credentials: opts.credentials ?? LONG_TERM,

@@ -44,6 +44,14 @@ export interface EvidenceSite {
 
 let seq = 0;
 
+/**
+ * Restart call and request numbering, so that a builder run twice gives identical refs (and the
+ * views rendered from them identical bytes).
+ */
+export function resetRefs(): void {
+  seq = 0;
+}
+
 /** A fake evidence ref for one recorded call (unique call id and request id). */
 export function ref(
   service: string,

@@ -54,6 +54,7 @@ export const s3DataEvents: CheckDefinition = {
     'cloudtrail:GetTrailStatus',
     'cloudtrail:GetEventSelectors',
     's3:GetBucketTagging',
+    'tagging:GetResources',
   ],
   method:
     'For a sensitive bucket, passes when a logging trail records AWS::S3::Object data events (read and write) covering the bucket, through classic or advanced event selectors; fails when none does; not applicable to standard buckets; a denied or failed read is insufficient evidence.',

@@ -5,6 +5,8 @@ import { keyAnalysisId, type PolicyAnalysis, type PolicyProbeResults, type Probe
 import { analyzeExternalAccess } from './analyze-external-access.ts';
 import { analysisOf, statementLabel } from './simulation-results.ts';
 import { bucketNameOfArn, bucketPolicyTemplate, TEMPLATE_BUCKET } from './policy-template.ts';
+import { createRcpAnalyzer } from './analyze-rcps.ts';
+import { rcpScope } from './rcp.ts';
 
 /** The resource a probe targets, with the account that owns it. */
 interface ProbeResource {
@@ -153,9 +155,12 @@ export async function analyzePolicies(snapshot: Snapshot): Promise<PolicyAnalysi
   const analysis: PolicyAnalysis = { buckets: {}, keys: {}, externalBuckets: {}, externalKeys: {} };
   const external = { buckets: analysis.externalBuckets ?? {}, keys: analysis.externalKeys ?? {} };
   const buckets = createBucketPolicyAnalyzer();
+  const rcps = createRcpAnalyzer();
   const keyCache = new Map<string, Promise<PolicyProbeResults>>();
   for (const account of snapshot.accounts) {
     for (const bucket of account.buckets) {
+      const rcp = await rcps.analyze(bucket, rcpScope(snapshot.organization, bucket.accountId));
+      if (rcp) (analysis.rcpBuckets ??= {})[bucket.arn] = rcp;
       if (bucket.policy.status !== 'ok') continue;
       analysis.buckets[bucket.arn] = await buckets.analyze(
         bucket.policy.value.text,

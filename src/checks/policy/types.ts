@@ -37,6 +37,19 @@ export interface ExternalGrant {
 export type ExternalAccessResults =
   { kind: 'analyzed'; grants: ExternalGrant[] } | { kind: 'invalid'; message: string };
 
+/** How the resource control policies in force decided one probe request. */
+export interface RcpProbeOutcome {
+  decision: 'explicit-deny' | 'not-denied';
+  /** The RCP statements that explicitly denied it (policy id and statement label). */
+  denies: { policyId: string; statement: string }[];
+}
+
+/** All probes run against the RCPs in force for one bucket's account. */
+export type RcpProbeResults =
+  | { kind: 'analyzed'; probes: Record<string, RcpProbeOutcome> }
+  /** An RCP document could not be parsed or was rejected by the simulator. */
+  | { kind: 'invalid'; message: string };
+
 /** Probe results for every bucket policy and key policy that was read (`ok`). */
 export interface PolicyAnalysis {
   /** Keyed by bucket ARN. */
@@ -47,6 +60,11 @@ export interface PolicyAnalysis {
   externalBuckets?: Record<string, ExternalAccessResults> | undefined;
   /** Grants to other accounts per key policy, keyed like `keys`. */
   externalKeys?: Record<string, ExternalAccessResults> | undefined;
+  /**
+   * The bucket probes against the RCPs in force, keyed by bucket ARN: only buckets whose account
+   * has a custom RCP in force (whatever the bucket policy's outcome).
+   */
+  rcpBuckets?: Record<string, RcpProbeResults> | undefined;
 }
 
 /** The key under which a KMS key's policy analysis is stored. */

@@ -1,8 +1,15 @@
 import type { EvidenceRef, Gap } from '../../snapshot/outcome.ts';
-import { describeGap } from '../../snapshot/outcome.ts';
+import { DERIVED, describeGap, isDerived } from '../../snapshot/outcome.ts';
 import type { AccountSnapshot, BucketSnapshot } from '../../snapshot/model.ts';
 import type { CheckDefinition, EvaluationContext } from '../types.ts';
-import { bucketProbes, statementsProse } from '../policy/bucket-policy.ts';
+import {
+  bucketProbes,
+  bucketRcps,
+  denialEvidence,
+  denialProse,
+  statementsProse,
+  unlessRcpUnknown,
+} from '../policy/bucket-policy.ts';
 import { ANONYMOUS_PROBES } from '../policy/probes.ts';
 import { dedupe, forEachBucket, listProse, verdict, type BucketJudge, type Verdict } from '../support.ts';
 import { effectiveFlag } from './effective-block.ts';
@@ -59,6 +66,12 @@ function policySide(
   if (policy.status === 'absent')
     return { state: 'not-public', text: 'there is no bucket policy', evidence: [policy.evidence] };
   const status = bucket.policyStatus;
+  if (isDerived(status, DERIVED.denyOnlyPolicy))
+    return {
+      state: 'not-public',
+      text: 'the bucket policy has only Deny statements, so it grants nothing',
+      evidence: [policy.evidence],
+    };
   const evidence: EvidenceRef[] = [policy.evidence, status.evidence];
   const awsPublic = status.status === 'ok' ? status.value.isPublic : undefined;
   const probes = bucketProbes(bucket, ctx, 'the bucket policy');
@@ -183,12 +196,26 @@ export function judgePublicAccess(
   const acl = aclSide(bucket, account, scope);
   const evidence = dedupe([...policy.evidence, ...acl.evidence]);
   const publicSides = [policy, acl].filter((s) => s.state === 'public');
+  const rcps = bucketRcps(bucket, ctx);
   if (publicSides.length > 0) {
+    const opened = publicSides.map((s) => s.text).join('; and ');
+    // An RCP deny binds anonymous callers too: if every anonymous request is denied, nothing is open.
+    const rcpDenies = ANONYMOUS_PROBES.filter((p) => inScope(scope, p.action)).map((p) =>
+      rcps.allDenies(p.name),
+    );
+    if (rcpDenies.every((d) => d.length > 0)) {
+      const all = rcpDenies.flat();
+      return verdict(
+        'pass',
+        `The bucket is not effectively public: ${opened}, but every anonymous request is explicitly denied by ${denialProse([], all, rcps.scope)}.`,
+        dedupe([...evidence, ...denialEvidence(all, rcps.scope)]),
+      );
+    }
     const c = ctx.classify(bucket);
-    return verdict(
-      'fail',
-      `The ${c.level} bucket is public: ${publicSides.map((s) => s.text).join('; and ')}.`,
-      evidence,
+    return unlessRcpUnknown(
+      verdict('fail', `The ${c.level} bucket is public: ${opened}.`, evidence),
+      rcps,
+      'whether the bucket is public',
     );
   }
   const unknown = [policy, acl].find((s) => s.state === 'unknown');
@@ -215,8 +242,10 @@ export const notPublic: CheckDefinition = {
     's3:GetBucketOwnershipControls',
     's3:GetBucketPublicAccessBlock',
     's3control:GetPublicAccessBlock',
+    'organizations:ListPoliciesForTarget',
+    'organizations:DescribePolicy',
   ],
   method:
-    "Per bucket: fails when the policy is public (S3's PolicyStatus IsPublic, cross-checked with anonymous read and write requests evaluated against the policy) and RestrictPublicBuckets is off at bucket and account level, or when the ACL grants AllUsers or AuthenticatedUsers and neither BucketOwnerEnforced nor IgnorePublicAcls neutralizes it; a disagreement between S3's IsPublic and the probe is listed under Cross-checks; a denied or failed read that decides the verdict is insufficient evidence.",
+    "Per bucket: fails when the policy is public (S3's PolicyStatus IsPublic, cross-checked with anonymous read and write requests evaluated against the policy) and RestrictPublicBuckets is off at bucket and account level, or when the ACL grants AllUsers or AuthenticatedUsers and neither BucketOwnerEnforced nor IgnorePublicAcls neutralizes it; a disagreement between S3's IsPublic and the probe is listed under Cross-checks; a denied or failed read that decides the verdict is insufficient evidence. Two reads are derived, not made: a policy with only Deny statements grants nothing, so its PolicyStatus is not read and the policy is not public; with Object Ownership BucketOwnerEnforced, ACLs are disabled and do not affect access, so GetBucketAcl is not read (both recorded as absent, derived from the answer that implies them). In an organization, a bucket public by policy or ACL passes when the resource control policies in force for the account explicitly deny every anonymous probe request (the RCP is cited with where it is attached), and a fail becomes insufficient evidence when the RCPs in force cannot be read.",
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeNotPublic),
 };

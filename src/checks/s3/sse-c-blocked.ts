@@ -1,7 +1,14 @@
 import type { EvidenceRef } from '../../snapshot/outcome.ts';
 import type { BucketSnapshot, EncryptionRule } from '../../snapshot/model.ts';
 import type { CheckDefinition, EvaluationContext } from '../types.ts';
-import { bucketProbes, statementsProse } from '../policy/bucket-policy.ts';
+import {
+  bucketProbes,
+  bucketRcps,
+  denialEvidence,
+  denialProse,
+  statementsProse,
+  unlessRcpUnknown,
+} from '../policy/bucket-policy.ts';
 import { kmsBlanketDenies, SSE_C_PROBE } from '../policy/probes.ts';
 import { dedupe, forEachBucket, gapVerdict, verdict, type BucketJudge, type Verdict } from '../support.ts';
 
@@ -41,6 +48,16 @@ function policySays(
   | { kind: 'no'; why: string; evidence: EvidenceRef[] }
   | { kind: 'gap'; verdict: Verdict } {
   const probes = bucketProbes(bucket, ctx, 'whether the bucket policy denies SSE-C uploads');
+  const rcps = bucketRcps(bucket, ctx);
+  const rcpDenies = rcps.denies(SSE_C_PROBE.name);
+  if (rcpDenies.length > 0) {
+    const policyEvidence = probes.kind === 'verdict' ? probes.verdict.evidence : probes.evidence;
+    return {
+      kind: 'denies',
+      by: denialProse([], rcpDenies, rcps.scope),
+      evidence: dedupe([...policyEvidence, ...denialEvidence(rcpDenies, rcps.scope)]),
+    };
+  }
   if (probes.kind === 'verdict') return { kind: 'gap', verdict: probes.verdict };
   if (probes.kind === 'no-policy')
     return { kind: 'no', why: 'there is no bucket policy', evidence: probes.evidence };
@@ -59,7 +76,7 @@ function policySays(
   }
   return {
     kind: 'denies',
-    by: statementsProse({ decision: 'explicit-deny', statements: specific }),
+    by: denialProse(specific, [], rcps.scope),
     evidence: probes.evidence,
   };
 }
@@ -91,17 +108,21 @@ export const judgeSseCBlocked: BucketJudge = (bucket, _account, ctx) => {
   if (policy.kind === 'denies') {
     return verdict(
       'pass',
-      `The bucket policy explicitly denies uploads with a customer-provided key (SSE-C) for any principal, decided by ${policy.by}.`,
+      `Uploads with a customer-provided key (SSE-C) are explicitly denied for any principal, decided by ${policy.by}.`,
       dedupe([...encEvidence, ...policy.evidence]),
     );
   }
   if (enc.kind === 'gap') return enc.verdict;
   if (policy.kind === 'gap')
     return { ...policy.verdict, evidence: dedupe([enc.evidence, ...policy.verdict.evidence]) };
-  return verdict(
-    'fail',
-    `SSE-C uploads are not blocked: ${enc.why}, and ${policy.why}.`,
-    dedupe([enc.evidence, ...policy.evidence]),
+  return unlessRcpUnknown(
+    verdict(
+      'fail',
+      `SSE-C uploads are not blocked: ${enc.why}, and ${policy.why}.`,
+      dedupe([enc.evidence, ...policy.evidence]),
+    ),
+    bucketRcps(bucket, ctx),
+    'whether SSE-C uploads are blocked',
   );
 };
 
@@ -113,8 +134,15 @@ export const sseCBlocked: CheckDefinition = {
   severity: 'medium',
   description:
     'SSE-C is blocked (BlockedEncryptionTypes SSE-C) or the bucket policy denies uploads with customer-provided keys: such keys leave no KMS audit trail and no key policy governs them.',
-  reads: ['s3:GetBucketEncryption', 's3:GetBucketPolicy', 's3:GetBucketTagging'],
+  reads: [
+    's3:GetBucketEncryption',
+    's3:GetBucketPolicy',
+    's3:GetBucketTagging',
+    'tagging:GetResources',
+    'organizations:ListPoliciesForTarget',
+    'organizations:DescribePolicy',
+  ],
   method:
-    "Per sensitive bucket: passes when a default-encryption rule's BlockedEncryptionTypes.EncryptionType contains SSE-C, or when the bucket policy, evaluated with IAM semantics, explicitly denies a PutObject over TLS from an unrelated principal carrying s3:x-amz-server-side-encryption-customer-algorithm by a statement that does not also deny aws:kms and aws:kms:dsse uploads; BlockedEncryptionTypes NONE or missing, without such a deny, fails; every bucket is judged on what was read, never on its creation date; not applicable to standard buckets; a denied or failed read that decides is insufficient evidence.",
+    "Per sensitive bucket: passes when a default-encryption rule's BlockedEncryptionTypes.EncryptionType contains SSE-C, or when the bucket policy, evaluated with IAM semantics, explicitly denies a PutObject over TLS from an unrelated principal carrying s3:x-amz-server-side-encryption-customer-algorithm by a statement that does not also deny aws:kms and aws:kms:dsse uploads; BlockedEncryptionTypes NONE or missing, without such a deny, fails; every bucket is judged on what was read, never on its creation date; not applicable to standard buckets; a denied or failed read that decides is insufficient evidence. In an organization a resource control policy in force for the account that denies such an upload (by a statement that does not also deny KMS uploads) counts like the bucket policy and is cited with where it is attached; when the RCPs in force cannot be read, a verdict that would fail is insufficient evidence.",
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeSseCBlocked),
 };

@@ -79,7 +79,13 @@ export const sseKmsCmk: CheckDefinition = {
   severity: 'high',
   criteria: ['CC6.6', 'CC6.1'],
   description: 'SSEAlgorithm is aws:kms or aws:kms:dsse and the key is customer managed and enabled.',
-  reads: ['s3:GetBucketEncryption', 's3:GetBucketTagging', 'kms:DescribeKey', 'kms:ListAliases'],
+  reads: [
+    's3:GetBucketEncryption',
+    's3:GetBucketTagging',
+    'tagging:GetResources',
+    'kms:DescribeKey',
+    'kms:ListAliases',
+  ],
   method:
     'Per sensitive bucket: passes when SSEAlgorithm is aws:kms or aws:kms:dsse with a customer managed (KeyManager CUSTOMER), enabled key; AES256, the AWS managed key or an unusable key fails; not applicable to standard buckets; a denied or failed read is insufficient evidence.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeSseKmsCmk),

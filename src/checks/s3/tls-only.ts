@@ -1,7 +1,15 @@
 import type { CheckDefinition } from '../types.ts';
-import { bucketProbes, statementsProse } from '../policy/bucket-policy.ts';
+import {
+  bucketProbes,
+  bucketRcps,
+  denialEvidence,
+  denialProse,
+  statementsProse,
+  unlessRcpUnknown,
+  type BucketProbes,
+} from '../policy/bucket-policy.ts';
 import { TLS_PROBES } from '../policy/probes.ts';
-import { forEachBucket, listProse, verdict, type BucketJudge } from '../support.ts';
+import { dedupe, forEachBucket, listProse, verdict, type BucketJudge, type Verdict } from '../support.ts';
 
 const ID = 's3.tls-only';
 
@@ -11,14 +19,46 @@ const REQUIRED = [
   { probe: TLS_PROBES.listBucket, label: 's3:ListBucket' },
 ] as const;
 
-/** Judge one bucket by probing its policy with plain-HTTP GetObject, PutObject and ListBucket. */
+/**
+ * Judge one bucket by probing its policy, and the resource control policies in force for its
+ * account, with plain-HTTP GetObject, PutObject and ListBucket: each must be explicitly denied by
+ * one or the other.
+ */
 export const judgeTlsOnly: BucketJudge = (bucket, _account, ctx) => {
-  const probes = bucketProbes(bucket, ctx, 'whether non-TLS requests are denied');
+  const what = 'whether non-TLS requests are denied';
+  const probes = bucketProbes(bucket, ctx, what);
+  const rcps = bucketRcps(bucket, ctx);
+  const rows = REQUIRED.map((r) => ({
+    ...r,
+    outcome: probes.kind === 'probes' ? probes.get(r.probe.name) : undefined,
+    rcp: rcps.denies(r.probe.name),
+  }));
+  const byPolicy = (o: (typeof rows)[number]) => o.outcome?.decision === 'explicit-deny';
+  if (rows.every((o) => byPolicy(o) || o.rcp.length > 0) && rows.some((o) => o.rcp.length > 0)) {
+    const statements = [...new Set(rows.filter(byPolicy).flatMap((o) => o.outcome?.statements ?? []))];
+    const rcpDenies = rows.flatMap((o) => o.rcp);
+    const lead =
+      probes.kind === 'no-policy'
+        ? 'The bucket has no bucket policy, but GetObject, PutObject and ListBucket without TLS are explicitly denied for any principal by '
+        : 'GetObject, PutObject and ListBucket without TLS are explicitly denied for any principal, decided by ';
+    const policyEvidence = probes.kind === 'verdict' ? probes.verdict.evidence : probes.evidence;
+    return verdict(
+      'pass',
+      `${lead}${denialProse(statements, rcpDenies, rcps.scope)}.`,
+      dedupe([...policyEvidence, ...denialEvidence(rcpDenies, rcps.scope)]),
+    );
+  }
+  return unlessRcpUnknown(judgeBucketPolicy(probes, rcps.scope.kind === 'in-force'), rcps, what);
+};
+
+/** The verdict of the bucket policy alone. */
+function judgeBucketPolicy(probes: BucketProbes, rcpsInForce: boolean): Verdict {
+  const rcpNote = rcpsInForce ? ' No resource control policy in force denies them either.' : '';
   if (probes.kind === 'verdict') return probes.verdict;
   if (probes.kind === 'no-policy') {
     return verdict(
       'fail',
-      'The bucket has no bucket policy, so requests without TLS are not denied.',
+      `The bucket has no bucket policy, so requests without TLS are not denied.${rcpNote}`,
       probes.evidence,
     );
   }
@@ -32,7 +72,7 @@ export const judgeTlsOnly: BucketJudge = (bucket, _account, ctx) => {
         : '';
     return verdict(
       'fail',
-      `The bucket policy does not explicitly deny ${listProse(missing)} over plain HTTP (aws:SecureTransport false).${versionNote}`,
+      `The bucket policy does not explicitly deny ${listProse(missing)} over plain HTTP (aws:SecureTransport false).${versionNote}${rcpNote}`,
       probes.evidence,
     );
   }
@@ -46,7 +86,7 @@ export const judgeTlsOnly: BucketJudge = (bucket, _account, ctx) => {
     `The bucket policy explicitly denies GetObject, PutObject and ListBucket without TLS for any principal, decided by ${statementsProse({ decision: 'explicit-deny', statements: deciders })}${note}.`,
     probes.evidence,
   );
-};
+}
 
 /** `s3.tls-only`: the bucket policy denies requests that do not use TLS. */
 export const tlsOnly: CheckDefinition = {
@@ -55,9 +95,9 @@ export const tlsOnly: CheckDefinition = {
   severity: 'medium',
   criteria: ['CC6.6', 'CC6.7'],
   description:
-    'The bucket policy explicitly denies GetObject, PutObject and ListBucket when aws:SecureTransport is false.',
-  reads: ['s3:GetBucketPolicy'],
+    'The bucket policy, or a resource control policy in force for the account, explicitly denies GetObject, PutObject and ListBucket when aws:SecureTransport is false.',
+  reads: ['s3:GetBucketPolicy', 'organizations:ListPoliciesForTarget', 'organizations:DescribePolicy'],
   method:
-    'Per bucket: the bucket policy is evaluated with IAM semantics against GetObject, PutObject and ListBucket over plain HTTP (aws:SecureTransport false); passes when all three are explicitly denied; no policy fails; an unreadable or unparsable policy is insufficient evidence.',
+    'Per bucket: the bucket policy is evaluated with IAM semantics against GetObject, PutObject and ListBucket over plain HTTP (aws:SecureTransport false); passes when all three are explicitly denied; no policy fails; an unreadable or unparsable policy is insufficient evidence. In an organization the resource control policies in force for the account (root, OUs on its path, the account; never the management account) are evaluated too: a request denied by either is denied, and the RCP is cited with where it is attached; when the RCPs in force cannot be read, a verdict that would fail is insufficient evidence.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeTlsOnly),
 };

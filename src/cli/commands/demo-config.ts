@@ -1,6 +1,7 @@
 import { addDays, format, subDays } from 'date-fns';
 import type { UserConfig } from '../../config/schema.ts';
 import { DEMO_PERIOD, DEMO_ROLE_ARN, DEMO_SIGNING_KEY } from '../../sandbox/scenarios/demo.ts';
+import { DEMO_ORG_ROLE } from '../../sandbox/scenarios/demo-organization.ts';
 
 const day = (offset: number, now: Date) => format(addDays(now, offset), 'yyyy-MM-dd');
 
@@ -12,7 +13,9 @@ const day = (offset: number, now: Date) => format(addDays(now, offset), 'yyyy-MM
  */
 export function demoConfig(now = new Date()): UserConfig {
   return {
-    organization: 'Acme Corp (demo)',
+    // Every account of the demo organization is discovered and read through the organization role;
+    // globex-subsidiary is also listed by its own role (read once, through the organization role).
+    organization: { name: 'Acme Corp (demo)', roleName: DEMO_ORG_ROLE },
     accounts: [{ name: 'globex-subsidiary', roleArn: DEMO_ROLE_ARN }],
     additionalRegions: [],
     classification: {

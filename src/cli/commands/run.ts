@@ -4,6 +4,7 @@ import type { S3Target } from '../../upload/s3-uri.ts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { explainFailure } from '../../aws/explain.ts';
 import { errorMessage, errorName } from '../../aws/classify.ts';
+import type { Config } from '../../config/schema.ts';
 import { usageError } from '../errors.ts';
 import {
   checkConfiguredBrowser,
@@ -41,11 +42,33 @@ export interface RunCommandOptions {
   previous?: string;
   forceOutputDir?: boolean;
   upload?: S3Target;
+  /** `--organization-role <name>`: discover the organization's accounts and read each through this role. */
+  organizationRole?: string;
+}
+
+/**
+ * The config with organization discovery through `roleName` (`--organization-role`): the name
+ * stays, other discovery settings of the config (OUs, exclusions, external id) are kept.
+ */
+export function withOrganizationRole(config: Config, roleName: string): Config {
+  if (!/^[\w+=,.@-]{1,64}$/.test(roleName))
+    throw usageError(`--organization-role ${roleName}: expected an IAM role name such as EvidencePackReader`);
+  const current = config.organization;
+  return {
+    ...config,
+    organization:
+      typeof current === 'string'
+        ? { name: current, roleName, ous: [], excludeAccounts: [] }
+        : { ...current, roleName },
+  };
 }
 
 /** `evidence-pack run`: the quarterly evidence run against AWS. */
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
-  const { config } = await loadConfigOrExit(opts.config);
+  const loaded = await loadConfigOrExit(opts.config);
+  const config = opts.organizationRole
+    ? withOrganizationRole(loaded.config, opts.organizationRole)
+    : loaded.config;
   checkConfiguredBrowser(config);
   const progress = progressFor(opts.json);
   const previous = opts.previous ? await readPrevious(opts.previous) : undefined;

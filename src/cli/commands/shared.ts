@@ -12,7 +12,7 @@ import { parseS3Uri, type S3Target } from '../../upload/s3-uri.ts';
 import { describeUpload, describeUploadFailure } from '../../upload/upload-pack.ts';
 import { CliError, EXIT, usageError } from '../errors.ts';
 import { resolveBrowser } from '../../browser/resolve.ts';
-import { CallerUnreadableError } from '../../collect/collect.ts';
+import { CallerUnreadableError, OrganizationNotInUseError } from '../../collect/collect.ts';
 import { explainFailure, type FailureContext } from '../../aws/explain.ts';
 import { silentProgress, type Progress } from '../../progress/progress.ts';
 import { createProgress } from '../progress.ts';
@@ -33,6 +33,13 @@ export function explainRunFailure(err: unknown, ctx: FailureContext): never {
       e.kind === 'unknown-profile' ? EXIT.usage : EXIT.failed,
       e.hints,
     );
+  }
+  if (err instanceof OrganizationNotInUseError) {
+    throw new CliError(`organization discovery: ${err.message}`, EXIT.usage, [
+      'run from the management account or a delegated administrator of the organization,',
+      'or give `organization` as a plain name (and list accounts in `accounts`) to read accounts by role',
+      'nothing was written',
+    ]);
   }
   throw err;
 }

@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { captureScreenshots, type CaptureGap, type ScreenshotMeta } from '../../capture/capture.ts';
 import type { ConsoleAccess } from '../../capture/console.ts';
 import { selectCaptureTargets } from '../../capture/select.ts';
+import type { ConsoleObservation } from '../../evaluate/console-cross-checks.ts';
 import type { Evaluation } from '../../evaluate/types.ts';
 import type { Config } from '../../config/schema.ts';
 import { makeClassifier } from '../../evaluate/classify.ts';
@@ -33,6 +34,8 @@ export interface CaptureInput {
 export interface Captured {
   images: ScreenshotMeta[];
   gaps: CaptureGap[];
+  /** What the captured console pages showed about known settings, in image order (for the cross-checks). */
+  observations: ConsoleObservation[];
   /** The seed of the sampled buckets, when screenshots were taken. */
   seed?: string | undefined;
   /** When capture ran; null when nothing was captured. */
@@ -43,11 +46,12 @@ export interface Captured {
 export async function captureStage(input: CaptureInput): Promise<Captured> {
   const { snapshot, evaluation, config, progress } = input;
   const mode = input.screenshots ? config.capture.mode : 'none';
-  if (mode === 'none') return { images: [], gaps: [], window: null };
+  if (mode === 'none') return { images: [], gaps: [], observations: [], window: null };
   if (!input.browser.ok)
     return {
       images: [],
       gaps: [{ item: 'all screenshots', reason: `no browser: ${input.browser.reason}` }],
+      observations: [],
       window: null,
     };
   const classify = makeClassifier(config.classification);
@@ -89,5 +93,6 @@ export async function captureStage(input: CaptureInput): Promise<Captured> {
     });
   }
   progress.log(`screenshots: ${result.images.length} taken, ${gaps.length} gaps`);
-  return { images: result.images, gaps, seed: result.seed, window };
+  const observations = result.images.flatMap((i) => i.observations ?? []);
+  return { images: result.images, gaps, observations, seed: result.seed, window };
 }

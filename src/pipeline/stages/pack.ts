@@ -1,5 +1,5 @@
 import type { Evaluation } from '../../evaluate/types.ts';
-import type { Config } from '../../config/schema.ts';
+import { organizationName, type Config } from '../../config/schema.ts';
 import { renderPackReadme } from '../../render/readme-txt.ts';
 import type { Signer } from '../../pack/sign.ts';
 import { packName, writePack, type WrittenPack } from '../../pack/write-pack.ts';
@@ -109,7 +109,7 @@ export async function packStage(input: PackInput): Promise<WrittenPack> {
 export function packNameFor(snapshot: Snapshot, config: Pick<Config, 'organization'>): string {
   return packName(
     packSubject(
-      config.organization,
+      organizationName(config),
       snapshot.accounts.map((a) => a.accountId),
     ),
     new Date(snapshot.collection.finishedAt),

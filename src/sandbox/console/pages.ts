@@ -3,6 +3,7 @@
  * (`/_console/<real host>/<real path>`). Every page says "SANDBOX CONSOLE".
  */
 import type { BucketState, PabState, SandboxStateApi } from '../types.ts';
+import { effectiveAccountPab } from '../organizations/s3-policy.ts';
 import { html, raw, type RawHtml } from './html.ts';
 import type { ConsolePrincipal } from './sessions.ts';
 import { itemsOf, regionalItems, stringField, toPlain } from './state-view.ts';
@@ -161,7 +162,7 @@ function panel(title: string, content: RawHtml, id?: string): RawHtml {
 
 /** S3 → Block Public Access settings for this account. */
 export function accountSettingsPage(state: SandboxStateApi, principal: ConsolePrincipal): ConsolePage {
-  const pab = state.account(principal.accountId).accountPublicAccessBlock;
+  const pab = effectiveAccountPab(state, principal.accountId);
   return {
     status: 200,
     body: layout(

@@ -28,6 +28,11 @@ export interface SandboxOrgAccount {
   parentId: string;
   joinedMethod: 'INVITED' | 'CREATED';
   joinedTimestamp: Date;
+  /**
+   * When CloseAccount was called: the account is PENDING_CLOSURE, then SUSPENDED a few minutes
+   * later, then CLOSED after the 90-day post-closure period (see `accountStateAt`).
+   */
+  closureRequestedAt?: Date | undefined;
 }
 
 export interface SandboxOrgUnit {
@@ -60,6 +65,33 @@ export interface SandboxOrganization {
   attachments: Map<string, Set<string>>;
   /** Account id → service principals it is delegated administrator for. */
   delegatedAdministrators: Map<string, Set<string>>;
+  /** When each account was first registered as a delegated administrator. */
+  delegatedSince?: Map<string, Date> | undefined;
+  /** CreateAccount requests by request id (`car-…`), for DescribeCreateAccountStatus. */
+  createAccountRequests?: Map<string, SandboxCreateAccountRequest> | undefined;
+}
+
+/** One CreateAccount request and its outcome. */
+export interface SandboxCreateAccountRequest {
+  id: string;
+  accountName: string;
+  accountId: string;
+  requestedAt: Date;
+}
+
+/** Minutes an account stays PENDING_CLOSURE after CloseAccount before it is SUSPENDED. */
+export const PENDING_CLOSURE_MS = 5 * 60_000;
+/** The post-closure period after which a closed account is CLOSED for good. */
+export const POST_CLOSURE_MS = 90 * 24 * 60 * 60_000;
+
+/** The account's `State` at `now`: closure moves it on with time, as AWS does in the background. */
+export function accountStateAt(account: SandboxOrgAccount, now: Date): SandboxAccountState {
+  const requested = account.closureRequestedAt;
+  if (!requested) return account.state;
+  const elapsed = now.getTime() - requested.getTime();
+  if (elapsed >= POST_CLOSURE_MS) return 'CLOSED';
+  if (elapsed >= PENDING_CLOSURE_MS) return 'SUSPENDED';
+  return 'PENDING_CLOSURE';
 }
 
 /** The organization `accountId` is an ACTIVE-or-not member of, if any. */

@@ -1,10 +1,12 @@
 /**
- * JSON 1.1 protocol (KMS, Config, CloudTrail): `X-Amz-Target: <ServiceTarget>.<Operation>`, JSON
+ * JSON 1.1 protocol (KMS, Config, CloudTrail, Organizations, Resource Groups Tagging): `X-Amz-Target: <ServiceTarget>.<Operation>`, JSON
  * body in and out, errors as `{"__type": code, "message": ...}`.
  */
 import { cloudTrailService } from '../services/cloudtrail.ts';
 import { configService } from '../services/config.ts';
 import { kmsService } from '../services/kms.ts';
+import { taggingService } from '../services/tagging.ts';
+import { organizationsService } from '../services/organizations.ts';
 import { SandboxError } from '../types.ts';
 import type { JsonService } from '../types.ts';
 import { authError } from './call.ts';
@@ -27,10 +29,23 @@ const TARGETS: Record<string, JsonServiceEntry> = {
     handlers: cloudTrailService,
   },
   com_amazonaws_cloudtrail_v20131101_CloudTrail_20131101: { name: 'cloudtrail', handlers: cloudTrailService },
+  ResourceGroupsTaggingAPI_20170126: { name: 'tagging', handlers: taggingService },
+  AWSOrganizationsV20161128: { name: 'organizations', handlers: organizationsService },
 };
 
 /** Input fields that name the resource an operation targets (for fault rules). */
-const RESOURCE_FIELDS = ['KeyId', 'TrailName', 'Name', 'ConfigRuleName', 'resourceId'];
+const RESOURCE_FIELDS = [
+  'KeyId',
+  'TrailName',
+  'Name',
+  'ConfigRuleName',
+  'resourceId',
+  'AccountId',
+  'TargetId',
+  'ChildId',
+  'ParentId',
+  'PolicyId',
+];
 
 function resourceOf(input: Record<string, unknown>): string | undefined {
   for (const field of RESOURCE_FIELDS) {
@@ -45,7 +60,7 @@ export function renderJsonError(error: SandboxError): SandboxResponse {
   return {
     status: error.status,
     headers: { 'content-type': CONTENT_TYPE, 'x-amzn-ErrorType': error.code, ...error.extraHeaders },
-    body: JSON.stringify({ __type: error.code, message: error.message }),
+    body: JSON.stringify({ __type: error.code, message: error.message, ...error.jsonFields }),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { SandboxStateApi } from '../types.ts';
 import type { BucketState, EncryptionRuleState, GrantState, PabState } from '../types.ts';
+import { effectiveAccountPab } from '../organizations/s3-policy.ts';
 
 /** Regions a bucket may be created in (commercial partition). */
 export const S3_REGIONS: ReadonlySet<string> = new Set([
@@ -93,9 +94,7 @@ export function newBucket(opts: {
 
 /** One Block Public Access flag as in force: on at the bucket or at its account. */
 export function blockFlag(state: SandboxStateApi, bucket: BucketState, flag: keyof PabState): boolean {
-  return Boolean(
-    bucket.publicAccessBlock?.[flag] || state.account(bucket.accountId).accountPublicAccessBlock?.[flag],
-  );
+  return Boolean(bucket.publicAccessBlock?.[flag] || effectiveAccountPab(state, bucket.accountId)?.[flag]);
 }
 
 /** Bucket names S3 accepts for new general purpose buckets. */

@@ -1,10 +1,16 @@
 /**
  * S3 Control over REST-XML: the account-level Block Public Access
- * (`/v20180820/configuration/publicAccessBlock`, account in `x-amz-account-id`).
+ * (`/v20180820/configuration/publicAccessBlock`, account in `x-amz-account-id`). Under an
+ * organization S3 policy that sets Block Public Access, GetPublicAccessBlock reports the effective
+ * setting, and a PutPublicAccessBlock that would change it or a DeletePublicAccessBlock is refused
+ * with 403 AccessDenied, as S3 documents for accounts managed by an organization-level policy (a
+ * Put that restates the effective setting changes nothing and is accepted).
  */
 import { authError } from '../protocols/call.ts';
 import type { IncomingCall, RoutedCall, SandboxResponse } from '../protocols/call.ts';
+import type { PabState } from '../types.ts';
 import { buildXml } from '../xml.ts';
+import { effectiveAccountPab, orgBpaSetting } from '../organizations/s3-policy.ts';
 import { parsePab, pabXml } from './bucket-config.ts';
 import { S3Error } from './context.ts';
 import { recordS3Event } from './history.ts';
@@ -44,8 +50,10 @@ export function routeS3Control(call: IncomingCall): RoutedCall {
       const { caller, region } = call.auth;
       if (accountId !== caller.accountId) throw new S3Error('AccessDenied', 'Access Denied', 403);
       const account = call.state.account(accountId);
+      const managed = orgBpaSetting(call.state, accountId) !== undefined;
       if (operation === 'GetPublicAccessBlock') {
-        if (!account.accountPublicAccessBlock) {
+        const effective = effectiveAccountPab(call.state, accountId);
+        if (!effective) {
           throw new S3Error(
             'NoSuchPublicAccessBlockConfiguration',
             'The public access block configuration was not found',
@@ -62,19 +70,38 @@ export function routeS3Control(call: IncomingCall): RoutedCall {
           body: buildXml({
             PublicAccessBlockConfiguration: {
               '@_xmlns': NAMESPACE,
-              ...pabXml(account.accountPublicAccessBlock),
+              ...pabXml(effective),
             },
           }),
         };
       }
       if (operation === 'PutPublicAccessBlock') {
-        account.accountPublicAccessBlock = parsePab(call.body);
+        const requested = parsePab(call.body);
+        if (managed && !samePab(requested, effectiveAccountPab(call.state, accountId)))
+          throw managedByOrganization();
+        account.accountPublicAccessBlock = requested;
         recordS3Event(call.state, { operation, caller, region, readOnly: false });
         return { status: 200, headers: {}, body: '' };
       }
+      if (managed) throw managedByOrganization();
       account.accountPublicAccessBlock = undefined;
       recordS3Event(call.state, { operation, caller, region, readOnly: false });
       return { status: 204, headers: {}, body: '' };
     },
   };
+}
+
+/** The refusal of a change to an account-level setting an organization S3 policy manages. */
+function managedByOrganization(): S3Error {
+  return new S3Error('AccessDenied', 'Access Denied', 403);
+}
+
+function samePab(a: PabState, b: PabState | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.BlockPublicAcls === b.BlockPublicAcls &&
+    a.IgnorePublicAcls === b.IgnorePublicAcls &&
+    a.BlockPublicPolicy === b.BlockPublicPolicy &&
+    a.RestrictPublicBuckets === b.RestrictPublicBuckets
+  );
 }

@@ -14,6 +14,7 @@ import type { S3Context, S3Handler } from './context.ts';
 import { recordBucketChange, recordS3Event } from './history.ts';
 import { inventoryHandlers } from './inventory.ts';
 import { objectHandlers } from './objects.ts';
+import { enforceResourceControlPolicies } from './resource-control.ts';
 import { isObjectOperation, isReadOnly, s3Address, s3OperationName } from './operation-name.ts';
 
 const HANDLERS: Record<string, S3Handler> = {
@@ -82,12 +83,22 @@ export function routeS3(call: IncomingCall): RoutedCall {
         state: call.state,
         requestId: call.requestId,
       };
+      const bucket = address.bucket ? call.state.buckets.get(address.bucket) : undefined;
+      if (bucket && bucket.region === region) {
+        await enforceResourceControlPolicies({
+          operation,
+          bucket,
+          key: address.key,
+          caller,
+          headers: call.headers,
+          organization: call.state.organization,
+        });
+      }
       const response = await handler(ctx);
       if (!isObjectOperation(operation)) {
         const readOnly = isReadOnly(operation);
-        const bucket = address.bucket ? call.state.buckets.get(address.bucket) : undefined;
-        if (!readOnly && bucket && !SELF_RECORDING.has(operation))
-          recordBucketChange(call.state, bucket, 'OK');
+        const after = address.bucket ? call.state.buckets.get(address.bucket) : undefined;
+        if (!readOnly && after && !SELF_RECORDING.has(operation)) recordBucketChange(call.state, after, 'OK');
         recordS3Event(call.state, {
           operation,
           caller,

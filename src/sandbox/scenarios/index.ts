@@ -9,7 +9,15 @@ import { createHash } from 'node:crypto';
 import type { FaultController } from '../faults.ts';
 import type { SandboxState } from '../state.ts';
 import { deliverInventoryReport } from '../s3/inventory-report.ts';
-import { buildDemoQuarter, DEMO_DENIED, DEMO_INVENTORY, DEMO_LEGACY_UNENCRYPTED } from './demo.ts';
+import {
+  buildDemoQuarter,
+  DEMO_CREDENTIALS,
+  DEMO_DENIED,
+  DEMO_INVENTORY,
+  DEMO_LEGACY_UNENCRYPTED,
+  DEMO_SECOND_ACCOUNT,
+} from './demo.ts';
+import { buildDemoOrganization } from './demo-organization.ts';
 import { loadDeclarative } from './declarative.ts';
 import { generateScenario } from './generated.ts';
 
@@ -34,6 +42,10 @@ const registry = new Map<string, Scenario>([
     'demo',
     async ({ url, state, faults }) => {
       await buildDemoQuarter(url);
+      await buildDemoOrganization(url, state, DEMO_CREDENTIALS, {
+        id: DEMO_SECOND_ACCOUNT,
+        name: 'globex-subsidiary',
+      });
       for (const name of DEMO_LEGACY_UNENCRYPTED) {
         const bucket = state.buckets.get(name);
         if (bucket) bucket.encryption = undefined;

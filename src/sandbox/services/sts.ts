@@ -1,10 +1,12 @@
 /**
  * STS over the Query protocol: GetCallerIdentity, AssumeRole (into any account, which comes into
- * being on first use) and GetFederationToken. Issued credentials are remembered in the state so
- * later requests signed with them act as the assumed principal.
+ * being on first use; refused for a role the account is known not to have) and
+ * GetFederationToken. Issued credentials are remembered in the state so later requests signed
+ * with them act as the assumed principal.
  */
 import { randomBytes } from 'node:crypto';
 import { uniqueId } from '../auth.ts';
+import { accountStateAt } from '../organizations/model.ts';
 import { authError } from '../protocols/call.ts';
 import type { IncomingCall, RoutedCall } from '../protocols/call.ts';
 import { queryParams, renderQueryError, renderQueryResult } from '../protocols/query.ts';
@@ -67,6 +69,18 @@ function credentialsXml(issued: IssuedCredentials): XmlNode {
   };
 }
 
+/**
+ * Whether the role can be assumed: not when the account's roles are known and this is not one of
+ * them, nor when the account is an organization member that is no longer ACTIVE (suspended or
+ * closed accounts cannot be signed in to).
+ */
+function canAssume(state: SandboxState, accountId: string, roleName: string): boolean {
+  const roles = state.accounts.get(accountId)?.roles;
+  if (roles && !roles.has(roleName)) return false;
+  const member = state.organization?.accounts.get(accountId);
+  return !member || accountStateAt(member, state.now()) === 'ACTIVE';
+}
+
 type StsHandler = (params: URLSearchParams, caller: Caller, state: SandboxState) => XmlNode;
 
 const HANDLERS: Record<string, StsHandler> = {
@@ -76,7 +90,7 @@ const HANDLERS: Record<string, StsHandler> = {
     Arn: caller.arn,
   }),
 
-  AssumeRole(params, _caller, state) {
+  AssumeRole(params, caller, state) {
     const roleArn = params.get('RoleArn') ?? '';
     const sessionName = params.get('RoleSessionName') ?? '';
     const match = ROLE_ARN.exec(roleArn);
@@ -84,6 +98,13 @@ const HANDLERS: Record<string, StsHandler> = {
     if (!SESSION_NAME.test(sessionName))
       throw validation(`Value '${sessionName}' at 'roleSessionName' is invalid`);
     const [, accountId, roleName] = match;
+    if (!canAssume(state, accountId, roleName)) {
+      throw new SandboxError(
+        'AccessDenied',
+        `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+        403,
+      );
+    }
     const roleId = uniqueId('AROA', roleArn);
     const arn = `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
     const seconds = durationSeconds(params, 900, 43200, 3600);

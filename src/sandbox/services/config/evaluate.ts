@@ -4,6 +4,7 @@
  * go stale when buckets change, as in AWS between evaluations.
  */
 import type { AccountState, BucketState, SandboxStateApi } from '../../types.ts';
+import { effectiveAccountPab } from '../../organizations/s3-policy.ts';
 import { BUCKET_RULES } from './rules/index.ts';
 import type { ConfigRecorder, ConfigRule, StoredEvaluation } from './store.ts';
 import { isRecording, recordsType } from './store.ts';
@@ -30,7 +31,7 @@ export function evaluateRule(
     return true;
   }
   const context = {
-    accountPublicAccessBlock: account.accountPublicAccessBlock,
+    accountPublicAccessBlock: effectiveAccountPab(state, account.id),
     parameters: parameters(rule.inputParameters),
   };
   rule.evaluations = [...state.buckets.values()]

@@ -1,0 +1,76 @@
+/**
+ * The organization's account population (`inventory/accounts.csv`): one row per account
+ * ListAccounts returned, with its state, OU path and whether the run read it — and if not, why —
+ * so that accounts in the organization = read + not read + gaps, account by account.
+ */
+import type { OrganizationAccount, OrganizationSnapshot } from '../snapshot/organization.ts';
+import { describeGap } from '../snapshot/outcome.ts';
+import { gapText, text } from './cells.ts';
+import type { Population } from './columns.ts';
+import type { Cell } from './report-model.ts';
+
+/** Pack path of the organization's account list. */
+export const ACCOUNTS_CSV = 'inventory/accounts.csv';
+
+/** `Root / Workloads / Prod`, or the gap that kept the path unknown. */
+export function ouPathText(account: OrganizationAccount): Cell {
+  if (account.path.status === 'ok') return text(account.path.value.map((n) => n.name).join(' / '));
+  if (account.path.status === 'absent') return text(`unknown (${account.path.errorCode})`, 'gap');
+  return { text: gapText(account.path), tone: 'gap' };
+}
+
+/** `read`, `not read` or `gap`. */
+export function coverageLabel(account: OrganizationAccount): Cell {
+  const c = account.coverage;
+  if (c.status === 'read') return { text: 'read', tone: 'good' };
+  if (c.status === 'not-read') return { text: 'not read', tone: 'muted' };
+  return { text: 'gap', tone: 'gap' };
+}
+
+/** Why: how it was read, why not, or the error that stopped it. */
+export function coverageReason(account: OrganizationAccount): string {
+  const c = account.coverage;
+  if (c.status === 'read')
+    return c.via === 'caller' ? 'the caller account, read directly' : `through ${c.roleArn ?? 'the role'}`;
+  if (c.status === 'not-read') return `${c.reason}: ${c.detail}`;
+  return `role ${c.roleArn} could not be assumed: ${describeGap(c.gap)}`;
+}
+
+function requestIdOf(account: OrganizationAccount): string | undefined {
+  return account.coverage.status === 'gap' ? account.coverage.gap.evidence.requestId : undefined;
+}
+
+const ORDER = { gap: 0, 'not-read': 1, read: 2 } as const;
+
+/** The organization's accounts, gaps first, then not read, then read; by account id within each. */
+export function accountPopulation(org: OrganizationSnapshot): Population {
+  const accounts = [...org.accounts].sort(
+    (a, b) => ORDER[a.coverage.status] - ORDER[b.coverage.status] || (a.id < b.id ? -1 : 1),
+  );
+  return {
+    path: ACCOUNTS_CSV,
+    title: 'Organization accounts',
+    columns: [
+      { id: 'account_id', header: 'Account', weight: 1 },
+      { id: 'name', header: 'Name', weight: 1.1 },
+      { id: 'email' },
+      { id: 'state', header: 'State', weight: 0.8 },
+      { id: 'ou_path', header: 'OU path', weight: 1.6 },
+      { id: 'coverage', header: 'Read', weight: 0.6 },
+      { id: 'reason', header: 'Reason', weight: 2.6 },
+      { id: 'request_id' },
+      { id: 'joined_method' },
+    ],
+    rows: accounts.map((a) => [
+      text(a.id, 'mono'),
+      text(a.name),
+      text(a.email),
+      text(a.state, a.state === 'ACTIVE' ? undefined : 'warn'),
+      ouPathText(a),
+      coverageLabel(a),
+      text(coverageReason(a)),
+      text(requestIdOf(a), 'mono'),
+      text(a.joinedMethod),
+    ]),
+  };
+}
