@@ -66,6 +66,7 @@ const LAYERS = {
   ],
   sandbox: [],
   bench: ['aws', 'config', 'pack', 'pipeline', 'progress', 'sandbox', 'snapshot'],
+  timeline: ['checks', 'diff', 'pack', 'render', 'snapshot', 'text'],
 };
 
 /** Modules of the composition root that may import the sandbox. */

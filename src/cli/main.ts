@@ -295,6 +295,40 @@ Example:
     });
 
   program
+    .command('timeline')
+    .description(
+      'period evidence from a series of packs: status at every snapshot, gaps, deviations, as a pack',
+    )
+    .argument('<packs...>', 'pack ZIPs, or folders searched (recursively) for them')
+    .option('-o, --out <dir>', 'output directory for the timeline pack', 'output')
+    .option(
+      '--schedule <duration>',
+      'expected interval between packs, e.g. 7d, 12h, 1w (default: the median interval)',
+    )
+    .option('--json', 'print a machine-readable summary on stdout')
+    .addHelpText(
+      'after',
+      `
+Every pack is verified first (as \`evidence-pack verify\` does); one that does not verify refuses the
+whole series (exit 1, nothing written). Packs are ordered by collection time. The timeline pack holds:
+  report.pdf                   the period report
+  timeline/timeline.json       every check's status at every snapshot (schema evidence-pack/timeline@1)
+  timeline/status-matrix.csv   the same, one column per snapshot
+  timeline/changes.csv         each status change, at the snapshot where it first appears
+  timeline/deviations.csv      each failing stretch: first seen, last seen, the snapshot that closed it
+  timeline/gaps.csv            intervals longer than the schedule by more than 10%
+and its manifest.json lists every source pack's SHA-256 ("sourcePacks"). Verify it like any pack.
+
+Examples:
+  $ evidence-pack timeline output/*.zip --schedule 7d
+  $ gh run download --pattern 'evidence-pack-*' --dir packs/ && evidence-pack timeline packs/`,
+    )
+    .action(async (packs: string[], opts) => {
+      const { timelineCommand } = await import('./commands/timeline.ts');
+      process.exitCode = await timelineCommand(packs, opts);
+    });
+
+  program
     .command('remediate')
     .description('print the fix plan of a pack: AWS CLI commands for its failing findings (never runs them)')
     .argument('<zip>', 'the pack (verified first)')

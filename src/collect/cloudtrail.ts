@@ -10,7 +10,13 @@ import { call, callPages } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import { createPacer, type Pacer } from '../aws/limiter.ts';
 import type { Outcome } from '../snapshot/outcome.ts';
-import type { CloudTrailSnapshot, KeyUsageEvent, TrailSelectors, TrailSnapshot } from '../snapshot/model.ts';
+import type {
+  CloudTrailSnapshot,
+  KeyUsageEvent,
+  KeyUsageRegion,
+  TrailSelectors,
+  TrailSnapshot,
+} from '../snapshot/model.ts';
 import { iso, oneOf, required, requiredBoolean, requiredIso, requiredList } from './parse.ts';
 
 /** LookupEvents allows 2 requests per second per account and region; a margin absorbs network jitter. */
@@ -19,10 +25,12 @@ export const LOOKUP_EVENTS_INTERVAL_MS = 550;
 /** Options of {@link collectCloudTrail}. */
 export interface CloudTrailOptions {
   regions: string[];
-  /** How far back to sample KMS events. */
+  /** How far back to read KMS events when there is no audit period. */
   lookbackDays: number;
-  /** Events kept per region (0 = no sampling). */
-  maxEventsPerRegion: number;
+  /** Events kept per region: absent = every event (no cap); 0 = no key-usage lookup at all. */
+  maxEventsPerRegion?: number | undefined;
+  /** The audit period: KMS events are read over it, as far as the 90-day event history reaches. */
+  period?: { start: string; end: string } | undefined;
   now: () => Date;
   /** Spacing of LookupEvents calls per region (default {@link LOOKUP_EVENTS_INTERVAL_MS}). */
   lookupIntervalMs?: number | undefined;
@@ -50,13 +58,8 @@ export async function collectCloudTrail(
         ),
       })),
     ),
-    opts.maxEventsPerRegion > 0
-      ? Promise.all(
-          opts.regions.map(async (region) => ({
-            region,
-            events: await sampleKeyUsage(factory, region, opts),
-          })),
-        )
+    opts.maxEventsPerRegion !== 0
+      ? Promise.all(opts.regions.map((region) => readKeyUsage(factory, region, opts)))
       : Promise.resolve([]),
   ]);
 
@@ -148,29 +151,74 @@ async function describeTrail(factory: ClientFactory, t: DescribedTrail): Promise
   return { ...t, status, selectors };
 }
 
-function sampleKeyUsage(
+/** How far back CloudTrail's event history (LookupEvents) reaches. */
+export const EVENT_HISTORY_DAYS = 90;
+
+/**
+ * The window KMS events are read over: the audit period clipped to the event history (the last
+ * {@link EVENT_HISTORY_DAYS} days) and to now, with the part of the period it cannot cover; without
+ * a period, the last `lookbackDays` days.
+ */
+export function keyUsageWindow(
+  now: Date,
+  lookbackDays: number,
+  period?: { start: string; end: string },
+): { window: { start: string; end: string }; uncovered?: NonNullable<KeyUsageRegion['uncovered']> } {
+  const end = period ? new Date(Math.min(Date.parse(period.end), now.getTime())) : now;
+  if (!period) {
+    const start = new Date(end.getTime() - lookbackDays * 86_400_000);
+    return { window: { start: start.toISOString(), end: end.toISOString() } };
+  }
+  const historyStart = now.getTime() - EVENT_HISTORY_DAYS * 86_400_000;
+  const periodStart = Date.parse(period.start);
+  const start = new Date(Math.min(Math.max(periodStart, historyStart), end.getTime()));
+  const window = { start: start.toISOString(), end: end.toISOString() };
+  if (periodStart >= historyStart) return { window };
+  return {
+    window,
+    uncovered: {
+      start: new Date(periodStart).toISOString(),
+      end: start.toISOString(),
+      reason:
+        `CloudTrail event history (LookupEvents) keeps ${EVENT_HISTORY_DAYS} days: KMS events before ` +
+        `${start.toISOString()} cannot be read from it (a trail's log files in S3 hold them)`,
+    },
+  };
+}
+
+/** Every KMS management event of the window in one region (all pages), or up to the optional cap. */
+async function readKeyUsage(
   factory: ClientFactory,
   region: string,
   opts: CloudTrailOptions,
-): Promise<Outcome<KeyUsageEvent[]>> {
-  const end = opts.now();
-  const start = new Date(end.getTime() - opts.lookbackDays * 86_400_000);
+): Promise<KeyUsageRegion> {
+  const { window, uncovered } = keyUsageWindow(opts.now(), opts.lookbackDays, opts.period);
   const pacer = pacerFor(factory, region, opts.lookupIntervalMs ?? LOOKUP_EVENTS_INTERVAL_MS);
-  return callPages(
+  const limit = opts.maxEventsPerRegion;
+  const events = await callPages(
     factory,
     'cloudtrail',
     region,
     (token) =>
       new LookupEventsCommand({
         LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'kms.amazonaws.com' }],
-        StartTime: start,
-        EndTime: end,
+        StartTime: new Date(window.start),
+        EndTime: new Date(window.end),
         MaxResults: 50,
         ...(token ? { NextToken: token } : {}),
       }),
     (o) => ({ items: requiredList(o.Events, 'Events').map(toKeyUsageEvent), next: o.NextToken }),
-    { pacer, maxItems: opts.maxEventsPerRegion },
+    // One past the cap tells whether the cap dropped anything.
+    { pacer, ...(limit === undefined ? {} : { maxItems: limit + 1 }) },
   );
+  const reached = limit !== undefined && events.status === 'ok' && events.value.length > limit;
+  return {
+    region,
+    events: reached ? { ...events, value: events.value.slice(0, limit) } : events,
+    window,
+    ...(uncovered ? { uncovered } : {}),
+    ...(limit === undefined ? {} : { cap: { limit, reached } }),
+  };
 }
 
 /** Pacers per account (keyed by the account's limiter, shared by its factories) and region. */

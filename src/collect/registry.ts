@@ -179,6 +179,7 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
         regions: ctx.regions,
         lookbackDays: ctx.config.collection.keyUsage.lookbackDays,
         maxEventsPerRegion: ctx.config.collection.keyUsage.maxEventsPerRegion,
+        period: ctx.config.period,
         now: ctx.now,
       });
       ctx.progress('cloudtrail', 1, 1);

@@ -241,10 +241,14 @@ export const configSchema = z
         keyUsage: z
           .object({
             lookbackDays: z.number().int().min(1).max(90).default(30),
-            maxEventsPerRegion: z.number().int().min(0).max(5000).default(200),
+            /**
+             * Optional cap on KMS events kept per region (the pack says when it dropped some);
+             * absent = every event of the window; 0 = no key-usage lookup.
+             */
+            maxEventsPerRegion: z.number().int().min(0).optional(),
           })
           .strict()
-          .default({ lookbackDays: 30, maxEventsPerRegion: 200 }),
+          .default({ lookbackDays: 30 }),
         /**
          * Read the latest S3 Inventory report of each bucket (manifest.json, then its CSV files) from
          * the inventory's destination and count objects by encryption status. Needs s3:ListBucket and
@@ -258,7 +262,7 @@ export const configSchema = z
         maxAttempts: 8,
         requestTimeoutMs: 20_000,
         deriveImpliedReads: true,
-        keyUsage: { lookbackDays: 30, maxEventsPerRegion: 200 },
+        keyUsage: { lookbackDays: 30 },
         objectInventory: false,
       }),
     output: z

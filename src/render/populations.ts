@@ -705,8 +705,15 @@ const KEY_USAGE_COLUMNS: readonly Column<GapOr<KeyUsageEvent>>[] = [
   { id: 'event_id', cell: ofValue((e) => text(e.eventId, 'mono')) },
 ];
 
-/** The sampled KMS key-usage events, plus a row per region whose lookup failed. */
-export function keyUsagePopulation(snapshot: Snapshot): Population {
+/** Key operations that weaken or remove a key's protection: listed on their own. */
+export const SENSITIVE_KEY_OPERATIONS: ReadonlySet<string> = new Set([
+  'PutKeyPolicy',
+  'ScheduleKeyDeletion',
+  'DisableKey',
+  'DisableKeyRotation',
+]);
+
+function keyUsageRows(snapshot: Snapshot, keep: (e: KeyUsageEvent) => boolean): GapOr<KeyUsageEvent>[] {
   const rows: GapOr<KeyUsageEvent>[] = [];
   for (const account of snapshot.accounts) {
     for (const r of account.cloudTrail.keyUsage) {
@@ -715,18 +722,61 @@ export function keyUsagePopulation(snapshot: Snapshot): Population {
         rows.push({ ...at, gap: outcomeCell(r.events, () => noneCell()) });
         continue;
       }
-      const events = [...r.events.value].sort((a, b) => compareText(b.eventTime, a.eventTime));
+      const events = r.events.value.filter(keep).sort((a, b) => compareText(b.eventTime, a.eventTime));
       for (const value of events) rows.push({ ...at, value });
     }
   }
+  return rows;
+}
+
+/** The KMS key-usage events read (every event of the window unless capped), plus a row per region whose lookup failed. */
+export function keyUsagePopulation(snapshot: Snapshot): Population {
   return population(
     {
       path: 'inventory/key-usage-events.csv',
-      title: 'KMS key-usage events (sample)',
+      title: 'KMS key-usage events',
       columns: KEY_USAGE_COLUMNS,
     },
-    rows,
+    keyUsageRows(snapshot, () => true),
   );
+}
+
+/** The sensitive key operations among the events read (see {@link SENSITIVE_KEY_OPERATIONS}). */
+export function sensitiveKeyOperationPopulation(snapshot: Snapshot): Population {
+  return population(
+    {
+      path: 'inventory/sensitive-key-operations.csv',
+      title: 'Sensitive KMS key operations',
+      columns: KEY_USAGE_COLUMNS,
+    },
+    keyUsageRows(snapshot, (e) => SENSITIVE_KEY_OPERATIONS.has(e.eventName)),
+  );
+}
+
+/**
+ * What the key-usage events cover, one sentence per region: the window read, the part of the audit
+ * period the event history cannot reach, and whether the cap dropped events.
+ */
+export function keyUsageCoverage(snapshot: Snapshot): string[] {
+  const lines: string[] = [];
+  for (const account of snapshot.accounts) {
+    for (const r of account.cloudTrail.keyUsage) {
+      const where = `${account.accountId} ${r.region}`;
+      const count = r.events.status === 'ok' ? `${r.events.value.length} events` : 'lookup failed';
+      const window = r.window ? ` from ${utcLabel(r.window.start)} to ${utcLabel(r.window.end)}` : '';
+      const parts = [`${where}: ${count}${window}`];
+      if (r.uncovered)
+        parts.push(
+          `not covered: ${utcLabel(r.uncovered.start)} to ${utcLabel(r.uncovered.end)} (${r.uncovered.reason})`,
+        );
+      if (r.cap?.reached)
+        parts.push(
+          `capped at ${r.cap.limit} events (collection.keyUsage.maxEventsPerRegion): later events were dropped, not read`,
+        );
+      lines.push(`${parts.join('; ')}.`);
+    }
+  }
+  return lines;
 }
 
 // ---------------------------------------------------------------- exceptions & findings
@@ -924,6 +974,7 @@ export function populationSources(snapshot: Snapshot, evaluation: Evaluation): (
     () => configResultPopulation(snapshot),
     () => trailPopulation(snapshot),
     () => keyUsagePopulation(snapshot),
+    () => sensitiveKeyOperationPopulation(snapshot),
     () => exceptionPopulation(snapshot, evaluation),
     () => outOfScopeBucketPopulation(snapshot),
     () => objectEncryptionPopulation(snapshot),

@@ -52,6 +52,10 @@ export interface ReportModel {
     keyUsageEvents: Table;
     /** The AWS Config aggregator, when one was looked for. */
     aggregator?: AggregatorSection | undefined;
+    /** PutKeyPolicy, ScheduleKeyDeletion, DisableKey, DisableKeyRotation among the events read. */
+    sensitiveKeyOperations: Table;
+    /** What the key-usage events cover, per region (window, what the history cannot reach, cap). */
+    keyUsageCoverage: string[];
   };
   screenshots: CappedList<ScreenshotEntry>;
   /** The screenshot index: one row per image (capped like every table). */

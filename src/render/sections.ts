@@ -660,9 +660,15 @@ export const SECTION_DEFINITIONS = [
   {
     id: 'inventory-key-usage',
     inline: true,
-    title: 'KMS key-usage events (sample)',
+    title: 'KMS key-usage events',
     parent: 'inventory',
-    blocks: ({ model }) => tableBlocks(model.inventory.keyUsageEvents, { dense: true }),
+    blocks: ({ model }) => [
+      ...model.inventory.keyUsageCoverage.map((line) => para('note', line)),
+      heading('Sensitive key operations', 4),
+      ...tableBlocks(model.inventory.sensitiveKeyOperations, { dense: true }),
+      heading('All events', 4),
+      ...tableBlocks(model.inventory.keyUsageEvents, { dense: true }),
+    ],
   },
   {
     id: 'screenshots',

@@ -486,8 +486,20 @@ export interface CloudTrailSnapshot {
   discovery: { region: string; result: Outcome<{ trailArns: string[] }> }[];
   /** Trails deduplicated by ARN, status and selectors asked in the home region. */
   trails: TrailSnapshot[];
-  /** Sample of KMS key-usage management events (LookupEvents), per region. */
-  keyUsage: { region: string; events: Outcome<KeyUsageEvent[]> }[];
+  /** KMS key-usage management events (LookupEvents), per region. */
+  keyUsage: KeyUsageRegion[];
+}
+
+/** The KMS events read in one region, and the window they cover. */
+export interface KeyUsageRegion {
+  region: string;
+  events: Outcome<KeyUsageEvent[]>;
+  /** The time window read (optional: snapshots made before it was recorded). */
+  window?: { start: string; end: string } | undefined;
+  /** The part of the audit period the event history cannot cover, and why. */
+  uncovered?: { start: string; end: string; reason: string } | undefined;
+  /** The configured cap, and whether it dropped events (later events were not read). */
+  cap?: { limit: number; reached: boolean } | undefined;
 }
 
 export interface TrailSnapshot {

@@ -1,12 +1,20 @@
 import { CreateBucketCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
-import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  DisableKeyCommand,
+  DisableKeyRotationCommand,
+  EnableKeyCommand,
+} from '@aws-sdk/client-kms';
 import {
   CreateTrailCommand,
   PutEventSelectorsCommand,
   StartLoggingCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectCloudTrail } from '../../src/collect/cloudtrail.ts';
+import { EVENT_HISTORY_DAYS, collectCloudTrail } from '../../src/collect/cloudtrail.ts';
+import { sensitiveKeyOperationPopulation } from '../../src/render/populations.ts';
+import type { Snapshot } from '../../src/snapshot/model.ts';
 import { ACCOUNT, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -189,5 +197,69 @@ describe('collectCloudTrail over HTTP', () => {
     // whatever retries the 2-per-second limit cost).
     const pages = (await h.records()).filter((r) => r.operation === 'LookupEvents');
     expect(pages.map((r) => r.outcome)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+  });
+
+  it('reads every KMS event of the audit period (no cap by default), says what the 90-day history cannot cover, and lists sensitive operations', async () => {
+    const kms = h.kms();
+    const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata;
+    if (!key?.KeyId) throw new Error('no key');
+    for (let i = 0; i < 260; i++) await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }));
+    await kms.send(new DisableKeyRotationCommand({ KeyId: key.KeyId }));
+    await kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));
+    await kms.send(new EnableKeyCommand({ KeyId: key.KeyId }));
+    const now = later();
+    const period = {
+      start: new Date(now.getTime() - 200 * 86_400_000).toISOString(),
+      end: now.toISOString(),
+    };
+
+    const snap = await collectCloudTrail(h.factory, {
+      regions: ['us-east-1'],
+      lookbackDays: 1,
+      period,
+      now: () => now,
+    });
+    const usage = snap.keyUsage[0]!;
+    if (usage.events.status !== 'ok') throw new Error('no events');
+    // CreateKey, 260 DescribeKey, DisableKeyRotation, DisableKey, EnableKey: six pages, all read.
+    expect(usage.events.value).toHaveLength(264);
+    expect(usage.cap).toBeUndefined();
+    const historyStart = new Date(now.getTime() - EVENT_HISTORY_DAYS * 86_400_000).toISOString();
+    expect(usage.window).toEqual({ start: historyStart, end: period.end });
+    expect(usage.uncovered).toMatchObject({ start: period.start, end: historyStart });
+    expect(usage.uncovered?.reason).toContain('90 days');
+    const lookups = (await h.records()).filter((r) => r.operation === 'LookupEvents');
+    expect(lookups).toHaveLength(6);
+
+    const snapshot = { accounts: [{ accountId: ACCOUNT, cloudTrail: snap }] } as unknown as Snapshot;
+    const sensitive = sensitiveKeyOperationPopulation(snapshot);
+    expect(sensitive.path).toBe('inventory/sensitive-key-operations.csv');
+    const nameCol = sensitive.columns.findIndex((c) => c.id === 'event_name');
+    expect(sensitive.rows.map((r) => r[nameCol]?.text).sort()).toEqual(['DisableKey', 'DisableKeyRotation']);
+  });
+
+  it('an optional cap keeps that many events per region and records that it dropped the rest', async () => {
+    const kms = h.kms();
+    const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata;
+    for (let i = 0; i < 30; i++) await kms.send(new DescribeKeyCommand({ KeyId: key!.KeyId! }));
+    const capped = await collectCloudTrail(h.factory, {
+      regions: ['us-east-1'],
+      lookbackDays: 1,
+      maxEventsPerRegion: 10,
+      now: later,
+      lookupIntervalMs: 0,
+    });
+    const usage = capped.keyUsage[0]!;
+    expect(usage.events.status === 'ok' && usage.events.value.length).toBe(10);
+    expect(usage.cap).toEqual({ limit: 10, reached: true });
+    const roomy = await collectCloudTrail(h.factory, {
+      regions: ['us-east-1'],
+      lookbackDays: 1,
+      maxEventsPerRegion: 31,
+      now: later,
+      lookupIntervalMs: 0,
+    });
+    expect(roomy.keyUsage[0]?.events.status === 'ok' && roomy.keyUsage[0].events.value.length).toBe(31);
+    expect(roomy.keyUsage[0]?.cap).toEqual({ limit: 31, reached: false });
   });
 });

@@ -89,6 +89,7 @@ describe('buildCsvFiles', () => {
       'inventory/config-results.csv',
       'inventory/trails.csv',
       'inventory/key-usage-events.csv',
+      'inventory/sensitive-key-operations.csv',
       'inventory/exceptions.csv',
       'inventory/buckets-out-of-scope.csv',
       'inventory/object-encryption.csv',
