@@ -165,8 +165,8 @@ describe('evidence-pack demo → verify', () => {
     );
     // Every bucket has a verdict per period check; the mid-period bucket is unknown with why.
     const buckets = new Set(doc.period.results.map((r) => r.resource.name));
-    expect(buckets.size).toBe(18);
-    expect(doc.period.results).toHaveLength(18 * 6);
+    expect(buckets.size).toBe(20);
+    expect(doc.period.results).toHaveLength(20 * 6);
     const mid = doc.period.results.find(
       (r) => r.resource.name === 'acme-reporting-exports' && r.checkId === 's3.not-public',
     );
@@ -188,6 +188,7 @@ describe('evidence-pack demo → verify', () => {
       's3control:GetPublicAccessBlock': 's3:GetAccountPublicAccessBlock',
       's3:ListBucketInventoryConfigurations': 's3:GetInventoryConfiguration',
       's3:ListObjectsV2': 's3:ListBucket',
+      'tagging:GetResources': 'tag:GetResources',
     };
     const allowed = new Set(
       leastPrivilegePolicy().Statement.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])),

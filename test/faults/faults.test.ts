@@ -10,12 +10,18 @@ import type { BucketSnapshot } from '../../src/snapshot/model.ts';
 import { MAX_ATTEMPTS, REQUEST_TIMEOUT_MS, runAgainst, runScenario } from './harness.ts';
 
 /** Buckets whose reads always fail, so the fault run certainly has gaps to name. */
-const BROKEN_TAGS = 'gen-000003';
+/** Tags come from one GetResources listing per region; ownership controls are read per bucket. */
+const BROKEN_OWNERSHIP = 'gen-000003';
 const RESET_VERSIONING = 'gen-000011';
 const HUNG_ENCRYPTION = 'gen-000019';
 
 const FAULTS: FaultRule[] = [
-  { service: 's3', operation: 'GetBucketTagging', resource: BROKEN_TAGS, kind: 'InternalError' },
+  {
+    service: 's3',
+    operation: 'GetBucketOwnershipControls',
+    resource: BROKEN_OWNERSHIP,
+    kind: 'InternalError',
+  },
   { service: 's3', operation: 'GetBucketVersioning', resource: RESET_VERSIONING, kind: 'Reset' },
   // The sandbox holds this call open forever: each attempt must give up after the request timeout.
   { service: 's3', operation: 'GetBucketEncryption', resource: HUNG_ENCRYPTION, kind: 'Timeout' },
@@ -86,14 +92,14 @@ describe('a run under throttling, 5xx and connection resets', () => {
 
   it('reports the always-failing reads as gaps with the failure named', () => {
     const buckets = faulty.contents.snapshot.accounts.flatMap((a) => a.buckets);
-    const tags = buckets.find((b) => b.name === BROKEN_TAGS)?.tags;
-    expect(tags).toMatchObject({
+    const ownership = buckets.find((b) => b.name === BROKEN_OWNERSHIP)?.ownershipControls;
+    expect(ownership).toMatchObject({
       status: 'error',
       errorCode: 'InternalError',
-      evidence: { operation: 'GetBucketTagging' },
+      evidence: { operation: 'GetBucketOwnershipControls' },
     });
     // A 5xx answer carries the request id the sandbox sent.
-    expect(tags?.status === 'error' && tags.evidence.requestId).toMatch(/\S/);
+    expect(ownership?.status === 'error' && ownership.evidence.requestId).toMatch(/\S/);
     const versioning = buckets.find((b) => b.name === RESET_VERSIONING)?.versioning;
     expect(versioning).toMatchObject({ status: 'error', evidence: { operation: 'GetBucketVersioning' } });
     expect(versioning?.status === 'error' && versioning.errorCode).toMatch(/\S/);

@@ -27,7 +27,13 @@ import { runEvidencePack } from '../../src/pipeline/run.ts';
 import { planFromPack } from '../../src/remediate/from-pack.ts';
 import { cliWords, renderShell, shellQuote } from '../../src/remediate/render.ts';
 import type { PlanCall, RemediationPlan } from '../../src/remediate/types.ts';
-import { DEMO_ACCOUNT, DEMO_CREDENTIALS, DEMO_ROLE_ARN } from '../../src/sandbox/scenarios/demo.ts';
+import {
+  DEMO_ACCOUNT,
+  DEMO_CREDENTIALS,
+  DEMO_ROLE_ARN,
+  DEMO_SECOND_ACCOUNT,
+} from '../../src/sandbox/scenarios/demo.ts';
+import { DEMO_ORG_ROLE } from '../../src/sandbox/scenarios/demo-organization.ts';
 import { sandboxLink } from '../../src/sandbox/console/urls.ts';
 import { demoConfig } from '../../src/cli/commands/demo-config.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.ts';
@@ -54,7 +60,13 @@ async function runDemo(dir: string) {
 function credentialsFor(accountId: string): AwsCredentialIdentity | AwsCredentialIdentityProvider {
   if (accountId === DEMO_ACCOUNT) return DEMO_CREDENTIALS;
   return fromTemporaryCredentials({
-    params: { RoleArn: DEMO_ROLE_ARN, RoleSessionName: 'remediate-test' },
+    params: {
+      // The second account has its own reader role; the organization's accounts are reached as the
+      // demo reads them, through the organization role.
+      RoleArn:
+        accountId === DEMO_SECOND_ACCOUNT ? DEMO_ROLE_ARN : `arn:aws:iam::${accountId}:role/${DEMO_ORG_ROLE}`,
+      RoleSessionName: 'remediate-test',
+    },
     masterCredentials: DEMO_CREDENTIALS,
     clientConfig: { endpoint: sandbox.url, region: 'us-east-1' },
   });

@@ -22,7 +22,7 @@ import type { SandboxState } from '../state.ts';
  * `audit` (delegated administrator for AWS Config) under Security; a new `acme-workload-prod`
  * account under Workloads/Prod, which a TLS-only resource control policy covers; the existing
  * second account (`globex-subsidiary`, which joined by invitation) under Workloads/Dev; an S3
- * policy on the root enforcing Block Public Access for every account; a retired account, closed
+ * policy enforcing Block Public Access on the Security and Prod OUs; a retired account, closed
  * two days before the pack (SUSPENDED); and an account whose OrganizationAccountAccessRole was
  * deleted (a gap: it cannot be read).
  */
@@ -132,12 +132,15 @@ export async function buildDemoOrganization(
     const s3Policy = await org.send(
       new CreatePolicyCommand({
         Name: 'acme-block-public-access',
-        Description: 'All four S3 Block Public Access settings, for every account',
+        Description: 'All four S3 Block Public Access settings, for every account beneath',
         Type: 'S3_POLICY',
         Content: BPA_S3_POLICY,
       }),
     );
-    await org.send(new AttachPolicyCommand({ PolicyId: s3Policy.Policy?.PolicySummary?.Id, TargetId: root }));
+    // On the Security and Prod OUs, not the root: the management account and Workloads/Dev keep the
+    // public-access findings the demo is built to show.
+    for (const TargetId of [security, prodOu])
+      await org.send(new AttachPolicyCommand({ PolicyId: s3Policy.Policy?.PolicySummary?.Id, TargetId }));
     await org.send(new CloseAccountCommand({ AccountId: retired }));
     const res = await fetch(new URL(`/_sandbox/accounts/${noRole}/roles/${DEMO_ORG_ROLE}`, endpoint), {
       method: 'DELETE',
