@@ -165,8 +165,10 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
     }),
   },
   {
+    // After the KMS stage: the sandbox (like AWS) records the tool's own KMS reads as events, so
+    // LookupEvents run while they are still being made would page differently from run to run.
     stage: 'cloudtrail',
-    after: [],
+    after: ['kms'],
     actions: [
       'cloudtrail:DescribeTrails',
       'cloudtrail:GetTrailStatus',
