@@ -134,6 +134,7 @@ export function collectionClients(
     userAgent: USER_AGENT,
     recorder: createRequestRecorder(sink),
     concurrency: config.collection.concurrency,
+    globalConcurrency: config.collection.globalConcurrency,
     requestTimeoutMs: config.collection.requestTimeoutMs,
     notice: (line) => progress.log(line),
   });
