@@ -111,7 +111,9 @@ describe('client factory: per-account limits under the global cap, over HTTP', (
       credentials: () => Promise.resolve({ accessKeyId: 'ROOT', secretAccessKey: 'x' }),
       maxAttempts: 1,
       userAgent: 'evidence-pack/test',
-      recorder: createRequestRecorder({ write: () => Promise.resolve() }),
+      recorder: createRequestRecorder({
+        write: (c) => Promise.resolve({ file: 'raw/x.jsonl', callId: '1', service: c.service, operation: c.operation }),
+      }),
       accountId: '111111111111',
       concurrency,
       globalConcurrency,
