@@ -100,6 +100,12 @@ export interface ClientFactory {
   assumeRoleCredentials(accountId: string, target: AssumeRoleTarget): AwsCredentialIdentityProvider;
   /** Credentials of a named profile in the shared config files. */
   profileCredentials(profile: string): AwsCredentialIdentityProvider;
+  /**
+   * Drop this account's cached clients (once its collection is done, so a large organization does
+   * not keep every account's clients in memory); later calls make them again. Sockets stay in the
+   * shared pool; in-flight calls are not affected.
+   */
+  releaseClients(): void;
   /** Close the sockets of every client made by this factory and every factory derived from the same root. */
   destroy(): void;
   /** Calls, retries, backoff and slot use of every account read from the same root so far. */
@@ -338,6 +344,7 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, run: RunReso
       );
     },
     profileCredentials: (profile) => fromIni({ profile }),
+    releaseClients: () => res.clients.clear(),
     destroy() {
       for (const r of run.all.splice(0)) {
         for (const c of r.clients.values()) c.destroy();
