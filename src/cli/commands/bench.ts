@@ -49,6 +49,8 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<number> {
     globalConcurrency: opts.globalConcurrency,
   });
   if (opts.shards !== undefined && opts.accounts !== undefined) {
+    // The one-process figures first: the sharded run that follows takes as long again.
+    if (!json) process.stdout.write(formatBenchResult(result));
     const sharded = await runShardBench({
       accounts: opts.accounts,
       buckets: opts.buckets,
@@ -62,9 +64,7 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<number> {
       log: json ? () => undefined : (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(
-      json
-        ? `${JSON.stringify({ ...result, sharded }, null, 2)}\n`
-        : `${formatBenchResult(result)}${formatShardBench(sharded)}`,
+      json ? `${JSON.stringify({ ...result, sharded }, null, 2)}\n` : formatShardBench(sharded),
     );
     return 0;
   }
