@@ -43,6 +43,8 @@ export interface ShardScreenshots {
 export interface ShardResult {
   written: WrittenPack;
   shard: ShardRecord;
+  /** How many console screenshots the shard pack holds. */
+  consoleScreenshots: number;
 }
 
 /** The capture sample's seed of a sharded run: `capture.seed`, else one derived from the plan id. */
@@ -94,6 +96,7 @@ export async function runShard(opts: RunOptions & { shard: ShardSpec }): Promise
         return {
           written: await shardPackStage({ ...stage, snapshot, config, shard, captured, signer }),
           shard,
+          consoleScreenshots: captured.images.length,
         };
       }),
     release: async () => {
