@@ -112,7 +112,8 @@ describe('client factory: per-account limits under the global cap, over HTTP', (
       maxAttempts: 1,
       userAgent: 'evidence-pack/test',
       recorder: createRequestRecorder({
-        write: (c) => Promise.resolve({ file: 'raw/x.jsonl', callId: '1', service: c.service, operation: c.operation }),
+        write: (c) =>
+          Promise.resolve({ file: 'raw/x.jsonl', callId: '1', service: c.service, operation: c.operation }),
       }),
       accountId: '111111111111',
       concurrency,
