@@ -78,13 +78,13 @@ const LINE_ORDER: readonly CheckStatus[] = [
 
 /**
  * How many of the results are deviations during the audit period, e.g. `27 of them are deviations
- * during the audit period (25 fail, 2 excepted)`; empty when there are none.
+ * during the audit period: 25 fail, 2 excepted`; empty when there are none.
  */
 export function deviationClause(summary: Evaluation['summary']): string {
   const d = summary.periodDeviations;
   if (d.results === 0) return '';
   const parts = LINE_ORDER.filter((s) => d.byStatus[s] > 0).map((s) => `${d.byStatus[s]} ${STATUS_WORDS[s]}`);
-  return `${d.results} of them ${d.results === 1 ? 'is a deviation' : 'are deviations'} during the audit period (${parts.join(', ')})`;
+  return `${d.results} of them ${d.results === 1 ? 'is a deviation' : 'are deviations'} during the audit period: ${parts.join(', ')}`;
 }
 
 /**
