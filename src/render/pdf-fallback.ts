@@ -294,12 +294,15 @@ function drawCover(l: PlainLayout, model: ReportModel): void {
     ['Evidence digest', m.evidenceDigest],
     ...(m.configDigest ? ([['Config digest', m.configDigest]] as [string, string][]) : []),
   ]);
-  l.heading('', 'Results across all checks');
+  l.heading('', 'Results, each counted once');
   l.table(
-    [...model.totals.map((t) => ({ header: t.label, weight: 1 })), { header: 'Cross-checks', weight: 1 }],
+    [
+      ...model.resultTotals.map((t) => ({ header: t.label, weight: 1 })),
+      { header: 'Cross-checks', weight: 1 },
+    ],
     [
       [
-        ...model.totals.map((t) => ({
+        ...model.resultTotals.map((t) => ({
           text: formatCount(t.count),
           tone: t.count > 0 ? statusTone(t.status) : 'muted',
         })),
@@ -309,12 +312,8 @@ function drawCover(l: PlainLayout, model: ReportModel): void {
     9,
   );
   l.para(
-    `${formatCount(model.scope.totalResults)} results: the sum of the criterion rows in section ${sectionOf(model, 'summary').number}` +
-      (model.otherChecks.total > 0
-        ? ` plus ${formatCount(model.otherChecks.total)} results of other checks, not part of any criterion (${model.otherChecks.checks})`
-        : '') +
-      `; a result counts once in each criterion its check supports, and ${formatCount(model.scope.distinctResults)} results were produced in all` +
-      `. Cross-checks: ${formatCount(model.scope.crossChecks)} contradictions between sources (section ${sectionOf(model, 'cross-checks').number}), none counted as a pass.`,
+    `${model.scope.totalsNote}` +
+      ` Cross-checks: ${formatCount(model.scope.crossChecks)} contradictions between sources (section ${sectionOf(model, 'cross-checks').number}), none counted as a pass.`,
     { size: 8, colour: MUTED },
   );
 }

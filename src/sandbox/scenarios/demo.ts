@@ -28,9 +28,11 @@ import {
   CreateKeyCommand,
   DescribeKeyCommand,
   DecryptCommand,
+  DisableKeyRotationCommand,
   EnableKeyRotationCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
+  GetKeyPolicyCommand,
   KMSClient,
   PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,
@@ -426,7 +428,7 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
   try {
     await at(100);
     await buildDemoScenario(endpoint);
-    // Scheduled "100 days ago" it would be gone by now: the deletion is scheduled again today.
+    // Scheduled "100 days ago" it would be gone by now: the deletion is scheduled again in the period.
     const retired = await keyIdOf(kms, 'alias/acme-hr-retired');
     await kms.send(new CancelKeyDeletionCommand({ KeyId: retired }));
     const read = async (Bucket: string) =>
@@ -436,6 +438,10 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
 
     await at(99);
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: DEMO_AFTER_PERIOD_BUCKET }));
+
+    await at(75);
+    await useKey(kms, await keyIdOf(kms, 'alias/acme-data'), 2);
+    await useKey(euKms, await keyIdOf(euKms, 'alias/acme-eu-data'), 1);
 
     await at(50);
     await bucket(s3, DEMO_MID_PERIOD_BUCKET, 'us-east-1', {
@@ -475,17 +481,45 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
       }),
     );
 
+    await keyUsageOverThePeriod(at, kms, euKms, retired);
+
     await at(3);
     await s3.send(new PutBucketPolicyCommand({ Bucket: DEMO_AFTER_PERIOD_BUCKET, Policy: hrPolicy }));
-
-    await setClock(endpoint, { realTime: true });
-    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: retired, PendingWindowInDays: 30 }));
-    await useKey(kms, await keyIdOf(kms, 'alias/acme-data'), 3);
-    await useKey(euKms, await keyIdOf(euKms, 'alias/acme-eu-data'), 2);
   } finally {
     await setClock(endpoint, { realTime: true });
     for (const c of [s3, kms, use1.config, use1.trail, euKms]) c.destroy();
   }
+}
+
+/**
+ * KMS activity inside the audit period (CloudTrail's event history keeps it for 90 days, so the
+ * key-usage section has events to show; the first use is 75 days ago): data keys used, and the sensitive key
+ * operations an auditor looks for: the key policy re-applied, rotation switched off for a day, the
+ * retired key scheduled for deletion (30 days, so it is still pending when the pack is made).
+ */
+async function keyUsageOverThePeriod(
+  at: (daysAgo: number, hours?: number) => Promise<void>,
+  kms: KMSClient,
+  euKms: KMSClient,
+  retired: string,
+): Promise<void> {
+  const data = await keyIdOf(kms, 'alias/acme-data');
+  const euData = await keyIdOf(euKms, 'alias/acme-eu-data');
+  await at(30);
+  await useKey(kms, data, 1);
+  await at(28);
+  const current = await kms.send(new GetKeyPolicyCommand({ KeyId: data, PolicyName: 'default' }));
+  if (current.Policy)
+    await kms.send(new PutKeyPolicyCommand({ KeyId: data, PolicyName: 'default', Policy: current.Policy }));
+  await at(25);
+  await kms.send(new DisableKeyRotationCommand({ KeyId: data }));
+  await at(24);
+  await kms.send(new EnableKeyRotationCommand({ KeyId: data }));
+  await at(20);
+  await kms.send(new ScheduleKeyDeletionCommand({ KeyId: retired, PendingWindowInDays: 30 }));
+  await at(12);
+  await useKey(kms, data, 1);
+  await useKey(euKms, euData, 1);
 }
 
 /** Build the demo estate in a running sandbox, through its AWS endpoint. */
