@@ -36,6 +36,16 @@ const WIN_ANSI_EXTRAS = new Set([
 /** Longest text drawn in one table cell, so a row always fits on a page (the CSVs hold the full text). */
 const MAX_CELL_CHARS = 1200;
 
+/** The bytes of a pdfkit document, once it ends (listen before drawing: pdfkit streams as it goes). */
+export function pdfBytes(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  return new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}
+
 /**
  * The standard fonts only cover WinAnsi; anything else would print as garbage, so it becomes `?`.
  * Control characters other than line feeds become spaces.
@@ -455,12 +465,7 @@ export async function renderPdfWithPdfkit(model: ReportModel): Promise<Buffer> {
       ModDate: asOf,
     },
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
   drawBody(new PlainLayout(doc), model);
   drawHeadersAndFooters(doc, model);
   doc.end();

@@ -55,6 +55,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { setClock } from './clock.ts';
 
 /**
  * The demo estate: two accounts (the caller's and one reached by role), three regions, fifteen
@@ -190,6 +191,15 @@ const cloudTrailDelivery = (bucket: string, account: string) => [
 ];
 
 const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+/** The statement of AWS's default key policy: the account (its IAM policies) may use the key. */
+const ROOT_KEY_ACCESS = {
+  Sid: 'EnableRootPermissions',
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${DEMO_ACCOUNT}:root` },
+  Action: 'kms:*',
+  Resource: '*',
+};
 
 interface Ctx {
   endpoint: string;
@@ -391,15 +401,6 @@ export const DEMO_AFTER_PERIOD_BUCKET = 'acme-hr-records';
 export const DEMO_PERIOD = { startDaysAgo: 97, endDaysAgo: 7 } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-async function setClock(endpoint: string, body: { now: string } | { realTime: true }): Promise<void> {
-  const res = await fetch(new URL('/_sandbox/clock', endpoint), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`sandbox clock: HTTP ${res.status}`);
-}
-
 async function keyIdOf(kms: KMSClient, alias: string): Promise<string> {
   const d = await kms.send(new DescribeKeyCommand({ KeyId: alias }));
   const id = d.KeyMetadata?.KeyId;
@@ -542,47 +543,29 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
   const euKey = await key(euw1.kms, 'alias/acme-eu-data', {
     rotation: true,
     description: 'EU customer data',
-    policy: policy(
-      {
-        Sid: 'EnableRootPermissions',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${DEMO_ACCOUNT}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
-      {
-        Sid: 'AllowAnyoneToDecrypt',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: ['kms:Decrypt', 'kms:DescribeKey'],
-        Resource: '*',
-      },
-    ),
+    policy: policy(ROOT_KEY_ACCESS, {
+      Sid: 'AllowAnyoneToDecrypt',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['kms:Decrypt', 'kms:DescribeKey'],
+      Resource: '*',
+    }),
   });
   // Rotated every two years: longer than kms.maxRotationDays (365), so kms.rotation-enabled fails.
   const backupKey = await key(euw1.kms, 'alias/acme-eu-backups', {
     rotation: true,
     rotationDays: 730,
     description: 'EU backups',
-    policy: policy(
-      {
-        Sid: 'EnableRootPermissions',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${DEMO_ACCOUNT}:root` },
-        Action: 'kms:*',
-        Resource: '*',
+    policy: policy(ROOT_KEY_ACCESS, {
+      Sid: 'AllowS3UseWithinAccount',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'kms:CallerAccount': DEMO_ACCOUNT, 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
       },
-      {
-        Sid: 'AllowS3UseWithinAccount',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: '*',
-        Condition: {
-          StringEquals: { 'kms:CallerAccount': DEMO_ACCOUNT, 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
-        },
-      },
-    ),
+    }),
   });
   // Asymmetric key the demo config uses to sign the pack's manifest.
   const signing = await use1.kms.send(
