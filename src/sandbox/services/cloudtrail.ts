@@ -19,6 +19,7 @@ import {
   updateTrail,
 } from './cloudtrail/handlers/trails.ts';
 import { recordCall } from './cloudtrail/record-call.ts';
+import { recordTrailConfigurations } from './cloudtrail/config-item.ts';
 import { trailArnOf } from './cloudtrail/store.ts';
 
 export { setLookupEventsRateLimit } from './cloudtrail/throttle.ts';
@@ -50,11 +51,17 @@ function trailResource(req: JsonRequest): { type: string; name: string }[] {
 function withEvent(handler: Handler): Handler {
   return (req) => {
     const output = handler(req);
+    const readOnly = /^(Describe|Get|List)/.test(req.operation);
     recordCall(req, {
       eventSource: 'cloudtrail.amazonaws.com',
-      readOnly: /^(Describe|Get|List)/.test(req.operation),
+      readOnly,
       resources: trailResource(req),
     });
+    // AWS Config records each trail whose configuration this write changed, in its owner account.
+    if (!readOnly) {
+      const owners = new Set([req.account.id, ...trailResource(req).map((r) => r.name.split(':')[4] ?? '')]);
+      for (const id of owners) if (id) recordTrailConfigurations(req.state.account(id), req.state.now());
+    }
     return output;
   };
 }
