@@ -1,4 +1,9 @@
-import { CreateBucketCommand, PutBucketEncryptionCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import {
+  type BucketLocationConstraint,
+  CreateBucketCommand,
+  PutBucketEncryptionCommand,
+  PutBucketPolicyCommand,
+} from '@aws-sdk/client-s3';
 import { PutPublicAccessBlockCommand as PutAccountPabCommand } from '@aws-sdk/client-s3-control';
 import {
   CreateAliasCommand,
@@ -50,7 +55,9 @@ async function keyFor(region: string, alias: string, bucket: string): Promise<st
   await s3.send(
     new CreateBucketCommand({
       Bucket: bucket,
-      ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } }),
+      ...(region === 'us-east-1'
+        ? {}
+        : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
     }),
   );
   await s3.send(
