@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Evaluation } from '../../src/evaluate/types.ts';
 import { collect } from '../../src/collect/collect.ts';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
+import { findingsDocument } from '../../src/evaluate/findings-json.ts';
 import type { PeriodResourceResult } from '../../src/period/types.ts';
 import type { Snapshot } from '../../src/snapshot/model.ts';
 import { ACCOUNT, startHarness, testConfig, type Harness } from '../collect/harness.ts';
@@ -267,5 +268,23 @@ describe('account Block Public Access, KMS keys and trails over the period, from
     const trailFinding = deviations.find((f) => f.checkId === 'cloudtrail.log-file-validation');
     expect(trailFinding?.resource.type).toBe('AWS::CloudTrail::Trail');
     expect(trailFinding?.reason).toContain('UpdateTrail by arn:aws:iam::');
+  });
+
+  it('writes every resource verdict to findings.json, with its citations', () => {
+    const doc = findingsDocument(snapshot, evaluation) as {
+      period?: {
+        resourceResults?: {
+          checkId: string;
+          resource: { name: string };
+          status: string;
+          evidence: unknown[];
+        }[];
+      };
+    };
+    const rows = doc.period?.resourceResults ?? [];
+    expect(rows.length).toBe(evaluation.period?.resources?.flatMap((r) => r.checks).length);
+    const rot = rows.find((r) => r.checkId === 'kms.rotation-enabled' && r.resource.name === 'alias/data');
+    expect(rot?.status).toBe('broken');
+    expect(rot?.evidence.length).toBeGreaterThan(0);
   });
 });
