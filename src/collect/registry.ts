@@ -213,9 +213,10 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   },
   {
     // Only with an audit period: the Config history of the account's Block Public Access, of the
-    // KMS keys in scope and of its trails, once the KMS and CloudTrail stages named them.
+    // KMS keys in scope and of its trails, once the KMS and CloudTrail stages named them; after
+    // the Config stage too, so the Config calls of a run are numbered alike from run to run.
     stage: 'resource-history',
-    after: ['config-history', 'account-pab', 'kms', 'cloudtrail'],
+    after: ['config-history', 'config', 'account-pab', 'kms', 'cloudtrail'],
     actions: ['config:GetResourceConfigHistory'],
     run: async (ctx) => {
       const period = ctx.config.period;
