@@ -196,7 +196,9 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
     // After the CloudTrail stage: both call LookupEvents in the same regions, and one after the
     // other keeps the recorded call ids of a run the same from run to run.
     stage: 'config-history',
-    after: ['cloudtrail'],
+    // After the Config stage too: both call AWS Config in the same regions, and one after the
+    // other keeps the recorded call ids of a run the same from run to run.
+    after: ['cloudtrail', 'config'],
     actions: ['config:GetResourceConfigHistory', 'cloudtrail:LookupEvents'],
     run: async (ctx) => {
       const period = ctx.config.period;
