@@ -150,9 +150,7 @@ export interface BucketConfigHistory {
 
 /** The resource types besides buckets whose AWS Config history the period judgement reads. */
 export type PeriodResourceType =
-  | 'AWS::S3::AccountPublicAccessBlock'
-  | 'AWS::KMS::Key'
-  | 'AWS::CloudTrail::Trail';
+  'AWS::S3::AccountPublicAccessBlock' | 'AWS::KMS::Key' | 'AWS::CloudTrail::Trail';
 
 /** AWS Config's recorded history of one non-bucket resource around the audit period. */
 export interface ResourceConfigHistory {
