@@ -31,6 +31,7 @@ export type ResourceType =
   | 'AWS::CloudTrail::Account'
   /** An account as a whole: the subject of a check's result for an account that was not read. */
   | 'AWS::::Account'
+  | 'AWS::CloudTrail::Trail'
   | 'EvidencePack::Exception';
 
 export interface ResourceRef {

@@ -374,6 +374,7 @@ async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<A
     now: o.now,
     progress: (stage, done, total) => o.progress(accountId, stage, done, total),
     buckets: (): BucketSnapshot[] => parts.buckets ?? [],
+    collected: () => parts,
   };
   await runCollectors(ctx, parts);
 
@@ -397,6 +398,7 @@ async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<A
     config: parts.config ?? [],
     cloudTrail: parts.cloudTrail ?? { discovery: [], trails: [], keyUsage: [] },
     ...(parts.configHistory ? { configHistory: parts.configHistory } : {}),
+    ...(parts.resourceHistory ? { resourceHistory: parts.resourceHistory } : {}),
     ...(parts.managementEvents ? { managementEvents: parts.managementEvents } : {}),
     ...(parts.objectInventory ? { objectInventory: parts.objectInventory } : {}),
   };

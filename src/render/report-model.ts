@@ -230,6 +230,8 @@ export interface PeriodSection {
   /** `no history: 3, created during the period: 1` (empty when nothing is unknown). */
   unknownCauses: string;
   verdicts: Table;
+  /** Account Block Public Access, KMS keys and trails over the period. */
+  resourceVerdicts: Table;
   timeline: Table;
   reconciliation: Table;
 }

@@ -490,7 +490,7 @@ export const SECTION_DEFINITIONS = [
           strong('broken'),
           ' when it failed in at least one window (dates and the CloudTrail events that opened and closed it given; each window is a finding), and is ',
           strong('unknown'),
-          " with its reason: no history, recorder not recording, bucket created during or after the period (Config's resourceCreationTime), or a last record that disagrees with today's read with no event to explain it. Account-level Block Public Access and KMS keys are taken as read on the day of the pack.",
+          " with its reason: no history, recorder not recording, bucket created during or after the period (Config's resourceCreationTime), or a last record that disagrees with today's read with no event to explain it. Account-level Block Public Access, the KMS keys behind buckets and the account's trails are judged the same way from their own Config history (AWS::S3::AccountPublicAccessBlock, AWS::KMS::Key, AWS::CloudTrail::Trail); what Config does not record for a type (a key's policy, a trail's event selectors) is unknown, with that reason.",
         ),
         para(
           'plain',
@@ -498,6 +498,8 @@ export const SECTION_DEFINITIONS = [
         ),
         heading('Checks over the period'),
         ...tableBlocks(p.verdicts, { dense: true }),
+        heading('Account Block Public Access, KMS keys and trails over the period'),
+        ...tableBlocks(p.resourceVerdicts, { dense: true }),
         heading('Reconciliation with today'),
         para(
           'plain',

@@ -95,6 +95,7 @@ import {
   periodTimelinePopulation,
   periodVerdictPopulation,
 } from './period-populations.ts';
+import { periodResourcePopulation } from './period-resources.ts';
 
 /** Everything the report is built from. */
 export interface ReportInput {
@@ -727,7 +728,10 @@ function figuresSection(
 function periodSection(evaluation: Evaluation, max: number): PeriodSection | undefined {
   const period = evaluation.period;
   if (!period) return undefined;
-  const all = period.buckets.flatMap((b) => b.checks);
+  const all = [
+    ...period.buckets.flatMap((b) => b.checks),
+    ...(period.resources ?? []).flatMap((r) => r.checks),
+  ];
   return {
     startLabel: utcLabel(period.start),
     endLabel: utcLabel(period.end),
@@ -742,6 +746,12 @@ function periodSection(evaluation: Evaluation, max: number): PeriodSection | und
       'period-verdicts',
       max,
       'No buckets in scope.',
+    ),
+    resourceVerdicts: populationTable(
+      periodResourcePopulation(period),
+      'period-resource-verdicts',
+      max,
+      'No AWS Config history of account Block Public Access, KMS keys or trails was collected (packs made before it was).',
     ),
     timeline: populationTable(
       periodTimelinePopulation(period),
@@ -766,6 +776,7 @@ const CAUSE_LABELS: Record<string, string> = {
   'read-failed': 'history unreadable',
   unjudgeable: 'a recorded state could not be judged',
   'disagrees-with-live': "last record disagrees with today's read, no event",
+  'not-in-config-item': 'not recorded by AWS Config for the type',
 };
 
 function unknownCauses(all: readonly { status: string; cause?: string | undefined }[]): string {

@@ -50,6 +50,8 @@ function scrub(html: string): string {
       .replace(/\b(?:mrk-)?[0-9a-f]{32}\b/g, number('hex-id'))
       .replace(/\b[a-z0-9]+-[a-z]{2}(?:-gov)?-[a-z]+-\d-\d{6}\b/g, number('call'))
       .replace(/\b[0-9A-F]{16}\b/g, '[request-id]')
+      // CloudTrail request ids of the sandbox's JSON services (KMS, CloudTrail): upper-case UUIDs.
+      .replace(/\b[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\b/g, '[request-id]')
       .replace(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z| UTC)?/g, '[time]')
       .replace(/\b\d{2}:\d{2}:\d{2} UTC\b/g, '[time]')
       .replace(/\b\d{8}T\d{6}Z\b/g, '[time]')

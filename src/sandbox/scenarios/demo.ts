@@ -444,6 +444,41 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
     await useKey(kms, await keyIdOf(kms, 'alias/acme-data'), 2);
     await useKey(euKms, await keyIdOf(euKms, 'alias/acme-eu-data'), 1);
 
+    // Period evidence beyond buckets, each changed and restored inside the quarter (AWS Config
+    // records every change): rotation of the production data key off for two days, log file
+    // validation of the organization trail off for a day, account Block Public Access all off for a day.
+    const dataKeyId = await keyIdOf(kms, 'alias/acme-data');
+    await at(70);
+    await kms.send(new DisableKeyRotationCommand({ KeyId: dataKeyId }));
+    await at(68);
+    await kms.send(new EnableKeyRotationCommand({ KeyId: dataKeyId }));
+    await at(62);
+    await use1.trail.send(new UpdateTrailCommand({ Name: 'acme-org-trail', EnableLogFileValidation: false }));
+    await at(61);
+    await use1.trail.send(new UpdateTrailCommand({ Name: 'acme-org-trail', EnableLogFileValidation: true }));
+    const s3control = new S3ControlClient({
+      region: 'us-east-1',
+      credentials: DEMO_CREDENTIALS,
+      endpointProvider: () => ({ url: new URL(endpoint) }),
+    });
+    const accountPab = (blockPublicAcls: boolean) =>
+      s3control.send(
+        new PutAccountPabCommand({
+          AccountId: DEMO_ACCOUNT,
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: blockPublicAcls,
+            IgnorePublicAcls: false,
+            BlockPublicPolicy: false,
+            RestrictPublicBuckets: false,
+          },
+        }),
+      );
+    await at(56);
+    await accountPab(false);
+    await at(55);
+    await accountPab(true);
+    s3control.destroy();
+
     await at(50);
     await bucket(s3, DEMO_MID_PERIOD_BUCKET, 'us-east-1', {
       tags: { 'data-class': 'internal', owner: 'finance' },
