@@ -32,20 +32,15 @@ import { COMPOSITE_TEMPLATE, PAGE_CSS } from './views/templates.ts';
 /** Which screenshots to take. */
 export type CaptureMode = 'console' | 'api-view' | 'both' | 'none';
 
-/** One written screenshot, as listed in the pack. */
-export interface ScreenshotMeta {
+/** One written screenshot, as listed in the pack, with what it is stamped with. */
+export interface ScreenshotMeta extends Pick<
+  Stamp,
+  'account' | 'region' | 'resource' | 'capturedAt' | 'source' | 'identity'
+> {
   /** Pack-relative: `screenshots/<name>.png`. */
   path: string;
   title: string;
   kind: 'console' | 'api-view';
-  account: string;
-  region: string;
-  resource: string;
-  /** ISO-8601 UTC: the recorded call time (API view) or the capture time (console). */
-  capturedAt: string;
-  /** Console URL without tokens, or `API <service> <Operation> (request id <id>)`. */
-  source: string;
-  identity: string;
   /** sha256 of the PNG bytes. */
   sha256: string;
   /** Kind of view, e.g. `bucket-permissions`, `kms-key-policy`, `config-rule` (the file name's prefix). */
