@@ -12,8 +12,8 @@ import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-s
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { attemptNoticesPlugin } from './attempt-notices.ts';
 import { attemptSlotsPlugin, newRetryCounters, type RetryCounters } from './attempt-slots.ts';
-import { DEFAULT_CONCURRENCY } from './defaults.ts';
-import { createLimiter, type Limiter, type LimiterStats } from './limiter.ts';
+import { DEFAULT_CONCURRENCY, defaultGlobalConcurrency } from './defaults.ts';
+import { createLimiter, underGlobalCap, type Limiter, type LimiterStats } from './limiter.ts';
 import type { RequestRecorder } from './recorder.ts';
 import type { ServiceName } from './services.ts';
 
@@ -45,6 +45,12 @@ export interface ClientFactoryOptions {
   accountId?: string | undefined;
   /** Concurrent calls per account (config `collection.concurrency`); also the socket bound. Default {@link DEFAULT_CONCURRENCY}. */
   concurrency?: number | undefined;
+  /**
+   * Concurrent calls over all accounts read from this root (config `collection.globalConcurrency`);
+   * also the socket bound, as the accounts share one connection pool. Default
+   * {@link defaultGlobalConcurrency} (sized to the machine's cores).
+   */
+  globalConcurrency?: number | undefined;
   /** Per-request timeout in milliseconds (default 60 s). */
   requestTimeoutMs?: number | undefined;
   /** Where to say that a call is slow or being retried after a failure (the run's progress log). */
@@ -71,7 +77,7 @@ export interface ClientFactory {
   readonly endpointUrl: string | undefined;
   /** The credentials this factory's clients use (console sign-in derives from them). */
   readonly credentials: AwsCredentialIdentityProvider;
-  /** Concurrency bound for this account's calls: one slot per attempt in flight. */
+  /** Concurrency bound for this account's calls (under the run's global cap): one slot per attempt in flight. */
   readonly limiter: Limiter;
   s3(region: string): S3Client;
   s3control(region: string): S3ControlClient;
@@ -94,6 +100,12 @@ export interface ClientFactory {
   assumeRoleCredentials(accountId: string, target: AssumeRoleTarget): AwsCredentialIdentityProvider;
   /** Credentials of a named profile in the shared config files. */
   profileCredentials(profile: string): AwsCredentialIdentityProvider;
+  /**
+   * Drop this account's cached clients (once its collection is done, so a large organization does
+   * not keep every account's clients in memory); later calls make them again. Sockets stay in the
+   * shared pool; in-flight calls are not affected.
+   */
+  releaseClients(): void;
   /** Close the sockets of every client made by this factory and every factory derived from the same root. */
   destroy(): void;
   /** Calls, retries, backoff and slot use of every account read from the same root so far. */
@@ -106,6 +118,24 @@ export interface CallStats extends RetryCounters, Omit<LimiterStats, 'lowestLimi
   accounts: number;
   /** Lowest concurrency limit any account's limiter reached. */
   lowestLimit: number;
+  /** The run-wide cap on calls in flight over all accounts. */
+  globalLimit: number;
+  /** Slot use of the run-wide cap (its tasks are every account's attempts). */
+  global: LimiterStats;
+  /** Attempts per account (by account id; `unknown` before the id is known), busiest first. */
+  perAccount: AccountCalls[];
+}
+
+/** Calls and attempts one account's limiter ran. */
+export interface AccountCalls {
+  accountId: string;
+  calls: number;
+  /** Attempts (calls and their retries): the slots of the account's limiter taken. */
+  attempts: number;
+  /** The account's configured concurrency limit. */
+  limit: number;
+  /** Times sustained throttling halved this account's limit. */
+  cuts: number;
 }
 
 /** Create the root client factory. */
@@ -114,32 +144,59 @@ export function createClientFactory(opts: ClientFactoryOptions): ClientFactory {
   const credentials =
     opts.credentials ?? (opts.profile ? fromIni({ profile: opts.profile }) : fromNodeProviderChain());
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
-  const all: AccountResources[] = [];
+  const globalConcurrency = opts.globalConcurrency ?? defaultGlobalConcurrency();
+  // Sockets are shared by every account: connections are not tied to credentials, and the global
+  // cap bounds the attempts in flight, so the pool never makes a call wait.
+  const maxSockets = Math.max(1, globalConcurrency);
+  const run: RunResources = {
+    global: createLimiter({ max: globalConcurrency }),
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    all: [],
+  };
   return buildFactory(
     { ...opts, endpointUrl, credentials, concurrency },
-    newAccountResources(concurrency, all),
-    all,
+    newAccountResources(concurrency, run, opts.accountId),
+    run,
   );
 }
 
-interface AccountResources {
-  limiter: Limiter;
-  counters: RetryCounters;
+/** What every account of one root shares: the global cap and the connection pool. */
+interface RunResources {
+  global: Limiter;
   httpAgent: HttpAgent;
   httpsAgent: HttpsAgent;
+  all: AccountResources[];
+}
+
+interface AccountResources {
+  /** The account's own limiter (its halving under throttling), not yet under the global cap. */
+  own: Limiter;
+  /** The account's limiter under the global cap: what its calls go through. */
+  limiter: Limiter;
+  counters: RetryCounters;
+  /** The account's configured limit (its limiter's maximum). */
+  max: number;
+  /** The account read (set when known). */
+  accountId: string | undefined;
   clients: Map<string, ClientMap[ServiceName]>;
 }
 
-function newAccountResources(concurrency: number, all: AccountResources[]): AccountResources {
-  const maxSockets = Math.max(1, concurrency);
+function newAccountResources(
+  concurrency: number,
+  run: RunResources,
+  accountId: string | undefined,
+): AccountResources {
+  const own = createLimiter({ max: concurrency });
   const res: AccountResources = {
-    limiter: createLimiter({ max: concurrency }),
+    own,
+    limiter: underGlobalCap(own, run.global),
     counters: newRetryCounters(),
-    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    max: concurrency,
+    accountId,
     clients: new Map(),
   };
-  all.push(res);
+  run.all.push(res);
   return res;
 }
 
@@ -148,8 +205,9 @@ type ResolvedOptions = ClientFactoryOptions & {
   concurrency: number;
 };
 
-function buildFactory(opts: ResolvedOptions, res: AccountResources, all: AccountResources[]): ClientFactory {
+function buildFactory(opts: ResolvedOptions, res: AccountResources, run: RunResources): ClientFactory {
   const { endpointUrl, accountId } = opts;
+  if (accountId !== undefined) res.accountId ??= accountId;
 
   function common(service: ServiceName, region: string) {
     return {
@@ -162,8 +220,8 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
       cacheMiddleware: true,
       customUserAgent: opts.userAgent,
       requestHandler: {
-        httpAgent: res.httpAgent,
-        httpsAgent: res.httpsAgent,
+        httpAgent: run.httpAgent,
+        httpsAgent: run.httpsAgent,
         requestTimeout: opts.requestTimeoutMs ?? 60_000,
         connectionTimeout: 10_000,
         throwOnRequestTimeout: true,
@@ -257,9 +315,13 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
     sts: (region) => client('sts', region),
     organizations: (region) => client('organizations', region),
     client,
-    withAccountId: (id) => buildFactory({ ...opts, accountId: id }, res, all),
+    withAccountId: (id) => buildFactory({ ...opts, accountId: id }, res, run),
     forAccount: (id, credentials) =>
-      buildFactory({ ...opts, accountId: id, credentials }, newAccountResources(opts.concurrency, all), all),
+      buildFactory(
+        { ...opts, accountId: id, credentials },
+        newAccountResources(opts.concurrency, run, id),
+        run,
+      ),
     assumeRoleCredentials(targetAccountId, target) {
       const region = target.region ?? 'us-east-1';
       return sharedCredentials(
@@ -282,22 +344,28 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, all: Account
       );
     },
     profileCredentials: (profile) => fromIni({ profile }),
+    releaseClients: () => res.clients.clear(),
     destroy() {
-      for (const r of all.splice(0)) {
+      for (const r of run.all.splice(0)) {
         for (const c of r.clients.values()) c.destroy();
         r.clients.clear();
-        r.httpAgent.destroy();
-        r.httpsAgent.destroy();
       }
+      run.httpAgent.destroy();
+      run.httpsAgent.destroy();
     },
-    stats: () => sumStats(all),
+    stats: () => sumStats(run),
   };
   return factory;
 }
 
-function sumStats(all: readonly AccountResources[]): CallStats {
+function sumStats(run: RunResources): CallStats {
+  const all = run.all;
+  const perAccount = new Map<string, AccountCalls>();
   const sum: CallStats = {
     accounts: all.length,
+    globalLimit: run.global.limit,
+    global: run.global.stats(),
+    perAccount: [],
     calls: 0,
     retries: 0,
     backoffMs: 0,
@@ -308,7 +376,13 @@ function sumStats(all: readonly AccountResources[]): CallStats {
     lowestLimit: Infinity,
   };
   for (const r of all) {
-    const l = r.limiter.stats();
+    const l = r.own.stats();
+    const id = r.accountId ?? 'unknown';
+    const seen = perAccount.get(id) ?? { accountId: id, calls: 0, attempts: 0, limit: r.max, cuts: 0 };
+    seen.calls += r.counters.calls;
+    seen.attempts += l.tasks;
+    seen.cuts += l.cuts;
+    perAccount.set(id, seen);
     sum.calls += r.counters.calls;
     sum.retries += r.counters.retries;
     sum.backoffMs += r.counters.backoffMs;
@@ -319,6 +393,9 @@ function sumStats(all: readonly AccountResources[]): CallStats {
     sum.lowestLimit = Math.min(sum.lowestLimit, l.lowestLimit);
   }
   if (sum.lowestLimit === Infinity) sum.lowestLimit = 0;
+  sum.perAccount = [...perAccount.values()].sort(
+    (a, b) => b.attempts - a.attempts || (a.accountId < b.accountId ? -1 : 1),
+  );
   return sum;
 }
 

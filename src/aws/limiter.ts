@@ -165,6 +165,30 @@ export function createLimiter(opts: LimiterOptions): Limiter {
 }
 
 /**
+ * An account's limiter under the run's global cap: each task takes a slot of the account's limiter
+ * first, then one of `global`, so no more than `global.limit` tasks run at once over all accounts
+ * while each account stays within its own limit. Throttling is reported to the account's limiter
+ * only: AWS throttles per account and region, so a throttled account halves its own limit and the
+ * others keep theirs. The account slot is taken first so that a task waiting for the global cap
+ * never holds a global slot idle; a retry (`first`) goes ahead in both queues. `limit`, `active`
+ * and `stats()` are the account's.
+ */
+export function underGlobalCap(account: Limiter, global: Limiter): Limiter {
+  return {
+    run: (task, opts) => account.run(() => global.run(task, opts), opts),
+    onThrottle: () => account.onThrottle(),
+    onSuccess: () => account.onSuccess(),
+    get limit() {
+      return account.limit;
+    },
+    get active() {
+      return account.active;
+    },
+    stats: () => account.stats(),
+  };
+}
+
+/**
  * Spaces tasks at least `intervalMs` apart (start to start), one at a time: for APIs with a hard
  * request rate such as CloudTrail LookupEvents (2 per second per account and region).
  */

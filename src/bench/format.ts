@@ -1,5 +1,6 @@
 import type { BenchResult } from './run-bench.ts';
 import type { BenchStage } from './stage-timer.ts';
+import { formatBounds } from './format-bounds.ts';
 
 const STAGE_ORDER: readonly BenchStage[] = [
   'collect',
@@ -54,6 +55,7 @@ export function formatBenchResult(r: BenchResult): string {
   lines.push(
     `collection lower bound (calls × L ÷ concurrency): ${secs(r.lowerBoundMs)}; achieved/lower bound: ${r.collectRatio.toFixed(2)}×`,
   );
+  lines.push(...formatBounds(r));
   if (r.faultFreeLowerBoundMs !== r.lowerBoundMs)
     lines.push(
       `fault-free lower bound (calls that did not meet a fault): ${secs(r.faultFreeLowerBoundMs)}; achieved/fault-free lower bound: ${r.faultFreeRatio.toFixed(2)}×`,

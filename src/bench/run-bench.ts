@@ -11,6 +11,9 @@ import { readPackContents, retryFigures, snapshotGaps } from './pack-contents.ts
 import { startSandboxProcess } from './sandbox-process.ts';
 import { createStageTimer, type StageTimes } from './stage-timer.ts';
 import { sandboxLink } from '../sandbox/console/urls.ts';
+import { lowerBounds, type LowerBounds } from './bounds.ts';
+import { calibrateSdk, type SdkCalibration } from './calibrate.ts';
+import { benchConfigInput, calibrationTarget } from './organization.ts';
 
 /** Parameters of one benchmark run. */
 export interface BenchOptions {
@@ -23,6 +26,10 @@ export interface BenchOptions {
   screenshots: boolean;
   /** Where the pipeline's own progress goes (besides the stage timer). */
   progress?: Progress | undefined;
+  /** An organization run: this many member accounts share the buckets (`--accounts`). */
+  accounts?: number | undefined;
+  /** The run-wide cap on calls in flight (`collection.globalConcurrency`); default: the config default. */
+  globalConcurrency?: number | undefined;
 }
 
 /** Everything a benchmark run measured. */
@@ -63,6 +70,14 @@ export interface BenchResult {
   recorded: ReturnType<typeof retryFigures>;
   gaps: { total: number; byErrorCode: Record<string, number> };
   findings: Record<string, number>;
+  /** Member accounts of the generated organization (absent: one account). */
+  accounts?: number | undefined;
+  /** Accounts in the snapshot (read or not) and how many were read. */
+  snapshotAccounts?: { total: number; read: number } | undefined;
+  /** The SDK's CPU cost per call on this machine, measured before the run. */
+  calibration?: SdkCalibration | undefined;
+  /** The busiest account's, the global cap's and the CPU's lower bounds, and the ratio to the largest. */
+  bounds?: (LowerBounds & { ratio: number }) | undefined;
 }
 
 /** Sandbox access keys map to the default account; the secret is not checked. */
@@ -76,10 +91,7 @@ const FAULT_SEED = 42;
  * CPU and memory are not measured as ours), optional faults, then the whole pipeline in-process.
  */
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
-  const load = validateConfig({
-    organization: 'Bench',
-    ...(opts.concurrency !== undefined ? { collection: { concurrency: opts.concurrency } } : {}),
-  });
+  const load = validateConfig(benchConfigInput(opts));
   if (!load.ok) throw new Error(`invalid bench config: ${load.errors.join('; ')}`);
   const config = load.config;
   const outDir = await mkdtemp(join(tmpdir(), 'evidence-pack-bench-'));
@@ -87,6 +99,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     buckets: opts.buckets,
     regions: opts.regions,
     latencyMs: opts.latencyMs,
+    accounts: opts.accounts,
   });
   const onSignal = () => {
     void sandbox.stop().finally(() => process.exit(130));
@@ -94,6 +107,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    const calibration = await calibrateSdk({
+      url: sandbox.url,
+      credentials: BENCH_CREDENTIALS,
+      ...calibrationTarget(opts),
+    });
     if (opts.faults) await setFaults(sandbox.url, BENCH_FAULTS, FAULT_SEED);
     await resetStats(sandbox.url);
     let collectionStats: Promise<SandboxStats> | undefined;
@@ -178,6 +196,26 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       recorded: retryFigures(contents.calls),
       gaps: { total: gaps.length, byErrorCode },
       findings: { ...built.evaluation.summary.byStatus },
+      ...(opts.accounts !== undefined ? { accounts: opts.accounts } : {}),
+      snapshotAccounts: {
+        total: contents.snapshot.organization?.accounts.length ?? contents.snapshot.accounts.length,
+        read: contents.snapshot.accounts.length,
+      },
+      calibration,
+      ...(calls
+        ? {
+            bounds: withRatio(
+              lowerBounds({
+                stats: calls,
+                calls: atCollection.total,
+                latencyMs: opts.latencyMs,
+                cpuMsPerCall: calibration.cpuMsPerCall,
+                cores: 1,
+              }),
+              collectMs,
+            ),
+          }
+        : {}),
     };
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -185,4 +223,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     await sandbox.stop();
     await rm(outDir, { recursive: true, force: true });
   }
+}
+
+function withRatio(b: LowerBounds, collectMs: number): LowerBounds & { ratio: number } {
+  return { ...b, ratio: b.ms > 0 ? collectMs / b.ms : Number.NaN };
 }

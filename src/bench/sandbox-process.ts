@@ -9,6 +9,8 @@ export interface SandboxProcessOptions {
   buckets: number;
   regions: number;
   latencyMs: number;
+  /** An organization of this many member accounts sharing the buckets (`sandbox --accounts`). */
+  accounts?: number | undefined;
 }
 
 /** A sandbox serving from its own process. */
@@ -45,6 +47,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions): Promise<
     String(opts.regions),
     '--latency',
     String(opts.latencyMs),
+    ...(opts.accounts !== undefined ? ['--accounts', String(opts.accounts)] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const killOnExit = () => {

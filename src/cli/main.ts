@@ -197,6 +197,11 @@ for looking at the pack. run defaults to "fail".`,
     .option('--latency <ms>', 'added latency per request, in milliseconds', parseNonNegative, 0)
     .option('--buckets <n>', 'bucket count for --scenario generated', parseNonNegative, 1000)
     .option('--regions <n>', 'region count for --scenario generated', parseNonNegative, 4)
+    .option(
+      '--accounts <n>',
+      'with --scenario generated: an AWS Organization of N member accounts (role OrganizationAccountAccessRole) sharing the buckets evenly',
+      parseNonNegative,
+    )
     .option('--faults <file>', 'JSON file with fault rules (see README "Fault injection")')
     .option(
       '--max-body-bytes <n>',
@@ -369,6 +374,21 @@ As Terraform (existing settings imported, so terraform plan shows each change fi
     .option('--regions <n>', 'regions', parseNonNegative, 4)
     .option('--latency <ms>', 'per-request latency', parseNonNegative, 20)
     .option('--concurrency <n>', 'collection concurrency (default: the config default)', parseNonNegative)
+    .option(
+      '--accounts <n>',
+      'an AWS Organization of N member accounts sharing the buckets, collected as an organization run',
+      parseNonNegative,
+    )
+    .option(
+      '--global-concurrency <n>',
+      'run-wide cap on calls in flight over all accounts (default: 12 per CPU core)',
+      parseNonNegative,
+    )
+    .option(
+      '--shards <n>',
+      'with --accounts: also run n shards as separate processes (run --shard i/n), then merge',
+      parseNonNegative,
+    )
     .option('--faults', 'inject 10% throttling, 2% 5xx and 1% connection resets')
     .option(
       '--screenshots',

@@ -1,4 +1,5 @@
 import { isGap } from '../snapshot/outcome.ts';
+import { defaultGlobalConcurrency } from '../aws/defaults.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Gap, Outcome } from '../snapshot/outcome.ts';
 import type { RawRecordSink } from '../aws/raw-sink.ts';
@@ -110,9 +111,14 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     : undefined;
 
   const targets = await resolveTargets(opts.factory, config, home, callerIdentity, org, opts.only);
-  const accounts = await Promise.all(
-    targets.map((t) => collectAccount(t, { config, home, regionScope, now, progress, partition })),
-  );
+  const accounts = await mapAtMost(targets, accountsAtOnce(config), async (t) => {
+    try {
+      return await collectAccount(t, { config, home, regionScope, now, progress, partition });
+    } finally {
+      // Its clients are made again on demand (cross-account keys, the aggregator read later).
+      t.factory.releaseClients();
+    }
+  });
   accounts.sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
   if (org) {
     settleCoverage(
@@ -150,6 +156,33 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     ...(org ? { organization: org.snapshot } : {}),
     ...(aggregator ? { aggregator } : {}),
   };
+}
+
+/**
+ * How many accounts are read at once: enough to keep the run-wide cap busy while some accounts are
+ * in their sequential steps (identity, listing, the paced CloudTrail lookups), four times as many
+ * as the cap holds accounts at their own limit. Reading every account of a large organization at
+ * once instead holds every account's clients and queued requests in memory (measured: 200 accounts
+ * passed 600 MB before their bucket reads had started) for no speed: the cap bounds the calls anyway.
+ */
+export function accountsAtOnce(config: Config): number {
+  const global = config.collection.globalConcurrency ?? defaultGlobalConcurrency();
+  return Math.max(2, 4 * Math.ceil(global / config.collection.concurrency));
+}
+
+/** `fn` over `items`, at most `n` at once, results in the order of `items`. */
+async function mapAtMost<T, R>(items: readonly T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i] as T);
+      }
+    }),
+  );
+  return out;
 }
 
 /** One account of the population, and how many buckets its listing holds (0 when unreadable). */

@@ -145,9 +145,14 @@ export async function discoverOrganization(
   const accounts: OrganizationAccount[] = [];
   if (listed.status === 'ok') {
     const rows = [...listed.value].sort((a, b) => ((a.Id ?? '') < (b.Id ?? '') ? -1 : 1));
-    for (const row of rows) {
+    // Every account's ListParents at once (the account's limiter bounds them): one after another
+    // they cost an organization of 200 accounts 200 round trips before any account is read.
+    const paths = await Promise.all(
+      rows.map((row) => pathOf(factory, region, row.Id ?? '', rootsById, unitsById, parentCache)),
+    );
+    for (const [i, row] of rows.entries()) {
       const id = row.Id ?? '';
-      const path = await pathOf(factory, region, id, rootsById, unitsById, parentCache);
+      const path = paths[i] as Awaited<ReturnType<typeof pathOf>>;
       const state = row.State ?? 'UNKNOWN';
       const account: OrganizationAccount = {
         id,

@@ -222,6 +222,13 @@ export const configSchema = z
          * collection API-bound on a 2-vCPU runner; see README "Performance" before raising it.
          */
         concurrency: z.number().int().min(1).max(256).default(DEFAULT_CONCURRENCY),
+        /**
+         * Concurrent AWS calls over all accounts of the run (each account keeps its own
+         * `concurrency` under it). Absent: 12 per CPU core (`os.availableParallelism()`), at least
+         * `concurrency`'s default, at most 256 — resolved when the run starts, so it never enters
+         * the config digest a sharded run's shards must share.
+         */
+        globalConcurrency: z.number().int().min(1).max(1024).optional(),
         /** Attempts per call, including the first (SDK standard retries: exponential backoff, jitter). */
         maxAttempts: z.number().int().min(1).max(20).default(8),
         /**

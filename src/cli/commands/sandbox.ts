@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { parseFaultRule, type FaultRule } from '../../sandbox/faults.ts';
-import { scenarioNames } from '../../sandbox/scenarios/index.ts';
+import { organizationScenarioName, scenarioNames } from '../../sandbox/scenarios/index.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import { DEMO_CREDENTIALS } from '../../sandbox/scenarios/demo.ts';
 import { usageError } from '../errors.ts';
@@ -14,6 +14,8 @@ export interface SandboxCommandOptions {
   latency: number;
   buckets: number;
   regions: number;
+  /** With `generated`: an organization of this many member accounts sharing the buckets. */
+  accounts?: number | undefined;
   faults?: string;
   maxBodyBytes?: number;
 }
@@ -42,8 +44,14 @@ async function readFaults(file: string): Promise<FaultRule[]> {
 
 /** `evidence-pack sandbox`: serve the sandbox until SIGINT/SIGTERM. */
 export async function sandboxCommand(opts: SandboxCommandOptions): Promise<number> {
+  if (opts.accounts !== undefined && (opts.scenario !== 'generated' || opts.accounts < 1))
+    throw usageError('--accounts needs --scenario generated and at least 1 account');
   const scenario =
-    opts.scenario === 'generated' ? `generated:${opts.buckets}:${opts.regions}` : opts.scenario;
+    opts.scenario === 'generated'
+      ? opts.accounts !== undefined
+        ? organizationScenarioName({ accounts: opts.accounts, buckets: opts.buckets, regions: opts.regions })
+        : `generated:${opts.buckets}:${opts.regions}`
+      : opts.scenario;
   if (!scenario.startsWith('generated') && !scenarioNames().includes(scenario)) {
     throw usageError(`unknown scenario "${opts.scenario}"; known: ${scenarioNames().join(', ')}`);
   }

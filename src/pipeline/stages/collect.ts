@@ -44,6 +44,7 @@ export function collectionClients(settings: CollectionSettings, dir: string): Co
     userAgent: USER_AGENT,
     recorder: createRequestRecorder(sink),
     concurrency: config.collection.concurrency,
+    globalConcurrency: config.collection.globalConcurrency,
     requestTimeoutMs: config.collection.requestTimeoutMs,
     notice: (line) => progress.log(line),
   });

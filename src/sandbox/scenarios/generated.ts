@@ -14,6 +14,8 @@ export interface GenerateOptions {
   accountId?: string;
   /** Bucket name prefix, default `gen`. */
   prefix?: string;
+  /** Customer managed keys per region that the SSE-KMS buckets share, default 3. */
+  keysPerRegion?: number;
 }
 
 const REGIONS = [
@@ -84,7 +86,7 @@ function generatedBucket(
     bucket.encryption = [
       {
         SSEAlgorithm: 'aws:kms',
-        KMSMasterKeyID: `arn:aws:kms:${region}:${options.accountId ?? '111122223333'}:key/${generatedKeyId(region, index % KEYS_PER_REGION)}`,
+        KMSMasterKeyID: `arn:aws:kms:${region}:${options.accountId ?? '111122223333'}:key/${generatedKeyId(region, index % options.keysPerRegion)}`,
         BucketKeyEnabled: true,
       },
     ];
@@ -130,16 +132,17 @@ export function generateScenario(options: GenerateOptions): DeclarativeSpec {
     seed: options.seed ?? 42,
     prefix: options.prefix ?? 'gen',
     accountId: options.accountId,
+    keysPerRegion: Math.max(1, options.keysPerRegion ?? KEYS_PER_REGION),
   };
   const buckets: DeclarativeBucket[] = [];
   for (let i = 0; i < options.buckets; i++) buckets.push(generatedBucket(random, i, full, regions));
   const kmsKeys: DeclarativeKmsKey[] = regions.flatMap((region) =>
-    Array.from({ length: KEYS_PER_REGION }, (_, n) => ({
+    Array.from({ length: full.keysPerRegion }, (_, n) => ({
       keyId: generatedKeyId(region, n),
       region,
       ...(options.accountId ? { accountId: options.accountId } : {}),
       description: `generated key ${n} for SSE-KMS buckets`,
-      rotation: n !== KEYS_PER_REGION - 1,
+      rotation: full.keysPerRegion === 1 || n !== full.keysPerRegion - 1,
     })),
   );
   return { kmsKeys, buckets };

@@ -21,11 +21,17 @@ import {
 import { buildDemoOrganization } from './demo-organization.ts';
 import { loadDeclarative } from './declarative.ts';
 import { generateScenario } from './generated.ts';
+import { buildGeneratedOrganization, parseOrganizationScenario } from './generated-organization.ts';
 
 export { loadDeclarative } from './declarative.ts';
 export type { DeclarativeBucket, DeclarativeSpec } from './declarative.ts';
 export { generateScenario } from './generated.ts';
 export type { GenerateOptions } from './generated.ts';
+export {
+  organizationScenarioName,
+  parseOrganizationScenario,
+  type GenerateOrganizationOptions,
+} from './generated-organization.ts';
 
 /** What a scenario is given. */
 export interface ScenarioTarget {
@@ -107,10 +113,20 @@ function parametrizedGenerated(name: string): Scenario | undefined {
     );
 }
 
+function generatedOrganization(name: string): Scenario | undefined {
+  const options = parseOrganizationScenario(name);
+  if (!options) return undefined;
+  return async ({ url, state }) => {
+    await buildGeneratedOrganization(url, state, options);
+  };
+}
+
 /** The scenario of that name; throws listing the known names when there is none. */
 export function getScenario(name: string): Scenario {
-  const scenario = registry.get(name) ?? parametrizedGenerated(name);
+  const scenario = registry.get(name) ?? parametrizedGenerated(name) ?? generatedOrganization(name);
   if (!scenario)
-    throw new Error(`unknown scenario "${name}"; known: ${scenarioNames().join(', ')}, generated:<N>`);
+    throw new Error(
+      `unknown scenario "${name}"; known: ${scenarioNames().join(', ')}, generated:<N>, generated-org:<accounts>:<buckets>[:<regions>]`,
+    );
   return scenario;
 }

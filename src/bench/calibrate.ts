@@ -1,0 +1,119 @@
+import {
+  GetBucketEncryptionCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+/** What the SDK alone costs per call on this machine, measured against the bench's sandbox. */
+export interface SdkCalibration {
+  /** Calls measured (after the warm-up). */
+  calls: number;
+  /** CPU time (user + system) of this process per call, in ms. */
+  cpuMsPerCall: number;
+  /** Wall time of the measured calls, in ms. */
+  wallMs: number;
+}
+
+/** Options of {@link calibrateSdk}. */
+export interface CalibrateOptions {
+  url: string;
+  credentials: AwsCredentialIdentity;
+  /** A bucket of the account to read; with `member`, of that member account. */
+  bucket: string;
+  region: string;
+  /** Read the bucket as this organization member (by account name), through `roleName`. */
+  member?: { name: string; roleName: string } | undefined;
+  /** Calls measured (default 600), after a warm-up of a sixth as many. */
+  calls?: number | undefined;
+  /** Calls in flight (default 12). */
+  concurrency?: number | undefined;
+}
+
+/** The bucket reads the collection makes most (one each per bucket), in turn. */
+const READS = [
+  (Bucket: string) => new GetBucketEncryptionCommand({ Bucket }),
+  (Bucket: string) => new GetBucketPolicyCommand({ Bucket }),
+  (Bucket: string) => new GetPublicAccessBlockCommand({ Bucket }),
+  (Bucket: string) => new GetBucketVersioningCommand({ Bucket }),
+  (Bucket: string) => new GetBucketOwnershipControlsCommand({ Bucket }),
+] as const;
+
+/**
+ * Measure the AWS SDK's own CPU cost per call: a bare `S3Client` (as the collection configures it:
+ * standard retries, cached middleware, no recorder, no collector) reading one bucket's settings
+ * from the sandbox, answers and absent-configuration errors alike. The CPU-bound lower bound of the
+ * collection is its calls × this cost ÷ the cores that can run them.
+ */
+export async function calibrateSdk(opts: CalibrateOptions): Promise<SdkCalibration> {
+  const credentials = opts.member ? await memberCredentials(opts, opts.member) : opts.credentials;
+  const s3 = new S3Client({
+    region: opts.region,
+    endpoint: opts.url,
+    forcePathStyle: true,
+    credentials,
+    retryMode: 'standard',
+    maxAttempts: 3,
+    cacheMiddleware: true,
+  });
+  const total = opts.calls ?? 600;
+  const concurrency = opts.concurrency ?? 12;
+  const batch = async (n: number) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < n) {
+          const read = READS[next++ % READS.length];
+          if (read) await s3.send(read(opts.bucket) as never).catch(() => undefined);
+        }
+      }),
+    );
+  };
+  try {
+    await batch(Math.ceil(total / 6));
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await batch(total);
+    const wallMs = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    return { calls: total, cpuMsPerCall: (used.user + used.system) / 1000 / total, wallMs };
+  } finally {
+    s3.destroy();
+  }
+}
+
+async function memberCredentials(
+  opts: CalibrateOptions,
+  member: { name: string; roleName: string },
+): Promise<AwsCredentialIdentity> {
+  const base = { region: 'us-east-1', endpoint: opts.url, credentials: opts.credentials, maxAttempts: 3 };
+  const org = new OrganizationsClient(base);
+  const sts = new STSClient(base);
+  try {
+    let id: string | undefined;
+    let NextToken: string | undefined;
+    do {
+      const page = await org.send(new ListAccountsCommand({ NextToken }));
+      id = page.Accounts?.find((a) => a.Name === member.name)?.Id;
+      NextToken = page.NextToken;
+    } while (!id && NextToken);
+    if (!id) throw new Error(`calibration: no account named ${member.name} in the organization`);
+    const assumed = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${id}:role/${member.roleName}`,
+        RoleSessionName: 'bench-calibration',
+      }),
+    );
+    const c = assumed.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('calibration: AssumeRole gave no credentials');
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+  } finally {
+    org.destroy();
+    sts.destroy();
+  }
+}

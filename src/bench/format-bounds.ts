@@ -1,0 +1,34 @@
+import type { BenchResult } from './run-bench.ts';
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * The lines of the benchmark report about accounts, the SDK calibration and the three lower
+ * bounds (busiest account, global cap, CPU), which one is the larger and the ratio to it.
+ */
+export function formatBounds(r: BenchResult): string[] {
+  const lines: string[] = [];
+  if (r.snapshotAccounts && r.accounts !== undefined)
+    lines.push(
+      `organization: ${r.accounts} member accounts + management; ${r.snapshotAccounts.total} accounts listed, ${r.snapshotAccounts.read} read`,
+    );
+  if (r.calibration)
+    lines.push(
+      `SDK CPU cost per call on this machine (bare S3Client, ${r.calibration.calls} calls): ${r.calibration.cpuMsPerCall.toFixed(3)} ms`,
+    );
+  const b = r.bounds;
+  if (!b) return lines;
+  const mark = (k: typeof b.larger) => (b.larger === k ? '  <- larger' : '');
+  lines.push('collection lower bounds:');
+  lines.push(
+    `    busiest account  ${secs(b.account.ms).padStart(10)}  (${b.account.attempts} attempts × L ÷ its concurrency ${b.account.limit}; account ${b.account.accountId})${mark('account')}`,
+  );
+  lines.push(
+    `    global cap       ${secs(b.global.ms).padStart(10)}  (${b.global.attempts} attempts × L ÷ global cap ${b.global.cap})${mark('global')}`,
+  );
+  lines.push(
+    `    CPU              ${secs(b.cpu.ms).padStart(10)}  (${b.cpu.calls} calls × ${b.cpu.cpuMsPerCall.toFixed(3)} ms ÷ ${b.cpu.cores} usable core${b.cpu.cores === 1 ? '' : 's'})${mark('cpu')}`,
+  );
+  lines.push(`achieved/larger lower bound (${b.larger}): ${b.ratio.toFixed(2)}×`);
+  return lines;
+}
