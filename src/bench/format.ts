@@ -1,5 +1,6 @@
 import type { BenchResult } from './run-bench.ts';
 import type { BenchStage } from './stage-timer.ts';
+import { formatPeriodFigures } from './period.ts';
 
 const STAGE_ORDER: readonly BenchStage[] = [
   'collect',
@@ -95,5 +96,6 @@ export function formatBenchResult(r: BenchResult): string {
       .map(([s, n]) => `${n} ${s}`)
       .join(', ')}`,
   );
+  if (r.period) lines.push(formatPeriodFigures(r.period).trimEnd());
   return `${lines.join('\n')}\n`;
 }

@@ -11,6 +11,14 @@ import { readPackContents, retryFigures, snapshotGaps } from './pack-contents.ts
 import { startSandboxProcess } from './sandbox-process.ts';
 import { createStageTimer, type StageTimes } from './stage-timer.ts';
 import { sandboxLink } from '../sandbox/console/urls.ts';
+import { generateScenario } from '../sandbox/scenarios/generated.ts';
+import {
+  measureSdkCpuPerCall,
+  periodBenchSetup,
+  periodFigures,
+  startProcessSampler,
+  type PeriodFigures,
+} from './period.ts';
 
 /** Parameters of one benchmark run. */
 export interface BenchOptions {
@@ -23,6 +31,8 @@ export interface BenchOptions {
   screenshots: boolean;
   /** Where the pipeline's own progress goes (besides the stage timer). */
   progress?: Progress | undefined;
+  /** A quarter of AWS Config history and CloudTrail events, collected with `period` set. */
+  period?: boolean | undefined;
 }
 
 /** Everything a benchmark run measured. */
@@ -63,6 +73,8 @@ export interface BenchResult {
   recorded: ReturnType<typeof retryFigures>;
   gaps: { total: number; byErrorCode: Record<string, number> };
   findings: Record<string, number>;
+  /** With `period`: the period collection's calls, time, lower bound and verdicts. */
+  period?: PeriodFigures | undefined;
 }
 
 /** Sandbox access keys map to the default account; the secret is not checked. */
@@ -76,9 +88,11 @@ const FAULT_SEED = 42;
  * CPU and memory are not measured as ours), optional faults, then the whole pipeline in-process.
  */
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
+  const periodSetup = opts.period ? periodBenchSetup(opts.buckets, opts.regions) : undefined;
   const load = validateConfig({
     organization: 'Bench',
     ...(opts.concurrency !== undefined ? { collection: { concurrency: opts.concurrency } } : {}),
+    ...(periodSetup ? { period: periodSetup.period } : {}),
   });
   if (!load.ok) throw new Error(`invalid bench config: ${load.errors.join('; ')}`);
   const config = load.config;
@@ -87,6 +101,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     buckets: opts.buckets,
     regions: opts.regions,
     latencyMs: opts.latencyMs,
+    ...(periodSetup ? { scenario: periodSetup.scenario } : {}),
   });
   const onSignal = () => {
     void sandbox.stop().finally(() => process.exit(130));
@@ -95,6 +110,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   process.once('SIGTERM', onSignal);
   try {
     if (opts.faults) await setFaults(sandbox.url, BENCH_FAULTS, FAULT_SEED);
+    // Before the counters are reset: the SDK's own CPU per history page, for the CPU bound.
+    const sdkCpu = periodSetup
+      ? await measureSdkCpuPerCall(
+          sandbox.url,
+          BENCH_CREDENTIALS,
+          (
+            generateScenario({ buckets: Math.min(opts.buckets, 50), regions: opts.regions }).buckets ?? []
+          ).map((b) => ({ bucket: b.name, region: b.region ?? 'us-east-1' })),
+          periodSetup.period,
+        )
+      : undefined;
     await resetStats(sandbox.url);
     let collectionStats: Promise<SandboxStats> | undefined;
     let sandboxCpuAtCollection: Promise<number | undefined> | undefined;
@@ -112,6 +138,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       done: () => opts.progress?.done(),
     });
     let calls: CallStats | undefined;
+    const sampler = periodSetup ? startProcessSampler() : undefined;
     const started = performance.now();
     const built = await runEvidencePack({
       onCollected: (stats) => {
@@ -127,6 +154,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     });
     const totalMs = performance.now() - started;
     const stagesMs = timer.finish();
+    sampler?.stop();
     const peakRssKb = process.resourceUsage().maxRSS;
     const totalStats = await getStats(sandbox.url);
     const atCollection = (await collectionStats) ?? totalStats;
@@ -178,6 +206,20 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       recorded: retryFigures(contents.calls),
       gaps: { total: gaps.length, byErrorCode },
       findings: { ...built.evaluation.summary.byStatus },
+      ...(periodSetup && sampler && sdkCpu
+        ? {
+            period: periodFigures({
+              calls: contents.calls,
+              sampler,
+              latencyMs: opts.latencyMs,
+              concurrency,
+              sdkCpuMsPerCall: sdkCpu.cpuMsPerCall,
+              period: periodSetup.period,
+              evaluation: built.evaluation.period,
+              inventoryBuckets: contents.snapshot.accounts.reduce((n, a) => n + a.buckets.length, 0),
+            }),
+          }
+        : {}),
     };
   } finally {
     process.removeListener('SIGINT', onSignal);

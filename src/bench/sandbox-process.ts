@@ -9,6 +9,8 @@ export interface SandboxProcessOptions {
   buckets: number;
   regions: number;
   latencyMs: number;
+  /** A scenario name instead of `generated` with `buckets` and `regions` (e.g. `generated-quarter:…`). */
+  scenario?: string | undefined;
 }
 
 /** A sandbox serving from its own process. */
@@ -38,7 +40,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions): Promise<
     '--port',
     '0',
     '--scenario',
-    'generated',
+    opts.scenario ?? 'generated',
     '--buckets',
     String(opts.buckets),
     '--regions',

@@ -13,6 +13,8 @@ export interface BenchCommandOptions {
   faults?: boolean | undefined;
   screenshots?: boolean | undefined;
   json?: boolean | undefined;
+  /** A quarter of history: time the period collection against its lower bound. */
+  period?: boolean | undefined;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<number> {
     concurrency: opts.concurrency,
     faults: opts.faults === true,
     screenshots: opts.screenshots === true,
+    period: opts.period === true,
     progress: json ? silentProgress : createProgress(process.stderr),
   });
   process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : formatBenchResult(result));
