@@ -142,12 +142,13 @@ export async function measureSdkCpuPerCall(
 /** What `bench --period` measured of the period collection. */
 export interface PeriodFigures {
   period: { start: string; end: string };
-  /** Requests per operation (every attempt), and LookupEvents pages per lookup attribute. */
+  /** Pages (calls) per operation, LookupEvents pages per lookup attribute, and retried attempts. */
   calls: {
+    retries: number;
     getResourceConfigHistory: number;
     lookupEvents: number;
     lookupEventsByAttribute: Record<string, number>;
-    /** LookupEvents requests of the busiest account and region, which the 2-per-second quota paces. */
+    /** LookupEvents pages of the busiest account and region, which the 2-per-second quota paces. */
     lookupEventsBusiestRegion: { key: string; requests: number };
   };
   /** From the first period call's start to the last one's end. */
@@ -158,11 +159,11 @@ export interface PeriodFigures {
   peakRss: number;
   sdkCpuMsPerCall: number;
   bounds: {
-    /** GetResourceConfigHistory requests × L ÷ concurrency. */
+    /** GetResourceConfigHistory pages × L ÷ concurrency. */
     historyMs: number;
-    /** LookupEvents requests of the busiest account-region ÷ 2 per second. */
+    /** LookupEvents pages of the busiest account-region ÷ 2 per second. */
     lookupEventsMs: number;
-    /** Period requests × SDK CPU per call ÷ usable cores. */
+    /** Period calls × SDK CPU per call ÷ usable cores. */
     cpuMs: number;
   };
   /** Which bound is the largest. */
@@ -199,6 +200,7 @@ export function periodFigures(opts: {
   const period = opts.calls.filter((c) => PERIOD_OPERATIONS.has(c.operation));
   let history = 0;
   let lookups = 0;
+  let retries = 0;
   const byAttribute: Record<string, number> = {};
   const byRegion = new Map<string, number>();
   let from = Number.POSITIVE_INFINITY;
@@ -207,13 +209,14 @@ export function periodFigures(opts: {
     const started = Date.parse(c.startedAt);
     from = Math.min(from, started);
     to = Math.max(to, started + c.durationMs);
-    if (c.operation === 'GetResourceConfigHistory') history += c.attempts;
+    retries += c.attempts - 1;
+    if (c.operation === 'GetResourceConfigHistory') history += 1;
     else {
-      lookups += c.attempts;
+      lookups += 1;
       const attr = lookupAttribute(c);
-      byAttribute[attr] = (byAttribute[attr] ?? 0) + c.attempts;
+      byAttribute[attr] = (byAttribute[attr] ?? 0) + 1;
       const key = `${c.accountId} ${c.region}`;
-      byRegion.set(key, (byRegion.get(key) ?? 0) + c.attempts);
+      byRegion.set(key, (byRegion.get(key) ?? 0) + 1);
     }
   }
   const busiest = [...byRegion.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['none', 0];
@@ -240,6 +243,7 @@ export function periodFigures(opts: {
   return {
     period: opts.period,
     calls: {
+      retries,
       getResourceConfigHistory: history,
       lookupEvents: lookups,
       lookupEventsByAttribute: byAttribute,
