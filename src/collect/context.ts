@@ -13,6 +13,7 @@ export type CollectStage =
   | 'config'
   | 'cloudtrail'
   | 'config-history'
+  | 'management-events'
   | 'object-inventory';
 
 /** Progress of one stage in one account. */
