@@ -24,6 +24,9 @@ import { loadDeclarative } from './declarative.ts';
 import { generateScenario, type GenerateOptions } from './generated.ts';
 
 const DAY_MS = 86_400_000;
+/** Where AWS Config delivers: a bucket of a separate log-archive account. */
+const DELIVERY_BUCKET = 'generated-config-delivery';
+const LOG_ARCHIVE_ACCOUNT = '999988887777';
 const HOUR_MS = 3_600_000;
 
 /** The quarter's length: CloudTrail's event history keeps 90 days, so the whole quarter is readable. */
@@ -301,8 +304,8 @@ function requestIdOf(bucket: string, at: Date): string {
 }
 
 /**
- * Build the quarter in a sandbox state: the generated KMS keys, an AWS Config recorder recording
- * in every region since 60 days before the quarter, every bucket's writes, and KMS data-key
+ * Build the quarter in a sandbox state: the generated KMS keys, an AWS Config recorder (with its
+ * delivery channel) recording in every region since 60 days before the quarter, every bucket's writes, and KMS data-key
  * requests on each key every ~4 hours from the quarter's start to now. Leaves the clock on real time.
  */
 export function loadGeneratedQuarter(state: SandboxState, options: QuarterOptions): void {
@@ -315,6 +318,18 @@ export function loadGeneratedQuarter(state: SandboxState, options: QuarterOption
   try {
     state.setNow(new Date(recorderStart.getTime() - DAY_MS));
     loadDeclarative(state, { kmsKeys: spec.kmsKeys ?? [] });
+    // Config delivers to a bucket of a log-archive account (so it is not one of the estate's).
+    const archive = state.account(LOG_ARCHIVE_ACCOUNT);
+    state.buckets.set(
+      DELIVERY_BUCKET,
+      newBucket({
+        name: DELIVERY_BUCKET,
+        accountId: archive.id,
+        canonicalId: archive.canonicalId,
+        region: 'us-east-1',
+        creationDate: state.now(),
+      }),
+    );
     const account = state.account(accountId);
     for (const region of regions) {
       configRegion(account, region).recorder = {
@@ -324,6 +339,11 @@ export function loadGeneratedQuarter(state: SandboxState, options: QuarterOption
         recordingMode: { recordingFrequency: 'CONTINUOUS', recordingModeOverrides: [] },
         intervals: [{ start: recorderStart }],
       };
+      // AWS starts a recorder only with a delivery channel.
+      configRegion(account, region).deliveryChannels.set('default', {
+        name: 'default',
+        s3BucketName: DELIVERY_BUCKET,
+      });
     }
     const caller = quarterCaller(accountId);
     for (const plan of planQuarter({ ...options, accountId })) {
