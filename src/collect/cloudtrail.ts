@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { call, callPages } from '../aws/call.ts';
 import type { ClientFactory } from '../aws/client-factory.ts';
-import { createPacer, type Pacer, type PacerOptions } from '../aws/limiter.ts';
+import { createPacer, type Pacer } from '../aws/limiter.ts';
 import type { Outcome } from '../snapshot/outcome.ts';
 import type {
   CloudTrailSnapshot,
@@ -22,7 +22,7 @@ import { iso, oneOf, required, requiredBoolean, requiredIso, requiredList } from
 /**
  * LookupEvents allows 2 requests per second per account and region. Its pacer keeps starts 500 ms
  * apart and any two consecutive requests a second apart counted from the earlier one's answer
- * (see {@link PacerOptions.burst}), so network delays never make three in a second.
+ * (the pacer's `burst` option), so network delays never make three in a second.
  */
 export const LOOKUP_EVENTS_INTERVAL_MS = 500;
 /** LookupEvents requests per second per account and region (AWS's quota). */
