@@ -1,5 +1,7 @@
 import {
   ConfigServiceClient,
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeConfigurationRecordersCommand,
   GetResourceConfigHistoryCommand,
   PutConfigurationRecorderCommand,
   PutDeliveryChannelCommand,
@@ -248,5 +250,18 @@ describe('generated quarter', () => {
     const kms = generated.state.events.filter((e) => e.eventSource === 'kms.amazonaws.com');
     const days = new Set(kms.map((e) => Math.floor((e.eventTime.getTime() - start) / DAY_MS)));
     for (let d = 0; d < QUARTER_DAYS; d++) expect(days.has(d)).toBe(true);
+    // The recorder records every supported type, and since before the quarter.
+    for (const region of new Set(plans.map((p) => p.region))) {
+      const cfg = config(generated, region);
+      const [recorder] =
+        (await cfg.send(new DescribeConfigurationRecordersCommand({}))).ConfigurationRecorders ?? [];
+      expect(recorder?.recordingGroup).toMatchObject({ allSupported: true, resourceTypes: [] });
+      const [status] =
+        (await cfg.send(new DescribeConfigurationRecorderStatusCommand({}))).ConfigurationRecordersStatus ??
+        [];
+      expect(status?.recording).toBe(true);
+      expect(status!.lastStartTime!.getTime()).toBeLessThan(start);
+      cfg.destroy();
+    }
   });
 });

@@ -15,10 +15,14 @@ import { cannedAcl } from '../s3/acl.ts';
 import { newBucket } from '../s3/bucket-defaults.ts';
 import { recordBucketChange, recordS3Event } from '../s3/history.ts';
 import { recordCall } from '../services/cloudtrail/record-call.ts';
-import { configRegion } from '../services/config/store.ts';
+import {
+  putConfigurationRecorder,
+  putDeliveryChannel,
+  startConfigurationRecorder,
+} from '../services/config/handlers/recorders.ts';
 import { keyArnOf } from '../services/kms/store.ts';
 import type { SandboxState } from '../state.ts';
-import type { BucketState, Caller, EncryptionRuleState, PabState } from '../types.ts';
+import type { BucketState, Caller, EncryptionRuleState, JsonRequest, PabState } from '../types.ts';
 import type { DeclarativeBucket } from './declarative.ts';
 import { loadDeclarative } from './declarative.ts';
 import { generateScenario, type GenerateOptions } from './generated.ts';
@@ -331,19 +335,29 @@ export function loadGeneratedQuarter(state: SandboxState, options: QuarterOption
       }),
     );
     const account = state.account(accountId);
+    // The recorder and its delivery channel through Config's own handlers, as of recorderStart.
+    state.setNow(recorderStart);
     for (const region of regions) {
-      configRegion(account, region).recorder = {
-        name: 'default',
-        roleARN: `arn:aws:iam::${accountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-        recordingMode: { recordingFrequency: 'CONTINUOUS', recordingModeOverrides: [] },
-        intervals: [{ start: recorderStart }],
-      };
-      // AWS starts a recorder only with a delivery channel.
-      configRegion(account, region).deliveryChannels.set('default', {
-        name: 'default',
-        s3BucketName: DELIVERY_BUCKET,
+      const req = (input: Record<string, unknown>): JsonRequest => ({
+        operation: 'PutConfigurationRecorder',
+        input,
+        region,
+        caller: quarterCaller(accountId),
+        account,
+        state,
+        requestId: requestIdOf(`config-${region}`, recorderStart),
       });
+      putConfigurationRecorder(
+        req({
+          ConfigurationRecorder: {
+            name: 'default',
+            roleARN: `arn:aws:iam::${accountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+            recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+          },
+        }),
+      );
+      putDeliveryChannel(req({ DeliveryChannel: { name: 'default', s3BucketName: DELIVERY_BUCKET } }));
+      startConfigurationRecorder(req({ ConfigurationRecorderName: 'default' }));
     }
     const caller = quarterCaller(accountId);
     for (const plan of planQuarter({ ...options, accountId })) {
