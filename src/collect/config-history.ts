@@ -30,6 +30,7 @@ async function readHistory(
   factory: ClientFactory,
   region: string,
   query: Query,
+  keepConfiguration: boolean,
   maxItems = Number.POSITIVE_INFINITY,
 ): Promise<Read> {
   const items: ConfigHistoryItem[] = [];
@@ -43,7 +44,9 @@ async function readHistory(
       region,
       new GetResourceConfigHistoryCommand({ ...query, ...(token ? { nextToken: token } : {}) }),
       (o) => ({
-        items: requiredList(o.configurationItems, 'configurationItems').map(toItem),
+        items: requiredList(o.configurationItems, 'configurationItems').map((c) =>
+          toItem(c, keepConfiguration),
+        ),
         next: o.nextToken,
       }),
     );
@@ -68,60 +71,94 @@ async function readHistory(
   }
 }
 
+/** A history around the audit period: items (baseline then in-period), every page, the first item after. */
+export interface PeriodHistoryRead {
+  items: Outcome<ConfigHistoryItem[]>;
+  pages: EvidenceRef[];
+  afterPeriod?: Outcome<ConfigHistoryItem[]> | undefined;
+}
+
 /**
- * AWS Config's history of one bucket around the audit period, asked in the bucket's region:
- * the latest item at or before the period start (the state the period opens with), then every
- * item captured inside the period (all pages, oldest first). When Config has no item up to the
- * period end, the first item after it, whose `resourceCreationTime` dates the bucket.
+ * AWS Config's history of one resource around the audit period, asked in `region`: the latest
+ * item at or before the period start (the state the period opens with), then every item captured
+ * inside the period (all pages, oldest first). When Config has no item up to the period end, the
+ * first item after it, whose `resourceCreationTime` dates the resource.
  */
-export async function collectBucketConfigHistory(
+export async function readPeriodHistory(
   factory: ClientFactory,
-  ref: BucketRef,
+  region: string,
+  resource: { resourceType: string; resourceId: string },
   period: { start: string; end: string },
-): Promise<BucketConfigHistory> {
-  const base = { resourceType: BUCKET_TYPE, resourceId: ref.name } as const;
+  opts: { keepConfiguration?: boolean } = {},
+): Promise<PeriodHistoryRead> {
+  const base = {
+    resourceType: resource.resourceType as Query['resourceType'],
+    resourceId: resource.resourceId,
+  };
+  const keep = opts.keepConfiguration ?? false;
   const start = new Date(period.start);
   const end = new Date(period.end);
   const baseline = await readHistory(
     factory,
-    ref.region,
+    region,
     { ...base, laterTime: start, chronologicalOrder: 'Reverse', limit: 1 },
+    keep,
     1,
   );
   const inPeriod =
     baseline.items.status === 'ok' || baseline.items.status === 'absent'
-      ? await readHistory(factory, ref.region, {
-          ...base,
-          earlierTime: start,
-          laterTime: end,
-          chronologicalOrder: 'Forward',
-          limit: 100,
-        })
+      ? await readHistory(
+          factory,
+          region,
+          { ...base, earlierTime: start, laterTime: end, chronologicalOrder: 'Forward', limit: 100 },
+          keep,
+        )
       : { items: baseline.items, pages: [] };
   const items = combine(baseline.items, inPeriod.items);
   const none = items.status === 'absent' || (items.status === 'ok' && items.value.length === 0);
   const after = none
     ? await readHistory(
         factory,
-        ref.region,
+        region,
         { ...base, earlierTime: end, chronologicalOrder: 'Forward', limit: 1 },
+        keep,
         1,
       )
     : undefined;
   return {
-    bucketArn: ref.arn,
-    bucket: ref.name,
-    accountId: ref.accountId,
-    region: ref.region,
-    period: { start: start.toISOString(), end: end.toISOString() },
     items,
     pages: [...baseline.pages, ...inPeriod.pages],
     ...(after ? { afterPeriod: after.items } : {}),
   };
 }
 
-function toItem(c: ConfigurationItem): ConfigHistoryItem {
+/** AWS Config's history of one bucket around the audit period, asked in the bucket's region. */
+export async function collectBucketConfigHistory(
+  factory: ClientFactory,
+  ref: BucketRef,
+  period: { start: string; end: string },
+): Promise<BucketConfigHistory> {
+  const read = await readPeriodHistory(
+    factory,
+    ref.region,
+    { resourceType: BUCKET_TYPE, resourceId: ref.name },
+    period,
+  );
   return {
+    bucketArn: ref.arn,
+    bucket: ref.name,
+    accountId: ref.accountId,
+    region: ref.region,
+    period: { start: new Date(period.start).toISOString(), end: new Date(period.end).toISOString() },
+    items: read.items,
+    pages: read.pages,
+    ...(read.afterPeriod ? { afterPeriod: read.afterPeriod } : {}),
+  };
+}
+
+function toItem(c: ConfigurationItem, keepConfiguration: boolean): ConfigHistoryItem {
+  return {
+    ...(keepConfiguration && c.configuration !== undefined ? { configuration: c.configuration } : {}),
     captureTime: requiredIso(
       c.configurationItemCaptureTime,
       'configurationItem.configurationItemCaptureTime',

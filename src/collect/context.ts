@@ -1,6 +1,6 @@
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { Config } from '../config/schema.ts';
-import type { BucketSnapshot } from '../snapshot/model.ts';
+import type { AccountSnapshot, BucketSnapshot } from '../snapshot/model.ts';
 import type { BucketRef } from './buckets.ts';
 
 /** The stages a progress display shows. */
@@ -14,6 +14,7 @@ export type CollectStage =
   | 'cloudtrail'
   | 'config-history'
   | 'management-events'
+  | 'resource-history'
   | 'object-inventory';
 
 /** Progress of one stage in one account. */
@@ -39,4 +40,6 @@ export interface AccountContext {
   progress(stage: CollectStage, done: number, total: number): void;
   /** Bucket snapshots, once the bucket-config collector has run. */
   buckets(): BucketSnapshot[];
+  /** What the collectors that have finished filled in (read by collectors that run after them). */
+  collected?: () => Readonly<Partial<AccountSnapshot>>;
 }

@@ -8,6 +8,7 @@ import { collectBucketConfigHistory } from './config-history.ts';
 import type { AccountContext, CollectStage } from './context.ts';
 import { collectKmsKeys } from './kms.ts';
 import { collectManagementEvents } from './management-events.ts';
+import { collectResourceHistory } from './resource-history.ts';
 import { collectObjectInventory } from './object-inventory.ts';
 
 /** The part of an account snapshot one collector fills in. */
@@ -21,6 +22,7 @@ export type AccountPart = Partial<
     | 'config'
     | 'cloudTrail'
     | 'configHistory'
+    | 'resourceHistory'
     | 'managementEvents'
     | 'objectInventory'
   >
@@ -223,6 +225,28 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       );
       ctx.progress('management-events', 1, 1);
       return { managementEvents };
+    },
+  },
+  {
+    // Only with an audit period: the Config history of the account's Block Public Access, of the
+    // KMS keys in scope and of its trails, once the KMS and CloudTrail stages named them; after
+    // the Config stage too, so the Config calls of a run are numbered alike from run to run.
+    stage: 'resource-history',
+    after: ['config-history', 'config', 'account-pab', 'kms', 'cloudtrail'],
+    actions: ['config:GetResourceConfigHistory'],
+    run: async (ctx) => {
+      const period = ctx.config.period;
+      if (!period) return {};
+      const got = ctx.collected?.() ?? {};
+      const account = {
+        accountId: ctx.accountId,
+        kmsKeys: got.kmsKeys ?? [],
+        cloudTrail: got.cloudTrail ?? { discovery: [], trails: [], keyUsage: [] },
+      };
+      ctx.progress('resource-history', 0, 1);
+      const resourceHistory = await collectResourceHistory(ctx.factory, account, ctx.homeRegion, period);
+      ctx.progress('resource-history', 1, 1);
+      return { resourceHistory };
     },
   },
   {

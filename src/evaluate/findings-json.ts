@@ -98,6 +98,41 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
                 evidence: c.evidence.map(citation),
               })),
             ),
+            // Account Block Public Access, KMS keys and trails over the period (absent in older packs).
+            ...(evaluation.period.resources
+              ? {
+                  resourceResults: evaluation.period.resources.flatMap((r) =>
+                    r.checks.map((c) => ({
+                      checkId: c.checkId,
+                      resource: {
+                        type: r.resourceType,
+                        arn: r.arn,
+                        name: r.name,
+                        resourceId: r.resourceId,
+                        accountId: r.accountId,
+                        region: r.region,
+                      },
+                      status: c.status,
+                      ...(c.cause ? { cause: c.cause } : {}),
+                      reason: c.reason,
+                      brokenWindows: c.brokenWindows.map((w) => ({
+                        from: w.from,
+                        to: w.to,
+                        reason: w.reason,
+                        opened: w.opened ? eventCitation(w.opened) : null,
+                        closed: w.closed ? eventCitation(w.closed) : null,
+                        evidence: (w.evidence ?? []).map(citation),
+                      })),
+                      unknownWindows: c.unknownWindows.map((w) => ({
+                        from: w.from,
+                        to: w.to,
+                        reason: w.reason,
+                      })),
+                      evidence: c.evidence.map(citation),
+                    })),
+                  ),
+                }
+              : {}),
             counts: evaluation.period.counts ?? null,
             reconciliation: (evaluation.period.reconciliation ?? []).map((r) => ({
               resource: { arn: r.bucketArn, name: r.bucket, accountId: r.accountId, region: r.region },

@@ -1,7 +1,7 @@
 import type { CheckResult } from '../checks/types.ts';
 import type { EvidenceRef } from '../snapshot/outcome.ts';
 import { dateLabel, durationLabel } from './judge.ts';
-import type { ChangeEvent, Deviation, PeriodEvaluation, PeriodWindow } from './types.ts';
+import type { ChangeEvent, Deviation, PeriodCheckResult, PeriodEvaluation, PeriodWindow } from './types.ts';
 
 /** A period deviation as a check result, before criteria and metadata are attached. */
 export type DeviationResult = CheckResult & { deviation: Deviation };
@@ -33,7 +33,21 @@ function sentence(w: PeriodWindow, d: Deviation): string {
 export function deviationResults(period: PeriodEvaluation): DeviationResult[] {
   const start = Date.parse(period.start);
   const end = Date.parse(period.end);
-  return period.buckets.flatMap((b) =>
+  const resources = (period.resources ?? []).map((r) => ({
+    resource: { arn: r.arn, type: r.resourceType, accountId: r.accountId, region: r.region, name: r.name },
+    checks: r.checks,
+  }));
+  const buckets = period.buckets.map((b) => ({
+    resource: {
+      arn: b.bucketArn,
+      type: 'AWS::S3::Bucket' as const,
+      accountId: b.accountId,
+      region: b.region,
+      name: b.bucket,
+    },
+    checks: b.checks as PeriodCheckResult<string>[],
+  }));
+  return [...buckets, ...resources].flatMap((b) =>
     b.checks.flatMap((c) =>
       c.brokenWindows.map((w): DeviationResult => {
         const from = Date.parse(w.from);
@@ -54,13 +68,7 @@ export function deviationResults(period: PeriodEvaluation): DeviationResult[] {
         ];
         return {
           checkId: c.checkId,
-          resource: {
-            arn: b.bucketArn,
-            type: 'AWS::S3::Bucket',
-            accountId: b.accountId,
-            region: b.region,
-            name: b.bucket,
-          },
+          resource: b.resource,
           status: 'fail',
           reason: sentence(w, deviation),
           evidence: [...new Map(evidence.map((e) => [`${e.file}#${e.callId}`, e])).values()],

@@ -8,6 +8,7 @@ import { judgeBucketOverPeriod, type PolicyLookup } from './judge.ts';
 import { recordedSettings } from './supplementary.ts';
 import { indexEvents } from './events.ts';
 import { reconcileBucket } from './reconcile.ts';
+import { judgeResourcesOverPeriod } from './resources.ts';
 import {
   PERIOD_STATUSES,
   type PeriodBucketResult,
@@ -100,6 +101,9 @@ export async function evaluatePeriod(
   const policies = await analyzeHistoryPolicies(snapshot);
   const p = { start: new Date(period.start).toISOString(), end: new Date(period.end).toISOString() };
   const reconciliation: ReconciliationEntry[] = [];
+  const resources = snapshot.accounts.flatMap((account) =>
+    judgeResourcesOverPeriod(account, p, indexEvents(account)),
+  );
   const buckets = snapshot.accounts.flatMap((account) => {
     const events = indexEvents(account);
     const histories = new Map((account.configHistory ?? []).map((h) => [h.bucketArn, h]));
@@ -111,5 +115,11 @@ export async function evaluatePeriod(
       return downgradeUnexplained(result, entries);
     });
   });
-  return { ...p, buckets, reconciliation, counts: countOf(buckets) };
+  return {
+    ...p,
+    buckets,
+    reconciliation,
+    counts: countOf(buckets),
+    ...(resources.length > 0 ? { resources } : {}),
+  };
 }

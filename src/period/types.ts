@@ -1,4 +1,5 @@
 import type { EvidenceRef } from '../snapshot/outcome.ts';
+import type { PeriodResourceType } from '../snapshot/model.ts';
 
 /** The checks judged over the audit period, from AWS Config history. */
 export const PERIOD_CHECKS = [
@@ -34,7 +35,9 @@ export const PERIOD_STATUSES: readonly PeriodStatus[] = ['broken', 'unknown', 'h
  * - `read-failed`: the history could not be read;
  * - `unjudgeable`: a recorded state could not be judged (an unreadable entry or policy);
  * - `disagrees-with-live`: the last in-period record differs from today's read and no CloudTrail
- *   event explains the change.
+ *   event explains the change;
+ * - `not-in-config-item`: AWS Config's item for the resource type does not record the check's
+ *   input (a KMS key's policy, a trail's event selectors).
  */
 export type PeriodUnknownCause =
   | 'no-history'
@@ -43,7 +46,8 @@ export type PeriodUnknownCause =
   | 'created-after-period'
   | 'read-failed'
   | 'unjudgeable'
-  | 'disagrees-with-live';
+  | 'disagrees-with-live'
+  | 'not-in-config-item';
 
 /** A CloudTrail management event that made a change: what, when, who, which request. */
 export interface ChangeEvent {
@@ -72,9 +76,9 @@ export interface PeriodWindow {
   evidence?: EvidenceRef[] | undefined;
 }
 
-/** One check's verdict on one bucket over the period. */
-export interface PeriodCheckResult {
-  checkId: PeriodCheckId;
+/** One check's verdict on one bucket (or other resource) over the period. */
+export interface PeriodCheckResult<C extends string = PeriodCheckId> {
+  checkId: C;
   status: PeriodStatus;
   /** One sentence a compliance lead can read. */
   reason: string;
@@ -143,6 +147,36 @@ export interface PeriodEvaluation {
   reconciliation?: ReconciliationEntry[] | undefined;
   /** Verdicts per status over every bucket and check. */
   counts?: Record<PeriodStatus, number> | undefined;
+  /** Account Block Public Access, KMS keys and trails judged over the period (absent in older packs). */
+  resources?: PeriodResourceResult[] | undefined;
+}
+
+/** The checks judged over the period on resources other than buckets, from their Config history. */
+export const RESOURCE_PERIOD_CHECKS = {
+  'AWS::S3::AccountPublicAccessBlock': ['s3.account-public-access-block'],
+  'AWS::KMS::Key': ['kms.key-usable', 'kms.rotation-enabled', 'kms.key-policy-not-public'],
+  'AWS::CloudTrail::Trail': [
+    'cloudtrail.multi-region-logging',
+    'cloudtrail.log-file-validation',
+    'cloudtrail.kms-events-logged',
+    'cloudtrail.s3-data-events',
+  ],
+} as const satisfies Record<PeriodResourceType, readonly string[]>;
+
+/** A check judged over the period on a non-bucket resource. */
+export type ResourcePeriodCheckId = (typeof RESOURCE_PERIOD_CHECKS)[PeriodResourceType][number];
+
+/** The period judgement of one account Block Public Access, KMS key or trail. */
+export interface PeriodResourceResult {
+  resourceType: PeriodResourceType;
+  resourceId: string;
+  arn: string;
+  name: string;
+  accountId: string;
+  region: string;
+  /** ISO-8601 creation time from Config's `resourceCreationTime`, when known. */
+  createdAt?: string | undefined;
+  checks: PeriodCheckResult<ResourcePeriodCheckId>[];
 }
 
 /**

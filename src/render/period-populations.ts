@@ -14,26 +14,26 @@ export const PERIOD_TIMELINE_CSV = 'inventory/period-timeline.csv';
 /** Pack path of the reconciliation of the last in-period state with today's read. */
 export const PERIOD_RECONCILIATION_CSV = 'inventory/period-reconciliation.csv';
 
-const STATUS_TEXT: Record<PeriodStatus, string> = {
+export const STATUS_TEXT: Record<PeriodStatus, string> = {
   broken: 'Broken during the period',
   unknown: 'Unknown',
   held: 'Held throughout',
   'not-applicable': 'Not applicable',
 };
-const STATUS_TONE: Record<PeriodStatus, Cell['tone']> = {
+export const STATUS_TONE: Record<PeriodStatus, Cell['tone']> = {
   broken: 'bad',
   unknown: 'gap',
   held: 'good',
   'not-applicable': undefined,
 };
-const RANK: Record<PeriodStatus, number> = { broken: 0, unknown: 1, held: 2, 'not-applicable': 3 };
+export const RANK: Record<PeriodStatus, number> = { broken: 0, unknown: 1, held: 2, 'not-applicable': 3 };
 
 function eventText(e: ChangeEvent): string {
   return `${e.eventName} by ${e.userArn ?? 'unknown principal'} at ${dateLabel(e.eventTime)}${e.requestId ? ` (request id ${e.requestId})` : ''}`;
 }
 
 /** A broken window with the events that opened and closed it. */
-function windowText(w: PeriodWindow): string {
+export function windowText(w: PeriodWindow): string {
   const opened = w.opened ? `; opened by ${eventText(w.opened)}` : '';
   const closed = w.closed ? `; closed by ${eventText(w.closed)}` : '';
   return `${dateLabel(w.from)} to ${dateLabel(w.to)}${opened}${closed}`;

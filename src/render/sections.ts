@@ -129,9 +129,12 @@ const MATRIX_COLUMNS: readonly Column<ControlMatrixRow>[] = [
     weight: 1.4,
     cls: 'w-results',
     cell: (r) => {
-      const [first, ...rest] = r.counts
-        .filter((c) => c.count > 0)
-        .map((c) => `${formatCount(c.count)} ${c.label}`);
+      const [first, ...rest] = [
+        ...r.counts.filter((c) => c.count > 0).map((c) => `${formatCount(c.count)} ${c.label}`),
+        ...(r.deviations > 0
+          ? [`of which ${formatCount(r.deviations)} period deviation${r.deviations === 1 ? '' : 's'}`]
+          : []),
+      ];
       return { text: first ?? 'none', lines: rest.map((text) => ({ text })) };
     },
   },
@@ -342,6 +345,15 @@ export const SECTION_DEFINITIONS = [
           counts: model.resultTotals,
           total: s.distinctResults,
         },
+        ...(s.deviations > 0
+          ? [
+              {
+                label: { text: 'of which deviations during the audit period' },
+                counts: model.deviationTotals,
+                total: s.deviations,
+              },
+            ]
+          : []),
       ];
       return [
         para(
@@ -374,7 +386,13 @@ export const SECTION_DEFINITIONS = [
           'note',
           'A result is counted in every criterion row its check supports; ',
           strong('All results'),
-          ' counts each result once.',
+          " counts each result once (the cover, the command's summary line and findings.json count the same)",
+          ...(s.deviations > 0
+            ? [
+                "; the deviations during the audit period are results like those of today's read, counted in every row, and the last row says how many there are",
+              ]
+            : []),
+          '.',
         ),
         para(
           'note',
@@ -472,7 +490,7 @@ export const SECTION_DEFINITIONS = [
           strong('broken'),
           ' when it failed in at least one window (dates and the CloudTrail events that opened and closed it given; each window is a finding), and is ',
           strong('unknown'),
-          " with its reason: no history, recorder not recording, bucket created during or after the period (Config's resourceCreationTime), or a last record that disagrees with today's read with no event to explain it. Account-level Block Public Access and KMS keys are taken as read on the day of the pack.",
+          " with its reason: no history, recorder not recording, bucket created during or after the period (Config's resourceCreationTime), or a last record that disagrees with today's read with no event to explain it. Account-level Block Public Access, the KMS keys behind buckets and the account's trails are judged the same way from their own Config history (AWS::S3::AccountPublicAccessBlock, AWS::KMS::Key, AWS::CloudTrail::Trail); what Config does not record for a type (a key's policy, a trail's event selectors) is unknown, with that reason.",
         ),
         para(
           'plain',
@@ -480,6 +498,8 @@ export const SECTION_DEFINITIONS = [
         ),
         heading('Checks over the period'),
         ...tableBlocks(p.verdicts, { dense: true }),
+        heading('Account Block Public Access, KMS keys and trails over the period'),
+        ...tableBlocks(p.resourceVerdicts, { dense: true }),
         heading('Reconciliation with today'),
         para(
           'plain',

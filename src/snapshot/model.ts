@@ -78,6 +78,12 @@ export interface AccountSnapshot {
    */
   configHistory?: BucketConfigHistory[] | undefined;
   /**
+   * AWS Config history over the audit period of the account's other period-judged resources: its
+   * S3 Block Public Access, the KMS keys in scope, its trails. Present only when the config sets
+   * `period`; optional so snapshots written before it still load.
+   */
+  resourceHistory?: ResourceConfigHistory[] | undefined;
+  /**
    * CloudTrail write management events (LookupEvents `ReadOnly=false`) per region in scope, from the
    * period start to the collection: who made each change the history records. Present only when the
    * config sets `period`; optional so snapshots written before it still load.
@@ -142,6 +148,30 @@ export interface BucketConfigHistory {
   afterPeriod?: Outcome<ConfigHistoryItem[]> | undefined;
 }
 
+/** The resource types besides buckets whose AWS Config history the period judgement reads. */
+export type PeriodResourceType =
+  'AWS::S3::AccountPublicAccessBlock' | 'AWS::KMS::Key' | 'AWS::CloudTrail::Trail';
+
+/** AWS Config's recorded history of one non-bucket resource around the audit period. */
+export interface ResourceConfigHistory {
+  resourceType: PeriodResourceType;
+  /** Config's resource id: the account id, the key id, the trail name. */
+  resourceId: string;
+  arn: string;
+  /** How the report names it (alias, trail name, account name). */
+  name: string;
+  accountId: string;
+  /** The region whose Config was asked. */
+  region: string;
+  period: { start: string; end: string };
+  /** As {@link BucketConfigHistory.items}: the item in force at the start, then every in-period item. */
+  items: Outcome<ConfigHistoryItem[]>;
+  /** Every GetResourceConfigHistory call whose items were used, in order (all pages). */
+  pages: EvidenceRef[];
+  /** When Config has no item up to the period end: the first item after it. */
+  afterPeriod?: Outcome<ConfigHistoryItem[]> | undefined;
+}
+
 /** One AWS Config configuration item of a bucket, reduced to what the period judgement reads. */
 export interface ConfigHistoryItem {
   /** ISO-8601 capture time. */
@@ -153,6 +183,8 @@ export interface ConfigHistoryItem {
   resourceCreationTime?: string | undefined;
   /** `supplementaryConfiguration` verbatim: values are JSON text as the API returns them. */
   supplementaryConfiguration: Record<string, string>;
+  /** `configuration` verbatim (JSON text); kept for non-bucket resource types only. */
+  configuration?: string | undefined;
   /** The GetResourceConfigHistory call whose page held the item. */
   evidence?: EvidenceRef | undefined;
 }

@@ -6,6 +6,7 @@
  * with 403 AccessDenied, as S3 documents for accounts managed by an organization-level policy (a
  * Put that restates the effective setting changes nothing and is accepted).
  */
+import { recordAccountPabConfiguration } from './account-pab-history.ts';
 import { authError } from '../protocols/call.ts';
 import type { IncomingCall, RoutedCall, SandboxResponse } from '../protocols/call.ts';
 import type { PabState } from '../types.ts';
@@ -80,11 +81,13 @@ export function routeS3Control(call: IncomingCall): RoutedCall {
         if (managed && !samePab(requested, effectiveAccountPab(call.state, accountId)))
           throw managedByOrganization();
         account.accountPublicAccessBlock = requested;
+        recordAccountPabConfiguration(account, region, call.state.now());
         recordS3Event(call.state, { operation, caller, region, readOnly: false });
         return { status: 200, headers: {}, body: '' };
       }
       if (managed) throw managedByOrganization();
       account.accountPublicAccessBlock = undefined;
+      recordAccountPabConfiguration(account, region, call.state.now());
       recordS3Event(call.state, { operation, caller, region, readOnly: false });
       return { status: 204, headers: {}, body: '' };
     },

@@ -63,6 +63,13 @@ const CLOUDTRAIL_EVENT_NAMES: Record<string, string> = {
   DeletePublicAccessBlock: 'DeleteBucketPublicAccessBlock',
 };
 
+/** CloudTrail names the account-level S3 Control Block Public Access calls after the account. */
+const ACCOUNT_EVENT_NAMES: Record<string, string> = {
+  GetPublicAccessBlock: 'GetAccountPublicAccessBlock',
+  PutPublicAccessBlock: 'PutAccountPublicAccessBlock',
+  DeletePublicAccessBlock: 'DeleteAccountPublicAccessBlock',
+};
+
 /** Record an S3 management event for CloudTrail. */
 export function recordS3Event(
   state: SandboxState,
@@ -77,7 +84,9 @@ export function recordS3Event(
   },
 ): void {
   state.recordEvent({
-    eventName: (opts.bucket ? CLOUDTRAIL_EVENT_NAMES[opts.operation] : undefined) ?? opts.operation,
+    eventName:
+      (opts.bucket ? CLOUDTRAIL_EVENT_NAMES[opts.operation] : ACCOUNT_EVENT_NAMES[opts.operation]) ??
+      opts.operation,
     eventSource: 's3.amazonaws.com',
     eventTime: state.now(),
     awsRegion: opts.region,

@@ -18,7 +18,8 @@ import {
   stopLogging,
   updateTrail,
 } from './cloudtrail/handlers/trails.ts';
-import { recordCall } from './cloudtrail/record-call.ts';
+import { recordTrailConfigurations } from './cloudtrail/config-item.ts';
+import { recordedService } from './cloudtrail/record-call.ts';
 import { trailArnOf } from './cloudtrail/store.ts';
 
 export { setLookupEventsRateLimit } from './cloudtrail/throttle.ts';
@@ -47,21 +48,30 @@ function trailResource(req: JsonRequest): { type: string; name: string }[] {
   return [{ type: 'AWS::CloudTrail::Trail', name: arn }];
 }
 
-function withEvent(handler: Handler): Handler {
+const isReadOnly = (operation: string): boolean => /^(Describe|Get|List)/.test(operation);
+
+/** AWS Config records each trail whose configuration a write changed, in its owner account. */
+function withConfigItems(handler: Handler): Handler {
   return (req) => {
     const output = handler(req);
-    recordCall(req, {
-      eventSource: 'cloudtrail.amazonaws.com',
-      readOnly: /^(Describe|Get|List)/.test(req.operation),
-      resources: trailResource(req),
-    });
+    if (!isReadOnly(req.operation)) {
+      const owners = new Set([req.account.id, ...trailResource(req).map((r) => r.name.split(':')[4] ?? '')]);
+      for (const id of owners) if (id) recordTrailConfigurations(req.state.account(id), req.state.now());
+    }
     return output;
   };
 }
 
 /** CloudTrail operations by name, for the server's JSON 1.1 dispatcher. */
 export const cloudTrailService: JsonService = {
-  ...Object.fromEntries(Object.entries(HANDLERS).map(([name, handler]) => [name, withEvent(handler)])),
+  ...recordedService(
+    Object.fromEntries(Object.entries(HANDLERS).map(([name, handler]) => [name, withConfigItems(handler)])),
+    (req) => ({
+      eventSource: 'cloudtrail.amazonaws.com',
+      readOnly: isReadOnly(req.operation),
+      resources: trailResource(req),
+    }),
+  ),
   // Not recorded: an auditor's own lookups would otherwise crowd the history they read.
   LookupEvents: lookupEvents,
 };

@@ -6,6 +6,7 @@
 import type { JsonRequest, JsonService } from '../types.ts';
 import { recordCall } from './cloudtrail/record-call.ts';
 import type { KmsCall, KmsHandler } from './kms/call.ts';
+import { recordKeyConfiguration } from './kms/config-item.ts';
 import { createAlias, deleteAlias, listAliases, updateAlias } from './kms/handlers/aliases.ts';
 import {
   decrypt,
@@ -95,6 +96,10 @@ function withEvent(handler: KmsHandler) {
     const call: KmsCall = { req, touched: [] };
     const output = handler(call);
     const arns = [...new Set(call.touched.map((k) => k.arn))];
+    // AWS Config records each key whose configuration this write changed.
+    if (WRITE_OPERATIONS.has(req.operation))
+      for (const key of new Set(call.touched))
+        recordKeyConfiguration(req.state.account(key.accountId), key, req.state.now());
     recordCall(req, {
       eventSource: 'kms.amazonaws.com',
       readOnly: !WRITE_OPERATIONS.has(req.operation),

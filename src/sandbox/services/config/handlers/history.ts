@@ -14,20 +14,32 @@ import {
 } from '../../kms/input.ts';
 import { pageOf } from '../../kms/offset-page.ts';
 import type { RecordingInterval } from '../store.ts';
-import { configRegion } from '../store.ts';
+import { configRegion, recordsType } from '../store.ts';
+import {
+  ACCOUNT_PAB_TYPE,
+  KMS_KEY_TYPE,
+  TRAIL_TYPE,
+  resourceItems,
+  type ResourceConfigurationItem,
+} from '../resource-history.ts';
 
 const BUCKET_TYPE = 'AWS::S3::Bucket';
+/** The other resource types the sandbox's services record (see resource-history.ts). */
+const OTHER_TYPES = new Set([ACCOUNT_PAB_TYPE, KMS_KEY_TYPE, TRAIL_TYPE]);
+
+function notDiscovered(resourceId: string, resourceType: string): SandboxError {
+  return new SandboxError(
+    'ResourceNotDiscoveredException',
+    `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`,
+  );
+}
 
 export function getResourceConfigHistory(req: JsonRequest): unknown {
   const { input } = req;
   const resourceType = requiredString(input, 'resourceType');
   const resourceId = requiredString(input, 'resourceId');
-  if (resourceType !== BUCKET_TYPE) {
-    throw new SandboxError(
-      'ResourceNotDiscoveredException',
-      `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`,
-    );
-  }
+  if (resourceType !== BUCKET_TYPE && !OTHER_TYPES.has(resourceType))
+    throw notDiscovered(resourceId, resourceType);
   const limit = optionalNumber(input, 'limit') || 10;
   if (limit < 0 || limit > 100)
     throw new SandboxError('InvalidLimitException', 'limit must be between 0 and 100.');
@@ -37,7 +49,33 @@ export function getResourceConfigHistory(req: JsonRequest): unknown {
     throw new SandboxError('InvalidTimeRangeException', 'The earlierTime must be before the laterTime.');
   }
   const order = optionalString(input, 'chronologicalOrder') ?? 'Reverse';
-  const intervals = configRegion(req.account, req.region).recorder?.intervals ?? [];
+  const recorder = configRegion(req.account, req.region).recorder;
+  const intervals = recorder?.intervals ?? [];
+  if (resourceType !== BUCKET_TYPE) {
+    // Config has items of a type only while its recorder records that type.
+    const raw = resourceItems(req.account, req.region, resourceType, resourceId);
+    const known = recorder && recordsType(recorder, resourceType) ? recordedItems(raw, intervals) : [];
+    if (known.length === 0) throw notDiscovered(resourceId, resourceType);
+    const inWindow = known.filter(
+      (i) =>
+        (!earlier || i.captureTime.getTime() >= earlier.getTime()) &&
+        i.captureTime.getTime() <= later.getTime(),
+    );
+    const ordered = order === 'Forward' ? inWindow : [...inWindow].reverse();
+    const scope = `GetResourceConfigHistory:${req.region}:${resourceType}:${resourceId}:${order}:${earlier?.getTime() ?? ''}:${later.getTime()}`;
+    const page = pageOf(
+      ordered,
+      optionalString(input, 'nextToken'),
+      limit,
+      scope,
+      'InvalidNextTokenException',
+    );
+    const sequence = new Map(known.map((item, i) => [item, i]));
+    return {
+      configurationItems: page.items.map((item) => resourceConfigurationItem(item, sequence.get(item) ?? 0)),
+      ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+    };
+  }
   const raw = (req.state.bucketHistory.get(resourceId) ?? []).filter(
     (i) => i.accountId === req.caller.accountId && i.region === req.region,
   );
@@ -64,12 +102,12 @@ export function getResourceConfigHistory(req: JsonRequest): unknown {
 }
 
 /** Items Config would have recorded, oldest first. */
-export function recordedItems(
-  items: BucketConfigurationItem[],
+export function recordedItems<T extends { captureTime: Date; status: string }>(
+  items: T[],
   intervals: RecordingInterval[],
-): BucketConfigurationItem[] {
+): T[] {
   const sorted = [...items].sort((a, b) => a.captureTime.getTime() - b.captureTime.getTime());
-  const out: BucketConfigurationItem[] = [];
+  const out: T[] = [];
   for (const interval of intervals) {
     const start = interval.start.getTime();
     const stop = interval.stop?.getTime() ?? Number.POSITIVE_INFINITY;
@@ -118,4 +156,38 @@ function creationTime(configuration: string): Date | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** One non-bucket item in Config's shape: `configuration` and each supplementary value as JSON text. */
+function resourceConfigurationItem(
+  item: ResourceConfigurationItem,
+  sequence: number,
+): Record<string, unknown> {
+  const deleted = item.status === 'ResourceDeleted';
+  return {
+    version: '1.3',
+    accountId: item.accountId,
+    configurationItemCaptureTime: epochSeconds(item.captureTime),
+    configurationItemStatus: item.status,
+    configurationStateId: `${item.captureTime.getTime()}${String(sequence).padStart(6, '0')}`,
+    configurationItemMD5Hash: '',
+    ...(item.arn ? { arn: item.arn } : {}),
+    resourceType: item.resourceType,
+    resourceId: item.resourceId,
+    resourceName: item.resourceName,
+    awsRegion: item.region,
+    availabilityZone: 'Regional',
+    ...(item.resourceCreationTime ? { resourceCreationTime: epochSeconds(item.resourceCreationTime) } : {}),
+    tags: {},
+    relatedEvents: [],
+    relationships: [],
+    ...(deleted
+      ? {}
+      : {
+          configuration: JSON.stringify(item.configuration),
+          supplementaryConfiguration: Object.fromEntries(
+            Object.entries(item.supplementaryConfiguration).map(([k, v]) => [k, JSON.stringify(v)]),
+          ),
+        }),
+  };
 }
