@@ -19,8 +19,14 @@ import type {
 } from '../snapshot/model.ts';
 import { iso, oneOf, required, requiredBoolean, requiredIso, requiredList } from './parse.ts';
 
-/** LookupEvents allows 2 requests per second per account and region; a margin absorbs network jitter. */
-export const LOOKUP_EVENTS_INTERVAL_MS = 550;
+/**
+ * LookupEvents allows 2 requests per second per account and region. Its pacer keeps starts 500 ms
+ * apart and any two consecutive requests a second apart counted from the earlier one's answer
+ * (the pacer's `burst` option), so network delays never make three in a second.
+ */
+export const LOOKUP_EVENTS_INTERVAL_MS = 500;
+/** LookupEvents requests per second per account and region (AWS's quota). */
+const LOOKUP_EVENTS_PER_SECOND = 2;
 
 /** Options of {@link collectCloudTrail}. */
 export interface CloudTrailOptions {
@@ -233,7 +239,7 @@ export function pacerFor(factory: ClientFactory, region: string, intervalMs: num
   }
   let pacer = byRegion.get(region);
   if (!pacer) {
-    pacer = createPacer(intervalMs);
+    pacer = createPacer(intervalMs, undefined, intervalMs > 0 ? { burst: LOOKUP_EVENTS_PER_SECOND } : {});
     byRegion.set(region, pacer);
   }
   return pacer;
