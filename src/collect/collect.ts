@@ -401,6 +401,7 @@ async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<A
     cloudTrail: parts.cloudTrail ?? { discovery: [], trails: [], keyUsage: [] },
     ...(parts.configHistory ? { configHistory: parts.configHistory } : {}),
     ...(parts.managementEvents ? { managementEvents: parts.managementEvents } : {}),
+    ...(parts.complianceHistory ? { complianceHistory: parts.complianceHistory } : {}),
     ...(parts.objectInventory ? { objectInventory: parts.objectInventory } : {}),
   };
 }

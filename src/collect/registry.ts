@@ -7,6 +7,7 @@ import { collectConfigRegion } from './config.ts';
 import { collectBucketConfigHistory } from './config-history.ts';
 import type { AccountContext, CollectStage } from './context.ts';
 import { collectKmsKeys } from './kms.ts';
+import { collectComplianceHistory } from './compliance-history.ts';
 import { collectManagementEvents } from './management-events.ts';
 import { collectObjectInventory } from './object-inventory.ts';
 
@@ -22,6 +23,7 @@ export type AccountPart = Partial<
     | 'cloudTrail'
     | 'configHistory'
     | 'managementEvents'
+    | 'complianceHistory'
     | 'objectInventory'
   >
 >;
@@ -200,13 +202,22 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       const period = ctx.config.period;
       if (!period) return {};
       const window = { start: new Date(period.start), end: ctx.now() };
-      const [configHistory, managementEvents] = await Promise.all([
+      const [histories, managementEvents] = await Promise.all([
+        // Per bucket: its configuration history and its rule compliance history
+        // (AWS::Config::ResourceCompliance items).
         eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
-          collectBucketConfigHistory(ctx.factory, ref, period),
+          Promise.all([
+            collectBucketConfigHistory(ctx.factory, ref, period),
+            collectComplianceHistory(ctx.factory, ref, period),
+          ]),
         ),
         Promise.all(ctx.regions.map((region) => collectManagementEvents(ctx.factory, region, window))),
       ]);
-      return { configHistory, managementEvents };
+      return {
+        configHistory: histories.map(([h]) => h),
+        managementEvents,
+        complianceHistory: histories.map(([, c]) => c),
+      };
     },
   },
   {

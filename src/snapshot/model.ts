@@ -192,6 +192,8 @@ export interface ConfigHistoryItem {
   resourceCreationTime?: string | undefined;
   /** `supplementaryConfiguration` verbatim: values are JSON text as the API returns them. */
   supplementaryConfiguration: Record<string, string>;
+  /** `configuration` verbatim (JSON text), kept only for `AWS::Config::ResourceCompliance` items. */
+  configuration?: string | undefined;
   /** The GetResourceConfigHistory call whose page held the item. */
   evidence?: EvidenceRef | undefined;
 }

@@ -15,6 +15,7 @@ import {
 import { pageOf } from '../../kms/offset-page.ts';
 import type { RecordingInterval } from '../store.ts';
 import { configRegion } from '../store.ts';
+import { COMPLIANCE_TYPE, complianceConfigHistory } from '../compliance-history.ts';
 
 const BUCKET_TYPE = 'AWS::S3::Bucket';
 
@@ -22,6 +23,8 @@ export function getResourceConfigHistory(req: JsonRequest): unknown {
   const { input } = req;
   const resourceType = requiredString(input, 'resourceType');
   const resourceId = requiredString(input, 'resourceId');
+  if (resourceType === COMPLIANCE_TYPE)
+    return complianceConfigHistory(req, configRegion(req.account, req.region));
   if (resourceType !== BUCKET_TYPE) {
     throw new SandboxError(
       'ResourceNotDiscoveredException',
