@@ -29,6 +29,7 @@ export type ResourceType =
   | 'AWS::KMS::Key'
   | 'AWS::Config::Region'
   | 'AWS::CloudTrail::Account'
+  | 'AWS::CloudTrail::Trail'
   | 'EvidencePack::Exception';
 
 export interface ResourceRef {

@@ -8,10 +8,12 @@ import { judgeBucketOverPeriod, type PolicyLookup } from './judge.ts';
 import { recordedSettings } from './supplementary.ts';
 import { indexEvents } from './events.ts';
 import { reconcileBucket } from './reconcile.ts';
+import { judgeMonitoring } from './monitoring.ts';
 import {
   PERIOD_STATUSES,
   type PeriodBucketResult,
   type PeriodEvaluation,
+  type PeriodMonitoringResult,
   type PeriodStatus,
   type ReconciliationEntry,
 } from './types.ts';
@@ -81,9 +83,13 @@ function downgradeUnexplained(
   };
 }
 
-function countOf(buckets: readonly PeriodBucketResult[]): Record<PeriodStatus, number> {
+function countOf(
+  buckets: readonly PeriodBucketResult[],
+  monitoring: readonly PeriodMonitoringResult[],
+): Record<PeriodStatus, number> {
   const counts = Object.fromEntries(PERIOD_STATUSES.map((s) => [s, 0])) as Record<PeriodStatus, number>;
   for (const b of buckets) for (const c of b.checks) counts[c.status] += 1;
+  for (const m of monitoring) counts[m.status] += 1;
   return counts;
 }
 
@@ -111,5 +117,6 @@ export async function evaluatePeriod(
       return downgradeUnexplained(result, entries);
     });
   });
-  return { ...p, buckets, reconciliation, counts: countOf(buckets) };
+  const monitoring = judgeMonitoring(snapshot, p, ctx);
+  return { ...p, buckets, reconciliation, counts: countOf(buckets, monitoring), monitoring };
 }

@@ -1,4 +1,5 @@
 import type { EvidenceRef } from '../snapshot/outcome.ts';
+import type { ResourceType } from '../checks/types.ts';
 
 /** The checks judged over the audit period, from AWS Config history. */
 export const PERIOD_CHECKS = [
@@ -143,6 +144,8 @@ export interface PeriodEvaluation {
   reconciliation?: ReconciliationEntry[] | undefined;
   /** Verdicts per status over every bucket and check. */
   counts?: Record<PeriodStatus, number> | undefined;
+  /** Trail logging, recorder recording and rule compliance over the period (absent in older packs). */
+  monitoring?: PeriodMonitoringResult[] | undefined;
 }
 
 /**
@@ -161,4 +164,27 @@ export interface Deviation {
   openAtPeriodStart: boolean;
   opened?: ChangeEvent | undefined;
   closed?: ChangeEvent | undefined;
+}
+
+/**
+ * A monitoring resource judged over the period: a CloudTrail trail, AWS Config in one region, or a
+ * bucket under one Config rule.
+ */
+export interface PeriodResourceRef {
+  arn: string;
+  /** `AWS::CloudTrail::Trail`, `AWS::Config::Region`, `AWS::S3::Bucket`. */
+  type: ResourceType;
+  accountId: string;
+  region: string;
+  name: string;
+}
+
+/**
+ * One verdict over the period of a check on a monitoring control: a trail logged (CloudTrail
+ * events and GetTrailStatus), the recorder recorded (Config events and recorder status), or a
+ * bucket stayed compliant with a Config rule (its `AWS::Config::ResourceCompliance` history).
+ */
+export interface PeriodMonitoringResult extends Omit<PeriodCheckResult, 'checkId'> {
+  checkId: string;
+  resource: PeriodResourceRef;
 }
