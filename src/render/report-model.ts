@@ -227,6 +227,8 @@ export interface PeriodSection {
   /** `no history: 3, created during the period: 1` (empty when nothing is unknown). */
   unknownCauses: string;
   verdicts: Table;
+  /** Trail logging, recorder recording and rule compliance over the period. */
+  monitoring: Table;
   timeline: Table;
   reconciliation: Table;
 }

@@ -59,6 +59,7 @@ function sumCounts(counts: Record<CheckStatus, number>): number {
   return CHECK_STATUSES.reduce((n, st) => n + counts[st], 0);
 }
 import {
+  periodMonitoringPopulation,
   periodReconciliationPopulation,
   periodTimelinePopulation,
   periodVerdictPopulation,
@@ -690,7 +691,7 @@ function figuresSection(
 function periodSection(evaluation: Evaluation, max: number): PeriodSection | undefined {
   const period = evaluation.period;
   if (!period) return undefined;
-  const all = period.buckets.flatMap((b) => b.checks);
+  const all = [...period.buckets.flatMap((b) => b.checks), ...(period.monitoring ?? [])];
   return {
     startLabel: utcLabel(period.start),
     endLabel: utcLabel(period.end),
@@ -705,6 +706,12 @@ function periodSection(evaluation: Evaluation, max: number): PeriodSection | und
       'period-verdicts',
       max,
       'No buckets in scope.',
+    ),
+    monitoring: populationTable(
+      periodMonitoringPopulation(period),
+      'period-monitoring',
+      max,
+      'No trail, recorder or Config rule was judged over the period.',
     ),
     timeline: populationTable(
       periodTimelinePopulation(period),

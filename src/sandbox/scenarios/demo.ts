@@ -38,6 +38,7 @@ import {
 import {
   ConfigServiceClient,
   PutConfigRuleCommand,
+  DescribeConfigRulesCommand,
   PutConfigurationAggregatorCommand,
   PutConfigurationRecorderCommand,
   PutDeliveryChannelCommand,
@@ -385,6 +386,8 @@ export const DEMO_HISTORY_BUCKET = 'acme-customer-data-prod';
 export const DEMO_MID_PERIOD_BUCKET = 'acme-reporting-exports';
 /** A demo bucket whose policy was only put in place after the audit period ended. */
 export const DEMO_AFTER_PERIOD_BUCKET = 'acme-hr-records';
+/** A demo trail created before the audit period but logging only from 62 days ago: broken for the gap. */
+export const DEMO_LATE_TRAIL = 'acme-security-trail';
 /** The demo's audit period, in days before the run: a 90-day quarter ending a week ago. */
 export const DEMO_PERIOD = { startDaysAgo: 97, endDaysAgo: 7 } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -413,6 +416,9 @@ async function keyIdOf(kms: KMSClient, alias: string): Promise<string> {
  * - 50 days ago {@link DEMO_MID_PERIOD_BUCKET} is created;
  * - 40 days ago {@link DEMO_HISTORY_BUCKET} loses Block Public Access and gains a public-read
  *   statement; a week later both are undone;
+ * - 100 days ago {@link DEMO_LATE_TRAIL} is created, but its logging is started only 62 days ago;
+ * - the Config rules of us-east-1 are evaluated again after each change, so the compliance
+ *   history (`AWS::Config::ResourceCompliance`) shows the exposure as NON_COMPLIANT;
  * - 3 days ago (after the period) the policy of {@link DEMO_AFTER_PERIOD_BUCKET} is put back;
  * - today the retired HR key is scheduled for deletion and keys are used (CloudTrail's 90-day
  *   event history then holds the usage).
@@ -434,8 +440,25 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
     const hrPolicy = await read(DEMO_AFTER_PERIOD_BUCKET);
     const prodPolicy = await read(DEMO_HISTORY_BUCKET);
 
+    await use1.trail.send(
+      new CreateTrailCommand({
+        Name: DEMO_LATE_TRAIL,
+        S3BucketName: 'acme-cloudtrail-logs',
+        IsMultiRegionTrail: true,
+        EnableLogFileValidation: true,
+      }),
+    );
+    // Rules triggered by configuration changes run again after each change, as in AWS.
+    const reevaluate = async () => {
+      const rules = (await use1.config.send(new DescribeConfigRulesCommand({}))).ConfigRules ?? [];
+      const names = rules.flatMap((r) => (r.ConfigRuleName ? [r.ConfigRuleName] : []));
+      if (names.length > 0)
+        await use1.config.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: names }));
+    };
+
     await at(99);
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: DEMO_AFTER_PERIOD_BUCKET }));
+    await reevaluate();
 
     await at(50);
     await bucket(s3, DEMO_MID_PERIOD_BUCKET, 'us-east-1', {
@@ -443,6 +466,10 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
       sse: { algorithm: 'aws:kms', key: 'alias/acme-data', bucketKey: true },
       policy: policy(...denyUnencrypted(DEMO_MID_PERIOD_BUCKET), tls(DEMO_MID_PERIOD_BUCKET)),
     });
+    await reevaluate();
+
+    await at(62);
+    await use1.trail.send(new StartLoggingCommand({ Name: DEMO_LATE_TRAIL }));
 
     await at(40);
     await s3.send(new DeletePublicAccessBlockCommand({ Bucket: DEMO_HISTORY_BUCKET }));
@@ -460,6 +487,7 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
         }),
       }),
     );
+    await reevaluate();
     await at(33);
     await s3.send(new PutBucketPolicyCommand({ Bucket: DEMO_HISTORY_BUCKET, Policy: prodPolicy }));
     await at(33, 1);
@@ -474,6 +502,7 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
         },
       }),
     );
+    await reevaluate();
 
     await at(3);
     await s3.send(new PutBucketPolicyCommand({ Bucket: DEMO_AFTER_PERIOD_BUCKET, Policy: hrPolicy }));
