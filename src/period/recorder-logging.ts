@@ -84,8 +84,9 @@ export function judgeRecorderLogging(
       end,
       transitions,
       eventsFrom: ev.from,
-      // Never started, or never stopped: before its last start it had not recorded.
-      ...(!started || !stopped ? { initial: false } : {}),
+      // Never started (not recording, no start time), or never stopped: before its last start it had
+      // not recorded. Recording without a start time is a snapshot that did not keep it.
+      ...((!started && !status?.recording) || (started && !stopped) ? { initial: false } : {}),
     };
     return loggingVerdict(CHECK_ID, resource, input, { subject, verb: 'recording', since }, [
       region.recorderStatus.evidence,

@@ -94,15 +94,16 @@ export function judgeTrailLogging(
     );
     if (status.startLoggingTime) transitions.push({ at: Date.parse(status.startLoggingTime), on: true });
     if (status.stopLoggingTime) transitions.push({ at: Date.parse(status.stopLoggingTime), on: false });
+    // Never started (not logging and no start time), or never stopped: before its last start it had
+    // not logged. Logging without a start time is a snapshot that did not keep it: nothing is inferred.
+    const neverStarted = status.startLoggingTime === undefined && !status.isLogging;
+    const neverStopped = status.startLoggingTime !== undefined && status.stopLoggingTime === undefined;
     const input = {
       start,
       end,
       transitions,
       eventsFrom: ev.from,
-      // Never started, or never stopped: before its last start it had not logged.
-      ...(status.startLoggingTime === undefined || status.stopLoggingTime === undefined
-        ? { initial: false }
-        : {}),
+      ...(neverStarted || neverStopped ? { initial: false } : {}),
     };
     const since = [
       status.startLoggingTime
