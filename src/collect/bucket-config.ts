@@ -44,6 +44,9 @@ export interface BucketConfigOptions {
  * GetBucketPolicyStatus without a policy; and, with `deriveImpliedReads`, GetBucketPolicyStatus of a
  * policy with only Deny statements (it grants nothing, so S3 cannot call it public) and GetBucketAcl
  * when Object Ownership is BucketOwnerEnforced (ACLs are disabled: S3 ignores them for access).
+ * Every other read is always made: its answer feeds a verdict or a population column and no other
+ * answer implies it (versioning, ABAC and the inventory configurations included; see the README's
+ * "What is collected per bucket").
  */
 export async function collectBucketConfig(
   factory: ClientFactory,

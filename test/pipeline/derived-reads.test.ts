@@ -9,6 +9,7 @@ import { runEvidencePack } from '../../src/pipeline/run.ts';
 import { silentProgress } from '../../src/progress/progress.ts';
 import { sandboxLink } from '../../src/sandbox/console/urls.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
+import { denyOnly } from '../../src/collect/bucket-config.ts';
 import type { Snapshot } from '../../src/snapshot/model.ts';
 
 interface Pack {
@@ -37,6 +38,8 @@ async function run(scenario: string, deriveImpliedReads: boolean): Promise<Pack>
   const load = validateConfig({ organization: 'Derived reads', collection: { deriveImpliedReads } });
   if (!load.ok) throw new Error(load.errors.join('; '));
   const sandbox = await startSandbox({ scenario });
+  // Count the run's calls only, not the ones the scenario's setup made.
+  sandbox.faults.resetStats();
   const outDir = await mkdtemp(join(tmpdir(), 'evidence-pack-derived-'));
   dirs.push(outDir);
   try {
@@ -106,6 +109,33 @@ describe.each(['generated:120:2:7', 'demo'])('derived reads on the %s estate', (
     );
   });
 
+  it('makes each remaining read once per bucket, and the implied ones only where no answer implies them', () => {
+    const buckets = derived.snapshot.accounts.flatMap((a) => a.buckets);
+    // The reads whose answers feed a verdict or a column (test/pipeline/derived-reads-needed.test.ts).
+    for (const op of [
+      'GetBucketPolicy',
+      'GetBucketOwnershipControls',
+      'GetBucketEncryption',
+      'GetPublicAccessBlock',
+      'GetBucketVersioning',
+      'GetBucketAbac',
+      'ListBucketInventoryConfigurations',
+    ])
+      expect(derived.calls[`s3:${op}`], op).toBe(buckets.length);
+    const aclsAsked = buckets.filter(
+      (b) =>
+        !(
+          b.ownershipControls.status === 'ok' &&
+          b.ownershipControls.value.objectOwnership === 'BucketOwnerEnforced'
+        ),
+    ).length;
+    expect(derived.calls['s3:GetBucketAcl'] ?? 0).toBe(aclsAsked);
+    const statusesAsked = buckets.filter(
+      (b) => b.policy.status !== 'absent' && !(b.policy.status === 'ok' && denyOnly(b.policy.value.text)),
+    ).length;
+    expect(derived.calls['s3:GetBucketPolicyStatus'] ?? 0).toBe(statusesAsked);
+  });
+
   it('gives the same verdicts, cross-checks and summary', () => {
     expect(verdicts(derived)).toEqual(verdicts(full));
     expect(crossChecks(derived)).toEqual(crossChecks(full));
@@ -136,6 +166,7 @@ describe.each(['generated:120:2:7', 'demo'])('derived reads on the %s estate', (
         'ownershipControls',
         'versioning',
         'abac',
+        'inventoryConfigurations',
       ] as const)
         expect({ ...b[field], evidence: undefined }, `${b.name} ${field}`).toEqual({
           ...read[field],
