@@ -38,7 +38,6 @@ import {
 import {
   ConfigServiceClient,
   PutConfigRuleCommand,
-  DescribeConfigRulesCommand,
   PutConfigurationAggregatorCommand,
   PutConfigurationRecorderCommand,
   PutDeliveryChannelCommand,
@@ -417,8 +416,6 @@ async function keyIdOf(kms: KMSClient, alias: string): Promise<string> {
  * - 40 days ago {@link DEMO_HISTORY_BUCKET} loses Block Public Access and gains a public-read
  *   statement; a week later both are undone;
  * - 100 days ago {@link DEMO_LATE_TRAIL} is created, but its logging is started only 62 days ago;
- * - the Config rules of us-east-1 are evaluated again after each change, so the compliance
- *   history (`AWS::Config::ResourceCompliance`) shows the exposure as NON_COMPLIANT;
  * - 3 days ago (after the period) the policy of {@link DEMO_AFTER_PERIOD_BUCKET} is put back;
  * - today the retired HR key is scheduled for deletion and keys are used (CloudTrail's 90-day
  *   event history then holds the usage).
@@ -448,17 +445,9 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
         EnableLogFileValidation: true,
       }),
     );
-    // Rules triggered by configuration changes run again after each change, as in AWS.
-    const reevaluate = async () => {
-      const rules = (await use1.config.send(new DescribeConfigRulesCommand({}))).ConfigRules ?? [];
-      const names = rules.flatMap((r) => (r.ConfigRuleName ? [r.ConfigRuleName] : []));
-      if (names.length > 0)
-        await use1.config.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: names }));
-    };
 
     await at(99);
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: DEMO_AFTER_PERIOD_BUCKET }));
-    await reevaluate();
 
     await at(50);
     await bucket(s3, DEMO_MID_PERIOD_BUCKET, 'us-east-1', {
@@ -466,7 +455,6 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
       sse: { algorithm: 'aws:kms', key: 'alias/acme-data', bucketKey: true },
       policy: policy(...denyUnencrypted(DEMO_MID_PERIOD_BUCKET), tls(DEMO_MID_PERIOD_BUCKET)),
     });
-    await reevaluate();
 
     await at(62);
     await use1.trail.send(new StartLoggingCommand({ Name: DEMO_LATE_TRAIL }));
@@ -487,7 +475,6 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
         }),
       }),
     );
-    await reevaluate();
     await at(33);
     await s3.send(new PutBucketPolicyCommand({ Bucket: DEMO_HISTORY_BUCKET, Policy: prodPolicy }));
     await at(33, 1);
@@ -502,7 +489,6 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
         },
       }),
     );
-    await reevaluate();
 
     await at(3);
     await s3.send(new PutBucketPolicyCommand({ Bucket: DEMO_AFTER_PERIOD_BUCKET, Policy: hrPolicy }));
