@@ -32,20 +32,15 @@ import { COMPOSITE_TEMPLATE, PAGE_CSS } from './views/templates.ts';
 /** Which screenshots to take. */
 export type CaptureMode = 'console' | 'api-view' | 'both' | 'none';
 
-/** One written screenshot, as listed in the pack. */
-export interface ScreenshotMeta {
+/** One written screenshot, as listed in the pack, with what it is stamped with. */
+export interface ScreenshotMeta extends Pick<
+  Stamp,
+  'account' | 'region' | 'resource' | 'capturedAt' | 'source' | 'identity'
+> {
   /** Pack-relative: `screenshots/<name>.png`. */
   path: string;
   title: string;
   kind: 'console' | 'api-view';
-  account: string;
-  region: string;
-  resource: string;
-  /** ISO-8601 UTC: the recorded call time (API view) or the capture time (console). */
-  capturedAt: string;
-  /** Console URL without tokens, or `API <service> <Operation> (request id <id>)`. */
-  source: string;
-  identity: string;
   /** sha256 of the PNG bytes. */
   sha256: string;
   /** Kind of view, e.g. `bucket-permissions`, `kms-key-policy`, `config-rule` (the file name's prefix). */
@@ -57,6 +52,17 @@ export interface ScreenshotMeta {
   attention: boolean;
   /** Console pages: the settings the page showed, for the cross-checks (absent when none were read). */
   observations?: ConsoleObservation[] | undefined;
+  /** Console pages: the page's name (`console_<view>_<account>_…`), by which a merge carries it. */
+  page?: string | undefined;
+}
+
+/**
+ * Console screenshots taken elsewhere — in the shards of a sharded run, where the credentials
+ * are — carried into this capture instead of signing in to the console.
+ */
+export interface CarriedConsole {
+  /** The stamped image of console page `page` (its name), or why there is none. */
+  take(page: string): { png: Buffer; meta: ScreenshotMeta } | { reason: string };
 }
 
 /** Something that could not be captured, and why. */
@@ -73,8 +79,10 @@ export interface CaptureOptions {
   /** `raw/` is read from here; PNGs are written to `<workDir>/screenshots/`. */
   workDir: string;
   browser: Browser;
-  /** Console access; without it console capture is recorded as a gap. */
+  /** Console access; without it (and without `carried`) console capture is recorded as a gap. */
   console?: ConsoleAccess | undefined;
+  /** Console screenshots taken elsewhere: console pages are taken from here, not from the console. */
+  carried?: CarriedConsole | undefined;
   /** `config.capture.consoleUrls`. */
   consoleUrls?: Partial<Record<ConsoleUrlKey, string>> | undefined;
   concurrency: number;
@@ -164,8 +172,17 @@ export async function captureScreenshots(opts: CaptureOptions): Promise<CaptureR
 
     if (opts.mode === 'console' || opts.mode === 'both') {
       const access = opts.console;
+      const carried = opts.carried;
       for (const target of opts.plan.targets) {
         for (const spec of consolePageSpecs(target, opts.snapshot, opts.consoleUrls)) {
+          if (carried) {
+            const path = fileFor(spec.name);
+            jobs.push({
+              item: `console ${spec.name}`,
+              run: () => carryImage(opts.workDir, carried, spec.name, path),
+            });
+            continue;
+          }
           if (!access) {
             gaps.push({
               item: `console ${spec.name}`,
@@ -208,6 +225,20 @@ export async function captureScreenshots(opts: CaptureOptions): Promise<CaptureR
     }
     await viewContext.close().catch(() => undefined);
   }
+}
+
+/** Write a carried console image under this capture's file name; its stamp and hash are its own. */
+async function carryImage(
+  workDir: string,
+  carried: CarriedConsole,
+  page: string,
+  path: string,
+): Promise<ScreenshotMeta> {
+  const got = carried.take(page);
+  if ('reason' in got) throw new PermanentError(got.reason);
+  await writeFile(join(workDir, path), got.png);
+  const observations = got.meta.observations?.map((o) => ({ ...o, screenshot: path }));
+  return { ...got.meta, path, page, ...(observations ? { observations } : {}) };
 }
 
 /** A failure that a retry cannot fix (missing record, sign-in refused). */
@@ -344,6 +375,7 @@ async function captureConsoleImage(
     view: viewOf(spec.name),
     supports: extra.supports,
   });
+  meta.page = spec.name;
   if (shot.readings.length === 0) return meta;
   const observations = shot.readings.map((r): ConsoleObservation => ({
     ...r,

@@ -3,6 +3,10 @@
  * or sensitive ones up to a cap plus a reproducible random sample of the others), every bucket with
  * a failing or excepted result (what an auditor samples first, up to a cap), every customer managed
  * key in scope, Config rule results per region, and each trail. Pure: same inputs and seed, same plan.
+ *
+ * Every choice is decided in (account, bucket) order or by a per-bucket rank, so the plan of part of
+ * the estate (a shard's accounts, same seed) holds every target the plan of the whole estate picks
+ * in that part: a sharded run captures a superset in its shards, and the merge keeps the whole plan.
  */
 import { createHash } from 'node:crypto';
 import type { Finding } from '../evaluate/types.ts';
@@ -55,29 +59,24 @@ export function defaultSeed(runId: string): string {
   return createHash('sha256').update(`evidence-pack/capture-sample:${runId}`).digest('hex').slice(0, 16);
 }
 
-/** A small seeded PRNG (mulberry32) over a 32-bit state derived from the seed's sha256. */
-export function seededRandom(seed: string): () => number {
-  let state = createHash('sha256').update(seed).digest().readUInt32BE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `count` items drawn without replacement (partial Fisher–Yates); order follows the draw. */
-export function sampleOf<T>(items: readonly T[], count: number, random: () => number): T[] {
-  const pool = [...items];
-  const n = Math.min(count, pool.length);
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(random() * (pool.length - i));
-    const a = pool[i] as T;
-    pool[i] = pool[j] as T;
-    pool[j] = a;
-  }
-  return pool.slice(0, n);
+/**
+ * The `count` buckets of lowest rank, a bucket's rank being the sha256 of the seed and its account
+ * and name: a reproducible random sample in which whether a bucket is drawn depends only on the
+ * buckets ranked before it. So the sample drawn from part of the estate (one shard's accounts) holds
+ * every bucket of that part the sample of the whole estate draws, with the same seed.
+ */
+export function rankedSample(
+  items: readonly BucketSnapshot[],
+  count: number,
+  seed: string,
+): BucketSnapshot[] {
+  const rank = (b: BucketSnapshot): string =>
+    createHash('sha256').update(`${seed}\0${b.accountId}/${b.name}`).digest('hex');
+  return items
+    .map((b) => ({ b, r: rank(b) }))
+    .sort((x, y) => compare(x.r, y.r))
+    .slice(0, Math.max(0, count))
+    .map((x) => x.b);
 }
 
 const byBucket = (a: BucketSnapshot, b: BucketSnapshot): number =>
@@ -208,7 +207,7 @@ function chooseBuckets(
   const sensitive = all.filter(isSensitive).slice(0, settings.maxKeyBuckets);
   const taken = new Set(sensitive);
   const others = all.filter((b) => !taken.has(b));
-  const sample = sampleOf(others, settings.sampleSize, seededRandom(seed)).sort(byBucket);
+  const sample = rankedSample(others, settings.sampleSize, seed).sort(byBucket);
   return {
     buckets: [
       ...sensitive.map((bucket) => ({ bucket, reason: 'sensitive' as const })),

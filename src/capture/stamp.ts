@@ -14,7 +14,7 @@ export interface Stamp {
   resource: string;
   /** ISO-8601 UTC; for an API view the recorded call time, for a console page the capture time. */
   capturedAt: string;
-  /** Console URL without any token, or `API <Operation> (request id <id>)`. */
+  /** Console URL without any token, or `API <service> <Operation> (request id <id>)`. */
   source: string;
   /** The caller ARN that made the call or signed in. */
   identity: string;

@@ -149,9 +149,12 @@ Sharded runs (one pack from many machines, e.g. a CI matrix):
   evidence-pack merge shards/*.zip -o out/   # once, after all shards
 Every shard computes the same plan: the accounts in scope (accounts[] and the caller), each
 listed once (ListBuckets) and dealt to the shard with the fewest buckets so far. A shard
-collects only its accounts and writes a shard pack (raw records, its part of the snapshot,
-the plan, the config; signed when signing is configured). Evaluation, screenshots and the
-report happen in merge. --previous and --upload belong on merge, not on a shard.`,
+collects only its accounts, takes their console screenshots (where its credentials are; it
+needs Chromium unless --no-screenshots or capture.mode is api-view or none) and writes a
+shard pack (raw records, its part of the snapshot, the screenshots, the plan, the config;
+signed when signing is configured). Evaluation, API views and the report happen in merge,
+which carries the console screenshots over as one run's capture plan picks them.
+--previous and --upload belong on merge, not on a shard.`,
     )
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.ts');
@@ -260,7 +263,7 @@ for looking at the pack. run defaults to "fail".`,
       '--force-output-dir',
       'write into an output folder that is not empty and was not created by evidence-pack',
     )
-    .option('--no-screenshots', 'skip API-view screenshots')
+    .option('--no-screenshots', "skip screenshots (API views, and carrying the shards' console screenshots)")
     .addOption(upload(''))
     .option('--profile <name>', 'named AWS profile for the upload')
     .option('--endpoint-url <url>', 'AWS-compatible endpoint for the upload; also AWS_ENDPOINT_URL')
@@ -272,8 +275,9 @@ for looking at the pack. run defaults to "fail".`,
 Each shard pack is verified (hashes, and the signature against --shard-key); then merge checks
 they share one plan id and config digest, that every shard 1..n is given exactly once and that
 every account of the plan is in exactly one shard. Any problem: exit 2, naming the shard (and
-the altered file), nothing written. The final pack is evaluated, captured (API views) and
-rendered as a one-machine run would be; its manifest lists each shard pack's SHA-256.
+the altered file), nothing written. The final pack is evaluated, captured (API views here,
+console screenshots carried from the shards) and rendered as a one-machine run would be; its
+manifest lists each shard pack's SHA-256.
 
 Example:
   evidence-pack merge shards/*-shard-*.zip --shard-key signing-public.pem -o out/`,

@@ -91,17 +91,7 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
   const progress = (accountId: string, stage: CollectStage, done: number, total: number): void =>
     opts.onProgress?.({ stage, accountId, done, total });
 
-  const callerIdentity = await collectIdentity(opts.factory, home, identityTimeout(config));
-  if (isGap(callerIdentity)) {
-    // Nothing can be read (roles are assumed with these credentials too): stop with a clear error
-    // rather than write a pack that is all gaps.
-    throw new CallerUnreadableError(
-      callerIdentity.errorCode,
-      callerIdentity.message,
-      home,
-      opts.factory.endpointUrl,
-    );
-  }
+  const callerIdentity = await callerOrStop(opts.factory, home, config);
   const caller =
     callerIdentity.status === 'ok'
       ? callerIdentity.value
@@ -169,6 +159,21 @@ export interface PopulationMember {
 }
 
 /**
+ * The caller's identity, read in `home`. When it cannot be read nothing can (roles are assumed
+ * with these credentials too): stop with a clear error rather than write a pack that is all gaps.
+ */
+async function callerOrStop(
+  factory: ClientFactory,
+  home: string,
+  config: Config,
+): Promise<Outcome<CallerIdentity>> {
+  const identity = await collectIdentity(factory, home, identityTimeout(config));
+  if (isGap(identity))
+    throw new CallerUnreadableError(identity.errorCode, identity.message, home, factory.endpointUrl);
+  return identity;
+}
+
+/**
  * The account population of a sharded run: every account in scope (as {@link collect} would read
  * them) with its bucket count from one ListBuckets per account. Calls go through `factory`, whose
  * records are planning, not evidence. An account whose id cannot be known (a profile whose identity
@@ -180,15 +185,7 @@ export async function population(opts: {
   regions?: string[] | undefined;
 }): Promise<PopulationMember[]> {
   const home = opts.regions?.[0] ?? opts.config.regions?.[0] ?? (process.env['AWS_REGION'] || 'us-east-1');
-  const callerIdentity = await collectIdentity(opts.factory, home, identityTimeout(opts.config));
-  if (isGap(callerIdentity)) {
-    throw new CallerUnreadableError(
-      callerIdentity.errorCode,
-      callerIdentity.message,
-      home,
-      opts.factory.endpointUrl,
-    );
-  }
+  const callerIdentity = await callerOrStop(opts.factory, home, opts.config);
   const caller = callerIdentity.status === 'ok' ? callerIdentity.value : undefined;
   const discovery = organizationDiscovery(opts.config);
   const org =

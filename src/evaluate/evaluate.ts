@@ -23,6 +23,7 @@ import { summarize } from './summary.ts';
 import { findCrossChecks } from './cross-checks.ts';
 import { evaluatePeriod } from '../period/evaluate-period.ts';
 import { deviationResults } from '../period/deviations.ts';
+import { unreadAccounts, withUnreadAccounts } from './unread-accounts.ts';
 
 /** Options of {@link evaluate}. */
 export interface EvaluateOptions {
@@ -89,6 +90,8 @@ export async function evaluate(
   };
   const criteria = resolveCriteria(config.controls);
   const checks = opts.checks ?? CHECKS;
+  // An account whose role could not be assumed is one gap per check, never a pass or a fail.
+  const unread = unreadAccounts(snapshot);
   // Many results share a reason word for word; keeping one copy of each saves memory at scale.
   const reasons = new Map<string, string>();
   const intern = (reason: string): string => {
@@ -100,7 +103,7 @@ export async function evaluate(
   const findings: Finding[] = checks.flatMap((check) => {
     // One criteria list per check, shared by its findings (there can be 10,000+ per check).
     const checkCriteria = criteriaOf(check.id, criteria);
-    return runCheck(check, ctx).map((r) => {
+    return withUnreadAccounts(check, runCheck(check, ctx), unread).map((r) => {
       const x = coveringException(r, exceptions);
       const result = x ? applyException(r, x) : r;
       return {

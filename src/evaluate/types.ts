@@ -34,8 +34,22 @@ export interface Evaluation {
   classifications: { bucketArn: string; accountId: string; bucket: string; classification: Classification }[];
   exceptions: ValidatedException[];
   summary: {
-    /** Every result, once (the `--fail-on` exit code reads this). */
+    /** How many results there are, each counted once (= `findings.length`, the rows of findings.csv). */
+    results: number;
+    /**
+     * Every result, once: today's reads and the deviations during the audit period (the `--fail-on`
+     * exit code, the CLI's summary line and the cover read this).
+     */
     byStatus: Record<CheckStatus, number>;
+    /**
+     * The results among {@link byStatus} that are deviations during the audit period (a finding with
+     * `deviation`): how many, per status and per check. The rest are results of today's read.
+     */
+    periodDeviations: {
+      results: number;
+      byStatus: Record<CheckStatus, number>;
+      byCheck: Record<string, number>;
+    };
     byCriterion: Record<string, Record<CheckStatus, number>>;
     byCheck: Record<string, Record<CheckStatus, number>>;
     /** The control totals: the sum of the criterion rows (results of checks mapped to a criterion). */

@@ -1,4 +1,4 @@
-import type { CaptureGap, ScreenshotMeta } from '../capture/capture.ts';
+import type { CaptureGap, CarriedConsole, ScreenshotMeta } from '../capture/capture.ts';
 import type { ConsoleAccess } from '../capture/console.ts';
 import type { Evaluation } from '../evaluate/types.ts';
 import type { Config } from '../config/schema.ts';
@@ -11,7 +11,8 @@ import { diffSnapshots, formatDiff } from '../diff/diff-packs.ts';
 import type { PackContents } from '../diff/types.ts';
 import { utcLabel } from '../render/cells.ts';
 import type { ChangesSection } from '../render/report-model.ts';
-import { buildClock, type Invocation } from '../provenance/provenance.ts';
+import { buildClock, currentInvocation, type Invocation } from '../provenance/provenance.ts';
+import { TOOL_VERSION } from '../version.ts';
 import { withConsoleCrossChecks } from '../evaluate/console-cross-checks.ts';
 import { evaluateStage } from './stages/evaluate.ts';
 import { captureStage, type PipelineBrowser } from './stages/capture.ts';
@@ -32,14 +33,19 @@ export interface BuildPackInput {
   screenshots: boolean;
   /** Console access for console screenshots (a live run only; a rebuild has none). */
   console?: ConsoleAccess | undefined;
+  /** Console screenshots taken in the shards, carried in (`merge`). */
+  carried?: CarriedConsole | undefined;
+  /** The capture sample's seed when the config sets none (`merge`: the plan's, as in the shards). */
+  captureSeed?: string | undefined;
   signer?: Signer | undefined;
   /** The previous pack, for the "changes since the previous pack" section (`--previous`). */
   previous?: PreviousPack | undefined;
-  /** How the pack came to be: a live run, or a rebuild from a saved snapshot. */
+  /** How the pack came to be: a live run, a rebuild from a saved snapshot, or a merge of shards. */
   build: BuildKind;
-  toolVersion: string;
-  /** Who ran it and how (operator, command line, code digest); recorded in the pack. */
-  invocation: Invocation;
+  /** Default: this tool's version. */
+  toolVersion?: string | undefined;
+  /** Who ran it and how (operator, command line, code digest); default: this process's. */
+  invocation?: Invocation | undefined;
   /** The clock for the capture and render times (default: {@link buildClock} of the build kind). */
   clock?: (() => Date) | undefined;
   progress: Progress;
@@ -97,6 +103,8 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     browser: input.browser,
     screenshots: input.screenshots,
     console: input.console,
+    carried: input.carried,
+    seed: input.captureSeed,
     buildKind: input.build.kind === 'rebuild' ? 'rebuild' : 'run',
     clock,
     progress,
@@ -111,8 +119,8 @@ export async function buildPack(input: BuildPackInput): Promise<BuiltPack> {
     workDir: input.workDir,
     captured,
     browser: input.browser,
-    toolVersion: input.toolVersion,
-    invocation: input.invocation,
+    toolVersion: input.toolVersion ?? TOOL_VERSION,
+    invocation: input.invocation ?? currentInvocation(),
     changes: input.previous ? changesSince(input.previous, snapshot, evaluation) : undefined,
     clock,
     progress,

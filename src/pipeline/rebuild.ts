@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import { validateConfig } from '../config/load.ts';
 import { sha256File, sha256Hex } from '../pack/pack-paths.ts';
@@ -9,12 +9,13 @@ import { entryNameProblem } from '../pack/zip-names.ts';
 import { readPackEntries } from '../pack/zip-reader.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import type { Progress } from '../progress/progress.ts';
-import { TOOL_VERSION } from '../version.ts';
-import { buildPack, type BuiltPack } from './build-pack.ts';
-import { currentInvocation, type Invocation } from '../provenance/provenance.ts';
+import type { BuiltPack } from './build-pack.ts';
+import type { Invocation } from '../provenance/provenance.ts';
 import { listFiles } from './workdir.ts';
-import { stagedRun } from './stages/skeleton.ts';
-import { makeSigner } from './run.ts';
+import { buildOffline } from './offline-build.ts';
+import { PackSourceError } from './source-error.ts';
+
+export { pathInside } from './stages/load.ts';
 
 /** What a rebuild starts from: a snapshot, its raw records, and the config saved with them. */
 export interface RebuildSource {
@@ -25,15 +26,8 @@ export interface RebuildSource {
 }
 
 /** A problem with the rebuild source (bad path, not a pack, no snapshot): a usage error. */
-export class RebuildSourceError extends Error {
+export class RebuildSourceError extends PackSourceError {
   override name = 'RebuildSourceError';
-  constructor(
-    message: string,
-    /** One line per problem found (e.g. each reason the pack does not verify). */
-    readonly details: string[] = [],
-  ) {
-    super(message);
-  }
 }
 
 /** Read a pack (.zip) or an unzipped pack's `snapshot.json` (with `raw/` beside it). */
@@ -173,18 +167,6 @@ export function isRunId(value: unknown): value is string {
   return typeof value === 'string' && RUN_ID.test(value);
 }
 
-/** `root/rel`, refusing any `rel` that would land outside `root`. */
-export function pathInside(root: string, rel: string): string {
-  const base = resolve(root);
-  const full = resolve(base, rel);
-  if (entryNameProblem(rel) !== null || !full.startsWith(base + sep)) {
-    throw new RebuildSourceError(
-      `refusing to write ${JSON.stringify(rel)}: it is not a safe path inside ${base}`,
-    );
-  }
-  return full;
-}
-
 /**
  * Rebuild a pack from a saved snapshot without calling AWS: re-evaluate (with a possibly corrected
  * config), re-render, re-capture the API views, and pack. Console screenshots and KMS signing need
@@ -201,43 +183,11 @@ export async function rebuildPack(opts: {
   /** Accept an output folder the tool did not create (see `prepareOutputDir`). */
   forceOutputDir?: boolean;
 }): Promise<BuiltPack> {
-  const { source, progress } = opts;
-  let config = opts.config;
-  if (config.sign?.kmsKeyId) {
-    progress.log('not signing: a rebuild does not call AWS, so the KMS signing key cannot be used');
-    config = { ...config, sign: undefined };
-  }
-  const signer = await makeSigner(config, undefined);
-  return stagedRun({
-    outDir: opts.outDir,
-    forceOutputDir: opts.forceOutputDir === true,
-    runId: source.snapshot.runId,
-    browserPath: config.browser.executablePath,
-    progress,
-    source: (workDir) => loadStage(source, workDir),
-    build: ({ snapshot }, workDir, browser) =>
-      buildPack({
-        snapshot,
-        workDir,
-        config,
-        outDir: opts.outDir,
-        browser,
-        screenshots: opts.screenshots,
-        signer,
-        build: { kind: 'rebuild', sourceSha256: source.sha256 },
-        invocation: opts.invocation ?? currentInvocation(),
-        toolVersion: TOOL_VERSION,
-        progress,
-      }),
+  return buildOffline({
+    ...opts,
+    snapshot: opts.source.snapshot,
+    raw: opts.source.raw,
+    build: { kind: 'rebuild', sourceSha256: opts.source.sha256 },
+    noAwsBecause: 'a rebuild does not call AWS',
   });
-}
-
-/** Stage "load": the saved raw records into `workDir/raw/`, each path checked to stay inside it. */
-async function loadStage(source: RebuildSource, workDir: string): Promise<{ snapshot: Snapshot }> {
-  for (const [rel, buf] of source.raw) {
-    const target = pathInside(workDir, rel);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, buf, { flag: 'wx' });
-  }
-  return { snapshot: source.snapshot };
 }

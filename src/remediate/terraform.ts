@@ -56,53 +56,44 @@ function resourceFor(call: PlanCall, used: Set<string>): { address: string; line
     `  block_public_policy = ${bool(c.BlockPublicPolicy)}`,
     `  restrict_public_buckets = ${bool(c.RestrictPublicBuckets)}`,
   ];
+  /** The resource block (after its import block when `importId` names an existing setting). */
+  const resource = (
+    type: string,
+    base: string,
+    importId: string | undefined,
+    attributes: Hcl,
+  ): { address: string; lines: Hcl } => {
+    const address = unique(type, base);
+    const name = address.slice(type.length + 1);
+    return {
+      address,
+      lines: [
+        ...(importId === undefined ? [] : importOf(address, importId)),
+        `resource "${type}" "${name}" {`,
+        provider,
+        ...attributes,
+        '}',
+      ],
+    };
+  };
   switch (`${call.service}:${call.operation}`) {
-    case 's3:PutPublicAccessBlock': {
-      const address = unique('aws_s3_bucket_public_access_block', bucket);
-      const [type, name] = address.split('.');
-      return {
-        address,
-        lines: [
-          ...importOf(address, bucket),
-          `resource "${type}" "${name}" {`,
-          provider,
-          `  bucket = ${hclString(bucket)}`,
-          ...pab((input.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>),
-          '}',
-        ],
-      };
-    }
+    case 's3:PutPublicAccessBlock':
+      return resource('aws_s3_bucket_public_access_block', bucket, bucket, [
+        `  bucket = ${hclString(bucket)}`,
+        ...pab((input.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>),
+      ]);
     case 's3control:PutPublicAccessBlock': {
       const accountId = String(input.AccountId ?? call.accountId);
-      const address = unique('aws_s3_account_public_access_block', `account_${accountId}`);
-      const [type, name] = address.split('.');
-      return {
-        address,
-        lines: [
-          ...importOf(address, accountId),
-          `resource "${type}" "${name}" {`,
-          provider,
-          `  account_id = ${hclString(accountId)}`,
-          ...pab((input.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>),
-          '}',
-        ],
-      };
+      return resource('aws_s3_account_public_access_block', `account_${accountId}`, accountId, [
+        `  account_id = ${hclString(accountId)}`,
+        ...pab((input.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>),
+      ]);
     }
-    case 's3:PutBucketPolicy': {
-      const address = unique('aws_s3_bucket_policy', bucket);
-      const [type, name] = address.split('.');
-      return {
-        address,
-        lines: [
-          ...importOf(address, bucket),
-          `resource "${type}" "${name}" {`,
-          provider,
-          `  bucket = ${hclString(bucket)}`,
-          `  policy = ${hclString(String(input.Policy ?? ''))}`,
-          '}',
-        ],
-      };
-    }
+    case 's3:PutBucketPolicy':
+      return resource('aws_s3_bucket_policy', bucket, bucket, [
+        `  bucket = ${hclString(bucket)}`,
+        `  policy = ${hclString(String(input.Policy ?? ''))}`,
+      ]);
     case 's3:PutBucketEncryption': {
       const config = input.ServerSideEncryptionConfiguration as
         { Rules?: Record<string, unknown>[] } | undefined;
@@ -110,30 +101,19 @@ function resourceFor(call: PlanCall, used: Set<string>): { address: string; line
       const byDefault = (rule.ApplyServerSideEncryptionByDefault ?? {}) as Record<string, unknown>;
       const blocked = (rule.BlockedEncryptionTypes as { EncryptionType?: string[] } | undefined)
         ?.EncryptionType;
-      const address = unique('aws_s3_bucket_server_side_encryption_configuration', bucket);
-      const [type, name] = address.split('.');
-      return {
-        address,
-        lines: [
-          ...importOf(address, bucket),
-          `resource "${type}" "${name}" {`,
-          provider,
-          `  bucket = ${hclString(bucket)}`,
-          '  rule {',
-          '    apply_server_side_encryption_by_default {',
-          `      sse_algorithm = ${hclString(String(byDefault.SSEAlgorithm ?? 'AES256'))}`,
-          ...(typeof byDefault.KMSMasterKeyID === 'string'
-            ? [`      kms_master_key_id = ${hclString(byDefault.KMSMasterKeyID)}`]
-            : []),
-          '    }',
-          `    bucket_key_enabled = ${bool(rule.BucketKeyEnabled)}`,
-          ...(blocked?.length
-            ? [`    blocked_encryption_types = [${blocked.map(hclString).join(', ')}]`]
-            : []),
-          '  }',
-          '}',
-        ],
-      };
+      return resource('aws_s3_bucket_server_side_encryption_configuration', bucket, bucket, [
+        `  bucket = ${hclString(bucket)}`,
+        '  rule {',
+        '    apply_server_side_encryption_by_default {',
+        `      sse_algorithm = ${hclString(String(byDefault.SSEAlgorithm ?? 'AES256'))}`,
+        ...(typeof byDefault.KMSMasterKeyID === 'string'
+          ? [`      kms_master_key_id = ${hclString(byDefault.KMSMasterKeyID)}`]
+          : []),
+        '    }',
+        `    bucket_key_enabled = ${bool(rule.BucketKeyEnabled)}`,
+        ...(blocked?.length ? [`    blocked_encryption_types = [${blocked.map(hclString).join(', ')}]`] : []),
+        '  }',
+      ]);
     }
     case 's3:PutBucketInventoryConfiguration': {
       const c = (input.InventoryConfiguration ?? {}) as Record<string, unknown>;
@@ -142,33 +122,25 @@ function resourceFor(call: PlanCall, used: Set<string>): { address: string; line
         {};
       const fields = Array.isArray(c.OptionalFields) ? (c.OptionalFields as string[]) : [];
       const schedule = (c.Schedule ?? {}) as Record<string, unknown>;
-      const address = unique('aws_s3_bucket_inventory', `${bucket}_${String(c.Id ?? '')}`);
-      const [type, name] = address.split('.');
       // A new configuration: nothing to import.
-      return {
-        address,
-        lines: [
-          `resource "${type}" "${name}" {`,
-          provider,
-          `  bucket = ${hclString(bucket)}`,
-          `  name = ${hclString(String(c.Id ?? ''))}`,
-          `  enabled = ${bool(c.IsEnabled)}`,
-          `  included_object_versions = ${hclString(String(c.IncludedObjectVersions ?? 'Current'))}`,
-          `  optional_fields = [${fields.map(hclString).join(', ')}]`,
-          '  schedule {',
-          `    frequency = ${hclString(String(schedule.Frequency ?? 'Daily'))}`,
-          '  }',
-          '  destination {',
-          '    bucket {',
-          `      bucket_arn = ${hclString(String(dest.Bucket ?? ''))}`,
-          `      format = ${hclString(String(dest.Format ?? 'CSV'))}`,
-          ...(dest.AccountId ? [`      account_id = ${hclString(String(dest.AccountId))}`] : []),
-          ...(dest.Prefix ? [`      prefix = ${hclString(String(dest.Prefix))}`] : []),
-          '    }',
-          '  }',
-          '}',
-        ],
-      };
+      return resource('aws_s3_bucket_inventory', `${bucket}_${String(c.Id ?? '')}`, undefined, [
+        `  bucket = ${hclString(bucket)}`,
+        `  name = ${hclString(String(c.Id ?? ''))}`,
+        `  enabled = ${bool(c.IsEnabled)}`,
+        `  included_object_versions = ${hclString(String(c.IncludedObjectVersions ?? 'Current'))}`,
+        `  optional_fields = [${fields.map(hclString).join(', ')}]`,
+        '  schedule {',
+        `    frequency = ${hclString(String(schedule.Frequency ?? 'Daily'))}`,
+        '  }',
+        '  destination {',
+        '    bucket {',
+        `      bucket_arn = ${hclString(String(dest.Bucket ?? ''))}`,
+        `      format = ${hclString(String(dest.Format ?? 'CSV'))}`,
+        ...(dest.AccountId ? [`      account_id = ${hclString(String(dest.AccountId))}`] : []),
+        ...(dest.Prefix ? [`      prefix = ${hclString(String(dest.Prefix))}`] : []),
+        '    }',
+        '  }',
+      ]);
     }
     default:
       return undefined;

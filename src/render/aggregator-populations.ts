@@ -4,10 +4,22 @@
  * of the rules about S3.
  */
 import { isGap } from '../snapshot/outcome.ts';
-import type { ConfigRecorder, SelectedAggregator, Snapshot } from '../snapshot/model.ts';
+import type {
+  AggregateRuleResults,
+  ConfigEvaluation,
+  ConfigRecorder,
+  SelectedAggregator,
+  Snapshot,
+} from '../snapshot/model.ts';
 import { gapText, outcomeCell, text, utcLabel, yesNo } from './cells.ts';
-import type { Population } from './columns.ts';
-import type { Cell } from './report-model.ts';
+import {
+  columnsOfPart,
+  orGap,
+  population,
+  type Column,
+  type Population,
+  type ValueOrGap,
+} from './columns.ts';
 
 /** Pack path of the bucket reconciliation. */
 export const BUCKET_RECONCILIATION_CSV = 'inventory/bucket-reconciliation.csv';
@@ -151,88 +163,109 @@ const DIFFERENCE_LABEL: Record<ReconciliationDifference, string> = {
   'listed-only': 'listed only',
 };
 
+const RECONCILIATION_COLUMNS: readonly Column<ReconciledBucket>[] = [
+  { id: 'account_id', header: 'Account', weight: 1, cell: (r) => text(r.accountId) },
+  { id: 'region', header: 'Region', weight: 0.8, cell: (r) => text(r.region) },
+  { id: 'bucket', header: 'Bucket', weight: 1.5, cell: (r) => text(r.bucket) },
+  { id: 'in_listbuckets', header: 'ListBuckets', weight: 0.6, cell: (r) => yesNo(r.inListing) },
+  { id: 'in_aggregator', header: 'Aggregator', weight: 0.6, cell: (r) => yesNo(r.inAggregator) },
+  {
+    id: 'difference',
+    header: 'Difference',
+    weight: 0.9,
+    cell: (r) => text(DIFFERENCE_LABEL[r.difference], r.difference === 'none' ? 'good' : 'warn'),
+  },
+  { id: 'detail', header: 'Why', weight: 3, cell: (r) => text(r.detail) },
+];
+
 /** The reconciliation as a population: every bucket of both sources, differences first. */
 export function bucketReconciliationPopulation(snapshot: Snapshot): Population {
-  const reconciliation = reconcileBuckets(snapshot);
   const buckets = snapshot.aggregator?.selected?.buckets;
-  const rows: Cell[][] = [];
-  if (buckets && isGap(buckets)) {
-    const c: Cell = { text: gapText(buckets), tone: 'gap' };
-    rows.push([c, c, c, c, c, c, c]);
-  }
-  for (const r of reconciliation?.buckets ?? []) {
-    rows.push([
-      text(r.accountId),
-      text(r.region),
-      text(r.bucket),
-      yesNo(r.inListing),
-      yesNo(r.inAggregator),
-      text(DIFFERENCE_LABEL[r.difference], r.difference === 'none' ? 'good' : 'warn'),
-      text(r.detail),
-    ]);
-  }
-  return {
-    path: BUCKET_RECONCILIATION_CSV,
-    title: 'Bucket population: AWS Config aggregator against ListBuckets',
-    columns: [
-      { id: 'account_id', header: 'Account', weight: 1 },
-      { id: 'region', header: 'Region', weight: 0.8 },
-      { id: 'bucket', header: 'Bucket', weight: 1.5 },
-      { id: 'in_listbuckets', header: 'ListBuckets', weight: 0.6 },
-      { id: 'in_aggregator', header: 'Aggregator', weight: 0.6 },
-      { id: 'difference', header: 'Difference', weight: 0.9 },
-      { id: 'detail', header: 'Why', weight: 3 },
-    ],
+  const rows: ValueOrGap<ReconciledBucket>[] = [];
+  if (buckets && isGap(buckets)) rows.push({ gap: { text: gapText(buckets), tone: 'gap' } });
+  for (const value of reconcileBuckets(snapshot)?.buckets ?? []) rows.push({ value });
+  return population(
+    {
+      path: BUCKET_RECONCILIATION_CSV,
+      title: 'Bucket population: AWS Config aggregator against ListBuckets',
+      columns: orGap(RECONCILIATION_COLUMNS),
+    },
     rows,
-  };
+  );
 }
+
+/** One rule's result on one resource, or the gap that kept the rule's results unknown. */
+interface ResultRow {
+  result: AggregateRuleResults;
+  evaluation: ValueOrGap<ConfigEvaluation>;
+}
+
+const RESULT_COLUMNS: readonly Column<ResultRow>[] = [
+  { id: 'account_id', header: 'Account', weight: 1, cell: (r) => text(r.result.accountId) },
+  { id: 'region', header: 'Region', weight: 0.8, cell: (r) => text(r.result.region) },
+  { id: 'rule', header: 'Rule', weight: 1.4, cell: (r) => text(r.result.ruleName) },
+  {
+    id: 'source_identifier',
+    header: 'Identifier',
+    weight: 1.8,
+    cell: (r) => text(r.result.sourceIdentifier),
+  },
+  {
+    id: 'identified_by',
+    cell: (r) => text(r.result.identifiedBy === 'rule' ? 'rule in the account' : 'rule name'),
+  },
+  ...columnsOfPart(
+    (r: ResultRow) => r.evaluation,
+    orGap<ConfigEvaluation>([
+      { id: 'resource_id', header: 'Resource', weight: 1.4, cell: (e) => text(e.resourceId) },
+      {
+        id: 'compliance',
+        header: 'Compliance',
+        weight: 0.9,
+        cell: (e) =>
+          text(
+            e.complianceType,
+            e.complianceType === 'NON_COMPLIANT'
+              ? 'bad'
+              : e.complianceType === 'COMPLIANT'
+                ? 'good'
+                : undefined,
+          ),
+      },
+      {
+        id: 'result_recorded',
+        cell: (e) => text(e.resultRecordedTime ? utcLabel(e.resultRecordedTime) : undefined),
+      },
+    ]),
+  ),
+];
 
 /** The aggregator's per-resource results of the rules about S3, in every source account and region. */
 export function aggregatorResultPopulation(snapshot: Snapshot): Population {
   const aggregator = snapshot.aggregator?.selected;
-  const rows: { rank: number; cells: Cell[] }[] = [];
-  if (aggregator && isGap(aggregator.ruleCompliance)) {
-    const c: Cell = { text: gapText(aggregator.ruleCompliance), tone: 'gap' };
-    rows.push({ rank: 0, cells: [c, c, c, c, c, c, c, c] });
-  }
-  for (const r of aggregator?.results ?? []) {
-    const base = [text(r.accountId), text(r.region), text(r.ruleName), text(r.sourceIdentifier)];
-    const by = text(r.identifiedBy === 'rule' ? 'rule in the account' : 'rule name');
-    if (r.evaluations.status !== 'ok') {
-      const c = outcomeCell(r.evaluations, () => text(''));
-      rows.push({ rank: 0, cells: [...base, by, c, c, c] });
+  const rows: { rank: number; row: ValueOrGap<ResultRow> }[] = [];
+  if (aggregator && isGap(aggregator.ruleCompliance))
+    rows.push({ rank: 0, row: { gap: { text: gapText(aggregator.ruleCompliance), tone: 'gap' } } });
+  for (const result of aggregator?.results ?? []) {
+    if (result.evaluations.status !== 'ok') {
+      const gap = outcomeCell(result.evaluations, () => text(''));
+      rows.push({ rank: 0, row: { value: { result, evaluation: { gap } } } });
       continue;
     }
-    for (const e of r.evaluations.value) {
-      const bad = e.complianceType === 'NON_COMPLIANT';
-      rows.push({
-        rank: bad ? 1 : 2,
-        cells: [
-          ...base,
-          by,
-          text(e.resourceId),
-          text(e.complianceType, bad ? 'bad' : e.complianceType === 'COMPLIANT' ? 'good' : undefined),
-          text(e.resultRecordedTime ? utcLabel(e.resultRecordedTime) : undefined),
-        ],
-      });
+    for (const value of result.evaluations.value) {
+      const rank = value.complianceType === 'NON_COMPLIANT' ? 1 : 2;
+      rows.push({ rank, row: { value: { result, evaluation: { value } } } });
     }
   }
   rows.sort((a, b) => a.rank - b.rank);
-  return {
-    path: AGGREGATOR_RESULTS_CSV,
-    title: 'AWS Config aggregator: results of the rules about S3',
-    columns: [
-      { id: 'account_id', header: 'Account', weight: 1 },
-      { id: 'region', header: 'Region', weight: 0.8 },
-      { id: 'rule', header: 'Rule', weight: 1.4 },
-      { id: 'source_identifier', header: 'Identifier', weight: 1.8 },
-      { id: 'identified_by' },
-      { id: 'resource_id', header: 'Resource', weight: 1.4 },
-      { id: 'compliance', header: 'Compliance', weight: 0.9 },
-      { id: 'result_recorded' },
-    ],
-    rows: rows.map((r) => r.cells),
-  };
+  return population(
+    {
+      path: AGGREGATOR_RESULTS_CSV,
+      title: 'AWS Config aggregator: results of the rules about S3',
+      columns: orGap(RESULT_COLUMNS),
+    },
+    rows.map((r) => r.row),
+  );
 }
 
 /** One sentence on the aggregator: which was read, and how the populations compare. */

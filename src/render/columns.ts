@@ -66,6 +66,22 @@ function columnsOf<R>(columns: readonly Column<R>[]): PopulationColumn[] {
   return columns.map(({ id, header, weight, cls }) => ({ id, header, weight, cls }));
 }
 
+/**
+ * A row that is a value or, when the list itself could not be read, the gap: one cell that stands
+ * in every column, so the population shows that it is unknown rather than empty.
+ */
+export type ValueOrGap<V> = { value: V; gap?: undefined } | { gap: Cell; value?: undefined };
+
+/** The columns of a value, over rows that may be the gap instead ({@link ValueOrGap}). */
+export function orGap<V>(columns: readonly Column<V>[]): Column<ValueOrGap<V>>[] {
+  return columns.map((c) => ({ ...c, cell: (r) => (r.gap ? r.gap : c.cell(r.value)) }));
+}
+
+/** The columns of one part of a row (`part` picks it), as columns of the whole row. */
+export function columnsOfPart<R, P>(part: (row: R) => P, columns: readonly Column<P>[]): Column<R>[] {
+  return columns.map((c) => ({ ...c, cell: (r) => c.cell(part(r)) }));
+}
+
 /** A population built now from its rows. */
 export function population<R>(spec: PopulationSpec<R>, rows: readonly R[]): Population {
   return {

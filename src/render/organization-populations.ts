@@ -6,7 +6,7 @@
 import type { OrganizationAccount, OrganizationSnapshot } from '../snapshot/organization.ts';
 import { describeGap } from '../snapshot/outcome.ts';
 import { gapText, text } from './cells.ts';
-import type { Population } from './columns.ts';
+import { population, type Column, type Population } from './columns.ts';
 import type { Cell } from './report-model.ts';
 
 /** Pack path of the organization's account list. */
@@ -42,35 +42,30 @@ function requestIdOf(account: OrganizationAccount): string | undefined {
 
 const ORDER = { gap: 0, 'not-read': 1, read: 2 } as const;
 
+const ACCOUNT_COLUMNS: readonly Column<OrganizationAccount>[] = [
+  { id: 'account_id', header: 'Account', weight: 1, cell: (a) => text(a.id, 'mono') },
+  { id: 'name', header: 'Name', weight: 1.1, cell: (a) => text(a.name) },
+  { id: 'email', cell: (a) => text(a.email) },
+  {
+    id: 'state',
+    header: 'State',
+    weight: 0.8,
+    cell: (a) => text(a.state, a.state === 'ACTIVE' ? undefined : 'warn'),
+  },
+  { id: 'ou_path', header: 'OU path', weight: 1.6, cell: ouPathText },
+  { id: 'coverage', header: 'Read', weight: 0.6, cell: coverageLabel },
+  { id: 'reason', header: 'Reason', weight: 2.6, cell: (a) => text(coverageReason(a)) },
+  { id: 'request_id', cell: (a) => text(requestIdOf(a), 'mono') },
+  { id: 'joined_method', cell: (a) => text(a.joinedMethod) },
+];
+
 /** The organization's accounts, gaps first, then not read, then read; by account id within each. */
 export function accountPopulation(org: OrganizationSnapshot): Population {
   const accounts = [...org.accounts].sort(
     (a, b) => ORDER[a.coverage.status] - ORDER[b.coverage.status] || (a.id < b.id ? -1 : 1),
   );
-  return {
-    path: ACCOUNTS_CSV,
-    title: 'Organization accounts',
-    columns: [
-      { id: 'account_id', header: 'Account', weight: 1 },
-      { id: 'name', header: 'Name', weight: 1.1 },
-      { id: 'email' },
-      { id: 'state', header: 'State', weight: 0.8 },
-      { id: 'ou_path', header: 'OU path', weight: 1.6 },
-      { id: 'coverage', header: 'Read', weight: 0.6 },
-      { id: 'reason', header: 'Reason', weight: 2.6 },
-      { id: 'request_id' },
-      { id: 'joined_method' },
-    ],
-    rows: accounts.map((a) => [
-      text(a.id, 'mono'),
-      text(a.name),
-      text(a.email),
-      text(a.state, a.state === 'ACTIVE' ? undefined : 'warn'),
-      ouPathText(a),
-      coverageLabel(a),
-      text(coverageReason(a)),
-      text(requestIdOf(a), 'mono'),
-      text(a.joinedMethod),
-    ]),
-  };
+  return population(
+    { path: ACCOUNTS_CSV, title: 'Organization accounts', columns: ACCOUNT_COLUMNS },
+    accounts,
+  );
 }

@@ -9,7 +9,7 @@ import type { OrganizationPolicy, OrganizationSnapshot } from '../snapshot/organ
 import { describeGap } from '../snapshot/outcome.ts';
 import { gapText, text } from './cells.ts';
 import { accountPopulation, ACCOUNTS_CSV } from './organization-populations.ts';
-import type { Population } from './columns.ts';
+import { population, type Column, type Population } from './columns.ts';
 import type { Cell, Table } from './report-model.ts';
 
 /** The section's model. */
@@ -66,9 +66,28 @@ export function organizationSection(
   };
 }
 
+/** A root or OU with its account counts, or the gap that kept the roots unknown. */
+interface UnitRow {
+  unit: Cell;
+  kind: 'root' | 'OU';
+  id?: string;
+  direct?: number;
+  total?: number;
+  read?: number;
+}
+
+const UNIT_COLUMNS: readonly Column<UnitRow>[] = [
+  { id: 'unit', header: 'Root / OU', weight: 2, cell: (r) => r.unit },
+  { id: 'kind', header: 'Kind', weight: 0.6, cell: (r) => text(r.kind) },
+  { id: 'id', header: 'Id', weight: 1.6, cell: (r) => text(r.id, 'mono') },
+  { id: 'accounts_direct', header: 'Accounts in it', weight: 0.8, cell: (r) => text(r.direct) },
+  { id: 'accounts_total', header: 'Accounts below', weight: 0.8, cell: (r) => text(r.total) },
+  { id: 'accounts_read', header: 'Read', weight: 0.6, cell: (r) => text(r.read) },
+];
+
 /** Root and OUs, depth first, each with the accounts directly in it and in its whole subtree. */
 function ouTreePopulation(org: OrganizationSnapshot): Population {
-  const rows: Cell[][] = [];
+  const rows: UnitRow[] = [];
   const direct = new Map<string, string[]>();
   for (const a of org.accounts) {
     if (a.path.status !== 'ok') continue;
@@ -83,44 +102,30 @@ function ouTreePopulation(org: OrganizationSnapshot): Population {
   ];
   const readIn = (ids: string[]) =>
     ids.filter((id) => org.accounts.find((a) => a.id === id)?.coverage.status === 'read').length;
-  const visit = (id: string, name: string, depth: number, kind: string) => {
+  const visit = (id: string, name: string, depth: number, kind: UnitRow['kind']) => {
     const all = subtree(id);
-    rows.push([
-      text(`${'\u00a0\u00a0\u00a0'.repeat(Math.max(0, depth - 1))}${depth > 0 ? '└\u00a0' : ''}${name}`),
-      text(kind),
-      text(id, 'mono'),
-      text((direct.get(id) ?? []).length),
-      text(all.length),
-      text(readIn(all)),
-    ]);
+    rows.push({
+      unit: text(
+        `${'\u00a0\u00a0\u00a0'.repeat(Math.max(0, depth - 1))}${depth > 0 ? '└\u00a0' : ''}${name}`,
+      ),
+      kind,
+      id,
+      direct: (direct.get(id) ?? []).length,
+      total: all.length,
+      read: readIn(all),
+    });
     for (const u of childrenOf(id)) visit(u.id, u.name, depth + 1, 'OU');
   };
   if (org.roots.status === 'ok') for (const r of org.roots.value) visit(r.id, r.name, 0, 'root');
   else
-    rows.push([
-      {
+    rows.push({
+      unit: {
         text: org.roots.status === 'absent' ? `GAP: ${org.roots.errorCode}` : gapText(org.roots),
         tone: 'gap',
       },
-      text('root'),
-      text(''),
-      text(''),
-      text(''),
-      text(''),
-    ]);
-  return {
-    path: ACCOUNTS_CSV,
-    title: 'Organizational units',
-    columns: [
-      { id: 'unit', header: 'Root / OU', weight: 2 },
-      { id: 'kind', header: 'Kind', weight: 0.6 },
-      { id: 'id', header: 'Id', weight: 1.6 },
-      { id: 'accounts_direct', header: 'Accounts in it', weight: 0.8 },
-      { id: 'accounts_total', header: 'Accounts below', weight: 0.8 },
-      { id: 'accounts_read', header: 'Read', weight: 0.6 },
-    ],
-    rows,
-  };
+      kind: 'root',
+    });
+  return population({ path: ACCOUNTS_CSV, title: 'Organizational units', columns: UNIT_COLUMNS }, rows);
 }
 
 /** `Sid Deny s3:* if aws:SecureTransport false`, in a line per statement (or the document, short). */
@@ -147,6 +152,25 @@ function policyGist(p: OrganizationPolicy): string {
   }
 }
 
+/** A policy with where it is attached, or a target whose attached policies could not be listed. */
+interface PolicyRow {
+  type: OrganizationPolicy['type'];
+  name: Cell;
+  id?: string;
+  managedBy?: string;
+  attachedTo: string;
+  says: string;
+}
+
+const POLICY_COLUMNS: readonly Column<PolicyRow>[] = [
+  { id: 'type', header: 'Type', weight: 0.6, cell: (r) => text(TYPE_LABELS[r.type]) },
+  { id: 'name', header: 'Policy', weight: 1.2, cell: (r) => r.name },
+  { id: 'id', header: 'Id', weight: 1.1, cell: (r) => text(r.id, 'mono') },
+  { id: 'managed', header: 'Managed by', weight: 0.8, cell: (r) => text(r.managedBy) },
+  { id: 'attached_to', header: 'Attached to', weight: 2.2, cell: (r) => text(r.attachedTo) },
+  { id: 'statements', header: 'What it says', weight: 3, cell: (r) => text(r.says) },
+];
+
 /** Each policy on an in-scope path, with every target it is attached to; gaps in the listings too. */
 function policyPopulation(org: OrganizationSnapshot): Population {
   const names = new Map<string, string>([
@@ -154,47 +178,32 @@ function policyPopulation(org: OrganizationSnapshot): Population {
     ...org.organizationalUnits.map((u) => [u.id, `OU ${u.name}`] as const),
     ...org.accounts.map((a) => [a.id, `account ${a.name} (${a.id})`] as const),
   ]);
-  const rows: Cell[][] = [];
+  const rows: PolicyRow[] = [];
   const order = (p: OrganizationPolicy) => `${p.awsManaged ? 1 : 0}${p.type}${p.name}`;
   for (const p of [...org.policies].sort((a, b) => (order(a) < order(b) ? -1 : 1))) {
     const targets = org.attachments
       .filter((l) => l.result.status === 'ok' && l.result.value.policyIds.includes(p.id))
       .map((l) => names.get(l.targetId) ?? l.targetId);
-    rows.push([
-      text(TYPE_LABELS[p.type]),
-      text(p.name),
-      text(p.id, 'mono'),
-      text(p.awsManaged ? 'AWS managed' : 'customer'),
-      text(
+    rows.push({
+      type: p.type,
+      name: text(p.name),
+      id: p.id,
+      managedBy: p.awsManaged ? 'AWS managed' : 'customer',
+      attachedTo:
         targets.length > 6
           ? `${targets.slice(0, 6).join(', ')} and ${targets.length - 6} more`
           : targets.join(', '),
-      ),
-      text(policyGist(p)),
-    ]);
+      says: policyGist(p),
+    });
   }
   for (const l of org.attachments) {
     if (l.result.status !== 'denied' && l.result.status !== 'error') continue;
-    rows.unshift([
-      text(TYPE_LABELS[l.policyType]),
-      { text: gapText(l.result), tone: 'gap' },
-      text(''),
-      text(''),
-      text(names.get(l.targetId) ?? l.targetId),
-      text('the policies attached here are unknown'),
-    ]);
+    rows.unshift({
+      type: l.policyType,
+      name: { text: gapText(l.result), tone: 'gap' },
+      attachedTo: names.get(l.targetId) ?? l.targetId,
+      says: 'the policies attached here are unknown',
+    });
   }
-  return {
-    path: ACCOUNTS_CSV,
-    title: 'Organization policies',
-    columns: [
-      { id: 'type', header: 'Type', weight: 0.6 },
-      { id: 'name', header: 'Policy', weight: 1.2 },
-      { id: 'id', header: 'Id', weight: 1.1 },
-      { id: 'managed', header: 'Managed by', weight: 0.8 },
-      { id: 'attached_to', header: 'Attached to', weight: 2.2 },
-      { id: 'statements', header: 'What it says', weight: 3 },
-    ],
-    rows,
-  };
+  return population({ path: ACCOUNTS_CSV, title: 'Organization policies', columns: POLICY_COLUMNS }, rows);
 }

@@ -36,6 +36,16 @@ const WIN_ANSI_EXTRAS = new Set([
 /** Longest text drawn in one table cell, so a row always fits on a page (the CSVs hold the full text). */
 const MAX_CELL_CHARS = 1200;
 
+/** The bytes of a pdfkit document, once it ends (listen before drawing: pdfkit streams as it goes). */
+export function pdfBytes(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  return new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}
+
 /**
  * The standard fonts only cover WinAnsi; anything else would print as garbage, so it becomes `?`.
  * Control characters other than line feeds become spaces.
@@ -294,12 +304,15 @@ function drawCover(l: PlainLayout, model: ReportModel): void {
     ['Evidence digest', m.evidenceDigest],
     ...(m.configDigest ? ([['Config digest', m.configDigest]] as [string, string][]) : []),
   ]);
-  l.heading('', 'Results across all checks');
+  l.heading('', 'Results, each counted once');
   l.table(
-    [...model.totals.map((t) => ({ header: t.label, weight: 1 })), { header: 'Cross-checks', weight: 1 }],
+    [
+      ...model.resultTotals.map((t) => ({ header: t.label, weight: 1 })),
+      { header: 'Cross-checks', weight: 1 },
+    ],
     [
       [
-        ...model.totals.map((t) => ({
+        ...model.resultTotals.map((t) => ({
           text: formatCount(t.count),
           tone: t.count > 0 ? statusTone(t.status) : 'muted',
         })),
@@ -309,12 +322,8 @@ function drawCover(l: PlainLayout, model: ReportModel): void {
     9,
   );
   l.para(
-    `${formatCount(model.scope.totalResults)} results: the sum of the criterion rows in section ${sectionOf(model, 'summary').number}` +
-      (model.otherChecks.total > 0
-        ? ` plus ${formatCount(model.otherChecks.total)} results of other checks, not part of any criterion (${model.otherChecks.checks})`
-        : '') +
-      `; a result counts once in each criterion its check supports, and ${formatCount(model.scope.distinctResults)} results were produced in all` +
-      `. Cross-checks: ${formatCount(model.scope.crossChecks)} contradictions between sources (section ${sectionOf(model, 'cross-checks').number}), none counted as a pass.`,
+    `${model.scope.totalsNote}` +
+      ` Cross-checks: ${formatCount(model.scope.crossChecks)} contradictions between sources (section ${sectionOf(model, 'cross-checks').number}), none counted as a pass.`,
     { size: 8, colour: MUTED },
   );
 }
@@ -456,12 +465,7 @@ export async function renderPdfWithPdfkit(model: ReportModel): Promise<Buffer> {
       ModDate: asOf,
     },
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
   drawBody(new PlainLayout(doc), model);
   drawHeadersAndFooters(doc, model);
   doc.end();

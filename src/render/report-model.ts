@@ -16,15 +16,18 @@ export interface ReportModel {
   meta: ReportMeta;
   scope: ReportScope;
   /**
-   * The cover's totals, in report order (worst first): the sum of the criterion rows plus the
-   * other checks (checks mapped to no criterion).
+   * The sum of the criterion rows plus the other checks (checks mapped to no criterion), in report
+   * order (worst first): a result counts once in each criterion its check supports.
    */
   totals: StatusCount[];
   /**
-   * Every result counted once, in report order (a result of a check supporting several criteria is
+   * Every result counted once, in report order: the cover's tiles, the same as the CLI's summary
+   * line and findings.json's `summary.byStatus` (a result of a check supporting several criteria is
    * in several criterion rows, so these can be smaller than {@link totals}).
    */
   resultTotals: StatusCount[];
+  /** The results among {@link resultTotals} that are deviations during the audit period. */
+  deviationTotals: StatusCount[];
   /** The sum of the criterion rows: results of checks mapped to a criterion. */
   controlTotals: StatusCount[];
   /** Checks mapped to no criterion, counted apart from the control totals. */
@@ -281,12 +284,16 @@ export interface ReportScope {
   kmsKeys: number;
   trails: number;
   findings: number;
-  /** The cover's total: control results plus other-check results (a result counts once per criterion). */
+  /** The "Sum of the rows": control results plus other-check results (a result counts once per criterion). */
   totalResults: number;
   /** Every result counted once (the "All results" row; equals `findings`). */
   distinctResults: number;
   /** How many contradictions between sources were found. */
   crossChecks: number;
+  /** How many results are deviations during the audit period (counted in `distinctResults`). */
+  deviations: number;
+  /** What the cover's totals count and how they reconcile with the criterion rows, as one note. */
+  totalsNote: string;
   /** Gaps at the inventory level (e.g. ListBuckets denied) that make the population incomplete. */
   inventoryGaps: string[];
   /** e.g. `2 buckets outside the regions in scope were not assessed (…csv)`; empty when none. */
@@ -351,6 +358,8 @@ export interface ControlMatrixRow {
   checkId: string;
   title: string;
   counts: StatusCount[];
+  /** How many of the results counted are deviations during the audit period. */
+  deviations: number;
   overall: OverallStatus;
   /** Where the evidence is in the pack, e.g. `findings/findings.csv`, `raw/<acct>/s3/<region>.jsonl`. */
   evidenceLocations: string[];

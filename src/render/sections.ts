@@ -129,9 +129,12 @@ const MATRIX_COLUMNS: readonly Column<ControlMatrixRow>[] = [
     weight: 1.4,
     cls: 'w-results',
     cell: (r) => {
-      const [first, ...rest] = r.counts
-        .filter((c) => c.count > 0)
-        .map((c) => `${formatCount(c.count)} ${c.label}`);
+      const [first, ...rest] = [
+        ...r.counts.filter((c) => c.count > 0).map((c) => `${formatCount(c.count)} ${c.label}`),
+        ...(r.deviations > 0
+          ? [`of which ${formatCount(r.deviations)} period deviation${r.deviations === 1 ? '' : 's'}`]
+          : []),
+      ];
       return { text: first ?? 'none', lines: rest.map((text) => ({ text })) };
     },
   },
@@ -342,6 +345,15 @@ export const SECTION_DEFINITIONS = [
           counts: model.resultTotals,
           total: s.distinctResults,
         },
+        ...(s.deviations > 0
+          ? [
+              {
+                label: { text: 'of which deviations during the audit period' },
+                counts: model.deviationTotals,
+                total: s.deviations,
+              },
+            ]
+          : []),
       ];
       return [
         para(
@@ -374,7 +386,13 @@ export const SECTION_DEFINITIONS = [
           'note',
           'A result is counted in every criterion row its check supports; ',
           strong('All results'),
-          ' counts each result once.',
+          " counts each result once (the cover, the command's summary line and findings.json count the same)",
+          ...(s.deviations > 0
+            ? [
+                "; the deviations during the audit period are results like those of today's read, counted in every row, and the last row says how many there are",
+              ]
+            : []),
+          '.',
         ),
         para(
           'note',

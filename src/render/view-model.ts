@@ -58,6 +58,38 @@ import type { Invocation, TimeWindow } from '../provenance/provenance.ts';
 function sumCounts(counts: Record<CheckStatus, number>): number {
   return CHECK_STATUSES.reduce((n, st) => n + counts[st], 0);
 }
+
+/**
+ * The sentence under the cover's tiles: what the tiles count (every result once, as the CLI's summary
+ * line and findings.json's `summary.byStatus` do, one row each in findings.csv), how many of them
+ * are deviations during the audit period, and how the same results add up per criterion, so an
+ * auditor can reconcile every total in the pack.
+ */
+function coverTotalsNote(
+  summary: Evaluation['summary'],
+  perCriterionTotal: number,
+  numbers: ReadonlyMap<string, string>,
+): string {
+  const d = summary.periodDeviations;
+  const today = summary.results - d.results;
+  const period = numbers.get('period');
+  const deviations =
+    d.results > 0
+      ? ` Of them, ${formatCount(today)} ${today === 1 ? 'is a result' : 'are results'} of today's read and ${formatCount(d.results)} ${d.results === 1 ? 'is a deviation' : 'are deviations'} during the audit period (${CHECK_STATUSES.filter(
+          (st) => d.byStatus[st] > 0,
+        )
+          .map((st) => `${formatCount(d.byStatus[st])} ${STATUS_LABELS[st].toLowerCase()}`)
+          .join(', ')}${period ? `; section ${period}` : ''}).`
+      : '';
+  const other = summary.otherChecks.checks.length
+    ? ` plus ${formatCount(sumCounts(summary.otherChecks.byStatus))} results of other checks, not part of any criterion (${summary.otherChecks.checks.join(', ')})`
+    : '';
+  return (
+    `${formatCount(summary.results)} results, each counted once: the same totals as the command's summary line and findings/findings.json (summary.byStatus), one row each in findings/findings.csv.` +
+    deviations +
+    ` Counted per criterion instead (a result counts once in each criterion its check supports), the criterion rows of section ${numbers.get('summary') ?? ''} sum to ${formatCount(sumCounts(summary.controlTotals))}${other}: ${formatCount(perCriterionTotal)}.`
+  );
+}
 import {
   periodMonitoringPopulation,
   periodReconciliationPopulation,
@@ -505,6 +537,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
         checkId,
         title: s.title,
         counts: s.counts,
+        deviations: evaluation.summary.periodDeviations.byCheck[checkId] ?? 0,
         overall: s.overall,
         evidenceLocations: evidenceLocations(checkId, findingsByCheck.get(checkId) ?? []),
       };
@@ -554,11 +587,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
       : [],
   );
 
-  // The cover's totals: criterion rows plus other checks, so the summary table adds up.
-  const cover = emptyCounts();
+  // The criterion rows plus other checks: the "Sum of the rows" of the summary table.
+  const perCriterion = emptyCounts();
   for (const st of CHECK_STATUSES)
-    cover[st] = evaluation.summary.controlTotals[st] + evaluation.summary.otherChecks.byStatus[st];
-  const totals = toStatusCounts(cover);
+    perCriterion[st] = evaluation.summary.controlTotals[st] + evaluation.summary.otherChecks.byStatus[st];
+  const totals = toStatusCounts(perCriterion);
+  const numbers = new Map(numberSections(sectionInput).map((x) => [x.id, x.number]));
 
   const evidencePopulation = population(
     { path: 'manifest.json and SHA256SUMS', title: 'Evidence index', columns: EVIDENCE_COLUMNS },
@@ -578,11 +612,14 @@ export function buildReportModel(input: ReportInput): ReportModel {
       totalResults: totals.reduce((n, c) => n + c.count, 0),
       distinctResults: evaluation.findings.length,
       crossChecks: evaluation.crossChecks.length,
+      deviations: evaluation.summary.periodDeviations.results,
+      totalsNote: coverTotalsNote(evaluation.summary, sumCounts(perCriterion), numbers),
       inventoryGaps: [...inventoryGaps, ...keyListingGaps],
       outOfScope,
     },
     totals,
     resultTotals: toStatusCounts(evaluation.summary.byStatus),
+    deviationTotals: toStatusCounts(evaluation.summary.periodDeviations.byStatus),
     controlTotals: toStatusCounts(evaluation.summary.controlTotals),
     otherChecks: {
       checks: evaluation.summary.otherChecks.checks.join(', '),

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { pdfSafeText } from '../render/pdf-fallback.ts';
+import { pdfBytes, pdfSafeText } from '../render/pdf-fallback.ts';
 import { formatDuration, type Timeline } from './build-timeline.ts';
 import type { TimelineTable } from './tables.ts';
 
@@ -87,12 +87,7 @@ export async function renderTimelinePdf(t: Timeline, tables: readonly TimelineTa
       ModDate: asOf,
     },
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
   const width = doc.page.width - 2 * MARGIN;
   doc.font('Helvetica-Bold').fontSize(18).fillColor(INK).text('Period evidence: timeline of evidence packs');
   doc.moveDown(0.4);

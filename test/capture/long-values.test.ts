@@ -34,7 +34,6 @@ describe('over-long and bidi values', () => {
       settings: { maxKeyBuckets: 10, sampleSize: 3 },
       isSensitive: () => true,
     });
-    const started = Date.now();
     const result = await captureScreenshots({
       mode: 'api-view',
       plan,
@@ -46,7 +45,6 @@ describe('over-long and bidi values', () => {
     });
     expect(result.gaps.map((g) => `${g.item.slice(0, 60)}: ${g.reason.slice(0, 300)}`)).toEqual([]);
     expect(result.images.some((i) => i.path.startsWith('screenshots/config-rule_'))).toBe(true);
-    expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);
 
   it('the report prints with Chromium and shows the marker and the bidi override visibly', async () => {

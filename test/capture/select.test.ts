@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSeed, sampleOf, seededRandom, selectCaptureTargets } from '../../src/capture/select.ts';
+import { defaultSeed, rankedSample, selectCaptureTargets, targetId } from '../../src/capture/select.ts';
 import type { BucketSnapshot, Snapshot } from '../../src/snapshot/model.ts';
 import { writeCaptureEstate } from '../support/capture-estate.ts';
 import { apiViewSpecs } from '../../src/capture/api-views.ts';
@@ -199,11 +199,52 @@ describe('selectCaptureTargets: what an auditor samples', () => {
   });
 });
 
-describe('sampleOf', () => {
-  it('draws without replacement', () => {
-    const items = Array.from({ length: 50 }, (_, i) => i);
-    const drawn = sampleOf(items, 20, seededRandom('seed'));
+describe('rankedSample', () => {
+  it('draws without replacement, and a part draws every bucket of it the whole draws', async () => {
+    const snapshot = await manyBuckets(50);
+    const all = snapshot.accounts[0]!.buckets;
+    const drawn = rankedSample(all, 20, 'seed');
     expect(new Set(drawn).size).toBe(20);
-    expect(sampleOf(items, 80, seededRandom('seed'))).toHaveLength(50);
+    expect(rankedSample(all, 80, 'seed')).toHaveLength(all.length);
+    expect(rankedSample(all, 20, 'other seed').map((b) => b.name)).not.toEqual(drawn.map((b) => b.name));
+    const part = all.filter((_, i) => i % 3 === 0);
+    const fromPart = new Set(rankedSample(part, 20, 'seed'));
+    for (const b of drawn.filter((x) => part.includes(x))) expect(fromPart.has(b)).toBe(true);
+  });
+});
+
+describe('selectCaptureTargets over part of the estate (a shard)', () => {
+  it("plans every target the whole estate's plan picks in the part's accounts", async () => {
+    // Four accounts of 20 buckets each (copies of the fixture account), some failing.
+    const base = await manyBuckets(18);
+    const template = base.accounts[0]!;
+    const ids = ['111122223333', '222200000001', '222200000002', '222200000003'];
+    const snapshot: Snapshot = {
+      ...base,
+      accounts: ids.map((accountId) => ({
+        ...template,
+        accountId,
+        buckets: template.buckets.map((b) => ({ ...b, accountId })),
+      })),
+    };
+    const { findings } = await evaluate(snapshot, configSchema.parse({ organization: 'Test' }));
+    const settings = { maxKeyBuckets: 3, sampleSize: 4, maxAttentionBuckets: 5, seed: 'shards' };
+    const isSensitive = (b: BucketSnapshot) => b.name.endsWith('1') || !b.name.startsWith('std-');
+    const whole = selectCaptureTargets({ snapshot, settings, isSensitive, findings });
+    expect(whole.targets.filter((t) => t.kind === 'bucket').length).toBeGreaterThan(7);
+    for (const part of [[ids[0]!], [ids[1]!, ids[3]!], [ids[2]!]]) {
+      const partSnapshot = {
+        ...snapshot,
+        accounts: snapshot.accounts.filter((a) => part.includes(a.accountId)),
+      };
+      const planned = new Set(
+        selectCaptureTargets({ snapshot: partSnapshot, settings, isSensitive, findings }).targets.map(
+          targetId,
+        ),
+      );
+      const wanted = whole.targets.filter((t) => part.includes(t.accountId)).map(targetId);
+      expect(wanted.length).toBeGreaterThan(0);
+      expect(wanted.filter((id) => !planned.has(id))).toEqual([]);
+    }
   });
 });

@@ -116,6 +116,7 @@ describe('failLevelExitCode', () => {
     classifications: [],
     exceptions: [],
     summary: {
+      results: Object.values(counts).reduce((a, n) => a + n, 0),
       byStatus: {
         fail: 0,
         'insufficient-evidence': 0,
@@ -124,6 +125,18 @@ describe('failLevelExitCode', () => {
         pass: 0,
         'not-applicable': 0,
         ...counts,
+      },
+      periodDeviations: {
+        results: 0,
+        byStatus: {
+          fail: 0,
+          'insufficient-evidence': 0,
+          error: 0,
+          excepted: 0,
+          pass: 0,
+          'not-applicable': 0,
+        },
+        byCheck: {},
       },
       byCriterion: {},
       byCheck: {},

@@ -194,6 +194,49 @@ describe('evidence-pack demo → verify', () => {
     expect(text).toContain('Monitoring over the period');
   });
 
+  it('reads KMS key usage inside the audit period, lists the sensitive key operations, and says what the 90-day history misses', () => {
+    const cfg = JSON.parse(entries.get('config/effective-config.json')?.toString() ?? '{}') as {
+      period: { start: string; end: string };
+    };
+    const rows = (path: string) => {
+      const [header = '', ...lines] = (entries.get(path)?.toString() ?? '').split('\r\n').filter(Boolean);
+      const cols = header.split(',');
+      return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i] ?? '', v])));
+    };
+    const inPeriod = (t: string) => {
+      const ms = Date.parse(t.replace(' UTC', 'Z').replace(' ', 'T'));
+      return ms >= Date.parse(cfg.period.start) && ms <= Date.parse(cfg.period.end);
+    };
+    const events = rows('inventory/key-usage-events.csv');
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(inPeriod(e.event_time ?? ''), e.event_time).toBe(true);
+    const sensitive = rows('inventory/sensitive-key-operations.csv');
+    expect(sensitive.map((e) => e.event_name).sort()).toEqual([
+      'DisableKeyRotation',
+      'PutKeyPolicy',
+      'ScheduleKeyDeletion',
+    ]);
+    const text = pdfText('report.pdf').replace(/\s+/g, ' ');
+    expect(text).toContain('Sensitive key operations');
+    expect(text).toMatch(/not covered: .* \(CloudTrail event history \(LookupEvents\) keeps 90 days/);
+  });
+
+  it('reports every check of the account whose role was deleted as insufficient evidence, naming AssumeRole', () => {
+    const doc = JSON.parse(entries.get('findings/findings.json')?.toString() ?? '{}') as {
+      results: { checkId: string; status: string; reason: string; resource: { accountId: string } }[];
+    };
+    const snapshot = JSON.parse(entries.get('snapshot.json')?.toString() ?? '{}') as {
+      organization: { accounts: { id: string; coverage: { status: string } }[] };
+    };
+    const gap = snapshot.organization.accounts.find((a) => a.coverage.status === 'gap');
+    const ofGap = doc.results.filter((r) => r.resource.accountId === gap?.id);
+    expect(ofGap.some((r) => r.checkId.startsWith('cloudtrail.'))).toBe(true);
+    for (const r of ofGap) {
+      expect(r.status, `${r.checkId}: ${r.reason}`).toBe('insufficient-evidence');
+      expect(r.reason).toMatch(/AssumeRole into .* was denied \(AccessDenied, request id \S+\)/);
+    }
+  });
+
   it("makes no AWS call that the least-privilege policy (from the collectors' declared actions) does not allow", () => {
     // IAM action names that differ from the API operation's.
     const iamAction: Record<string, string> = {

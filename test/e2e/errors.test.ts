@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -213,10 +213,12 @@ describe('a demo with an expired exception, then pack --from into the same folde
     const { pack } = JSON.parse(demo.stdout) as { pack: string };
     expect(pack).toMatch(/evidence-pack_expired-exception-co_\d{8}T\d{6}Z\.zip$/);
 
-    const t0 = Date.now();
+    const before = (await readdir(out)).sort();
     const again = await runCli(['pack', '--from', pack, '-o', out]);
     expect(again.code, again.stderr).toBe(2);
     expect(again.stderr).toMatch(/already exists; refusing to overwrite it/);
-    expect(Date.now() - t0).toBeLessThan(8_000);
+    // Refused before any work: no stage ran and nothing was written next to the pack.
+    expect(again.stderr).not.toMatch(/^(evaluate|render|write pack)/m);
+    expect((await readdir(out)).sort()).toEqual(before);
   }, 180_000);
 });

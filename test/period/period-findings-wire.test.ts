@@ -18,6 +18,10 @@ import { findingsDocument } from '../../src/evaluate/findings-json.ts';
 import type { Evaluation } from '../../src/evaluate/types.ts';
 import { buildCsvFiles } from '../../src/render/csv.ts';
 import type { Snapshot } from '../../src/snapshot/model.ts';
+import { CHECK_STATUSES, type CheckStatus } from '../../src/checks/types.ts';
+import { summaryLine } from '../../src/evaluate/summary.ts';
+import { loadTemplates, renderHtml } from '../../src/render/html.ts';
+import { buildReportModel } from '../../src/render/view-model.ts';
 import { ACCOUNT, startHarness, testConfig, type Harness } from '../collect/harness.ts';
 
 const DAY = 86_400_000;
@@ -268,5 +272,85 @@ describe('deviations during the period are findings, over the wire', () => {
     expect(c?.reason).toContain('no CloudTrail event explains the change: bucket policy');
     const csv = buildCsvFiles(earlier, older).find((f) => f.path === 'inventory/period-reconciliation.csv');
     expect(csv?.content).toContain('changed, event not found');
+  });
+});
+
+describe('totals that add up, over the wire', () => {
+  it('gives the same totals in the CLI summary line, findings.json, findings.csv and the cover', () => {
+    // Expected: counted from the evaluation's results themselves, each once.
+    const expected = Object.fromEntries(
+      CHECK_STATUSES.map((st) => [st, evaluation.findings.filter((f) => f.status === st).length]),
+    ) as Record<CheckStatus, number>;
+    const deviations = evaluation.findings.filter((f) => f.deviation !== undefined);
+    expect(deviations.length).toBeGreaterThan(0);
+    expect(evaluation.findings.length).toBeGreaterThan(deviations.length);
+
+    // The CLI's summary line (what `run` prints after "findings: ").
+    const line = summaryLine(evaluation.summary);
+    const words: Record<CheckStatus, string> = {
+      pass: 'pass',
+      fail: 'fail',
+      excepted: 'excepted',
+      'insufficient-evidence': 'insufficient evidence',
+      'not-applicable': 'not applicable',
+      error: 'error',
+    };
+    for (const st of CHECK_STATUSES)
+      expect(line, st).toMatch(new RegExp(`(^|, )${expected[st]} ${words[st]}(,|$| \\()`));
+    expect(line).toContain(
+      `(${evaluation.findings.length} results, each counted once; ${deviations.length} of them`,
+    );
+    const devFail = deviations.filter((f) => f.status === 'fail').length;
+    expect(line).toContain(`${devFail} fail`);
+
+    // findings.json: one result each, the summary counts them once and says which are deviations.
+    const doc = findingsDocument(snapshot, evaluation);
+    expect(doc.results).toHaveLength(evaluation.findings.length);
+    expect(doc.summary.byStatus).toEqual(expected);
+    expect(doc.summary.results).toBe(evaluation.findings.length);
+    expect(doc.summary.periodDeviations.results).toBe(deviations.length);
+    expect(doc.results.filter((r) => 'deviation' in r)).toHaveLength(deviations.length);
+
+    // findings.csv: one row per result; the deviation rows are the ones with a deviation start.
+    const csv = buildCsvFiles(snapshot, evaluation).find((f) => f.path === 'findings/findings.csv');
+    const rows = parseCsv(csv?.content ?? '');
+    expect(rows).toHaveLength(evaluation.findings.length);
+    for (const st of CHECK_STATUSES)
+      expect(rows.filter((r) => r.status === st).length, st).toBe(expected[st]);
+    expect(rows.filter((r) => r.deviation_start !== '')).toHaveLength(deviations.length);
+
+    // The cover (HTML): the tiles are the same totals, and the note says how many are deviations.
+    const config = testConfig({ period: PERIOD });
+    const model = buildReportModel({
+      snapshot,
+      evaluation,
+      config,
+      evidenceIndex: [],
+      evidenceDigest: 'f'.repeat(64),
+      screenshots: [],
+      renderer: 'chromium',
+      toolVersion: '0.0.0-test',
+    });
+    const html = renderHtml(model, loadTemplates()).replace(/<wbr>|<span class="nobr">|<\/span>/g, '');
+    const cover = html.slice(html.indexOf('class="cover"'), html.indexOf('id="cover-cross-checks"'));
+    const labels = model.resultTotals.map((t) => t.label);
+    const tiles = [...cover.matchAll(/<span class="value">([\d,]+)<span class="label">([^<]+)</g)].map(
+      (m) => [m[2], Number(m[1]?.replace(/,/g, ''))] as const,
+    );
+    expect(tiles.map(([label]) => label)).toEqual(labels);
+    for (const [i, t] of model.resultTotals.entries())
+      expect(tiles[i]?.[1], t.label).toBe(expected[t.status]);
+    const note = html
+      .slice(html.indexOf('id="cover-totals-note"'))
+      .replace(/&#x27;/g, "'")
+      .replace(/&amp;/g, '&');
+    expect(note).toContain(`${evaluation.findings.length} results, each counted once`);
+    expect(note).toContain(
+      `${evaluation.findings.length - deviations.length} are results of today's read and ${deviations.length} are deviations during the audit period`,
+    );
+    // Counted per criterion, the rows add up to the summary table's "Sum of the rows".
+    const perCriterion = model.totals.reduce((n, c) => n + c.count, 0);
+    expect(perCriterion).toBe(model.criteria.reduce((n, c) => n + c.total, 0) + model.otherChecks.total);
+    expect(note).toContain(`: ${perCriterion}.`);
   });
 });

@@ -22,13 +22,16 @@ import { sandboxLink } from '../../src/sandbox/console/urls.ts';
 const ROLE_ACCOUNTS = ['210000000001', '210000000002', '210000000003', '210000000004', '210000000005'];
 const SIZES = [14, 2, 9, 5, 1];
 
+/** A bucket of shard-sized account 210000000001 whose GetBucketEncryption the sandbox denies. */
+const DENIED = 'acct0-000000';
+
 let sandbox: RunningSandbox;
 let dir: string;
 let config: Config;
 
-function options(outDir: string) {
+function options(outDir: string, cfg: Config = config) {
   return {
-    config,
+    config: cfg,
     outDir,
     endpointUrl: sandbox.url,
     credentials: { accessKeyId: 'AKIASHARDTEST', secretAccessKey: 'x' },
@@ -38,10 +41,10 @@ function options(outDir: string) {
   };
 }
 
-async function shardPacks(outDir: string): Promise<string[]> {
+async function shardPacks(outDir: string, cfg: Config = config, screenshots = false): Promise<string[]> {
   const paths: string[] = [];
   for (let i = 1; i <= 4; i++) {
-    const r = await runShard({ ...options(outDir), shard: { index: i, total: 4 } });
+    const r = await runShard({ ...options(outDir, cfg), screenshots, shard: { index: i, total: 4 } });
     paths.push(r.written.zipPath);
   }
   return paths;
@@ -78,7 +81,10 @@ async function comparable(zip: string): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ scenario: 'empty' });
+  sandbox = await startSandbox({
+    scenario: 'empty',
+    faults: [{ service: 's3', operation: 'GetBucketEncryption', resource: DENIED, kind: 'AccessDenied' }],
+  });
   loadDeclarative(sandbox.state, generateScenario({ buckets: 10, regions: 2, seed: 7, prefix: 'caller' }));
   ROLE_ACCOUNTS.forEach((accountId, k) =>
     loadDeclarative(
@@ -179,4 +185,102 @@ describe('run --shard and merge', () => {
     expect(e.message).toMatch(/shard 3\/4/);
     expect(e.details.join('\n')).toContain(altered);
   }, 180_000);
+
+  it('takes the console screenshots in the shards and carries them into the merged pack, as one run takes them', async () => {
+    // Caps smaller than the estate, so the sensitive cap, the sample and the failing-bucket cap each
+    // choose across shards: the denied bucket and acct2's buckets are sensitive, two of them are key
+    // buckets, the rest of the estate is sampled.
+    const load = validateConfig({
+      organization: 'Shard tests',
+      accounts: ROLE_ACCOUNTS.map((id) => ({ roleArn: `arn:aws:iam::${id}:role/EvidenceReader` })),
+      classification: {
+        default: 'standard',
+        rules: [
+          { level: 'sensitive', namePattern: DENIED },
+          { level: 'sensitive', namePattern: 'acct2-*' },
+        ],
+      },
+      capture: {
+        mode: 'console',
+        maxKeyBuckets: 2,
+        sampleSize: 3,
+        maxAttentionBuckets: 2,
+        seed: 'shard-test',
+      },
+    });
+    if (!load.ok) throw new Error(load.errors.join('; '));
+    const cfg = load.config;
+    const single = await runEvidencePack({ ...options(join(dir, 'shot-single'), cfg), screenshots: true });
+    const paths = await shardPacks(join(dir, 'shot-shards'), cfg, true);
+    const mergeStarted = Date.now();
+    const merged = await mergeShards({
+      paths,
+      outDir: join(dir, 'shot-merged'),
+      screenshots: true,
+      progress: silentProgress,
+    });
+    // Names carry account and resource, never a run id or time: equal names are the same pages.
+    const consoleShots = (b: typeof merged) =>
+      b.screenshots.filter((s) => s.kind === 'console').map((s) => s.path);
+    const one = consoleShots(single);
+    expect(one.length).toBeGreaterThan(6);
+    expect(one.some((p) => p.includes(DENIED))).toBe(true);
+    expect(single.captureGaps.filter((g) => g.item.startsWith('console '))).toEqual([]);
+    expect(consoleShots(merged)).toEqual(one);
+    expect(merged.captureGaps.filter((g) => g.item.startsWith('console '))).toEqual([]);
+
+    // Every carried image is in the final pack under its listed hash, in the evidence index and
+    // the manifest, with the console stamp's capture time from its shard.
+    const entries = await readPackEntries(merged.written.zipPath);
+    const manifest = JSON.parse(entries.get('manifest.json')?.toString('utf8') ?? '{}') as {
+      files: { path: string; sha256: string }[];
+      screenshots: { path: string; kind: string; sha256: string }[];
+    };
+    const listed = new Map(manifest.files.map((f) => [f.path, f.sha256]));
+    for (const shot of merged.screenshots.filter((s) => s.kind === 'console')) {
+      expect(listed.get(shot.path)).toBe(shot.sha256);
+      expect(manifest.screenshots.find((m) => m.path === shot.path)?.sha256).toBe(shot.sha256);
+      expect(Date.parse(shot.capturedAt)).toBeLessThan(mergeStarted);
+    }
+
+    // The console cross-check works on the merged pack as in one run: the denied read against the
+    // Properties page that shows the encryption.
+    const crossChecks = async (zip: string) => {
+      const doc = JSON.parse(
+        (await readPackEntries(zip, { only: (p) => p === 'findings/findings.json' }))
+          .get('findings/findings.json')
+          ?.toString('utf8') ?? '{}',
+      ) as { crossChecks?: { kind: string; resource: { name: string }; subject: string }[] };
+      return (doc.crossChecks ?? []).map((c) => `${c.kind} ${c.resource.name} ${c.subject}`).sort();
+    };
+    const expected = await crossChecks(single.written.zipPath);
+    expect(expected.some((c) => c.includes(DENIED))).toBe(true);
+    expect(await crossChecks(merged.written.zipPath)).toEqual(expected);
+
+    // A screenshot altered in a shard pack after it was written is refused, naming shard and file.
+    let shard = 0;
+    let altered = '';
+    for (const [k, p] of paths.entries()) {
+      const names = [...(await readPackEntries(p, { only: (x) => x.startsWith('screenshots/') })).keys()];
+      if (names.length > 0 && altered === '') {
+        shard = k + 1;
+        altered = names[0] ?? '';
+        await tamperPack(p, (files) => {
+          const png = Buffer.from(files.get(altered) ?? Buffer.alloc(0));
+          png.writeUInt8(png.readUInt8(png.length - 20) ^ 0xff, png.length - 20);
+          files.set(altered, png);
+        });
+      }
+    }
+    expect(altered).not.toBe('');
+    const err = await mergeShards({
+      paths,
+      outDir: join(dir, 'never-shots'),
+      screenshots: true,
+      progress: silentProgress,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ShardMergeError);
+    expect((err as ShardMergeError).message).toMatch(new RegExp(`shard ${shard}/4`));
+    expect((err as ShardMergeError).details.join('\n')).toContain(altered);
+  }, 400_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { utcTimesInText } from '../../src/render/cells.ts';
-import { population, populationTable, type Column } from '../../src/render/columns.ts';
+import { text, utcTimesInText } from '../../src/render/cells.ts';
+import { columnsOfPart, orGap, population, populationTable, type Column } from '../../src/render/columns.ts';
 import { buildCsvFiles, populationCsv } from '../../src/render/csv.ts';
 import { pdfSafeText, renderPdfWithPdfkit } from '../../src/render/pdf-fallback.ts';
 import { bucketPopulation, kmsKeyPopulation } from '../../src/render/populations.ts';
@@ -83,6 +83,36 @@ describe('one column list for a population: its CSV, its report table and the fa
     expect(table.rows.map((r) => r.cells.map((c) => c.text))).toEqual([
       ['a', '2'],
       ['b', '4'],
+    ]);
+  });
+});
+
+describe('a population whose list could not be read', () => {
+  interface Row {
+    account: string;
+    result: { rule: string };
+  }
+  const columns: Column<Row>[] = [
+    { id: 'account_id', header: 'Account', cell: (r) => text(r.account) },
+    ...columnsOfPart(
+      (r: Row) => r.result,
+      [{ id: 'rule', header: 'Rule', cell: (x: Row['result']) => text(x.rule) }],
+    ),
+  ];
+
+  it('shows the gap in every column of its row, and each value under its own header', () => {
+    const gap = { text: 'GAP: AccessDenied (SelectAggregateResourceConfig)', tone: 'gap' } as const;
+    const p = population({ path: 'inventory/x.csv', title: 'X', columns: orGap(columns) }, [
+      { gap },
+      { value: { account: '111122223333', result: { rule: 'org-s3-sse' } } },
+    ]);
+    expect(p.columns.map((c) => [c.id, c.header])).toEqual([
+      ['account_id', 'Account'],
+      ['rule', 'Rule'],
+    ]);
+    expect(p.rows).toEqual([
+      [gap, gap],
+      [{ text: '111122223333' }, { text: 'org-s3-sse' }],
     ]);
   });
 });

@@ -6,6 +6,13 @@ import { ENCRYPTION_PROBES } from './probes.ts';
 import { rcpDeniesProse, rcpEvidence, rcpScope, type RcpDeny, type RcpScope } from './rcp.ts';
 import type { ProbeOutcome } from './types.ts';
 
+/** What a check judged by {@link bucketProbes} and {@link bucketRcps} alone reads. */
+export const BUCKET_POLICY_READS = [
+  's3:GetBucketPolicy',
+  'organizations:ListPoliciesForTarget',
+  'organizations:DescribePolicy',
+] as const;
+
 /** The analyzed probes of a bucket's policy, or the verdict to return when there are none. */
 export type BucketProbes =
   | { kind: 'probes'; get(name: string): ProbeOutcome | undefined; evidence: EvidenceRef[] }
@@ -115,6 +122,39 @@ export function denialProse(
 /** The RCP evidence of a denial. */
 export function denialEvidence(rcps: readonly RcpDeny[], scope: RcpScope): EvidenceRef[] {
   return rcpEvidence(rcps, scope);
+}
+
+/** The evidence of a bucket's policy read, whatever the probes came to. */
+export function policyEvidence(probes: BucketProbes): EvidenceRef[] {
+  return probes.kind === 'verdict' ? probes.verdict.evidence : probes.evidence;
+}
+
+/**
+ * The pass of a bucket whose required denials come from resource control policies, with the
+ * bucket-policy statements (none when the RCPs deny everything) that deny the rest. `denied` names
+ * the requests as they read mid-sentence: `uploads without KMS encryption (no header or AES256)`.
+ */
+export function deniedWithRcpsVerdict(
+  probes: BucketProbes,
+  rcps: BucketRcps,
+  denied: string,
+  policyStatements: readonly string[],
+  rcpDenies: readonly RcpDeny[],
+): Verdict {
+  const lead =
+    probes.kind === 'no-policy'
+      ? `The bucket has no bucket policy, but ${denied} are explicitly denied for any principal by `
+      : `${denied.charAt(0).toUpperCase()}${denied.slice(1)} are explicitly denied for any principal, decided by `;
+  return verdict(
+    'pass',
+    `${lead}${denialProse(policyStatements, rcpDenies, rcps.scope)}.`,
+    dedupe([...policyEvidence(probes), ...denialEvidence(rcpDenies, rcps.scope)]),
+  );
+}
+
+/** The sentence a fail on the bucket policy alone ends with when RCPs are in force; else empty. */
+export function noRcpDeniesNote(rcps: BucketRcps): string {
+  return rcps.scope.kind === 'in-force' ? ' No resource control policy in force denies them either.' : '';
 }
 
 /**

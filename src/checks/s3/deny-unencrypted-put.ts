@@ -1,16 +1,17 @@
 import type { CheckDefinition } from '../types.ts';
 import {
+  BUCKET_POLICY_READS,
   bucketProbes,
   bucketRcps,
-  denialEvidence,
-  denialProse,
+  deniedWithRcpsVerdict,
+  noRcpDeniesNote,
   statementsProse,
   unlessRcpUnknown,
   type BucketProbes,
 } from '../policy/bucket-policy.ts';
 import type { RcpDeny } from '../policy/rcp.ts';
 import { ENCRYPTION_PROBES, kmsBlanketDenies } from '../policy/probes.ts';
-import { dedupe, forEachBucket, verdict, type BucketJudge, type Verdict } from '../support.ts';
+import { forEachBucket, verdict, type BucketJudge, type Verdict } from '../support.ts';
 
 const ID = 's3.deny-unencrypted-put';
 
@@ -36,20 +37,16 @@ export const judgeDenyUnencryptedPut: BucketJudge = (bucket, _account, ctx) => {
   if (rcpNone.length > 0 || rcpAes.length > 0) {
     const viaRcp = judgeWithRcps(probes, rcpNone, rcpAes);
     if (viaRcp) {
-      const policyEvidence = probes.kind === 'verdict' ? probes.verdict.evidence : probes.evidence;
-      const rcpDenies = [...rcpNone, ...rcpAes];
-      const lead =
-        probes.kind === 'no-policy'
-          ? 'The bucket has no bucket policy, but uploads without KMS encryption (no header or AES256) are explicitly denied for any principal by '
-          : 'Uploads without KMS encryption (no header or AES256) are explicitly denied for any principal, decided by ';
-      return verdict(
-        'pass',
-        `${lead}${denialProse(viaRcp, rcpDenies, rcps.scope)}.`,
-        dedupe([...policyEvidence, ...denialEvidence(rcpDenies, rcps.scope)]),
+      return deniedWithRcpsVerdict(
+        probes,
+        rcps,
+        'uploads without KMS encryption (no header or AES256)',
+        viaRcp,
+        [...rcpNone, ...rcpAes],
       );
     }
   }
-  return unlessRcpUnknown(judgeBucketPolicy(probes, rcps.scope.kind === 'in-force'), rcps, what);
+  return unlessRcpUnknown(judgeBucketPolicy(probes, noRcpDeniesNote(rcps)), rcps, what);
 };
 
 /**
@@ -78,8 +75,7 @@ function judgeWithRcps(probes: BucketProbes, rcpNone: RcpDeny[], rcpAes: RcpDeny
 }
 
 /** The verdict of the bucket policy alone. */
-function judgeBucketPolicy(probes: BucketProbes, rcpsInForce: boolean): Verdict {
-  const rcpNote = rcpsInForce ? ' No resource control policy in force denies them either.' : '';
+function judgeBucketPolicy(probes: BucketProbes, rcpNote: string): Verdict {
   if (probes.kind === 'verdict') return probes.verdict;
   if (probes.kind === 'no-policy') {
     return verdict(
@@ -129,7 +125,7 @@ export const denyUnencryptedPut: CheckDefinition = {
   criteria: ['CC6.6', 'CC6.1'],
   description:
     'The bucket policy, or a resource control policy in force for the account, explicitly denies s3:PutObject without the SSE header or with AES256, and not with aws:kms or aws:kms:dsse.',
-  reads: ['s3:GetBucketPolicy', 'organizations:ListPoliciesForTarget', 'organizations:DescribePolicy'],
+  reads: BUCKET_POLICY_READS,
   method:
     'Per bucket: the bucket policy is evaluated with IAM semantics against PutObject requests over TLS from an unrelated principal with no encryption header, with AES256, with aws:kms and with aws:kms:dsse; passes when the first two are explicitly denied and not both KMS uploads are denied by the same statement; no policy fails; an unreadable or unparsable policy is insufficient evidence. In an organization the resource control policies in force for the account are evaluated too (an RCP statement that also denies KMS uploads over TLS refuses the principal as such and does not count); the deciding RCP is cited with where it is attached; when the RCPs in force cannot be read, a verdict that would fail is insufficient evidence.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeDenyUnencryptedPut),

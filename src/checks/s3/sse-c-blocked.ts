@@ -6,6 +6,7 @@ import {
   bucketRcps,
   denialEvidence,
   denialProse,
+  policyEvidence,
   statementsProse,
   unlessRcpUnknown,
 } from '../policy/bucket-policy.ts';
@@ -51,11 +52,10 @@ function policySays(
   const rcps = bucketRcps(bucket, ctx);
   const rcpDenies = rcps.denies(SSE_C_PROBE.name);
   if (rcpDenies.length > 0) {
-    const policyEvidence = probes.kind === 'verdict' ? probes.verdict.evidence : probes.evidence;
     return {
       kind: 'denies',
       by: denialProse([], rcpDenies, rcps.scope),
-      evidence: dedupe([...policyEvidence, ...denialEvidence(rcpDenies, rcps.scope)]),
+      evidence: dedupe([...policyEvidence(probes), ...denialEvidence(rcpDenies, rcps.scope)]),
     };
   }
   if (probes.kind === 'verdict') return { kind: 'gap', verdict: probes.verdict };

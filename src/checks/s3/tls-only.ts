@@ -1,15 +1,16 @@
 import type { CheckDefinition } from '../types.ts';
 import {
+  BUCKET_POLICY_READS,
   bucketProbes,
   bucketRcps,
-  denialEvidence,
-  denialProse,
+  deniedWithRcpsVerdict,
+  noRcpDeniesNote,
   statementsProse,
   unlessRcpUnknown,
   type BucketProbes,
 } from '../policy/bucket-policy.ts';
 import { TLS_PROBES } from '../policy/probes.ts';
-import { dedupe, forEachBucket, listProse, verdict, type BucketJudge, type Verdict } from '../support.ts';
+import { forEachBucket, listProse, verdict, type BucketJudge, type Verdict } from '../support.ts';
 
 const ID = 's3.tls-only';
 
@@ -35,25 +36,19 @@ export const judgeTlsOnly: BucketJudge = (bucket, _account, ctx) => {
   }));
   const byPolicy = (o: (typeof rows)[number]) => o.outcome?.decision === 'explicit-deny';
   if (rows.every((o) => byPolicy(o) || o.rcp.length > 0) && rows.some((o) => o.rcp.length > 0)) {
-    const statements = [...new Set(rows.filter(byPolicy).flatMap((o) => o.outcome?.statements ?? []))];
-    const rcpDenies = rows.flatMap((o) => o.rcp);
-    const lead =
-      probes.kind === 'no-policy'
-        ? 'The bucket has no bucket policy, but GetObject, PutObject and ListBucket without TLS are explicitly denied for any principal by '
-        : 'GetObject, PutObject and ListBucket without TLS are explicitly denied for any principal, decided by ';
-    const policyEvidence = probes.kind === 'verdict' ? probes.verdict.evidence : probes.evidence;
-    return verdict(
-      'pass',
-      `${lead}${denialProse(statements, rcpDenies, rcps.scope)}.`,
-      dedupe([...policyEvidence, ...denialEvidence(rcpDenies, rcps.scope)]),
+    return deniedWithRcpsVerdict(
+      probes,
+      rcps,
+      'GetObject, PutObject and ListBucket without TLS',
+      [...new Set(rows.filter(byPolicy).flatMap((o) => o.outcome?.statements ?? []))],
+      rows.flatMap((o) => o.rcp),
     );
   }
-  return unlessRcpUnknown(judgeBucketPolicy(probes, rcps.scope.kind === 'in-force'), rcps, what);
+  return unlessRcpUnknown(judgeBucketPolicy(probes, noRcpDeniesNote(rcps)), rcps, what);
 };
 
 /** The verdict of the bucket policy alone. */
-function judgeBucketPolicy(probes: BucketProbes, rcpsInForce: boolean): Verdict {
-  const rcpNote = rcpsInForce ? ' No resource control policy in force denies them either.' : '';
+function judgeBucketPolicy(probes: BucketProbes, rcpNote: string): Verdict {
   if (probes.kind === 'verdict') return probes.verdict;
   if (probes.kind === 'no-policy') {
     return verdict(
@@ -96,7 +91,7 @@ export const tlsOnly: CheckDefinition = {
   criteria: ['CC6.6', 'CC6.7'],
   description:
     'The bucket policy, or a resource control policy in force for the account, explicitly denies GetObject, PutObject and ListBucket when aws:SecureTransport is false.',
-  reads: ['s3:GetBucketPolicy', 'organizations:ListPoliciesForTarget', 'organizations:DescribePolicy'],
+  reads: BUCKET_POLICY_READS,
   method:
     'Per bucket: the bucket policy is evaluated with IAM semantics against GetObject, PutObject and ListBucket over plain HTTP (aws:SecureTransport false); passes when all three are explicitly denied; no policy fails; an unreadable or unparsable policy is insufficient evidence. In an organization the resource control policies in force for the account (root, OUs on its path, the account; never the management account) are evaluated too: a request denied by either is denied, and the RCP is cited with where it is attached; when the RCPs in force cannot be read, a verdict that would fail is insufficient evidence.',
   evaluate: (ctx) => forEachBucket(ID, ctx, judgeTlsOnly),

@@ -6,7 +6,8 @@ import { validateConfig } from '../../config/load.ts';
 import { uploadBuilt } from '../../pipeline/run.ts';
 import type { S3Target } from '../../upload/s3-uri.ts';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.ts';
-import { mergeShards, ShardMergeError } from '../../pipeline/shard/merge.ts';
+import { mergeShards } from '../../pipeline/shard/merge.ts';
+import { PackSourceError } from '../../pipeline/source-error.ts';
 import { usageError } from '../errors.ts';
 import { checkConfiguredBrowser, finish, loadConfigOrExit, progressFor, uploadFor } from './shared.ts';
 
@@ -71,7 +72,7 @@ export async function mergeCommand(paths: string[], opts: MergeCommandOptions): 
       await rm(work, { recursive: true, force: true });
     }
   } catch (err) {
-    if (err instanceof ShardMergeError) throw usageError(err.message, err.details);
+    if (err instanceof PackSourceError) throw usageError(err.message, err.details);
     throw err;
   }
 }

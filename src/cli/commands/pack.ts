@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.ts';
 import { packNameFor } from '../../pipeline/build-pack.ts';
-import { readRebuildSource, rebuildPack, RebuildSourceError, savedConfigOf } from '../../pipeline/rebuild.ts';
+import { readRebuildSource, rebuildPack, savedConfigOf } from '../../pipeline/rebuild.ts';
+import { PackSourceError } from '../../pipeline/source-error.ts';
 import { usageError } from '../errors.ts';
 import { checkConfiguredBrowser, finish, loadConfigOrExit, progressFor } from './shared.ts';
 
@@ -26,7 +27,7 @@ export async function packCommand(opts: PackCommandOptions): Promise<number> {
   try {
     source = await readRebuildSource(opts.from);
   } catch (err) {
-    if (err instanceof RebuildSourceError) throw usageError(err.message, err.details);
+    if (err instanceof PackSourceError) throw usageError(err.message, err.details);
     throw err;
   }
   const progress = progressFor(opts.json);

@@ -90,7 +90,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       sandbox,
       profile: opts.profile,
       regions: opts.regions,
-      screenshots: false,
+      screenshots: opts.screenshots,
       progress,
       shard: opts.shard,
     }).catch((err: unknown) =>
@@ -103,7 +103,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     progress.done();
     if (opts.json)
       process.stdout.write(
-        `${JSON.stringify({ shard: result.shard, zip: result.written.zipPath, sha256: result.written.sha256 }, null, 2)}\n`,
+        `${JSON.stringify({ shard: result.shard, zip: result.written.zipPath, sha256: result.written.sha256, consoleScreenshots: result.consoleScreenshots }, null, 2)}\n`,
       );
     else process.stdout.write(`${result.written.zipPath}\n`);
     return 0;

@@ -6,6 +6,7 @@ import type { Config } from '../../config/schema.ts';
 import { loadConfig, validateConfig } from '../../config/load.ts';
 import type { UserConfig } from '../../config/schema.ts';
 import { failLevelExitCode } from '../../evaluate/evaluate.ts';
+import { summaryLine } from '../../evaluate/summary.ts';
 import type { BuiltPack } from '../../pipeline/build-pack.ts';
 import type { PackUpload, RunResult } from '../../pipeline/run.ts';
 import { parseS3Uri, type S3Target } from '../../upload/s3-uri.ts';
@@ -153,11 +154,7 @@ export function finish(
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(jsonSummary(built, code), null, 2)}\n`);
   } else {
-    const s = built.evaluation.summary.byStatus;
-    process.stderr.write(
-      `findings: ${s.pass} pass, ${s.fail} fail, ${s.excepted} excepted, ${s['insufficient-evidence']} insufficient evidence, ` +
-        `${s['not-applicable']} not applicable, ${s.error} error\n`,
-    );
+    process.stderr.write(`findings: ${summaryLine(built.evaluation.summary)}\n`);
     process.stdout.write(`${built.written.zipPath}\n`);
   }
   return code;

@@ -1,30 +1,23 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
+import type { CarriedConsole, ScreenshotMeta } from '../../capture/capture.ts';
 import type { Config } from '../../config/schema.ts';
-import { sha256File } from '../../pack/pack-paths.ts';
+import { sha256File, sha256Hex } from '../../pack/pack-paths.ts';
 import { verifyPack } from '../../pack/verify.ts';
 import { readPackEntries } from '../../pack/zip-reader.ts';
 import type { Progress } from '../../progress/progress.ts';
 import type { Snapshot } from '../../snapshot/model.ts';
-import { currentInvocation, type Invocation } from '../../provenance/provenance.ts';
-import { TOOL_VERSION } from '../../version.ts';
-import { buildPack, type BuiltPack } from '../build-pack.ts';
-import { pathInside, savedConfigOf, type RebuildSource } from '../rebuild.ts';
-import { makeSigner } from '../run.ts';
+import type { Invocation } from '../../provenance/provenance.ts';
+import type { BuiltPack } from '../build-pack.ts';
+import { buildOffline } from '../offline-build.ts';
+import { savedConfigOf, type RebuildSource } from '../rebuild.ts';
+import { PackSourceError } from '../source-error.ts';
 import type { MergedShard } from '../stages/pack.ts';
-import { stagedRun } from '../stages/skeleton.ts';
 import { newRunId } from '../workdir.ts';
-import type { ShardRecord } from './run-shard.ts';
+import { shardCaptureSeed, type ShardRecord, type ShardScreenshots } from './run-shard.ts';
 
 /** Shard packs that cannot be merged (altered, foreign plan, missing or duplicate shard): exit 2. */
-export class ShardMergeError extends Error {
+export class ShardMergeError extends PackSourceError {
   override name = 'ShardMergeError';
-  constructor(
-    message: string,
-    readonly details: string[] = [],
-  ) {
-    super(message);
-  }
 }
 
 /** One verified shard pack, read. */
@@ -34,6 +27,10 @@ interface ShardPack {
   shard: ShardRecord;
   snapshot: Snapshot;
   raw: Map<string, Buffer>;
+  /** The console screenshots the shard took, each with its PNG (hash checked against the listing). */
+  screenshots: { meta: ScreenshotMeta; png: Buffer }[];
+  /** Console pages the shard could not capture: page name → reason. */
+  screenshotGaps: Map<string, string>;
   savedConfig: unknown;
 }
 
@@ -54,7 +51,8 @@ export interface MergeOptions {
 /**
  * `evidence-pack merge`: verify every shard pack, check they are the shards `1..n` of one plan
  * with every account exactly once, then build the final pack from the joined snapshot — evaluate →
- * capture (API views) → render → pack — listing each shard's digest in the manifest.
+ * capture (API views, and the console screenshots the shards took, as one run's plan picks them) →
+ * render → pack — listing each shard's digest in the manifest.
  */
 export async function mergeShards(opts: MergeOptions): Promise<BuiltPack> {
   const { progress } = opts;
@@ -79,40 +77,43 @@ export async function mergeShards(opts: MergeOptions): Promise<BuiltPack> {
       accounts: p.shard.accounts,
     }))
     .sort((a, b) => a.index - b.index);
-  const signer = await makeSigner(config.sign?.kmsKeyId ? { ...config, sign: undefined } : config, undefined);
-  if (config.sign?.kmsKeyId)
-    progress.log('not signing with KMS in merge (no AWS access); sign the merged pack with a key file');
-  return stagedRun({
+  return buildOffline({
+    snapshot,
+    raw: packs.flatMap((p) => [...p.raw]),
+    config,
+    build: { kind: 'merge', planId: first.shard.plan.planId, shards },
+    noAwsBecause: 'merge does not call AWS (sign the merged pack with a key file)',
     outDir: opts.outDir,
-    forceOutputDir: opts.forceOutputDir === true,
-    runId: snapshot.runId,
-    browserPath: config.browser.executablePath,
+    forceOutputDir: opts.forceOutputDir,
+    screenshots: opts.screenshots,
+    carried: carriedConsole(packs),
+    captureSeed: shardCaptureSeed(config, first.shard.plan),
+    invocation: opts.invocation,
     progress,
-    source: async (workDir) => {
-      for (const p of packs) {
-        for (const [rel, buf] of p.raw) {
-          const target = pathInside(workDir, rel);
-          await mkdir(dirname(target), { recursive: true });
-          await writeFile(target, buf, { flag: 'wx' });
-        }
-      }
-      return { snapshot };
-    },
-    build: ({ snapshot: s }, workDir, browser) =>
-      buildPack({
-        snapshot: s,
-        workDir,
-        config,
-        outDir: opts.outDir,
-        browser,
-        screenshots: opts.screenshots,
-        signer,
-        build: { kind: 'merge', planId: first.shard.plan.planId, shards },
-        invocation: opts.invocation ?? currentInvocation(),
-        toolVersion: TOOL_VERSION,
-        progress,
-      }),
   });
+}
+
+/**
+ * The shards' console screenshots, by page name. A page two shards took (a KMS key used from
+ * buckets of both) is taken from the lowest shard; a page no shard took is a gap saying why.
+ */
+function carriedConsole(packs: ShardPack[]): CarriedConsole {
+  const images = new Map<string, { meta: ScreenshotMeta; png: Buffer }>();
+  const gaps = new Map<string, string>();
+  for (const p of [...packs].sort((a, b) => a.shard.index - b.shard.index)) {
+    for (const shot of p.screenshots)
+      if (shot.meta.page && !images.has(shot.meta.page)) images.set(shot.meta.page, shot);
+    for (const [page, reason] of p.screenshotGaps)
+      if (!gaps.has(page)) gaps.set(page, `shard ${p.shard.index}/${p.shard.total}: ${reason}`);
+  }
+  return {
+    take: (page) =>
+      images.get(page) ?? {
+        reason:
+          gaps.get(page) ??
+          'not taken in its shard (the shard ran with --no-screenshots, or without console capture)',
+      },
+  };
 }
 
 async function readShardPack(path: string, publicKeyPem: string | undefined): Promise<ShardPack> {
@@ -131,6 +132,8 @@ async function readShardPack(path: string, publicKeyPem: string | undefined): Pr
       p === 'shard.json' ||
       p === 'snapshot-part.json' ||
       p === 'config/effective-config.json' ||
+      p === 'screenshots.json' ||
+      p.startsWith('screenshots/') ||
       p.startsWith('raw/'),
   });
   const shardBytes = files.get('shard.json');
@@ -146,12 +149,25 @@ async function readShardPack(path: string, publicKeyPem: string | undefined): Pr
   // shard made in other accounts (the caller's identity, role assumption) stay in its shard pack.
   const owned = new Set(snapshot.accounts.map((a) => a.accountId));
   const raw = new Map([...files].filter(([p]) => p.startsWith('raw/') && owned.has(p.split('/')[1] ?? '')));
+  const listing = files.get('screenshots.json');
+  const shots = listing ? (JSON.parse(listing.toString('utf8')) as ShardScreenshots) : undefined;
+  const screenshots = (shots?.images ?? []).map((meta) => {
+    const png = files.get(meta.path);
+    // The pack verified, so a PNG that differs from its listing was listed wrongly when written.
+    if (!png || sha256Hex(png) !== meta.sha256)
+      throw new ShardMergeError(
+        `shard ${shard.index}/${shard.total} (${path}): ${meta.path} ${png ? 'differs from its sha256 in screenshots.json' : 'is listed in screenshots.json but missing'}`,
+      );
+    return { meta, png };
+  });
   return {
     path,
     sha256: check.zipSha256 || (await sha256File(path)),
     shard,
     snapshot,
     raw,
+    screenshots,
+    screenshotGaps: new Map((shots?.gaps ?? []).map((g) => [g.item.replace(/^console /, ''), g.reason])),
     savedConfig: cfg ? (JSON.parse(cfg.toString('utf8')) as unknown) : undefined,
   };
 }

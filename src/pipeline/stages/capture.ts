@@ -1,5 +1,10 @@
 import type { Browser } from 'playwright-core';
-import { captureScreenshots, type CaptureGap, type ScreenshotMeta } from '../../capture/capture.ts';
+import {
+  captureScreenshots,
+  type CarriedConsole,
+  type CaptureGap,
+  type ScreenshotMeta,
+} from '../../capture/capture.ts';
 import type { ConsoleAccess } from '../../capture/console.ts';
 import { selectCaptureTargets } from '../../capture/select.ts';
 import type { ConsoleObservation } from '../../evaluate/console-cross-checks.ts';
@@ -25,6 +30,12 @@ export interface CaptureInput {
   screenshots: boolean;
   /** Console access for console screenshots (a live run only; a rebuild has none). */
   console?: ConsoleAccess | undefined;
+  /** Console screenshots taken in the shards of a sharded run (`merge`), carried in. */
+  carried?: CarriedConsole | undefined;
+  /** Take the console screenshots only (a shard: the API views are taken by the merge). */
+  consoleOnly?: boolean | undefined;
+  /** The sample's seed when not `capture.seed` (default: derived from the run id). */
+  seed?: string | undefined;
   buildKind: 'run' | 'rebuild';
   clock: () => Date;
   progress: Progress;
@@ -45,7 +56,12 @@ export interface Captured {
 /** Stage "capture": plan the screenshots from the findings and take them. */
 export async function captureStage(input: CaptureInput): Promise<Captured> {
   const { snapshot, evaluation, config, progress } = input;
-  const mode = input.screenshots ? config.capture.mode : 'none';
+  const configured = input.screenshots ? config.capture.mode : 'none';
+  const mode = input.consoleOnly
+    ? configured === 'both' || configured === 'console'
+      ? 'console'
+      : 'none'
+    : configured;
   if (mode === 'none') return { images: [], gaps: [], observations: [], window: null };
   if (!input.browser.ok)
     return {
@@ -61,29 +77,36 @@ export async function captureStage(input: CaptureInput): Promise<Captured> {
       keyBuckets: config.capture.keyBuckets,
       maxKeyBuckets: config.capture.maxKeyBuckets,
       sampleSize: config.capture.sampleSize,
-      seed: config.capture.seed,
+      seed: config.capture.seed ?? input.seed,
       maxAttentionBuckets: config.capture.maxAttentionBuckets,
     },
     isSensitive: (b) => classify(b).level === 'sensitive',
     findings: evaluation.findings,
   });
   const startedAt = input.clock().toISOString();
+  const consoleReachable = Boolean(input.console ?? input.carried);
   const result = await captureScreenshots({
-    mode: input.console ? mode : mode === 'console' ? 'none' : 'api-view',
+    mode: consoleReachable ? mode : mode === 'console' ? 'none' : 'api-view',
     plan,
     snapshot,
     workDir: input.workDir,
     browser: input.browser.browser,
     console: input.console,
+    carried: input.carried,
     consoleUrls: config.capture.consoleUrls,
     concurrency: config.capture.concurrency,
     timeoutMs: config.capture.timeoutMs,
     findings: evaluation.findings,
     onProgress: (e) => progress.update({ stage: 'screenshots', done: e.done, total: e.total }),
   });
-  const window = { startedAt, finishedAt: input.clock().toISOString() };
+  // Carried console images were captured earlier (in the shards): the window starts with the first.
+  const earliest = result.images.map((i) => (i.kind === 'console' ? i.capturedAt : startedAt)).sort()[0];
+  const window = {
+    startedAt: earliest !== undefined && earliest < startedAt ? earliest : startedAt,
+    finishedAt: input.clock().toISOString(),
+  };
   const gaps = result.gaps;
-  if ((mode === 'console' || mode === 'both') && !input.console) {
+  if ((mode === 'console' || mode === 'both') && !consoleReachable) {
     gaps.push({
       item: 'console screenshots',
       reason:

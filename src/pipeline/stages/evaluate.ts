@@ -1,6 +1,7 @@
 import type { Evaluation } from '../../evaluate/types.ts';
 import type { Config } from '../../config/schema.ts';
 import { evaluate } from '../../evaluate/evaluate.ts';
+import { deviationClause } from '../../evaluate/summary.ts';
 import { trustedAccountWarnings } from '../../evaluate/trusted-accounts.ts';
 import type { Snapshot } from '../../snapshot/model.ts';
 import type { Progress } from '../../progress/progress.ts';
@@ -22,7 +23,8 @@ export async function evaluateStage(
       Object.entries(evaluation.summary.byStatus)
         .filter(([, n]) => n > 0)
         .map(([s, n]) => `${n} ${s}`)
-        .join(', '),
+        .join(', ') +
+      (deviationClause(evaluation.summary) ? `; ${deviationClause(evaluation.summary)}` : ''),
   );
   for (const x of evaluation.exceptions) {
     if (x.valid) continue;

@@ -16,29 +16,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { SandboxState } from '../state.ts';
 import type { BucketState, InventoryConfigState, ObjectState } from '../types.ts';
-
-/** The order in which S3 places the optional fields in `fileSchema`. */
-const FIELD_ORDER = [
-  'Size',
-  'LastModifiedDate',
-  'ETag',
-  'StorageClass',
-  'IsMultipartUploaded',
-  'ReplicationStatus',
-  'EncryptionStatus',
-  'ObjectLockRetainUntilDate',
-  'ObjectLockMode',
-  'ObjectLockLegalHoldStatus',
-  'IntelligentTieringAccessTier',
-  'BucketKeyStatus',
-  'ChecksumAlgorithm',
-  'ObjectAccessControlList',
-  'ObjectOwner',
-  'LifecycleExpirationDate',
-  'IntelligentTieringReferenceDate',
-  'ObjectLockEventHoldStatus',
-  'ObjectLockEventHoldDuration',
-];
+import { INVENTORY_OPTIONAL_FIELDS } from './inventory.ts';
 
 /** Options of {@link deliverInventoryReport}. */
 export interface DeliverOptions {
@@ -163,7 +141,7 @@ export function deliverInventoryReport(
     throw new Error(`the sandbox delivers CSV inventories only (${config.destination.format})`);
 
   const all = config.includedObjectVersions === 'All';
-  const optional = FIELD_ORDER.filter((f) => config.optionalFields.includes(f));
+  const optional = INVENTORY_OPTIONAL_FIELDS.filter((f) => config.optionalFields.includes(f));
   const fileSchema = [
     'Bucket',
     'Key',

@@ -14,12 +14,15 @@ export const INVENTORY_PAGE_SIZE = 100;
 /** S3's limit of inventory configurations per bucket. */
 const MAX_CONFIGURATIONS = 1000;
 
-/** The optional fields S3 Inventory documents (`InventoryOptionalField`). */
+/**
+ * The optional fields S3 Inventory documents (`InventoryOptionalField`), in the order S3 places
+ * them in a report's `fileSchema` (ETag before StorageClass, unlike the API reference's list).
+ */
 export const INVENTORY_OPTIONAL_FIELDS = [
   'Size',
   'LastModifiedDate',
-  'StorageClass',
   'ETag',
+  'StorageClass',
   'IsMultipartUploaded',
   'ReplicationStatus',
   'EncryptionStatus',

@@ -15,6 +15,7 @@ import { CreateBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { joinAccount, renameAccount } from '../organizations/setup.ts';
 import type { SandboxState } from '../state.ts';
+import { setClock } from './clock.ts';
 
 /**
  * The demo estate as an AWS Organization (a Control Tower-like landing zone), set up through
@@ -49,15 +50,6 @@ export const DEMO_TLS_RCP = JSON.stringify({
 const BPA_S3_POLICY = JSON.stringify({
   s3_attributes: { public_access_block_configuration: { '@@assign': 'all' } },
 });
-
-async function setClock(endpoint: string, body: { now: string } | { realTime: true }): Promise<void> {
-  const res = await fetch(new URL('/_sandbox/clock', endpoint), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`sandbox clock: HTTP ${res.status}`);
-}
 
 /** Build the organization (after the rest of the demo estate), as its management account. */
 export async function buildDemoOrganization(

@@ -28,9 +28,11 @@ import {
   CreateKeyCommand,
   DescribeKeyCommand,
   DecryptCommand,
+  DisableKeyRotationCommand,
   EnableKeyRotationCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
+  GetKeyPolicyCommand,
   KMSClient,
   PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,
@@ -53,6 +55,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { setClock } from './clock.ts';
 
 /**
  * The demo estate: two accounts (the caller's and one reached by role), three regions, fifteen
@@ -188,6 +191,15 @@ const cloudTrailDelivery = (bucket: string, account: string) => [
 ];
 
 const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+/** The statement of AWS's default key policy: the account (its IAM policies) may use the key. */
+const ROOT_KEY_ACCESS = {
+  Sid: 'EnableRootPermissions',
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${DEMO_ACCOUNT}:root` },
+  Action: 'kms:*',
+  Resource: '*',
+};
 
 interface Ctx {
   endpoint: string;
@@ -391,15 +403,6 @@ export const DEMO_LATE_TRAIL = 'acme-security-trail';
 export const DEMO_PERIOD = { startDaysAgo: 97, endDaysAgo: 7 } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-async function setClock(endpoint: string, body: { now: string } | { realTime: true }): Promise<void> {
-  const res = await fetch(new URL('/_sandbox/clock', endpoint), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`sandbox clock: HTTP ${res.status}`);
-}
-
 async function keyIdOf(kms: KMSClient, alias: string): Promise<string> {
   const d = await kms.send(new DescribeKeyCommand({ KeyId: alias }));
   const id = d.KeyMetadata?.KeyId;
@@ -429,7 +432,7 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
   try {
     await at(100);
     await buildDemoScenario(endpoint);
-    // Scheduled "100 days ago" it would be gone by now: the deletion is scheduled again today.
+    // Scheduled "100 days ago" it would be gone by now: the deletion is scheduled again in the period.
     const retired = await keyIdOf(kms, 'alias/acme-hr-retired');
     await kms.send(new CancelKeyDeletionCommand({ KeyId: retired }));
     const read = async (Bucket: string) =>
@@ -448,6 +451,10 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
 
     await at(99);
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: DEMO_AFTER_PERIOD_BUCKET }));
+
+    await at(75);
+    await useKey(kms, await keyIdOf(kms, 'alias/acme-data'), 2);
+    await useKey(euKms, await keyIdOf(euKms, 'alias/acme-eu-data'), 1);
 
     await at(50);
     await bucket(s3, DEMO_MID_PERIOD_BUCKET, 'us-east-1', {
@@ -490,17 +497,45 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
       }),
     );
 
+    await keyUsageOverThePeriod(at, kms, euKms, retired);
+
     await at(3);
     await s3.send(new PutBucketPolicyCommand({ Bucket: DEMO_AFTER_PERIOD_BUCKET, Policy: hrPolicy }));
-
-    await setClock(endpoint, { realTime: true });
-    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: retired, PendingWindowInDays: 30 }));
-    await useKey(kms, await keyIdOf(kms, 'alias/acme-data'), 3);
-    await useKey(euKms, await keyIdOf(euKms, 'alias/acme-eu-data'), 2);
   } finally {
     await setClock(endpoint, { realTime: true });
     for (const c of [s3, kms, use1.config, use1.trail, euKms]) c.destroy();
   }
+}
+
+/**
+ * KMS activity inside the audit period (CloudTrail's event history keeps it for 90 days, so the
+ * key-usage section has events to show; the first use is 75 days ago): data keys used, and the sensitive key
+ * operations an auditor looks for: the key policy re-applied, rotation switched off for a day, the
+ * retired key scheduled for deletion (30 days, so it is still pending when the pack is made).
+ */
+async function keyUsageOverThePeriod(
+  at: (daysAgo: number, hours?: number) => Promise<void>,
+  kms: KMSClient,
+  euKms: KMSClient,
+  retired: string,
+): Promise<void> {
+  const data = await keyIdOf(kms, 'alias/acme-data');
+  const euData = await keyIdOf(euKms, 'alias/acme-eu-data');
+  await at(30);
+  await useKey(kms, data, 1);
+  await at(28);
+  const current = await kms.send(new GetKeyPolicyCommand({ KeyId: data, PolicyName: 'default' }));
+  if (current.Policy)
+    await kms.send(new PutKeyPolicyCommand({ KeyId: data, PolicyName: 'default', Policy: current.Policy }));
+  await at(25);
+  await kms.send(new DisableKeyRotationCommand({ KeyId: data }));
+  await at(24);
+  await kms.send(new EnableKeyRotationCommand({ KeyId: data }));
+  await at(20);
+  await kms.send(new ScheduleKeyDeletionCommand({ KeyId: retired, PendingWindowInDays: 30 }));
+  await at(12);
+  await useKey(kms, data, 1);
+  await useKey(euKms, euData, 1);
 }
 
 /** Build the demo estate in a running sandbox, through its AWS endpoint. */
@@ -523,47 +558,29 @@ export async function buildDemoScenario(endpoint: string): Promise<void> {
   const euKey = await key(euw1.kms, 'alias/acme-eu-data', {
     rotation: true,
     description: 'EU customer data',
-    policy: policy(
-      {
-        Sid: 'EnableRootPermissions',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${DEMO_ACCOUNT}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
-      {
-        Sid: 'AllowAnyoneToDecrypt',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: ['kms:Decrypt', 'kms:DescribeKey'],
-        Resource: '*',
-      },
-    ),
+    policy: policy(ROOT_KEY_ACCESS, {
+      Sid: 'AllowAnyoneToDecrypt',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['kms:Decrypt', 'kms:DescribeKey'],
+      Resource: '*',
+    }),
   });
   // Rotated every two years: longer than kms.maxRotationDays (365), so kms.rotation-enabled fails.
   const backupKey = await key(euw1.kms, 'alias/acme-eu-backups', {
     rotation: true,
     rotationDays: 730,
     description: 'EU backups',
-    policy: policy(
-      {
-        Sid: 'EnableRootPermissions',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${DEMO_ACCOUNT}:root` },
-        Action: 'kms:*',
-        Resource: '*',
+    policy: policy(ROOT_KEY_ACCESS, {
+      Sid: 'AllowS3UseWithinAccount',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'kms:CallerAccount': DEMO_ACCOUNT, 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
       },
-      {
-        Sid: 'AllowS3UseWithinAccount',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: '*',
-        Condition: {
-          StringEquals: { 'kms:CallerAccount': DEMO_ACCOUNT, 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
-        },
-      },
-    ),
+    }),
   });
   // Asymmetric key the demo config uses to sign the pack's manifest.
   const signing = await use1.kms.send(

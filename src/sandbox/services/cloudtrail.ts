@@ -18,7 +18,7 @@ import {
   stopLogging,
   updateTrail,
 } from './cloudtrail/handlers/trails.ts';
-import { recordCall } from './cloudtrail/record-call.ts';
+import { recordedService } from './cloudtrail/record-call.ts';
 import { trailArnOf } from './cloudtrail/store.ts';
 
 export { setLookupEventsRateLimit } from './cloudtrail/throttle.ts';
@@ -47,21 +47,13 @@ function trailResource(req: JsonRequest): { type: string; name: string }[] {
   return [{ type: 'AWS::CloudTrail::Trail', name: arn }];
 }
 
-function withEvent(handler: Handler): Handler {
-  return (req) => {
-    const output = handler(req);
-    recordCall(req, {
-      eventSource: 'cloudtrail.amazonaws.com',
-      readOnly: /^(Describe|Get|List)/.test(req.operation),
-      resources: trailResource(req),
-    });
-    return output;
-  };
-}
-
 /** CloudTrail operations by name, for the server's JSON 1.1 dispatcher. */
 export const cloudTrailService: JsonService = {
-  ...Object.fromEntries(Object.entries(HANDLERS).map(([name, handler]) => [name, withEvent(handler)])),
+  ...recordedService(HANDLERS, (req) => ({
+    eventSource: 'cloudtrail.amazonaws.com',
+    readOnly: /^(Describe|Get|List)/.test(req.operation),
+    resources: trailResource(req),
+  })),
   // Not recorded: an auditor's own lookups would otherwise crowd the history they read.
   LookupEvents: lookupEvents,
 };

@@ -8,7 +8,7 @@ import {
   putServiceLinkedConfigurationRecorder,
 } from './config/handlers/service-linked.ts';
 import type { JsonRequest, JsonService } from '../types.ts';
-import { recordCall } from './cloudtrail/record-call.ts';
+import { recordedService } from './cloudtrail/record-call.ts';
 import {
   describeComplianceByConfigRule,
   getComplianceDetailsByConfigRule,
@@ -69,19 +69,9 @@ const HANDLERS: Record<string, Handler> = {
   SelectAggregateResourceConfig: selectAggregateResourceConfig,
 };
 
-function withEvent(handler: Handler): Handler {
-  return (req) => {
-    const output = handler(req);
-    recordCall(req, {
-      eventSource: 'config.amazonaws.com',
-      readOnly: /^(Describe|Get|List|Select)/.test(req.operation),
-      resources: [],
-    });
-    return output;
-  };
-}
-
 /** AWS Config operations by name, for the server's JSON 1.1 dispatcher. */
-export const configService: JsonService = Object.fromEntries(
-  Object.entries(HANDLERS).map(([name, handler]) => [name, withEvent(handler)]),
-);
+export const configService: JsonService = recordedService(HANDLERS, (req) => ({
+  eventSource: 'config.amazonaws.com',
+  readOnly: /^(Describe|Get|List|Select)/.test(req.operation),
+  resources: [],
+}));

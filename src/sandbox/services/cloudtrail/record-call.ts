@@ -2,7 +2,7 @@
  * Records a successful API call of a JSON service as a CloudTrail management event, so that
  * LookupEvents shows who did what (KMS key usage, Config and CloudTrail changes).
  */
-import type { Caller, JsonRequest } from '../../types.ts';
+import type { Caller, JsonRequest, JsonService } from '../../types.ts';
 
 /** What a service knows about one call beyond the request itself. */
 export interface CallRecord {
@@ -30,6 +30,26 @@ export function recordCall(req: JsonRequest, record: CallRecord): void {
     resources: record.resources,
     requestParameters: requestParameters(req.input),
   });
+}
+
+/**
+ * A JSON service whose operations are each recorded as a management event once they succeed;
+ * `recordOf` says what the service knows about the call.
+ */
+export function recordedService(
+  handlers: Record<string, (req: JsonRequest) => unknown>,
+  recordOf: (req: JsonRequest) => CallRecord,
+): JsonService {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (req: JsonRequest) => {
+        const output = handler(req);
+        recordCall(req, recordOf(req));
+        return output;
+      },
+    ]),
+  );
 }
 
 /**

@@ -25,7 +25,7 @@ import {
 import { pageOf } from '../../kms/offset-page.ts';
 import type { ConfigAggregator, ConfigRegionState } from '../store.ts';
 import { configRegion, configRegions, recordsType } from '../store.ts';
-import { ruleCompliance } from './compliance.ts';
+import { complianceShape, evaluationResultShape, ruleCompliance } from './compliance.ts';
 import { recordedItems } from './history.ts';
 
 /** Service principals a Config delegated administrator may be registered for. */
@@ -217,17 +217,7 @@ export function describeAggregateComplianceByConfigRules(req: JsonRequest): unkn
   return {
     AggregateComplianceByConfigRules: page.items.map((row) => ({
       ConfigRuleName: row.rule.name,
-      Compliance: {
-        ComplianceType: row.type,
-        ...(row.type === 'NON_COMPLIANT'
-          ? {
-              ComplianceContributorCount: {
-                CappedCount: Math.min(row.nonCompliant, 100),
-                CapExceeded: row.nonCompliant > 100,
-              },
-            }
-          : {}),
-      },
+      Compliance: complianceShape(row),
       AccountId: row.source.accountId,
       AwsRegion: row.source.region,
     })),
@@ -259,19 +249,7 @@ export function getAggregateComplianceDetailsByConfigRule(req: JsonRequest): unk
   );
   return {
     AggregateEvaluationResults: page.items.map((e) => ({
-      EvaluationResultIdentifier: {
-        EvaluationResultQualifier: {
-          ConfigRuleName: ruleName,
-          ResourceType: e.resourceType,
-          ResourceId: e.resourceId,
-          EvaluationMode: 'DETECTIVE',
-        },
-        OrderingTimestamp: epochSeconds(e.configRuleInvokedTime),
-      },
-      ComplianceType: e.complianceType,
-      ResultRecordedTime: epochSeconds(e.resultRecordedTime),
-      ConfigRuleInvokedTime: epochSeconds(e.configRuleInvokedTime),
-      ...(e.annotation ? { Annotation: e.annotation } : {}),
+      ...evaluationResultShape(ruleName, e),
       AccountId: accountId,
       AwsRegion: region,
     })),

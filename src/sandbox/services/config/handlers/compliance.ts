@@ -12,7 +12,7 @@ import {
   requiredString,
 } from '../../kms/input.ts';
 import { pageOf } from '../../kms/offset-page.ts';
-import type { ConfigRule } from '../store.ts';
+import type { ConfigRule, StoredEvaluation } from '../store.ts';
 import { RULES_PER_PAGE, selectRules } from './rules.ts';
 
 const DETAIL_TYPES = new Set(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE']);
@@ -33,17 +33,7 @@ export function describeComplianceByConfigRule(req: JsonRequest): unknown {
   return {
     ComplianceByConfigRules: page.items.map((c) => ({
       ConfigRuleName: c.rule.name,
-      Compliance: {
-        ComplianceType: c.type,
-        ...(c.type === 'NON_COMPLIANT'
-          ? {
-              ComplianceContributorCount: {
-                CappedCount: Math.min(c.nonCompliant, 100),
-                CapExceeded: c.nonCompliant > 100,
-              },
-            }
-          : {}),
-      },
+      Compliance: complianceShape(c),
     })),
     ...(page.nextToken ? { NextToken: page.nextToken } : {}),
   };
@@ -70,21 +60,7 @@ export function getComplianceDetailsByConfigRule(req: JsonRequest): unknown {
     'InvalidNextTokenException',
   );
   return {
-    EvaluationResults: page.items.map((e) => ({
-      EvaluationResultIdentifier: {
-        EvaluationResultQualifier: {
-          ConfigRuleName: rule.name,
-          ResourceType: e.resourceType,
-          ResourceId: e.resourceId,
-          EvaluationMode: 'DETECTIVE',
-        },
-        OrderingTimestamp: epochSeconds(e.configRuleInvokedTime),
-      },
-      ComplianceType: e.complianceType,
-      ResultRecordedTime: epochSeconds(e.resultRecordedTime),
-      ConfigRuleInvokedTime: epochSeconds(e.configRuleInvokedTime),
-      ...(e.annotation ? { Annotation: e.annotation } : {}),
-    })),
+    EvaluationResults: page.items.map((e) => evaluationResultShape(rule.name, e)),
     ...(page.nextToken ? { NextToken: page.nextToken } : {}),
   };
 }
@@ -96,6 +72,40 @@ export function ruleCompliance(rule: ConfigRule): { type: string; nonCompliant: 
   if (rule.evaluations.some((e) => e.complianceType === 'COMPLIANT'))
     return { type: 'COMPLIANT', nonCompliant };
   return { type: 'INSUFFICIENT_DATA', nonCompliant };
+}
+
+/** The `Compliance` of a rule on the wire: its type, with the capped count when non-compliant. */
+export function complianceShape(c: { type: string; nonCompliant: number }): Record<string, unknown> {
+  return {
+    ComplianceType: c.type,
+    ...(c.type === 'NON_COMPLIANT'
+      ? {
+          ComplianceContributorCount: {
+            CappedCount: Math.min(c.nonCompliant, 100),
+            CapExceeded: c.nonCompliant > 100,
+          },
+        }
+      : {}),
+  };
+}
+
+/** One `EvaluationResult` on the wire (the aggregate API adds the source account and region). */
+export function evaluationResultShape(ruleName: string, e: StoredEvaluation): Record<string, unknown> {
+  return {
+    EvaluationResultIdentifier: {
+      EvaluationResultQualifier: {
+        ConfigRuleName: ruleName,
+        ResourceType: e.resourceType,
+        ResourceId: e.resourceId,
+        EvaluationMode: 'DETECTIVE',
+      },
+      OrderingTimestamp: epochSeconds(e.configRuleInvokedTime),
+    },
+    ComplianceType: e.complianceType,
+    ResultRecordedTime: epochSeconds(e.resultRecordedTime),
+    ConfigRuleInvokedTime: epochSeconds(e.configRuleInvokedTime),
+    ...(e.annotation ? { Annotation: e.annotation } : {}),
+  };
 }
 
 function complianceTypes(req: JsonRequest, allowed: Set<string>): Set<string> | undefined {

@@ -5,6 +5,7 @@
  */
 import { policyStatements } from '../../../policy-statements.ts';
 import type { BucketState, PabState } from '../../../types.ts';
+import type { BucketRule } from './types.ts';
 
 export type AccessKind = 'read' | 'write';
 
@@ -140,4 +141,17 @@ function matches(pattern: string, action: string): boolean {
 function list(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The managed rule that finds a bucket NON_COMPLIANT when it allows public read (or write). */
+export function publicAccessRule(sourceIdentifier: string, access: 'read' | 'write'): BucketRule {
+  return {
+    sourceIdentifier,
+    evaluate(bucket, context) {
+      const reasons = publicExposure(bucket, access, context.accountPublicAccessBlock);
+      return reasons.length === 0
+        ? { complianceType: 'COMPLIANT' }
+        : { complianceType: 'NON_COMPLIANT', annotation: reasons.join('; ') };
+    },
+  };
 }
