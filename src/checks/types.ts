@@ -29,12 +29,9 @@ export type ResourceType =
   | 'AWS::KMS::Key'
   | 'AWS::Config::Region'
   | 'AWS::CloudTrail::Account'
-<<<<<<< HEAD
   | 'AWS::CloudTrail::Trail'
-=======
   /** An account as a whole: the subject of a check's result for an account that was not read. */
   | 'AWS::::Account'
->>>>>>> main
   | 'EvidencePack::Exception';
 
 export interface ResourceRef {
