@@ -17,6 +17,7 @@ import type {
   TrailSelectors,
   TrailSnapshot,
 } from '../snapshot/model.ts';
+import { parseTrailRecord } from './cloudtrail-record.ts';
 import { iso, oneOf, required, requiredBoolean, requiredIso, requiredList } from './parse.ts';
 
 /**
@@ -116,6 +117,8 @@ async function describeTrail(factory: ClientFactory, t: DescribedTrail): Promise
     call(factory, 'cloudtrail', home, new GetTrailStatusCommand({ Name: arn }), (o) => ({
       isLogging: requiredBoolean(o.IsLogging, 'IsLogging'),
       latestDeliveryTime: iso(o.LatestDeliveryTime),
+      startLoggingTime: iso(o.StartLoggingTime),
+      stopLoggingTime: iso(o.StopLoggingTime),
     })),
     call(
       factory,
@@ -247,7 +250,7 @@ export function pacerFor(factory: ClientFactory, region: string, intervalMs: num
 
 /** One LookupEvents event as the snapshot keeps it; principal and IP come from the embedded record. */
 export function toKeyUsageEvent(e: TrailEvent): KeyUsageEvent {
-  const record = parseRecord(e.CloudTrailEvent);
+  const record = parseTrailRecord(e.CloudTrailEvent);
   const fromResources = (e.Resources ?? [])
     .filter((r) => r.ResourceType === 'AWS::KMS::Key' && r.ResourceName)
     .map((r) => r.ResourceName ?? '');
@@ -262,22 +265,6 @@ export function toKeyUsageEvent(e: TrailEvent): KeyUsageEvent {
     sourceIpAddress: record.sourceIPAddress,
     readOnly: e.ReadOnly === undefined ? undefined : e.ReadOnly === 'true',
   };
-}
-
-interface TrailRecord {
-  userIdentity?: { arn?: string };
-  sourceIPAddress?: string;
-  resources?: { ARN?: string }[];
-}
-
-function parseRecord(text: string | undefined): TrailRecord {
-  if (!text) return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === 'object' ? (parsed as TrailRecord) : {};
-  } catch {
-    return {};
-  }
 }
 
 function mapOk<A, B>(o: Outcome<A>, f: (a: A) => B): Outcome<B> {

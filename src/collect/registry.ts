@@ -7,6 +7,7 @@ import { collectConfigRegion } from './config.ts';
 import { collectBucketConfigHistory } from './config-history.ts';
 import type { AccountContext, CollectStage } from './context.ts';
 import { collectKmsKeys } from './kms.ts';
+import { collectComplianceHistory } from './compliance-history.ts';
 import { collectManagementEvents } from './management-events.ts';
 import { collectResourceHistory } from './resource-history.ts';
 import { collectObjectInventory } from './object-inventory.ts';
@@ -24,6 +25,7 @@ export type AccountPart = Partial<
     | 'configHistory'
     | 'resourceHistory'
     | 'managementEvents'
+    | 'complianceHistory'
     | 'objectInventory'
   >
 >;
@@ -200,10 +202,17 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
     run: async (ctx) => {
       const period = ctx.config.period;
       if (!period) return {};
-      return {
-        configHistory: await eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
+      // Per bucket: its configuration history and its rule compliance history
+      // (AWS::Config::ResourceCompliance items).
+      const histories = await eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
+        Promise.all([
           collectBucketConfigHistory(ctx.factory, ref, period),
-        ),
+          collectComplianceHistory(ctx.factory, ref, period),
+        ]),
+      );
+      return {
+        configHistory: histories.map(([h]) => h),
+        complianceHistory: histories.map(([, c]) => c),
       };
     },
   },
