@@ -196,17 +196,41 @@ export interface Pacer {
   run<T>(task: () => Promise<T>): Promise<T>;
 }
 
+/** Options of {@link createPacer}. */
+export interface PacerOptions {
+  /**
+   * Also keep any `burst` consecutive tasks `burst × intervalMs` apart counted from the *end* of
+   * the earlier one. A request reaches the service some time between its start and its answer, so
+   * spacing starts alone lets a request delayed on the way (a loaded machine, a slow network) land
+   * within the window of the ones after it and be throttled; counted from the answer, the service
+   * can never see more than `burst` requests in its window, whatever the delays.
+   */
+  burst?: number | undefined;
+}
+
 /** Create a {@link Pacer}. */
-export function createPacer(intervalMs: number, sleep = defaultSleep): Pacer {
+export function createPacer(intervalMs: number, sleep = defaultSleep, opts: PacerOptions = {}): Pacer {
   let chain: Promise<unknown> = Promise.resolve();
   let lastStart = -Infinity;
+  const burst = opts.burst ?? 0;
+  // End times of the last `burst` tasks, oldest first.
+  const ends: number[] = [];
   return {
     run<T>(task: () => Promise<T>): Promise<T> {
       const result = chain.then(async () => {
-        const wait = lastStart + intervalMs - Date.now();
+        const windowStart =
+          burst > 0 && ends.length >= burst ? (ends[ends.length - burst] ?? -Infinity) : -Infinity;
+        const wait = Math.max(lastStart + intervalMs, windowStart + burst * intervalMs) - Date.now();
         if (wait > 0) await sleep(wait);
         lastStart = Date.now();
-        return task();
+        try {
+          return await task();
+        } finally {
+          if (burst > 0) {
+            ends.push(Date.now());
+            if (ends.length > burst) ends.shift();
+          }
+        }
       });
       chain = result.catch(() => undefined);
       return result;

@@ -1,6 +1,7 @@
 import type { BenchResult } from './run-bench.ts';
 import type { BenchStage } from './stage-timer.ts';
 import { formatBounds } from './format-bounds.ts';
+import { formatPeriodFigures } from './period.ts';
 
 const STAGE_ORDER: readonly BenchStage[] = [
   'collect',
@@ -97,5 +98,6 @@ export function formatBenchResult(r: BenchResult): string {
       .map(([s, n]) => `${n} ${s}`)
       .join(', ')}`,
   );
+  if (r.period) lines.push(formatPeriodFigures(r.period).trimEnd());
   return `${lines.join('\n')}\n`;
 }

@@ -14,6 +14,14 @@ import { sandboxLink } from '../sandbox/console/urls.ts';
 import { lowerBounds, type LowerBounds } from './bounds.ts';
 import { calibrateSdk, type SdkCalibration } from './calibrate.ts';
 import { benchConfigInput, calibrationTarget } from './organization.ts';
+import { generateScenario } from '../sandbox/scenarios/generated.ts';
+import {
+  measureSdkCpuPerCall,
+  periodBenchSetup,
+  periodFigures,
+  startProcessSampler,
+  type PeriodFigures,
+} from './period.ts';
 
 /** Parameters of one benchmark run. */
 export interface BenchOptions {
@@ -30,6 +38,8 @@ export interface BenchOptions {
   accounts?: number | undefined;
   /** The run-wide cap on calls in flight (`collection.globalConcurrency`); default: the config default. */
   globalConcurrency?: number | undefined;
+  /** A quarter of AWS Config history and CloudTrail events, collected with `period` set. */
+  period?: boolean | undefined;
 }
 
 /** Everything a benchmark run measured. */
@@ -78,6 +88,8 @@ export interface BenchResult {
   calibration?: SdkCalibration | undefined;
   /** The busiest account's, the global cap's and the CPU's lower bounds, and the ratio to the largest. */
   bounds?: (LowerBounds & { ratio: number }) | undefined;
+  /** With `period`: the period collection's calls, time, lower bound and verdicts. */
+  period?: PeriodFigures | undefined;
 }
 
 /** Sandbox access keys map to the default account; the secret is not checked. */
@@ -91,7 +103,11 @@ const FAULT_SEED = 42;
  * CPU and memory are not measured as ours), optional faults, then the whole pipeline in-process.
  */
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
-  const load = validateConfig(benchConfigInput(opts));
+  const periodSetup = opts.period ? periodBenchSetup(opts.buckets, opts.regions) : undefined;
+  const load = validateConfig({
+    ...benchConfigInput(opts),
+    ...(periodSetup ? { period: periodSetup.period } : {}),
+  });
   if (!load.ok) throw new Error(`invalid bench config: ${load.errors.join('; ')}`);
   const config = load.config;
   const outDir = await mkdtemp(join(tmpdir(), 'evidence-pack-bench-'));
@@ -100,6 +116,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     regions: opts.regions,
     latencyMs: opts.latencyMs,
     accounts: opts.accounts,
+    ...(periodSetup ? { scenario: periodSetup.scenario } : {}),
   });
   const onSignal = () => {
     void sandbox.stop().finally(() => process.exit(130));
@@ -113,6 +130,17 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       ...calibrationTarget(opts),
     });
     if (opts.faults) await setFaults(sandbox.url, BENCH_FAULTS, FAULT_SEED);
+    // Before the counters are reset: the SDK's own CPU per history page, for the CPU bound.
+    const sdkCpu = periodSetup
+      ? await measureSdkCpuPerCall(
+          sandbox.url,
+          BENCH_CREDENTIALS,
+          (
+            generateScenario({ buckets: Math.min(opts.buckets, 50), regions: opts.regions }).buckets ?? []
+          ).map((b) => ({ bucket: b.name, region: b.region ?? 'us-east-1' })),
+          periodSetup.period,
+        )
+      : undefined;
     await resetStats(sandbox.url);
     let collectionStats: Promise<SandboxStats> | undefined;
     let sandboxCpuAtCollection: Promise<number | undefined> | undefined;
@@ -130,6 +158,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       done: () => opts.progress?.done(),
     });
     let calls: CallStats | undefined;
+    const sampler = periodSetup ? startProcessSampler() : undefined;
     const started = performance.now();
     const built = await runEvidencePack({
       onCollected: (stats) => {
@@ -145,6 +174,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     });
     const totalMs = performance.now() - started;
     const stagesMs = timer.finish();
+    sampler?.stop();
     const peakRssKb = process.resourceUsage().maxRSS;
     const totalStats = await getStats(sandbox.url);
     const atCollection = (await collectionStats) ?? totalStats;
@@ -214,6 +244,20 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
               }),
               collectMs,
             ),
+          }
+        : {}),
+      ...(periodSetup && sampler && sdkCpu
+        ? {
+            period: periodFigures({
+              calls: contents.calls,
+              sampler,
+              latencyMs: opts.latencyMs,
+              concurrency,
+              sdkCpuMsPerCall: sdkCpu.cpuMsPerCall,
+              period: periodSetup.period,
+              evaluation: built.evaluation.period,
+              inventoryBuckets: contents.snapshot.accounts.reduce((n, a) => n + a.buckets.length, 0),
+            }),
           }
         : {}),
     };

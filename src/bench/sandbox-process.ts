@@ -11,6 +11,8 @@ export interface SandboxProcessOptions {
   latencyMs: number;
   /** An organization of this many member accounts sharing the buckets (`sandbox --accounts`). */
   accounts?: number | undefined;
+  /** A scenario name instead of `generated` with `buckets` and `regions` (e.g. `generated-quarter:…`). */
+  scenario?: string | undefined;
 }
 
 /** A sandbox serving from its own process. */
@@ -40,7 +42,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions): Promise<
     '--port',
     '0',
     '--scenario',
-    'generated',
+    opts.scenario ?? 'generated',
     '--buckets',
     String(opts.buckets),
     '--regions',

@@ -29,6 +29,7 @@ export type ResourceType =
   | 'AWS::KMS::Key'
   | 'AWS::Config::Region'
   | 'AWS::CloudTrail::Account'
+  | 'AWS::CloudTrail::Trail'
   /** An account as a whole: the subject of a check's result for an account that was not read. */
   | 'AWS::::Account'
   | 'AWS::CloudTrail::Trail'

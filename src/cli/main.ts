@@ -394,6 +394,11 @@ As Terraform (existing settings imported, so terraform plan shows each change fi
       '--screenshots',
       'also capture the screenshot sample (a fixed ~90 images whatever N is; off by default)',
     )
+    .option(
+      '--period',
+      'a quarter of AWS Config history and CloudTrail events; collect with an audit period and print the ' +
+        'period collection: history and LookupEvents pages, wall/CPU/RSS, its lower bound, period verdicts',
+    )
     .option('--json', 'print the figures as JSON')
     .action(async (opts) => {
       const { benchCommand } = await import('./commands/bench.ts');

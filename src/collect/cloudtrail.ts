@@ -17,10 +17,17 @@ import type {
   TrailSelectors,
   TrailSnapshot,
 } from '../snapshot/model.ts';
+import { parseTrailRecord } from './cloudtrail-record.ts';
 import { iso, oneOf, required, requiredBoolean, requiredIso, requiredList } from './parse.ts';
 
-/** LookupEvents allows 2 requests per second per account and region; a margin absorbs network jitter. */
-export const LOOKUP_EVENTS_INTERVAL_MS = 550;
+/**
+ * LookupEvents allows 2 requests per second per account and region. Its pacer keeps starts 500 ms
+ * apart and any two consecutive requests a second apart counted from the earlier one's answer
+ * (the pacer's `burst` option), so network delays never make three in a second.
+ */
+export const LOOKUP_EVENTS_INTERVAL_MS = 500;
+/** LookupEvents requests per second per account and region (AWS's quota). */
+const LOOKUP_EVENTS_PER_SECOND = 2;
 
 /** Options of {@link collectCloudTrail}. */
 export interface CloudTrailOptions {
@@ -110,6 +117,8 @@ async function describeTrail(factory: ClientFactory, t: DescribedTrail): Promise
     call(factory, 'cloudtrail', home, new GetTrailStatusCommand({ Name: arn }), (o) => ({
       isLogging: requiredBoolean(o.IsLogging, 'IsLogging'),
       latestDeliveryTime: iso(o.LatestDeliveryTime),
+      startLoggingTime: iso(o.StartLoggingTime),
+      stopLoggingTime: iso(o.StopLoggingTime),
     })),
     call(
       factory,
@@ -233,7 +242,7 @@ export function pacerFor(factory: ClientFactory, region: string, intervalMs: num
   }
   let pacer = byRegion.get(region);
   if (!pacer) {
-    pacer = createPacer(intervalMs);
+    pacer = createPacer(intervalMs, undefined, intervalMs > 0 ? { burst: LOOKUP_EVENTS_PER_SECOND } : {});
     byRegion.set(region, pacer);
   }
   return pacer;
@@ -241,7 +250,7 @@ export function pacerFor(factory: ClientFactory, region: string, intervalMs: num
 
 /** One LookupEvents event as the snapshot keeps it; principal and IP come from the embedded record. */
 export function toKeyUsageEvent(e: TrailEvent): KeyUsageEvent {
-  const record = parseRecord(e.CloudTrailEvent);
+  const record = parseTrailRecord(e.CloudTrailEvent);
   const fromResources = (e.Resources ?? [])
     .filter((r) => r.ResourceType === 'AWS::KMS::Key' && r.ResourceName)
     .map((r) => r.ResourceName ?? '');
@@ -256,22 +265,6 @@ export function toKeyUsageEvent(e: TrailEvent): KeyUsageEvent {
     sourceIpAddress: record.sourceIPAddress,
     readOnly: e.ReadOnly === undefined ? undefined : e.ReadOnly === 'true',
   };
-}
-
-interface TrailRecord {
-  userIdentity?: { arn?: string };
-  sourceIPAddress?: string;
-  resources?: { ARN?: string }[];
-}
-
-function parseRecord(text: string | undefined): TrailRecord {
-  if (!text) return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === 'object' ? (parsed as TrailRecord) : {};
-  } catch {
-    return {};
-  }
 }
 
 function mapOk<A, B>(o: Outcome<A>, f: (a: A) => B): Outcome<B> {

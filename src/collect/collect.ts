@@ -433,6 +433,7 @@ async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<A
     ...(parts.configHistory ? { configHistory: parts.configHistory } : {}),
     ...(parts.resourceHistory ? { resourceHistory: parts.resourceHistory } : {}),
     ...(parts.managementEvents ? { managementEvents: parts.managementEvents } : {}),
+    ...(parts.complianceHistory ? { complianceHistory: parts.complianceHistory } : {}),
     ...(parts.objectInventory ? { objectInventory: parts.objectInventory } : {}),
   };
 }

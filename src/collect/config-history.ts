@@ -15,7 +15,7 @@ const BUCKET_TYPE = 'AWS::S3::Bucket';
 const NOT_DISCOVERED = 'ResourceNotDiscoveredException';
 
 /** Items of a history read with every call made for them (one per page). */
-interface Read {
+export interface Read {
   items: Outcome<ConfigHistoryItem[]>;
   pages: EvidenceRef[];
 }
@@ -26,7 +26,7 @@ type Query = Omit<GetResourceConfigHistoryCommandInput, 'nextToken'>;
  * Follow GetResourceConfigHistory to its last page (or `maxItems`), keeping each page's call: every
  * item carries the call it came from, so a period verdict cites exactly the records it used.
  */
-async function readHistory(
+export async function readHistory(
   factory: ClientFactory,
   region: string,
   query: Query,
@@ -167,6 +167,10 @@ function toItem(c: ConfigurationItem, keepConfiguration: boolean): ConfigHistory
     configurationStateId: c.configurationStateId,
     resourceCreationTime: iso(c.resourceCreationTime),
     supplementaryConfiguration: { ...(c.supplementaryConfiguration ?? {}) },
+    // Kept only for compliance items: a bucket's configuration is large and the judges read none of it.
+    ...(c.resourceType === 'AWS::Config::ResourceCompliance' && c.configuration
+      ? { configuration: c.configuration }
+      : {}),
   };
 }
 
@@ -177,7 +181,7 @@ function notDiscoveredAsAbsent<T>(o: Outcome<T>): Outcome<T> {
 }
 
 /** Baseline then in-period items, oldest first, without the item both reads returned. */
-function combine(
+export function combine(
   baseline: Outcome<ConfigHistoryItem[]>,
   inPeriod: Outcome<ConfigHistoryItem[]>,
 ): Outcome<ConfigHistoryItem[]> {

@@ -100,6 +100,7 @@ export async function collectConfigRegion(
           ? required(s.lastStatus, 'ConfigurationRecorderStatus.lastStatus')
           : s.lastStatus,
         lastStartTime: iso(s.lastStartTime),
+        lastStopTime: iso(s.lastStopTime),
         lastStatusChangeTime: iso(s.lastStatusChangeTime),
       })),
     ),

@@ -13,6 +13,7 @@ export type CollectStage =
   | 'config'
   | 'cloudtrail'
   | 'config-history'
+  | 'management-events'
   | 'resource-history'
   | 'object-inventory';
 

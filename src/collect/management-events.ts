@@ -4,28 +4,14 @@ import type { ClientFactory } from '../aws/client-factory.ts';
 import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { ManagementEvent, ManagementEventsRegion } from '../snapshot/model.ts';
 import { LOOKUP_EVENTS_INTERVAL_MS, pacerFor } from './cloudtrail.ts';
+import { parseTrailRecord } from './cloudtrail-record.ts';
 import { required, requiredIso, requiredList } from './parse.ts';
 
 /** CloudTrail's event history keeps management events for 90 days. */
 const RETENTION_MS = 90 * 86_400_000;
 
-interface TrailRecord {
-  userIdentity?: { arn?: string };
-  requestID?: string;
-}
-
-function parseRecord(text: string | undefined): TrailRecord {
-  if (!text) return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === 'object' ? (parsed as TrailRecord) : {};
-  } catch {
-    return {};
-  }
-}
-
 function toEvent(e: TrailEvent): Omit<ManagementEvent, 'evidence'> {
-  const record = parseRecord(e.CloudTrailEvent);
+  const record = parseTrailRecord(e.CloudTrailEvent);
   return {
     eventId: required(e.EventId, 'Event.EventId'),
     eventName: required(e.EventName, 'Event.EventName'),

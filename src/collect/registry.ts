@@ -7,6 +7,7 @@ import { collectConfigRegion } from './config.ts';
 import { collectBucketConfigHistory } from './config-history.ts';
 import type { AccountContext, CollectStage } from './context.ts';
 import { collectKmsKeys } from './kms.ts';
+import { collectComplianceHistory } from './compliance-history.ts';
 import { collectManagementEvents } from './management-events.ts';
 import { collectResourceHistory } from './resource-history.ts';
 import { collectObjectInventory } from './object-inventory.ts';
@@ -24,6 +25,7 @@ export type AccountPart = Partial<
     | 'configHistory'
     | 'resourceHistory'
     | 'managementEvents'
+    | 'complianceHistory'
     | 'objectInventory'
   >
 >;
@@ -191,26 +193,47 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
     },
   },
   {
-    // Only with an audit period: once per bucket, in the bucket's region; and the write
-    // management events of each region from the period start to now (who made each change).
-    // After the CloudTrail stage: both call LookupEvents in the same regions, and one after the
-    // other keeps the recorded call ids of a run the same from run to run.
+    // Only with an audit period: once per bucket, in the bucket's region. After the Config stage,
+    // so the Config call ids of a run are the same from run to run, and after KMS, so it runs
+    // while the CloudTrail stage waits on LookupEvents' 2 requests per second instead of after it.
     stage: 'config-history',
-    // After the Config stage too: both call AWS Config in the same regions, and one after the
-    // other keeps the recorded call ids of a run the same from run to run.
-    after: ['cloudtrail', 'config'],
-    actions: ['config:GetResourceConfigHistory', 'cloudtrail:LookupEvents'],
+    after: ['config', 'kms'],
+    actions: ['config:GetResourceConfigHistory'],
+    run: async (ctx) => {
+      const period = ctx.config.period;
+      if (!period) return {};
+      // Per bucket: its configuration history and its rule compliance history
+      // (AWS::Config::ResourceCompliance items).
+      const histories = await eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
+        Promise.all([
+          collectBucketConfigHistory(ctx.factory, ref, period),
+          collectComplianceHistory(ctx.factory, ref, period),
+        ]),
+      );
+      return {
+        configHistory: histories.map(([h]) => h),
+        complianceHistory: histories.map(([, c]) => c),
+      };
+    },
+  },
+  {
+    // Only with an audit period: the write management events of each region from the period start
+    // to now (who made each change). After the CloudTrail stage: both call LookupEvents in the same
+    // regions under one pacer, and one after the other keeps the recorded call ids of a run the
+    // same from run to run; the bucket histories are read meanwhile.
+    stage: 'management-events',
+    after: ['cloudtrail'],
+    actions: ['cloudtrail:LookupEvents'],
     run: async (ctx) => {
       const period = ctx.config.period;
       if (!period) return {};
       const window = { start: new Date(period.start), end: ctx.now() };
-      const [configHistory, managementEvents] = await Promise.all([
-        eachWithProgress(ctx, 'config-history', ctx.bucketRefs, (ref) =>
-          collectBucketConfigHistory(ctx.factory, ref, period),
-        ),
-        Promise.all(ctx.regions.map((region) => collectManagementEvents(ctx.factory, region, window))),
-      ]);
-      return { configHistory, managementEvents };
+      ctx.progress('management-events', 0, 1);
+      const managementEvents = await Promise.all(
+        ctx.regions.map((region) => collectManagementEvents(ctx.factory, region, window)),
+      );
+      ctx.progress('management-events', 1, 1);
+      return { managementEvents };
     },
   },
   {

@@ -1,7 +1,7 @@
 import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { Evaluation } from './types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
-import type { ChangeEvent } from '../period/types.ts';
+import type { ChangeEvent, PeriodCheckResult } from '../period/types.ts';
 import { FINDINGS_SCHEMA } from '../pack/pack-paths.ts';
 
 /** Pack-relative pointer to one raw record: `raw/<acct>/<service>/<region>.jsonl#<callId>`. */
@@ -80,23 +80,14 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
             start: evaluation.period.start,
             end: evaluation.period.end,
             results: evaluation.period.buckets.flatMap((b) =>
-              b.checks.map((c) => ({
-                checkId: c.checkId,
-                resource: { arn: b.bucketArn, name: b.bucket, accountId: b.accountId, region: b.region },
-                status: c.status,
-                ...(c.cause ? { cause: c.cause } : {}),
-                reason: c.reason,
-                brokenWindows: c.brokenWindows.map((w) => ({
-                  from: w.from,
-                  to: w.to,
-                  reason: w.reason,
-                  opened: w.opened ? eventCitation(w.opened) : null,
-                  closed: w.closed ? eventCitation(w.closed) : null,
-                  evidence: (w.evidence ?? []).map(citation),
-                })),
-                unknownWindows: c.unknownWindows.map((w) => ({ from: w.from, to: w.to, reason: w.reason })),
-                evidence: c.evidence.map(citation),
-              })),
+              b.checks.map((c) =>
+                periodResultJson(c, {
+                  arn: b.bucketArn,
+                  name: b.bucket,
+                  accountId: b.accountId,
+                  region: b.region,
+                }),
+              ),
             ),
             // Account Block Public Access, KMS keys and trails over the period (absent in older packs).
             ...(evaluation.period.resources
@@ -133,6 +124,8 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
                   ),
                 }
               : {}),
+            // Trail logging, recorder recording and rule compliance over the period.
+            monitoring: (evaluation.period.monitoring ?? []).map((m) => periodResultJson(m, m.resource)),
             counts: evaluation.period.counts ?? null,
             reconciliation: (evaluation.period.reconciliation ?? []).map((r) => ({
               resource: { arn: r.bucketArn, name: r.bucket, accountId: r.accountId, region: r.region },
@@ -147,5 +140,26 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
           },
         }
       : {}),
+  };
+}
+
+/** One period verdict as findings.json lists it: status, windows with their events, citations. */
+function periodResultJson(c: Omit<PeriodCheckResult, 'checkId'> & { checkId: string }, resource: object) {
+  return {
+    checkId: c.checkId,
+    resource,
+    status: c.status,
+    ...(c.cause ? { cause: c.cause } : {}),
+    reason: c.reason,
+    brokenWindows: c.brokenWindows.map((w) => ({
+      from: w.from,
+      to: w.to,
+      reason: w.reason,
+      opened: w.opened ? eventCitation(w.opened) : null,
+      closed: w.closed ? eventCitation(w.closed) : null,
+      evidence: (w.evidence ?? []).map(citation),
+    })),
+    unknownWindows: c.unknownWindows.map((w) => ({ from: w.from, to: w.to, reason: w.reason })),
+    evidence: c.evidence.map(citation),
   };
 }

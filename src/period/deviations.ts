@@ -26,16 +26,51 @@ function sentence(w: PeriodWindow, d: Deviation): string {
   return `Broken during the audit period from ${dateLabel(d.from)} to ${dateLabel(d.to)} (${durationLabel(d.durationMs)}): ${reason}. ${opened} ${closed}`;
 }
 
+function deviationOf(
+  checkId: string,
+  resource: DeviationResult['resource'],
+  w: PeriodWindow,
+  fallback: readonly EvidenceRef[],
+  start: number,
+  end: number,
+): DeviationResult {
+  const from = Date.parse(w.from);
+  const to = Date.parse(w.to);
+  const deviation: Deviation = {
+    from: w.from,
+    to: w.to,
+    durationMs: to - from,
+    openAtPeriodStart: from <= start,
+    openAtPeriodEnd: to >= end,
+    ...(w.opened ? { opened: w.opened } : {}),
+    ...(w.closed ? { closed: w.closed } : {}),
+  };
+  const evidence: EvidenceRef[] = [
+    ...(w.evidence ?? fallback),
+    ...(w.opened ? [w.opened.evidence] : []),
+    ...(w.closed ? [w.closed.evidence] : []),
+  ];
+  return {
+    checkId,
+    resource,
+    status: 'fail',
+    reason: sentence(w, deviation),
+    evidence: [...new Map(evidence.map((e) => [`${e.file}#${e.callId}`, e])).values()],
+    deviation,
+  };
+}
+
 /**
- * Every broken window of every bucket over the period, as a failing result of its check (one per
- * window): the deviations an auditor of a Type II report counts as exceptions to the control.
+ * Every broken window over the period, as a failing result of its check (one per window): of each
+ * bucket's settings, and of the monitoring controls (trail logging, recorder recording, rule
+ * compliance). These are the deviations an auditor of a Type II report counts as exceptions.
  */
 export function deviationResults(period: PeriodEvaluation): DeviationResult[] {
   const start = Date.parse(period.start);
   const end = Date.parse(period.end);
   const resources = (period.resources ?? []).map((r) => ({
     resource: { arn: r.arn, type: r.resourceType, accountId: r.accountId, region: r.region, name: r.name },
-    checks: r.checks,
+    checks: r.checks as PeriodCheckResult<string>[],
   }));
   const buckets = period.buckets.map((b) => ({
     resource: {
@@ -47,34 +82,13 @@ export function deviationResults(period: PeriodEvaluation): DeviationResult[] {
     },
     checks: b.checks as PeriodCheckResult<string>[],
   }));
-  return [...buckets, ...resources].flatMap((b) =>
+  const judged = [...buckets, ...resources].flatMap((b) =>
     b.checks.flatMap((c) =>
-      c.brokenWindows.map((w): DeviationResult => {
-        const from = Date.parse(w.from);
-        const to = Date.parse(w.to);
-        const deviation: Deviation = {
-          from: w.from,
-          to: w.to,
-          durationMs: to - from,
-          openAtPeriodStart: from <= start,
-          openAtPeriodEnd: to >= end,
-          ...(w.opened ? { opened: w.opened } : {}),
-          ...(w.closed ? { closed: w.closed } : {}),
-        };
-        const evidence: EvidenceRef[] = [
-          ...(w.evidence ?? c.evidence),
-          ...(w.opened ? [w.opened.evidence] : []),
-          ...(w.closed ? [w.closed.evidence] : []),
-        ];
-        return {
-          checkId: c.checkId,
-          resource: b.resource,
-          status: 'fail',
-          reason: sentence(w, deviation),
-          evidence: [...new Map(evidence.map((e) => [`${e.file}#${e.callId}`, e])).values()],
-          deviation,
-        };
-      }),
+      c.brokenWindows.map((w) => deviationOf(c.checkId, b.resource, w, c.evidence, start, end)),
     ),
   );
+  const monitoring = (period.monitoring ?? []).flatMap((m) =>
+    m.brokenWindows.map((w) => deviationOf(m.checkId, m.resource, w, m.evidence, start, end)),
+  );
+  return [...judged, ...monitoring];
 }

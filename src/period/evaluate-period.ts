@@ -9,10 +9,12 @@ import { recordedSettings } from './supplementary.ts';
 import { indexEvents } from './events.ts';
 import { reconcileBucket } from './reconcile.ts';
 import { judgeResourcesOverPeriod } from './resources.ts';
+import { judgeMonitoring } from './monitoring.ts';
 import {
   PERIOD_STATUSES,
   type PeriodBucketResult,
   type PeriodEvaluation,
+  type PeriodMonitoringResult,
   type PeriodStatus,
   type ReconciliationEntry,
 } from './types.ts';
@@ -82,9 +84,13 @@ function downgradeUnexplained(
   };
 }
 
-function countOf(buckets: readonly PeriodBucketResult[]): Record<PeriodStatus, number> {
+function countOf(
+  buckets: readonly PeriodBucketResult[],
+  monitoring: readonly PeriodMonitoringResult[],
+): Record<PeriodStatus, number> {
   const counts = Object.fromEntries(PERIOD_STATUSES.map((s) => [s, 0])) as Record<PeriodStatus, number>;
   for (const b of buckets) for (const c of b.checks) counts[c.status] += 1;
+  for (const m of monitoring) counts[m.status] += 1;
   return counts;
 }
 
@@ -115,11 +121,13 @@ export async function evaluatePeriod(
       return downgradeUnexplained(result, entries);
     });
   });
+  const monitoring = judgeMonitoring(snapshot, p, ctx);
   return {
     ...p,
     buckets,
     reconciliation,
-    counts: countOf(buckets),
+    counts: countOf(buckets, monitoring),
+    monitoring,
     ...(resources.length > 0 ? { resources } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { PeriodResourceType } from '../snapshot/model.ts';
+import type { ResourceType } from '../checks/types.ts';
 
 /** The checks judged over the audit period, from AWS Config history. */
 export const PERIOD_CHECKS = [
@@ -149,6 +150,8 @@ export interface PeriodEvaluation {
   counts?: Record<PeriodStatus, number> | undefined;
   /** Account Block Public Access, KMS keys and trails judged over the period (absent in older packs). */
   resources?: PeriodResourceResult[] | undefined;
+  /** Trail logging, recorder recording and rule compliance over the period (absent in older packs). */
+  monitoring?: PeriodMonitoringResult[] | undefined;
 }
 
 /** The checks judged over the period on resources other than buckets, from their Config history. */
@@ -195,4 +198,27 @@ export interface Deviation {
   openAtPeriodStart: boolean;
   opened?: ChangeEvent | undefined;
   closed?: ChangeEvent | undefined;
+}
+
+/**
+ * A monitoring resource judged over the period: a CloudTrail trail, AWS Config in one region, or a
+ * bucket under one Config rule.
+ */
+export interface PeriodResourceRef {
+  arn: string;
+  /** `AWS::CloudTrail::Trail`, `AWS::Config::Region`, `AWS::S3::Bucket`. */
+  type: ResourceType;
+  accountId: string;
+  region: string;
+  name: string;
+}
+
+/**
+ * One verdict over the period of a check on a monitoring control: a trail logged (CloudTrail
+ * events and GetTrailStatus), the recorder recorded (Config events and recorder status), or a
+ * bucket stayed compliant with a Config rule (its `AWS::Config::ResourceCompliance` history).
+ */
+export interface PeriodMonitoringResult extends Omit<PeriodCheckResult, 'checkId'> {
+  checkId: string;
+  resource: PeriodResourceRef;
 }

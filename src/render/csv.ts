@@ -1,6 +1,10 @@
 import type { Evaluation } from '../evaluate/types.ts';
 import type { Snapshot } from '../snapshot/model.ts';
-import { periodReconciliationPopulation, periodTimelinePopulation } from './period-populations.ts';
+import {
+  periodMonitoringPopulation,
+  periodReconciliationPopulation,
+  periodTimelinePopulation,
+} from './period-populations.ts';
 import { join } from 'node:path';
 import { forPlainText } from '../text/safe-text.ts';
 import { mkdirSync } from 'node:fs';
@@ -60,6 +64,7 @@ function csvSources(snapshot: Snapshot, evaluation: Evaluation): (() => Populati
   if (period) {
     sources.push(() => periodTimelinePopulation(period));
     sources.push(() => periodReconciliationPopulation(period));
+    sources.push(() => periodMonitoringPopulation(period));
   }
   return sources;
 }

@@ -91,6 +91,47 @@ export function periodVerdictPopulation(period: PeriodEvaluation): Population {
   );
 }
 
+type Monitoring = NonNullable<PeriodEvaluation['monitoring']>[number];
+
+const MONITORING_COLUMNS: readonly Column<{ m: Monitoring }>[] = [
+  { id: 'resource', header: 'Resource', cell: ({ m }) => ({ text: m.resource.name }) },
+  { id: 'resource_type', header: 'Type', cell: ({ m }) => ({ text: m.resource.type, tone: 'mono' }) },
+  { id: 'account_id', header: 'Account', cell: ({ m }) => ({ text: m.resource.accountId, tone: 'mono' }) },
+  { id: 'region', header: 'Region', cell: ({ m }) => ({ text: m.resource.region }) },
+  { id: 'check_id', header: 'Check', cell: ({ m }) => ({ text: m.checkId, tone: 'mono' }) },
+  {
+    id: 'period_status',
+    header: 'Over the period',
+    cell: ({ m }) => ({ text: STATUS_TEXT[m.status], tone: STATUS_TONE[m.status] }),
+  },
+  {
+    id: 'broken_windows',
+    header: 'Broken (from, to)',
+    cell: ({ m }) => ({ text: m.brokenWindows.map(windowText).join(' | ') || 'none' }),
+  },
+  { id: 'reason', header: 'Reason', cell: ({ m }) => ({ text: m.reason }) },
+];
+
+/** Pack path of the monitoring controls over the period (trail logging, recorder, rule compliance). */
+export const PERIOD_MONITORING_CSV = 'inventory/period-monitoring.csv';
+
+/**
+ * One row per monitoring control and resource over the period (each trail's logging, the recorder
+ * per region, each bucket under each required Config rule): broken first, then unknown, then held.
+ */
+export function periodMonitoringPopulation(period: PeriodEvaluation): Population {
+  const rows = (period.monitoring ?? []).map((m) => ({
+    m,
+    rank: RANK[m.status],
+    key: `${m.checkId}|${m.resource.accountId}|${m.resource.region}|${m.resource.name}`,
+  }));
+  rows.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return population(
+    { path: PERIOD_MONITORING_CSV, title: 'Monitoring over the audit period', columns: MONITORING_COLUMNS },
+    rows,
+  );
+}
+
 const TIMELINE_COLUMNS: readonly Column<{ b: PeriodBucket; e: TimelineEntry }>[] = [
   ...bucketColumns(false),
   { id: 'captured_at', header: 'Recorded at', cell: ({ e }) => ({ text: dateLabel(e.at) }) },

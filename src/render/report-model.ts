@@ -232,6 +232,8 @@ export interface PeriodSection {
   verdicts: Table;
   /** Account Block Public Access, KMS keys and trails over the period. */
   resourceVerdicts: Table;
+  /** Trail logging, recorder recording and rule compliance over the period. */
+  monitoring: Table;
   timeline: Table;
   reconciliation: Table;
 }

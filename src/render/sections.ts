@@ -500,6 +500,12 @@ export const SECTION_DEFINITIONS = [
         ...tableBlocks(p.verdicts, { dense: true }),
         heading('Account Block Public Access, KMS keys and trails over the period'),
         ...tableBlocks(p.resourceVerdicts, { dense: true }),
+        heading('Monitoring over the period'),
+        para(
+          'plain',
+          "Each trail's logging (StartLogging, StopLogging, CreateTrail and DeleteTrail events in the period, and GetTrailStatus), the AWS Config recorder per region (Start/StopConfigurationRecorder events and the recorder status), and each bucket under each required Config rule (its AWS::Config::ResourceCompliance history). A trail or recorder that started after the period began, or stopped within it, is broken for the gap; a NON_COMPLIANT interval is a deviation.",
+        ),
+        ...tableBlocks(p.monitoring, { dense: true }),
         heading('Reconciliation with today'),
         para(
           'plain',

@@ -91,6 +91,7 @@ function coverTotalsNote(
   );
 }
 import {
+  periodMonitoringPopulation,
   periodReconciliationPopulation,
   periodTimelinePopulation,
   periodVerdictPopulation,
@@ -731,6 +732,7 @@ function periodSection(evaluation: Evaluation, max: number): PeriodSection | und
   const all = [
     ...period.buckets.flatMap((b) => b.checks),
     ...(period.resources ?? []).flatMap((r) => r.checks),
+    ...(period.monitoring ?? []),
   ];
   return {
     startLabel: utcLabel(period.start),
@@ -752,6 +754,12 @@ function periodSection(evaluation: Evaluation, max: number): PeriodSection | und
       'period-resource-verdicts',
       max,
       'No AWS Config history of account Block Public Access, KMS keys or trails was collected (packs made before it was).',
+    ),
+    monitoring: populationTable(
+      periodMonitoringPopulation(period),
+      'period-monitoring',
+      max,
+      'No trail, recorder or Config rule was judged over the period.',
     ),
     timeline: populationTable(
       periodTimelinePopulation(period),

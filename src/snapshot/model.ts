@@ -90,6 +90,12 @@ export interface AccountSnapshot {
    */
   managementEvents?: ManagementEventsRegion[] | undefined;
   /**
+   * AWS Config's compliance history (`AWS::Config::ResourceCompliance` items) of each in-scope
+   * bucket over the audit period. Present only when the config sets `period`; optional so snapshots
+   * written before it still load.
+   */
+  complianceHistory?: ResourceComplianceHistory[] | undefined;
+  /**
    * The latest S3 Inventory report of each configuration that includes `EncryptionStatus`, per
    * in-scope bucket. Present only with `collection.objectInventory`; optional so snapshots written
    * before it still load.
@@ -172,6 +178,39 @@ export interface ResourceConfigHistory {
   afterPeriod?: Outcome<ConfigHistoryItem[]> | undefined;
 }
 
+/**
+ * AWS Config's compliance history of one bucket around the audit period: GetResourceConfigHistory
+ * with resourceType `AWS::Config::ResourceCompliance` and resourceId `AWS::S3::Bucket/<name>`.
+ */
+export interface ResourceComplianceHistory {
+  bucketArn: string;
+  bucket: string;
+  accountId: string;
+  region: string;
+  period: { start: string; end: string };
+  /**
+   * Items, oldest first: the latest at or before the period start (when Config has one), then every
+   * item inside the period. `absent` when Config never recorded the bucket's compliance.
+   */
+  items: Outcome<ComplianceHistoryItem[]>;
+  /** Every GetResourceConfigHistory call made for it, in order (all pages). */
+  pages: EvidenceRef[];
+}
+
+/** One `AWS::Config::ResourceCompliance` configuration item: each rule's result at that time. */
+export interface ComplianceHistoryItem {
+  /** ISO-8601 capture time. */
+  captureTime: string;
+  /** Config item status (`OK`, `ResourceDiscovered`, `ResourceDeleted`, ...). */
+  status: string;
+  /** `configuration.complianceType`: the resource's result over every rule. */
+  complianceType?: string | undefined;
+  /** `configuration.configRuleList`: each rule's result. */
+  rules: { configRuleName: string; configRuleArn?: string | undefined; complianceType: string }[];
+  /** The GetResourceConfigHistory call whose page held the item. */
+  evidence: EvidenceRef;
+}
+
 /** One AWS Config configuration item of a bucket, reduced to what the period judgement reads. */
 export interface ConfigHistoryItem {
   /** ISO-8601 capture time. */
@@ -183,7 +222,7 @@ export interface ConfigHistoryItem {
   resourceCreationTime?: string | undefined;
   /** `supplementaryConfiguration` verbatim: values are JSON text as the API returns them. */
   supplementaryConfiguration: Record<string, string>;
-  /** `configuration` verbatim (JSON text); kept for non-bucket resource types only. */
+  /** `configuration` verbatim (JSON text); kept for non-bucket resource types only (incl. `AWS::Config::ResourceCompliance`). */
   configuration?: string | undefined;
   /** The GetResourceConfigHistory call whose page held the item. */
   evidence?: EvidenceRef | undefined;
@@ -481,6 +520,8 @@ export interface ConfigRecorderStatus {
   recording: boolean;
   lastStatus?: string | undefined;
   lastStartTime?: string | undefined;
+  /** `lastStopTime`: the last time the recorder was stopped (ISO-8601). */
+  lastStopTime?: string | undefined;
   lastStatusChangeTime?: string | undefined;
 }
 
@@ -543,7 +584,14 @@ export interface TrailSnapshot {
   logFileValidationEnabled: boolean;
   s3BucketName?: string | undefined;
   kmsKeyId?: string | undefined;
-  status: Outcome<{ isLogging: boolean; latestDeliveryTime?: string | undefined }>;
+  status: Outcome<{
+    isLogging: boolean;
+    latestDeliveryTime?: string | undefined;
+    /** GetTrailStatus `StartLoggingTime`: the last time logging was started (ISO-8601). */
+    startLoggingTime?: string | undefined;
+    /** GetTrailStatus `StopLoggingTime`: the last time logging was stopped (ISO-8601). */
+    stopLoggingTime?: string | undefined;
+  }>;
   selectors: Outcome<TrailSelectors>;
 }
 

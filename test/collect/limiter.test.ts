@@ -139,6 +139,25 @@ describe('createPacer', () => {
     expect(waits.every((w) => w > 0 && w <= 500)).toBe(true);
   });
 
+  it('with a burst, keeps the task two later a window after the earlier answer, however slow it was', async () => {
+    const pacer = createPacer(40, undefined, { burst: 2 });
+    const spans: { start: number; end: number }[] = [];
+    const task = (ms: number) => () =>
+      new Promise<void>((resolve) => {
+        const start = Date.now();
+        setTimeout(() => {
+          spans.push({ start, end: Date.now() });
+          resolve();
+        }, ms);
+      });
+    // The first answer comes late: the request may have reached the service just before it.
+    await Promise.all([pacer.run(task(150)), pacer.run(task(1)), pacer.run(task(1)), pacer.run(task(1))]);
+    const [a, b, c, d] = spans;
+    expect(b!.start - a!.start).toBeGreaterThanOrEqual(39);
+    expect(c!.start - a!.end).toBeGreaterThanOrEqual(79);
+    expect(d!.start - b!.end).toBeGreaterThanOrEqual(79);
+  });
+
   it('keeps going after a failed task', async () => {
     const pacer = createPacer(0);
     await expect(pacer.run(() => Promise.reject(new Error('x')))).rejects.toThrow('x');

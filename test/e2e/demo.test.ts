@@ -175,8 +175,23 @@ describe('evidence-pack demo → verify', () => {
     const after = doc.period.reconciliation.find((r) => r.resource.name === 'acme-hr-records');
     expect(after?.setting).toBe('bucket policy');
     expect(after?.events.map((e) => e.eventName)).toEqual(['PutBucketPolicy']);
+    // The trail created before the quarter but started late is broken for its gap, a finding
+    // closed by its StartLogging event (who, when, request id).
+    const late = doc.results.find(
+      (r) =>
+        r.deviation &&
+        r.checkId === 'cloudtrail.multi-region-logging' &&
+        r.resource.name === 'acme-security-trail',
+    );
+    expect(late?.status).toBe('fail');
+    expect(late?.deviation?.opened).toBeNull();
+    expect(late?.deviation?.closed?.eventName).toBe('StartLogging');
+    expect(late?.deviation?.closed?.userArn).toMatch(/^arn:aws:iam::\d{12}:/);
+    expect(Math.round((late?.deviation?.durationMs ?? 0) / 86_400_000)).toBe(35);
+    expect(csv).toMatch(/cloudtrail\.multi-region-logging.*acme-security-trail.*StartLogging/);
     const text = pdfText('report.pdf');
     expect(text).toContain('Reconciliation with today');
+    expect(text).toContain('Monitoring over the period');
   });
 
   it('reads KMS key usage inside the audit period, lists the sensitive key operations, and says what the 90-day history misses', () => {
@@ -196,7 +211,9 @@ describe('evidence-pack demo → verify', () => {
     expect(events.length).toBeGreaterThan(0);
     for (const e of events) expect(inPeriod(e.event_time ?? ''), e.event_time).toBe(true);
     const sensitive = rows('inventory/sensitive-key-operations.csv');
+    // Rotation of the data key is switched off twice in the quarter (for two days, then for one).
     expect(sensitive.map((e) => e.event_name).sort()).toEqual([
+      'DisableKeyRotation',
       'DisableKeyRotation',
       'PutKeyPolicy',
       'ScheduleKeyDeletion',

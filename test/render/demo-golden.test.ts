@@ -47,6 +47,8 @@ function scrub(html: string): string {
       .replace(/\b\d{8}T\d{6}Z-[0-9a-f]{8}\b/g, '[run-id]')
       .replace(/\b[0-9a-f]{64}\b/g, '[sha256]')
       .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, number('uuid'))
+      // CloudTrail request ids of events (random, upper-case UUIDs).
+      .replace(/\b[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\b/g, '[event-request-id]')
       .replace(/\b(?:mrk-)?[0-9a-f]{32}\b/g, number('hex-id'))
       .replace(/\b[a-z0-9]+-[a-z]{2}(?:-gov)?-[a-z]+-\d-\d{6}\b/g, number('call'))
       .replace(/\b[0-9A-F]{16}\b/g, '[request-id]')

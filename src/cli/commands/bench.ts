@@ -19,6 +19,8 @@ export interface BenchCommandOptions {
   globalConcurrency?: number | undefined;
   /** Also run the organization as this many shard processes, then merge (`--shards`). */
   shards?: number | undefined;
+  /** A quarter of history: time the period collection against its lower bound. */
+  period?: boolean | undefined;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<number> {
     concurrency: opts.concurrency,
     faults: opts.faults === true,
     screenshots: opts.screenshots === true,
+    period: opts.period === true,
     progress: json ? silentProgress : createProgress(process.stderr),
     accounts: opts.accounts,
     globalConcurrency: opts.globalConcurrency,
@@ -80,6 +83,8 @@ function validateOrganizationOptions(opts: BenchCommandOptions): void {
   if (!whole(opts.globalConcurrency, 1, 1024))
     throw usageError('--global-concurrency must be a whole number from 1 to 1024');
   if (!whole(opts.shards, 1, 256)) throw usageError('--shards must be a whole number from 1 to 256');
+  if (opts.period === true && opts.accounts !== undefined)
+    throw usageError('--period runs on one account: use it without --accounts');
   if (opts.shards !== undefined && opts.accounts === undefined)
     throw usageError('--shards needs --accounts (shards split an organization by account)');
   if (opts.shards !== undefined && opts.accounts !== undefined && opts.shards > opts.accounts + 1)

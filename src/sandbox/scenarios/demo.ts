@@ -397,6 +397,8 @@ export const DEMO_HISTORY_BUCKET = 'acme-customer-data-prod';
 export const DEMO_MID_PERIOD_BUCKET = 'acme-reporting-exports';
 /** A demo bucket whose policy was only put in place after the audit period ended. */
 export const DEMO_AFTER_PERIOD_BUCKET = 'acme-hr-records';
+/** A demo trail created before the audit period but logging only from 62 days ago: broken for the gap. */
+export const DEMO_LATE_TRAIL = 'acme-security-trail';
 /** The demo's audit period, in days before the run: a 90-day quarter ending a week ago. */
 export const DEMO_PERIOD = { startDaysAgo: 97, endDaysAgo: 7 } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -416,6 +418,7 @@ async function keyIdOf(kms: KMSClient, alias: string): Promise<string> {
  * - 50 days ago {@link DEMO_MID_PERIOD_BUCKET} is created;
  * - 40 days ago {@link DEMO_HISTORY_BUCKET} loses Block Public Access and gains a public-read
  *   statement; a week later both are undone;
+ * - 100 days ago {@link DEMO_LATE_TRAIL} is created, but its logging is started only 62 days ago;
  * - 3 days ago (after the period) the policy of {@link DEMO_AFTER_PERIOD_BUCKET} is put back;
  * - today the retired HR key is scheduled for deletion and keys are used (CloudTrail's 90-day
  *   event history then holds the usage).
@@ -436,6 +439,15 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
       (await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy ?? '';
     const hrPolicy = await read(DEMO_AFTER_PERIOD_BUCKET);
     const prodPolicy = await read(DEMO_HISTORY_BUCKET);
+
+    await use1.trail.send(
+      new CreateTrailCommand({
+        Name: DEMO_LATE_TRAIL,
+        S3BucketName: 'acme-cloudtrail-logs',
+        IsMultiRegionTrail: true,
+        EnableLogFileValidation: true,
+      }),
+    );
 
     await at(99);
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: DEMO_AFTER_PERIOD_BUCKET }));
@@ -485,6 +497,9 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
       sse: { algorithm: 'aws:kms', key: 'alias/acme-data', bucketKey: true },
       policy: policy(...denyUnencrypted(DEMO_MID_PERIOD_BUCKET), tls(DEMO_MID_PERIOD_BUCKET)),
     });
+
+    await at(62);
+    await use1.trail.send(new StartLoggingCommand({ Name: DEMO_LATE_TRAIL }));
 
     await at(40);
     await s3.send(new DeletePublicAccessBlockCommand({ Bucket: DEMO_HISTORY_BUCKET }));

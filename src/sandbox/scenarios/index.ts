@@ -2,7 +2,8 @@
  * Scenario registry: a scenario sets up a running sandbox's state, either through the same AWS
  * write calls a person would make (against `sandbox.url`) or through the declarative loader.
  *
- * Names: `empty`; `generated` (200 buckets) or `generated:<N>` / `generated:<N>:<regions>:<seed>`.
+ * Names: `empty`; `generated` (200 buckets) or `generated:<N>` / `generated:<N>:<regions>:<seed>`;
+ * `generated-quarter:<N>:<regions>:<period end ms>` (a quarter of history, for the period benchmark).
  * Add more with `registerScenario`.
  */
 import { createHash } from 'node:crypto';
@@ -22,6 +23,7 @@ import { buildDemoOrganization } from './demo-organization.ts';
 import { loadDeclarative } from './declarative.ts';
 import { generateScenario } from './generated.ts';
 import { buildGeneratedOrganization, parseOrganizationScenario } from './generated-organization.ts';
+import { loadGeneratedQuarter } from './generated-history.ts';
 
 export { loadDeclarative } from './declarative.ts';
 export type { DeclarativeBucket, DeclarativeSpec } from './declarative.ts';
@@ -121,9 +123,24 @@ function generatedOrganization(name: string): Scenario | undefined {
   };
 }
 
+/**
+ * `generated-quarter:<N>:<regions>:<period end, epoch ms>`: the generated estate with a quarter of
+ * AWS Config history and CloudTrail events ending then (the period benchmark's estate).
+ */
+function parametrizedQuarter(name: string): Scenario | undefined {
+  const match = /^generated-quarter:(\d+):(\d+):(\d+)$/.exec(name);
+  if (!match) return undefined;
+  const [buckets, regions, end] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return async ({ state }) => loadGeneratedQuarter(state, { buckets, regions, periodEnd: new Date(end) });
+}
+
 /** The scenario of that name; throws listing the known names when there is none. */
 export function getScenario(name: string): Scenario {
-  const scenario = registry.get(name) ?? parametrizedGenerated(name) ?? generatedOrganization(name);
+  const scenario =
+    registry.get(name) ??
+    parametrizedGenerated(name) ??
+    generatedOrganization(name) ??
+    parametrizedQuarter(name);
   if (!scenario)
     throw new Error(
       `unknown scenario "${name}"; known: ${scenarioNames().join(', ')}, generated:<N>, generated-org:<accounts>:<buckets>[:<regions>]`,

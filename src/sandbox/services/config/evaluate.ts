@@ -7,7 +7,8 @@ import type { AccountState, BucketState, SandboxStateApi } from '../../types.ts'
 import { effectiveAccountPab } from '../../organizations/s3-policy.ts';
 import { BUCKET_RULES } from './rules/index.ts';
 import type { ConfigRecorder, ConfigRule, StoredEvaluation } from './store.ts';
-import { isRecording, recordsType } from './store.ts';
+import { configRegion, isRecording, recordsType } from './store.ts';
+import { recordComplianceChanges } from './compliance-history.ts';
 
 const BUCKET_TYPE = 'AWS::S3::Bucket';
 
@@ -24,6 +25,20 @@ export function evaluateRule(
   if (!recorder || !isRecording(recorder)) return false;
   const now = state.now();
   rule.lastInvokedTime = now;
+  const before = rule.evaluations;
+  const ran = runEvaluation(state, account, region, recorder, rule, now);
+  recordComplianceChanges(configRegion(account, region), recorder, rule, before, now);
+  return ran;
+}
+
+function runEvaluation(
+  state: SandboxStateApi,
+  account: AccountState,
+  region: string,
+  recorder: ConfigRecorder,
+  rule: ConfigRule,
+  now: Date,
+): boolean {
   const evaluator =
     rule.source.Owner === 'AWS' ? BUCKET_RULES.get(rule.source.SourceIdentifier ?? '') : undefined;
   if (!evaluator || !recordsType(recorder, BUCKET_TYPE) || !inScopeType(rule)) {

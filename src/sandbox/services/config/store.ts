@@ -3,6 +3,7 @@
  * AWS), delivery channels, and rules with the results of their last evaluation.
  */
 import type { AccountState } from '../../types.ts';
+import type { ComplianceItem } from './compliance-history.ts';
 
 /** One period during which the recorder was recording (`stop` absent while it still records). */
 export interface RecordingInterval {
@@ -77,6 +78,8 @@ export interface ConfigRegionState {
   serviceLinked?: Map<string, ServiceLinkedRecorder> | undefined;
   deliveryChannels: Map<string, DeliveryChannel>;
   rules: Map<string, ConfigRule>;
+  /** `AWS::Config::ResourceCompliance` items by their resourceId (`AWS::S3::Bucket/<name>`), oldest first. */
+  complianceHistory?: Map<string, ComplianceItem[]> | undefined;
 }
 
 interface ConfigAccountState {

@@ -22,6 +22,7 @@ import {
   resourceItems,
   type ResourceConfigurationItem,
 } from '../resource-history.ts';
+import { COMPLIANCE_TYPE, complianceConfigHistory } from '../compliance-history.ts';
 
 const BUCKET_TYPE = 'AWS::S3::Bucket';
 /** The other resource types the sandbox's services record (see resource-history.ts). */
@@ -38,6 +39,8 @@ export function getResourceConfigHistory(req: JsonRequest): unknown {
   const { input } = req;
   const resourceType = requiredString(input, 'resourceType');
   const resourceId = requiredString(input, 'resourceId');
+  if (resourceType === COMPLIANCE_TYPE)
+    return complianceConfigHistory(req, configRegion(req.account, req.region));
   if (resourceType !== BUCKET_TYPE && !OTHER_TYPES.has(resourceType))
     throw notDiscovered(resourceId, resourceType);
   const limit = optionalNumber(input, 'limit') || 10;

@@ -95,10 +95,12 @@ export function describeConfigurationRecorderStatus(req: JsonRequest): unknown {
       if (!last) return { name: r.name, recording: false };
       const channel = [...config.deliveryChannels.values()][0];
       const delivering = channel !== undefined && req.state.buckets.has(channel.s3BucketName);
+      // The last time the recorder stopped, also when it has been started again since.
+      const lastStop = r.intervals.findLast((i) => i.stop !== undefined)?.stop;
       return {
         name: r.name,
         lastStartTime: epochSeconds(last.start),
-        ...(last.stop ? { lastStopTime: epochSeconds(last.stop) } : {}),
+        ...(lastStop ? { lastStopTime: epochSeconds(lastStop) } : {}),
         recording: last.stop === undefined,
         lastStatus: delivering ? 'SUCCESS' : 'FAILURE',
         ...(delivering
