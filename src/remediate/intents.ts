@@ -35,25 +35,41 @@ export type Intent =
   | { kind: 'object-encryption'; account: AccountSnapshot; bucket: BucketSnapshot; kmsKeyArn: string }
   | { kind: 'manual'; text: string };
 
-/** The bucket a finding is about, with its account. */
-export function findBucket(
-  snapshot: Snapshot,
-  arn: string,
-): { account: AccountSnapshot; bucket: BucketSnapshot } | undefined {
-  for (const account of snapshot.accounts) {
-    const bucket = account.buckets.find((b) => b.arn === arn);
-    if (bucket) return { account, bucket };
-  }
-  return undefined;
+/**
+ * {@link RemediationFacts} with the look-ups a plan makes for every finding, built once per plan:
+ * a plan then grows linearly with its findings (an organization run has tens of thousands).
+ */
+export interface IndexedFacts extends RemediationFacts {
+  /** An account of the snapshot by id. */
+  account(accountId: string): AccountSnapshot | undefined;
+  /** The bucket a finding is about (by bucket ARN), with its account. */
+  bucket(arn: string): { account: AccountSnapshot; bucket: BucketSnapshot } | undefined;
+  /** The KMS key a finding is about (by key ARN; only keys whose description was read). */
+  key(arn: string): KmsKeySnapshot | undefined;
+  /** The resource ARN of every failing finding. */
+  failingArns: ReadonlySet<string>;
 }
 
-/** The KMS key a finding is about (by key ARN). */
-export function findKey(snapshot: Snapshot, arn: string): KmsKeySnapshot | undefined {
-  for (const account of snapshot.accounts) {
-    const key = account.kmsKeys.find((k) => k.metadata.status === 'ok' && k.metadata.value.arn === arn);
-    if (key) return key;
+/** Index the facts; where two records share an ARN, the first in snapshot order wins. */
+export function indexFacts(facts: RemediationFacts): IndexedFacts {
+  const buckets = new Map<string, { account: AccountSnapshot; bucket: BucketSnapshot }>();
+  const keys = new Map<string, KmsKeySnapshot>();
+  const accounts = new Map<string, AccountSnapshot>();
+  for (const account of facts.snapshot.accounts) {
+    if (!accounts.has(account.accountId)) accounts.set(account.accountId, account);
+    for (const bucket of account.buckets)
+      if (!buckets.has(bucket.arn)) buckets.set(bucket.arn, { account, bucket });
+    for (const key of account.kmsKeys)
+      if (key.metadata.status === 'ok' && !keys.has(key.metadata.value.arn))
+        keys.set(key.metadata.value.arn, key);
   }
-  return undefined;
+  return {
+    ...facts,
+    account: (accountId) => accounts.get(accountId),
+    bucket: (arn) => buckets.get(arn),
+    key: (arn) => keys.get(arn),
+    failingArns: new Set(facts.failing.map((f) => f.resourceArn)),
+  };
 }
 
 /**
@@ -61,11 +77,10 @@ export function findKey(snapshot: Snapshot, arn: string): KmsKeySnapshot | undef
  * bucket's own account and region with no failing finding, the one most buckets already use first.
  */
 export function suggestedKey(
-  facts: RemediationFacts,
+  facts: IndexedFacts,
   account: AccountSnapshot,
   bucket: BucketSnapshot,
 ): string | undefined {
-  const failingKeys = new Set(facts.failing.map((f) => f.resourceArn));
   const candidates = account.kmsKeys.flatMap((k) => {
     if (k.region !== bucket.region || k.metadata.status !== 'ok') return [];
     const m = k.metadata.value;
@@ -75,7 +90,7 @@ export function suggestedKey(
       m.keySpec === 'SYMMETRIC_DEFAULT' &&
       m.keyUsage === 'ENCRYPT_DECRYPT' &&
       m.keyAccountId === bucket.accountId &&
-      !failingKeys.has(m.arn);
+      !facts.failingArns.has(m.arn);
     return usable ? [{ arn: m.arn, users: k.usedBy.length }] : [];
   });
   candidates.sort((a, b) => b.users - a.users || a.arn.localeCompare(b.arn));

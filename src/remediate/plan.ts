@@ -1,6 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { BucketSnapshot, EncryptionRule } from '../snapshot/model.ts';
-import type { EncryptionChange, Intent, PolicyStatement, RemediationFacts } from './intents.ts';
+import {
+  indexFacts,
+  type EncryptionChange,
+  type Intent,
+  type PolicyStatement,
+  type RemediationFacts,
+} from './intents.ts';
 import { intentFor } from './registry.ts';
 import {
   PLAN_SCHEMA,
@@ -91,8 +97,9 @@ export function buildPlan(
   facts: RemediationFacts,
 ): RemediationPlan {
   const groups = new Map<string, Group>();
+  const indexed = indexFacts(facts);
   for (const finding of failing) {
-    const intent = intentFor(finding, facts);
+    const intent = intentFor(finding, indexed);
     const { key, order } = targetOf(intent, finding);
     const group = groups.get(key) ?? { key, order, intents: [], fixes: [] };
     group.intents.push(intent);

@@ -1,24 +1,17 @@
-import {
-  findBucket,
-  findKey,
-  suggestedKey,
-  type Intent,
-  type PolicyStatement,
-  type RemediationFacts,
-} from './intents.ts';
+import { suggestedKey, type IndexedFacts, type Intent, type PolicyStatement } from './intents.ts';
 import type { FindingRef } from './types.ts';
 
 /** Turns one failing finding into what to change. Pure: reads only the finding and the facts. */
-export type Remediator = (finding: FindingRef, facts: RemediationFacts) => Intent;
+export type Remediator = (finding: FindingRef, facts: IndexedFacts) => Intent;
 
 const manual = (text: string): Intent => ({ kind: 'manual', text });
 
 /** A remediator for a per-bucket finding; a finding whose bucket the snapshot lacks is manual. */
 function forBucket(
-  make: (b: NonNullable<ReturnType<typeof findBucket>>, facts: RemediationFacts) => Intent,
+  make: (b: NonNullable<ReturnType<IndexedFacts['bucket']>>, facts: IndexedFacts) => Intent,
 ): Remediator {
   return (finding, facts) => {
-    const found = findBucket(facts.snapshot, finding.resourceArn);
+    const found = facts.bucket(finding.resourceArn);
     return found
       ? make(found, facts)
       : manual(`The pack has no record of ${finding.resourceArn}; fix it by hand.`);
@@ -108,7 +101,7 @@ export const REMEDIATIONS: Readonly<Record<string, Remediator>> = {
     bucket,
   })),
   's3.account-public-access-block': (finding, facts) => {
-    const account = facts.snapshot.accounts.find((a) => a.accountId === finding.resourceArn.split(':')[4]);
+    const account = facts.account(finding.resourceArn.split(':')[4] ?? '');
     return account
       ? { kind: 'account-public-access-block', account }
       : manual(`The pack has no record of ${finding.resourceArn}; fix it by hand.`);
@@ -134,7 +127,7 @@ export const REMEDIATIONS: Readonly<Record<string, Remediator>> = {
       'Remove the statement the finding names from the key policy (aws kms put-key-policy), or declare the account in trustedAccounts with a justification and an approver.',
     ),
   'kms.rotation-enabled': (finding, facts) => {
-    const key = findKey(facts.snapshot, finding.resourceArn);
+    const key = facts.key(finding.resourceArn);
     if (!key)
       return manual(`The pack has no description of ${finding.resourceArn}; enable its rotation by hand.`);
     if (key.metadata.status === 'ok' && key.metadata.value.origin === 'EXTERNAL') {
@@ -188,7 +181,7 @@ export const REMEDIATIONS: Readonly<Record<string, Remediator>> = {
 };
 
 /** What one failing finding asks to change. */
-export function intentFor(finding: FindingRef, facts: RemediationFacts): Intent {
+export function intentFor(finding: FindingRef, facts: IndexedFacts): Intent {
   const remediate = Object.hasOwn(REMEDIATIONS, finding.checkId) ? REMEDIATIONS[finding.checkId] : undefined;
   return remediate
     ? remediate(finding, facts)
