@@ -28,7 +28,14 @@ import {
   type PeriodWindow,
   type TimelineEntry,
 } from './types.ts';
-import { dateLabel, mergeWindows, windowsProse, withChangeEvents, withEventEvidence } from './windows.ts';
+import {
+  dateLabel,
+  judgedParts,
+  mergeWindows,
+  windowsProse,
+  withChangeEvents,
+  withEventEvidence,
+} from './windows.ts';
 
 /** Probe results of a bucket policy text recorded in the history (precomputed: the simulator is async). */
 export type PolicyLookup = (bucketArn: string, policyText: string) => PolicyProbeResults | undefined;
@@ -210,12 +217,7 @@ function checkOverPeriod(
   cited: EvidenceRef[],
   createdAt: number | undefined,
 ): PeriodCheckResult {
-  const parts = segments.map((seg) => ({
-    from: seg.from,
-    to: seg.to,
-    v: judgeSegment(input, checkId, seg, evidence),
-    evidence: seg.kind === 'state' ? (seg.item.evidence ?? evidence) : undefined,
-  }));
+  const parts = judgedParts(segments, (seg) => judgeSegment(input, checkId, seg, evidence), evidence);
   const brokenWindows = withEvents(input, checkId, mergeWindows(parts, 'fail'));
   const unknownWindows = mergeWindows(parts, 'unknown');
   const base = { checkId, brokenWindows, unknownWindows, evidence: withEventEvidence(cited, brokenWindows) };

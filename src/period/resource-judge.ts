@@ -14,7 +14,14 @@ import type {
   PeriodWindow,
   ResourcePeriodCheckId,
 } from './types.ts';
-import { dateLabel, mergeWindows, windowsProse, withChangeEvents, withEventEvidence } from './windows.ts';
+import {
+  dateLabel,
+  judgedParts,
+  mergeWindows,
+  windowsProse,
+  withChangeEvents,
+  withEventEvidence,
+} from './windows.ts';
 
 /** A check's verdict in one recorded state of the resource. */
 export interface StateVerdict {
@@ -155,13 +162,7 @@ function checkOverPeriod<C extends ResourcePeriodCheckId>(
   createdAt: number | undefined,
 ): PeriodCheckResult<C> {
   const h = input.history;
-  const fallback = h.items.evidence;
-  const parts = segments.map((seg) => ({
-    from: seg.from,
-    to: seg.to,
-    v: segmentVerdict(input, checkId, seg, all),
-    evidence: seg.kind === 'state' ? (seg.item.evidence ?? fallback) : undefined,
-  }));
+  const parts = judgedParts(segments, (seg) => segmentVerdict(input, checkId, seg, all), h.items.evidence);
   const brokenWindows = withEvents(input, checkId, mergeWindows(parts, 'fail'));
   const unknownWindows = mergeWindows(parts, 'unknown');
   const base = {

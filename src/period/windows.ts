@@ -2,6 +2,7 @@ import { listProse } from '../checks/support.ts';
 import type { ManagementEvent } from '../snapshot/model.ts';
 import type { EvidenceRef } from '../snapshot/outcome.ts';
 import { changeEvent, eventBefore } from './events.ts';
+import type { Segment } from './timeline.ts';
 import type { PeriodWindow } from './types.ts';
 
 /** `2026-03-01 14:05:00 UTC` (the report's one time format). */
@@ -40,6 +41,23 @@ export interface VerdictPart {
   to: number;
   v: { state: string; reason: string };
   evidence: EvidenceRef | undefined;
+}
+
+/**
+ * The period's segments, each with its verdict and the record that says so: the configuration
+ * item's own call, else `fallback` (a stretch without an item cites nothing).
+ */
+export function judgedParts<V extends VerdictPart['v']>(
+  segments: readonly Segment[],
+  judge: (seg: Segment) => V,
+  fallback: EvidenceRef,
+): (VerdictPart & { v: V })[] {
+  return segments.map((seg) => ({
+    from: seg.from,
+    to: seg.to,
+    v: judge(seg),
+    evidence: seg.kind === 'state' ? (seg.item.evidence ?? fallback) : undefined,
+  }));
 }
 
 function sameRef(a: EvidenceRef, b: EvidenceRef): boolean {
