@@ -8,7 +8,7 @@ import { runEvidencePack } from '../pipeline/run.ts';
 import type { SandboxStats } from '../sandbox/faults.ts';
 import { BENCH_FAULTS, getStats, resetStats, setFaults } from './admin-client.ts';
 import { readPackContents, retryFigures, snapshotGaps } from './pack-contents.ts';
-import { startSandboxProcess } from './sandbox-process.ts';
+import { SANDBOX_CREDENTIALS, startSandboxProcess } from './sandbox-process.ts';
 import { createStageTimer, type StageTimes } from './stage-timer.ts';
 import { sandboxLink } from '../sandbox/console/urls.ts';
 import { lowerBounds, type LowerBounds } from './bounds.ts';
@@ -92,9 +92,6 @@ export interface BenchResult {
   period?: PeriodFigures | undefined;
 }
 
-/** Sandbox access keys map to the default account; the secret is not checked. */
-const BENCH_CREDENTIALS = { accessKeyId: 'AKIABENCH', secretAccessKey: 'x' };
-
 /** The seed of the benchmark's fault rules, so two runs meet the same faults. */
 const FAULT_SEED = 42;
 
@@ -111,13 +108,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   if (!load.ok) throw new Error(`invalid bench config: ${load.errors.join('; ')}`);
   const config = load.config;
   const outDir = await mkdtemp(join(tmpdir(), 'evidence-pack-bench-'));
-  const sandbox = await startSandboxProcess({
-    buckets: opts.buckets,
-    regions: opts.regions,
-    latencyMs: opts.latencyMs,
-    accounts: opts.accounts,
-    ...(periodSetup ? { scenario: periodSetup.scenario } : {}),
-  });
+  const sandbox = await startSandboxProcess({ ...opts, scenario: periodSetup?.scenario });
   const onSignal = () => {
     void sandbox.stop().finally(() => process.exit(130));
   };
@@ -126,7 +117,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   try {
     const calibration = await calibrateSdk({
       url: sandbox.url,
-      credentials: BENCH_CREDENTIALS,
+      credentials: SANDBOX_CREDENTIALS,
       ...calibrationTarget(opts),
     });
     if (opts.faults) await setFaults(sandbox.url, BENCH_FAULTS, FAULT_SEED);
@@ -134,7 +125,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const sdkCpu = periodSetup
       ? await measureSdkCpuPerCall(
           sandbox.url,
-          BENCH_CREDENTIALS,
+          SANDBOX_CREDENTIALS,
           (
             generateScenario({ buckets: Math.min(opts.buckets, 50), regions: opts.regions }).buckets ?? []
           ).map((b) => ({ bucket: b.name, region: b.region ?? 'us-east-1' })),
@@ -167,7 +158,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       config,
       outDir,
       endpointUrl: sandbox.url,
-      credentials: BENCH_CREDENTIALS,
+      credentials: SANDBOX_CREDENTIALS,
       screenshots: opts.screenshots,
       sandbox: sandboxLink(sandbox.url),
       progress: timer,

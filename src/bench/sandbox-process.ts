@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 /** Where the CLI entry point lives, relative to this module. */
 const CLI = fileURLToPath(new URL('../../bin/evidence-pack.js', import.meta.url));
 
+/** Sandbox access keys map to the default account; the secret is not checked. */
+export const SANDBOX_CREDENTIALS = { accessKeyId: 'AKIABENCH', secretAccessKey: 'x' } as const;
+
 /** Parameters of the sandbox child process. */
 export interface SandboxProcessOptions {
   buckets: number;

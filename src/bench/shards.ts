@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { scanZip } from '../pack/zip-reader.ts';
 import { getStats, resetStats } from './admin-client.ts';
 import { benchConfigInput, type BenchShape } from './organization.ts';
-import { startSandboxProcess } from './sandbox-process.ts';
+import { SANDBOX_CREDENTIALS, startSandboxProcess } from './sandbox-process.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/evidence-pack.js', import.meta.url));
 
@@ -60,19 +60,14 @@ export interface ShardBenchResult {
  */
 export async function runShardBench(opts: ShardBenchOptions): Promise<ShardBenchResult> {
   const dir = await mkdtemp(join(tmpdir(), 'evidence-pack-bench-shards-'));
-  const sandbox = await startSandboxProcess({
-    buckets: opts.buckets,
-    regions: opts.regions,
-    latencyMs: opts.latencyMs,
-    accounts: opts.accounts,
-  });
+  const sandbox = await startSandboxProcess(opts);
   try {
     const configFile = join(dir, 'evidence.config.mjs');
     await writeFile(configFile, `export default ${JSON.stringify(benchConfigInput(opts), null, 2)};\n`);
     const env = {
       ...process.env,
-      AWS_ACCESS_KEY_ID: 'AKIABENCH',
-      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
       AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL: sandbox.url,
     };

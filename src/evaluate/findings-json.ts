@@ -93,34 +93,16 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
             ...(evaluation.period.resources
               ? {
                   resourceResults: evaluation.period.resources.flatMap((r) =>
-                    r.checks.map((c) => ({
-                      checkId: c.checkId,
-                      resource: {
+                    r.checks.map((c) =>
+                      periodResultJson(c, {
                         type: r.resourceType,
                         arn: r.arn,
                         name: r.name,
                         resourceId: r.resourceId,
                         accountId: r.accountId,
                         region: r.region,
-                      },
-                      status: c.status,
-                      ...(c.cause ? { cause: c.cause } : {}),
-                      reason: c.reason,
-                      brokenWindows: c.brokenWindows.map((w) => ({
-                        from: w.from,
-                        to: w.to,
-                        reason: w.reason,
-                        opened: w.opened ? eventCitation(w.opened) : null,
-                        closed: w.closed ? eventCitation(w.closed) : null,
-                        evidence: (w.evidence ?? []).map(citation),
-                      })),
-                      unknownWindows: c.unknownWindows.map((w) => ({
-                        from: w.from,
-                        to: w.to,
-                        reason: w.reason,
-                      })),
-                      evidence: c.evidence.map(citation),
-                    })),
+                      }),
+                    ),
                   ),
                 }
               : {}),

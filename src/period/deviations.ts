@@ -1,6 +1,6 @@
 import type { CheckResult } from '../checks/types.ts';
 import type { EvidenceRef } from '../snapshot/outcome.ts';
-import { dateLabel, durationLabel } from './judge.ts';
+import { dateLabel, durationLabel } from './windows.ts';
 import type { ChangeEvent, Deviation, PeriodCheckResult, PeriodEvaluation, PeriodWindow } from './types.ts';
 
 /** A period deviation as a check result, before criteria and metadata are attached. */

@@ -16,7 +16,7 @@ import type {
   BucketSnapshot,
   ConfigHistoryItem,
 } from '../snapshot/model.ts';
-import { CHECK_EVENTS, changeEvent, eventBefore, type EventIndex } from './events.ts';
+import { CHECK_EVENTS, type EventIndex } from './events.ts';
 import { recordedSettings, type RecordedSettings } from './supplementary.ts';
 import { periodSegments, type Segment } from './timeline.ts';
 import {
@@ -28,6 +28,14 @@ import {
   type PeriodWindow,
   type TimelineEntry,
 } from './types.ts';
+import {
+  dateLabel,
+  judgedParts,
+  mergeWindows,
+  windowsProse,
+  withChangeEvents,
+  withEventEvidence,
+} from './windows.ts';
 
 /** Probe results of a bucket policy text recorded in the history (precomputed: the simulator is async). */
 export type PolicyLookup = (bucketArn: string, policyText: string) => PolicyProbeResults | undefined;
@@ -51,11 +59,6 @@ type SegmentVerdict = {
   reason: string;
   cause?: PeriodUnknownCause;
 };
-
-/** `2026-03-01 14:05:00 UTC` (the report's one time format). */
-export function dateLabel(iso: string | number): string {
-  return new Date(iso).toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
-}
 
 /** The bucket as one configuration item recorded it, shaped for the existing per-bucket judges. */
 function viewOf(bucket: BucketSnapshot, s: RecordedSettings, evidence: EvidenceRef): BucketSnapshot {
@@ -192,80 +195,18 @@ function judgeSegment(
   }
 }
 
-/** `2 days 4 hours` (rounded to the hour; minutes below an hour). */
-export function durationLabel(ms: number): string {
-  const hours = Math.round(ms / 3_600_000);
-  if (hours < 1) return `${Math.max(1, Math.round(ms / 60_000))} minutes`;
-  const days = Math.floor(hours / 24);
-  const rest = hours % 24;
-  const part = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  return [days > 0 ? part(days, 'day') : '', rest > 0 ? part(rest, 'hour') : ''].filter(Boolean).join(' ');
-}
-
-/** Adjacent segments with the same state and reason become one window. */
-type Part = { from: number; to: number; v: SegmentVerdict; evidence: EvidenceRef | undefined };
-
-function addEvidence(list: EvidenceRef[], ref: EvidenceRef | undefined): void {
-  if (ref && !list.some((e) => e.file === ref.file && e.callId === ref.callId)) list.push(ref);
-}
-
-function windowsOf(parts: readonly Part[], state: SegmentVerdict['state']): PeriodWindow[] {
-  const out: PeriodWindow[] = [];
-  let last: { from: number; to: number; reason: string } | undefined;
-  for (const p of parts) {
-    if (p.v.state !== state) {
-      last = undefined;
-      continue;
-    }
-    if (last && last.to === p.from && last.reason === p.v.reason) {
-      last.to = p.to;
-      const w = out[out.length - 1];
-      if (w) {
-        w.to = new Date(p.to).toISOString();
-        addEvidence((w.evidence ??= []), p.evidence);
-      }
-      continue;
-    }
-    last = { from: p.from, to: p.to, reason: p.v.reason };
-    out.push({
-      from: new Date(p.from).toISOString(),
-      to: new Date(p.to).toISOString(),
-      reason: p.v.reason,
-      evidence: p.evidence ? [p.evidence] : [],
-    });
-  }
-  return out;
-}
-
 /** Name the events that opened and closed each broken window, from the account's CloudTrail events. */
 function withEvents(input: PeriodInput, checkId: PeriodCheckId, windows: PeriodWindow[]): PeriodWindow[] {
   const index = input.events;
   if (!index) return windows;
   const events = index.on(input.bucket.region, input.bucket.name);
-  const names = CHECK_EVENTS[checkId] ?? new Set<string>();
-  const start = Date.parse(input.period.start);
-  const end = Date.parse(input.period.end);
-  return windows.map((w) => {
-    const from = Date.parse(w.from);
-    const to = Date.parse(w.to);
-    const opened = from > start ? eventBefore(events, from, names) : undefined;
-    const closed = to < end ? eventBefore(events, to, names) : undefined;
-    return {
-      ...w,
-      ...(opened ? { opened: changeEvent(opened) } : {}),
-      ...(closed ? { closed: changeEvent(closed) } : {}),
-    };
-  });
+  return withChangeEvents(windows, input.period, events, CHECK_EVENTS[checkId] ?? new Set<string>());
 }
 
 /** A judge's sentence as a clause inside another sentence: no capital, no final period. */
 function clause(sentence: string): string {
   const trimmed = sentence.replace(/\.$/, '');
   return /^[A-Z][a-z]/.test(trimmed) ? trimmed.charAt(0).toLowerCase() + trimmed.slice(1) : trimmed;
-}
-
-function windowsProse(windows: readonly PeriodWindow[]): string {
-  return listProse(windows.map((w) => `${dateLabel(w.from)} to ${dateLabel(w.to)}`));
 }
 
 function checkOverPeriod(
@@ -276,18 +217,10 @@ function checkOverPeriod(
   cited: EvidenceRef[],
   createdAt: number | undefined,
 ): PeriodCheckResult {
-  const parts: Part[] = segments.map((seg) => ({
-    from: seg.from,
-    to: seg.to,
-    v: judgeSegment(input, checkId, seg, evidence),
-    evidence: seg.kind === 'state' ? (seg.item.evidence ?? evidence) : undefined,
-  }));
-  const brokenWindows = withEvents(input, checkId, windowsOf(parts, 'fail'));
-  const unknownWindows = windowsOf(parts, 'unknown');
-  const all = [...cited];
-  for (const w of brokenWindows)
-    for (const e of [w.opened?.evidence, w.closed?.evidence]) addEvidence(all, e);
-  const base = { checkId, brokenWindows, unknownWindows, evidence: all };
+  const parts = judgedParts(segments, (seg) => judgeSegment(input, checkId, seg, evidence), evidence);
+  const brokenWindows = withEvents(input, checkId, mergeWindows(parts, 'fail'));
+  const unknownWindows = mergeWindows(parts, 'unknown');
+  const base = { checkId, brokenWindows, unknownWindows, evidence: withEventEvidence(cited, brokenWindows) };
   if (brokenWindows.length > 0) {
     const first = brokenWindows[0];
     const unknownNote =

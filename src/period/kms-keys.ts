@@ -1,7 +1,5 @@
-import type { ConfigRegionSnapshot, ManagementEvent, ResourceConfigHistory } from '../snapshot/model.ts';
-import type { EventIndex } from './events.ts';
-import { judgeResourceOverPeriod, type RecordedItem, type StateVerdict } from './resource-judge.ts';
-import type { PeriodResourceResult, RESOURCE_PERIOD_CHECKS } from './types.ts';
+import { resourceOverPeriod, type RecordedItem, type StateVerdict } from './resource-judge.ts';
+import type { RESOURCE_PERIOD_CHECKS } from './types.ts';
 
 type KmsCheck = (typeof RESOURCE_PERIOD_CHECKS)['AWS::KMS::Key'][number];
 
@@ -87,20 +85,9 @@ export function judgeKeyState(checkId: KmsCheck, r: RecordedItem): StateVerdict 
 }
 
 /** One customer managed key over the period, from its Config history and the account's KMS write events. */
-export function judgeKeyOverPeriod(
-  history: ResourceConfigHistory,
-  period: { start: string; end: string },
-  recorder: ConfigRegionSnapshot | undefined,
-  events: EventIndex | undefined,
-): PeriodResourceResult {
-  const on: readonly ManagementEvent[] = events?.on(history.region, history.arn) ?? [];
-  return judgeResourceOverPeriod({
-    history,
-    period,
-    checks: KMS_CHECKS,
-    judge: (checkId, r) => judgeKeyState(checkId, r),
-    recorder,
-    what: 'the key',
-    events: (checkId) => ({ events: on, names: EVENTS[checkId as KmsCheck] }),
-  });
-}
+export const judgeKeyOverPeriod = resourceOverPeriod({
+  checks: KMS_CHECKS,
+  judge: judgeKeyState,
+  what: 'the key',
+  events: EVENTS,
+});

@@ -1,8 +1,8 @@
 import type { AccountSnapshot, ManagementEvent } from '../snapshot/model.ts';
 import type { EvidenceRef } from '../snapshot/outcome.ts';
 import { changeEvent } from './events.ts';
-import { dateLabel, durationLabel } from './judge.ts';
-import { loggingSpans, type LoggingInput } from './logging-intervals.ts';
+import { dateLabel, windowsWithDurations } from './windows.ts';
+import { loggingSpans, type LoggingInput, type Transition } from './logging-intervals.ts';
 import type { PeriodMonitoringResult, PeriodResourceRef, PeriodUnknownCause, PeriodWindow } from './types.ts';
 
 /** The management events of one region that change a logging resource, and how far they reach. */
@@ -82,12 +82,7 @@ export function loggingVerdict(
   const all = [...new Map([...evidence, ...cited].map((e) => [`${e.file}#${e.callId}`, e])).values()];
   const base = { resource, checkId, brokenWindows, unknownWindows, evidence: all };
   if (brokenWindows.length > 0) {
-    const list = brokenWindows
-      .map(
-        (w) =>
-          `${dateLabel(w.from)} to ${dateLabel(w.to)} (${durationLabel(Date.parse(w.to) - Date.parse(w.from))})`,
-      )
-      .join('; ');
+    const list = windowsWithDurations(brokenWindows);
     return {
       ...base,
       status: 'broken',
@@ -110,7 +105,80 @@ export function loggingVerdict(
   };
 }
 
-/** A management event as a transition of the logging state. */
-export function eventTransition(e: ManagementEvent, on: boolean, created = false) {
-  return { at: Date.parse(e.eventTime), on, created, event: changeEvent(e) };
+/** A verdict that is unknown for the whole period, for `reason` (a sentence). */
+export function unknownOverPeriod(
+  checkId: string,
+  resource: PeriodResourceRef,
+  period: { start: string; end: string },
+  cause: PeriodUnknownCause,
+  reason: string,
+  evidence: EvidenceRef[],
+): PeriodMonitoringResult {
+  return {
+    checkId,
+    resource,
+    status: 'unknown',
+    cause,
+    reason,
+    brokenWindows: [],
+    unknownWindows: [{ from: period.start, to: period.end, reason }],
+    evidence,
+  };
+}
+
+/** What a logging resource's status says: its last start and stop, and whether it is on now. */
+export interface LoggingStatus {
+  started: string | undefined;
+  stopped: string | undefined;
+  on: boolean;
+}
+
+/** What an event does to the logging state: starts it, stops it, or creates the resource (not yet logging). */
+export type EventEffect = 'start' | 'stop' | 'create';
+
+/**
+ * What the logging state over the period is judged from: the events' transitions and the status's
+ * last start and stop. Never started (off, no start time), or never stopped: before its last start
+ * it was off. On without a start time is a snapshot that did not keep it: nothing is inferred.
+ */
+export function loggingInput(
+  period: { start: string; end: string },
+  ev: LoggingEvents,
+  effects: ReadonlyMap<string, EventEffect>,
+  status: LoggingStatus,
+): LoggingInput {
+  const transitions: Transition[] = ev.events.flatMap((e) => {
+    const effect = effects.get(e.eventName);
+    return effect
+      ? [
+          {
+            at: Date.parse(e.eventTime),
+            on: effect === 'start',
+            created: effect === 'create',
+            event: changeEvent(e),
+          },
+        ]
+      : [];
+  });
+  if (status.started) transitions.push({ at: Date.parse(status.started), on: true });
+  if (status.stopped) transitions.push({ at: Date.parse(status.stopped), on: false });
+  const neverStarted = !status.started && !status.on;
+  const neverStopped = Boolean(status.started) && !status.stopped;
+  return {
+    start: Date.parse(period.start),
+    end: Date.parse(period.end),
+    transitions,
+    eventsFrom: ev.from,
+    ...(neverStarted || neverStopped ? { initial: false } : {}),
+  };
+}
+
+/** `<source>: last started …, last stopped …, 3 <noun> events in the period` (a held verdict's note). */
+export function statusNote(source: string, status: LoggingStatus, ev: LoggingEvents, noun: string): string {
+  const n = ev.events.length;
+  return [
+    status.started ? `${source}: last started ${dateLabel(status.started)}` : `${source}: never started`,
+    status.stopped ? `last stopped ${dateLabel(status.stopped)}` : 'never stopped',
+    `${n} ${noun} event${n === 1 ? '' : 's'} in the period`,
+  ].join(', ');
 }

@@ -1,8 +1,13 @@
 import { configRegionResource } from '../checks/support.ts';
 import type { AccountSnapshot, ConfigRegionSnapshot } from '../snapshot/model.ts';
-import { dateLabel } from './judge.ts';
-import type { Transition } from './logging-intervals.ts';
-import { eventTransition, loggingEvents, loggingVerdict } from './logging-verdict.ts';
+import {
+  loggingEvents,
+  loggingInput,
+  loggingVerdict,
+  statusNote,
+  unknownOverPeriod,
+  type EventEffect,
+} from './logging-verdict.ts';
 import type { PeriodMonitoringResult } from './types.ts';
 
 const CHECK_ID = 'config.recorder-active';
@@ -13,6 +18,13 @@ const RECORDER_EVENTS = new Set([
   'StopConfigurationRecorder',
   'PutConfigurationRecorder',
   'DeleteConfigurationRecorder',
+]);
+
+/** What each of those does to recording (PutConfigurationRecorder changes none). */
+const EFFECTS = new Map<string, EventEffect>([
+  ['StartConfigurationRecorder', 'start'],
+  ['StopConfigurationRecorder', 'stop'],
+  ['DeleteConfigurationRecorder', 'stop'],
 ]);
 
 /** The customer managed recorder's status (service-linked recorders deliver nothing and do not count). */
@@ -35,8 +47,6 @@ export function judgeRecorderLogging(
   account: AccountSnapshot,
   period: { start: string; end: string },
 ): PeriodMonitoringResult[] {
-  const start = Date.parse(period.start);
-  const end = Date.parse(period.end);
   return account.config.map((region) => {
     const ref = configRegionResource(region);
     const resource = {
@@ -45,52 +55,32 @@ export function judgeRecorderLogging(
       region: region.region,
       accountId: region.accountId,
     };
-    if (region.recorderStatus.status === 'denied' || region.recorderStatus.status === 'error') {
-      const reason = `Unknown: the recorder status in ${region.region} could not be read (${region.recorderStatus.status}).`;
-      return {
-        checkId: CHECK_ID,
+    if (region.recorderStatus.status === 'denied' || region.recorderStatus.status === 'error')
+      return unknownOverPeriod(
+        CHECK_ID,
         resource,
-        status: 'unknown',
-        cause: 'read-failed',
-        reason,
-        brokenWindows: [],
-        unknownWindows: [{ from: period.start, to: period.end, reason }],
-        evidence: [region.recorderStatus.evidence],
-      };
-    }
-    const status = customerStatus(region);
+        period,
+        'read-failed',
+        `Unknown: the recorder status in ${region.region} could not be read (${region.recorderStatus.status}).`,
+        [region.recorderStatus.evidence],
+      );
+    const recorder = customerStatus(region);
     const ev = loggingEvents(account, region.region, 'config.amazonaws.com', RECORDER_EVENTS);
-    const transitions: Transition[] = ev.events.flatMap((e) =>
-      e.eventName === 'StartConfigurationRecorder'
-        ? [eventTransition(e, true)]
-        : e.eventName === 'StopConfigurationRecorder' || e.eventName === 'DeleteConfigurationRecorder'
-          ? [eventTransition(e, false)]
-          : [],
-    );
-    const started = status?.lastStartTime;
-    const stopped = status?.lastStopTime;
-    if (started) transitions.push({ at: Date.parse(started), on: true });
-    if (stopped) transitions.push({ at: Date.parse(stopped), on: false });
-    const subject = status
-      ? `The AWS Config recorder "${status.name}" in ${region.region}`
-      : `AWS Config in ${region.region} (no customer managed recorder today)`;
-    const since = [
-      started ? `recorder status: last started ${dateLabel(started)}` : 'recorder status: never started',
-      stopped ? `last stopped ${dateLabel(stopped)}` : 'never stopped',
-      `${ev.events.length} recorder event${ev.events.length === 1 ? '' : 's'} in the period`,
-    ].join(', ');
-    const input = {
-      start,
-      end,
-      transitions,
-      eventsFrom: ev.from,
-      // Never started (not recording, no start time), or never stopped: before its last start it had
-      // not recorded. Recording without a start time is a snapshot that did not keep it.
-      ...((!started && !status?.recording) || (started && !stopped) ? { initial: false } : {}),
+    const status = {
+      started: recorder?.lastStartTime,
+      stopped: recorder?.lastStopTime,
+      on: recorder?.recording === true,
     };
-    return loggingVerdict(CHECK_ID, resource, input, { subject, verb: 'recording', since }, [
-      region.recorderStatus.evidence,
-      ...ev.pages,
-    ]);
+    const subject = recorder
+      ? `The AWS Config recorder "${recorder.name}" in ${region.region}`
+      : `AWS Config in ${region.region} (no customer managed recorder today)`;
+    const since = statusNote('recorder status', status, ev, 'recorder');
+    return loggingVerdict(
+      CHECK_ID,
+      resource,
+      loggingInput(period, ev, EFFECTS, status),
+      { subject, verb: 'recording', since },
+      [region.recorderStatus.evidence, ...ev.pages],
+    );
   });
 }

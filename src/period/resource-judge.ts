@@ -1,12 +1,11 @@
 import { describeGap, type EvidenceRef } from '../snapshot/outcome.ts';
-import { listProse } from '../checks/support.ts';
 import type {
   ConfigHistoryItem,
   ConfigRegionSnapshot,
   ManagementEvent,
   ResourceConfigHistory,
 } from '../snapshot/model.ts';
-import { changeEvent, eventBefore } from './events.ts';
+import type { EventIndex } from './events.ts';
 import { periodSegments, type Segment } from './timeline.ts';
 import type {
   PeriodCheckResult,
@@ -15,6 +14,14 @@ import type {
   PeriodWindow,
   ResourcePeriodCheckId,
 } from './types.ts';
+import {
+  dateLabel,
+  judgedParts,
+  mergeWindows,
+  windowsProse,
+  withChangeEvents,
+  withEventEvidence,
+} from './windows.ts';
 
 /** A check's verdict in one recorded state of the resource. */
 export interface StateVerdict {
@@ -66,15 +73,6 @@ export function recorded(item: ConfigHistoryItem): RecordedItem {
   };
 }
 
-/** `2026-03-01 14:05:00 UTC`. */
-function label(ms: number | string): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
-}
-
-function span(w: { from: string; to: string }): string {
-  return `${label(w.from)} to ${label(w.to)}`;
-}
-
 /** The events that set the resource, as CloudTrail names them, per check (who opened and closed a window). */
 export type EventSource = (checkId: string) => {
   events: readonly ManagementEvent[];
@@ -94,32 +92,6 @@ export interface ResourcePeriodInput<C extends ResourcePeriodCheckId> {
   what: string;
   /** The verdict while the resource does not exist (default: not applicable). */
   whenAbsent?: StateVerdict | undefined;
-}
-
-type Part = { from: number; to: number; v: StateVerdict; evidence: EvidenceRef | undefined };
-
-function windows(parts: readonly Part[], state: StateVerdict['state']): PeriodWindow[] {
-  const out: PeriodWindow[] = [];
-  for (const p of parts) {
-    const last = out.at(-1);
-    if (p.v.state !== state) continue;
-    if (last && Date.parse(last.to) === p.from && last.reason === p.v.reason) {
-      last.to = new Date(p.to).toISOString();
-      if (
-        p.evidence &&
-        !last.evidence?.some((e) => e.callId === p.evidence?.callId && e.file === p.evidence.file)
-      )
-        (last.evidence ??= []).push(p.evidence);
-      continue;
-    }
-    out.push({
-      from: new Date(p.from).toISOString(),
-      to: new Date(p.to).toISOString(),
-      reason: p.v.reason,
-      evidence: p.evidence ? [p.evidence] : [],
-    });
-  }
-  return out;
 }
 
 /** Why Config has no record: the recorder does not record the type, or there is no recorder. */
@@ -179,20 +151,7 @@ function withEvents<C extends ResourcePeriodCheckId>(
   list: PeriodWindow[],
 ): PeriodWindow[] {
   const src = input.events?.(checkId);
-  if (!src) return list;
-  const start = Date.parse(input.period.start);
-  const end = Date.parse(input.period.end);
-  return list.map((w) => {
-    const from = Date.parse(w.from);
-    const to = Date.parse(w.to);
-    const opened = from > start ? eventBefore(src.events, from, src.names) : undefined;
-    const closed = to < end ? eventBefore(src.events, to, src.names) : undefined;
-    return {
-      ...w,
-      ...(opened ? { opened: changeEvent(opened) } : {}),
-      ...(closed ? { closed: changeEvent(closed) } : {}),
-    };
-  });
+  return src ? withChangeEvents(list, input.period, src.events, src.names) : list;
 }
 
 function checkOverPeriod<C extends ResourcePeriodCheckId>(
@@ -203,28 +162,23 @@ function checkOverPeriod<C extends ResourcePeriodCheckId>(
   createdAt: number | undefined,
 ): PeriodCheckResult<C> {
   const h = input.history;
-  const fallback = h.items.evidence;
-  const parts: Part[] = segments.map((seg) => ({
-    from: seg.from,
-    to: seg.to,
-    v: segmentVerdict(input, checkId, seg, all),
-    evidence: seg.kind === 'state' ? (seg.item.evidence ?? fallback) : undefined,
-  }));
-  const brokenWindows = withEvents(input, checkId, windows(parts, 'fail'));
-  const unknownWindows = windows(parts, 'unknown');
-  const evidence = [...h.pages];
-  for (const w of brokenWindows)
-    for (const e of [w.opened?.evidence, w.closed?.evidence])
-      if (e && !evidence.some((x) => x.file === e.file && x.callId === e.callId)) evidence.push(e);
-  const base = { checkId, brokenWindows, unknownWindows, evidence };
+  const parts = judgedParts(segments, (seg) => segmentVerdict(input, checkId, seg, all), h.items.evidence);
+  const brokenWindows = withEvents(input, checkId, mergeWindows(parts, 'fail'));
+  const unknownWindows = mergeWindows(parts, 'unknown');
+  const base = {
+    checkId,
+    brokenWindows,
+    unknownWindows,
+    evidence: withEventEvidence(h.pages, brokenWindows),
+  };
   if (brokenWindows.length > 0) {
     const note = unknownWindows.length
-      ? ` History is missing or does not record it for ${listProse(unknownWindows.map(span))}.`
+      ? ` History is missing or does not record it for ${windowsProse(unknownWindows)}.`
       : '';
     return {
       ...base,
       status: 'broken',
-      reason: `Broken during the period: ${listProse(brokenWindows.map(span))} (${brokenWindows[0]?.reason ?? ''}).${note}`,
+      reason: `Broken during the period: ${windowsProse(brokenWindows)} (${brokenWindows[0]?.reason ?? ''}).${note}`,
     };
   }
   if (unknownWindows.length > 0) {
@@ -233,7 +187,7 @@ function checkOverPeriod<C extends ResourcePeriodCheckId>(
       ...base,
       status: 'unknown',
       cause: first?.v.cause ?? 'unjudgeable',
-      reason: `Unknown for ${listProse(unknownWindows.map(span))}: ${unknownWindows[0]?.reason ?? ''}; no recorded state failed.`,
+      reason: `Unknown for ${windowsProse(unknownWindows)}: ${unknownWindows[0]?.reason ?? ''}; no recorded state failed.`,
     };
   }
   const start = Date.parse(input.period.start);
@@ -242,7 +196,7 @@ function checkOverPeriod<C extends ResourcePeriodCheckId>(
       ...base,
       status: 'unknown',
       cause: 'created-during-period',
-      reason: `Unknown for the whole period: ${input.what} was created on ${label(createdAt)} (AWS Config resourceCreationTime), inside the period; it passed in every recorded state since.`,
+      reason: `Unknown for the whole period: ${input.what} was created on ${dateLabel(createdAt)} (AWS Config resourceCreationTime), inside the period; it passed in every recorded state since.`,
     };
   const passed = parts.some((p) => p.v.state === 'pass');
   if (!passed) {
@@ -300,7 +254,7 @@ export function judgeResourceOverPeriod<C extends ResourcePeriodCheckId>(
         checks: unknownThroughout(
           input,
           'created-after-period',
-          `${input.what} was created on ${label(created)} (AWS Config resourceCreationTime), after the period ended`,
+          `${input.what} was created on ${dateLabel(created)} (AWS Config resourceCreationTime), after the period ended`,
           cited,
         ),
       };
@@ -326,5 +280,41 @@ export function judgeResourceOverPeriod<C extends ResourcePeriodCheckId>(
     ...id,
     ...(created ? { createdAt: new Date(created).toISOString() } : {}),
     checks: input.checks.map((c) => checkOverPeriod(input, c, segments, all, createdAt)),
+  };
+}
+
+/** One kind of non-bucket resource as the period judges it: its checks, how a state is judged, the events. */
+export interface ResourceKind<C extends ResourcePeriodCheckId> {
+  checks: readonly C[];
+  judge: StateJudge<C>;
+  /** `the key`, `the trail`. */
+  what: string;
+  /** The calls that change what each check reads, as CloudTrail names them. */
+  events: Readonly<Record<C, ReadonlySet<string>>>;
+}
+
+/** Judges one resource over the period from its Config history and the account's write events. */
+export type ResourceOverPeriod = (
+  history: ResourceConfigHistory,
+  period: { start: string; end: string },
+  recorder: ConfigRegionSnapshot | undefined,
+  events: EventIndex | undefined,
+) => PeriodResourceResult;
+
+/** The period judge of one kind of resource: the events that name the resource open and close its windows. */
+export function resourceOverPeriod<C extends ResourcePeriodCheckId>(
+  kind: ResourceKind<C>,
+): ResourceOverPeriod {
+  return (history, period, recorder, events) => {
+    const on: readonly ManagementEvent[] = events?.on(history.region, history.arn) ?? [];
+    return judgeResourceOverPeriod({
+      history,
+      period,
+      checks: kind.checks,
+      judge: kind.judge,
+      recorder,
+      what: kind.what,
+      events: (checkId) => ({ events: on, names: kind.events[checkId as C] }),
+    });
   };
 }

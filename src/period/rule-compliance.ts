@@ -6,8 +6,10 @@ import type {
   ComplianceHistoryItem,
   ResourceComplianceHistory,
 } from '../snapshot/model.ts';
-import { dateLabel, durationLabel } from './judge.ts';
-import type { PeriodMonitoringResult, PeriodWindow } from './types.ts';
+import { dateLabel, windowsWithDurations } from './windows.ts';
+import { unknownOverPeriod } from './logging-verdict.ts';
+import type { PeriodMonitoringResult, PeriodUnknownCause, PeriodWindow } from './types.ts';
+import type { EvidenceRef } from '../snapshot/outcome.ts';
 
 const CHECK_ID = 'config.rule-compliant';
 
@@ -86,42 +88,28 @@ function judgeOne(
 ): PeriodMonitoringResult {
   const resource = { ...bucketResource(bucket), region: bucket.region };
   const base = { checkId: CHECK_ID, resource, brokenWindows: [], unknownWindows: [] };
-  const whole = (reason: string): PeriodWindow[] => [{ from: period.start, to: period.end, reason }];
-  if (!history) {
-    const reason = `Unknown: the compliance history of the bucket under ${identifier} was not collected.`;
-    return {
-      ...base,
-      status: 'unknown',
-      cause: 'no-history',
-      reason,
-      unknownWindows: whole(reason),
-      evidence: [],
-    };
-  }
+  const unknown = (cause: PeriodUnknownCause, reason: string, evidence: EvidenceRef[]) =>
+    unknownOverPeriod(CHECK_ID, resource, period, cause, reason, evidence);
+  if (!history)
+    return unknown(
+      'no-history',
+      `Unknown: the compliance history of the bucket under ${identifier} was not collected.`,
+      [],
+    );
   const evidence = history.pages;
   const items = history.items;
-  if (items.status === 'denied' || items.status === 'error') {
-    const reason = `Unknown: the compliance history of the bucket could not be read (${items.errorCode}).`;
-    return {
-      ...base,
-      status: 'unknown',
-      cause: 'read-failed',
-      reason,
-      unknownWindows: whole(reason),
+  if (items.status === 'denied' || items.status === 'error')
+    return unknown(
+      'read-failed',
+      `Unknown: the compliance history of the bucket could not be read (${items.errorCode}).`,
       evidence,
-    };
-  }
-  if (items.status === 'absent' || items.value.length === 0) {
-    const reason = `Unknown: AWS Config recorded no compliance history (AWS::Config::ResourceCompliance) for the bucket, so its ${identifier} results over the period are not known.`;
-    return {
-      ...base,
-      status: 'unknown',
-      cause: 'no-history',
-      reason,
-      unknownWindows: whole(reason),
+    );
+  if (items.status === 'absent' || items.value.length === 0)
+    return unknown(
+      'no-history',
+      `Unknown: AWS Config recorded no compliance history (AWS::Config::ResourceCompliance) for the bucket, so its ${identifier} results over the period are not known.`,
       evidence,
-    };
-  }
+    );
   const start = Date.parse(period.start);
   const end = Date.parse(period.end);
   const ps = parts(items.value, names, start, end);
@@ -129,12 +117,7 @@ function judgeOne(
   const unknownWindows = ps.filter((p) => p.state === 'no-result').map((p) => windowOf(p, p.text));
   const rule = `AWS Config rule for ${identifier}`;
   if (brokenWindows.length > 0) {
-    const list = brokenWindows
-      .map(
-        (w) =>
-          `${dateLabel(w.from)} to ${dateLabel(w.to)} (${durationLabel(Date.parse(w.to) - Date.parse(w.from))})`,
-      )
-      .join('; ');
+    const list = windowsWithDurations(brokenWindows);
     return {
       ...base,
       status: 'broken',

@@ -1,7 +1,5 @@
-import type { ConfigRegionSnapshot, ManagementEvent, ResourceConfigHistory } from '../snapshot/model.ts';
-import type { EventIndex } from './events.ts';
-import { judgeResourceOverPeriod, type RecordedItem, type StateVerdict } from './resource-judge.ts';
-import type { PeriodResourceResult, RESOURCE_PERIOD_CHECKS } from './types.ts';
+import { resourceOverPeriod, type RecordedItem, type StateVerdict } from './resource-judge.ts';
+import type { RESOURCE_PERIOD_CHECKS } from './types.ts';
 
 type TrailCheck = (typeof RESOURCE_PERIOD_CHECKS)['AWS::CloudTrail::Trail'][number];
 
@@ -87,20 +85,9 @@ export function judgeTrailState(
 }
 
 /** One trail over the period, from its Config history and the account's CloudTrail write events. */
-export function judgeTrailOverPeriod(
-  history: ResourceConfigHistory,
-  period: { start: string; end: string },
-  recorder: ConfigRegionSnapshot | undefined,
-  events: EventIndex | undefined,
-): PeriodResourceResult {
-  const on: readonly ManagementEvent[] = events?.on(history.region, history.arn) ?? [];
-  return judgeResourceOverPeriod({
-    history,
-    period,
-    checks: TRAIL_CHECKS,
-    judge: (checkId, r, all) => judgeTrailState(checkId, r, all),
-    recorder,
-    what: 'the trail',
-    events: (checkId) => ({ events: on, names: EVENTS[checkId as TrailCheck] }),
-  });
-}
+export const judgeTrailOverPeriod = resourceOverPeriod({
+  checks: TRAIL_CHECKS,
+  judge: judgeTrailState,
+  what: 'the trail',
+  events: EVENTS,
+});

@@ -1,12 +1,25 @@
 import { trailAccountId, trailLabel } from '../checks/cloudtrail/trails.ts';
 import type { AccountSnapshot, TrailSelectors, TrailSnapshot } from '../snapshot/model.ts';
-import { dateLabel } from './judge.ts';
-import type { Transition } from './logging-intervals.ts';
-import { eventTransition, loggingEvents, loggingVerdict } from './logging-verdict.ts';
+import {
+  loggingEvents,
+  loggingInput,
+  loggingVerdict,
+  statusNote,
+  unknownOverPeriod,
+  type EventEffect,
+} from './logging-verdict.ts';
 import type { PeriodMonitoringResult } from './types.ts';
 
 /** The CloudTrail calls that start, stop, create, delete or change a trail. */
 const TRAIL_EVENTS = new Set(['CreateTrail', 'StartLogging', 'StopLogging', 'DeleteTrail', 'UpdateTrail']);
+
+/** What each of those does to logging (UpdateTrail changes none). */
+const EFFECTS = new Map<string, EventEffect>([
+  ['StartLogging', 'start'],
+  ['StopLogging', 'stop'],
+  ['DeleteTrail', 'stop'],
+  ['CreateTrail', 'create'],
+]);
 
 /** Whether the trail's selectors record S3 data events for any bucket. */
 function recordsS3DataEvents(sel: TrailSelectors): boolean {
@@ -45,8 +58,6 @@ export function judgeTrailLogging(
   account: AccountSnapshot,
   period: { start: string; end: string },
 ): PeriodMonitoringResult[] {
-  const start = Date.parse(period.start);
-  const end = Date.parse(period.end);
   return account.cloudTrail.trails.flatMap((t) => {
     const checks = trailPeriodChecks(t);
     if (checks.length === 0) return [];
@@ -60,18 +71,12 @@ export function judgeTrailLogging(
     const subject = `Trail ${trailLabel(t, account)}`;
     if (t.status.status !== 'ok') {
       const reason = `Unknown: GetTrailStatus of ${subject} could not be read (${t.status.status}).`;
-      return checks.map((checkId): PeriodMonitoringResult => ({
-        checkId,
-        resource,
-        status: 'unknown',
-        cause: 'read-failed',
-        reason,
-        brokenWindows: [],
-        unknownWindows: [{ from: period.start, to: period.end, reason }],
-        evidence: [t.status.evidence],
-      }));
+      const evidence = [t.status.evidence];
+      return checks.map((checkId) =>
+        unknownOverPeriod(checkId, resource, period, 'read-failed', reason, evidence),
+      );
     }
-    const status = t.status.value;
+    const trailStatus = t.status.value;
     // An organization trail of another account logs its changes in that account's event history.
     const own = trailAccountId(t) === account.accountId;
     const ev = own
@@ -83,35 +88,13 @@ export function judgeTrailLogging(
           new Set([t.arn, t.name]),
         )
       : { events: [], from: undefined, pages: [] };
-    const transitions: Transition[] = ev.events.flatMap((e) =>
-      e.eventName === 'StartLogging'
-        ? [eventTransition(e, true)]
-        : e.eventName === 'StopLogging' || e.eventName === 'DeleteTrail'
-          ? [eventTransition(e, false)]
-          : e.eventName === 'CreateTrail'
-            ? [eventTransition(e, false, true)]
-            : [],
-    );
-    if (status.startLoggingTime) transitions.push({ at: Date.parse(status.startLoggingTime), on: true });
-    if (status.stopLoggingTime) transitions.push({ at: Date.parse(status.stopLoggingTime), on: false });
-    // Never started (not logging and no start time), or never stopped: before its last start it had
-    // not logged. Logging without a start time is a snapshot that did not keep it: nothing is inferred.
-    const neverStarted = status.startLoggingTime === undefined && !status.isLogging;
-    const neverStopped = status.startLoggingTime !== undefined && status.stopLoggingTime === undefined;
-    const input = {
-      start,
-      end,
-      transitions,
-      eventsFrom: ev.from,
-      ...(neverStarted || neverStopped ? { initial: false } : {}),
+    const status = {
+      started: trailStatus.startLoggingTime,
+      stopped: trailStatus.stopLoggingTime,
+      on: trailStatus.isLogging,
     };
-    const since = [
-      status.startLoggingTime
-        ? `GetTrailStatus: last started ${dateLabel(status.startLoggingTime)}`
-        : 'GetTrailStatus: never started',
-      status.stopLoggingTime ? `last stopped ${dateLabel(status.stopLoggingTime)}` : 'never stopped',
-      `${ev.events.length} trail event${ev.events.length === 1 ? '' : 's'} in the period`,
-    ].join(', ');
+    const input = loggingInput(period, ev, EFFECTS, status);
+    const since = statusNote('GetTrailStatus', status, ev, 'trail');
     const evidence = [t.status.evidence, ...ev.pages];
     return checks.map((checkId) =>
       loggingVerdict(checkId, resource, input, { subject, verb: 'logging', since }, evidence),

@@ -6,7 +6,10 @@ import { uploadPack, type UploadOutcome } from '../upload/upload-pack.ts';
 import { buildPack, type BuiltPack, type PreviousPack } from './build-pack.ts';
 import type { Invocation } from '../provenance/provenance.ts';
 import { newRunId } from './workdir.ts';
-import { stagedRun } from './stages/skeleton.ts';
+import { stagedRun, type StageContext } from './stages/skeleton.ts';
+import type { ConsoleAccess } from '../capture/console.ts';
+import type { Config } from '../config/schema.ts';
+import type { Snapshot } from '../snapshot/model.ts';
 import {
   collectionClients,
   collectStage,
@@ -51,38 +54,96 @@ export type RunResult = BuiltPack & { upload?: UploadOutcome | undefined };
  * is written atomically. A failed upload is returned in `upload`, with the local pack in place.
  */
 export async function runEvidencePack(opts: RunOptions): Promise<RunResult> {
-  const { config } = opts;
+  return collectingRun(opts, {
+    collect: async ({ workDir, runId, started, open }) => {
+      const clients = open(workDir);
+      return { snapshot: await collectStage({ settings: opts, clients, runId, started }), clients };
+    },
+    build: async (_collected, stage, late) => {
+      const built = await buildPack({
+        ...stage,
+        signer: await makeSigner(opts.config, late),
+        build: { kind: 'run' },
+        invocation: opts.invocation,
+        previous: opts.previous,
+      });
+      return opts.upload
+        ? { ...built, upload: await uploadStage(opts.upload, built, late, opts.progress) }
+        : built;
+    },
+  });
+}
+
+/** What the stages after the collection run with: the staging context, the snapshot, console sign-in. */
+export interface CollectedStage extends StageContext {
+  snapshot: Snapshot;
+  config: Config;
+  screenshots: boolean;
+  console: ConsoleAccess;
+}
+
+/** How `run` and `run --shard` collect and what they build from it, in {@link collectingRun}. */
+export interface CollectingStages<S extends { snapshot: Snapshot; clients: CollectionClients }, T> {
+  /** False: no browser is launched (see `stagedRun`). */
+  browserNeeded?: boolean | undefined;
+  /** Stage "collect" (and what comes before it); `open` makes collection clients, released at the end. */
+  collect(run: {
+    workDir: string;
+    runId: string;
+    started: Date;
+    open: (dir: string) => CollectionClients;
+  }): Promise<S>;
+  /** The stages after it; `late` is the factory of the calls whose records stay out of the pack. */
+  build(collected: S, stage: CollectedStage, late: ClientFactory): Promise<T>;
+}
+
+/**
+ * The frame `run` and `run --shard` share: a new run id, the collection, then the stages after it
+ * through the late-call factory ({@link afterCollection}) with console access for the collected
+ * accounts; every collection client opened is released, in order, whatever happens.
+ */
+export function collectingRun<S extends { snapshot: Snapshot; clients: CollectionClients }, T>(
+  opts: RunOptions,
+  stages: CollectingStages<S, T>,
+): Promise<T> {
   const started = new Date();
   const runId = newRunId(started);
-  let collection: CollectionClients | undefined;
+  const opened: CollectionClients[] = [];
   return stagedRun({
     outDir: opts.outDir,
     forceOutputDir: opts.forceOutputDir === true,
     runId,
-    browserPath: config.browser.executablePath,
+    browserPath: opts.config.browser.executablePath,
+    browserNeeded: stages.browserNeeded,
     progress: opts.progress,
-    source: async (workDir) => {
-      const clients = (collection = collectionClients(opts, workDir));
-      return { snapshot: await collectStage({ settings: opts, clients, runId, started }), clients };
-    },
-    build: ({ snapshot, clients }, stage) =>
-      afterCollection(opts, clients.factory, stage.workDir, async (late) => {
-        const built = await buildPack({
-          ...stage,
-          snapshot,
-          config,
-          screenshots: opts.screenshots,
-          console: consoleAccess(late, opts, snapshot),
-          signer: await makeSigner(config, late),
-          build: { kind: 'run' },
-          invocation: opts.invocation,
-          previous: opts.previous,
-        });
-        return opts.upload
-          ? { ...built, upload: await uploadStage(opts.upload, built, late, opts.progress) }
-          : built;
+    source: (workDir) =>
+      stages.collect({
+        workDir,
+        runId,
+        started,
+        open: (dir) => {
+          const clients = collectionClients(opts, dir);
+          opened.push(clients);
+          return clients;
+        },
       }),
-    release: () => releaseCollection(collection),
+    build: (collected, stage) =>
+      afterCollection(opts, collected.clients.factory, stage.workDir, (late) =>
+        stages.build(
+          collected,
+          {
+            ...stage,
+            snapshot: collected.snapshot,
+            config: opts.config,
+            screenshots: opts.screenshots,
+            console: consoleAccess(late, opts, collected.snapshot),
+          },
+          late,
+        ),
+      ),
+    release: async () => {
+      for (const clients of opened) await releaseCollection(clients);
+    },
   });
 }
 

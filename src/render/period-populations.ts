@@ -1,9 +1,10 @@
-import { population, type Column, type Population } from './columns.ts';
+import { columnsOfPart, population, type Column, type Population } from './columns.ts';
 import type { Cell } from './report-model.ts';
-import { dateLabel } from '../period/judge.ts';
+import { dateLabel } from '../period/windows.ts';
 import type {
   ChangeEvent,
   PeriodEvaluation,
+  PeriodMonitoringResult,
   PeriodStatus,
   PeriodWindow,
   ReconciliationEntry,
@@ -14,19 +15,31 @@ export const PERIOD_TIMELINE_CSV = 'inventory/period-timeline.csv';
 /** Pack path of the reconciliation of the last in-period state with today's read. */
 export const PERIOD_RECONCILIATION_CSV = 'inventory/period-reconciliation.csv';
 
-export const STATUS_TEXT: Record<PeriodStatus, string> = {
+const STATUS_TEXT: Record<PeriodStatus, string> = {
   broken: 'Broken during the period',
   unknown: 'Unknown',
   held: 'Held throughout',
   'not-applicable': 'Not applicable',
 };
-export const STATUS_TONE: Record<PeriodStatus, Cell['tone']> = {
+const STATUS_TONE: Record<PeriodStatus, Cell['tone']> = {
   broken: 'bad',
   unknown: 'gap',
   held: 'good',
   'not-applicable': undefined,
 };
-export const RANK: Record<PeriodStatus, number> = { broken: 0, unknown: 1, held: 2, 'not-applicable': 3 };
+const RANK: Record<PeriodStatus, number> = { broken: 0, unknown: 1, held: 2, 'not-applicable': 3 };
+
+/** Broken first, then unknown, held and not applicable; by `key` within a status. */
+export function worstFirst<R>(
+  rows: readonly R[],
+  status: (r: R) => PeriodStatus,
+  key: (r: R) => string,
+): R[] {
+  return rows
+    .map((r) => ({ r, rank: RANK[status(r)], key: key(r) }))
+    .sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((x) => x.r);
+}
 
 function eventText(e: ChangeEvent): string {
   return `${e.eventName} by ${e.userArn ?? 'unknown principal'} at ${dateLabel(e.eventTime)}${e.requestId ? ` (request id ${e.requestId})` : ''}`;
@@ -38,6 +51,25 @@ export function windowText(w: PeriodWindow): string {
   const closed = w.closed ? `; closed by ${eventText(w.closed)}` : '';
   return `${dateLabel(w.from)} to ${dateLabel(w.to)}${opened}${closed}`;
 }
+
+/** A verdict over the period as the tables show it. */
+type Verdict = Pick<PeriodMonitoringResult, 'checkId' | 'status' | 'brokenWindows' | 'reason'>;
+
+/** The columns every table of period verdicts ends with: the check, its status, the broken windows, why. */
+export const VERDICT_COLUMNS: readonly Column<Verdict>[] = [
+  { id: 'check_id', header: 'Check', cell: (v) => ({ text: v.checkId, tone: 'mono' }) },
+  {
+    id: 'period_status',
+    header: 'Over the period',
+    cell: (v) => ({ text: STATUS_TEXT[v.status], tone: STATUS_TONE[v.status] }),
+  },
+  {
+    id: 'broken_windows',
+    header: 'Broken (from, to)',
+    cell: (v) => ({ text: v.brokenWindows.map(windowText).join(' | ') || 'none' }),
+  },
+  { id: 'reason', header: 'Reason', cell: (v) => ({ text: v.reason }) },
+];
 
 type PeriodBucket = PeriodEvaluation['buckets'][number];
 type PeriodCheck = PeriodBucket['checks'][number];
@@ -56,37 +88,24 @@ function bucketColumns(where: boolean): Column<{ b: PeriodBucket }>[] {
   ];
 }
 
-const VERDICT_COLUMNS: readonly Column<{ b: PeriodBucket; c: PeriodCheck }>[] = [
+const BUCKET_VERDICT_COLUMNS: readonly Column<{ b: PeriodBucket; c: PeriodCheck }>[] = [
   ...bucketColumns(true),
-  { id: 'check_id', header: 'Check', cell: ({ c }) => ({ text: c.checkId, tone: 'mono' }) },
-  {
-    id: 'period_status',
-    header: 'Over the period',
-    cell: ({ c }) => ({ text: STATUS_TEXT[c.status], tone: STATUS_TONE[c.status] }),
-  },
-  {
-    id: 'broken_windows',
-    header: 'Broken (from, to)',
-    cell: ({ c }) => ({
-      text: c.brokenWindows.map(windowText).join(' | ') || 'none',
-    }),
-  },
-  { id: 'reason', header: 'Reason', cell: ({ c }) => ({ text: c.reason }) },
+  ...columnsOfPart(({ c }: { c: PeriodCheck }) => c, VERDICT_COLUMNS),
 ];
 
 /** One row per bucket and period check: broken first, then unknown, then held. */
 export function periodVerdictPopulation(period: PeriodEvaluation): Population {
-  const rows = period.buckets.flatMap((b) =>
-    b.checks.map((c) => ({
-      b,
-      c,
-      rank: RANK[c.status],
-      key: `${b.accountId}|${b.region}|${b.bucket}|${c.checkId}`,
-    })),
+  const rows = worstFirst(
+    period.buckets.flatMap((b) => b.checks.map((c) => ({ b, c }))),
+    ({ c }) => c.status,
+    ({ b, c }) => `${b.accountId}|${b.region}|${b.bucket}|${c.checkId}`,
   );
-  rows.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return population(
-    { path: 'findings/findings.json', title: 'Checks over the audit period', columns: VERDICT_COLUMNS },
+    {
+      path: 'findings/findings.json',
+      title: 'Checks over the audit period',
+      columns: BUCKET_VERDICT_COLUMNS,
+    },
     rows,
   );
 }
@@ -98,18 +117,7 @@ const MONITORING_COLUMNS: readonly Column<{ m: Monitoring }>[] = [
   { id: 'resource_type', header: 'Type', cell: ({ m }) => ({ text: m.resource.type, tone: 'mono' }) },
   { id: 'account_id', header: 'Account', cell: ({ m }) => ({ text: m.resource.accountId, tone: 'mono' }) },
   { id: 'region', header: 'Region', cell: ({ m }) => ({ text: m.resource.region }) },
-  { id: 'check_id', header: 'Check', cell: ({ m }) => ({ text: m.checkId, tone: 'mono' }) },
-  {
-    id: 'period_status',
-    header: 'Over the period',
-    cell: ({ m }) => ({ text: STATUS_TEXT[m.status], tone: STATUS_TONE[m.status] }),
-  },
-  {
-    id: 'broken_windows',
-    header: 'Broken (from, to)',
-    cell: ({ m }) => ({ text: m.brokenWindows.map(windowText).join(' | ') || 'none' }),
-  },
-  { id: 'reason', header: 'Reason', cell: ({ m }) => ({ text: m.reason }) },
+  ...columnsOfPart(({ m }: { m: Monitoring }) => m, VERDICT_COLUMNS),
 ];
 
 /** Pack path of the monitoring controls over the period (trail logging, recorder, rule compliance). */
@@ -120,12 +128,11 @@ export const PERIOD_MONITORING_CSV = 'inventory/period-monitoring.csv';
  * per region, each bucket under each required Config rule): broken first, then unknown, then held.
  */
 export function periodMonitoringPopulation(period: PeriodEvaluation): Population {
-  const rows = (period.monitoring ?? []).map((m) => ({
-    m,
-    rank: RANK[m.status],
-    key: `${m.checkId}|${m.resource.accountId}|${m.resource.region}|${m.resource.name}`,
-  }));
-  rows.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rows = worstFirst(
+    (period.monitoring ?? []).map((m) => ({ m })),
+    ({ m }) => m.status,
+    ({ m }) => `${m.checkId}|${m.resource.accountId}|${m.resource.region}|${m.resource.name}`,
+  );
   return population(
     { path: PERIOD_MONITORING_CSV, title: 'Monitoring over the audit period', columns: MONITORING_COLUMNS },
     rows,

@@ -1,6 +1,6 @@
-import { population, type Column, type Population } from './columns.ts';
+import { columnsOfPart, population, type Column, type Population } from './columns.ts';
 import type { PeriodEvaluation, PeriodResourceResult } from '../period/types.ts';
-import { RANK, STATUS_TEXT, STATUS_TONE, windowText } from './period-populations.ts';
+import { VERDICT_COLUMNS, worstFirst } from './period-populations.ts';
 
 type Check = PeriodResourceResult['checks'][number];
 
@@ -15,18 +15,7 @@ const COLUMNS: readonly Column<{ r: PeriodResourceResult; c: Check }>[] = [
   { id: 'name', header: 'Name', cell: ({ r }) => ({ text: r.name }) },
   { id: 'account_id', header: 'Account', cell: ({ r }) => ({ text: r.accountId, tone: 'mono' }) },
   { id: 'region', header: 'Region', cell: ({ r }) => ({ text: r.region }) },
-  { id: 'check_id', header: 'Check', cell: ({ c }) => ({ text: c.checkId, tone: 'mono' }) },
-  {
-    id: 'period_status',
-    header: 'Over the period',
-    cell: ({ c }) => ({ text: STATUS_TEXT[c.status], tone: STATUS_TONE[c.status] }),
-  },
-  {
-    id: 'broken_windows',
-    header: 'Broken (from, to)',
-    cell: ({ c }) => ({ text: c.brokenWindows.map(windowText).join(' | ') || 'none' }),
-  },
-  { id: 'reason', header: 'Reason', cell: ({ c }) => ({ text: c.reason }) },
+  ...columnsOfPart(({ c }: { c: Check }) => c, VERDICT_COLUMNS),
 ];
 
 /**
@@ -34,15 +23,11 @@ const COLUMNS: readonly Column<{ r: PeriodResourceResult; c: Check }>[] = [
  * broken first, then unknown, then held.
  */
 export function periodResourcePopulation(period: PeriodEvaluation): Population {
-  const rows = (period.resources ?? []).flatMap((r) =>
-    r.checks.map((c) => ({
-      r,
-      c,
-      rank: RANK[c.status],
-      key: `${r.accountId}|${r.resourceType}|${r.region}|${r.name}|${c.checkId}`,
-    })),
+  const rows = worstFirst(
+    (period.resources ?? []).flatMap((r) => r.checks.map((c) => ({ r, c }))),
+    ({ c }) => c.status,
+    ({ r, c }) => `${r.accountId}|${r.resourceType}|${r.region}|${r.name}|${c.checkId}`,
   );
-  rows.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return population(
     {
       path: 'findings/findings.json',

@@ -26,7 +26,7 @@ import {
 import { describePrincipal, summarizeKeyPolicy } from './key-policy-summary.ts';
 import type { Cell } from './report-model.ts';
 import { STATUS_LABELS } from './status.ts';
-import { durationLabel } from '../period/judge.ts';
+import { durationLabel } from '../period/windows.ts';
 import type { ChangeEvent } from '../period/types.ts';
 import { aggregatorResultPopulation, bucketReconciliationPopulation } from './aggregator-populations.ts';
 import { accountPopulation } from './organization-populations.ts';

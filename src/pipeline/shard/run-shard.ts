@@ -10,14 +10,13 @@ import type { Signer } from '../../pack/sign.ts';
 import { packName, writePack, type WrittenPack } from '../../pack/write-pack.ts';
 import { buildClock } from '../../provenance/provenance.ts';
 import type { Snapshot } from '../../snapshot/model.ts';
-import { afterCollection, releaseCollection, type RunOptions } from '../run.ts';
+import { collectingRun, type CollectedStage, type RunOptions } from '../run.ts';
 import { captureStage, type Captured } from '../stages/capture.ts';
-import { collectionClients, collectStage, type CollectionClients } from '../stages/collect.ts';
-import { consoleAccess } from '../stages/console-access.ts';
+import { collectStage, type CollectionClients } from '../stages/collect.ts';
 import { packSubject } from '../stages/pack.ts';
 import { makeSigner } from '../stages/sign.ts';
-import { stagedRun, type StageContext } from '../stages/skeleton.ts';
-import { listFiles, newRunId } from '../workdir.ts';
+import type { StageContext } from '../stages/skeleton.ts';
+import { listFiles } from '../workdir.ts';
 import { planShards, type ShardPlan, type ShardSpec } from './plan.ts';
 
 /** What a shard pack records about itself (`shard.json`, and `shard` in its manifest). */
@@ -61,20 +60,11 @@ export function shardCaptureSeed(config: Config, plan: ShardPlan): string {
  */
 export async function runShard(opts: RunOptions & { shard: ShardSpec }): Promise<ShardResult> {
   const { config } = opts;
-  const started = new Date();
-  const runId = newRunId(started);
-  let planning: CollectionClients | undefined;
-  let collection: CollectionClients | undefined;
-  return stagedRun({
-    outDir: opts.outDir,
-    forceOutputDir: opts.forceOutputDir === true,
-    runId,
-    browserPath: config.browser.executablePath,
+  return collectingRun(opts, {
     browserNeeded: opts.screenshots && config.capture.mode !== 'none' && config.capture.mode !== 'api-view',
-    progress: opts.progress,
-    source: async (workDir) => {
-      const shard = await planStage(opts, (planning = collectionClients(opts, join(workDir, 'planning'))));
-      const clients = (collection = collectionClients(opts, workDir));
+    collect: async ({ workDir, runId, started, open }) => {
+      const shard = await planStage(opts, open(join(workDir, 'planning')));
+      const clients = open(workDir);
       const only = new Set(shard.accounts);
       return {
         snapshot: await collectStage({ settings: opts, clients, runId, started, only }),
@@ -82,26 +72,14 @@ export async function runShard(opts: RunOptions & { shard: ShardSpec }): Promise
         shard,
       };
     },
-    build: ({ snapshot, clients, shard }, stage) =>
-      afterCollection(opts, clients.factory, stage.workDir, async (late) => {
-        const captured = await shardCaptureStage({
-          ...stage,
-          snapshot,
-          config,
-          screenshots: opts.screenshots,
-          console: consoleAccess(late, opts, snapshot),
-          seed: shardCaptureSeed(config, shard.plan),
-        });
-        const signer = await makeSigner(config, late);
-        return {
-          written: await shardPackStage({ ...stage, snapshot, config, shard, captured, signer }),
-          shard,
-          consoleScreenshots: captured.images.length,
-        };
-      }),
-    release: async () => {
-      await releaseCollection(planning);
-      await releaseCollection(collection);
+    build: async ({ snapshot, shard }, stage, late) => {
+      const captured = await shardCaptureStage({ ...stage, seed: shardCaptureSeed(config, shard.plan) });
+      const signer = await makeSigner(config, late);
+      return {
+        written: await shardPackStage({ ...stage, snapshot, config, shard, captured, signer }),
+        shard,
+        consoleScreenshots: captured.images.length,
+      };
     },
   });
 }
@@ -135,15 +113,7 @@ async function planStage(
  * evaluated only to plan them (buckets with failing or excepted results are captured); the plan of
  * the part holds every console page the merge's plan of the whole estate picks in it.
  */
-async function shardCaptureStage(
-  input: StageContext & {
-    snapshot: Snapshot;
-    config: Config;
-    screenshots: boolean;
-    console: ReturnType<typeof consoleAccess>;
-    seed: string;
-  },
-): Promise<ShardScreenshots> {
+async function shardCaptureStage(input: CollectedStage & { seed: string }): Promise<ShardScreenshots> {
   const { snapshot, config } = input;
   const wanted = input.screenshots && (config.capture.mode === 'console' || config.capture.mode === 'both');
   if (!wanted) return { schema: 'evidence-pack/shard-screenshots@1', seed: input.seed, images: [], gaps: [] };

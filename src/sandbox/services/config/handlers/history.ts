@@ -52,6 +52,7 @@ export function getResourceConfigHistory(req: JsonRequest): unknown {
     throw new SandboxError('InvalidTimeRangeException', 'The earlierTime must be before the laterTime.');
   }
   const order = optionalString(input, 'chronologicalOrder') ?? 'Reverse';
+  const query = { earlier, later, order, limit, nextToken: optionalString(input, 'nextToken') };
   const recorder = configRegion(req.account, req.region).recorder;
   const intervals = recorder?.intervals ?? [];
   if (resourceType !== BUCKET_TYPE) {
@@ -59,47 +60,48 @@ export function getResourceConfigHistory(req: JsonRequest): unknown {
     const raw = resourceItems(req.account, req.region, resourceType, resourceId);
     const known = recorder && recordsType(recorder, resourceType) ? recordedItems(raw, intervals) : [];
     if (known.length === 0) throw notDiscovered(resourceId, resourceType);
-    const inWindow = known.filter(
-      (i) =>
-        (!earlier || i.captureTime.getTime() >= earlier.getTime()) &&
-        i.captureTime.getTime() <= later.getTime(),
-    );
-    const ordered = order === 'Forward' ? inWindow : [...inWindow].reverse();
     const scope = `GetResourceConfigHistory:${req.region}:${resourceType}:${resourceId}:${order}:${earlier?.getTime() ?? ''}:${later.getTime()}`;
-    const page = pageOf(
-      ordered,
-      optionalString(input, 'nextToken'),
-      limit,
-      scope,
-      'InvalidNextTokenException',
-    );
-    const sequence = new Map(known.map((item, i) => [item, i]));
-    return {
-      configurationItems: page.items.map((item) => resourceConfigurationItem(item, sequence.get(item) ?? 0)),
-      ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-    };
+    return historyPage(known, { ...query, scope }, resourceConfigurationItem);
   }
   const raw = (req.state.bucketHistory.get(resourceId) ?? []).filter(
     (i) => i.accountId === req.caller.accountId && i.region === req.region,
   );
   const known = recordedItems(raw, intervals);
-  if (known.length === 0) {
-    throw new SandboxError(
-      'ResourceNotDiscoveredException',
-      `Resource ${resourceId} of resourceType:${resourceType} is unknown or has not been discovered`,
-    );
-  }
+  if (known.length === 0) throw notDiscovered(resourceId, resourceType);
+  const scope = `GetResourceConfigHistory:${req.region}:${resourceId}:${order}:${earlier?.getTime() ?? ''}:${later.getTime()}`;
+  return historyPage(known, { ...query, scope }, configurationItem);
+}
+
+/** The history query: which page of which window, in which order. */
+interface HistoryQuery {
+  earlier: Date | undefined;
+  later: Date;
+  order: string;
+  limit: number;
+  nextToken: string | undefined;
+  /** What a next token is bound to (the query it continues). */
+  scope: string;
+}
+
+/**
+ * One page of the items captured between `earlierTime` and `laterTime`, in the asked order, each in
+ * Config's shape with its sequence number among every item Config recorded of the resource.
+ */
+function historyPage<T extends { captureTime: Date }>(
+  known: T[],
+  q: HistoryQuery,
+  shape: (item: T, sequence: number) => Record<string, unknown>,
+): unknown {
   const inWindow = known.filter(
     (i) =>
-      (!earlier || i.captureTime.getTime() >= earlier.getTime()) &&
-      i.captureTime.getTime() <= later.getTime(),
+      (!q.earlier || i.captureTime.getTime() >= q.earlier.getTime()) &&
+      i.captureTime.getTime() <= q.later.getTime(),
   );
-  const ordered = order === 'Forward' ? inWindow : [...inWindow].reverse();
-  const scope = `GetResourceConfigHistory:${req.region}:${resourceId}:${order}:${earlier?.getTime() ?? ''}:${later.getTime()}`;
-  const page = pageOf(ordered, optionalString(input, 'nextToken'), limit, scope, 'InvalidNextTokenException');
+  const ordered = q.order === 'Forward' ? inWindow : [...inWindow].reverse();
+  const page = pageOf(ordered, q.nextToken, q.limit, q.scope, 'InvalidNextTokenException');
   const sequence = new Map(known.map((item, i) => [item, i]));
   return {
-    configurationItems: page.items.map((item) => configurationItem(item, sequence.get(item) ?? 0)),
+    configurationItems: page.items.map((item) => shape(item, sequence.get(item) ?? 0)),
     ...(page.nextToken ? { nextToken: page.nextToken } : {}),
   };
 }
@@ -122,34 +124,64 @@ export function recordedItems<T extends { captureTime: Date; status: string }>(
   return out;
 }
 
+/** What one recorded item says, in Config's terms. */
+interface ItemFields {
+  accountId: string;
+  captureTime: Date;
+  status: string;
+  arn: string | undefined;
+  resourceType: string;
+  resourceId: string;
+  resourceName: string;
+  region: string;
+  creation: Date | undefined;
+  /** `configuration` and each supplementary value as JSON text (a deletion item carries neither). */
+  body(): { configuration: string; supplementaryConfiguration: Record<string, string> };
+}
+
 /**
  * One item in Config's shape. `configurationStateId` is unique per recorded change (several changes
  * can share a capture time): the capture time in milliseconds, then the change's sequence number.
  */
-function configurationItem(item: BucketConfigurationItem, sequence: number): Record<string, unknown> {
-  const deleted = item.status === 'ResourceDeleted';
-  const creation = creationTime(item.configuration);
+function itemJson(f: ItemFields, sequence: number): Record<string, unknown> {
   return {
     version: '1.3',
-    accountId: item.accountId,
-    configurationItemCaptureTime: epochSeconds(item.captureTime),
-    configurationItemStatus: item.status,
-    configurationStateId: `${item.captureTime.getTime()}${String(sequence).padStart(6, '0')}`,
+    accountId: f.accountId,
+    configurationItemCaptureTime: epochSeconds(f.captureTime),
+    configurationItemStatus: f.status,
+    configurationStateId: `${f.captureTime.getTime()}${String(sequence).padStart(6, '0')}`,
     configurationItemMD5Hash: '',
-    arn: `arn:aws:s3:::${item.bucket}`,
-    resourceType: BUCKET_TYPE,
-    resourceId: item.bucket,
-    resourceName: item.bucket,
-    awsRegion: item.region,
+    ...(f.arn ? { arn: f.arn } : {}),
+    resourceType: f.resourceType,
+    resourceId: f.resourceId,
+    resourceName: f.resourceName,
+    awsRegion: f.region,
     availabilityZone: 'Regional',
-    ...(creation ? { resourceCreationTime: epochSeconds(creation) } : {}),
+    ...(f.creation ? { resourceCreationTime: epochSeconds(f.creation) } : {}),
     tags: {},
     relatedEvents: [],
     relationships: [],
-    ...(deleted
-      ? {}
-      : { configuration: item.configuration, supplementaryConfiguration: item.supplementaryConfiguration }),
+    ...(f.status === 'ResourceDeleted' ? {} : f.body()),
   };
+}
+
+/** A bucket's item in Config's shape (its configuration is kept as the JSON text S3 recorded). */
+function configurationItem(item: BucketConfigurationItem, sequence: number): Record<string, unknown> {
+  return itemJson(
+    {
+      ...item,
+      arn: `arn:aws:s3:::${item.bucket}`,
+      resourceType: BUCKET_TYPE,
+      resourceId: item.bucket,
+      resourceName: item.bucket,
+      creation: creationTime(item.configuration),
+      body: () => ({
+        configuration: item.configuration,
+        supplementaryConfiguration: item.supplementaryConfiguration,
+      }),
+    },
+    sequence,
+  );
 }
 
 function creationTime(configuration: string): Date | undefined {
@@ -166,31 +198,18 @@ function resourceConfigurationItem(
   item: ResourceConfigurationItem,
   sequence: number,
 ): Record<string, unknown> {
-  const deleted = item.status === 'ResourceDeleted';
-  return {
-    version: '1.3',
-    accountId: item.accountId,
-    configurationItemCaptureTime: epochSeconds(item.captureTime),
-    configurationItemStatus: item.status,
-    configurationStateId: `${item.captureTime.getTime()}${String(sequence).padStart(6, '0')}`,
-    configurationItemMD5Hash: '',
-    ...(item.arn ? { arn: item.arn } : {}),
-    resourceType: item.resourceType,
-    resourceId: item.resourceId,
-    resourceName: item.resourceName,
-    awsRegion: item.region,
-    availabilityZone: 'Regional',
-    ...(item.resourceCreationTime ? { resourceCreationTime: epochSeconds(item.resourceCreationTime) } : {}),
-    tags: {},
-    relatedEvents: [],
-    relationships: [],
-    ...(deleted
-      ? {}
-      : {
-          configuration: JSON.stringify(item.configuration),
-          supplementaryConfiguration: Object.fromEntries(
-            Object.entries(item.supplementaryConfiguration).map(([k, v]) => [k, JSON.stringify(v)]),
-          ),
-        }),
-  };
+  return itemJson(
+    {
+      ...item,
+      arn: item.arn,
+      creation: item.resourceCreationTime,
+      body: () => ({
+        configuration: JSON.stringify(item.configuration),
+        supplementaryConfiguration: Object.fromEntries(
+          Object.entries(item.supplementaryConfiguration).map(([k, v]) => [k, JSON.stringify(v)]),
+        ),
+      }),
+    },
+    sequence,
+  );
 }
