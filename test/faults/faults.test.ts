@@ -40,6 +40,7 @@ beforeAll(async () => {
   faulty = await runScenario(FAULTS, 11);
 }, 240_000);
 
+// Every per-bucket read: a bucket is intact only when none of them was lost to a fault.
 const bucketOutcomes = (b: BucketSnapshot) => [
   b.encryption,
   b.policy,
@@ -49,6 +50,8 @@ const bucketOutcomes = (b: BucketSnapshot) => [
   b.ownershipControls,
   b.tags,
   b.versioning,
+  ...(b.abac ? [b.abac] : []),
+  ...(b.inventoryConfigurations ? [b.inventoryConfigurations] : []),
 ];
 
 const key = (f: Finding) => `${f.checkId} ${f.resource.arn}`;
