@@ -61,30 +61,42 @@ export async function calibrateSdk(opts: CalibrateOptions): Promise<SdkCalibrati
     maxAttempts: 3,
     cacheMiddleware: true,
   });
-  const total = opts.calls ?? 600;
-  const concurrency = opts.concurrency ?? 12;
+  const reads = (i: number) => {
+    const read = READS[i % READS.length];
+    return read ? s3.send(read(opts.bucket) as never) : Promise.resolve();
+  };
+  try {
+    return await cpuPerCall(reads, opts.calls ?? 600, opts.concurrency ?? 12);
+  } finally {
+    s3.destroy();
+  }
+}
+
+/**
+ * The CPU time (user + system) of this process per call of `send(i)`, over `calls` calls with
+ * `concurrency` in flight, after a warm-up of a sixth as many (module loading, first connections).
+ * A call's failure is part of what it costs, so it is not an error here.
+ */
+export async function cpuPerCall(
+  send: (i: number) => Promise<unknown>,
+  calls: number,
+  concurrency: number,
+): Promise<SdkCalibration> {
   const batch = async (n: number) => {
     let next = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        while (next < n) {
-          const read = READS[next++ % READS.length];
-          if (read) await s3.send(read(opts.bucket) as never).catch(() => undefined);
-        }
+        while (next < n) await send(next++).catch(() => undefined);
       }),
     );
   };
-  try {
-    await batch(Math.ceil(total / 6));
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    await batch(total);
-    const wallMs = performance.now() - started;
-    const used = process.cpuUsage(cpu);
-    return { calls: total, cpuMsPerCall: (used.user + used.system) / 1000 / total, wallMs };
-  } finally {
-    s3.destroy();
-  }
+  await batch(Math.ceil(calls / 6));
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await batch(calls);
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { calls, cpuMsPerCall: (used.user + used.system) / 1000 / calls, wallMs };
 }
 
 async function memberCredentials(

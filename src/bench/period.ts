@@ -8,6 +8,7 @@
 import { ConfigServiceClient, GetResourceConfigHistoryCommand } from '@aws-sdk/client-config-service';
 import type { RecordedCall } from '../aws/recorded-call.ts';
 import { quarterPeriod } from '../sandbox/scenarios/generated-history.ts';
+import { cpuPerCall } from './calibrate.ts';
 
 /** LookupEvents: 2 requests per second per account and region (AWS's documented quota). */
 export const LOOKUP_EVENTS_PER_SECOND = 2;
@@ -112,31 +113,23 @@ export async function measureSdkCpuPerCall(
   const one = async (i: number) => {
     const t = targets[i % targets.length];
     if (!t) return;
-    await client(t.region)
-      .send(
-        new GetResourceConfigHistoryCommand({
-          resourceType: 'AWS::S3::Bucket',
-          resourceId: t.bucket,
-          earlierTime: new Date(period.start),
-          laterTime: new Date(period.end),
-          chronologicalOrder: 'Forward',
-          limit: 100,
-        }),
-      )
-      .catch(() => undefined);
+    await client(t.region).send(
+      new GetResourceConfigHistoryCommand({
+        resourceType: 'AWS::S3::Bucket',
+        resourceId: t.bucket,
+        earlierTime: new Date(period.start),
+        laterTime: new Date(period.end),
+        chronologicalOrder: 'Forward',
+        limit: 100,
+      }),
+    );
   };
-  // Warm up (module loading, first connections) outside the measurement.
-  await Promise.all(Array.from({ length: 8 }, (_, i) => one(i)));
-  const before = process.cpuUsage();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < calls) await one(next++);
-    }),
-  );
-  const used = process.cpuUsage(before);
-  for (const c of clients.values()) c.destroy();
-  return { calls, cpuMsPerCall: (used.user + used.system) / 1000 / calls };
+  try {
+    const measured = await cpuPerCall(one, calls, 8);
+    return { calls: measured.calls, cpuMsPerCall: measured.cpuMsPerCall };
+  } finally {
+    for (const c of clients.values()) c.destroy();
+  }
 }
 
 /** What `bench --period` measured of the period collection. */
