@@ -193,8 +193,9 @@ export function parseDuration(text: string): number | null {
   return ms > 0 ? ms : null;
 }
 
-/** A duration in days and hours, e.g. `9d 4h`. */
+/** A duration in days and hours, e.g. `9d 4h`; under an hour in minutes, e.g. `30m`. */
 export function formatDuration(ms: number): string {
+  if (ms < 3_570_000) return `${Math.max(1, Math.round(ms / 60_000))}m`;
   const hours = Math.round(ms / 3_600_000);
   const d = Math.floor(hours / 24);
   const h = hours % 24;
