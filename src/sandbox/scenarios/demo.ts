@@ -421,7 +421,7 @@ export interface DemoQuarterHooks {
  * AWS Config and CloudTrail hold the history a Type II audit reads:
  * - 100 days ago the whole estate ({@link buildDemoScenario}) is built, Config recording from then;
  *   the policy of {@link DEMO_AFTER_PERIOD_BUCKET} is removed the next day;
- * - 50 days ago {@link DEMO_MID_PERIOD_BUCKET} is created;
+ * - 50 days ago {@link DEMO_MID_PERIOD_BUCKET} is created (and evaluated by Config's rules);
  * - 40 days ago {@link DEMO_HISTORY_BUCKET} loses Block Public Access and gains a public-read
  *   statement; a week later both are undone; Config's rules evaluate it after each change, so its
  *   compliance history shows the public-read rule NON_COMPLIANT for that week;
@@ -508,6 +508,9 @@ export async function buildDemoQuarter(
       sse: { algorithm: 'aws:kms', key: 'alias/acme-data', bucketKey: true },
       policy: policy(...denyUnencrypted(DEMO_MID_PERIOD_BUCKET), tls(DEMO_MID_PERIOD_BUCKET)),
     });
+    // Config's change-triggered rules evaluate the new bucket once it is recorded.
+    await at(50, 1);
+    await hooks.bucketChanged?.(DEMO_MID_PERIOD_BUCKET, 'us-east-1');
 
     await at(62);
     await use1.trail.send(new StartLoggingCommand({ Name: DEMO_LATE_TRAIL }));
