@@ -130,9 +130,7 @@ export async function buildDemoOrganization(
       }),
     );
     // On the root: every account's account-level Block Public Access is then the S3 policy's.
-    await org.send(
-      new AttachPolicyCommand({ PolicyId: s3Policy.Policy?.PolicySummary?.Id, TargetId: root }),
-    );
+    await org.send(new AttachPolicyCommand({ PolicyId: s3Policy.Policy?.PolicySummary?.Id, TargetId: root }));
     await org.send(new CloseAccountCommand({ AccountId: retired }));
     const res = await fetch(new URL(`/_sandbox/accounts/${noRole}/roles/${DEMO_ORG_ROLE}`, endpoint), {
       method: 'DELETE',
