@@ -133,8 +133,12 @@ function createEnvironment(css: string, partials: Readonly<Record<string, string
       : undefined;
     const firstLineOnly = c.tone === 'mono' && (c.lines?.length || c.list?.length);
     const toneCls = TONE_CLASS.has(String(c.tone)) && !firstLineOnly ? `tone-${String(c.tone)}` : '';
-    const colCls = typeof col?.cls === 'string' && /(^| )num-cell( |$)/.test(col.cls) ? 'num-cell' : '';
-    return [toneCls, colCls].filter(Boolean).join(' ');
+    // The column classes that bear on its cells: numbers right-aligned, identifiers kept whole.
+    const colCls =
+      typeof col?.cls === 'string'
+        ? col.cls.split(' ').filter((k) => k === 'num-cell' || k === 'nowrap')
+        : [];
+    return [toneCls, ...colCls].filter(Boolean).join(' ');
   });
   hb.registerHelper('embedStyles', () => {
     if (/<\/style/i.test(css)) throw new Error('report.css must not contain "</style"');
