@@ -146,7 +146,7 @@ describe('buildCsvFiles', () => {
     const fail = rows.find((r) => r['check_id'] === 's3.not-public' && r['status'] === 'fail')!;
     expect(fail['resource_name']).toBe('acme-public-website');
     expect(fail['region']).toBe('us-east-1');
-    expect(fail['evidence_files']!.split(' ')).toContain(`raw/${PROD}/s3/us-east-1.jsonl`);
+    expect(fail['evidence_files']!.split(' ')).toContain(`raw/s3/us-east-1.jsonl`);
     expect(rows.find((r) => r['check_id'] === 's3.account-public-access-block')!['region']).toBe('global');
     expect(rows[0]!['status']).toBe('fail');
   });

@@ -13,6 +13,7 @@ import { savedConfigOf, type RebuildSource } from '../rebuild.ts';
 import { PackSourceError } from '../source-error.ts';
 import type { MergedShard } from '../stages/pack.ts';
 import { newRunId } from '../workdir.ts';
+import { mergeRaw } from './merge-raw.ts';
 import { shardCaptureSeed, type ShardRecord, type ShardScreenshots } from './run-shard.ts';
 
 /** Shard packs that cannot be merged (altered, foreign plan, missing or duplicate shard): exit 2. */
@@ -26,6 +27,7 @@ interface ShardPack {
   sha256: string;
   shard: ShardRecord;
   snapshot: Snapshot;
+  /** Every raw file of the shard pack (records of its accounts, and its planning and identity calls). */
   raw: Map<string, Buffer>;
   /** The console screenshots the shard took, each with its PNG (hash checked against the listing). */
   screenshots: { meta: ScreenshotMeta; png: Buffer }[];
@@ -68,6 +70,7 @@ export async function mergeShards(opts: MergeOptions): Promise<BuiltPack> {
   if ('errors' in saved) throw new ShardMergeError(`the config in ${first.path} is not valid`, saved.errors);
   const config = saved.config;
   const snapshot = joinSnapshots(packs, newRunId(new Date()));
+  const raw = mergedRaw(packs);
   const shards: MergedShard[] = packs
     .map((p) => ({
       index: p.shard.index,
@@ -79,7 +82,7 @@ export async function mergeShards(opts: MergeOptions): Promise<BuiltPack> {
     .sort((a, b) => a.index - b.index);
   return buildOffline({
     snapshot,
-    raw: packs.flatMap((p) => [...p.raw]),
+    raw,
     config,
     build: { kind: 'merge', planId: first.shard.plan.planId, shards },
     noAwsBecause: 'merge does not call AWS (sign the merged pack with a key file)',
@@ -145,10 +148,7 @@ async function readShardPack(path: string, publicKeyPem: string | undefined): Pr
   const shard = JSON.parse(shardBytes.toString('utf8')) as ShardRecord;
   const snapshot = JSON.parse(snapBytes.toString('utf8')) as Snapshot;
   const cfg = files.get('config/effective-config.json');
-  // The snapshot's accounts only, each account's raw records from the shard that owns it. Records a
-  // shard made in other accounts (the caller's identity, role assumption) stay in its shard pack.
-  const owned = new Set(snapshot.accounts.map((a) => a.accountId));
-  const raw = new Map([...files].filter(([p]) => p.startsWith('raw/') && owned.has(p.split('/')[1] ?? '')));
+  const raw = new Map([...files].filter(([p]) => p.startsWith('raw/')));
   const listing = files.get('screenshots.json');
   const shots = listing ? (JSON.parse(listing.toString('utf8')) as ShardScreenshots) : undefined;
   const screenshots = (shots?.images ?? []).map((meta) => {
@@ -170,6 +170,34 @@ async function readShardPack(path: string, publicKeyPem: string | undefined): Pr
     screenshotGaps: new Map((shots?.gaps ?? []).map((g) => [g.item.replace(/^console /, ''), g.reason])),
     savedConfig: cfg ? (JSON.parse(cfg.toString('utf8')) as unknown) : undefined,
   };
+}
+
+/**
+ * The merged pack's raw files: each account's records from the shard that read it (by the account
+ * each record names, in packs of either raw layout), in account order. Records a shard made in other
+ * accounts of the plan or the caller's (identity, role assumption) stay in its shard pack; a record
+ * naming any other account means the shard is not one of this plan's, and the merge is refused.
+ */
+function mergedRaw(packs: ShardPack[]) {
+  const plan = (packs[0] as ShardPack).shard.plan;
+  const inPlan = plan.shards.flat();
+  const merged = mergeRaw(
+    [...packs]
+      .sort((a, b) => a.shard.index - b.shard.index)
+      .map((p) => ({
+        label: `shard ${p.shard.index}/${p.shard.total} (${p.path})`,
+        files: p.raw,
+        owned: new Set(p.snapshot.accounts.map((a) => a.accountId)),
+        known: new Set([...inPlan, p.snapshot.caller.accountId, 'unknown']),
+      })),
+  );
+  if ('foreign' in merged) {
+    const f = merged.foreign;
+    throw new ShardMergeError(
+      `${f.label}: ${f.file} line ${f.line} is a record of account ${f.account}, which is not in the plan of the shards; refusing to merge`,
+    );
+  }
+  return merged.raw;
 }
 
 /** "shard i/n" from a pack's shard.json when it can be read at all, else the file name. */
