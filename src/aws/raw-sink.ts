@@ -2,7 +2,6 @@ import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from
 import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { EvidenceRef } from '../snapshot/outcome.ts';
 import type { RecordedCall } from './recorded-call.ts';
 
@@ -125,7 +124,11 @@ export function createRawRecordSink(workDir: string): RawRecordSink {
       mkdirSync(path.dirname(abs), { recursive: true });
       const out = createWriteStream(abs, { flags: 'a' });
       parts.sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
-      for (const part of parts) await pipeline(createReadStream(part.abs), out, { end: false });
+      for (const part of parts) {
+        for await (const chunk of createReadStream(part.abs)) {
+          if (!out.write(chunk)) await once(out, 'drain');
+        }
+      }
       await new Promise<void>((resolve, reject) => {
         out.end((err?: Error | null) => (err ? reject(err) : resolve()));
       });

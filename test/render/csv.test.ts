@@ -204,7 +204,7 @@ describe('object encryption from S3 Inventory', () => {
       sse_s3: '0',
       bucket_key_status: 'ENABLED=10; DISABLED=2',
     });
-    expect(row['evidence_calls']).toMatch(/^raw\/111122223333\/s3\/us-east-1\.jsonl#s3-us-east-1-\d+ raw\//);
+    expect(row['evidence_calls']).toMatch(/^raw\/s3\/us-east-1\.jsonl#s3-us-east-1-111122223333-\d{6} raw\//);
     const buckets = table('inventory/buckets.csv');
     expect(buckets.find((b) => b['bucket'] === 'acme-payments-archive')?.['object_encryption']).toBe(
       '2 NOT-SSE, 10 SSE-KMS (report 2026-03-31)',
