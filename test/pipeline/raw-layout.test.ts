@@ -1,10 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.ts';
+import { diffSnapshots } from '../../src/diff/diff-packs.ts';
+import { loadPackForDiff } from '../../src/diff/load-pack.ts';
+import { verifyPack } from '../../src/pack/verify.ts';
 import { readPackEntries } from '../../src/pack/zip-reader.ts';
+import { readRebuildSource, rebuildPack, savedConfigOf } from '../../src/pipeline/rebuild.ts';
 import { runEvidencePack } from '../../src/pipeline/run.ts';
 import { silentProgress } from '../../src/progress/progress.ts';
 import { sandboxLink } from '../../src/sandbox/console/urls.ts';
@@ -20,7 +24,15 @@ import { clientsAs, MEMBER_ROLE, setUpOrganization } from '../sandbox-json/org-h
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const BUCKETS = 12;
 
+interface Built {
+  entries: Map<string, Buffer>;
+  ids: string[];
+  zip: string;
+}
+
 let dir: string;
+let two: Built;
+let six: Built;
 const sandboxes: RunningSandbox[] = [];
 afterAll(async () => {
   for (const s of sandboxes) await s.close();
@@ -28,7 +40,9 @@ afterAll(async () => {
 });
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ep-raw-layout-'));
-});
+  two = await packOf(2);
+  six = await packOf(6);
+}, 300_000);
 
 async function s3Of(sandbox: RunningSandbox, accountId: string, management: string, region: string) {
   if (accountId === management)
@@ -37,7 +51,7 @@ async function s3Of(sandbox: RunningSandbox, accountId: string, management: stri
 }
 
 /** An organization of `accounts` accounts holding the estate's buckets round-robin; its pack's entries. */
-async function packOf(accounts: number): Promise<{ entries: Map<string, Buffer>; ids: string[] }> {
+async function packOf(accounts: number): Promise<Built> {
   const sandbox = await startSandbox({ scenario: 'empty' });
   sandboxes.push(sandbox);
   const members = Array.from({ length: accounts - 1 }, (_, k) => `workload-${k + 1}`);
@@ -68,7 +82,7 @@ async function packOf(accounts: number): Promise<{ entries: Map<string, Buffer>;
     sandbox: sandboxLink(sandbox.url),
     progress: silentProgress,
   });
-  return { entries: await readPackEntries(built.written.zipPath), ids };
+  return { entries: await readPackEntries(built.written.zipPath), ids, zip: built.written.zipPath };
 }
 
 function accountsOf(entries: Map<string, Buffer>): Set<string> {
@@ -83,8 +97,6 @@ function accountsOf(entries: Map<string, Buffer>): Set<string> {
 
 describe('the raw layout over the wire', () => {
   it('gives the same file count for the same estate in 2 accounts and in 6', async () => {
-    const two = await packOf(2);
-    const six = await packOf(6);
     const raw = (e: Map<string, Buffer>) => [...e.keys()].filter((p) => p.startsWith('raw/')).sort();
 
     // Every account was read and its records are in the pack, each naming it.
@@ -98,5 +110,71 @@ describe('the raw layout over the wire', () => {
     const findings = six.entries.get('findings/findings.csv')?.toString('utf8') ?? '';
     expect(findings).toMatch(/raw\/s3\/eu-west-1\.jsonl/);
     expect(findings).not.toMatch(/raw\/\d{12}\//);
-  }, 300_000);
+  });
+
+  it('rebuilds (pack --from), verifies and diffs a pack of the earlier per-account layout', async () => {
+    // The 2-account pack as earlier versions wrote it: raw/<account>/<service>/<region>.jsonl, the
+    // snapshot's references pointing there.
+    const old = join(dir, 'old-layout');
+    const moved = new Map<string, string>();
+    const files = new Map<string, string[]>();
+    for (const [path, buf] of two.entries) {
+      if (!path.startsWith('raw/')) continue;
+      const [, service, region] = path.replace(/\.jsonl$/, '').split('/');
+      for (const line of buf.toString('utf8').split('\n').filter(Boolean)) {
+        const r = JSON.parse(line) as { id: string; accountId: string };
+        const to = `raw/${r.accountId}/${service}/${region}.jsonl`;
+        moved.set(r.id, to);
+        files.set(to, [...(files.get(to) ?? []), line]);
+      }
+    }
+    const repoint = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(repoint);
+      if (v && typeof v === 'object') {
+        const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, repoint(x)]));
+        if (typeof o['file'] === 'string' && typeof o['callId'] === 'string' && o['file'].startsWith('raw/'))
+          o['file'] = moved.get(o['callId']) ?? o['file'];
+        return o;
+      }
+      return v;
+    };
+    const snapshot = repoint(JSON.parse(two.entries.get('snapshot.json')?.toString('utf8') ?? '{}'));
+    const write = async (rel: string, text: string) => {
+      await mkdir(dirname(join(old, rel)), { recursive: true });
+      await writeFile(join(old, rel), text);
+    };
+    await write('snapshot.json', JSON.stringify(snapshot));
+    await write(
+      'config/effective-config.json',
+      two.entries.get('config/effective-config.json')?.toString() ?? '',
+    );
+    for (const [rel, lines] of files) await write(rel, `${lines.join('\n')}\n`);
+    expect([...files.keys()].some((p) => p.startsWith(`raw/${two.ids[1]}/`))).toBe(true);
+
+    const source = await readRebuildSource(join(old, 'snapshot.json'));
+    const saved = savedConfigOf(source);
+    if ('errors' in saved) throw new Error(saved.errors.join('; '));
+    const rebuilt = await rebuildPack({
+      source,
+      config: saved.config,
+      outDir: join(dir, 'rebuilt'),
+      screenshots: false,
+      progress: silentProgress,
+    });
+    const entries = await readPackEntries(rebuilt.written.zipPath);
+    // Its records keep their place, and its citations still find them.
+    expect([...entries.keys()].filter((p) => p.startsWith('raw/')).sort()).toEqual([...files.keys()].sort());
+    expect(entries.get('findings/findings.csv')?.toString('utf8')).toMatch(
+      new RegExp(`raw/${two.ids[1]}/s3/(us-east-1|eu-west-1)\\.jsonl#`),
+    );
+    expect((await verifyPack(rebuilt.written.zipPath)).ok).toBe(true);
+
+    // diff reads both layouts: the same estate, nothing changed.
+    const a = await loadPackForDiff(rebuilt.written.zipPath);
+    const b = await loadPackForDiff(two.zip);
+    if (!a.ok || !b.ok) throw new Error('unreadable pack');
+    const d = diffSnapshots(a.pack, b.pack);
+    expect(d.results).toEqual({ flipped: [], added: [], removed: [] });
+    expect(d.buckets).toEqual({ added: [], removed: [], changed: [] });
+  }, 180_000);
 });
