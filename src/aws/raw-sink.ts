@@ -41,16 +41,8 @@ export function rawFilePath(service: string, region: string): string {
   return `raw/${safeSegment(service)}/${safeSegment(region)}.jsonl`;
 }
 
-/**
- * Whether a pack-relative path is a raw file in the layout of packs written before 0.2
- * (`raw/<accountId>/<service>/<region>.jsonl`, one file per account).
- */
-export function isPerAccountRawPath(rel: string): boolean {
-  return /^raw\/[^/]+\/[^/]+\/[^/]+\.jsonl$/.test(rel);
-}
-
 /** Work-directory folder of the per-account files, removed when the sink closes. */
-export const BY_ACCOUNT_DIR = '.raw-by-account';
+const BY_ACCOUNT_DIR = '.raw-by-account';
 
 function safeSegment(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
