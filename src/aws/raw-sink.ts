@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -13,7 +13,7 @@ export type UnnumberedCall = Omit<RecordedCall, 'id'>;
  * `raw/<service>/<region>.jsonl`, whatever the number of accounts. Each record names its account.
  *
  * During collection every account writes a file of its own in the work directory
- * (`.raw-by-account/<accountId>/<service>/<region>.jsonl`), so accounts read at the same time never
+ * (`.raw-by-account-<random>/<accountId>/<service>/<region>.jsonl`), so accounts read at the same time never
  * interleave and nothing is kept in memory; {@link RawRecordSink.close} then concatenates them into
  * the pack layout in a fixed order — account id, then the order the account's calls were written.
  */
@@ -41,8 +41,8 @@ export function rawFilePath(service: string, region: string): string {
   return `raw/${safeSegment(service)}/${safeSegment(region)}.jsonl`;
 }
 
-/** Work-directory folder of the per-account files, removed when the sink closes. */
-const BY_ACCOUNT_DIR = '.raw-by-account';
+/** Prefix of the work-directory folder of a sink's per-account files, removed when it closes. */
+const BY_ACCOUNT_PREFIX = '.raw-by-account-';
 
 function safeSegment(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
@@ -64,6 +64,7 @@ export function createRawRecordSink(workDir: string): RawRecordSink {
   // per writer would pile up under high concurrency).
   const draining = new Map<WriteStream, Promise<unknown>>();
   let closing: Promise<void> | undefined;
+  let partsDir: string | undefined;
 
   function drained(stream: WriteStream): Promise<unknown> {
     let wait = draining.get(stream);
@@ -79,7 +80,11 @@ export function createRawRecordSink(workDir: string): RawRecordSink {
     const key = `${account}/${safeSegment(service)}/${safeSegment(region)}`;
     let file = byAccount.get(key);
     if (!file) {
-      const abs = path.join(workDir, BY_ACCOUNT_DIR, `${key}.jsonl`);
+      if (!partsDir) {
+        mkdirSync(workDir, { recursive: true });
+        partsDir = mkdtempSync(path.join(workDir, BY_ACCOUNT_PREFIX));
+      }
+      const abs = path.join(partsDir, `${key}.jsonl`);
       mkdirSync(path.dirname(abs), { recursive: true });
       file = {
         accountId: account,
@@ -125,7 +130,7 @@ export function createRawRecordSink(workDir: string): RawRecordSink {
         out.end((err?: Error | null) => (err ? reject(err) : resolve()));
       });
     }
-    await rm(path.join(workDir, BY_ACCOUNT_DIR), { recursive: true, force: true });
+    if (partsDir) await rm(partsDir, { recursive: true, force: true });
   }
 
   return {
