@@ -64,16 +64,15 @@ export function mergeRaw(shards: readonly ShardRaw[]): { raw: RawRecords } | { f
     .map(([file, byAccount]) => [
       file,
       Buffer.concat(
-        [...byAccount]
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .flatMap(([, lines]) => lines),
+        [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([, lines]) => lines),
       ),
     ]);
   return { raw };
 }
 
 /** The head the sink writes every record with (the account before any AWS data). */
-const HEAD = /^\{"id":"[^"\\]*","service":"[^"\\]*","operation":"[^"\\]*","region":"[^"\\]*","accountId":"([^"\\]*)"/;
+const HEAD =
+  /^\{"id":"[^"\\]*","service":"[^"\\]*","operation":"[^"\\]*","region":"[^"\\]*","accountId":"([^"\\]*)"/;
 
 function accountOf(line: Buffer): string | undefined {
   const fast = HEAD.exec(line.subarray(0, 512).toString('utf8'))?.[1];
