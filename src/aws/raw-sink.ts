@@ -13,9 +13,10 @@ export type UnnumberedCall = Omit<RecordedCall, 'id'>;
  * `raw/<service>/<region>.jsonl`, whatever the number of accounts. Each record names its account.
  *
  * During collection every account writes a file of its own in the work directory
- * (`.raw-by-account-<random>/<accountId>/<service>/<region>.jsonl`), so accounts read at the same time never
- * interleave and nothing is kept in memory; {@link RawRecordSink.close} then concatenates them into
- * the pack layout in a fixed order — account id, then the order the account's calls were written.
+ * (`.raw-by-account-<random>/<accountId>/<service>/<region>.jsonl`), so accounts read at the same
+ * time never interleave and nothing is kept in memory; {@link RawRecordSink.close} then
+ * concatenates them into the pack layout in a fixed order — account id, then the order the
+ * account's calls were written.
  */
 export interface RawRecordSink {
   /**
