@@ -34,7 +34,7 @@ export function formatBounds(r: BenchResult): string[] {
   if (g && g.busySlotMs + g.idleSlotMs > 0)
     lines.push(
       `global cap in use: ${((100 * g.busySlotMs) / (g.busySlotMs + g.idleSlotMs)).toFixed(0)}% of its slot time ` +
-        `(an attempt holds its slot from sending until its answer is handled, so a CPU-bound run keeps it full)`,
+        `(a slot is held from sending an attempt until its answer is handled; one account alone uses at most its own limit)`,
     );
   return lines;
 }
