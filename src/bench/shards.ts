@@ -51,7 +51,7 @@ const STAGE_LINES: { prefix: string; stage: string }[] = [
   { prefix: 'plan shards', stage: 'plan' },
   { prefix: 'verify shards', stage: 'verify shards' },
   { prefix: 'evaluate', stage: 'evaluate' },
-  { prefix: 'evaluated ', stage: 'capture + files' },
+  { prefix: 'evaluated', stage: 'capture + files' },
   { prefix: 'render report', stage: 'report' },
   { prefix: 'write pack', stage: 'write pack' },
   { prefix: 'write shard pack', stage: 'write shard pack' },
@@ -171,7 +171,7 @@ function runChild(args: string[], cwd: string, env: NodeJS.ProcessEnv, label: st
       const lines = (partial + text).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
-        const hit = STAGE_LINES.find((s) => line.startsWith(s.prefix));
+        const hit = STAGE_LINES.find((s) => line === s.prefix || line.startsWith(`${s.prefix} `));
         if (hit && !marks.some((m) => m.stage === hit.stage))
           marks.push({ stage: hit.stage, at: performance.now() });
       }
