@@ -132,8 +132,9 @@ function carriedConsole(packs: ShardPack[]): CarriedConsole {
 
 async function readShardPack(path: string, publicKeyPem: string | undefined): Promise<ShardPack> {
   const check = await verifyPack(path, publicKeyPem ? { publicKeyPem } : {});
-  const label = await shardLabel(path);
   if (!check.ok) {
+    // Read again only to name the shard in the error: every read of a pack inflates all of it.
+    const label = await shardLabel(path);
     throw new ShardMergeError(
       `${label} (${path}) does not verify; refusing to merge it`,
       check.problems
