@@ -13,9 +13,24 @@ const CLI = fileURLToPath(new URL('../../bin/evidence-pack.js', import.meta.url)
 /** The memory flags of the bin's shebang and the npm scripts, so a child measures as a user's run. */
 const NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=40'];
 
-/** Prints the child's peak RSS (KiB) on its way out, for the bench to read from its stderr. */
-const RSS_PROBE =
-  'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nBENCH_MAX_RSS_KB="+process.resourceUsage().maxRSS+"\\n"))';
+/**
+ * Prints the child's peak RSS (KiB) on its way out, for the bench to read from its stderr. On Linux
+ * it is `VmHWM` of /proc/self/status, the high-water mark of the child's own memory: the child is
+ * forked from this process before it execs node, and `getrusage`'s `maxRSS` keeps the largest RSS
+ * the process had before the exec, so it would report at least the bench's own RSS (the four
+ * shards of the 200-account bench all "peaked" at the bench's 437 MiB). Elsewhere: `maxRSS`.
+ */
+const RSS_PROBE = `data:text/javascript,${encodeURIComponent(
+  'import { readFileSync } from "node:fs";\n' +
+    'process.on("exit", () => {\n' +
+    '  let kb = process.resourceUsage().maxRSS;\n' +
+    '  try {\n' +
+    '    const v = parseInt(readFileSync("/proc/self/status", "utf8").split("VmHWM:")[1] ?? "", 10);\n' +
+    '    if (v > 0) kb = v;\n' +
+    '  } catch {}\n' +
+    '  process.stderr.write(`\\nBENCH_MAX_RSS_KB=${kb}\\n`);\n' +
+    '});\n',
+)}`;
 
 /** Parameters of a sharded benchmark. */
 export interface ShardBenchOptions extends BenchShape {
@@ -151,8 +166,16 @@ export async function runShardBench(opts: ShardBenchOptions): Promise<ShardBench
   }
 }
 
-/** Run the CLI in a child process; rejects (with its stderr's tail) unless it exits 0. */
-function runChild(args: string[], cwd: string, env: NodeJS.ProcessEnv, label: string): Promise<ChildFigures> {
+/**
+ * Run the CLI in a child process with the memory flags of a user's run; resolves with its wall
+ * time, stage times and own peak RSS, rejects (with its stderr's tail) unless it exits 0.
+ */
+export function runChild(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  label: string,
+): Promise<ChildFigures> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // Without --json: the child prints a line as each stage starts, which times the stages.
