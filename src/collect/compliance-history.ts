@@ -1,12 +1,11 @@
 import type { ClientFactory } from '../aws/client-factory.ts';
-import type { Outcome } from '../snapshot/outcome.ts';
 import type {
   ComplianceHistoryItem,
   ConfigHistoryItem,
   ResourceComplianceHistory,
 } from '../snapshot/model.ts';
 import type { BucketRef } from './buckets.ts';
-import { combine, readHistory, type Read } from './config-history.ts';
+import { readAroundPeriod } from './config-history.ts';
 
 const COMPLIANCE_TYPE = 'AWS::Config::ResourceCompliance';
 
@@ -48,15 +47,10 @@ function toComplianceItem(item: ConfigHistoryItem): ComplianceHistoryItem {
   };
 }
 
-function merged(baseline: Read, inPeriod: Read): Outcome<ComplianceHistoryItem[]> {
-  const items = combine(baseline.items, inPeriod.items);
-  return items.status === 'ok' ? { ...items, value: items.value.map(toComplianceItem) } : items;
-}
-
 /**
  * AWS Config's compliance history of one bucket around the audit period, in the bucket's region:
  * the latest `AWS::Config::ResourceCompliance` item at or before the period start, then every item
- * inside the period (all pages, oldest first).
+ * inside the period (all pages, oldest first), in one backwards read.
  */
 export async function collectComplianceHistory(
   factory: ClientFactory,
@@ -64,37 +58,15 @@ export async function collectComplianceHistory(
   period: { start: string; end: string },
 ): Promise<ResourceComplianceHistory> {
   const base = { resourceType: COMPLIANCE_TYPE, resourceId: `AWS::S3::Bucket/${ref.name}` } as const;
-  const start = new Date(period.start);
-  const end = new Date(period.end);
-  const baseline = await readHistory(
-    factory,
-    ref.region,
-    { ...base, laterTime: start, chronologicalOrder: 'Reverse', limit: 1 },
-    true,
-    1,
-  );
-  const failed = baseline.items.status === 'denied' || baseline.items.status === 'error';
-  const inPeriod = failed
-    ? { items: baseline.items, pages: [] }
-    : await readHistory(
-        factory,
-        ref.region,
-        {
-          ...base,
-          earlierTime: start,
-          laterTime: end,
-          chronologicalOrder: 'Forward',
-          limit: 100,
-        },
-        true,
-      );
+  const read = await readAroundPeriod(factory, ref.region, base, period, true);
+  const items = read.items;
   return {
     bucketArn: ref.arn,
     bucket: ref.name,
     accountId: ref.accountId,
     region: ref.region,
-    period: { start: start.toISOString(), end: end.toISOString() },
-    items: merged(baseline, inPeriod),
-    pages: [...baseline.pages, ...inPeriod.pages],
+    period: { start: new Date(period.start).toISOString(), end: new Date(period.end).toISOString() },
+    items: items.status === 'ok' ? { ...items, value: items.value.map(toComplianceItem) } : items,
+    pages: read.pages,
   };
 }

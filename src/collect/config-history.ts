@@ -23,7 +23,7 @@ export interface Read {
 type Query = Omit<GetResourceConfigHistoryCommandInput, 'nextToken'>;
 
 /**
- * Follow GetResourceConfigHistory to its last page (or `maxItems`), keeping each page's call: every
+ * Follow GetResourceConfigHistory to its last page (or `maxItems`, or `lastPage`), keeping each page's call: every
  * item carries the call it came from, so a period verdict cites exactly the records it used.
  */
 export async function readHistory(
@@ -32,6 +32,8 @@ export async function readHistory(
   query: Query,
   keepConfiguration: boolean,
   maxItems = Number.POSITIVE_INFINITY,
+  /** Stop after a page for which this holds (its items, in the order asked). */
+  lastPage: (items: readonly ConfigHistoryItem[]) => boolean = () => false,
 ): Promise<Read> {
   const items: ConfigHistoryItem[] = [];
   const pages: EvidenceRef[] = [];
@@ -55,7 +57,7 @@ export async function readHistory(
     items.push(...page.value.items.map((i) => ({ ...i, evidence: page.evidence })));
     token = page.value.next || undefined;
     const first = pages[0] ?? page.evidence;
-    if (!token || items.length >= maxItems)
+    if (!token || items.length >= maxItems || lastPage(page.value.items))
       return { items: { status: 'ok', value: items.slice(0, maxItems), evidence: first }, pages };
     if (seen.has(token))
       return {
@@ -79,10 +81,51 @@ export interface PeriodHistoryRead {
 }
 
 /**
+ * The items of one resource from the latest at or before the period start (the state the period
+ * opens with) to the period end, oldest first, with every page read for them. One backwards read
+ * (`laterTime` = the period end, newest first, 100 a page) that stops at the first page reaching
+ * back before the period start: one call for a resource with fewer than 100 items in the period,
+ * where reading the baseline and the period apart takes two.
+ */
+export async function readAroundPeriod(
+  factory: ClientFactory,
+  region: string,
+  resource: { resourceType: string; resourceId: string },
+  period: { start: string; end: string },
+  keepConfiguration: boolean,
+): Promise<Read> {
+  const start = Date.parse(period.start);
+  const read = await readHistory(
+    factory,
+    region,
+    {
+      resourceType: resource.resourceType as Query['resourceType'],
+      resourceId: resource.resourceId,
+      laterTime: new Date(period.end),
+      chronologicalOrder: 'Reverse',
+      limit: 100,
+    },
+    keepConfiguration,
+    Number.POSITIVE_INFINITY,
+    // Newest first: once a page's oldest item is before the start, every later page is older still.
+    (page) => {
+      const oldest = page.at(-1);
+      return oldest !== undefined && Date.parse(oldest.captureTime) < start;
+    },
+  );
+  if (read.items.status !== 'ok') return read;
+  const newestFirst = read.items.value;
+  const baseline = newestFirst.find((i) => Date.parse(i.captureTime) <= start);
+  const inPeriod = newestFirst.filter((i) => Date.parse(i.captureTime) >= start).reverse();
+  const ok = (value: ConfigHistoryItem[]) => ({ ...read.items, value });
+  return { items: combine(ok(baseline ? [baseline] : []), ok(inPeriod)), pages: read.pages };
+}
+
+/**
  * AWS Config's history of one resource around the audit period, asked in `region`: the latest
  * item at or before the period start (the state the period opens with), then every item captured
- * inside the period (all pages, oldest first). When Config has no item up to the period end, the
- * first item after it, whose `resourceCreationTime` dates the resource.
+ * inside the period (all pages, oldest first; see {@link readAroundPeriod}). When Config has no
+ * item up to the period end, the first item after it, whose `resourceCreationTime` dates the resource.
  */
 export async function readPeriodHistory(
   factory: ClientFactory,
@@ -91,45 +134,25 @@ export async function readPeriodHistory(
   period: { start: string; end: string },
   opts: { keepConfiguration?: boolean } = {},
 ): Promise<PeriodHistoryRead> {
-  const base = {
-    resourceType: resource.resourceType as Query['resourceType'],
-    resourceId: resource.resourceId,
-  };
   const keep = opts.keepConfiguration ?? false;
-  const start = new Date(period.start);
-  const end = new Date(period.end);
-  const baseline = await readHistory(
-    factory,
-    region,
-    { ...base, laterTime: start, chronologicalOrder: 'Reverse', limit: 1 },
-    keep,
-    1,
-  );
-  const inPeriod =
-    baseline.items.status === 'ok' || baseline.items.status === 'absent'
-      ? await readHistory(
-          factory,
-          region,
-          { ...base, earlierTime: start, laterTime: end, chronologicalOrder: 'Forward', limit: 100 },
-          keep,
-        )
-      : { items: baseline.items, pages: [] };
-  const items = combine(baseline.items, inPeriod.items);
+  const { items, pages } = await readAroundPeriod(factory, region, resource, period, keep);
   const none = items.status === 'absent' || (items.status === 'ok' && items.value.length === 0);
   const after = none
     ? await readHistory(
         factory,
         region,
-        { ...base, earlierTime: end, chronologicalOrder: 'Forward', limit: 1 },
+        {
+          resourceType: resource.resourceType as Query['resourceType'],
+          resourceId: resource.resourceId,
+          earlierTime: new Date(period.end),
+          chronologicalOrder: 'Forward',
+          limit: 1,
+        },
         keep,
         1,
       )
     : undefined;
-  return {
-    items,
-    pages: [...baseline.pages, ...inPeriod.pages],
-    ...(after ? { afterPeriod: after.items } : {}),
-  };
+  return { items, pages, ...(after ? { afterPeriod: after.items } : {}) };
 }
 
 /** AWS Config's history of one bucket around the audit period, asked in the bucket's region. */

@@ -2,7 +2,7 @@ import type { EvidenceRef } from '../snapshot/outcome.ts';
 import { BUCKET_PROBES } from '../checks/policy/probes.ts';
 import type { PolicyProbeResults } from '../checks/policy/types.ts';
 import type { EvaluationContext } from '../checks/types.ts';
-import { analyzePolicyText } from '../checks/policy/analyze-policies.ts';
+import { createBucketPolicyAnalyzer, type BucketPolicyAnalyzer } from '../checks/policy/analyze-policies.ts';
 import type { Snapshot } from '../snapshot/model.ts';
 import { judgeBucketOverPeriod, type PolicyLookup } from './judge.ts';
 import { recordedSettings } from './supplementary.ts';
@@ -31,10 +31,15 @@ function policyKey(bucketArn: string, text: string): string {
 }
 
 /**
- * Run the anonymous-access probes once against every distinct bucket policy the histories record.
+ * Run the probes against every distinct bucket policy the histories record. Versions that differ
+ * only in their bucket's own name (the same policy put on many buckets, or put again) share one
+ * simulation through `analyzer`, as today's policies do; a bucket's policy text is looked up once.
  * Async because the simulator is; the result lets the period judgement stay pure.
  */
-export async function analyzeHistoryPolicies(snapshot: Snapshot): Promise<PolicyLookup> {
+export async function analyzeHistoryPolicies(
+  snapshot: Snapshot,
+  analyzer: BucketPolicyAnalyzer = createBucketPolicyAnalyzer(BUCKET_PROBES),
+): Promise<PolicyLookup> {
   const results = new Map<string, PolicyProbeResults>();
   for (const account of snapshot.accounts) {
     for (const h of account.configHistory ?? []) {
@@ -44,13 +49,7 @@ export async function analyzeHistoryPolicies(snapshot: Snapshot): Promise<Policy
         if (policy.status !== 'ok') continue;
         const key = policyKey(h.bucketArn, policy.value.text);
         if (results.has(key)) continue;
-        results.set(
-          key,
-          await analyzePolicyText(policy.value.text, BUCKET_PROBES, {
-            bucketArn: h.bucketArn,
-            accountId: h.accountId,
-          }),
-        );
+        results.set(key, await analyzer.analyze(policy.value.text, h.bucketArn, h.accountId));
       }
     }
   }

@@ -172,6 +172,17 @@ function policyPublicOf(item: ConfigHistoryItem): boolean | undefined {
  * (Config omits what the bucket does not have); an entry that is not valid JSON is an `error` gap.
  */
 export function recordedSettings(item: ConfigHistoryItem, evidence: EvidenceRef): RecordedSettings {
+  // Every period check, the timeline and the reconciliation read the same item: parse it once.
+  let byEvidence = parsed.get(item);
+  if (!byEvidence) parsed.set(item, (byEvidence = new Map()));
+  let settings = byEvidence.get(evidence);
+  if (!settings) byEvidence.set(evidence, (settings = parseSettings(item, evidence)));
+  return settings;
+}
+
+const parsed = new WeakMap<ConfigHistoryItem, Map<EvidenceRef, RecordedSettings>>();
+
+function parseSettings(item: ConfigHistoryItem, evidence: EvidenceRef): RecordedSettings {
   return {
     encryption: encryptionOf(item, evidence),
     policy: policyOf(item, evidence),

@@ -4,7 +4,9 @@ import {
   periodMonitoringPopulation,
   periodReconciliationPopulation,
   periodTimelinePopulation,
+  periodVerdictPopulation,
 } from './period-populations.ts';
+import { periodResourcePopulation } from './period-resources.ts';
 import { join } from 'node:path';
 import { forPlainText } from '../text/safe-text.ts';
 import { mkdirSync } from 'node:fs';
@@ -62,6 +64,8 @@ function csvSources(snapshot: Snapshot, evaluation: Evaluation): (() => Populati
   const sources = populationSources(snapshot, evaluation);
   const period = evaluation.period;
   if (period) {
+    sources.push(() => periodVerdictPopulation(period));
+    if ((period.resources ?? []).length > 0) sources.push(() => periodResourcePopulation(period));
     sources.push(() => periodTimelinePopulation(period));
     sources.push(() => periodReconciliationPopulation(period));
     sources.push(() => periodMonitoringPopulation(period));

@@ -12,6 +12,8 @@ import type {
 
 /** Pack path of the per-bucket configuration timeline. */
 export const PERIOD_TIMELINE_CSV = 'inventory/period-timeline.csv';
+/** Pack path of every bucket's verdict per period check (the report's table shows the first rows). */
+export const PERIOD_VERDICTS_CSV = 'inventory/period-verdicts.csv';
 /** Pack path of the reconciliation of the last in-period state with today's read. */
 export const PERIOD_RECONCILIATION_CSV = 'inventory/period-reconciliation.csv';
 
@@ -102,7 +104,7 @@ export function periodVerdictPopulation(period: PeriodEvaluation): Population {
   );
   return population(
     {
-      path: 'findings/findings.json',
+      path: PERIOD_VERDICTS_CSV,
       title: 'Checks over the audit period',
       columns: BUCKET_VERDICT_COLUMNS,
     },

@@ -4,6 +4,9 @@ import { VERDICT_COLUMNS, worstFirst } from './period-populations.ts';
 
 type Check = PeriodResourceResult['checks'][number];
 
+/** Pack path of the verdicts of account Block Public Access, KMS keys and trails over the period. */
+export const PERIOD_RESOURCES_CSV = 'inventory/period-resources.csv';
+
 const KIND: Record<PeriodResourceResult['resourceType'], string> = {
   'AWS::S3::AccountPublicAccessBlock': 'Account Block Public Access',
   'AWS::KMS::Key': 'KMS key',
@@ -30,7 +33,7 @@ export function periodResourcePopulation(period: PeriodEvaluation): Population {
   );
   return population(
     {
-      path: 'findings/findings.json',
+      path: PERIOD_RESOURCES_CSV,
       title: 'Account Block Public Access, KMS keys and trails over the audit period',
       columns: COLUMNS,
     },

@@ -15,7 +15,7 @@ describe('bench --period', () => {
     const p = r.period;
     expect(p).toBeDefined();
     if (!p) return;
-    // Every bucket: a baseline read and at least one in-period page.
+    // Every bucket: its configuration history and its compliance history, one backwards read each.
     expect(p.calls.getResourceConfigHistory).toBeGreaterThanOrEqual(2 * 12);
     expect(p.calls.lookupEventsByAttribute['EventSource=kms.amazonaws.com']).toBeGreaterThan(0);
     expect(p.calls.lookupEventsByAttribute['ReadOnly=false']).toBeGreaterThan(0);

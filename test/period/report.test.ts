@@ -102,6 +102,28 @@ describe('period evidence in the pack', () => {
     expect(pab?.brokenWindows.map((w) => w.from)).toEqual(['2026-04-10T00:00:00.000Z']);
   });
 
+  it("writes every bucket's verdict per period check to a CSV the report's table points at", async () => {
+    const { snap, cfg, evaluation } = await periodFixture();
+    const csv = buildCsvFiles(snap, evaluation).find((f) => f.path === 'inventory/period-verdicts.csv');
+    const lines = csv?.content.trim().split('\r\n') ?? [];
+    const buckets = evaluation.period?.buckets ?? [];
+    expect(lines).toHaveLength(1 + buckets.reduce((n, b) => n + b.checks.length, 0));
+    expect(lines[0]).toContain('check_id,period_status,broken_windows,reason');
+    // Broken first, as on the report's page.
+    expect(lines[1]).toContain('Broken during the period');
+    const model = buildReportModel({
+      snapshot: snap,
+      evaluation,
+      config: cfg,
+      evidenceIndex: [],
+      evidenceDigest: 'sha256:00',
+      screenshots: [],
+      renderer: 'chromium',
+      toolVersion: '0.0.0',
+    });
+    expect(model.period?.verdicts.source).toBe('inventory/period-verdicts.csv');
+  });
+
   it('leaves the pack unchanged when no period is configured', async () => {
     const { snap } = await periodFixture();
     const evaluation = await evaluate(snap, config());
