@@ -31,7 +31,8 @@ export interface ForeignRecord {
 
 /**
  * The merged pack's raw files, or the first record that names an account outside its shard's
- * plan. Each account's lines are taken whole and in order; files are sorted by path.
+ * plan. Each account's lines are taken whole and in order; files are sorted by path. Every record is
+ * checked before the first file is handed on; the shards' `files` maps are emptied.
  */
 export function mergeRaw(shards: readonly ShardRaw[]): { raw: RawRecords } | { foreign: ForeignRecord } {
   // path → account → lines (each with its newline), from the shard that owns the account.
@@ -46,7 +47,7 @@ export function mergeRaw(shards: readonly ShardRaw[]): { raw: RawRecords } | { f
         const line = buf.subarray(start, end);
         lineNo += 1;
         start = end;
-        if (line.toString('utf8').trim() === '') continue;
+        if (line[0] !== 0x7b && line.toString('utf8').trim() === '') continue;
         const account = accountOf(line);
         if (account === undefined || !shard.known.has(account))
           return { foreign: { label: shard.label, file, line: lineNo, account: account ?? '(none)' } };
@@ -59,15 +60,21 @@ export function mergeRaw(shards: readonly ShardRaw[]): { raw: RawRecords } | { f
       }
     }
   }
-  const raw: [string, Buffer][] = [...merged]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([file, byAccount]) => [
-      file,
-      Buffer.concat(
-        [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([, lines]) => lines),
-      ),
-    ]);
-  return { raw };
+  // Every shard's map is let go here; what is left of its bytes is the lines kept, and each merged
+  // file lets its lines go as it is handed on (the load stage writes it to the work directory).
+  for (const shard of shards) shard.files.clear();
+  return { raw: drain(merged) };
+}
+
+function* drain(merged: Map<string, Map<string, Buffer[]>>): Generator<readonly [string, Buffer]> {
+  for (const file of [...merged.keys()].sort()) {
+    const byAccount = merged.get(file) ?? new Map<string, Buffer[]>();
+    merged.delete(file);
+    const lines = [...byAccount]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap(([, l]) => l);
+    yield [file, Buffer.concat(lines)];
+  }
 }
 
 /** The head the sink writes every record with (the account before any AWS data). */
