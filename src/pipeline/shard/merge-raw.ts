@@ -70,9 +70,7 @@ function* drain(merged: Map<string, Map<string, Buffer[]>>): Generator<readonly 
   for (const file of [...merged.keys()].sort()) {
     const byAccount = merged.get(file) ?? new Map<string, Buffer[]>();
     merged.delete(file);
-    const lines = [...byAccount]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .flatMap(([, l]) => l);
+    const lines = [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([, l]) => l);
     yield [file, Buffer.concat(lines)];
   }
 }
