@@ -17,6 +17,7 @@ import { PackSourceError } from '../source-error.ts';
 import { pathInside } from '../stages/load.ts';
 import type { MergedShard } from '../stages/pack.ts';
 import { newRunId } from '../workdir.ts';
+import { mergeRaw } from './merge-raw.ts';
 import { shardCaptureSeed, type ShardRecord, type ShardScreenshots } from './run-shard.ts';
 
 /** Shard packs that cannot be merged (altered, foreign plan, missing or duplicate shard): exit 2. */
@@ -30,6 +31,7 @@ interface ShardPack {
   sha256: string;
   shard: ShardRecord;
   snapshot: Snapshot;
+  /** Every raw file of the shard pack (records of its accounts, and its planning and identity calls). */
   raw: Map<string, Buffer>;
   /**
    * The console screenshots the shard took, each with the file its PNG (hash checked against the
@@ -86,6 +88,7 @@ async function mergePacks(packs: ShardPack[], opts: MergeOptions): Promise<Built
   if ('errors' in saved) throw new ShardMergeError(`the config in ${first.path} is not valid`, saved.errors);
   const config = saved.config;
   const snapshot = joinSnapshots(packs, newRunId(new Date()));
+  const raw = mergedRaw(packs);
   const shards: MergedShard[] = packs
     .map((p) => ({
       index: p.shard.index,
@@ -97,7 +100,7 @@ async function mergePacks(packs: ShardPack[], opts: MergeOptions): Promise<Built
     .sort((a, b) => a.index - b.index);
   return buildOffline({
     snapshot,
-    raw: drainRaw(packs),
+    raw,
     config,
     build: { kind: 'merge', planId: first.shard.plan.planId, shards },
     noAwsBecause: 'merge does not call AWS (sign the merged pack with a key file)',
@@ -109,20 +112,6 @@ async function mergePacks(packs: ShardPack[], opts: MergeOptions): Promise<Built
     invocation: opts.invocation,
     progress,
   });
-}
-
-/**
- * The shards' raw records, each let go by its shard pack as it is handed on: the load stage writes
- * them to the work directory, and the build that follows reads them from there, so no shard's raw
- * bytes stay in memory through evaluate, render and pack (at 200 accounts, tens of MB).
- */
-function* drainRaw(packs: ShardPack[]): Generator<readonly [string, Buffer]> {
-  for (const p of packs) {
-    for (const entry of p.raw) {
-      p.raw.delete(entry[0]);
-      yield entry;
-    }
-  }
 }
 
 /**
@@ -187,10 +176,7 @@ async function readShardPack(
   const shard = JSON.parse(shardBytes.toString('utf8')) as ShardRecord;
   const snapshot = JSON.parse(snapBytes.toString('utf8')) as Snapshot;
   const cfg = files.get('config/effective-config.json');
-  // The snapshot's accounts only, each account's raw records from the shard that owns it. Records a
-  // shard made in other accounts (the caller's identity, role assumption) stay in its shard pack.
-  const owned = new Set(snapshot.accounts.map((a) => a.accountId));
-  const raw = new Map([...files].filter(([p]) => p.startsWith('raw/') && owned.has(p.split('/')[1] ?? '')));
+  const raw = new Map([...files].filter(([p]) => p.startsWith('raw/')));
   const listing = files.get('screenshots.json');
   const shots = listing ? (JSON.parse(listing.toString('utf8')) as ShardScreenshots) : undefined;
   const screenshots: ShardPack['screenshots'] = [];
@@ -216,6 +202,36 @@ async function readShardPack(
     screenshotGaps: new Map((shots?.gaps ?? []).map((g) => [g.item.replace(/^console /, ''), g.reason])),
     savedConfig: cfg ? (JSON.parse(cfg.toString('utf8')) as unknown) : undefined,
   };
+}
+
+/**
+ * The merged pack's raw files: each account's records from the shard that read it (by the account
+ * each record names, in packs of either raw layout), in account order. Records a shard made in other
+ * accounts of the plan or the caller's (identity, role assumption) stay in its shard pack; a record
+ * naming any other account means the shard is not one of this plan's, and the merge is refused.
+ * The shards' raw maps are emptied, and each merged file is let go as the load stage writes it, so
+ * no raw bytes stay in memory through evaluate, render and pack (at 200 accounts, tens of MB).
+ */
+function mergedRaw(packs: ShardPack[]) {
+  const plan = (packs[0] as ShardPack).shard.plan;
+  const inPlan = plan.shards.flat();
+  const merged = mergeRaw(
+    [...packs]
+      .sort((a, b) => a.shard.index - b.shard.index)
+      .map((p) => ({
+        label: `shard ${p.shard.index}/${p.shard.total} (${p.path})`,
+        files: p.raw,
+        owned: new Set(p.snapshot.accounts.map((a) => a.accountId)),
+        known: new Set([...inPlan, p.snapshot.caller.accountId, 'unknown']),
+      })),
+  );
+  if ('foreign' in merged) {
+    const f = merged.foreign;
+    throw new ShardMergeError(
+      `${f.label}: ${f.file} line ${f.line} is a record of account ${f.account}, which is not in the plan of the shards; refusing to merge`,
+    );
+  }
+  return merged.raw;
 }
 
 /** "shard i/n" from a pack's shard.json when it can be read at all, else the file name. */
