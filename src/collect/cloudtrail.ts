@@ -41,6 +41,8 @@ export interface CloudTrailOptions {
   now: () => Date;
   /** Spacing of LookupEvents calls per region (default {@link LOOKUP_EVENTS_INTERVAL_MS}). */
   lookupIntervalMs?: number | undefined;
+  /** Told once per region when that region's key-usage lookups have ended (or at once without any). */
+  onKeyUsageEnd?: ((region: string) => void) | undefined;
 }
 
 /**
@@ -66,8 +68,12 @@ export async function collectCloudTrail(
       })),
     ),
     opts.maxEventsPerRegion !== 0
-      ? Promise.all(opts.regions.map((region) => readKeyUsage(factory, region, opts)))
-      : Promise.resolve([]),
+      ? Promise.all(
+          opts.regions.map((region) =>
+            readKeyUsage(factory, region, opts).finally(() => opts.onKeyUsageEnd?.(region)),
+          ),
+        )
+      : Promise.resolve([]).finally(() => opts.regions.forEach((r) => opts.onKeyUsageEnd?.(r))),
   ]);
 
   const byArn = new Map<string, DescribedTrail>();
