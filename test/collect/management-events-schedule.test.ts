@@ -1,9 +1,10 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateTrailCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateBucketCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../src/aws/recorded-call.ts';
 import { collect } from '../../src/collect/collect.ts';
-import { startHarness, testConfig, type Harness } from './harness.ts';
+import { ACCOUNT, startHarness, testConfig, type Harness } from './harness.ts';
 
 const DAY = 86_400_000;
 const BASE = Math.floor(Date.now() / DAY) * DAY;
@@ -38,6 +39,34 @@ describe('management events over an audit period', () => {
         CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
       }),
     );
+    const cloudtrail = 'cloudtrail.amazonaws.com';
+    await harness.s3().send(
+      new PutBucketPolicyCommand({
+        Bucket: 'busy-region-data',
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: cloudtrail },
+              Action: 's3:GetBucketAcl',
+              Resource: 'arn:aws:s3:::busy-region-data',
+            },
+            {
+              Effect: 'Allow',
+              Principal: { Service: cloudtrail },
+              Action: 's3:PutObject',
+              Resource: `arn:aws:s3:::busy-region-data/AWSLogs/${ACCOUNT}/*`,
+            },
+          ],
+        }),
+      }),
+    );
+    await harness
+      .cloudtrail()
+      .send(
+        new CreateTrailCommand({ Name: 'main', S3BucketName: 'busy-region-data', IsMultiRegionTrail: true }),
+      );
     // us-east-1 holds four pages of KMS events (50 a page); eu-west-1 none but the tool's own.
     const kms = harness.kms();
     const key = await kms.send(new CreateKeyCommand({}));
@@ -76,6 +105,13 @@ describe('management events over an audit period', () => {
       );
       expect((management[0]?.id ?? '') > (lastKeyUsage?.id ?? ''), region).toBe(true);
     }
+    // The trail's status and selectors (its home region) come before that region's management lookups too.
+    const trailReads = records.filter(
+      (r) => r.operation === 'GetTrailStatus' || r.operation === 'GetEventSelectors',
+    );
+    expect(trailReads.map((r) => r.region)).toEqual(['us-east-1', 'us-east-1']);
+    const firstEastManagement = lookups(records, 'us-east-1', 'ReadOnly')[0]?.id ?? '';
+    for (const r of trailReads) expect(r.id < firstEastManagement, r.operation).toBe(true);
 
     // The same evidence: every region's write events, citing the pages that listed them.
     const account = snap.accounts[0];
