@@ -48,9 +48,11 @@ export interface AccountCollector {
 }
 
 /**
- * Buckets in flight per unit of the account's concurrency limit. Each bucket asks up to nine
- * questions, so a few buckets per slot keep every slot busy; starting every bucket at once instead
- * would hold tens of thousands of pending requests (commands, promises, closures) in memory.
+ * Buckets in flight per slot the account can use (its limit, or its share of the run-wide cap when
+ * that is smaller). Each bucket asks up to nine questions, so a few buckets per slot keep every slot
+ * busy; starting every bucket at once instead would hold tens of thousands of pending requests
+ * (commands, promises, closures) in memory, and each of them, waiting for a slot, survives the
+ * young-generation collections and costs the garbage collector CPU.
  */
 const ITEMS_PER_SLOT = 4;
 
@@ -87,7 +89,7 @@ function keyUsageEnded(ctx: AccountContext, region: string): Signal {
  * Results are in the order of `items`.
  */
 export async function eachWithProgress<I, R>(
-  ctx: Pick<AccountContext, 'factory' | 'progress'>,
+  ctx: Pick<AccountContext, 'factory' | 'progress' | 'capShare'>,
   stage: CollectStage,
   items: readonly I[],
   f: (item: I) => Promise<R>,
@@ -96,7 +98,8 @@ export async function eachWithProgress<I, R>(
   let next = 0;
   ctx.progress(stage, 0, items.length);
   const results: R[] = new Array<R>(items.length);
-  const width = Math.min(items.length, Math.max(8, ctx.factory.limiter.limit * ITEMS_PER_SLOT));
+  const slots = Math.min(ctx.factory.limiter.limit, ctx.capShare ?? Infinity);
+  const width = Math.min(items.length, Math.max(8, slots * ITEMS_PER_SLOT));
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const i = next++;

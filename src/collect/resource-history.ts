@@ -1,11 +1,17 @@
 import type { ClientFactory } from '../aws/client-factory.ts';
 import type { AccountSnapshot, PeriodResourceType, ResourceConfigHistory } from '../snapshot/model.ts';
-import { readPeriodHistory } from './config-history.ts';
+import { readPeriodHistory, type PeriodHistoryRead } from './config-history.ts';
 
 /** One resource whose history to read, and where. */
 interface Target {
   resourceType: PeriodResourceType;
   resourceId: string;
+  /**
+   * Other resource ids Config may file the resource under, asked in order when Config does not
+   * know the first (`ResourceNotDiscoveredException`): AWS's documentation does not say whether a
+   * trail's configuration items carry its name or its ARN, nor a key's its key id or its ARN.
+   */
+  alternateIds?: string[];
   arn: string;
   name: string;
   region: string;
@@ -14,8 +20,9 @@ interface Target {
 /**
  * The non-bucket resources judged over the period: the account's Block Public Access (Config's
  * resource id is the account id, asked in the account's home region), every customer managed key
- * a bucket in scope uses (by key id, in the key's region), and every trail the account owns (by
- * name, in its home region; an organization trail of another account is that account's to show).
+ * a bucket in scope uses (by key id, then by ARN if Config does not know the key id, in the key's
+ * region), and every trail the account owns (by name, then by ARN, in its home region; an
+ * organization trail of another account is that account's to show).
  */
 export function periodTargets(
   account: Pick<AccountSnapshot, 'accountId' | 'kmsKeys' | 'cloudTrail'>,
@@ -36,6 +43,7 @@ export function periodTargets(
     targets.push({
       resourceType: 'AWS::KMS::Key',
       resourceId: meta.keyId,
+      alternateIds: [meta.arn],
       arn: meta.arn,
       name: key.aliases[0] ?? meta.keyId,
       region: key.region,
@@ -47,6 +55,7 @@ export function periodTargets(
     trails.set(t.arn, {
       resourceType: 'AWS::CloudTrail::Trail',
       resourceId: t.name,
+      alternateIds: [t.arn],
       arn: t.arn,
       name: t.name,
       region: t.homeRegion,
@@ -67,16 +76,35 @@ export async function collectResourceHistory(
 ): Promise<ResourceConfigHistory[]> {
   const out: ResourceConfigHistory[] = [];
   const p = { start: new Date(period.start).toISOString(), end: new Date(period.end).toISOString() };
-  for (const t of periodTargets(account, homeRegion)) {
-    const read = await readPeriodHistory(factory, t.region, t, period, { keepConfiguration: true });
+  for (const target of periodTargets(account, homeRegion)) {
+    const { alternateIds = [], ...t } = target;
+    const tried: PeriodHistoryRead['pages'] = [];
+    let resourceId = t.resourceId;
+    let read = await readPeriodHistory(factory, t.region, t, period, { keepConfiguration: true });
+    for (const id of alternateIds) {
+      if (!notDiscovered(read)) break;
+      tried.push(...read.pages);
+      resourceId = id;
+      read = await readPeriodHistory(factory, t.region, { ...t, resourceId }, period, {
+        keepConfiguration: true,
+      });
+    }
     out.push({
       ...t,
+      resourceId,
       accountId: account.accountId,
       period: p,
       items: read.items,
-      pages: read.pages,
+      pages: [...tried, ...read.pages],
       ...(read.afterPeriod ? { afterPeriod: read.afterPeriod } : {}),
     });
   }
   return out;
+}
+
+/** Config answered that it knows no resource of that id, before, during or after the period. */
+function notDiscovered(read: PeriodHistoryRead): boolean {
+  const unknown = (o: PeriodHistoryRead['items'] | undefined) =>
+    o === undefined || (o.status === 'absent' && o.errorCode === 'ResourceNotDiscoveredException');
+  return unknown(read.items) && unknown(read.afterPeriod);
 }

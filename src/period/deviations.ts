@@ -11,18 +11,24 @@ function who(e: ChangeEvent): string {
   return `${e.eventName} by ${e.userArn ?? 'an unknown principal'} at ${dateLabel(e.eventTime)}${rid}`;
 }
 
-function sentence(w: PeriodWindow, d: Deviation): string {
+function sentence(checkId: string, w: PeriodWindow, d: Deviation): string {
   const reason = w.reason.replace(/\.$/, '');
+  // A rule's result changes by Config's evaluation, not by an API call CloudTrail could record.
+  const byConfig = checkId === 'config.rule-compliant';
+  const unexplained = (verb: string) =>
+    byConfig
+      ? `${verb} by a result AWS Config's rule evaluation recorded (the compliance record is cited).`
+      : `${verb} by a change CloudTrail has no event for.`;
   const opened = d.openAtPeriodStart
     ? 'It was already broken when the period began.'
     : d.opened
       ? `Opened by ${who(d.opened)}.`
-      : 'Opened by a change CloudTrail has no event for.';
+      : unexplained('Opened');
   const closed = d.openAtPeriodEnd
     ? 'It was still broken at the period end.'
     : d.closed
       ? `Closed by ${who(d.closed)}.`
-      : 'Closed by a change CloudTrail has no event for.';
+      : unexplained('Closed');
   return `Broken during the audit period from ${dateLabel(d.from)} to ${dateLabel(d.to)} (${durationLabel(d.durationMs)}): ${reason}. ${opened} ${closed}`;
 }
 
@@ -54,7 +60,7 @@ function deviationOf(
     checkId,
     resource,
     status: 'fail',
-    reason: sentence(w, deviation),
+    reason: sentence(checkId, w, deviation),
     evidence: [...new Map(evidence.map((e) => [`${e.file}#${e.callId}`, e])).values()],
     deviation,
   };

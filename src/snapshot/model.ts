@@ -161,7 +161,7 @@ export type PeriodResourceType =
 /** AWS Config's recorded history of one non-bucket resource around the audit period. */
 export interface ResourceConfigHistory {
   resourceType: PeriodResourceType;
-  /** Config's resource id: the account id, the key id, the trail name. */
+  /** Config's resource id the history was read under: the account id, the key id (or ARN), the trail name (or ARN). */
   resourceId: string;
   arn: string;
   /** How the report names it (alias, trail name, account name). */

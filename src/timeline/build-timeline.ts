@@ -1,4 +1,4 @@
-import type { CheckStatus } from '../checks/types.ts';
+import { CHECK_STATUSES, type CheckStatus } from '../checks/types.ts';
 import type { PackResult } from '../diff/types.ts';
 
 /** Schema id of `timeline/timeline.json` (a contract: bump on incompatible change). */
@@ -94,6 +94,11 @@ export interface TimelineOptions {
 
 const keyOf = (r: PackResult) => `${r.checkId}\u0000${r.resource.arn}`;
 
+function worse(a: SnapshotStatus, b: CheckStatus): CheckStatus {
+  if (a === 'absent') return b;
+  return CHECK_STATUSES.indexOf(a) <= CHECK_STATUSES.indexOf(b) ? a : b;
+}
+
 function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -114,6 +119,8 @@ export function buildTimeline(sources: readonly TimelineSource[], opts: Timeline
   const rows = new Map<string, TimelineRow>();
   ordered.forEach((src, i) => {
     for (const r of src.results) {
+      // A deviation during a pack's audit period is not the state at its snapshot.
+      if (r.deviation) continue;
       const key = keyOf(r);
       let row = rows.get(key);
       if (!row) {
@@ -125,7 +132,8 @@ export function buildTimeline(sources: readonly TimelineSource[], opts: Timeline
         };
         rows.set(key, row);
       }
-      row.statuses[i] = r.status;
+      // Several results of one check on one resource (one per Config rule): the worst stands.
+      row.statuses[i] = worse(row.statuses[i] ?? 'absent', r.status);
     }
   });
   const sortedRows = [...rows.values()].sort(
@@ -193,8 +201,9 @@ export function parseDuration(text: string): number | null {
   return ms > 0 ? ms : null;
 }
 
-/** A duration in days and hours, e.g. `9d 4h`. */
+/** A duration in days and hours, e.g. `9d 4h`; under an hour in minutes, e.g. `30m`. */
 export function formatDuration(ms: number): string {
+  if (ms < 3_570_000) return `${Math.max(1, Math.round(ms / 60_000))}m`;
   const hours = Math.round(ms / 3_600_000);
   const d = Math.floor(hours / 24);
   const h = hours % 24;

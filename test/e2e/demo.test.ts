@@ -194,6 +194,43 @@ describe('evidence-pack demo → verify', () => {
     expect(text).toContain('Monitoring over the period');
   });
 
+  it("shows the public-read rule NON_COMPLIANT for the week of the exposure, citing the bucket's compliance history", () => {
+    const doc = JSON.parse(entries.get('findings/findings.json')?.toString() ?? '{}') as {
+      results: {
+        checkId: string;
+        status: string;
+        reason: string;
+        evidence: string[];
+        resource: { name: string };
+        deviation?: { durationMs: number };
+      }[];
+    };
+    const rule = doc.results.find(
+      (r) =>
+        r.deviation && r.checkId === 'config.rule-compliant' && r.resource.name === 'acme-customer-data-prod',
+    );
+    expect(rule?.status).toBe('fail');
+    expect(Math.round((rule?.deviation?.durationMs ?? 0) / 86_400_000)).toBe(7);
+    expect(rule?.reason).toContain('"cpack-s3-public-read-prohibited-a1b2" reported NON_COMPLIANT');
+    // The cited record is the GetResourceConfigHistory call that returned the compliance items.
+    for (const ref of rule?.evidence ?? []) {
+      const [file = '', id] = ref.split('#');
+      const rec = (entries.get(file)?.toString() ?? '')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { id: string; operation?: string })
+        .find((r) => r.id === id);
+      expect(rec?.operation, ref).toBe('GetResourceConfigHistory');
+      expect(JSON.stringify(rec)).toContain('AWS::Config::ResourceCompliance');
+    }
+    expect(rule?.evidence.length).toBeGreaterThan(0);
+    // Only the changed bucket was re-evaluated: the stale COMPLIANT verdict of acme-app-logs stays.
+    const appLogs = doc.results.filter(
+      (r) => r.deviation && r.checkId === 'config.rule-compliant' && r.resource.name === 'acme-app-logs',
+    );
+    expect(appLogs).toEqual([]);
+  });
+
   it('reads KMS key usage inside the audit period, lists the sensitive key operations, and says what the 90-day history misses', () => {
     const cfg = JSON.parse(entries.get('config/effective-config.json')?.toString() ?? '{}') as {
       period: { start: string; end: string };

@@ -6,6 +6,7 @@ import {
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import {
+  GetResourceConfigHistoryCommand,
   PutConfigRuleCommand,
   PutConfigurationRecorderCommand,
   PutDeliveryChannelCommand,
@@ -193,6 +194,31 @@ describe('logging over the period, over the wire', () => {
     expect(w?.reason).toContain('"public-read" reported NON_COMPLIANT');
     // The compliance records it used are cited (GetResourceConfigHistory calls).
     expect(w?.evidence?.every((e) => e.operation === 'GetResourceConfigHistory')).toBe(true);
+  });
+
+  it("serves compliance items as AWS's Config guide shows them (resource id, relationship, configuration)", async () => {
+    const out = await h.config().send(
+      new GetResourceConfigHistoryCommand({
+        resourceType: 'AWS::Config::ResourceCompliance',
+        resourceId: 'AWS::S3::Bucket/exposed',
+      }),
+    );
+    const item = out.configurationItems?.[0];
+    expect(item?.resourceId).toBe('AWS::S3::Bucket/exposed');
+    expect(item?.relationships?.[0]).toMatchObject({
+      resourceType: 'AWS::S3::Bucket',
+      resourceId: 'exposed',
+    });
+    const conf = JSON.parse(item?.configuration ?? '{}') as Record<string, unknown>;
+    expect(conf).toMatchObject({ targetResourceId: 'exposed', targetResourceType: 'AWS::S3::Bucket' });
+    expect(['COMPLIANT', 'NON_COMPLIANT']).toContain(conf.complianceType);
+    const rule = (conf.configRuleList as Record<string, unknown>[])[0];
+    expect(Object.keys(rule ?? {}).sort()).toEqual([
+      'complianceType',
+      'configRuleArn',
+      'configRuleId',
+      'configRuleName',
+    ]);
   });
 
   it('holds rule compliance for a bucket that stayed compliant', () => {

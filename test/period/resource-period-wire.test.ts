@@ -248,6 +248,13 @@ describe('account Block Public Access, KMS keys and trails over the period, from
     expect(check('AWS::CloudTrail::Trail', 'main', 'cloudtrail.kms-events-logged')?.status).toBe('held');
   });
 
+  it('reads each history under the resource id Config files it by: account id, key id, trail name', () => {
+    const ids = new Map(snapshot.accounts[0]?.resourceHistory?.map((r) => [r.name, r.resourceId]));
+    expect(ids.get(ACCOUNT)).toBe(ACCOUNT);
+    expect(ids.get('alias/data')).toBe(keys.data);
+    expect(ids.get('main')).toBe('main');
+  });
+
   it('reads every page of a long history and cites each call', () => {
     const history = snapshot.accounts[0]?.resourceHistory?.find((r) => r.name === 'alias/churn');
     expect(history?.pages.length).toBeGreaterThanOrEqual(2);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeline, parseDuration, type TimelineSource } from '../../src/timeline/build-timeline.ts';
+import {
+  buildTimeline,
+  formatDuration,
+  parseDuration,
+  type TimelineSource,
+} from '../../src/timeline/build-timeline.ts';
 
 const DAY = 86_400_000;
 const at = (day: number, hour = 6): TimelineSource => ({
@@ -26,6 +31,13 @@ describe('timeline gaps', () => {
     const t = buildTimeline([at(21), at(0), at(7), at(14), at(35)]);
     expect(t.schedule).toEqual({ ms: 7 * DAY, source: 'inferred-median' });
     expect(t.gaps.map((g) => [g.after, g.before])).toEqual([[3, 4]]);
+  });
+
+  it('prints a schedule the way it is given: 30m stays 30m, 12h and 7d as such', () => {
+    expect(formatDuration(parseDuration('30m')!)).toBe('30m');
+    expect(formatDuration(parseDuration('12h')!)).toBe('12h');
+    expect(formatDuration(parseDuration('7d')!)).toBe('7d');
+    expect(formatDuration(parseDuration('1w')! + 4 * 3_600_000)).toBe('7d 4h');
   });
 
   it('parses 7d, 12h, 1w and refuses anything else', () => {

@@ -410,20 +410,31 @@ async function keyIdOf(kms: KMSClient, alias: string): Promise<string> {
   return id;
 }
 
+/** What the sandbox does on its own during the quarter, which no AWS API call triggers. */
+export interface DemoQuarterHooks {
+  /** AWS Config's change-triggered rules evaluating a bucket after a recorded change (at the sandbox's clock). */
+  bucketChanged?: (bucket: string, region: string) => void | Promise<void>;
+}
+
 /**
  * The estate over a quarter, built through the AWS API with the sandbox clock set back, so that
  * AWS Config and CloudTrail hold the history a Type II audit reads:
  * - 100 days ago the whole estate ({@link buildDemoScenario}) is built, Config recording from then;
  *   the policy of {@link DEMO_AFTER_PERIOD_BUCKET} is removed the next day;
- * - 50 days ago {@link DEMO_MID_PERIOD_BUCKET} is created;
+ * - 50 days ago {@link DEMO_MID_PERIOD_BUCKET} is created (and evaluated by Config's rules);
  * - 40 days ago {@link DEMO_HISTORY_BUCKET} loses Block Public Access and gains a public-read
- *   statement; a week later both are undone;
+ *   statement; a week later both are undone; Config's rules evaluate it after each change, so its
+ *   compliance history shows the public-read rule NON_COMPLIANT for that week;
  * - 100 days ago {@link DEMO_LATE_TRAIL} is created, but its logging is started only 62 days ago;
  * - 3 days ago (after the period) the policy of {@link DEMO_AFTER_PERIOD_BUCKET} is put back;
  * - today the retired HR key is scheduled for deletion and keys are used (CloudTrail's 90-day
  *   event history then holds the usage).
  */
-export async function buildDemoQuarter(endpoint: string, now = Date.now()): Promise<void> {
+export async function buildDemoQuarter(
+  endpoint: string,
+  now = Date.now(),
+  hooks: DemoQuarterHooks = {},
+): Promise<void> {
   const at = (daysAgo: number, hours = 0) =>
     setClock(endpoint, { now: new Date(now - daysAgo * DAY_MS + hours * 3_600_000).toISOString() });
   const use1 = clients({ endpoint, credentials: DEMO_CREDENTIALS }, 'us-east-1');
@@ -497,6 +508,9 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
       sse: { algorithm: 'aws:kms', key: 'alias/acme-data', bucketKey: true },
       policy: policy(...denyUnencrypted(DEMO_MID_PERIOD_BUCKET), tls(DEMO_MID_PERIOD_BUCKET)),
     });
+    // Config's change-triggered rules evaluate the new bucket once it is recorded.
+    await at(50, 1);
+    await hooks.bucketChanged?.(DEMO_MID_PERIOD_BUCKET, 'us-east-1');
 
     await at(62);
     await use1.trail.send(new StartLoggingCommand({ Name: DEMO_LATE_TRAIL }));
@@ -517,6 +531,10 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
         }),
       }),
     );
+    // AWS Config's change-triggered rules evaluate the bucket after each change: the public-read
+    // rule reports it NON_COMPLIANT for the week (its compliance history shows the interval).
+    await at(40, 2);
+    await hooks.bucketChanged?.(DEMO_HISTORY_BUCKET, 'us-east-1');
     await at(33);
     await s3.send(new PutBucketPolicyCommand({ Bucket: DEMO_HISTORY_BUCKET, Policy: prodPolicy }));
     await at(33, 1);
@@ -531,6 +549,8 @@ export async function buildDemoQuarter(endpoint: string, now = Date.now()): Prom
         },
       }),
     );
+    await at(33, 2);
+    await hooks.bucketChanged?.(DEMO_HISTORY_BUCKET, 'us-east-1');
 
     await keyUsageOverThePeriod(at, kms, euKms, retired);
 

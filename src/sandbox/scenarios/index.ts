@@ -10,9 +10,11 @@ import { createHash } from 'node:crypto';
 import type { FaultController } from '../faults.ts';
 import type { SandboxState } from '../state.ts';
 import { deliverInventoryReport } from '../s3/inventory-report.ts';
+import { evaluateChangedBucket } from '../services/config/evaluate.ts';
 import {
   buildDemoOrganizationControls,
   buildDemoQuarter,
+  DEMO_ACCOUNT,
   DEMO_CREDENTIALS,
   DEMO_DENIED,
   DEMO_INVENTORY,
@@ -50,7 +52,11 @@ const registry = new Map<string, Scenario>([
   [
     'demo',
     async ({ url, state, faults }) => {
-      await buildDemoQuarter(url);
+      await buildDemoQuarter(url, Date.now(), {
+        bucketChanged: (bucket, region) => {
+          evaluateChangedBucket(state, state.account(DEMO_ACCOUNT), region, bucket);
+        },
+      });
       await buildDemoOrganization(url, state, DEMO_CREDENTIALS, {
         id: DEMO_SECOND_ACCOUNT,
         name: 'globex-subsidiary',

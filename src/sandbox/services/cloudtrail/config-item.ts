@@ -6,6 +6,7 @@
 import type { AccountState } from '../../types.ts';
 import {
   TRAIL_TYPE,
+  configIdForm,
   recordResourceDeleted,
   recordResourceState,
   recordedResources,
@@ -40,14 +41,15 @@ function configurationOf(t: Trail): Record<string, unknown> {
  */
 export function recordTrailConfigurations(account: AccountState, now: Date): void {
   const trails = [...trailsOf(account).values()].filter((t) => t.accountId === account.id);
+  const idOf = (t: Trail) => (configIdForm(account, TRAIL_TYPE) === 'arn' ? t.arn : t.name);
   for (const t of trails) {
-    const prior = resourceItems(account, t.homeRegion, TRAIL_TYPE, t.name).at(-1);
+    const prior = resourceItems(account, t.homeRegion, TRAIL_TYPE, idOf(t)).at(-1);
     const createdAt = prior && prior.status !== 'ResourceDeleted' ? prior.resourceCreationTime : now;
     recordResourceState(
       account,
       {
         resourceType: TRAIL_TYPE,
-        resourceId: t.name,
+        resourceId: idOf(t),
         resourceName: t.name,
         arn: t.arn,
         accountId: t.accountId,
@@ -60,7 +62,7 @@ export function recordTrailConfigurations(account: AccountState, now: Date): voi
     );
   }
   for (const { region, id } of recordedResources(account, TRAIL_TYPE)) {
-    if (!trails.some((t) => t.homeRegion === region && t.name === id))
+    if (!trails.some((t) => t.homeRegion === region && idOf(t) === id))
       recordResourceDeleted(account, region, TRAIL_TYPE, id, now);
   }
 }

@@ -122,7 +122,10 @@ export function complianceConfigHistory(req: JsonRequest, config: ConfigRegionSt
       availabilityZone: 'Not Applicable',
       tags: {},
       relatedEvents: [],
-      relationships: [],
+      // As AWS's example item: the evaluated resource, related by name.
+      relationships: [
+        { resourceType: targetType, resourceId: rest.join('/'), relationshipName: 'Is associated with' },
+      ],
       configuration: JSON.stringify({
         configRuleList: item.rules,
         complianceType: overall(item.rules),

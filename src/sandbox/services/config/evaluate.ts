@@ -1,7 +1,8 @@
 /**
  * Running a rule: the supported managed rules evaluate the account's buckets in the region as they
  * are now, and the results replace the previous ones. Nothing re-evaluates on its own, so results
- * go stale when buckets change, as in AWS between evaluations.
+ * go stale when buckets change, as in AWS between evaluations; a scenario may run
+ * {@link evaluateChangedBucket} where Config's change-triggered rules would have run.
  */
 import type { AccountState, BucketState, SandboxStateApi } from '../../types.ts';
 import { effectiveAccountPab } from '../../organizations/s3-policy.ts';
@@ -91,4 +92,50 @@ function parameters(inputParameters: string | undefined): Record<string, unknown
   } catch {
     return {};
   }
+}
+
+/**
+ * A change-triggered evaluation of one bucket, as AWS Config runs it after recording a change to
+ * the bucket: every supported managed rule of the region re-evaluates that bucket only (the
+ * other buckets' results stay as they were, stale or not), and the compliance history records any
+ * result that changed. Returns the number of rules that evaluated it.
+ */
+export function evaluateChangedBucket(
+  state: SandboxStateApi,
+  account: AccountState,
+  region: string,
+  bucketName: string,
+): number {
+  const config = configRegion(account, region);
+  const recorder = config.recorder;
+  const bucket = state.buckets.get(bucketName);
+  if (!recorder || !isRecording(recorder) || !recordsType(recorder, BUCKET_TYPE)) return 0;
+  if (!bucket || bucket.accountId !== account.id || bucket.region !== region) return 0;
+  const now = state.now();
+  let count = 0;
+  for (const rule of config.rules.values()) {
+    const evaluator =
+      rule.source.Owner === 'AWS' ? BUCKET_RULES.get(rule.source.SourceIdentifier ?? '') : undefined;
+    if (!evaluator || !inScopeType(rule) || !inScopeBucket(rule, bucket)) continue;
+    const context = {
+      accountPublicAccessBlock: effectiveAccountPab(state, account.id),
+      parameters: parameters(rule.inputParameters),
+    };
+    const verdict = evaluator.evaluate(bucket, context);
+    const before = rule.evaluations;
+    const fresh: StoredEvaluation = {
+      resourceType: BUCKET_TYPE,
+      resourceId: bucket.name,
+      complianceType: verdict.complianceType,
+      annotation: verdict.annotation,
+      resultRecordedTime: now,
+      configRuleInvokedTime: now,
+    };
+    rule.evaluations = [...before.filter((e) => e.resourceId !== bucket.name), fresh].sort((a, b) =>
+      a.resourceId.localeCompare(b.resourceId),
+    );
+    recordComplianceChanges(config, recorder, rule, before, now);
+    count++;
+  }
+  return count;
 }

@@ -12,6 +12,32 @@ export const ACCOUNT_PAB_TYPE = 'AWS::S3::AccountPublicAccessBlock';
 export const KMS_KEY_TYPE = 'AWS::KMS::Key';
 export const TRAIL_TYPE = 'AWS::CloudTrail::Trail';
 
+/**
+ * Which identifier Config files a resource's items under: `name` (a trail's name, a key's key id)
+ * or `arn`. AWS's documentation shows neither form for trails or keys, so the collector accepts
+ * both; a test switches an account to `arn` with {@link setConfigIdForm} to prove it.
+ */
+export type ConfigIdForm = 'name' | 'arn';
+
+function idForms(account: AccountState): Map<string, ConfigIdForm> {
+  let forms = account.services.get('config-id-forms') as Map<string, ConfigIdForm> | undefined;
+  if (!forms) {
+    forms = new Map();
+    account.services.set('config-id-forms', forms);
+  }
+  return forms;
+}
+
+/** The form of resource id the account's Config items of `type` carry (default `name`). */
+export function configIdForm(account: AccountState, type: string): ConfigIdForm {
+  return idForms(account).get(type) ?? 'name';
+}
+
+/** File the account's future Config items of `type` under `form` of their identifier. */
+export function setConfigIdForm(account: AccountState, type: string, form: ConfigIdForm): void {
+  idForms(account).set(type, form);
+}
+
 /** One configuration item as the sandbox keeps it (rendered in Config's API shape on read). */
 export interface ResourceConfigurationItem {
   resourceType: string;

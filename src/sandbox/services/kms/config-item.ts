@@ -4,7 +4,7 @@
  * rotation is on. Config records neither the key policy nor the rotation period.
  */
 import type { AccountState } from '../../types.ts';
-import { KMS_KEY_TYPE, recordResourceState } from '../config/resource-history.ts';
+import { KMS_KEY_TYPE, configIdForm, recordResourceState } from '../config/resource-history.ts';
 import { keyMetadata } from './key-metadata.ts';
 import type { KmsKey } from './store.ts';
 
@@ -35,7 +35,7 @@ export function recordKeyConfiguration(account: AccountState, key: KmsKey, now: 
     account,
     {
       resourceType: KMS_KEY_TYPE,
-      resourceId: key.keyId,
+      resourceId: configIdForm(account, KMS_KEY_TYPE) === 'arn' ? key.arn : key.keyId,
       resourceName: key.keyId,
       arn: key.arn,
       accountId: key.accountId,
