@@ -4,7 +4,7 @@ import type { Snapshot } from '../snapshot/model.ts';
 import type { ChangeEvent, PeriodCheckResult } from '../period/types.ts';
 import { FINDINGS_SCHEMA } from '../pack/pack-paths.ts';
 
-/** Pack-relative pointer to one raw record: `raw/<acct>/<service>/<region>.jsonl#<callId>`. */
+/** Pack-relative pointer to one raw record: `raw/<service>/<region>.jsonl#<callId>`. */
 export function evidencePath(ref: EvidenceRef): string {
   return `${ref.file}#${ref.callId}`;
 }

@@ -112,6 +112,7 @@ describe('bench --accounts (a tiny generated organization)', () => {
       regions: 1,
       latencyMs: 0,
       shards: 2,
+      screenshots: false,
       oneProcessCollectMs: 1000,
       oneProcessTotalMs: 2000,
       log: () => undefined,
@@ -124,10 +125,21 @@ describe('bench --accounts (a tiny generated organization)', () => {
     expect(result.merge.peakRssKb).toBeGreaterThan(0);
     expect(result.mergedPackFiles).toBeGreaterThan(0);
     expect(result.shardCalls).toBeGreaterThan(0);
+    // As the one-process run it is compared with: no console screenshots in the shards either.
+    expect(result.shardScreenshots).toBe(0);
+    expect(result.merge.stagesMs.map((s) => s.stage)).toEqual([
+      'start',
+      'verify shards',
+      'evaluate',
+      'capture + files',
+      'report',
+      'write pack',
+    ]);
     const text = formatShardBench(result);
     expect(text).toMatch(/shard 1\/2 +\d+\.\d\d s +\(peak RSS \d+ MiB\)/);
     expect(text).toMatch(/shard 2\/2 +\d+\.\d\d s/);
     expect(text).toMatch(/merge +\d+\.\d\d s +\(peak RSS \d+ MiB\)/);
+    expect(text).toMatch(/merge stages: +start \d+\.\d\d s, verify shards \d+\.\d\d s, evaluate /);
     expect(text).toMatch(/speed-up over one process: collection \d+\.\d\d×/);
   }, 300_000);
 });
