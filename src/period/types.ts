@@ -116,7 +116,8 @@ export interface ReconciliationEntry {
 
 /**
  * The `LookupEvents` (`ReadOnly=false`) pages of one account-region, cited as a range rather than
- * page by page: the records `firstCallId` to `lastCallId` of `file` with that operation, `pages` of them.
+ * page by page: the records `firstCallId` to `lastCallId` of `file` with that operation and the
+ * entry's account (a file holds every account's calls in its service and region), `pages` of them.
  */
 export interface SearchedPages {
   file: string;
