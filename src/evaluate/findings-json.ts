@@ -118,6 +118,16 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
               events: r.events.map(eventCitation),
               explained: r.events.length > 0,
               evidence: r.evidence.map(citation),
+              // Not explained: the write-event pages searched, as one range of records.
+              searched: r.searched
+                ? {
+                    file: r.searched.file,
+                    operation: r.searched.operation,
+                    fromRecord: `${r.searched.file}#${r.searched.firstCallId}`,
+                    toRecord: `${r.searched.file}#${r.searched.lastCallId}`,
+                    pages: r.searched.pages,
+                  }
+                : null,
             })),
           },
         }
