@@ -219,13 +219,7 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, run: RunReso
       // resolution is a measured ~7% of collection CPU (the run is CPU-bound at scale).
       cacheMiddleware: true,
       customUserAgent: opts.userAgent,
-      requestHandler: {
-        httpAgent: run.httpAgent,
-        httpsAgent: run.httpsAgent,
-        requestTimeout: opts.requestTimeoutMs ?? 60_000,
-        connectionTimeout: 10_000,
-        throwOnRequestTimeout: true,
-      },
+      requestHandler: requestHandlerOptions(run, opts.requestTimeoutMs),
       ...(endpointUrl ? { endpoint: endpointUrl } : {}),
     };
   }
@@ -337,6 +331,8 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, run: RunReso
             maxAttempts: opts.maxAttempts,
             retryMode: 'standard',
             customUserAgent: opts.userAgent,
+            // The run's connection pool, not a pool (and a connection) of its own per account.
+            requestHandler: requestHandlerOptions(run, opts.requestTimeoutMs),
             ...(endpointUrl ? { endpoint: endpointUrl } : {}),
           },
           clientPlugins: [opts.recorder.plugin({ service: 'sts', region, accountId: targetAccountId })],
@@ -356,6 +352,17 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, run: RunReso
     stats: () => sumStats(run),
   };
   return factory;
+}
+
+/** The HTTP handler options of every client of a run: its shared sockets and the timeouts. */
+function requestHandlerOptions(run: RunResources, requestTimeoutMs: number | undefined) {
+  return {
+    httpAgent: run.httpAgent,
+    httpsAgent: run.httpsAgent,
+    requestTimeout: requestTimeoutMs ?? 60_000,
+    connectionTimeout: 10_000,
+    throwOnRequestTimeout: true,
+  };
 }
 
 function sumStats(run: RunResources): CallStats {

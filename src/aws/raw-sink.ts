@@ -1,4 +1,5 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import type { EvidenceRef } from '../snapshot/outcome.ts';
@@ -8,41 +9,63 @@ import type { RecordedCall } from './recorded-call.ts';
 export type UnnumberedCall = Omit<RecordedCall, 'id'>;
 
 /**
- * Streams recorded calls as JSON Lines to `<workDir>/raw/<accountId>/<service>/<region>.jsonl`.
- * Records are written as they come and never kept in memory, so a 100k-call run stays small.
+ * Streams recorded calls as JSON Lines, one file per (service, region) in the pack:
+ * `raw/<service>/<region>.jsonl`, whatever the number of accounts. Each record names its account.
+ *
+ * During collection every account writes a file of its own in the work directory
+ * (`.raw-by-account-<random>/<accountId>/<service>/<region>.jsonl`), so accounts read at the same
+ * time never interleave and nothing is kept in memory; {@link RawRecordSink.close} then
+ * concatenates them into the pack layout in a fixed order — account id, then the order the
+ * account's calls were written.
  */
 export interface RawRecordSink {
   /**
-   * Number the call (`<service>-<region>-<seq>`), append it to its file and return the reference
-   * that outcomes carry. Resolves once the line is handed to the file stream (waits on back-pressure).
+   * Number the call (`<service>-<region>-<accountId>-<seq>`), append it to its account's file and
+   * return the reference outcomes carry (its file in the pack layout). Resolves once the line is
+   * handed to the file stream (waits on back-pressure).
    */
   write(call: UnnumberedCall): Promise<EvidenceRef>;
   /** Pack-relative paths (`raw/...`) of every file written so far, sorted. */
   files(): string[];
-  /** Flush and close every file. Writing after close is an error. */
+  /**
+   * Flush every file and assemble `raw/` in the pack layout (idempotent). Writing after close is
+   * an error.
+   */
   close(): Promise<void>;
 }
 
 /** What a request recorder needs of a sink: numbering and filing one call. */
 export type RecordWriter = Pick<RawRecordSink, 'write'>;
 
-/** Pack-relative path of the JSON Lines file for one (account, service, region). */
-export function rawFilePath(accountId: string, service: string, region: string): string {
-  return `raw/${safeSegment(accountId)}/${safeSegment(service)}/${safeSegment(region)}.jsonl`;
+/** Pack-relative path of the JSON Lines file for one (service, region): every account's records. */
+export function rawFilePath(service: string, region: string): string {
+  return `raw/${safeSegment(service)}/${safeSegment(region)}.jsonl`;
 }
+
+/** Prefix of the work-directory folder of a sink's per-account files, removed when it closes. */
+const BY_ACCOUNT_PREFIX = '.raw-by-account-';
 
 function safeSegment(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
 }
 
+interface AccountFile {
+  accountId: string;
+  /** Pack-relative path of the file the records end up in. */
+  target: string;
+  stream: WriteStream;
+  abs: string;
+}
+
 /** Create a sink writing under `workDir` (the pack's staging directory). */
 export function createRawRecordSink(workDir: string): RawRecordSink {
-  const streams = new Map<string, WriteStream>();
+  const byAccount = new Map<string, AccountFile>();
   const sequences = new Map<string, number>();
   // One pending 'drain' wait per stream, shared by every writer that hit back-pressure (a listener
   // per writer would pile up under high concurrency).
   const draining = new Map<WriteStream, Promise<unknown>>();
-  let closed = false;
+  let closing: Promise<void> | undefined;
+  let partsDir: string | undefined;
 
   function drained(stream: WriteStream): Promise<unknown> {
     let wait = draining.get(stream);
@@ -53,34 +76,73 @@ export function createRawRecordSink(workDir: string): RawRecordSink {
     return wait;
   }
 
-  function streamFor(file: string): WriteStream {
-    let stream = streams.get(file);
-    if (!stream) {
-      const abs = path.join(workDir, file);
+  function fileFor(accountId: string, service: string, region: string): AccountFile {
+    const account = safeSegment(accountId);
+    const key = `${account}/${safeSegment(service)}/${safeSegment(region)}`;
+    let file = byAccount.get(key);
+    if (!file) {
+      if (!partsDir) {
+        mkdirSync(workDir, { recursive: true });
+        partsDir = mkdtempSync(path.join(workDir, BY_ACCOUNT_PREFIX));
+      }
+      const abs = path.join(partsDir, `${key}.jsonl`);
       mkdirSync(path.dirname(abs), { recursive: true });
-      stream = createWriteStream(abs, { flags: 'a' });
-      streams.set(file, stream);
+      file = {
+        accountId: account,
+        target: rawFilePath(service, region),
+        stream: createWriteStream(abs, { flags: 'a' }),
+        abs,
+      };
+      byAccount.set(key, file);
     }
-    return stream;
+    return file;
   }
 
-  function nextId(service: string, region: string): string {
-    const key = `${service}-${region}`;
+  function nextId(service: string, region: string, accountId: string): string {
+    const key = `${service}-${region}-${safeSegment(accountId)}`;
     const seq = (sequences.get(key) ?? 0) + 1;
     sequences.set(key, seq);
     return `${key}-${String(seq).padStart(6, '0')}`;
   }
 
+  async function seal(): Promise<void> {
+    const files = [...byAccount.values()];
+    await Promise.all(
+      files.map(
+        (f) =>
+          new Promise<void>((resolve, reject) => {
+            f.stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
+          }),
+      ),
+    );
+    const byTarget = new Map<string, AccountFile[]>();
+    for (const f of files) byTarget.set(f.target, [...(byTarget.get(f.target) ?? []), f]);
+    for (const [target, parts] of [...byTarget].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const abs = path.join(workDir, target);
+      mkdirSync(path.dirname(abs), { recursive: true });
+      const out = createWriteStream(abs, { flags: 'a' });
+      parts.sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+      for (const part of parts) {
+        for await (const chunk of createReadStream(part.abs)) {
+          if (!out.write(chunk)) await once(out, 'drain');
+        }
+      }
+      await new Promise<void>((resolve, reject) => {
+        out.end((err?: Error | null) => (err ? reject(err) : resolve()));
+      });
+    }
+    if (partsDir) await rm(partsDir, { recursive: true, force: true });
+  }
+
   return {
     async write(call) {
-      if (closed) throw new Error('raw record sink is closed');
-      const id = nextId(call.service, call.region);
-      const file = rawFilePath(call.accountId, call.service, call.region);
+      if (closing) throw new Error('raw record sink is closed');
+      const id = nextId(call.service, call.region, call.accountId);
+      const file = fileFor(call.accountId, call.service, call.region);
       const record: RecordedCall = { id, ...call };
-      const stream = streamFor(file);
-      if (!stream.write(`${JSON.stringify(record)}\n`)) await drained(stream);
+      if (!file.stream.write(`${JSON.stringify(record)}\n`)) await drained(file.stream);
       return {
-        file,
+        file: file.target,
         callId: id,
         service: call.service,
         operation: call.operation,
@@ -88,18 +150,11 @@ export function createRawRecordSink(workDir: string): RawRecordSink {
       };
     },
     files() {
-      return [...streams.keys()].sort();
+      return [...new Set([...byAccount.values()].map((f) => f.target))].sort();
     },
-    async close() {
-      closed = true;
-      await Promise.all(
-        [...streams.values()].map(
-          (s) =>
-            new Promise<void>((resolve, reject) => {
-              s.end((err?: Error | null) => (err ? reject(err) : resolve()));
-            }),
-        ),
-      );
+    close() {
+      closing ??= seal();
+      return closing;
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
  * One AWS API call as recorded by the request-recorder middleware, written as one JSON line in
- * `raw/<accountId>/<service>/<region>.jsonl`. This shape is part of the pack contract.
+ * `raw/<service>/<region>.jsonl` (every account's, in account-id order). This shape is part of the
+ * pack contract.
  */
 export interface RecordedCall {
-  /** Unique within the run, stable ordering key: `<service>-<region>-<sequence>`. */
+  /** Unique within the pack: `<service>-<region>-<accountId>-<sequence>`, numbered per account. */
   id: string;
   service: string;
   operation: string;

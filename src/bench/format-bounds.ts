@@ -14,7 +14,7 @@ export function formatBounds(r: BenchResult): string[] {
     );
   if (r.calibration)
     lines.push(
-      `SDK CPU cost per call on this machine (bare S3Client, ${r.calibration.calls} calls): ${r.calibration.cpuMsPerCall.toFixed(3)} ms`,
+      `SDK CPU cost per call on this machine (bare S3Client, ${r.calibration.calls} calls after ${r.calibration.warmupCalls} to warm up): ${r.calibration.cpuMsPerCall.toFixed(3)} ms (${r.calibration.warmupCpuMsPerCall.toFixed(3)} ms over the warm-up)`,
     );
   const b = r.bounds;
   if (!b) return lines;
@@ -30,5 +30,11 @@ export function formatBounds(r: BenchResult): string[] {
     `    CPU              ${secs(b.cpu.ms).padStart(10)}  (${b.cpu.calls} calls × ${b.cpu.cpuMsPerCall.toFixed(3)} ms ÷ ${b.cpu.cores} usable core${b.cpu.cores === 1 ? '' : 's'})${mark('cpu')}`,
   );
   lines.push(`achieved/larger lower bound (${b.larger}): ${b.ratio.toFixed(2)}×`);
+  const g = r.calls?.global;
+  if (g && g.busySlotMs + g.idleSlotMs > 0)
+    lines.push(
+      `global cap in use: ${((100 * g.busySlotMs) / (g.busySlotMs + g.idleSlotMs)).toFixed(0)}% of its slot time ` +
+        `(a slot is held from sending an attempt until its answer is handled; one account alone uses at most its own limit)`,
+    );
   return lines;
 }

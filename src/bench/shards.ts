@@ -13,15 +13,35 @@ const CLI = fileURLToPath(new URL('../../bin/evidence-pack.js', import.meta.url)
 /** The memory flags of the bin's shebang and the npm scripts, so a child measures as a user's run. */
 const NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=40'];
 
-/** Prints the child's peak RSS (KiB) on its way out, for the bench to read from its stderr. */
-const RSS_PROBE =
-  'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nBENCH_MAX_RSS_KB="+process.resourceUsage().maxRSS+"\\n"))';
+/**
+ * Prints the child's peak RSS (KiB) on its way out, for the bench to read from its stderr. On Linux
+ * it is `VmHWM` of /proc/self/status, the high-water mark of the child's own memory: the child is
+ * forked from this process before it execs node, and `getrusage`'s `maxRSS` keeps the largest RSS
+ * the process had before the exec, so it would report at least the bench's own RSS (the four
+ * shards of the 200-account bench all "peaked" at the bench's 437 MiB). Elsewhere: `maxRSS`.
+ */
+const RSS_PROBE = `data:text/javascript,${encodeURIComponent(
+  'import { readFileSync } from "node:fs";\n' +
+    'process.on("exit", () => {\n' +
+    '  let kb = process.resourceUsage().maxRSS;\n' +
+    '  try {\n' +
+    '    const v = parseInt(readFileSync("/proc/self/status", "utf8").split("VmHWM:")[1] ?? "", 10);\n' +
+    '    if (v > 0) kb = v;\n' +
+    '  } catch {}\n' +
+    '  process.stderr.write(`\\nBENCH_MAX_RSS_KB=${kb}\\n`);\n' +
+    '});\n',
+)}`;
 
 /** Parameters of a sharded benchmark. */
 export interface ShardBenchOptions extends BenchShape {
   accounts: number;
   latencyMs: number;
   shards: number;
+  /**
+   * Console screenshots in the shards (and carried by the merge), as in the one-process run the
+   * speed-up is measured against: off unless the bench runs with `--screenshots`.
+   */
+  screenshots: boolean;
   /** The one-process run's collection and whole-run wall times, for the speed-up. */
   oneProcessCollectMs: number;
   oneProcessTotalMs: number;
@@ -33,7 +53,24 @@ export interface ChildFigures {
   wallMs: number;
   peakRssKb: number | undefined;
   exitCode: number;
+  /** Wall time per stage, from the stage lines the child printed (spawn to first line: "start"). */
+  stagesMs: { stage: string; ms: number }[];
 }
+
+/**
+ * The merge's progress lines that start a stage, and the stage each starts: reading and verifying
+ * the shard packs, evaluating, then (after the "evaluated" line) the API views and the generated
+ * files (snapshot, findings, CSVs, hashes), the report, the ZIP.
+ */
+const STAGE_LINES: { prefix: string; stage: string }[] = [
+  { prefix: 'plan shards', stage: 'plan' },
+  { prefix: 'verify shards', stage: 'verify shards' },
+  { prefix: 'evaluate', stage: 'evaluate' },
+  { prefix: 'evaluated', stage: 'capture + files' },
+  { prefix: 'render report', stage: 'report' },
+  { prefix: 'write pack', stage: 'write pack' },
+  { prefix: 'write shard pack', stage: 'write shard pack' },
+];
 
 /** What a sharded benchmark measured. */
 export interface ShardBenchResult {
@@ -51,6 +88,8 @@ export interface ShardBenchResult {
   speedUp: { collection: number; total: number };
   /** Files in the merged pack. */
   mergedPackFiles: number | undefined;
+  /** Console screenshots in the shard packs (0 unless the bench runs with `--screenshots`). */
+  shardScreenshots: number;
 }
 
 /**
@@ -71,6 +110,7 @@ export async function runShardBench(opts: ShardBenchOptions): Promise<ShardBench
       AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL: sandbox.url,
     };
+    const noScreenshots = opts.screenshots ? [] : ['--no-screenshots'];
     await resetStats(sandbox.url);
     opts.log(`bench: ${opts.shards} shards at once (run --shard i/${opts.shards})…`);
     const started = performance.now();
@@ -78,7 +118,11 @@ export async function runShardBench(opts: ShardBenchOptions): Promise<ShardBench
       Array.from({ length: opts.shards }, async (_, k) => {
         const out = join(dir, 'shards', String(k + 1));
         await mkdir(out, { recursive: true });
-        const args = ['run', '--shard', `${k + 1}/${opts.shards}`, '-c', configFile, '-o', out, '--json'];
+        const args = [
+          'run',
+          ...['--shard', `${k + 1}/${opts.shards}`, '-c', configFile, '-o', out],
+          ...noScreenshots,
+        ];
         return runChild(args, dir, env, `shard ${k + 1}/${opts.shards}`);
       }),
     );
@@ -89,21 +133,13 @@ export async function runShardBench(opts: ShardBenchOptions): Promise<ShardBench
       const out = join(dir, 'shards', String(k));
       for (const f of await readdir(out)) if (f.endsWith('.zip')) zips.push(join(out, f));
     }
+    let shardScreenshots = 0;
+    for (const zip of zips)
+      shardScreenshots += (await scanZip(zip)).filter((e) => e.path.startsWith('screenshots/')).length;
     opts.log('bench: merge…');
     const mergedDir = join(dir, 'merged');
     const merge = await runChild(
-      [
-        'merge',
-        ...zips,
-        '-c',
-        configFile,
-        '-o',
-        mergedDir,
-        '--no-screenshots',
-        '--fail-on',
-        'none',
-        '--json',
-      ],
+      ['merge', ...zips, '-c', configFile, '-o', mergedDir, ...noScreenshots, '--fail-on', 'none'],
       dir,
       env,
       'merge',
@@ -122,6 +158,7 @@ export async function runShardBench(opts: ShardBenchOptions): Promise<ShardBench
         total: totalMs > 0 ? opts.oneProcessTotalMs / totalMs : Number.NaN,
       },
       mergedPackFiles: await packFileCount(mergedDir),
+      shardScreenshots,
     };
   } finally {
     await sandbox.stop();
@@ -129,23 +166,44 @@ export async function runShardBench(opts: ShardBenchOptions): Promise<ShardBench
   }
 }
 
-/** Run the CLI in a child process; rejects (with its stderr's tail) unless it exits 0. */
-function runChild(args: string[], cwd: string, env: NodeJS.ProcessEnv, label: string): Promise<ChildFigures> {
+/**
+ * Run the CLI in a child process with the memory flags of a user's run; resolves with its wall
+ * time, stage times and own peak RSS, rejects (with its stderr's tail) unless it exits 0.
+ */
+export function runChild(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  label: string,
+): Promise<ChildFigures> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    // Without --json: the child prints a line as each stage starts, which times the stages.
     const child = spawn(process.execPath, [...NODE_FLAGS, '--import', RSS_PROBE, CLI, ...args], {
       cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
+    let partial = '';
+    const marks: { stage: string; at: number }[] = [{ stage: 'start', at: started }];
     child.stdout.resume();
     child.stderr.on('data', (chunk: Buffer) => {
-      err = (err + chunk.toString('utf8')).slice(-20_000);
+      const text = chunk.toString('utf8');
+      err = (err + text).slice(-20_000);
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const hit = STAGE_LINES.find((s) => line === s.prefix || line.startsWith(`${s.prefix} `));
+        if (hit && !marks.some((m) => m.stage === hit.stage))
+          marks.push({ stage: hit.stage, at: performance.now() });
+      }
     });
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      const wallMs = performance.now() - started;
+      const ended = performance.now();
+      const wallMs = ended - started;
+      const stagesMs = marks.map((m, i) => ({ stage: m.stage, ms: (marks[i + 1]?.at ?? ended) - m.at }));
       const rss = /BENCH_MAX_RSS_KB=(\d+)/.exec(err)?.[1];
       if (code !== 0)
         reject(
@@ -153,7 +211,8 @@ function runChild(args: string[], cwd: string, env: NodeJS.ProcessEnv, label: st
             `${label} exited with ${signal ?? `code ${code}`}: ${err.trim().split('\n').slice(-8).join('\n')}`,
           ),
         );
-      else resolve({ wallMs, peakRssKb: rss === undefined ? undefined : Number(rss), exitCode: code });
+      else
+        resolve({ wallMs, peakRssKb: rss === undefined ? undefined : Number(rss), exitCode: code, stagesMs });
     });
   });
 }
@@ -177,11 +236,13 @@ export function formatShardBench(r: ShardBenchResult): string {
     ),
   );
   lines.push(
-    `    shards (wall)  ${secs(r.shardsWallMs).padStart(10)}  (${r.shardCalls} API calls, planning included)`,
+    `    shards (wall)  ${secs(r.shardsWallMs).padStart(10)}  (${r.shardCalls} API calls, planning included; ` +
+      `${r.shardScreenshots} console screenshots)`,
   );
   lines.push(
     `    merge          ${secs(r.merge.wallMs).padStart(10)}  (peak RSS ${mibOf(r.merge.peakRssKb)})`,
   );
+  lines.push(`    merge stages:  ${r.merge.stagesMs.map((s) => `${s.stage} ${secs(s.ms)}`).join(', ')}`);
   lines.push(`    total          ${secs(r.totalMs).padStart(10)}`);
   lines.push(
     `speed-up over one process: collection ${r.speedUp.collection.toFixed(2)}× (one-process collection ÷ slowest shard), ` +

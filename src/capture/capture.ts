@@ -121,6 +121,13 @@ export async function captureScreenshots(opts: CaptureOptions): Promise<CaptureR
         'has a failing or excepted result but was not captured: more such buckets than capture.maxAttentionBuckets',
     });
   }
+  for (const accountId of opts.plan.omittedAccounts) {
+    gaps.push({
+      item: `account ${accountId} (account-level views)`,
+      reason:
+        'not sampled: more accounts than capture.maxAccounts; its records are in raw/ and its results in the findings',
+    });
+  }
   const byRecord = indexByRecord(opts.findings ?? []);
   if (opts.mode === 'none') return { images: [], gaps, seed: opts.plan.seed };
 

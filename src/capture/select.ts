@@ -1,5 +1,6 @@
 /**
- * Which resources get screenshots: account Block Public Access per account, key buckets (configured,
+ * Which resources get screenshots: account Block Public Access per account (up to a cap of accounts,
+ * then the accounts with an account-level failure and a sample), key buckets (configured,
  * or sensitive ones up to a cap plus a reproducible random sample of the others), every bucket with
  * a failing or excepted result (what an auditor samples first, up to a cap), every customer managed
  * key in scope, Config rule results per region, and each trail. Pure: same inputs and seed, same plan.
@@ -39,6 +40,8 @@ export interface CapturePlan {
   unknownKeyBuckets: string[];
   /** Failing or excepted buckets left out because there were more than `maxAttentionBuckets`. */
   omittedAttentionBuckets: string[];
+  /** Accounts whose account-level views were left out because there were more than `maxAccounts`. */
+  omittedAccounts: string[];
 }
 
 /** The capture settings the selection uses (a subset of `config.capture`). */
@@ -49,10 +52,19 @@ export interface SelectionSettings {
   seed?: string | undefined;
   /** Cap on the failing or excepted buckets captured besides the key buckets (default 50). */
   maxAttentionBuckets?: number | undefined;
+  /**
+   * Cap on the accounts whose account-level views (account Block Public Access, Config rules,
+   * trails, customer managed keys) are captured (default 25), so the pack's screenshot count does
+   * not grow with the organization.
+   */
+  maxAccounts?: number | undefined;
 }
 
 /** Default of {@link SelectionSettings.maxAttentionBuckets}. */
 export const DEFAULT_MAX_ATTENTION_BUCKETS = 50;
+
+/** Default of {@link SelectionSettings.maxAccounts}. */
+export const DEFAULT_MAX_ACCOUNTS = 25;
 
 /** The default seed for a run: derived from the run id, so re-rendering the same run draws the same sample. */
 export function defaultSeed(runId: string): string {
@@ -103,7 +115,8 @@ export function selectCaptureTargets(opts: {
   const targets: CaptureTarget[] = [];
   const allBuckets = snapshot.accounts.flatMap((a) => a.buckets).sort(byBucket);
 
-  for (const account of snapshot.accounts) {
+  const accounts = chooseAccounts(snapshot, opts.findings ?? [], settings, seed);
+  for (const account of accounts.chosen) {
     targets.push({ kind: 'account-bpa', accountId: account.accountId, region: accountRegion(account) });
   }
 
@@ -126,7 +139,7 @@ export function selectCaptureTargets(opts: {
     });
   }
 
-  for (const account of snapshot.accounts) {
+  for (const account of accounts.chosen) {
     for (const key of account.kmsKeys) {
       // Keys no bucket uses are listed in the key population, not pictured.
       if (key.usedBy.length === 0) continue;
@@ -157,8 +170,53 @@ export function selectCaptureTargets(opts: {
     targets: dedupe(targets),
     unknownKeyBuckets: chosen.unknown,
     omittedAttentionBuckets: extra.slice(maxExtra).map((b) => `${b.accountId}/${b.name}`),
+    omittedAccounts: accounts.omitted,
   };
 }
+
+/**
+ * The accounts whose account-level views are captured: every account up to `maxAccounts`; beyond
+ * that, the accounts with a failing or excepted account-level result first (in account order), then
+ * a reproducible sample of the others by rank, as for buckets. Decided in account order and by rank,
+ * so a shard's plan holds every account the whole estate's plan picks among the shard's accounts.
+ */
+function chooseAccounts(
+  snapshot: Snapshot,
+  findings: readonly Finding[],
+  settings: SelectionSettings,
+  seed: string,
+): { chosen: AccountSnapshot[]; omitted: string[] } {
+  const max = Math.max(0, settings.maxAccounts ?? DEFAULT_MAX_ACCOUNTS);
+  const all = [...snapshot.accounts].sort((a, b) => compare(a.accountId, b.accountId));
+  if (all.length <= max) return { chosen: snapshot.accounts, omitted: [] };
+  const flagged = new Set<string>();
+  for (const f of findings) {
+    if (f.status !== 'fail' && f.status !== 'excepted') continue;
+    if (NOT_ACCOUNT_LEVEL.has(f.resource.type)) continue;
+    flagged.add(f.resource.accountId);
+  }
+  const attention = all.filter((a) => flagged.has(a.accountId)).slice(0, max);
+  const picked = new Set(attention.map((a) => a.accountId));
+  const rank = (a: AccountSnapshot): string =>
+    createHash('sha256').update(`${seed}\0account/${a.accountId}`).digest('hex');
+  const sample = all
+    .filter((a) => !picked.has(a.accountId))
+    .map((a) => ({ a, r: rank(a) }))
+    .sort((x, y) => compare(x.r, y.r))
+    .slice(0, max - attention.length);
+  for (const { a } of sample) picked.add(a.accountId);
+  return {
+    chosen: all.filter((a) => picked.has(a.accountId)),
+    omitted: all.filter((a) => !picked.has(a.accountId)).map((a) => a.accountId),
+  };
+}
+
+/** Result subjects that are not account-level resources (buckets have their own selection). */
+const NOT_ACCOUNT_LEVEL: ReadonlySet<string> = new Set([
+  'AWS::S3::Bucket',
+  'AWS::::Account',
+  'EvidencePack::Exception',
+]);
 
 /**
  * Buckets with a failing or excepted result: the worst such status, and whether one of those results

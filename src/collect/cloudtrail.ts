@@ -41,6 +41,8 @@ export interface CloudTrailOptions {
   now: () => Date;
   /** Spacing of LookupEvents calls per region (default {@link LOOKUP_EVENTS_INTERVAL_MS}). */
   lookupIntervalMs?: number | undefined;
+  /** Told once per region when its key-usage lookups and its trails' status reads have ended. */
+  onKeyUsageEnd?: ((region: string) => void) | undefined;
 }
 
 /**
@@ -52,36 +54,53 @@ export async function collectCloudTrail(
   factory: ClientFactory,
   opts: CloudTrailOptions,
 ): Promise<CloudTrailSnapshot> {
-  const [discovery, keyUsage] = await Promise.all([
-    Promise.all(
-      opts.regions.map(async (region) => ({
+  const discovering = Promise.all(
+    opts.regions.map(async (region) => ({
+      region,
+      trails: await call(
+        factory,
+        'cloudtrail',
         region,
-        trails: await call(
-          factory,
-          'cloudtrail',
-          region,
-          new DescribeTrailsCommand({ includeShadowTrails: true }),
-          (o) => requiredList(o.trailList, 'trailList').map(toTrail),
-        ),
-      })),
-    ),
-    opts.maxEventsPerRegion !== 0
-      ? Promise.all(opts.regions.map((region) => readKeyUsage(factory, region, opts)))
-      : Promise.resolve([]),
-  ]);
-
-  const byArn = new Map<string, DescribedTrail>();
-  for (const d of discovery) {
-    if (d.trails.status !== 'ok') continue;
-    for (const t of d.trails.value) {
-      const seen = byArn.get(t.arn);
-      // Prefer the copy described in its home region over a shadow copy.
-      if (!seen || (t.homeRegion === d.region && seen.homeRegion !== d.region)) byArn.set(t.arn, t);
+        new DescribeTrailsCommand({ includeShadowTrails: true }),
+        (o) => requiredList(o.trailList, 'trailList').map(toTrail),
+      ),
+    })),
+  );
+  const described = discovering.then((discovery) => {
+    const byArn = new Map<string, DescribedTrail>();
+    for (const d of discovery) {
+      if (d.trails.status !== 'ok') continue;
+      for (const t of d.trails.value) {
+        const seen = byArn.get(t.arn);
+        // Prefer the copy described in its home region over a shadow copy.
+        if (!seen || (t.homeRegion === d.region && seen.homeRegion !== d.region)) byArn.set(t.arn, t);
+      }
     }
-  }
-
-  const trails = await Promise.all(
-    [...byArn.values()].sort((a, b) => cmp(a.arn, b.arn)).map((t) => describeTrail(factory, t)),
+    return [...byArn.values()].sort((a, b) => cmp(a.arn, b.arn));
+  });
+  const inScope = new Set(opts.regions);
+  // Per region: its key-usage pages, then the status and selectors of the trails homed there, one
+  // after the other, so the region's CloudTrail calls come in the same order from run to run; then
+  // the region is done (the management-event lookups that follow start there).
+  const perRegion = Promise.all(
+    opts.regions.map(async (region) => {
+      try {
+        const usage = opts.maxEventsPerRegion !== 0 ? await readKeyUsage(factory, region, opts) : undefined;
+        const homed = (await described).filter((t) => t.homeRegion === region);
+        return { usage, trails: await Promise.all(homed.map((t) => describeTrail(factory, t))) };
+      } finally {
+        opts.onKeyUsageEnd?.(region);
+      }
+    }),
+  );
+  // Trails homed outside the regions in scope (seen as shadow copies) are asked in their home region.
+  const elsewhere = described.then((list) =>
+    Promise.all(list.filter((t) => !inScope.has(t.homeRegion)).map((t) => describeTrail(factory, t))),
+  );
+  const [discovery, regionResults, otherTrails] = await Promise.all([discovering, perRegion, elsewhere]);
+  const keyUsage = regionResults.flatMap((r) => (r.usage ? [r.usage] : []));
+  const trails = [...regionResults.flatMap((r) => r.trails), ...otherTrails].sort((a, b) =>
+    cmp(a.arn, b.arn),
   );
   return {
     discovery: discovery.map((d) => ({

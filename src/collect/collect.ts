@@ -111,9 +111,11 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
     : undefined;
 
   const targets = await resolveTargets(opts.factory, config, home, callerIdentity, org, opts.only);
-  const accounts = await mapAtMost(targets, accountsAtOnce(config), async (t) => {
+  const atOnce = Math.min(accountsAtOnce(config), targets.length);
+  const capShare = Math.ceil(globalCap(config) / Math.max(1, atOnce));
+  const accounts = await mapAtMost(targets, atOnce, async (t) => {
     try {
-      return await collectAccount(t, { config, home, regionScope, now, progress, partition });
+      return await collectAccount(t, { config, home, regionScope, now, progress, partition, capShare });
     } finally {
       // Its clients are made again on demand (cross-account keys, the aggregator read later).
       t.factory.releaseClients();
@@ -166,8 +168,12 @@ export async function collect(opts: CollectOptions): Promise<Snapshot> {
  * passed 600 MB before their bucket reads had started) for no speed: the cap bounds the calls anyway.
  */
 export function accountsAtOnce(config: Config): number {
-  const global = config.collection.globalConcurrency ?? defaultGlobalConcurrency();
-  return Math.max(2, 4 * Math.ceil(global / config.collection.concurrency));
+  return Math.max(2, 4 * Math.ceil(globalCap(config) / config.collection.concurrency));
+}
+
+/** The run-wide cap on calls in flight (`collection.globalConcurrency`, else sized to the machine). */
+function globalCap(config: Config): number {
+  return config.collection.globalConcurrency ?? defaultGlobalConcurrency();
 }
 
 /** `fn` over `items`, at most `n` at once, results in the order of `items`. */
@@ -363,6 +369,8 @@ interface AccountRunOptions {
   now: () => Date;
   partition: string;
   progress(accountId: string, stage: CollectStage, done: number, total: number): void;
+  /** The account's share of the run-wide cap while the others are read ({@link AccountContext.capShare}). */
+  capShare: number;
 }
 
 async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<AccountSnapshot> {
@@ -408,6 +416,7 @@ async function collectAccount(t: AccountTarget, o: AccountRunOptions): Promise<A
     progress: (stage, done, total) => o.progress(accountId, stage, done, total),
     buckets: (): BucketSnapshot[] => parts.buckets ?? [],
     collected: () => parts,
+    capShare: o.capShare,
   };
   await runCollectors(ctx, parts);
 

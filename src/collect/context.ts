@@ -42,4 +42,10 @@ export interface AccountContext {
   buckets(): BucketSnapshot[];
   /** What the collectors that have finished filled in (read by collectors that run after them). */
   collected?: () => Readonly<Partial<AccountSnapshot>>;
+  /**
+   * The slots of the run-wide cap this account can count on while the other accounts read at the
+   * same time take theirs (cap ÷ accounts at once); with its own limit, it bounds the work this
+   * account keeps in flight. Unset: the account's own limit alone.
+   */
+  capShare?: number | undefined;
 }

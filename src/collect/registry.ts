@@ -48,18 +48,48 @@ export interface AccountCollector {
 }
 
 /**
- * Buckets in flight per unit of the account's concurrency limit. Each bucket asks up to nine
- * questions, so a few buckets per slot keep every slot busy; starting every bucket at once instead
- * would hold tens of thousands of pending requests (commands, promises, closures) in memory.
+ * Buckets in flight per slot the account can use (its limit, or its share of the run-wide cap when
+ * that is smaller). Each bucket asks up to nine questions, so a few buckets per slot keep every slot
+ * busy; starting every bucket at once instead would hold tens of thousands of pending requests
+ * (commands, promises, closures) in memory, and each of them, waiting for a slot, survives the
+ * young-generation collections and costs the garbage collector CPU.
  */
 const ITEMS_PER_SLOT = 4;
+
+/** A promise and the function that settles it. */
+interface Signal {
+  promise: Promise<void>;
+  resolve(): void;
+}
+
+const keyUsageSignals = new WeakMap<AccountContext, Map<string, Signal>>();
+
+/**
+ * Per account and region: settles once the region's key-usage LookupEvents have ended (the
+ * CloudTrail stage settles every region's when it finishes, however it finished).
+ */
+function keyUsageEnded(ctx: AccountContext, region: string): Signal {
+  let byRegion = keyUsageSignals.get(ctx);
+  if (!byRegion) {
+    byRegion = new Map();
+    keyUsageSignals.set(ctx, byRegion);
+  }
+  let signal = byRegion.get(region);
+  if (!signal) {
+    let resolve = (): void => undefined;
+    const promise = new Promise<void>((r) => (resolve = r));
+    signal = { promise, resolve: () => resolve() };
+    byRegion.set(region, signal);
+  }
+  return signal;
+}
 
 /**
  * Runs `f` over `items`, at most a bounded number at a time, and reports progress after each.
  * Results are in the order of `items`.
  */
 export async function eachWithProgress<I, R>(
-  ctx: Pick<AccountContext, 'factory' | 'progress'>,
+  ctx: Pick<AccountContext, 'factory' | 'progress' | 'capShare'>,
   stage: CollectStage,
   items: readonly I[],
   f: (item: I) => Promise<R>,
@@ -68,7 +98,8 @@ export async function eachWithProgress<I, R>(
   let next = 0;
   ctx.progress(stage, 0, items.length);
   const results: R[] = new Array<R>(items.length);
-  const width = Math.min(items.length, Math.max(8, ctx.factory.limiter.limit * ITEMS_PER_SLOT));
+  const slots = Math.min(ctx.factory.limiter.limit, ctx.capShare ?? Infinity);
+  const width = Math.min(items.length, Math.max(8, slots * ITEMS_PER_SLOT));
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const i = next++;
@@ -181,15 +212,21 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
     ],
     run: async (ctx) => {
       ctx.progress('cloudtrail', 0, 1);
-      const cloudTrail = await collectCloudTrail(ctx.factory, {
-        regions: ctx.regions,
-        lookbackDays: ctx.config.collection.keyUsage.lookbackDays,
-        maxEventsPerRegion: ctx.config.collection.keyUsage.maxEventsPerRegion,
-        period: ctx.config.period,
-        now: ctx.now,
-      });
-      ctx.progress('cloudtrail', 1, 1);
-      return { cloudTrail };
+      try {
+        const cloudTrail = await collectCloudTrail(ctx.factory, {
+          regions: ctx.regions,
+          lookbackDays: ctx.config.collection.keyUsage.lookbackDays,
+          maxEventsPerRegion: ctx.config.collection.keyUsage.maxEventsPerRegion,
+          period: ctx.config.period,
+          now: ctx.now,
+          onKeyUsageEnd: (region) => keyUsageEnded(ctx, region).resolve(),
+        });
+        ctx.progress('cloudtrail', 1, 1);
+        return { cloudTrail };
+      } finally {
+        // Whatever happened, no region's management events wait any longer.
+        for (const region of ctx.regions) keyUsageEnded(ctx, region).resolve();
+      }
     },
   },
   {
@@ -218,11 +255,13 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
   },
   {
     // Only with an audit period: the write management events of each region from the period start
-    // to now (who made each change). After the CloudTrail stage: both call LookupEvents in the same
-    // regions under one pacer, and one after the other keeps the recorded call ids of a run the
-    // same from run to run; the bucket histories are read meanwhile.
+    // to now (who made each change). Each region's lookups start once that region's key-usage
+    // lookups (CloudTrail stage) have ended: both page LookupEvents under the region's one pacer,
+    // and one chain after the other keeps the region's call ids in the same order from run to run;
+    // waiting for every region's key usage instead would start the busiest region's late. After
+    // KMS like the CloudTrail stage, so the tool's own KMS reads are all made.
     stage: 'management-events',
-    after: ['cloudtrail'],
+    after: ['kms'],
     actions: ['cloudtrail:LookupEvents'],
     run: async (ctx) => {
       const period = ctx.config.period;
@@ -230,7 +269,10 @@ export const ACCOUNT_COLLECTORS: readonly AccountCollector[] = [
       const window = { start: new Date(period.start), end: ctx.now() };
       ctx.progress('management-events', 0, 1);
       const managementEvents = await Promise.all(
-        ctx.regions.map((region) => collectManagementEvents(ctx.factory, region, window)),
+        ctx.regions.map(async (region) => {
+          await keyUsageEnded(ctx, region).promise;
+          return collectManagementEvents(ctx.factory, region, window);
+        }),
       );
       ctx.progress('management-events', 1, 1);
       return { managementEvents };

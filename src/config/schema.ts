@@ -285,6 +285,8 @@ export const configSchema = z
         sampleSize: z.number().int().min(0).default(3),
         /** Buckets with a failing or excepted result captured besides the key buckets (the rest are gaps). */
         maxAttentionBuckets: z.number().int().min(0).default(50),
+        /** Accounts whose account-level views are captured; beyond it, failing ones first, then a sample. */
+        maxAccounts: z.number().int().min(1).default(25),
         /** Seed for the reproducible sample; default derives from the run id and is recorded. */
         seed: z.string().optional(),
         consoleUrls: consoleUrls.default({}),
@@ -298,6 +300,7 @@ export const configSchema = z
         maxKeyBuckets: 10,
         sampleSize: 3,
         maxAttentionBuckets: 50,
+        maxAccounts: 25,
         consoleUrls: {},
         timeoutMs: 30_000,
         concurrency: 2,

@@ -4,7 +4,7 @@ import type { Snapshot } from '../snapshot/model.ts';
 import type { ChangeEvent, PeriodCheckResult } from '../period/types.ts';
 import { FINDINGS_SCHEMA } from '../pack/pack-paths.ts';
 
-/** Pack-relative pointer to one raw record: `raw/<acct>/<service>/<region>.jsonl#<callId>`. */
+/** Pack-relative pointer to one raw record: `raw/<service>/<region>.jsonl#<callId>`. */
 export function evidencePath(ref: EvidenceRef): string {
   return `${ref.file}#${ref.callId}`;
 }
@@ -118,6 +118,16 @@ export function findingsDocument(snapshot: Snapshot, evaluation: Evaluation) {
               events: r.events.map(eventCitation),
               explained: r.events.length > 0,
               evidence: r.evidence.map(citation),
+              // Not explained: the write-event pages searched, as one range of records.
+              searched: r.searched
+                ? {
+                    file: r.searched.file,
+                    operation: r.searched.operation,
+                    fromRecord: `${r.searched.file}#${r.searched.firstCallId}`,
+                    toRecord: `${r.searched.file}#${r.searched.lastCallId}`,
+                    pages: r.searched.pages,
+                  }
+                : null,
             })),
           },
         }

@@ -1,6 +1,6 @@
 import type { AccountSnapshot, ManagementEvent } from '../snapshot/model.ts';
 import type { EvidenceRef } from '../snapshot/outcome.ts';
-import type { ChangeEvent } from './types.ts';
+import type { ChangeEvent, SearchedPages } from './types.ts';
 
 /**
  * How long before a configuration item's capture time the change that caused it may have been made.
@@ -16,6 +16,22 @@ export interface EventIndex {
   complete(region: string): boolean;
   /** The LookupEvents calls of `region` (every page). */
   pages(region: string): readonly EvidenceRef[];
+  /** The same pages as one range (computed once per region), or `undefined` when none were read. */
+  searched(region: string): SearchedPages | undefined;
+}
+
+/** The pages of one region as a range: they are one chain of one file, numbered in call order. */
+function pageRange(pages: readonly EvidenceRef[]): SearchedPages | undefined {
+  const first = pages[0];
+  const last = pages[pages.length - 1];
+  if (!first || !last) return undefined;
+  return {
+    file: first.file,
+    operation: first.operation,
+    firstCallId: first.callId,
+    lastCallId: last.callId,
+    pages: pages.length,
+  };
 }
 
 /** Index an account's collected write management events. */
@@ -37,10 +53,15 @@ export function indexEvents(account: AccountSnapshot): EventIndex {
     }
   }
   for (const list of byKey.values()) list.sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
+  const ranges = new Map<string, SearchedPages | undefined>();
   return {
     on: (region, resource) => byKey.get(`${region}\n${resource}`) ?? [],
     complete: (region) => complete.has(region),
     pages: (region) => pages.get(region) ?? [],
+    searched: (region) => {
+      if (!ranges.has(region)) ranges.set(region, pageRange(pages.get(region) ?? []));
+      return ranges.get(region);
+    },
   };
 }
 

@@ -145,7 +145,9 @@ export function reconcileBucket(
     if (recorded === undefined || live === undefined || recorded === live) return [];
     const changes = eventsAfter(onBucket, end, s.events).map(changeEvent);
     const evidence: EvidenceRef[] = [itemEvidence, s.live.evidence, ...changes.map((e) => e.evidence)];
-    if (changes.length === 0) evidence.push(...events.pages(bucket.region));
+    // Not found: the search read every page of the region; cited as one range shared by the
+    // region's differences, so the citation does not grow with the pages.
+    const searched = changes.length === 0 ? events.searched(bucket.region) : undefined;
     return [
       {
         bucketArn: bucket.arn,
@@ -158,6 +160,7 @@ export function reconcileBucket(
         checks: s.checks,
         events: changes,
         evidence: [...new Map(evidence.map((e) => [`${e.file}#${e.callId}`, e])).values()],
+        ...(searched ? { searched } : {}),
       },
     ];
   });

@@ -110,6 +110,21 @@ export interface ReconciliationEntry {
   /** The CloudTrail events after the period that changed it, oldest first; empty: "changed, event not found". */
   events: ChangeEvent[];
   evidence: EvidenceRef[];
+  /** When no event was found: the region's write-event pages the search read, as one range. */
+  searched?: SearchedPages | undefined;
+}
+
+/**
+ * The `LookupEvents` (`ReadOnly=false`) pages of one account-region, cited as a range rather than
+ * page by page: the records `firstCallId` to `lastCallId` of `file` with that operation and the
+ * entry's account (a file holds every account's calls in its service and region), `pages` of them.
+ */
+export interface SearchedPages {
+  file: string;
+  operation: string;
+  firstCallId: string;
+  lastCallId: string;
+  pages: number;
 }
 
 /** One recorded change of a bucket, as shown in the timeline. */

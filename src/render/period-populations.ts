@@ -195,6 +195,11 @@ export function periodTimelinePopulation(period: PeriodEvaluation): Population {
   );
 }
 
+/** e.g. `7 LookupEvents pages`. */
+function pagesText(n: number): string {
+  return `${n} LookupEvents page${n === 1 ? '' : 's'}`;
+}
+
 const RECONCILIATION_COLUMNS: readonly Column<ReconciliationEntry>[] = [
   { id: 'bucket', header: 'Bucket', cell: (r) => ({ text: r.bucket }) },
   { id: 'account_id', header: 'Account', cell: (r) => ({ text: r.accountId, tone: 'mono' }) },
@@ -208,11 +213,20 @@ const RECONCILIATION_COLUMNS: readonly Column<ReconciliationEntry>[] = [
     cell: (r) =>
       r.events.length > 0
         ? { text: r.events.map(eventText).join('; ') }
-        : { text: 'changed, event not found', tone: 'gap' },
+        : {
+            text: `changed, event not found${r.searched ? ` (searched ${pagesText(r.searched.pages)})` : ''}`,
+            tone: 'gap',
+          },
   },
   {
     id: 'evidence_calls',
-    cell: (r) => ({ text: r.evidence.map((e) => `${e.file}#${e.callId}`).join(' '), tone: 'mono' }),
+    cell: (r) => ({
+      text: [
+        ...r.evidence.map((e) => `${e.file}#${e.callId}`),
+        ...(r.searched ? [`${r.searched.file}#${r.searched.firstCallId}..${r.searched.lastCallId}`] : []),
+      ].join(' '),
+      tone: 'mono',
+    }),
   },
 ];
 

@@ -363,7 +363,7 @@ export interface ControlMatrixRow {
   /** How many of the results counted are deviations during the audit period. */
   deviations: number;
   overall: OverallStatus;
-  /** Where the evidence is in the pack, e.g. `findings/findings.csv`, `raw/<acct>/s3/<region>.jsonl`. */
+  /** Where the evidence is in the pack, e.g. `findings/findings.csv`, `raw/s3/<region>.jsonl`. */
   evidenceLocations: string[];
 }
 

@@ -13,7 +13,7 @@ export type OutcomeStatus = 'ok' | 'absent' | 'denied' | 'error';
  * `file` is the pack-relative path of the JSON Lines file, `callId` the record's `id` inside it.
  */
 export interface EvidenceRef {
-  /** Pack-relative path, e.g. `raw/111122223333/s3/us-east-1.jsonl`. */
+  /** Pack-relative path, e.g. `raw/s3/us-east-1.jsonl` (one service and region, every account). */
   file: string;
   /** The `id` field of the recorded call inside that file. */
   callId: string;

@@ -86,6 +86,8 @@ describe('bench --accounts (a tiny generated organization)', () => {
     expect(members?.length).toBe(4);
     expect(result.calibration?.calls).toBeGreaterThan(0);
     expect(result.calibration?.cpuMsPerCall).toBeGreaterThan(0);
+    // Measured after the SDK has warmed up, so that the CPU bound is not the cold SDK's.
+    expect(result.calibration?.warmupCalls).toBe(3000);
     expect(result.bounds?.larger).toMatch(/^(account|global|cpu)$/);
     const text = formatBenchResult(result);
     expect(text).toContain('organization: 3 member accounts + management; 4 accounts listed, 4 read');
@@ -95,6 +97,10 @@ describe('bench --accounts (a tiny generated organization)', () => {
     expect(text).toMatch(/global cap +\d+\.\d\d s +\(\d+ attempts × L ÷ global cap \d+\)/);
     expect(text).toMatch(/CPU +\d+\.\d\d s +\(\d+ calls × \d+\.\d{3} ms ÷ 1 usable core\)/);
     expect(text).toMatch(/achieved\/larger lower bound \((account|global|cpu)\): \d+\.\d\d×/);
+    expect(text).toMatch(
+      /SDK CPU cost per call on this machine \(bare S3Client, 1200 calls after 3000 to warm up\): \d+\.\d{3} ms \(\d+\.\d{3} ms over the warm-up\)/,
+    );
+    expect(text).toMatch(/global cap in use: \d+% of its slot time/);
     expect(text).toContain('s3:GetBucketEncryption                              4  (1.00/bucket)');
     expect(text).toContain('inventory: 4 buckets in the snapshot');
   }, 240_000);
@@ -106,6 +112,7 @@ describe('bench --accounts (a tiny generated organization)', () => {
       regions: 1,
       latencyMs: 0,
       shards: 2,
+      screenshots: false,
       oneProcessCollectMs: 1000,
       oneProcessTotalMs: 2000,
       log: () => undefined,
@@ -118,10 +125,21 @@ describe('bench --accounts (a tiny generated organization)', () => {
     expect(result.merge.peakRssKb).toBeGreaterThan(0);
     expect(result.mergedPackFiles).toBeGreaterThan(0);
     expect(result.shardCalls).toBeGreaterThan(0);
+    // As the one-process run it is compared with: no console screenshots in the shards either.
+    expect(result.shardScreenshots).toBe(0);
+    expect(result.merge.stagesMs.map((s) => s.stage)).toEqual([
+      'start',
+      'verify shards',
+      'evaluate',
+      'capture + files',
+      'report',
+      'write pack',
+    ]);
     const text = formatShardBench(result);
     expect(text).toMatch(/shard 1\/2 +\d+\.\d\d s +\(peak RSS \d+ MiB\)/);
     expect(text).toMatch(/shard 2\/2 +\d+\.\d\d s/);
     expect(text).toMatch(/merge +\d+\.\d\d s +\(peak RSS \d+ MiB\)/);
+    expect(text).toMatch(/merge stages: +start \d+\.\d\d s, verify shards \d+\.\d\d s, evaluate /);
     expect(text).toMatch(/speed-up over one process: collection \d+\.\d\d×/);
   }, 300_000);
 });

@@ -248,3 +248,93 @@ describe('selectCaptureTargets over part of the estate (a shard)', () => {
     }
   });
 });
+
+describe('selectCaptureTargets: account-level views in a large organization', () => {
+  /** The fixture snapshot copied into `n` accounts (ids 100000000000 + i). */
+  async function organization(n: number): Promise<Snapshot> {
+    const { snapshot } = await writeCaptureEstate();
+    const template = snapshot.accounts[0]!;
+    snapshot.accounts = Array.from({ length: n }, (_, i) => {
+      const accountId = String(100_000_000_000 + i);
+      return {
+        ...template,
+        accountId,
+        buckets: template.buckets.map((b) => ({ ...b, accountId })),
+        kmsKeys: [],
+      };
+    });
+    return snapshot;
+  }
+  const settings = { maxKeyBuckets: 0, sampleSize: 0, maxAttentionBuckets: 0, seed: 'org' };
+  const accountsOf = (plan: ReturnType<typeof selectCaptureTargets>, kind: string): string[] =>
+    plan.targets.filter((t) => t.kind === kind).map((t) => t.accountId);
+
+  it('captures every account up to the cap, and no more beyond it, naming the rest', async () => {
+    const small = selectCaptureTargets({
+      snapshot: await organization(10),
+      settings,
+      isSensitive: sensitive,
+    });
+    expect(accountsOf(small, 'account-bpa')).toHaveLength(10);
+    expect(small.omittedAccounts).toEqual([]);
+
+    const sizes = [60, 120].map(async (n) => {
+      const snapshot = await organization(n);
+      return selectCaptureTargets({ snapshot, settings, isSensitive: sensitive });
+    });
+    const [at60, at120] = await Promise.all(sizes);
+    // The plan's size does not grow with the organization once over the cap.
+    expect(at60!.targets).toHaveLength(at120!.targets.length);
+    expect(accountsOf(at120!, 'account-bpa')).toHaveLength(25);
+    expect(new Set(accountsOf(at120!, 'config-rules'))).toEqual(new Set(accountsOf(at120!, 'account-bpa')));
+    expect(at120!.omittedAccounts).toHaveLength(95);
+  });
+
+  it('takes accounts with a failing account-level result before the sample', async () => {
+    const snapshot = await organization(40);
+    const { findings } = await evaluate(snapshot, configSchema.parse({ organization: 'Test' }));
+    const accountLevel = findings.find(
+      (f) => f.status === 'fail' && f.resource.type === 'AWS::S3::AccountPublicAccessBlock',
+    );
+    expect(accountLevel).toBeDefined();
+    // Only three accounts fail at account level; their buckets' failures do not count.
+    const failing = ['100000000003', '100000000021', '100000000039'];
+    const onlyThree = findings.filter(
+      (f) =>
+        f.resource.type === 'AWS::S3::Bucket' ||
+        failing.includes(f.resource.accountId) ||
+        f.status !== 'fail',
+    );
+    const plan = selectCaptureTargets({
+      snapshot,
+      settings: { ...settings, maxAccounts: 5 },
+      isSensitive: sensitive,
+      findings: onlyThree,
+    });
+    const chosen = accountsOf(plan, 'account-bpa');
+    expect(chosen).toHaveLength(5);
+    for (const id of failing) expect(chosen).toContain(id);
+    expect(plan.omittedAccounts).toHaveLength(35);
+  });
+
+  it("keeps a shard's plan a superset of the whole plan within the shard's accounts", async () => {
+    const whole = await organization(80);
+    const wholePlan = selectCaptureTargets({
+      snapshot: whole,
+      settings: { ...settings, maxAccounts: 10 },
+      isSensitive: sensitive,
+    });
+    const picked = new Set(accountsOf(wholePlan, 'account-bpa'));
+    for (const part of [0, 1, 2, 3]) {
+      const shard = await organization(80);
+      shard.accounts = shard.accounts.filter((_, i) => i % 4 === part);
+      const shardPlan = selectCaptureTargets({
+        snapshot: shard,
+        settings: { ...settings, maxAccounts: 10 },
+        isSensitive: sensitive,
+      });
+      const shardPicked = new Set(accountsOf(shardPlan, 'account-bpa'));
+      for (const a of shard.accounts) if (picked.has(a.accountId)) expect(shardPicked).toContain(a.accountId);
+    }
+  });
+});

@@ -126,7 +126,7 @@ describe('collectCloudTrail over HTTP', () => {
         ],
       },
     });
-    expect(org?.status.evidence.file).toBe(`raw/${ACCOUNT}/cloudtrail/us-east-1.jsonl`);
+    expect(org?.status.evidence.file).toBe(`raw/cloudtrail/us-east-1.jsonl`);
     expect(snap.trails.find((t) => t.name === 'local')?.status).toMatchObject({
       status: 'ok',
       value: { isLogging: false },

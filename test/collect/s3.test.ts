@@ -148,7 +148,7 @@ describe('collectBucketConfig over HTTP', () => {
       value: { objectOwnership: 'BucketOwnerEnforced' },
     });
     expect(b.acl.status === 'ok' && b.acl.value.grants[0]?.permission).toBe('FULL_CONTROL');
-    expect(b.encryption.evidence.file).toBe(`raw/${ACCOUNT}/s3/eu-west-1.jsonl`);
+    expect(b.encryption.evidence.file).toBe(`raw/s3/eu-west-1.jsonl`);
   });
 
   it('derives policy status from an absent policy without asking, and keeps other absences as evidence', async () => {

@@ -63,18 +63,30 @@ describe('evidence-pack demo → verify', () => {
       expect(entries.has(f), f).toBe(true);
     }
     const raw = [...entries.keys()].filter((p) => p.startsWith('raw/'));
+    // One file per service and region, whatever the number of accounts; each record names its account.
     for (const expected of [
-      'raw/111122223333/s3/us-east-1.jsonl',
-      'raw/111122223333/s3/eu-west-1.jsonl',
-      'raw/111122223333/s3control/us-east-1.jsonl',
-      'raw/111122223333/kms/us-east-1.jsonl',
-      'raw/111122223333/config/eu-west-1.jsonl',
-      'raw/111122223333/cloudtrail/us-east-1.jsonl',
-      'raw/444455556666/s3/us-west-2.jsonl',
+      'raw/s3/us-east-1.jsonl',
+      'raw/s3/eu-west-1.jsonl',
+      'raw/s3control/us-east-1.jsonl',
+      'raw/kms/us-east-1.jsonl',
+      'raw/config/eu-west-1.jsonl',
+      'raw/cloudtrail/us-east-1.jsonl',
+      'raw/s3/us-west-2.jsonl',
     ]) {
       expect(raw, expected).toContain(expected);
     }
-    const line = entries.get('raw/111122223333/s3/us-east-1.jsonl')?.toString().split('\n')[0] ?? '';
+    expect(raw.filter((p) => p.split('/').length !== 3)).toEqual([]);
+    const accountsIn = (p: string) =>
+      (entries.get(p)?.toString() ?? '')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { accountId: string }).accountId);
+    const s3 = accountsIn('raw/s3/us-east-1.jsonl');
+    expect(new Set(s3).size).toBeGreaterThan(1);
+    // Whole accounts in account-id order.
+    expect(s3).toEqual([...s3].sort());
+    expect(accountsIn('raw/s3/us-west-2.jsonl')).toContain('444455556666');
+    const line = entries.get('raw/s3/us-east-1.jsonl')?.toString().split('\n')[0] ?? '';
     const record = JSON.parse(line) as { requestId?: string; operation: string };
     expect(record.requestId).toMatch(/\S+/);
   });
@@ -511,7 +523,7 @@ describe('evidence-pack demo → verify', () => {
   it('never writes the sandbox credentials or session tokens into the pack', () => {
     // The caller's access key id is in every CloudTrail record the sandbox served (userIdentity).
     const secrets = ['demo-secret-access-key-not-a-real-secret', DEMO_CREDENTIALS.accessKeyId];
-    const lookups = entries.get('raw/111122223333/cloudtrail/us-east-1.jsonl')?.toString() ?? '';
+    const lookups = entries.get('raw/cloudtrail/us-east-1.jsonl')?.toString() ?? '';
     expect(lookups).toContain('"CloudTrailEvent"');
     for (const [path, buf] of entries) {
       const text = buf.toString('latin1');

@@ -272,6 +272,27 @@ describe('deviations during the period are findings, over the wire', () => {
     expect(c?.reason).toContain('no CloudTrail event explains the change: bucket policy');
     const csv = buildCsvFiles(earlier, older).find((f) => f.path === 'inventory/period-reconciliation.csv');
     expect(csv?.content).toContain('changed, event not found');
+
+    // The search is cited once as the range of the region's write-event pages, not page by page.
+    const pages = earlier.accounts[0]?.managementEvents?.find((m) => m.region === entry?.region)?.pages ?? [];
+    expect(pages.length).toBeGreaterThan(0);
+    expect(entry?.evidence.some((e) => e.operation === 'LookupEvents')).toBe(false);
+    expect(entry?.searched).toEqual({
+      file: pages[0]?.file,
+      operation: 'LookupEvents',
+      firstCallId: pages[0]?.callId,
+      lastCallId: pages.at(-1)?.callId,
+      pages: pages.length,
+    });
+    const doc = findingsDocument(earlier, older);
+    const listed = doc.period?.reconciliation.find((r) => r.resource.name === 'silent-change');
+    expect(listed?.searched).toMatchObject({
+      fromRecord: `${pages[0]?.file}#${pages[0]?.callId}`,
+      toRecord: `${pages[0]?.file}#${pages.at(-1)?.callId}`,
+      pages: pages.length,
+    });
+    expect(csv?.content).toContain(`${pages[0]?.file}#${pages[0]?.callId}..${pages.at(-1)?.callId}`);
+    expect(csv?.content).toContain(`searched ${pages.length} LookupEvents page`);
   });
 });
 

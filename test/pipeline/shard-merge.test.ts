@@ -147,6 +147,29 @@ describe('run --shard and merge', () => {
     }
     expect(merged.evaluation.summary.byStatus).toEqual(single.evaluation.summary.byStatus);
 
+    // The merged raw files are the ones one run writes: per service and region, each holding every
+    // read account's records whole and in account-id order.
+    const rawOf = async (zip: string) => {
+      const files = await readPackEntries(zip, { only: (p) => p.startsWith('raw/') });
+      return new Map(
+        [...files].map(([p, buf]) => [
+          p,
+          buf
+            .toString('utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => (JSON.parse(l) as { accountId: string }).accountId),
+        ]),
+      );
+    };
+    const singleRaw = await rawOf(single.written.zipPath);
+    const mergedRaw = await rawOf(merged.written.zipPath);
+    expect([...mergedRaw.keys()].sort()).toEqual([...singleRaw.keys()].sort());
+    for (const [p, accounts] of mergedRaw) {
+      expect(accounts, p).toEqual([...accounts].sort());
+      expect(new Set(accounts), p).toEqual(new Set(singleRaw.get(p)));
+    }
+
     // The final manifest names every shard pack by digest; each shard holds only its accounts.
     const manifest = JSON.parse(
       (await readPackEntries(merged.written.zipPath, { only: (p) => p === 'manifest.json' }))

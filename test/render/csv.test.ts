@@ -146,7 +146,7 @@ describe('buildCsvFiles', () => {
     const fail = rows.find((r) => r['check_id'] === 's3.not-public' && r['status'] === 'fail')!;
     expect(fail['resource_name']).toBe('acme-public-website');
     expect(fail['region']).toBe('us-east-1');
-    expect(fail['evidence_files']!.split(' ')).toContain(`raw/${PROD}/s3/us-east-1.jsonl`);
+    expect(fail['evidence_files']!.split(' ')).toContain(`raw/s3/us-east-1.jsonl`);
     expect(rows.find((r) => r['check_id'] === 's3.account-public-access-block')!['region']).toBe('global');
     expect(rows[0]!['status']).toBe('fail');
   });
@@ -204,7 +204,7 @@ describe('object encryption from S3 Inventory', () => {
       sse_s3: '0',
       bucket_key_status: 'ENABLED=10; DISABLED=2',
     });
-    expect(row['evidence_calls']).toMatch(/^raw\/111122223333\/s3\/us-east-1\.jsonl#s3-us-east-1-\d+ raw\//);
+    expect(row['evidence_calls']).toMatch(/^raw\/s3\/us-east-1\.jsonl#s3-us-east-1-111122223333-\d{6} raw\//);
     const buckets = table('inventory/buckets.csv');
     expect(buckets.find((b) => b['bucket'] === 'acme-payments-archive')?.['object_encryption']).toBe(
       '2 NOT-SSE, 10 SSE-KMS (report 2026-03-31)',

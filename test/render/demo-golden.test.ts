@@ -22,8 +22,9 @@ const GOLDEN = fileURLToPath(new URL('./golden/demo-report.html', import.meta.ur
  * the one users get. Values that change from run to run are replaced, changesets-style, by
  * placeholders: ids numbered in order of first appearance (so "the same key" stays visibly the same),
  * times and dates by `[time]` / `[date]`, digests by `[sha256]`, the sandbox's port by `[port]`.
- * Raw record ids (`cloudtrail-us-east-1-000012`) are numbered too: the sink gives them in the order
- * answers arrive, and the accounts are read at the same time, so their sequence numbers vary.
+ * Raw record ids (`cloudtrail-us-east-1-111122223333-000012`) are numbered too: the sink gives them
+ * in the order an account's answers arrive, and its reads run at the same time, so their sequence
+ * numbers vary.
  */
 function scrub(html: string): string {
   const numbered = new Map<string, string>();
@@ -50,7 +51,7 @@ function scrub(html: string): string {
       // CloudTrail request ids of events (random, upper-case UUIDs).
       .replace(/\b[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\b/g, '[event-request-id]')
       .replace(/\b(?:mrk-)?[0-9a-f]{32}\b/g, number('hex-id'))
-      .replace(/\b[a-z0-9]+-[a-z]{2}(?:-gov)?-[a-z]+-\d-\d{6}\b/g, number('call'))
+      .replace(/\b[a-z0-9]+-[a-z]{2}(?:-gov)?-[a-z]+-\d-[A-Za-z0-9._]+-\d{6}\b/g, number('call'))
       .replace(/\b[0-9A-F]{16}\b/g, '[request-id]')
       // CloudTrail request ids of the sandbox's JSON services (KMS, CloudTrail): upper-case UUIDs.
       .replace(/\b[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\b/g, '[request-id]')

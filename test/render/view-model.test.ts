@@ -66,7 +66,7 @@ describe('buildReportModel', () => {
       (i) => i.status === 'insufficient-evidence' && i.resourceName === 'acme-eu-backups',
     )!;
     expect(gap.evidence[0]).toMatch(
-      new RegExp(`^raw/${PROD}/s3/eu-west-1\\.jsonl#s3-eu-west-1-\\d+ \\(request id req-\\d+\\)$`),
+      new RegExp(`^raw/s3/eu-west-1\\.jsonl#s3-eu-west-1-${PROD}-\\d{6} \\(request id req-\\d+\\)$`),
     );
     expect(model.passing.find((p) => p.checkId === 's3.default-encryption')).toMatchObject({
       pass: 11,
@@ -78,7 +78,7 @@ describe('buildReportModel', () => {
     const row = model.controlMatrix.find((r) => r.checkId === 's3.tls-only')!;
     expect(row.evidenceLocations).toContain('findings/findings.csv');
     expect(row.evidenceLocations).toContain('inventory/buckets.csv');
-    expect(row.evidenceLocations).toContain(`raw/${PROD}/s3/us-east-1.jsonl`);
+    expect(row.evidenceLocations).toContain(`raw/s3/us-east-1.jsonl`);
   });
 
   it('summarizes key policies and reports an unreadable one', () => {

@@ -8,7 +8,7 @@ import type { OrganizationSnapshot } from '../../src/snapshot/organization.ts';
 import type { EvidenceRef } from '../../src/snapshot/outcome.ts';
 
 const ev = (operation: string, requestId = `req-${operation}`): EvidenceRef => ({
-  file: 'raw/111122223333/organizations/us-east-1.jsonl',
+  file: 'raw/organizations/us-east-1.jsonl',
   callId: `c-${operation}`,
   service: 'organizations',
   operation,

@@ -60,8 +60,8 @@ export function ref(
 ): EvidenceRef {
   seq += 1;
   return {
-    file: `raw/${site.accountId}/${service}/${site.region}.jsonl`,
-    callId: `${service}-${site.region}-${seq}`,
+    file: `raw/${service}/${site.region}.jsonl`,
+    callId: `${service}-${site.region}-${site.accountId}-${String(seq).padStart(6, '0')}`,
     service,
     operation,
     requestId: `req-${seq}`,

@@ -1,6 +1,6 @@
 /**
  * The raw records behind a built snapshot: one recorded call per distinct evidence ref, written to
- * `raw/<account>/<service>/<region>.jsonl` as the recorder writes them, its body in the AWS wire
+ * `raw/<service>/<region>.jsonl` as the recorder writes them (each record naming its account), its body in the AWS wire
  * shape of the outcome's value (an error name and HTTP status for absent, denied and failed reads).
  * Capture's API views and any test reading raw records take them from here, so the record an image
  * shows is always the one the snapshot's outcome cites.
@@ -15,6 +15,8 @@ import type { EvidenceRef, Outcome } from '../../src/snapshot/outcome.ts';
 interface Read {
   outcome: Outcome<unknown>;
   input: Record<string, unknown>;
+  /** The account the call was made in (records name it; the file is per service and region). */
+  accountId: string;
 }
 
 const pascal = (k: string): string => k.charAt(0).toUpperCase() + k.slice(1);
@@ -112,10 +114,12 @@ const HTTP_STATUS = { absent: 404, denied: 403, error: 503 } as const;
 /** Every outcome of the snapshot with the request that read it. */
 function readsOf(snapshot: Snapshot): Read[] {
   const reads: Read[] = [];
+  let accountId = '';
   const add = (outcome: Outcome<unknown> | undefined, input: Record<string, unknown>): void => {
-    if (outcome) reads.push({ outcome, input });
+    if (outcome) reads.push({ outcome, input, accountId });
   };
   for (const a of snapshot.accounts) {
+    accountId = a.accountId;
     add(a.identity, {});
     add(a.bucketListing, {});
     add(a.accountPublicAccessBlock, { AccountId: a.accountId });
@@ -156,14 +160,14 @@ function readsOf(snapshot: Snapshot): Read[] {
 }
 
 function recordOf(ref: EvidenceRef, read: Read, n: number, startedAt: number): RecordedCall {
-  const [, accountId = '', , region = ''] = ref.file.replace(/\.jsonl$/, '').split('/');
+  const [, , region = ''] = ref.file.replace(/\.jsonl$/, '').split('/');
   const o = read.outcome;
   return {
     id: ref.callId,
     service: ref.service,
     operation: ref.operation,
     region,
-    accountId,
+    accountId: read.accountId,
     input: read.input,
     ...(o.status === 'ok' ? { output: responseOf(ref.operation, o.value) } : {}),
     httpStatus: o.status === 'ok' ? 200 : HTTP_STATUS[o.status],

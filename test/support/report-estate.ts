@@ -688,7 +688,7 @@ export function buildFixtureInput(overrides: Partial<ReportInput> = {}): ReportI
     evidenceIndex: [
       { path: 'findings/findings.csv', sha256: 'a'.repeat(64), bytes: 12_345 },
       { path: 'inventory/buckets.csv', sha256: 'b'.repeat(64), bytes: 4_321 },
-      { path: `raw/${PROD}/s3/us-east-1.jsonl`, sha256: 'c'.repeat(64), bytes: 98_765 },
+      { path: `raw/s3/us-east-1.jsonl`, sha256: 'c'.repeat(64), bytes: 98_765 },
       { path: 'screenshots/acme-customer-data-properties.png', sha256: 'd'.repeat(64), bytes: 204_800 },
     ],
     evidenceDigest: 'sha256:5f2b9c0e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c',

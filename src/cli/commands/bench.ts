@@ -60,6 +60,7 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<number> {
       regions: opts.regions,
       latencyMs: opts.latency,
       shards: opts.shards,
+      screenshots: opts.screenshots === true,
       concurrency: opts.concurrency,
       globalConcurrency: opts.globalConcurrency,
       oneProcessCollectMs: result.stagesMs.collect ?? 0,

@@ -1,4 +1,7 @@
-import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { CarriedConsole, ScreenshotMeta } from '../../capture/capture.ts';
 import type { Config } from '../../config/schema.ts';
 import { sha256File, sha256Hex } from '../../pack/pack-paths.ts';
@@ -11,8 +14,10 @@ import type { BuiltPack } from '../build-pack.ts';
 import { buildOffline } from '../offline-build.ts';
 import { savedConfigOf, type RebuildSource } from '../rebuild.ts';
 import { PackSourceError } from '../source-error.ts';
+import { pathInside } from '../stages/load.ts';
 import type { MergedShard } from '../stages/pack.ts';
 import { newRunId } from '../workdir.ts';
+import { mergeRaw } from './merge-raw.ts';
 import { shardCaptureSeed, type ShardRecord, type ShardScreenshots } from './run-shard.ts';
 
 /** Shard packs that cannot be merged (altered, foreign plan, missing or duplicate shard): exit 2. */
@@ -26,9 +31,14 @@ interface ShardPack {
   sha256: string;
   shard: ShardRecord;
   snapshot: Snapshot;
+  /** Every raw file of the shard pack (records of its accounts, and its planning and identity calls). */
   raw: Map<string, Buffer>;
-  /** The console screenshots the shard took, each with its PNG (hash checked against the listing). */
-  screenshots: { meta: ScreenshotMeta; png: Buffer }[];
+  /**
+   * The console screenshots the shard took, each with the file its PNG (hash checked against the
+   * listing) was set aside in: the capture plan holds a page for every failing bucket, so at a few
+   * hundred accounts the images alone would be hundreds of MB if the merge kept them in memory.
+   */
+  screenshots: { meta: ScreenshotMeta; file: string }[];
   /** Console pages the shard could not capture: page name → reason. */
   screenshotGaps: Map<string, string>;
   savedConfig: unknown;
@@ -57,17 +67,28 @@ export interface MergeOptions {
 export async function mergeShards(opts: MergeOptions): Promise<BuiltPack> {
   const { progress } = opts;
   if (opts.paths.length === 0) throw new ShardMergeError('merge needs the shard packs (one .zip per shard)');
-  const packs: ShardPack[] = [];
-  for (const path of opts.paths) {
-    progress.update({ stage: 'verify shards', message: basename(path) });
-    packs.push(await readShardPack(path, opts.publicKeyPem));
+  const shotsDir = await mkdtemp(join(tmpdir(), 'evidence-pack-merge-'));
+  try {
+    const packs: ShardPack[] = [];
+    for (const path of opts.paths) {
+      progress.update({ stage: 'verify shards', message: basename(path) });
+      packs.push(await readShardPack(path, opts.publicKeyPem, join(shotsDir, String(packs.length + 1))));
+    }
+    return await mergePacks(packs, opts);
+  } finally {
+    await rm(shotsDir, { recursive: true, force: true });
   }
+}
+
+async function mergePacks(packs: ShardPack[], opts: MergeOptions): Promise<BuiltPack> {
+  const { progress } = opts;
   checkPlan(packs);
   const first = packs[0] as ShardPack;
   const saved = savedConfigOf({ savedConfig: first.savedConfig } as RebuildSource, opts.local);
   if ('errors' in saved) throw new ShardMergeError(`the config in ${first.path} is not valid`, saved.errors);
   const config = saved.config;
   const snapshot = joinSnapshots(packs, newRunId(new Date()));
+  const raw = mergedRaw(packs);
   const shards: MergedShard[] = packs
     .map((p) => ({
       index: p.shard.index,
@@ -79,7 +100,7 @@ export async function mergeShards(opts: MergeOptions): Promise<BuiltPack> {
     .sort((a, b) => a.index - b.index);
   return buildOffline({
     snapshot,
-    raw: packs.flatMap((p) => [...p.raw]),
+    raw,
     config,
     build: { kind: 'merge', planId: first.shard.plan.planId, shards },
     noAwsBecause: 'merge does not call AWS (sign the merged pack with a key file)',
@@ -98,7 +119,7 @@ export async function mergeShards(opts: MergeOptions): Promise<BuiltPack> {
  * buckets of both) is taken from the lowest shard; a page no shard took is a gap saying why.
  */
 function carriedConsole(packs: ShardPack[]): CarriedConsole {
-  const images = new Map<string, { meta: ScreenshotMeta; png: Buffer }>();
+  const images = new Map<string, { meta: ScreenshotMeta; file: string }>();
   const gaps = new Map<string, string>();
   for (const p of [...packs].sort((a, b) => a.shard.index - b.shard.index)) {
     for (const shot of p.screenshots)
@@ -107,19 +128,29 @@ function carriedConsole(packs: ShardPack[]): CarriedConsole {
       if (!gaps.has(page)) gaps.set(page, `shard ${p.shard.index}/${p.shard.total}: ${reason}`);
   }
   return {
-    take: (page) =>
-      images.get(page) ?? {
-        reason:
-          gaps.get(page) ??
-          'not taken in its shard (the shard ran with --no-screenshots, or without console capture)',
-      },
+    take: (page) => {
+      const shot = images.get(page);
+      return shot ? { meta: shot.meta, png: readFileSync(shot.file) } : gap(page);
+    },
   };
+  function gap(page: string): { reason: string } {
+    return {
+      reason:
+        gaps.get(page) ??
+        'not taken in its shard (the shard ran with --no-screenshots, or without console capture)',
+    };
+  }
 }
 
-async function readShardPack(path: string, publicKeyPem: string | undefined): Promise<ShardPack> {
+async function readShardPack(
+  path: string,
+  publicKeyPem: string | undefined,
+  shotsDir: string,
+): Promise<ShardPack> {
   const check = await verifyPack(path, publicKeyPem ? { publicKeyPem } : {});
-  const label = await shardLabel(path);
   if (!check.ok) {
+    // Read again only to name the shard in the error: every read of a pack inflates all of it.
+    const label = await shardLabel(path);
     throw new ShardMergeError(
       `${label} (${path}) does not verify; refusing to merge it`,
       check.problems
@@ -145,21 +176,22 @@ async function readShardPack(path: string, publicKeyPem: string | undefined): Pr
   const shard = JSON.parse(shardBytes.toString('utf8')) as ShardRecord;
   const snapshot = JSON.parse(snapBytes.toString('utf8')) as Snapshot;
   const cfg = files.get('config/effective-config.json');
-  // The snapshot's accounts only, each account's raw records from the shard that owns it. Records a
-  // shard made in other accounts (the caller's identity, role assumption) stay in its shard pack.
-  const owned = new Set(snapshot.accounts.map((a) => a.accountId));
-  const raw = new Map([...files].filter(([p]) => p.startsWith('raw/') && owned.has(p.split('/')[1] ?? '')));
+  const raw = new Map([...files].filter(([p]) => p.startsWith('raw/')));
   const listing = files.get('screenshots.json');
   const shots = listing ? (JSON.parse(listing.toString('utf8')) as ShardScreenshots) : undefined;
-  const screenshots = (shots?.images ?? []).map((meta) => {
+  const screenshots: ShardPack['screenshots'] = [];
+  for (const meta of shots?.images ?? []) {
     const png = files.get(meta.path);
     // The pack verified, so a PNG that differs from its listing was listed wrongly when written.
     if (!png || sha256Hex(png) !== meta.sha256)
       throw new ShardMergeError(
         `shard ${shard.index}/${shard.total} (${path}): ${meta.path} ${png ? 'differs from its sha256 in screenshots.json' : 'is listed in screenshots.json but missing'}`,
       );
-    return { meta, png };
-  });
+    const file = pathInside(shotsDir, meta.path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, png);
+    screenshots.push({ meta, file });
+  }
   return {
     path,
     sha256: check.zipSha256 || (await sha256File(path)),
@@ -170,6 +202,36 @@ async function readShardPack(path: string, publicKeyPem: string | undefined): Pr
     screenshotGaps: new Map((shots?.gaps ?? []).map((g) => [g.item.replace(/^console /, ''), g.reason])),
     savedConfig: cfg ? (JSON.parse(cfg.toString('utf8')) as unknown) : undefined,
   };
+}
+
+/**
+ * The merged pack's raw files: each account's records from the shard that read it (by the account
+ * each record names, in packs of either raw layout), in account order. Records a shard made in other
+ * accounts of the plan or the caller's (identity, role assumption) stay in its shard pack; a record
+ * naming any other account means the shard is not one of this plan's, and the merge is refused.
+ * The shards' raw maps are emptied, and each merged file is let go as the load stage writes it, so
+ * no raw bytes stay in memory through evaluate, render and pack (at 200 accounts, tens of MB).
+ */
+function mergedRaw(packs: ShardPack[]) {
+  const plan = (packs[0] as ShardPack).shard.plan;
+  const inPlan = plan.shards.flat();
+  const merged = mergeRaw(
+    [...packs]
+      .sort((a, b) => a.shard.index - b.shard.index)
+      .map((p) => ({
+        label: `shard ${p.shard.index}/${p.shard.total} (${p.path})`,
+        files: p.raw,
+        owned: new Set(p.snapshot.accounts.map((a) => a.accountId)),
+        known: new Set([...inPlan, p.snapshot.caller.accountId, 'unknown']),
+      })),
+  );
+  if ('foreign' in merged) {
+    const f = merged.foreign;
+    throw new ShardMergeError(
+      `${f.label}: ${f.file} line ${f.line} is a record of account ${f.account}, which is not in the plan of the shards; refusing to merge`,
+    );
+  }
+  return merged.raw;
 }
 
 /** "shard i/n" from a pack's shard.json when it can be read at all, else the file name. */

@@ -79,6 +79,7 @@ export async function captureStage(input: CaptureInput): Promise<Captured> {
       sampleSize: config.capture.sampleSize,
       seed: config.capture.seed ?? input.seed,
       maxAttentionBuckets: config.capture.maxAttentionBuckets,
+      maxAccounts: config.capture.maxAccounts,
     },
     isSensitive: (b) => classify(b).level === 'sensitive',
     findings: evaluation.findings,

@@ -98,20 +98,23 @@ export function complianceConfigHistory(req: JsonRequest, config: ConfigRegionSt
   if (earlier && earlier.getTime() > later.getTime())
     throw new SandboxError('InvalidTimeRangeException', 'The earlierTime must be before the laterTime.');
   const order = optionalString(input, 'chronologicalOrder') ?? 'Reverse';
-  const inWindow = items.filter(
-    (i) => (!earlier || i.captureTime >= earlier) && i.captureTime.getTime() <= later.getTime(),
+  // Each item with its position in the history (its status and state id follow from it).
+  const inWindow = items.flatMap((item, index) =>
+    (!earlier || item.captureTime >= earlier) && item.captureTime.getTime() <= later.getTime()
+      ? [{ item, index }]
+      : [],
   );
   const ordered = order === 'Forward' ? inWindow : [...inWindow].reverse();
   const scope = `GetResourceConfigHistory:${req.region}:${resourceId}:${order}:${earlier?.getTime() ?? ''}:${later.getTime()}`;
   const page = pageOf(ordered, optionalString(input, 'nextToken'), limit, scope, 'InvalidNextTokenException');
   const [targetType = '', ...rest] = resourceId.split('/');
   return {
-    configurationItems: page.items.map((item) => ({
+    configurationItems: page.items.map(({ item, index }) => ({
       version: '1.3',
       accountId: req.caller.accountId,
       configurationItemCaptureTime: epochSeconds(item.captureTime),
-      configurationItemStatus: items.indexOf(item) === 0 ? 'ResourceDiscovered' : 'OK',
-      configurationStateId: String(item.captureTime.getTime()) + String(items.indexOf(item)).padStart(6, '0'),
+      configurationItemStatus: index === 0 ? 'ResourceDiscovered' : 'OK',
+      configurationStateId: String(item.captureTime.getTime()) + String(index).padStart(6, '0'),
       configurationItemMD5Hash: '',
       resourceType: COMPLIANCE_TYPE,
       resourceId,
