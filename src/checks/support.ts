@@ -71,22 +71,25 @@ export function accountPabResource(account: AccountSnapshot): ResourceRef {
   };
 }
 
-/** The resource reference of AWS Config in one region. */
+/**
+ * The resource reference of AWS Config in one region (its recorder, delivery channel and rules
+ * together): a kind of this tool's own, as no AWS resource type is one region's Config setup.
+ */
 export function configRegionResource(config: ConfigRegionSnapshot): ResourceRef {
   return {
     arn: `arn:aws:config:${config.region}:${config.accountId}:configuration`,
-    type: 'AWS::Config::Region',
+    type: 'EvidencePack::ConfigRegion',
     accountId: config.accountId,
     region: config.region,
     name: `AWS Config ${config.region}`,
   };
 }
 
-/** The resource reference of CloudTrail in one account. */
+/** The resource reference of CloudTrail in one account (all its trails): a kind of this tool's own. */
 export function cloudTrailResource(account: AccountSnapshot): ResourceRef {
   return {
     arn: `arn:aws:cloudtrail::${account.accountId}:account`,
-    type: 'AWS::CloudTrail::Account',
+    type: 'EvidencePack::CloudTrailAccount',
     accountId: account.accountId,
     name: account.name,
   };

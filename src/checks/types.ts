@@ -27,8 +27,10 @@ export type ResourceType =
   | 'AWS::S3::Bucket'
   | 'AWS::S3::AccountPublicAccessBlock'
   | 'AWS::KMS::Key'
-  | 'AWS::Config::Region'
-  | 'AWS::CloudTrail::Account'
+  /** AWS Config in one region of one account (this tool's kind; no AWS resource type is one). */
+  | 'EvidencePack::ConfigRegion'
+  /** CloudTrail in one account, all trails together (this tool's kind). */
+  | 'EvidencePack::CloudTrailAccount'
   | 'AWS::CloudTrail::Trail'
   /** An account as a whole: the subject of a check's result for an account that was not read. */
   | 'AWS::::Account'

@@ -78,6 +78,12 @@ function windowOf(p: Part, reason: string): PeriodWindow {
   };
 }
 
+/** When the bucket was created (AWS Config `resourceCreationTime`), and the history pages saying so. */
+interface BucketCreation {
+  at: string;
+  evidence: EvidenceRef[];
+}
+
 /** One bucket under one required managed rule, from its compliance history. */
 function judgeOne(
   bucket: BucketSnapshot,
@@ -85,6 +91,7 @@ function judgeOne(
   names: ReadonlySet<string>,
   history: ResourceComplianceHistory | undefined,
   period: { start: string; end: string },
+  created: BucketCreation | undefined,
 ): PeriodMonitoringResult {
   const resource = { ...bucketResource(bucket), region: bucket.region };
   const base = { checkId: CHECK_ID, resource, brokenWindows: [], unknownWindows: [] };
@@ -127,6 +134,25 @@ function judgeOne(
       evidence,
     };
   }
+  const createdAt = created ? Date.parse(created.at) : Number.NaN;
+  const lead = ps[0];
+  if (
+    createdAt > start &&
+    createdAt < end &&
+    lead?.state === 'no-result' &&
+    unknownWindows.length === 1 &&
+    created
+  ) {
+    // No result before the bucket existed is no gap in the rule's operation: say why it is unknown.
+    return {
+      ...base,
+      status: 'unknown',
+      cause: 'created-during-period',
+      reason: `Unknown for the whole period: the bucket was created on ${dateLabel(createdAt)} (AWS Config resourceCreationTime), inside the period; ${rule} has results for it from ${dateLabel(lead.to)} and never reported it NON_COMPLIANT.`,
+      unknownWindows,
+      evidence: [...evidence, ...created.evidence],
+    };
+  }
   if (unknownWindows.length > 0) {
     const first = unknownWindows[0];
     return {
@@ -164,6 +190,15 @@ export function judgeRuleCompliance(
   period: { start: string; end: string },
 ): PeriodMonitoringResult[] {
   const histories = new Map((account.complianceHistory ?? []).map((h) => [h.bucketArn, h]));
+  const creations = new Map(
+    (account.configHistory ?? []).flatMap((h): [string, BucketCreation][] => {
+      const at =
+        h.items.status === 'ok'
+          ? h.items.value.find((i) => i.resourceCreationTime)?.resourceCreationTime
+          : undefined;
+      return at ? [[h.bucketArn, { at, evidence: h.pages ?? [] }]] : [];
+    }),
+  );
   return account.buckets.flatMap((bucket) => {
     const region = account.config.find((c) => c.region === bucket.region);
     if (!region || region.rules.status !== 'ok') return [];
@@ -171,7 +206,9 @@ export function judgeRuleCompliance(
     return required.flatMap((identifier) => {
       const names = new Set(managedRules(rules, identifier).map((r) => r.name));
       if (names.size === 0) return [];
-      return [judgeOne(bucket, identifier, names, histories.get(bucket.arn), period)];
+      return [
+        judgeOne(bucket, identifier, names, histories.get(bucket.arn), period, creations.get(bucket.arn)),
+      ];
     });
   });
 }

@@ -221,7 +221,7 @@ export interface Deviation {
  */
 export interface PeriodResourceRef {
   arn: string;
-  /** `AWS::CloudTrail::Trail`, `AWS::Config::Region`, `AWS::S3::Bucket`. */
+  /** `AWS::CloudTrail::Trail`, `EvidencePack::ConfigRegion`, `AWS::S3::Bucket`. */
   type: ResourceType;
   accountId: string;
   region: string;

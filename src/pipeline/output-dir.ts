@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OUTPUT_MARKER } from '../pack/write-pack.ts';
@@ -25,9 +25,13 @@ export async function isToolOutputDir(dir: string): Promise<boolean> {
  * (then the folder is used but not marked, so the tool never cleans anything up in it except its
  * own marked work folders).
  *
+ * @returns What it did to the folder, so a run that fails can undo it ({@link undoOutputDir}).
  * @throws OutputDirError naming the folder and the way out.
  */
-export async function prepareOutputDir(outDir: string, opts: { force?: boolean } = {}): Promise<void> {
+export async function prepareOutputDir(
+  outDir: string,
+  opts: { force?: boolean } = {},
+): Promise<PreparedOutputDir> {
   const dir = resolve(outDir);
   const force = opts.force === true;
   const flag = 'pass --force-output-dir to use it anyway, or choose another with --out / output.dir';
@@ -41,20 +45,45 @@ export async function prepareOutputDir(outDir: string, opts: { force?: boolean }
     throw err;
   });
   if (!info) {
-    await mkdir(dir, { recursive: true });
+    // mkdir answers the first folder it created: only that much is undone on failure.
+    const first = await mkdir(dir, { recursive: true });
     await mark(dir);
-    return;
+    return { dir, did: 'created', createdFrom: first ?? dir };
   }
   if (!info.isDirectory()) throw new OutputDirError(`output folder ${dir} exists and is not a folder`);
-  if (await isToolOutputDir(dir)) return;
+  if (await isToolOutputDir(dir)) return { dir, did: 'nothing' };
   if ((await readdir(dir)).length === 0) {
     await mark(dir);
-    return;
+    return { dir, did: 'marked' };
   }
   if (!force) {
     throw new OutputDirError(
       `output folder ${dir} is not empty and was not created by evidence-pack; ${flag}`,
     );
+  }
+  return { dir, did: 'nothing' };
+}
+
+/** What {@link prepareOutputDir} did: created the folder (from `createdFrom` down), marked it, or nothing. */
+export type PreparedOutputDir =
+  { dir: string; did: 'created'; createdFrom: string } | { dir: string; did: 'marked' | 'nothing' };
+
+/**
+ * Undo {@link prepareOutputDir} after a run that wrote no pack (a usage error says "nothing was
+ * written", so the marker must go too): remove the marker it added, then the folders it created,
+ * each only while empty. Anything else found there is left alone.
+ */
+export async function undoOutputDir(prepared: PreparedOutputDir): Promise<void> {
+  if (prepared.did === 'nothing') return;
+  if ((await readdir(prepared.dir).catch(() => [])).some((name) => name !== OUTPUT_MARKER)) return;
+  await rm(join(prepared.dir, OUTPUT_MARKER), { force: true });
+  if (prepared.did !== 'created') return;
+  for (let d = prepared.dir; ; d = resolve(d, '..')) {
+    const empty = await rmdir(d).then(
+      () => true,
+      () => false,
+    );
+    if (!empty || d === prepared.createdFrom || d === resolve(d, '..')) return;
   }
 }
 

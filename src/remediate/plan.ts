@@ -283,6 +283,24 @@ function policyStep(
   call: (operation: string, input: Record<string, unknown>) => PlanCall,
 ): StepBody {
   const pol = bucket.policy;
+  const account = intents.find((i) => i.kind === 'bucket-policy')?.account;
+  const accountBpa = account?.accountPublicAccessBlock;
+  // S3 refuses (AccessDenied) any PutBucketPolicy whose policy is public while BlockPublicPolicy is
+  // on for the account (its own setting, or an organization S3 policy's): merging into a public
+  // policy would keep its public statement, so the public grant must be removed first, by hand.
+  if (
+    bucket.policyStatus.status === 'ok' &&
+    bucket.policyStatus.value.isPublic &&
+    accountBpa?.status === 'ok' &&
+    accountBpa.value.blockPublicPolicy
+  ) {
+    const wanted = intents.flatMap((i) =>
+      i.kind === 'bucket-policy' ? i.statements.map((st) => st.Sid) : [],
+    );
+    return manualStep(
+      `The bucket policy of ${bucket.name} is public and account-level BlockPublicPolicy is on, so S3 refuses any PutBucketPolicy that keeps its public statement. Remove the public grant from the policy, then add the statements ${[...new Set(wanted)].join(', ')}.`,
+    );
+  }
   if (pol.status === 'denied' || pol.status === 'error') {
     return manualStep(
       `The current bucket policy of ${bucket.name} could not be read, so the statements cannot be merged into it safely; not scripted.`,

@@ -126,6 +126,7 @@ function createEnvironment(css: string, partials: Readonly<Record<string, string
   hb.registerHelper('paragraphClass', (style: unknown) => PARAGRAPH_CLASS[String(style)] ?? '');
   // A code-like cell with lines under it (`s3.tls-only` over its title) sets only its first line in
   // the code font (cell.hbs); other tones colour the whole cell.
+  const CELL_CLASSES = new Set(['num-cell', 'nowrap', 'note-cell']);
   hb.registerHelper('cellClass', (cell: unknown, index: unknown, columns: unknown) => {
     const c = (cell ?? {}) as { tone?: unknown; lines?: unknown[]; list?: unknown[] };
     const col = Array.isArray(columns)
@@ -133,8 +134,10 @@ function createEnvironment(css: string, partials: Readonly<Record<string, string
       : undefined;
     const firstLineOnly = c.tone === 'mono' && (c.lines?.length || c.list?.length);
     const toneCls = TONE_CLASS.has(String(c.tone)) && !firstLineOnly ? `tone-${String(c.tone)}` : '';
-    const colCls = typeof col?.cls === 'string' && /(^| )num-cell( |$)/.test(col.cls) ? 'num-cell' : '';
-    return [toneCls, colCls].filter(Boolean).join(' ');
+    // The column classes that bear on its cells: numbers right-aligned, identifiers kept whole,
+    // notes given room.
+    const colCls = typeof col?.cls === 'string' ? col.cls.split(' ').filter((k) => CELL_CLASSES.has(k)) : [];
+    return [toneCls, ...colCls].filter(Boolean).join(' ');
   });
   hb.registerHelper('embedStyles', () => {
     if (/<\/style/i.test(css)) throw new Error('report.css must not contain "</style"');

@@ -116,7 +116,13 @@ type Monitoring = NonNullable<PeriodEvaluation['monitoring']>[number];
 
 const MONITORING_COLUMNS: readonly Column<{ m: Monitoring }>[] = [
   { id: 'resource', header: 'Resource', cell: ({ m }) => ({ text: m.resource.name }) },
-  { id: 'resource_type', header: 'Type', cell: ({ m }) => ({ text: m.resource.type, tone: 'mono' }) },
+  {
+    id: 'resource_type',
+    header: 'Type',
+    // An AWS resource type reads as one word: never broken at its "::".
+    cls: 'nowrap',
+    cell: ({ m }) => ({ text: m.resource.type, tone: 'mono' }),
+  },
   { id: 'account_id', header: 'Account', cell: ({ m }) => ({ text: m.resource.accountId, tone: 'mono' }) },
   { id: 'region', header: 'Region', cell: ({ m }) => ({ text: m.resource.region }) },
   ...columnsOfPart(({ m }: { m: Monitoring }) => m, VERDICT_COLUMNS),

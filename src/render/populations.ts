@@ -203,6 +203,7 @@ const BUCKET_COLUMNS: readonly Column<BucketRow>[] = [
   {
     id: 'classification_rule',
     header: 'Class rule',
+    cls: 'note-cell',
     cell: (r) => (r.cls ? classRuleCell(r.cls) : noneCell()),
   },
   { id: 'encryption', header: 'Encryption', cell: (r) => r.enc.algorithm },

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,9 +19,8 @@ afterAll(async () => {
 });
 
 describe('run --organization-role', () => {
-  it('against an account that is in no organization: exit 2 naming AWSOrganizationsNotInUseException, nothing written', async () => {
-    const out = join(dir, 'out');
-    const run = await runCli(
+  const notInOrg = (out: string) =>
+    runCli(
       [
         'run',
         '-c',
@@ -36,12 +35,23 @@ describe('run --organization-role', () => {
       ],
       { env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' } },
     );
+
+  it('against an account that is in no organization: exit 2 naming AWSOrganizationsNotInUseException, nothing written', async () => {
+    const run = await notInOrg(join(dir, 'out', 'q4'));
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/AWSOrganizationsNotInUseException/);
     expect(run.stderr).toMatch(/management account or a delegated administrator/);
-    // No pack, no sidecar: at most the marker of an output folder the tool made.
-    const written = existsSync(out) ? await readdir(out) : [];
-    expect(written.filter((f) => f !== '.evidence-pack-output')).toEqual([]);
+    expect(run.stderr).toMatch(/nothing was written/);
+    // Not even the output folders (nor the marker) the run made before the error.
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  }, 120_000);
+
+  it('leaves an empty output folder it was given empty after that error', async () => {
+    const out = join(dir, 'empty');
+    await mkdir(out);
+    const run = await notInOrg(out);
+    expect(run.code, run.stderr).toBe(2);
+    expect(await readdir(out)).toEqual([]);
   }, 120_000);
 
   it('refuses a role name IAM would not accept, before any work', async () => {

@@ -105,6 +105,11 @@ beforeAll(async () => {
   at(40);
   await ct.send(new StartLoggingCommand({ Name: 'late' }));
 
+  // A bucket created inside the period, evaluated by the rule from then on.
+  at(50);
+  await s3.send(new CreateBucketCommand({ Bucket: 'fresh' }));
+  await cfg.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: ['public-read'] }));
+
   // The recorder stopped for four days inside the period.
   at(30);
   await cfg.send(new StopConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
@@ -219,6 +224,16 @@ describe('logging over the period, over the wire', () => {
       'configRuleId',
       'configRuleName',
     ]);
+  });
+
+  it('says a bucket created during the period was created then, not that its results are missing', () => {
+    const r = monitoring('config.rule-compliant', 'fresh');
+    expect(r?.status).toBe('unknown');
+    expect(r?.status === 'unknown' && r.cause).toBe('created-during-period');
+    expect(r?.reason).toMatch(
+      new RegExp(`created on ${day(50).toISOString().slice(0, 10)}.*resourceCreationTime.*inside the period`),
+    );
+    expect(r?.reason).not.toMatch(/no recorded result/);
   });
 
   it('holds rule compliance for a bucket that stayed compliant', () => {

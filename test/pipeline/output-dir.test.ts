@@ -12,7 +12,7 @@ describe('prepareOutputDir', () => {
     await prepareOutputDir(out);
     expect(await readdir(out)).toEqual([OUTPUT_MARKER]);
     await writeFile(join(out, 'evidence-pack_1_x.zip'), 'a pack');
-    await expect(prepareOutputDir(out)).resolves.toBeUndefined();
+    await expect(prepareOutputDir(out)).resolves.toMatchObject({ did: 'nothing' });
   });
 
   it('marks an empty folder it is given', async () => {

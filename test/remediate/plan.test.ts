@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/remediate/plan.ts';
 import type { FindingRef } from '../../src/remediate/types.ts';
 import type { BucketSnapshot } from '../../src/snapshot/model.ts';
-import { account, bucket, snapshot } from '../support/snapshot.ts';
+import { account, bucket, snapshot, withPolicy } from '../support/snapshot.ts';
 import { deniedOf, okOf } from '../support/outcomes.ts';
 
 const fail = (checkId: string, b: BucketSnapshot): FindingRef => ({
@@ -49,6 +49,34 @@ describe('the fix plan', () => {
     const [step] = planFor(b, ['s3.default-encryption']).steps;
     expect(step?.call).toBeUndefined();
     expect(step?.summary).toMatch(/could not be read/);
+  });
+
+  it('does not script a policy merge S3 would refuse: a public policy under account-level BlockPublicPolicy', () => {
+    const publicRead = {
+      Sid: 'PublicRead',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: '*',
+    };
+    const b = withPolicy(bucket('public-bucket'), [publicRead], true);
+    const planWith = (blockPublicPolicy: boolean) => {
+      const acct = account({ buckets: [b] });
+      const bpa = acct.accountPublicAccessBlock;
+      if (bpa.status !== 'ok') throw new Error('fixture');
+      const snap = snapshot([
+        { ...acct, accountPublicAccessBlock: { ...bpa, value: { ...bpa.value, blockPublicPolicy } } },
+      ]);
+      const failing = [fail('s3.tls-only', b)];
+      return buildPlan('run', failing, { snapshot: snap, failing, rotationPeriodInDays: 365 }).steps[0];
+    };
+    const refused = planWith(true);
+    expect(refused?.call).toBeUndefined();
+    expect(refused?.summary).toMatch(
+      /public and account-level BlockPublicPolicy is on.*DenyInsecureTransport/,
+    );
+    // Without the account-level flag S3 accepts the merged policy (bucket BPA goes on after it).
+    expect(planWith(false)?.call?.operation).toBe('PutBucketPolicy');
   });
 
   it('refuses a bucket name no S3 bucket can have instead of quoting it into a command', () => {

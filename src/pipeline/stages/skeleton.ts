@@ -2,7 +2,7 @@ import { launchBrowser } from '../../browser/launch.ts';
 import { removeStalePartials } from '../../pack/write-pack.ts';
 import type { Progress } from '../../progress/progress.ts';
 import type { Snapshot } from '../../snapshot/model.ts';
-import { prepareOutputDir } from '../output-dir.ts';
+import { prepareOutputDir, undoOutputDir } from '../output-dir.ts';
 import { createWorkDir, removeStaleWorkDirs, removeWorkDir } from '../workdir.ts';
 import type { PipelineBrowser } from './capture.ts';
 
@@ -49,35 +49,42 @@ export interface StagedRunInput<S extends { snapshot: Snapshot }, T> {
 export async function stagedRun<S extends { snapshot: Snapshot }, T>(
   input: StagedRunInput<S, T>,
 ): Promise<T> {
-  await prepareOutputDir(input.outDir, { force: input.forceOutputDir });
+  const prepared = await prepareOutputDir(input.outDir, { force: input.forceOutputDir });
   await removeStalePartials(input.outDir).catch(() => []);
   await removeStaleWorkDirs(input.outDir).catch(() => []);
   const workDir = await createWorkDir(input.outDir, input.runId);
   let launching: ReturnType<typeof launchBrowser> | undefined;
+  let produced = false;
   try {
     const sourced = await input.source(workDir);
     if (input.browserNeeded === false) {
-      return await input.build(sourced, {
+      const built = await input.build(sourced, {
         workDir,
         browser: { ok: false, reason: 'not needed' },
         outDir: input.outDir,
         progress: input.progress,
       });
+      produced = true;
+      return built;
     }
     launching = launchBrowser({ configured: input.browserPath });
     const launched = await launching;
     if (!launched.ok)
       input.progress.log(`no browser: ${launched.reason} — using the plain PDF layout, no screenshots`);
-    return await input.build(sourced, {
+    const built = await input.build(sourced, {
       workDir,
       browser: launched.ok ? { ok: true, browser: launched.browser, version: launched.version } : launched,
       outDir: input.outDir,
       progress: input.progress,
     });
+    produced = true;
+    return built;
   } finally {
     const launched = await launching?.catch(() => undefined);
     if (launched?.ok) await launched.browser.close().catch(() => undefined);
     await input.release?.().catch(() => undefined);
     await removeWorkDir(workDir);
+    // A run that failed before its pack leaves the output folder as it found it.
+    if (!produced) await undoOutputDir(prepared).catch(() => undefined);
   }
 }
