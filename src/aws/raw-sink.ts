@@ -55,7 +55,18 @@ interface AccountFile {
   target: string;
   stream: WriteStream;
   abs: string;
+  /** Lines not yet handed to the stream (see {@link FLUSH_CHARS}). */
+  pending: string[];
+  pendingChars: number;
 }
+
+/**
+ * Lines are handed to a file's stream in batches of about this many characters rather than one by
+ * one: a write per record cost a file-system request per call (~6% of a large collection's CPU).
+ */
+const FLUSH_CHARS = 64 * 1024;
+/** Batches held over all files before every file's batch is handed over (bounds the memory). */
+const MAX_PENDING_CHARS = 4 * 1024 * 1024;
 
 /** Create a sink writing under `workDir` (the pack's staging directory). */
 export function createRawRecordSink(workDir: string): RawRecordSink {
@@ -92,6 +103,8 @@ export function createRawRecordSink(workDir: string): RawRecordSink {
         target: rawFilePath(service, region),
         stream: createWriteStream(abs, { flags: 'a' }),
         abs,
+        pending: [],
+        pendingChars: 0,
       };
       byAccount.set(key, file);
     }
@@ -105,8 +118,21 @@ export function createRawRecordSink(workDir: string): RawRecordSink {
     return `${key}-${String(seq).padStart(6, '0')}`;
   }
 
+  let pendingChars = 0;
+
+  /** Hand a file's batch to its stream; true when the stream asks the writer to wait. */
+  function flush(file: AccountFile): boolean {
+    if (file.pending.length === 0) return false;
+    const chunk = file.pending.join('');
+    pendingChars -= file.pendingChars;
+    file.pending = [];
+    file.pendingChars = 0;
+    return !file.stream.write(chunk);
+  }
+
   async function seal(): Promise<void> {
     const files = [...byAccount.values()];
+    for (const f of files) flush(f);
     await Promise.all(
       files.map(
         (f) =>
@@ -140,7 +166,16 @@ export function createRawRecordSink(workDir: string): RawRecordSink {
       const id = nextId(call.service, call.region, call.accountId);
       const file = fileFor(call.accountId, call.service, call.region);
       const record: RecordedCall = { id, ...call };
-      if (!file.stream.write(`${JSON.stringify(record)}\n`)) await drained(file.stream);
+      const line = `${JSON.stringify(record)}\n`;
+      file.pending.push(line);
+      file.pendingChars += line.length;
+      pendingChars += line.length;
+      if (file.pendingChars >= FLUSH_CHARS) {
+        if (flush(file)) await drained(file.stream);
+      } else if (pendingChars >= MAX_PENDING_CHARS) {
+        const waits = [...byAccount.values()].filter(flush).map((f) => drained(f.stream));
+        await Promise.all(waits);
+      }
       return {
         file: file.target,
         callId: id,
