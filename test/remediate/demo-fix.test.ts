@@ -175,14 +175,12 @@ describe('evidence-pack remediate on the demo pack', () => {
       's3.deny-unencrypted-put',
       's3.tls-only',
       's3.bucket-public-access-block',
+      's3.not-public',
+      's3.account-public-access-block',
       's3.object-encryption-inventory',
       'kms.rotation-enabled',
     ])
       expect(checks, id).toContain(id);
-    // The organization's S3 policy on the root enforces Block Public Access for every account, so
-    // nothing is public today and there is no account-level setting to fix (S3 Control would refuse it).
-    expect(checks).not.toContain('s3.account-public-access-block');
-    expect(checks).not.toContain('s3.not-public');
     const notPassing = fixed
       .map((f) => ({
         id: `${f.checkId} ${f.resourceArn}`,

@@ -23,7 +23,7 @@ import { setClock } from './clock.ts';
  * `audit` (delegated administrator for AWS Config) under Security; a new `acme-workload-prod`
  * account under Workloads/Prod, which a TLS-only resource control policy covers; the existing
  * second account (`globex-subsidiary`, which joined by invitation) under Workloads/Dev; an S3
- * policy enforcing Block Public Access on the root (so for every account); a retired account, closed
+ * policy enforcing Block Public Access on the Security and Prod OUs; a retired account, closed
  * two days before the pack (SUSPENDED); and an account whose OrganizationAccountAccessRole was
  * deleted (a gap: it cannot be read).
  */
@@ -129,8 +129,10 @@ export async function buildDemoOrganization(
         Content: BPA_S3_POLICY,
       }),
     );
-    // On the root: every account's account-level Block Public Access is then the S3 policy's.
-    await org.send(new AttachPolicyCommand({ PolicyId: s3Policy.Policy?.PolicySummary?.Id, TargetId: root }));
+    // On the Security and Prod OUs, not the root: the management account and Workloads/Dev keep the
+    // public-access findings (and the period's exposure deviation) the demo is built to show.
+    for (const TargetId of [security, prodOu])
+      await org.send(new AttachPolicyCommand({ PolicyId: s3Policy.Policy?.PolicySummary?.Id, TargetId }));
     await org.send(new CloseAccountCommand({ AccountId: retired }));
     const res = await fetch(new URL(`/_sandbox/accounts/${noRole}/roles/${DEMO_ORG_ROLE}`, endpoint), {
       method: 'DELETE',
