@@ -1,10 +1,6 @@
+import { startConfigRecorder } from '../support/config-recorder.ts';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import {
-  PutConfigRuleCommand,
-  PutConfigurationRecorderCommand,
-  PutDeliveryChannelCommand,
-  StartConfigurationRecorderCommand,
-} from '@aws-sdk/client-config-service';
+import { PutConfigRuleCommand } from '@aws-sdk/client-config-service';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectConfigRegion } from '../../src/collect/config.ts';
 import { ACCOUNT, startHarness, type Harness } from './harness.ts';
@@ -19,19 +15,7 @@ afterEach(async () => {
 
 async function recordingAccount(): Promise<void> {
   const cfg = h.config();
-  await cfg.send(
-    new PutConfigurationRecorderCommand({
-      ConfigurationRecorder: {
-        name: 'default',
-        roleARN: `arn:aws:iam::${ACCOUNT}:role/config`,
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-      },
-    }),
-  );
-  await cfg.send(
-    new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-logs' } }),
-  );
-  await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+  await startConfigRecorder(cfg, ACCOUNT);
 }
 
 async function managedRule(name: string, identifier: string): Promise<void> {

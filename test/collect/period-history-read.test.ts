@@ -1,3 +1,4 @@
+import { startConfigRecorder } from '../support/config-recorder.ts';
 import {
   CreateBucketCommand,
   PutBucketTaggingCommand,
@@ -6,9 +7,6 @@ import {
 } from '@aws-sdk/client-s3';
 import {
   GetResourceConfigHistoryCommand,
-  PutConfigurationRecorderCommand,
-  PutDeliveryChannelCommand,
-  StartConfigurationRecorderCommand,
   type GetResourceConfigHistoryCommandInput,
 } from '@aws-sdk/client-config-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,19 +81,7 @@ beforeAll(async () => {
   const cfg = h.config();
   at(D(120));
   await s3.send(new CreateBucketCommand({ Bucket: 'config-logs' }));
-  await cfg.send(
-    new PutConfigurationRecorderCommand({
-      ConfigurationRecorder: {
-        name: 'default',
-        roleARN: `arn:aws:iam::${ACCOUNT}:role/config`,
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-      },
-    }),
-  );
-  await cfg.send(
-    new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-logs' } }),
-  );
-  await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+  await startConfigRecorder(cfg, ACCOUNT);
   for (const b of ['quiet', 'busy', 'edge', 'late']) {
     at(D(b === 'late' ? 5 : 110));
     await s3.send(new CreateBucketCommand({ Bucket: b }));

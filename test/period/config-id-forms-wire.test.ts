@@ -1,3 +1,4 @@
+import { startConfigRecorder } from '../support/config-recorder.ts';
 import { CreateBucketCommand, PutBucketEncryptionCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import {
   CreateAliasCommand,
@@ -5,12 +6,7 @@ import {
   DisableKeyRotationCommand,
   EnableKeyRotationCommand,
 } from '@aws-sdk/client-kms';
-import {
-  GetResourceConfigHistoryCommand,
-  PutConfigurationRecorderCommand,
-  PutDeliveryChannelCommand,
-  StartConfigurationRecorderCommand,
-} from '@aws-sdk/client-config-service';
+import { GetResourceConfigHistoryCommand } from '@aws-sdk/client-config-service';
 import { CreateTrailCommand, StartLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Evaluation } from '../../src/evaluate/types.ts';
@@ -51,19 +47,7 @@ beforeAll(async () => {
   const s3 = h.s3();
   const cfg = h.config();
   await s3.send(new CreateBucketCommand({ Bucket: 'config-logs' }));
-  await cfg.send(
-    new PutConfigurationRecorderCommand({
-      ConfigurationRecorder: {
-        name: 'default',
-        roleARN: `arn:aws:iam::${ACCOUNT}:role/config`,
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-      },
-    }),
-  );
-  await cfg.send(
-    new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-logs' } }),
-  );
-  await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+  await startConfigRecorder(cfg, ACCOUNT);
   const kms = h.kms();
   const created = await kms.send(new CreateKeyCommand({ Description: 'data' }));
   keyId = created.KeyMetadata?.KeyId ?? '';

@@ -1,3 +1,4 @@
+import { startConfigRecorder } from '../support/config-recorder.ts';
 import {
   CreateBucketCommand,
   PutBucketPolicyCommand,
@@ -8,8 +9,6 @@ import {
 import {
   GetResourceConfigHistoryCommand,
   PutConfigRuleCommand,
-  PutConfigurationRecorderCommand,
-  PutDeliveryChannelCommand,
   StartConfigRulesEvaluationCommand,
   StartConfigurationRecorderCommand,
   StopConfigurationRecorderCommand,
@@ -73,19 +72,7 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: 'trail-logs' }));
   await s3.send(new PutBucketPolicyCommand({ Bucket: 'trail-logs', Policy: trailPolicy }));
   await s3.send(new CreateBucketCommand({ Bucket: 'exposed' }));
-  await cfg.send(
-    new PutConfigurationRecorderCommand({
-      ConfigurationRecorder: {
-        name: 'default',
-        roleARN: `arn:aws:iam::${ACCOUNT}:role/config`,
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-      },
-    }),
-  );
-  await cfg.send(
-    new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-logs' } }),
-  );
-  await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+  await startConfigRecorder(cfg, ACCOUNT);
   await cfg.send(
     new PutConfigRuleCommand({
       ConfigRule: {

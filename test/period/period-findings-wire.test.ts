@@ -1,3 +1,4 @@
+import { startConfigRecorder } from '../support/config-recorder.ts';
 import {
   CreateBucketCommand,
   DeleteBucketPolicyCommand,
@@ -6,11 +7,7 @@ import {
   PutBucketTaggingCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
-import {
-  PutConfigurationRecorderCommand,
-  PutDeliveryChannelCommand,
-  StartConfigurationRecorderCommand,
-} from '@aws-sdk/client-config-service';
+import {} from '@aws-sdk/client-config-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../src/collect/collect.ts';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
@@ -101,19 +98,7 @@ beforeAll(async () => {
   const cfg = h.config();
   at(ago(230));
   await s3.send(new CreateBucketCommand({ Bucket: 'config-logs' }));
-  await cfg.send(
-    new PutConfigurationRecorderCommand({
-      ConfigurationRecorder: {
-        name: 'default',
-        roleARN: `arn:aws:iam::${ACCOUNT}:role/config`,
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-      },
-    }),
-  );
-  await cfg.send(
-    new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-logs' } }),
-  );
-  await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+  await startConfigRecorder(cfg, ACCOUNT);
   await s3.send(new CreateBucketCommand({ Bucket: 'silent-change' }));
   // Changed 95 days ago: beyond CloudTrail's 90-day event history at collection.
   at(ago(95));

@@ -1,3 +1,4 @@
+import { startConfigRecorder } from '../support/config-recorder.ts';
 import {
   CreateBucketCommand,
   DeleteBucketPolicyCommand,
@@ -5,11 +6,7 @@ import {
   PutBucketPolicyCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
-import {
-  PutConfigurationRecorderCommand,
-  PutDeliveryChannelCommand,
-  StartConfigurationRecorderCommand,
-} from '@aws-sdk/client-config-service';
+import {} from '@aws-sdk/client-config-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Evaluation } from '../../src/evaluate/types.ts';
 import { collect } from '../../src/collect/collect.ts';
@@ -55,19 +52,7 @@ beforeAll(async () => {
   const cfg = h.config();
   at('2026-01-01T00:00:00Z');
   await s3.send(new CreateBucketCommand({ Bucket: 'config-logs' }));
-  await cfg.send(
-    new PutConfigurationRecorderCommand({
-      ConfigurationRecorder: {
-        name: 'default',
-        roleARN: `arn:aws:iam::${ACCOUNT}:role/config`,
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-      },
-    }),
-  );
-  await cfg.send(
-    new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-logs' } }),
-  );
-  await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+  await startConfigRecorder(cfg, ACCOUNT);
   for (const Bucket of ['pab-lapse', 'changed-before', 'public-week'])
     await s3.send(new CreateBucketCommand({ Bucket }));
   // No recorder in eu-west-1: Config never discovers this bucket.

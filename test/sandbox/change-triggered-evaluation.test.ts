@@ -1,3 +1,4 @@
+import { startConfigRecorder } from '../support/config-recorder.ts';
 import {
   CreateBucketCommand,
   DeletePublicAccessBlockCommand,
@@ -7,9 +8,6 @@ import {
   GetComplianceDetailsByConfigRuleCommand,
   GetResourceConfigHistoryCommand,
   PutConfigRuleCommand,
-  PutConfigurationRecorderCommand,
-  PutDeliveryChannelCommand,
-  StartConfigurationRecorderCommand,
 } from '@aws-sdk/client-config-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateChangedBucket } from '../../src/sandbox/services/config/evaluate.ts';
@@ -36,19 +34,7 @@ beforeAll(async () => {
   const cfg = h.config();
   for (const Bucket of ['config-logs', 'changed', 'stale'])
     await s3.send(new CreateBucketCommand({ Bucket }));
-  await cfg.send(
-    new PutConfigurationRecorderCommand({
-      ConfigurationRecorder: {
-        name: 'default',
-        roleARN: `arn:aws:iam::${ACCOUNT}:role/config`,
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-      },
-    }),
-  );
-  await cfg.send(
-    new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'config-logs' } }),
-  );
-  await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+  await startConfigRecorder(cfg, ACCOUNT);
   await cfg.send(
     new PutConfigRuleCommand({
       ConfigRule: {
