@@ -209,7 +209,7 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, run: RunReso
   const { endpointUrl, accountId } = opts;
   if (accountId !== undefined) res.accountId ??= accountId;
 
-  function common(service: ServiceName, region: string) {
+  function common(region: string): Omit<SdkClientSettings, 'endpointUrl'> {
     return {
       region,
       credentials: opts.credentials,
@@ -220,7 +220,6 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, run: RunReso
       cacheMiddleware: true,
       customUserAgent: opts.userAgent,
       requestHandler: requestHandlerOptions(run, opts.requestTimeoutMs),
-      ...(endpointUrl ? { endpoint: endpointUrl } : {}),
     };
   }
 
@@ -252,38 +251,7 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, run: RunReso
   }
 
   function construct<S extends ServiceName>(service: S, region: string): ClientMap[S] {
-    const base = common(service, region);
-    switch (service) {
-      case 's3':
-        return new S3Client({
-          ...base,
-          followRegionRedirects: true,
-          ...(endpointUrl ? { forcePathStyle: true } : {}),
-        }) as ClientMap[S];
-      case 's3control':
-        return new S3ControlClient({
-          ...base,
-          // The SDK would prefix the account id to the host (`<account>.127.0.0.1`); against a custom
-          // endpoint the account travels in the x-amz-account-id header instead.
-          ...(endpointUrl
-            ? { endpointProvider: () => ({ url: new URL(endpointUrl) }), disableHostPrefix: true }
-            : {}),
-        }) as ClientMap[S];
-      case 'kms':
-        return new KMSClient(base) as ClientMap[S];
-      case 'config':
-        return new ConfigServiceClient(base) as ClientMap[S];
-      case 'cloudtrail':
-        return new CloudTrailClient(base) as ClientMap[S];
-      case 'sts':
-        return new STSClient(base) as ClientMap[S];
-      case 'tagging':
-        return new ResourceGroupsTaggingAPIClient(base) as ClientMap[S];
-      case 'organizations':
-        return new OrganizationsClient(base) as ClientMap[S];
-      default:
-        throw new Error(`unknown service ${String(service)}`);
-    }
+    return createSdkClient(service, { ...common(region), endpointUrl });
   }
 
   function client<S extends ServiceName>(service: S, region: string): ClientMap[S] {
@@ -354,8 +322,68 @@ function buildFactory(opts: ResolvedOptions, res: AccountResources, run: RunReso
   return factory;
 }
 
+/** The settings {@link createSdkClient} gives every client, besides the service's own. */
+export interface SdkClientSettings {
+  region: string;
+  credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity;
+  maxAttempts: number;
+  retryMode: 'standard';
+  cacheMiddleware: boolean;
+  customUserAgent?: string | undefined;
+  requestHandler?: ReturnType<typeof requestHandlerOptions> | undefined;
+  /** Custom endpoint (sandbox, LocalStack...); absent: AWS. */
+  endpointUrl?: string | undefined;
+}
+
+/**
+ * A bare SDK client of `service`, configured as the collection configures it (path-style S3 and an
+ * account header for S3 Control against a custom endpoint), without the recorder, limiter or notice
+ * plugins: what {@link ClientFactory} builds on, and what the benchmark's SDK replay measures.
+ */
+export function createSdkClient<S extends ServiceName>(
+  service: S,
+  settings: SdkClientSettings,
+): ClientMap[S] {
+  const { endpointUrl, ...rest } = settings;
+  const base = { ...rest, ...(endpointUrl ? { endpoint: endpointUrl } : {}) };
+  switch (service) {
+    case 's3':
+      return new S3Client({
+        ...base,
+        followRegionRedirects: true,
+        ...(endpointUrl ? { forcePathStyle: true } : {}),
+      }) as ClientMap[S];
+    case 's3control':
+      return new S3ControlClient({
+        ...base,
+        // The SDK would prefix the account id to the host (`<account>.127.0.0.1`); against a custom
+        // endpoint the account travels in the x-amz-account-id header instead.
+        ...(endpointUrl
+          ? { endpointProvider: () => ({ url: new URL(endpointUrl) }), disableHostPrefix: true }
+          : {}),
+      }) as ClientMap[S];
+    case 'kms':
+      return new KMSClient(base) as ClientMap[S];
+    case 'config':
+      return new ConfigServiceClient(base) as ClientMap[S];
+    case 'cloudtrail':
+      return new CloudTrailClient(base) as ClientMap[S];
+    case 'sts':
+      return new STSClient(base) as ClientMap[S];
+    case 'tagging':
+      return new ResourceGroupsTaggingAPIClient(base) as ClientMap[S];
+    case 'organizations':
+      return new OrganizationsClient(base) as ClientMap[S];
+    default:
+      throw new Error(`unknown service ${String(service)}`);
+  }
+}
+
 /** The HTTP handler options of every client of a run: its shared sockets and the timeouts. */
-function requestHandlerOptions(run: RunResources, requestTimeoutMs: number | undefined) {
+export function requestHandlerOptions(
+  run: { httpAgent: HttpAgent; httpsAgent: HttpsAgent },
+  requestTimeoutMs: number | undefined,
+) {
   return {
     httpAgent: run.httpAgent,
     httpsAgent: run.httpsAgent,

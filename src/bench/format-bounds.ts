@@ -16,6 +16,10 @@ export function formatBounds(r: BenchResult): string[] {
     lines.push(
       `SDK CPU cost per call on this machine (bare S3Client, ${r.calibration.calls} calls after ${r.calibration.warmupCalls} to warm up): ${r.calibration.cpuMsPerCall.toFixed(3)} ms (${r.calibration.warmupCpuMsPerCall.toFixed(3)} ms over the warm-up)`,
     );
+  if (r.replay)
+    lines.push(
+      `SDK CPU cost per call replaying the collection's own calls (bare SDK clients, one per account, service and region as the collection makes them; ${r.replay.accounts} account(s), ${r.replay.clients} clients, ${r.replay.calls} calls after ${r.replay.warmupCalls} to warm up, in a fresh process): ${r.replay.cpuMsPerCall.toFixed(3)} ms${r.replay.skipped ? ` (${r.replay.skipped} recorded calls not rebuilt)` : ''}`,
+    );
   const b = r.bounds;
   if (!b) return lines;
   const mark = (k: typeof b.larger) => (b.larger === k ? '  <- larger' : '');
@@ -27,9 +31,14 @@ export function formatBounds(r: BenchResult): string[] {
     `    global cap       ${secs(b.global.ms).padStart(10)}  (${b.global.attempts} attempts × L ÷ global cap ${b.global.cap})${mark('global')}`,
   );
   lines.push(
-    `    CPU              ${secs(b.cpu.ms).padStart(10)}  (${b.cpu.calls} calls × ${b.cpu.cpuMsPerCall.toFixed(3)} ms ÷ ${b.cpu.cores} usable core${b.cpu.cores === 1 ? '' : 's'})${mark('cpu')}`,
+    `    CPU              ${secs(b.cpu.ms).padStart(10)}  (${b.cpu.calls} calls × ${b.cpu.cpuMsPerCall.toFixed(3)} ms ${r.replay ? 'replayed' : 'calibrated'} ÷ ${b.cpu.cores} usable core${b.cpu.cores === 1 ? '' : 's'})${mark('cpu')}`,
   );
   lines.push(`achieved/larger lower bound (${b.larger}): ${b.ratio.toFixed(2)}×`);
+  const one = r.boundsSingleClient;
+  if (r.replay && one)
+    lines.push(
+      `    (with the single-client calibration as the CPU cost instead: CPU bound ${secs(one.cpu.ms)}, achieved/larger (${one.larger}) ${one.ratio.toFixed(2)}×)`,
+    );
   const g = r.calls?.global;
   if (g && g.busySlotMs + g.idleSlotMs > 0)
     lines.push(

@@ -12,9 +12,12 @@ import { SANDBOX_CREDENTIALS, startSandboxProcess } from './sandbox-process.ts';
 import { createStageTimer, type StageTimes } from './stage-timer.ts';
 import { sandboxLink } from '../sandbox/console/urls.ts';
 import { lowerBounds, type LowerBounds } from './bounds.ts';
-import { calibrateSdk, type SdkCalibration } from './calibrate.ts';
+import { CALIBRATION_WARMUP_CALLS, calibrateSdk, type SdkCalibration } from './calibrate.ts';
+import { replayInChild, sampleReplayCalls, type SdkReplay } from './sdk-replay.ts';
 import { benchConfigInput, calibrationTarget } from './organization.ts';
 import { generateScenario } from '../sandbox/scenarios/generated.ts';
+import { ORGANIZATION_ACCESS_ROLE } from '../sandbox/services/organizations.ts';
+import { USER_AGENT } from '../version.ts';
 import {
   measureSdkCpuPerCall,
   periodBenchSetup,
@@ -86,11 +89,24 @@ export interface BenchResult {
   snapshotAccounts?: { total: number; read: number } | undefined;
   /** The SDK's CPU cost per call on this machine, measured before the run. */
   calibration?: SdkCalibration | undefined;
+  /**
+   * The bare SDK making the collection's own calls again (a sample of whole accounts, one client
+   * per account, service and region, in a fresh process): the CPU bound's cost per call.
+   */
+  replay?: SdkReplay | undefined;
+  /** The lower bounds with the single-client calibration instead of the replay (for comparison). */
+  boundsSingleClient?: (LowerBounds & { ratio: number }) | undefined;
   /** The busiest account's, the global cap's and the CPU's lower bounds, and the ratio to the largest. */
   bounds?: (LowerBounds & { ratio: number }) | undefined;
   /** With `period`: the period collection's calls, time, lower bound and verdicts. */
   period?: PeriodFigures | undefined;
 }
+
+/**
+ * Recorded calls the SDK replay makes again, measured after {@link CALIBRATION_WARMUP_CALLS} of
+ * them: whole accounts, so each client serves as many calls as in the collection.
+ */
+const REPLAY_SAMPLE_CALLS = 15_000;
 
 /** The seed of the benchmark's fault rules, so two runs meet the same faults. */
 const FAULT_SEED = 42;
@@ -176,6 +192,19 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         : undefined;
 
     const contents = await readPackContents(built.written.zipPath);
+    // Not under faults: the replay would meet them too and measure retries, not the SDK's cost.
+    const replay =
+      calls && !opts.faults
+        ? await replayInChild(sampleReplayCalls(contents.calls, REPLAY_SAMPLE_CALLS), {
+            url: sandbox.url,
+            credentials: SANDBOX_CREDENTIALS,
+            callerAccountId: contents.snapshot.caller.accountId,
+            roleName: opts.accounts !== undefined ? ORGANIZATION_ACCESS_ROLE : undefined,
+            concurrency: calls.globalLimit,
+            warmupCalls: CALIBRATION_WARMUP_CALLS,
+            userAgent: USER_AGENT,
+          })
+        : undefined;
     const gaps = snapshotGaps(contents.snapshot);
     const byErrorCode: Record<string, number> = {};
     for (const g of gaps) byErrorCode[g.gap.errorCode] = (byErrorCode[g.gap.errorCode] ?? 0) + 1;
@@ -223,9 +252,20 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         read: contents.snapshot.accounts.length,
       },
       calibration,
+      replay,
       ...(calls
         ? {
             bounds: withRatio(
+              lowerBounds({
+                stats: calls,
+                calls: atCollection.total,
+                latencyMs: opts.latencyMs,
+                cpuMsPerCall: replay?.cpuMsPerCall ?? calibration.cpuMsPerCall,
+                cores: 1,
+              }),
+              collectMs,
+            ),
+            boundsSingleClient: withRatio(
               lowerBounds({
                 stats: calls,
                 calls: atCollection.total,

@@ -381,7 +381,7 @@ As Terraform (existing settings imported, so terraform plan shows each change fi
     )
     .option(
       '--global-concurrency <n>',
-      'run-wide cap on calls in flight over all accounts (default: 12 per CPU core)',
+      'run-wide cap on calls in flight over all accounts (default: 24 per CPU core)',
       parseNonNegative,
     )
     .option(

@@ -224,7 +224,7 @@ export const configSchema = z
         concurrency: z.number().int().min(1).max(256).default(DEFAULT_CONCURRENCY),
         /**
          * Concurrent AWS calls over all accounts of the run (each account keeps its own
-         * `concurrency` under it). Absent: 12 per CPU core (`os.availableParallelism()`), at least
+         * `concurrency` under it). Absent: 24 per CPU core (`os.availableParallelism()`), at least
          * `concurrency`'s default, at most 256 — resolved when the run starts, so it never enters
          * the config digest a sharded run's shards must share.
          */

@@ -95,7 +95,16 @@ describe('bench --accounts (a tiny generated organization)', () => {
       /busiest account +\d+\.\d\d s +\(\d+ attempts × L ÷ its concurrency 12; account \d{12}\)/,
     );
     expect(text).toMatch(/global cap +\d+\.\d\d s +\(\d+ attempts × L ÷ global cap \d+\)/);
-    expect(text).toMatch(/CPU +\d+\.\d\d s +\(\d+ calls × \d+\.\d{3} ms ÷ 1 usable core\)/);
+    expect(text).toMatch(/CPU +\d+\.\d\d s +\(\d+ calls × \d+\.\d{3} ms replayed ÷ 1 usable core\)/);
+    // The CPU cost per call is the bare SDK making the collection's own calls again: every account,
+    // a client per account, service and region, every recorded operation rebuilt.
+    expect(result.replay).toMatchObject({ accounts: 4, skipped: 0 });
+    expect(result.replay?.clients).toBeGreaterThanOrEqual(4);
+    expect(result.bounds?.cpu.cpuMsPerCall).toBe(result.replay?.cpuMsPerCall);
+    expect(text).toMatch(
+      /SDK CPU cost per call replaying the collection's own calls \(bare SDK clients, one per account, service and region as the collection makes them; 4 account\(s\), \d+ clients, \d+ calls after \d+ to warm up, in a fresh process\): \d+\.\d{3} ms/,
+    );
+    expect(text).toMatch(/with the single-client calibration as the CPU cost instead: CPU bound \d+\.\d\d s/);
     expect(text).toMatch(/achieved\/larger lower bound \((account|global|cpu)\): \d+\.\d\d×/);
     expect(text).toMatch(
       /SDK CPU cost per call on this machine \(bare S3Client, 1200 calls after 3000 to warm up\): \d+\.\d{3} ms \(\d+\.\d{3} ms over the warm-up\)/,

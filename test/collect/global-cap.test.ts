@@ -172,8 +172,8 @@ describe('collection.globalConcurrency', () => {
   it('is optional (resolved when the run starts) and sized to the machine by default', () => {
     const loaded = validateConfig({ organization: 'X' });
     expect(loaded.ok && loaded.config.collection.globalConcurrency).toBeUndefined();
-    expect(defaultGlobalConcurrency(1)).toBe(12);
-    expect(defaultGlobalConcurrency(2)).toBe(24);
+    expect(defaultGlobalConcurrency(1)).toBe(24);
+    expect(defaultGlobalConcurrency(2)).toBe(48);
     expect(defaultGlobalConcurrency(64)).toBe(256);
   });
 
