@@ -10,7 +10,7 @@ import {
 } from '../support.ts';
 import type { AccountSnapshot, OrganizationSnapshot } from '../../snapshot/model.ts';
 import { PAB_FLAGS, flagName } from './effective-block.ts';
-import { orgBlockPublicAccess, s3PolicyProse } from './org-s3-policy.ts';
+import { orgBlockPublicAccess, s3PolicyDeciding, s3PolicyOverrides, s3PolicyProse } from './org-s3-policy.ts';
 
 const ID = 's3.account-public-access-block';
 
@@ -28,7 +28,7 @@ export function judgeAccountPublicAccessBlock(account: AccountSnapshot, org?: Or
   ) {
     return verdict(
       'pass',
-      `All four account-level Block Public Access settings are enforced by ${s3PolicyProse(s3Policy)} (public_access_block_configuration "all"); the account's own GetPublicAccessBlock could not be read.`,
+      `All four account-level Block Public Access settings are enforced by ${s3PolicyDeciding(s3Policy)} (public_access_block_configuration "all")${s3PolicyOverrides(s3Policy)}; the account's own GetPublicAccessBlock could not be read.`,
       dedupe([...s3Policy.evidence, pab.evidence]),
     );
   }
@@ -38,8 +38,8 @@ export function judgeAccountPublicAccessBlock(account: AccountSnapshot, org?: Or
     s3Policy.kind !== 'set'
       ? ''
       : s3Policy.setting === 'all'
-        ? ` They are enforced by ${s3PolicyProse(s3Policy)} (public_access_block_configuration "all"): the account reports the effective setting and cannot loosen it.`
-        : ` ${capitalize(s3PolicyProse(s3Policy))}: the effective public_access_block_configuration is "none", so the organization turns all four off and the account cannot turn them on.`;
+        ? ` They are enforced by ${s3PolicyDeciding(s3Policy)} (public_access_block_configuration "all")${s3PolicyOverrides(s3Policy)}: the account reports the effective setting and cannot loosen it.`
+        : ` ${capitalize(s3PolicyDeciding(s3Policy))} sets public_access_block_configuration "none"${s3PolicyOverrides(s3Policy)}: the organization turns all four off and the account cannot turn them on.`;
   const evidence = dedupe([pab.evidence, ...(s3Policy.kind === 'set' ? s3Policy.evidence : [])]);
   if (pab.status === 'absent') {
     return verdict(

@@ -99,22 +99,29 @@ function policiesProse(policies: PolicyInForce[]): string {
     .join(' and ');
 }
 
+/** `organization S3 policy p-1 "BlockPublic" attached to the root (r-ab12)`, for each policy that decides; or the effective policy. */
+export function s3PolicyDeciding(org: Extract<OrgBlockPublicAccess, { kind: 'set' }>): string {
+  return org.policies.length === 0 ? 'the effective organization S3 policy' : policiesProse(org.policies);
+}
+
 /**
- * `organization S3 policy p-1 "BlockPublic" attached to the root (r-ab12)`, for each policy that
- * decides (or the effective policy), then the policies it overrides or that have no effect:
- * `, overriding organization S3 policy p-2 "…" attached to the root (r-ab12) ("all")`.
+ * The S3 policies with the other value: `, overriding organization S3 policy p-2 "…" attached to
+ * the root (r-ab12) ("all")` (an exemption), or those that have no effect; empty when none.
  */
-export function s3PolicyProse(org: Extract<OrgBlockPublicAccess, { kind: 'set' }>): string {
-  const deciding =
-    org.policies.length === 0 ? 'the effective organization S3 policy' : policiesProse(org.policies);
+export function s3PolicyOverrides(org: Extract<OrgBlockPublicAccess, { kind: 'set' }>): string {
   const other = org.setting === 'all' ? 'none' : 'all';
   const overriding =
     org.overridden.length > 0 ? `, overriding ${policiesProse(org.overridden)} ("${other}")` : '';
   const ignored =
     org.ignored.length > 0
-      ? `; ${policiesProse(org.ignored)} ("${other}") has no effect, as a parent restricts the operators child policies may use`
+      ? `, while ${policiesProse(org.ignored)} ("${other}") has no effect (a parent restricts the operators child policies may use)`
       : '';
-  return `${deciding}${overriding}${ignored}`;
+  return `${overriding}${ignored}`;
+}
+
+/** The deciding S3 policies and the ones they override, in a phrase. */
+export function s3PolicyProse(org: Extract<OrgBlockPublicAccess, { kind: 'set' }>): string {
+  return `${s3PolicyDeciding(org)}${s3PolicyOverrides(org)}`;
 }
 
 /** Short form for a table cell: `"none" (account, overrides root "all")`, `"all" (root)`. */
