@@ -133,9 +133,9 @@ function ouTreePopulation(org: OrganizationSnapshot): Population {
 function s3PolicyGist(p: OrganizationPolicy): string | undefined {
   const value = bpaAssignment(p.content);
   if (value === 'all')
-    return `Block Public Access "all": all four settings on for every account beneath, which cannot loosen them\n${p.content}`;
+    return `Block Public Access "all": all four settings on in every account it covers, which cannot loosen them\n${p.content}`;
   if (value === 'none')
-    return `Block Public Access "none": all four settings off for every account beneath (attached below an "all", it exempts them from it)\n${p.content}`;
+    return `Block Public Access "none": all four settings off in every account it covers (below an "all", an exemption from it)\n${p.content}`;
   return undefined;
 }
 
