@@ -5,6 +5,7 @@
  */
 import type { OrganizationAccount, OrganizationSnapshot } from '../snapshot/organization.ts';
 import { describeGap } from '../snapshot/outcome.ts';
+import { orgBlockPublicAccess, s3PolicyBrief, s3PolicyProse } from '../checks/s3/org-s3-policy.ts';
 import { gapText, text } from './cells.ts';
 import { population, type Column, type Population } from './columns.ts';
 import type { Cell } from './report-model.ts';
@@ -42,6 +43,37 @@ function requestIdOf(account: OrganizationAccount): string | undefined {
 
 const ORDER = { gap: 0, 'not-read': 1, read: 2 } as const;
 
+/**
+ * The organization S3 policy's Block Public Access for a read account: the effective value in the
+ * report (`"none" (account, overrides root "all")`), and in the CSV also the policies, by id and
+ * attachment, so an exemption from an organization-wide policy is visible account by account.
+ */
+function s3PolicyColumns(org: OrganizationSnapshot): Column<OrganizationAccount>[] {
+  return [
+    {
+      id: 's3_policy_bpa',
+      header: 'S3 policy BPA',
+      weight: 1.1,
+      cell: (a) => {
+        if (a.coverage.status !== 'read') return text('not read', 'muted');
+        const effective = org.effectiveS3Policies.find((e) => e.accountId === a.id)?.result;
+        if (effective?.status === 'denied' || effective?.status === 'error')
+          return { text: gapText(effective), tone: 'gap' };
+        const bpa = orgBlockPublicAccess(org, a.id);
+        if (bpa.kind !== 'set') return text('not set', 'muted');
+        return text(s3PolicyBrief(bpa), bpa.setting === 'none' ? 'warn' : undefined);
+      },
+    },
+    {
+      id: 's3_policy_bpa_source',
+      cell: (a) => {
+        const bpa = orgBlockPublicAccess(org, a.id);
+        return text(bpa.kind === 'set' ? s3PolicyProse(bpa) : undefined);
+      },
+    },
+  ];
+}
+
 const ACCOUNT_COLUMNS: readonly Column<OrganizationAccount>[] = [
   { id: 'account_id', header: 'Account', weight: 1, cell: (a) => text(a.id, 'mono') },
   { id: 'name', header: 'Name', weight: 1.1, cell: (a) => text(a.name) },
@@ -65,7 +97,11 @@ export function accountPopulation(org: OrganizationSnapshot): Population {
     (a, b) => ORDER[a.coverage.status] - ORDER[b.coverage.status] || (a.id < b.id ? -1 : 1),
   );
   return population(
-    { path: ACCOUNTS_CSV, title: 'Organization accounts', columns: ACCOUNT_COLUMNS },
+    {
+      path: ACCOUNTS_CSV,
+      title: 'Organization accounts',
+      columns: [...ACCOUNT_COLUMNS, ...s3PolicyColumns(org)],
+    },
     accounts,
   );
 }

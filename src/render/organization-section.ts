@@ -7,6 +7,7 @@
  */
 import type { OrganizationPolicy, OrganizationSnapshot } from '../snapshot/organization.ts';
 import { describeGap } from '../snapshot/outcome.ts';
+import { bpaAssignment } from '../checks/s3/org-s3-policy.ts';
 import { gapText, text } from './cells.ts';
 import { accountPopulation, ACCOUNTS_CSV } from './organization-populations.ts';
 import { population, type Column, type Population } from './columns.ts';
@@ -128,8 +129,22 @@ function ouTreePopulation(org: OrganizationSnapshot): Population {
   return population({ path: ACCOUNTS_CSV, title: 'Organizational units', columns: UNIT_COLUMNS }, rows);
 }
 
+/** What an S3 policy's Block Public Access assignment does, in words, before its document. */
+function s3PolicyGist(p: OrganizationPolicy): string | undefined {
+  const value = bpaAssignment(p.content);
+  if (value === 'all')
+    return `Block Public Access "all": all four settings on in every account it covers, which cannot loosen them\n${p.content}`;
+  if (value === 'none')
+    return `Block Public Access "none": all four settings off in every account it covers (below an "all", an exemption from it)\n${p.content}`;
+  return undefined;
+}
+
 /** `Sid Deny s3:* if aws:SecureTransport false`, in a line per statement (or the document, short). */
 function policyGist(p: OrganizationPolicy): string {
+  if (p.type === 'S3_POLICY') {
+    const gist = s3PolicyGist(p);
+    if (gist) return gist;
+  }
   try {
     const doc = JSON.parse(p.content) as { Statement?: unknown };
     const statements = Array.isArray(doc.Statement)

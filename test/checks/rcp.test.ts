@@ -323,8 +323,35 @@ describe('s3.account-public-access-block under an organization S3 policy', () =>
     );
     expect(f?.status).toBe('fail');
     expect(f?.reason).toContain(
-      'organization S3 policy p-s3bpa0002 "AllowPublic" attached to the root (r-ab12) sets public_access_block_configuration "none"',
+      'Organization S3 policy p-s3bpa0002 "AllowPublic" attached to the root (r-ab12) sets public_access_block_configuration "none"',
     );
+  });
+
+  it('names the exemption and the organization-wide policy it overrides', async () => {
+    const spec = s3Org(['r-ab12']);
+    const none = JSON.stringify({
+      s3_attributes: { public_access_block_configuration: { '@@assign': 'none' } },
+    });
+    spec.policies = [
+      ...(spec.policies ?? []),
+      { id: 'p-s3bpa0003', name: 'WebsiteExemption', type: 'S3_POLICY', content: none, targets: [ACCOUNT] },
+    ];
+    const off = {
+      blockPublicAcls: false,
+      ignorePublicAcls: false,
+      blockPublicPolicy: false,
+      restrictPublicBuckets: false,
+    };
+    const [f] = await runOne(
+      's3.account-public-access-block',
+      withOrg(spec, { accountPublicAccessBlock: okOf(off, 'GetPublicAccessBlock', 's3control') }),
+    );
+    expect(f?.status).toBe('fail');
+    expect(f?.reason).toContain(
+      'Organization S3 policy p-s3bpa0003 "WebsiteExemption" attached to the account itself sets public_access_block_configuration "none", overriding organization S3 policy p-s3bpa0001 "BlockPublicAccess" attached to the root (r-ab12) ("all"): the organization turns all four off',
+    );
+    // Both policies are cited: the exemption and the one it overrides.
+    expect(f?.evidence.filter((e) => e.operation === 'DescribePolicy')).toHaveLength(2);
   });
 });
 

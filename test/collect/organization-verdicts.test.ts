@@ -4,9 +4,10 @@
  * on the root), buckets with no policy created in member accounts, the organization collected
  * through the role and the snapshot evaluated. The bucket under the RCP passes s3.tls-only citing
  * the RCP and its attachment; the one outside fails; with the RCP listing of the OU refused, the
- * verdict is insufficient evidence.
+ * verdict is insufficient evidence. An account exempted from the root's Block Public Access policy by
+ * an account-level "none" S3 policy fails s3.account-public-access-block naming both policies.
  */
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AttachPolicyCommand, CreatePolicyCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -127,5 +128,32 @@ describe('organization policies in the verdicts, over the wire', () => {
     expect(prod.status, prod.reason).toBe('insufficient-evidence');
     expect(prod.reason).toContain(`resource control policies in force for account ${fx.prod} are unknown`);
     expect(about(all, 's3.tls-only', 'dev-scratch').status).toBe('fail');
+  });
+
+  it("names the account-level exemption and the root's S3 policy it overrides", async () => {
+    const exemption = await org.send(
+      new CreatePolicyCommand({
+        Name: 'dev-public-exemption',
+        Description: 'Dev hosts a public site',
+        Type: 'S3_POLICY',
+        Content: JSON.stringify({
+          s3_attributes: { public_access_block_configuration: { '@@assign': 'none' } },
+        }),
+      }),
+    );
+    const exemptionId = exemption.Policy?.PolicySummary?.Id ?? '';
+    await org.send(new AttachPolicyCommand({ PolicyId: exemptionId, TargetId: fx.dev }));
+    const all = await findings(['s3.account-public-access-block']);
+    const of = (accountId: string) =>
+      all.find((f) => f.checkId === 's3.account-public-access-block' && f.resource.accountId === accountId);
+    const dev = of(fx.dev);
+    expect(dev?.status, dev?.reason).toBe('fail');
+    expect(dev?.reason).toContain(
+      `Organization S3 policy ${exemptionId} "dev-public-exemption" attached to the account itself sets public_access_block_configuration "none", overriding organization S3 policy ${fx.policies.s3Bpa} "block-public-access" attached to the root (${fx.rootId}) ("all")`,
+    );
+    expect(dev?.reason).toMatch(/^Account-level Block Public Access is missing BlockPublicAcls, /);
+    const prod = of(fx.prod);
+    expect(prod?.status, prod?.reason).toBe('pass');
+    expect(prod?.reason).not.toContain('dev-public-exemption');
   });
 });

@@ -288,6 +288,50 @@ describe('evidence-pack demo → verify', () => {
     }
   });
 
+  it('puts the Block Public Access S3 policy on the root and shows the management account exempted from it', () => {
+    const doc = JSON.parse(entries.get('findings/findings.json')?.toString() ?? '{}') as {
+      results: {
+        checkId: string;
+        status: string;
+        reason: string;
+        resource: { accountId: string; name: string };
+        deviation?: unknown;
+      }[];
+    };
+    const bpa = doc.results.filter((r) => r.checkId === 's3.account-public-access-block');
+    const management = bpa.filter((r) => r.resource.accountId === '111122223333');
+    const today = management.find((r) => !r.deviation);
+    expect(today?.status, today?.reason).toBe('fail');
+    expect(today?.reason).toMatch(
+      /^Account-level Block Public Access is missing BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets\. Organization S3 policy p-\w+ "acme-public-website-exemption" attached to the account itself sets public_access_block_configuration "none", overriding organization S3 policy p-\w+ "acme-block-public-access" attached to the root \(r-\w+\) \("all"\)/,
+    );
+    // The period's account Block Public Access history (before the organization) is unchanged.
+    expect(management.filter((r) => r.deviation)).toHaveLength(3);
+    // Every other account read passes on the root's policy.
+    const members = bpa.filter(
+      (r) => r.resource.accountId !== '111122223333' && r.status !== 'insufficient-evidence',
+    );
+    expect(members.length).toBeGreaterThanOrEqual(4);
+    for (const r of members) {
+      expect(r.status, r.reason).toBe('pass');
+      expect(r.reason).toMatch(
+        /enforced by organization S3 policy p-\w+ "acme-block-public-access" attached to the root/,
+      );
+    }
+    // The public website stays excepted, not blocked.
+    const website = doc.results.filter(
+      (r) => r.resource.name === 'acme-public-website' && r.checkId === 's3.not-public',
+    );
+    expect(website.map((r) => r.status)).toEqual(['excepted', 'excepted']);
+    const [header = '', ...rows] = (entries.get('inventory/accounts.csv')?.toString() ?? '')
+      .split('\r\n')
+      .filter(Boolean);
+    expect(header).toContain('s3_policy_bpa');
+    expect(rows.find((l) => l.includes(',acme-management,'))).toContain(
+      '""none"" (account, overrides root ""all"")',
+    );
+  });
+
   it("makes no AWS call that the least-privilege policy (from the collectors' declared actions) does not allow", () => {
     // IAM action names that differ from the API operation's.
     const iamAction: Record<string, string> = {

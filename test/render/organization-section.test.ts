@@ -4,12 +4,14 @@ import { loadTemplates, renderHtml } from '../../src/render/html.ts';
 import { renderPdfWithPdfkit } from '../../src/render/pdf-fallback.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
 import { orgSnapshot } from '../support/organization.ts';
-import { account, config, snapshot } from '../support/snapshot.ts';
+import { ACCOUNT, account, config, organization, snapshot } from '../support/snapshot.ts';
+import { populationCsv } from '../../src/render/csv.ts';
+import { accountPopulation } from '../../src/render/organization-populations.ts';
 import { pdfText, squash } from './pdf-text.ts';
 
-async function model(withOrg: boolean) {
+async function model(withOrg: boolean | ReturnType<typeof organization>) {
   const snap = snapshot([account({})]);
-  if (withOrg) snap.organization = orgSnapshot();
+  if (withOrg) snap.organization = withOrg === true ? orgSnapshot() : withOrg;
   const cfg = config({});
   return buildReportModel({
     snapshot: snap,
@@ -51,6 +53,64 @@ describe('the Organization section', () => {
     const pdf = squash(pdfText(await renderPdfWithPdfkit(m)));
     expect(pdf).toContain(squash('4 accounts in the organization: 2 read, 1 not read, 1 gap'));
     expect(pdf).toContain('tls-only');
+  });
+
+  it("shows an account's exemption from the root's Block Public Access S3 policy, in the accounts table and the policies list", async () => {
+    const content = (value: string) =>
+      JSON.stringify({ s3_attributes: { public_access_block_configuration: { '@@assign': value } } });
+    const org = organization({
+      accounts: [
+        { id: ACCOUNT, name: 'web' },
+        { id: '444455556666', name: 'data' },
+      ],
+      policies: [
+        {
+          id: 'p-s3all0001',
+          name: 'BlockPublicAccess',
+          type: 'S3_POLICY',
+          content: content('all'),
+          targets: ['r-ab12'],
+        },
+        {
+          id: 'p-s3none001',
+          name: 'WebsiteExemption',
+          type: 'S3_POLICY',
+          content: content('none'),
+          targets: [ACCOUNT],
+        },
+      ],
+    });
+    const o = (await model(org)).organization;
+    const header = o?.accounts.columns.map((c) => c.header);
+    const bpaAt = header?.indexOf('S3 policy BPA') ?? -1;
+    expect(bpaAt).toBeGreaterThan(0);
+    const row = (id: string) => o?.accounts.rows.find((r) => r.cells[0]?.text === id)?.cells;
+    expect(row(ACCOUNT)?.[bpaAt]).toMatchObject({
+      text: '"none" (account, overrides root "all")',
+      tone: 'warn',
+    });
+    expect(row('444455556666')?.[bpaAt]?.text).toBe('"all" (root)');
+    const policies = o?.policies.rows.map((r) => r.cells.map((c) => c.text));
+    expect(policies).toEqual(
+      expect.arrayContaining([
+        expect.arrayContaining([
+          'WebsiteExemption',
+          `account web (${ACCOUNT})`,
+          expect.stringMatching(/^Block Public Access "none": all four settings off/),
+        ]),
+        expect.arrayContaining([
+          'BlockPublicAccess',
+          'root Root',
+          expect.stringMatching(/^Block Public Access "all": all four settings on/),
+        ]),
+      ]),
+    );
+    // accounts.csv names both policies and their attachments for the exempted account.
+    const csv = populationCsv(accountPopulation(org));
+    expect(csv.split(/\r?\n/)[0]).toContain(',s3_policy_bpa,s3_policy_bpa_source');
+    expect(csv).toContain(
+      'organization S3 policy p-s3none001 ""WebsiteExemption"" attached to the account itself, overriding organization S3 policy p-s3all0001 ""BlockPublicAccess"" attached to the root (r-ab12) (""all"")',
+    );
   });
 
   it('is absent when the organization was not discovered', async () => {

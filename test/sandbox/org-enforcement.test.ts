@@ -3,11 +3,20 @@
  * a plain-HTTP request to a bucket of an account under a TLS-only RCP gets 403 AccessDenied, the
  * same request over TLS (or outside the OU, or in the management account) does not; under an S3
  * policy enforcing Block Public Access, S3 Control reports the effective setting and refuses to
- * loosen it. The organization is set up through SDK calls only (see org-fixture.ts).
+ * loosen it; an account exempted from the root's "all" by an account-level "none" S3 policy (as AWS
+ * advises for accounts with a legitimate public need) gets all four off, while its sibling keeps
+ * "all". The organization is set up through SDK calls only (see org-fixture.ts).
  */
-import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  AttachPolicyCommand,
+  CreatePolicyCommand,
+  DescribeEffectivePolicyCommand,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import {
   CreateBucketCommand,
+  DeletePublicAccessBlockCommand as DeleteBucketPabCommand,
+  PutBucketPolicyCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -146,5 +155,82 @@ describe('S3 policy enforcing Block Public Access', () => {
     });
     const after = await control.send(new GetPublicAccessBlockCommand({ AccountId: fx.dev }));
     expect(after.PublicAccessBlockConfiguration?.BlockPublicAcls).toBe(true);
+  });
+
+  it('exempts an account from the root\'s "all" with an account-level "none": off for it, "all" for its sibling', async () => {
+    const exemption = await org.send(
+      new CreatePolicyCommand({
+        Name: 'audit-public-exemption',
+        Description: 'The audit account hosts a public site',
+        Type: 'S3_POLICY',
+        Content: JSON.stringify({
+          s3_attributes: { public_access_block_configuration: { '@@assign': 'none' } },
+        }),
+      }),
+    );
+    await org.send(
+      new AttachPolicyCommand({ PolicyId: exemption.Policy?.PolicySummary?.Id, TargetId: fx.audit }),
+    );
+    const effective = async (TargetId: string) =>
+      JSON.parse(
+        (await org.send(new DescribeEffectivePolicyCommand({ PolicyType: 'S3_POLICY', TargetId })))
+          .EffectivePolicy?.PolicyContent ?? '{}',
+      ) as unknown;
+    expect(await effective(fx.audit)).toEqual({
+      s3_attributes: { public_access_block_configuration: 'none' },
+    });
+    // log-archive sits beside audit in OU Security, with no exemption of its own.
+    expect(await effective(fx.logArchive)).toEqual({
+      s3_attributes: { public_access_block_configuration: 'all' },
+    });
+
+    const auditControl = s3control(sandbox, { credentials: await assume(fx.audit) });
+    const siblingControl = s3control(sandbox, { credentials: await assume(fx.logArchive) });
+    clients.push(auditControl, siblingControl);
+    const off = {
+      BlockPublicAcls: false,
+      IgnorePublicAcls: false,
+      BlockPublicPolicy: false,
+      RestrictPublicBuckets: false,
+    };
+    const on = {
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    };
+    expect(
+      (await auditControl.send(new GetPublicAccessBlockCommand({ AccountId: fx.audit })))
+        .PublicAccessBlockConfiguration,
+    ).toEqual(off);
+    expect(
+      (await siblingControl.send(new GetPublicAccessBlockCommand({ AccountId: fx.logArchive })))
+        .PublicAccessBlockConfiguration,
+    ).toEqual(on);
+    // "none" is managed too: the exempted account cannot turn the settings on by itself.
+    const turnOn = auditControl.send(
+      new PutPublicAccessBlockCommand({ AccountId: fx.audit, PublicAccessBlockConfiguration: on }),
+    );
+    expect(await failure(turnOn)).toEqual({ name: 'AccessDenied', status: 403 });
+
+    // What S3 enforces follows: a public bucket policy is accepted in the exempted account only.
+    const publicRead = (Bucket: string) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${Bucket}/*` },
+        ],
+      });
+    const site = async (accountId: string, Bucket: string) => {
+      const client = await s3As(accountId);
+      await client.send(new CreateBucketCommand({ Bucket }));
+      // The bucket's own Block Public Access is the bucket owner's: removed in both accounts.
+      await client.send(new DeleteBucketPabCommand({ Bucket }));
+      return () => client.send(new PutBucketPolicyCommand({ Bucket, Policy: publicRead(Bucket) }));
+    };
+    const exempted = await site(fx.audit, 'audit-public-site');
+    const sibling = await site(fx.logArchive, 'log-archive-public-site');
+    await exempted();
+    expect(await failure(sibling())).toEqual({ name: 'AccessDenied', status: 403 });
   });
 });

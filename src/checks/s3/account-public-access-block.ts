@@ -10,7 +10,7 @@ import {
 } from '../support.ts';
 import type { AccountSnapshot, OrganizationSnapshot } from '../../snapshot/model.ts';
 import { PAB_FLAGS, flagName } from './effective-block.ts';
-import { orgBlockPublicAccess, s3PolicyProse } from './org-s3-policy.ts';
+import { orgBlockPublicAccess, s3PolicyDeciding, s3PolicyOverrides, s3PolicyProse } from './org-s3-policy.ts';
 
 const ID = 's3.account-public-access-block';
 
@@ -28,7 +28,7 @@ export function judgeAccountPublicAccessBlock(account: AccountSnapshot, org?: Or
   ) {
     return verdict(
       'pass',
-      `All four account-level Block Public Access settings are enforced by ${s3PolicyProse(s3Policy)} (public_access_block_configuration "all"); the account's own GetPublicAccessBlock could not be read.`,
+      `All four account-level Block Public Access settings are enforced by ${s3PolicyDeciding(s3Policy)} (public_access_block_configuration "all")${s3PolicyOverrides(s3Policy)}; the account's own GetPublicAccessBlock could not be read.`,
       dedupe([...s3Policy.evidence, pab.evidence]),
     );
   }
@@ -38,8 +38,8 @@ export function judgeAccountPublicAccessBlock(account: AccountSnapshot, org?: Or
     s3Policy.kind !== 'set'
       ? ''
       : s3Policy.setting === 'all'
-        ? ` They are enforced by ${s3PolicyProse(s3Policy)} (public_access_block_configuration "all"): the account reports the effective setting and cannot loosen it.`
-        : ` ${s3PolicyProse(s3Policy)} sets public_access_block_configuration "none": the organization turns all four off and the account cannot turn them on.`;
+        ? ` They are enforced by ${s3PolicyDeciding(s3Policy)} (public_access_block_configuration "all")${s3PolicyOverrides(s3Policy)}: the account reports the effective setting and cannot loosen it.`
+        : ` ${capitalize(s3PolicyDeciding(s3Policy))} sets public_access_block_configuration "none"${s3PolicyOverrides(s3Policy)}: the organization turns all four off and the account cannot turn them on.`;
   const evidence = dedupe([pab.evidence, ...(s3Policy.kind === 'set' ? s3Policy.evidence : [])]);
   if (pab.status === 'absent') {
     return verdict(
@@ -62,6 +62,10 @@ export function judgeAccountPublicAccessBlock(account: AccountSnapshot, org?: Or
   );
 }
 
+function capitalize(s: string): string {
+  return `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
+}
+
 /** `s3.account-public-access-block`: S3 Control Block Public Access for the account is fully on. */
 export const accountPublicAccessBlock: CheckDefinition = {
   id: ID,
@@ -71,7 +75,7 @@ export const accountPublicAccessBlock: CheckDefinition = {
   description: 'S3 Control GetPublicAccessBlock for the account has all four flags true.',
   reads: ['s3control:GetPublicAccessBlock', 'organizations:DescribeEffectivePolicy'],
   method:
-    'Per account: passes when BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets are all true; NoSuchPublicAccessBlockConfiguration or any false flag fails; a denied or failed read is insufficient evidence. In an organization, the effective S3 policy (DescribeEffectivePolicy, S3_POLICY) is read too: when it sets public_access_block_configuration, the reason names the S3 policy and where it is attached (the account read is then the effective setting), and an "all" setting passes even when the account read itself failed.',
+    'Per account: passes when BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets are all true; NoSuchPublicAccessBlockConfiguration or any false flag fails; a denied or failed read is insufficient evidence. In an organization, the effective S3 policy (DescribeEffectivePolicy, S3_POLICY) is read too: when it sets public_access_block_configuration, the reason names the S3 policy and where it is attached (the account read is then the effective setting) and any S3 policy above it whose value it overrides (an exemption from an organization-wide "all"), and an "all" setting passes even when the account read itself failed.',
   evaluate: (ctx) =>
     ctx.snapshot.accounts.map((a) =>
       toResult(ID, accountPabResource(a), judgeAccountPublicAccessBlock(a, ctx.snapshot.organization)),

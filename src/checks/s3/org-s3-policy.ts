@@ -21,6 +21,16 @@ export type OrgBlockPublicAccess =
       setting: 'all' | 'none';
       /** The attached S3 policies that assign this setting (root first). */
       policies: PolicyInForce[];
+      /**
+       * Attached S3 policies that assign the other value, above the ones that decide: a child
+       * policy's `@@assign` replaced theirs (an exemption from an organization-wide "all", say).
+       */
+      overridden: PolicyInForce[];
+      /**
+       * Attached S3 policies that assign the other value below the ones that decide: a parent
+       * restricted the operators child policies may use, so they have no effect.
+       */
+      ignored: PolicyInForce[];
       evidence: EvidenceRef[];
     };
 
@@ -54,14 +64,23 @@ export function orgBlockPublicAccess(
   if (!org || effective?.status !== 'ok') return { kind: 'none' };
   const setting = bpaAssignment(effective.value.content);
   if (!setting) return { kind: 'none' };
-  const policies = policiesInForce(org, accountId, 'S3_POLICY').policies.filter(
-    (p) => bpaAssignment(p.policy.content) === setting,
-  );
+  const inForce = policiesInForce(org, accountId, 'S3_POLICY').policies;
+  const policies = inForce.filter((p) => bpaAssignment(p.policy.content) === setting);
+  // Root first: the deepest policy that assigns the effective value is the one that decides.
+  const decidedAt = inForce.findLastIndex((p) => bpaAssignment(p.policy.content) === setting);
+  const other = (p: PolicyInForce) => {
+    const v = bpaAssignment(p.policy.content);
+    return v !== undefined && v !== setting;
+  };
+  const overridden = inForce.filter((p, i) => other(p) && i < decidedAt);
+  const ignored = inForce.filter((p, i) => other(p) && i > decidedAt);
   return {
     kind: 'set',
     setting,
     policies,
-    evidence: [effective.evidence, ...policies.map((p) => p.policy.evidence)],
+    overridden,
+    ignored,
+    evidence: [effective.evidence, ...[...policies, ...overridden, ...ignored].map((p) => p.policy.evidence)],
   };
 }
 
@@ -71,13 +90,51 @@ function targetProse(t: PolicyInForce['attachedTo']): string {
   return `the account itself`;
 }
 
-/** `S3 policy p-1 "BlockPublic" attached to the root (r-ab12)`, for each policy; or the effective policy. */
-export function s3PolicyProse(org: Extract<OrgBlockPublicAccess, { kind: 'set' }>): string {
-  if (org.policies.length === 0) return 'the effective organization S3 policy';
-  return org.policies
+function policiesProse(policies: PolicyInForce[]): string {
+  return policies
     .map(
       (p) =>
         `organization S3 policy ${p.policy.id} "${p.policy.name}" attached to ${targetProse(p.attachedTo)}`,
     )
     .join(' and ');
+}
+
+/** `organization S3 policy p-1 "BlockPublic" attached to the root (r-ab12)`, for each policy that decides; or the effective policy. */
+export function s3PolicyDeciding(org: Extract<OrgBlockPublicAccess, { kind: 'set' }>): string {
+  return org.policies.length === 0 ? 'the effective organization S3 policy' : policiesProse(org.policies);
+}
+
+/**
+ * The S3 policies with the other value: `, overriding organization S3 policy p-2 "…" attached to
+ * the root (r-ab12) ("all")` (an exemption), or those that have no effect; empty when none.
+ */
+export function s3PolicyOverrides(org: Extract<OrgBlockPublicAccess, { kind: 'set' }>): string {
+  const other = org.setting === 'all' ? 'none' : 'all';
+  const overriding =
+    org.overridden.length > 0 ? `, overriding ${policiesProse(org.overridden)} ("${other}")` : '';
+  const ignored =
+    org.ignored.length > 0
+      ? `, while ${policiesProse(org.ignored)} ("${other}") has no effect (a parent restricts the operators child policies may use)`
+      : '';
+  return `${overriding}${ignored}`;
+}
+
+/** The deciding S3 policies and the ones they override, in a phrase. */
+export function s3PolicyProse(org: Extract<OrgBlockPublicAccess, { kind: 'set' }>): string {
+  return `${s3PolicyDeciding(org)}${s3PolicyOverrides(org)}`;
+}
+
+/** Short form for a table cell: `"none" (account, overrides root "all")`, `"all" (root)`. */
+export function s3PolicyBrief(org: OrgBlockPublicAccess): string | undefined {
+  if (org.kind !== 'set') return undefined;
+  const where = (p: PolicyInForce) =>
+    p.attachedTo.type === 'ROOT'
+      ? 'root'
+      : p.attachedTo.type === 'ORGANIZATIONAL_UNIT'
+        ? `OU ${p.attachedTo.name}`
+        : 'account';
+  const from = org.policies.at(-1);
+  const over = org.overridden.at(-1);
+  const other = org.setting === 'all' ? 'none' : 'all';
+  return `"${org.setting}"${from ? ` (${where(from)}${over ? `, overrides ${where(over)} "${other}"` : ''})` : ''}`;
 }

@@ -23,9 +23,15 @@ import { setClock } from './clock.ts';
  * `audit` (delegated administrator for AWS Config) under Security; a new `acme-workload-prod`
  * account under Workloads/Prod, which a TLS-only resource control policy covers; the existing
  * second account (`globex-subsidiary`, which joined by invitation) under Workloads/Dev; an S3
- * policy enforcing Block Public Access on the Security and Prod OUs; a retired account, closed
- * two days before the pack (SUSPENDED); and an account whose OrganizationAccountAccessRole was
- * deleted (a gap: it cannot be read).
+ * policy enforcing all four Block Public Access settings on the root, and a second S3 policy,
+ * attached to the management account alone, that exempts it (`"none"`): as AWS advises for S3
+ * policies, the accounts with a legitimate public need are identified first and excluded by an
+ * account-level attachment. The management account hosts the public marketing website (an
+ * approved exception) and is where the demo's public-access findings and the period's account
+ * Block Public Access exposure live; with the exemption its account-level Block Public Access is
+ * the organization's "none" (all four off). A retired account, closed two days before the pack
+ * (SUSPENDED); and an account whose OrganizationAccountAccessRole was deleted (a gap: it cannot
+ * be read).
  */
 
 /** The role the demo config reads member accounts through. */
@@ -49,6 +55,11 @@ export const DEMO_TLS_RCP = JSON.stringify({
 
 const BPA_S3_POLICY = JSON.stringify({
   s3_attributes: { public_access_block_configuration: { '@@assign': 'all' } },
+});
+
+/** The exemption: a child policy's `@@assign` replaces the root's value (the root does not lock it). */
+const BPA_EXEMPTION_S3_POLICY = JSON.stringify({
+  s3_attributes: { public_access_block_configuration: { '@@assign': 'none' } },
 });
 
 /** Build the organization (after the rest of the demo estate), as its management account. */
@@ -121,18 +132,28 @@ export async function buildDemoOrganization(
       }),
     );
     await org.send(new AttachPolicyCommand({ PolicyId: rcp.Policy?.PolicySummary?.Id, TargetId: prodOu }));
+    // The exemption is attached before the organization-wide policy, so the management account's
+    // public website is never blocked in between.
+    const exemption = await org.send(
+      new CreatePolicyCommand({
+        Name: 'acme-public-website-exemption',
+        Description: 'Exempts the account hosting the public marketing website from Block Public Access',
+        Type: 'S3_POLICY',
+        Content: BPA_EXEMPTION_S3_POLICY,
+      }),
+    );
+    await org.send(
+      new AttachPolicyCommand({ PolicyId: exemption.Policy?.PolicySummary?.Id, TargetId: management }),
+    );
     const s3Policy = await org.send(
       new CreatePolicyCommand({
         Name: 'acme-block-public-access',
-        Description: 'All four S3 Block Public Access settings, for every account beneath',
+        Description: 'All four S3 Block Public Access settings, for every account in the organization',
         Type: 'S3_POLICY',
         Content: BPA_S3_POLICY,
       }),
     );
-    // On the Security and Prod OUs, not the root: the management account and Workloads/Dev keep the
-    // public-access findings (and the period's exposure deviation) the demo is built to show.
-    for (const TargetId of [security, prodOu])
-      await org.send(new AttachPolicyCommand({ PolicyId: s3Policy.Policy?.PolicySummary?.Id, TargetId }));
+    await org.send(new AttachPolicyCommand({ PolicyId: s3Policy.Policy?.PolicySummary?.Id, TargetId: root }));
     await org.send(new CloseAccountCommand({ AccountId: retired }));
     const res = await fetch(new URL(`/_sandbox/accounts/${noRole}/roles/${DEMO_ORG_ROLE}`, endpoint), {
       method: 'DELETE',
