@@ -256,15 +256,18 @@ export async function replayInChild(calls: readonly ReplayCall[], opts: ReplayOp
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    if (code !== 0) throw new Error(`SDK replay failed (exit ${code}): ${err.trim().slice(0, 500)}`);
-    return JSON.parse(out) as SdkReplay;
+    if (code !== 0) throw new Error(`SDK replay failed (exit ${code}): ${(err || out).trim().slice(0, 500)}`);
+    return JSON.parse(await readFile(`${job}.out`, 'utf8')) as SdkReplay;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** The child's side of {@link replayInChild}: read the job, replay, print the figures as JSON. */
+/**
+ * The child's side of {@link replayInChild}: read the job, replay, write the figures as JSON next to
+ * it (`<job>.out`; not stdout, which V8's tracing flags may share).
+ */
 export async function runReplayJob(path: string): Promise<void> {
   const job = JSON.parse(await readFile(path, 'utf8')) as ReplayJob;
-  process.stdout.write(JSON.stringify(await replaySdkCalls(job.calls, job.opts)));
+  await writeFile(`${path}.out`, JSON.stringify(await replaySdkCalls(job.calls, job.opts)));
 }

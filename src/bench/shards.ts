@@ -11,7 +11,7 @@ import { SANDBOX_CREDENTIALS, startSandboxProcess } from './sandbox-process.ts';
 const CLI = fileURLToPath(new URL('../../bin/evidence-pack.js', import.meta.url));
 
 /** The memory flags of the bin's shebang and the npm scripts, so a child measures as a user's run. */
-const NODE_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=40'];
+const NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=40'];
 
 /**
  * Prints the child's peak RSS (KiB) on its way out, for the bench to read from its stderr. On Linux
