@@ -1,3 +1,4 @@
+import { orgBlockPublicAccess, s3PolicyProse } from '../checks/s3/org-s3-policy.ts';
 import { suggestedKey, type IndexedFacts, type Intent, type PolicyStatement } from './intents.ts';
 import type { FindingRef } from './types.ts';
 
@@ -101,10 +102,17 @@ export const REMEDIATIONS: Readonly<Record<string, Remediator>> = {
     bucket,
   })),
   's3.account-public-access-block': (finding, facts) => {
-    const account = facts.account(finding.resourceArn.split(':')[4] ?? '');
-    return account
-      ? { kind: 'account-public-access-block', account }
-      : manual(`The pack has no record of ${finding.resourceArn}; fix it by hand.`);
+    const accountId = finding.resourceArn.split(':')[4] ?? '';
+    const account = facts.account(accountId);
+    if (!account) return manual(`The pack has no record of ${finding.resourceArn}; fix it by hand.`);
+    // Under an organization S3 policy that sets Block Public Access, S3 refuses the account's own
+    // PutPublicAccessBlock (403): the change belongs to the organization's policies.
+    const org = orgBlockPublicAccess(facts.snapshot.organization, accountId);
+    if (org.kind === 'set')
+      return manual(
+        `The account's Block Public Access is set by ${s3PolicyProse(org)} ("${org.setting}"), and S3 refuses PutPublicAccessBlock for the account while it is in force: from the management account (or the S3-policy delegated administrator), detach that policy so an organization-wide "all" applies, or keep the exemption and record it as an exception with its justification.`,
+      );
+    return { kind: 'account-public-access-block', account };
   },
   // The check (collected inventory reports) names the object counts in its reason when the report
   // lists objects on the wrong encryption; otherwise the bucket lacks a usable inventory.

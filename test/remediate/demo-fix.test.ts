@@ -157,6 +157,23 @@ describe('evidence-pack remediate on the demo pack', () => {
     expect(new Set(sids).size).toBe(sids.length);
   });
 
+  it('leaves the account Block Public Access of an account under an organization S3 policy to the organization', () => {
+    // The management account fails s3.account-public-access-block under its "none" exemption: S3
+    // refuses the account's own PutPublicAccessBlock (403) while an S3 policy sets the value.
+    const steps = plan.steps.filter((s) =>
+      s.fixes.some((f) => f.checkId === 's3.account-public-access-block'),
+    );
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) {
+      expect(step.call).toBeUndefined();
+      expect(step.summary).toMatch(/organization S3 policy p-\w+ "acme-public-website-exemption"/);
+      expect(step.summary).toContain('S3 refuses PutPublicAccessBlock');
+    }
+    expect(
+      plan.steps.some((s) => s.call?.operation === 'PutPublicAccessBlock' && s.call.service === 's3control'),
+    ).toBe(false);
+  });
+
   it('applied to the sandbox, turns every finding a scripted step fixes into a pass on the next run', async () => {
     for (const step of plan.steps) if (step.call) await apply(step.call);
     const after = await runDemo(join(out, 'after'));
@@ -176,7 +193,6 @@ describe('evidence-pack remediate on the demo pack', () => {
       's3.tls-only',
       's3.bucket-public-access-block',
       's3.not-public',
-      's3.account-public-access-block',
       's3.object-encryption-inventory',
       'kms.rotation-enabled',
     ])
