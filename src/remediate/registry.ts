@@ -110,7 +110,7 @@ export const REMEDIATIONS: Readonly<Record<string, Remediator>> = {
     const org = orgBlockPublicAccess(facts.snapshot.organization, accountId);
     if (org.kind === 'set')
       return manual(
-        `The account's Block Public Access is set by ${s3PolicyProse(org)} ("${org.setting}"), and S3 refuses PutPublicAccessBlock for the account while it is in force: from the management account (or the S3-policy delegated administrator), detach that policy so an organization-wide "all" applies, or keep the exemption and record it as an exception with its justification.`,
+        `The account's Block Public Access is "${org.setting}", set by ${s3PolicyProse(org)}; S3 refuses PutPublicAccessBlock for the account while it is in force. From the management account (or the S3-policy delegated administrator), detach the policy that sets it so an organization-wide "all" applies, or keep the exemption and record it as an exception with its justification.`,
       );
     return { kind: 'account-public-access-block', account };
   },
