@@ -213,6 +213,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const injected = Object.values(atCollection.faults).reduce((a, b) => a + b, 0);
     const faultFreeLowerBoundMs = ((atCollection.total - injected) * opts.latencyMs) / concurrency;
     const collectMs = stagesMs.collect ?? 0;
+    const boundsAt = (stats: CallStats, cpuMsPerCall: number) =>
+      withRatio(
+        lowerBounds({ stats, calls: atCollection.total, latencyMs: opts.latencyMs, cpuMsPerCall, cores: 1 }),
+        collectMs,
+      );
     return {
       params: {
         buckets: opts.buckets,
@@ -255,26 +260,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       replay,
       ...(calls
         ? {
-            bounds: withRatio(
-              lowerBounds({
-                stats: calls,
-                calls: atCollection.total,
-                latencyMs: opts.latencyMs,
-                cpuMsPerCall: replay?.cpuMsPerCall ?? calibration.cpuMsPerCall,
-                cores: 1,
-              }),
-              collectMs,
-            ),
-            boundsSingleClient: withRatio(
-              lowerBounds({
-                stats: calls,
-                calls: atCollection.total,
-                latencyMs: opts.latencyMs,
-                cpuMsPerCall: calibration.cpuMsPerCall,
-                cores: 1,
-              }),
-              collectMs,
-            ),
+            bounds: boundsAt(calls, replay?.cpuMsPerCall ?? calibration.cpuMsPerCall),
+            boundsSingleClient: boundsAt(calls, calibration.cpuMsPerCall),
           }
         : {}),
       ...(periodSetup && sampler && sdkCpu
