@@ -43,10 +43,26 @@ const THROTTLE_CODES = new Set([
   'EC2ThrottledException',
 ]);
 
-/** The error name the SDK gives, or `UnknownError` when the thrown value has none. */
+/** A Node.js system error code (`ECONNRESET`, `EPIPE`, `ETIMEDOUT`...). */
+const SYSTEM_CODE = /^E[A-Z0-9_]+$/;
+
+/**
+ * The error name the SDK gives, or `UnknownError` when the thrown value has none. A network failure
+ * the SDK relabels `TimeoutError` so that it is retried (a reset connection is `TimeoutError` with
+ * `code: 'ECONNRESET'`) is named by its system code (a real timeout, `ETIMEDOUT`, stays `TimeoutError`): an auditor reading the gap, and the progress
+ * line, must see that the connection was reset, not that AWS was slow.
+ */
 export function errorName(err: unknown): string {
   if (err && typeof err === 'object') {
     const name = (err as { name?: unknown }).name;
+    const systemCode = (err as { code?: unknown }).code;
+    if (
+      name === 'TimeoutError' &&
+      typeof systemCode === 'string' &&
+      SYSTEM_CODE.test(systemCode) &&
+      systemCode !== 'ETIMEDOUT'
+    )
+      return systemCode;
     if (typeof name === 'string' && name !== '' && name !== 'Error') return name;
     const code = (err as { Code?: unknown; code?: unknown }).Code ?? (err as { code?: unknown }).code;
     if (typeof code === 'string' && code !== '') return code;

@@ -64,6 +64,16 @@ describe('errorName', () => {
     expect(errorName(e)).toBe('AccessDenied');
     expect(errorName(undefined)).toBe('UnknownError');
   });
+
+  it('names a connection the SDK relabels TimeoutError by its system code', () => {
+    // What the SDK throws for a socket the server destroyed (seen over the wire against the sandbox).
+    const reset = Object.assign(sdkError('TimeoutError', 'socket hang up'), { code: 'ECONNRESET' });
+    expect(errorName(reset)).toBe('ECONNRESET');
+    // A request that really timed out stays a timeout.
+    const timedOut = Object.assign(sdkError('TimeoutError', 'Request timed out'), { code: 'ETIMEDOUT' });
+    expect(errorName(timedOut)).toBe('TimeoutError');
+    expect(errorName(sdkError('TimeoutError', 'Connection timed out after 20000 ms'))).toBe('TimeoutError');
+  });
 });
 
 describe('isThrottleCode', () => {
