@@ -43,15 +43,15 @@ const PAB_FLAGS: [keyof PublicAccessBlock, string][] = [
   ['restrictPublicBuckets', 'RestrictPublicBuckets'],
 ];
 
-/** Block Public Access: `all 4 on`, `off: IgnorePublicAcls, ...`, `none` (never configured) or a gap. */
+/** Block Public Access: `all 4 on`, `all 4 off`, `off: IgnorePublicAcls, ...`, `none` (never configured) or a gap. */
 export function publicAccessBlockCell(outcome: Outcome<PublicAccessBlock>): Cell {
   return outcomeCell(
     outcome,
     (pab) => {
       const off = PAB_FLAGS.filter(([k]) => !pab[k]).map(([, name]) => name);
-      return off.length === 0
-        ? { text: 'all 4 on', tone: 'good' }
-        : { text: `off: ${off.join(', ')}`, tone: 'bad' };
+      if (off.length === 0) return { text: 'all 4 on', tone: 'good' };
+      if (off.length === PAB_FLAGS.length) return { text: 'all 4 off', tone: 'bad' };
+      return { text: `off: ${off.join(', ')}`, tone: 'bad' };
     },
     { text: NONE, tone: 'bad' },
   );

@@ -6,6 +6,7 @@ import type { RemediationStep } from '../remediate/types.ts';
 import { CHECK_STATUSES, type CheckStatus, type Classification } from '../checks/types.ts';
 import type { Evaluation, Finding } from '../evaluate/types.ts';
 import type {
+  AccountSnapshot,
   AdvancedEventSelector,
   BucketSnapshot,
   ClassicEventSelector,
@@ -30,6 +31,7 @@ import { durationLabel } from '../period/windows.ts';
 import type { ChangeEvent } from '../period/types.ts';
 import { aggregatorResultPopulation, bucketReconciliationPopulation } from './aggregator-populations.ts';
 import { accountPopulation } from './organization-populations.ts';
+import { orgBlockPublicAccess, s3PolicyBrief } from '../checks/s3/org-s3-policy.ts';
 import type { OrganizationSnapshot } from '../snapshot/organization.ts';
 import { objectEncryptionCell, objectEncryptionPopulation } from './object-inventory.ts';
 
@@ -170,6 +172,17 @@ function classRuleCell(cls: Classification): Cell {
     : text(cls.rule);
 }
 
+/**
+ * The account's Block Public Access as S3 Control reports it and, where the organization's S3
+ * policy sets it, which policy does: `all 4 off — S3 policy "none" (account, overrides root "all")`,
+ * so a bucket of an exempted account does not read as a forgotten setting.
+ */
+function accountPabCell(account: AccountSnapshot, org: OrganizationSnapshot | undefined): Cell {
+  const cell = publicAccessBlockCell(account.accountPublicAccessBlock);
+  const brief = s3PolicyBrief(orgBlockPublicAccess(org, account.accountId));
+  return brief === undefined ? cell : { ...cell, text: `${cell.text} — S3 policy ${brief}` };
+}
+
 /** ABAC (GetBucketAbac): with `Enabled`, the bucket's tags govern access. */
 function abacCell(b: BucketSnapshot): Cell {
   if (!b.abac) return noneCell();
@@ -270,7 +283,7 @@ export function bucketPopulation(
         ? `${f.checkId} (during the period)`
         : f.checkId;
   for (const account of snapshot.accounts) {
-    const accountPab = publicAccessBlockCell(account.accountPublicAccessBlock);
+    const accountPab = accountPabCell(account, snapshot.organization);
     const buckets = [...account.buckets].sort(
       (a, b) => compareText(a.region, b.region) || compareText(a.name, b.name),
     );

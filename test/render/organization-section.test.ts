@@ -4,13 +4,13 @@ import { loadTemplates, renderHtml } from '../../src/render/html.ts';
 import { renderPdfWithPdfkit } from '../../src/render/pdf-fallback.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
 import { orgSnapshot } from '../support/organization.ts';
-import { ACCOUNT, account, config, organization, snapshot } from '../support/snapshot.ts';
+import { ACCOUNT, account, bucket, config, organization, snapshot } from '../support/snapshot.ts';
 import { populationCsv } from '../../src/render/csv.ts';
 import { accountPopulation } from '../../src/render/organization-populations.ts';
 import { pdfText, squash } from './pdf-text.ts';
 
-async function model(withOrg: boolean | ReturnType<typeof organization>) {
-  const snap = snapshot([account({})]);
+async function model(withOrg: boolean | ReturnType<typeof organization>, accounts = [account({})]) {
+  const snap = snapshot(accounts);
   if (withOrg) snap.organization = withOrg === true ? orgSnapshot() : withOrg;
   const cfg = config({});
   return buildReportModel({
@@ -80,7 +80,25 @@ describe('the Organization section', () => {
         },
       ],
     });
-    const o = (await model(org)).organization;
+    // The exempted account's settings are all off, as S3 Control reports them under "none".
+    const web = account({ buckets: [bucket('acme-website')] });
+    if (web.accountPublicAccessBlock.status === 'ok')
+      web.accountPublicAccessBlock.value = {
+        blockPublicAcls: false,
+        ignorePublicAcls: false,
+        blockPublicPolicy: false,
+        restrictPublicBuckets: false,
+      };
+    const m = await model(org, [web]);
+    const o = m.organization;
+    // A bucket of the exempted account says why its account's settings are off.
+    const buckets = m.inventory.buckets;
+    const bpaAccountAt = buckets.columns.findIndex((c) => c.header === 'BPA account');
+    expect(buckets.rows.length).toBeGreaterThan(0);
+    for (const r of buckets.rows)
+      expect(r.cells[bpaAccountAt]?.text).toBe(
+        'all 4 off — S3 policy "none" (account, overrides root "all")',
+      );
     const header = o?.accounts.columns.map((c) => c.header);
     const bpaAt = header?.indexOf('S3 policy BPA') ?? -1;
     expect(bpaAt).toBeGreaterThan(0);
