@@ -25,6 +25,26 @@ function topOperations(requests: Record<string, number>, buckets: number): strin
     );
 }
 
+/** Reads that each add one fact to every bucket, shown apart in the split of calls per bucket. */
+const PER_BUCKET_FACT_READS: readonly (readonly [string, string])[] = [
+  ['ABAC', 's3:GetBucketAbac'],
+  ['S3 Inventory configurations', 's3:ListBucketInventoryConfigurations'],
+];
+
+/**
+ * `calls per bucket by fact: ABAC 1.00, S3 Inventory configurations 1.00, everything else 5.13`:
+ * what the per-bucket ABAC and S3 Inventory facts cost next to encryption, policy, Block Public
+ * Access, ownership/ACL, versioning, tags and the account- and region-level reads.
+ */
+export function callsPerBucketByFact(requests: Record<string, number>, buckets: number): string | undefined {
+  if (buckets <= 0) return undefined;
+  const total = Object.values(requests).reduce((a, b) => a + b, 0);
+  const parts = PER_BUCKET_FACT_READS.map(([label, op]) => [label, requests[op] ?? 0] as const);
+  const rest = total - parts.reduce((a, [, n]) => a + n, 0);
+  const per = (n: number) => (n / buckets).toFixed(2);
+  return `calls per bucket by fact: ${parts.map(([label, n]) => `${label} ${per(n)}`).join(', ')}, everything else ${per(rest)}`;
+}
+
 /** The human-readable benchmark report. */
 export function formatBenchResult(r: BenchResult): string {
   const p = r.params;
@@ -38,6 +58,8 @@ export function formatBenchResult(r: BenchResult): string {
   if (r.totalStats.total !== r.collectionStats.total)
     lines.push(`API calls (whole run): ${r.totalStats.total}`);
   lines.push(...topOperations(r.collectionStats.requests, p.buckets));
+  const byFact = callsPerBucketByFact(r.collectionStats.requests, p.buckets);
+  if (byFact) lines.push(byFact);
   lines.push('wall time per stage (CPU time of this process, its peak RSS in the stage):');
   for (const s of STAGE_ORDER) {
     const ms = r.stagesMs[s];
