@@ -31,7 +31,7 @@ import { durationLabel } from '../period/windows.ts';
 import type { ChangeEvent } from '../period/types.ts';
 import { aggregatorResultPopulation, bucketReconciliationPopulation } from './aggregator-populations.ts';
 import { accountPopulation } from './organization-populations.ts';
-import { orgBlockPublicAccess, s3PolicyBrief } from '../checks/s3/org-s3-policy.ts';
+import { orgBlockPublicAccess } from '../checks/s3/org-s3-policy.ts';
 import type { OrganizationSnapshot } from '../snapshot/organization.ts';
 import { objectEncryptionCell, objectEncryptionPopulation } from './object-inventory.ts';
 
@@ -174,13 +174,14 @@ function classRuleCell(cls: Classification): Cell {
 
 /**
  * The account's Block Public Access as S3 Control reports it and, where the organization's S3
- * policy sets it, which policy does: `all 4 off — S3 policy "none" (account, overrides root "all")`,
- * so a bucket of an exempted account does not read as a forgotten setting.
+ * policy sets it, that it does: `all 4 off (S3 policy "none")`, so a bucket of an exempted account
+ * does not read as a forgotten setting.
  */
 function accountPabCell(account: AccountSnapshot, org: OrganizationSnapshot | undefined): Cell {
   const cell = publicAccessBlockCell(account.accountPublicAccessBlock);
-  const brief = s3PolicyBrief(orgBlockPublicAccess(org, account.accountId));
-  return brief === undefined ? cell : { ...cell, text: `${cell.text} — S3 policy ${brief}` };
+  const bpa = orgBlockPublicAccess(org, account.accountId);
+  // Short: the column is narrow; the accounts table and accounts.csv name the policies.
+  return bpa.kind === 'set' ? { ...cell, text: `${cell.text} (S3 policy "${bpa.setting}")` } : cell;
 }
 
 /** ABAC (GetBucketAbac): with `Enabled`, the bucket's tags govern access. */

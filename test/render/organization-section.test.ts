@@ -95,10 +95,7 @@ describe('the Organization section', () => {
     const buckets = m.inventory.buckets;
     const bpaAccountAt = buckets.columns.findIndex((c) => c.header === 'BPA account');
     expect(buckets.rows.length).toBeGreaterThan(0);
-    for (const r of buckets.rows)
-      expect(r.cells[bpaAccountAt]?.text).toBe(
-        'all 4 off — S3 policy "none" (account, overrides root "all")',
-      );
+    for (const r of buckets.rows) expect(r.cells[bpaAccountAt]?.text).toBe('all 4 off (S3 policy "none")');
     const header = o?.accounts.columns.map((c) => c.header);
     const bpaAt = header?.indexOf('S3 policy BPA') ?? -1;
     expect(bpaAt).toBeGreaterThan(0);
