@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { expectCase, runOne } from './harness.ts';
 import {
   ACCOUNT,
+  ALL_OFF,
   account,
   bucket,
   deniedOf,
@@ -15,6 +16,7 @@ import {
   okOf,
   organization,
   policyText,
+  s3BpaPolicy,
   snapshot,
   withPolicy,
   type OrgSpec,
@@ -261,9 +263,7 @@ describe('s3.deny-unencrypted-put with resource control policies', () => {
 });
 
 describe('s3.account-public-access-block under an organization S3 policy', () => {
-  const S3_ALL = JSON.stringify({
-    s3_attributes: { public_access_block_configuration: { '@@assign': 'all' } },
-  });
+  const S3_ALL = s3BpaPolicy('all');
   const s3Org = (targets: string[]): OrgSpec => ({
     ...org(TLS_ONLY_RCP),
     policies: [{ id: 'p-s3bpa0001', name: 'BlockPublicAccess', type: 'S3_POLICY', content: S3_ALL, targets }],
@@ -305,21 +305,13 @@ describe('s3.account-public-access-block under an organization S3 policy', () =>
 
   it('names an S3 policy that turns the settings off', async () => {
     const spec = s3Org(['r-ab12']);
-    const none = JSON.stringify({
-      s3_attributes: { public_access_block_configuration: { '@@assign': 'none' } },
-    });
+    const none = s3BpaPolicy('none');
     spec.policies = [
       { id: 'p-s3bpa0002', name: 'AllowPublic', type: 'S3_POLICY', content: none, targets: ['r-ab12'] },
     ];
-    const off = {
-      blockPublicAcls: false,
-      ignorePublicAcls: false,
-      blockPublicPolicy: false,
-      restrictPublicBuckets: false,
-    };
     const [f] = await runOne(
       's3.account-public-access-block',
-      withOrg(spec, { accountPublicAccessBlock: okOf(off, 'GetPublicAccessBlock', 's3control') }),
+      withOrg(spec, { accountPublicAccessBlock: okOf(ALL_OFF, 'GetPublicAccessBlock', 's3control') }),
     );
     expect(f?.status).toBe('fail');
     expect(f?.reason).toContain(
@@ -329,22 +321,14 @@ describe('s3.account-public-access-block under an organization S3 policy', () =>
 
   it('names the exemption and the organization-wide policy it overrides', async () => {
     const spec = s3Org(['r-ab12']);
-    const none = JSON.stringify({
-      s3_attributes: { public_access_block_configuration: { '@@assign': 'none' } },
-    });
+    const none = s3BpaPolicy('none');
     spec.policies = [
       ...(spec.policies ?? []),
       { id: 'p-s3bpa0003', name: 'WebsiteExemption', type: 'S3_POLICY', content: none, targets: [ACCOUNT] },
     ];
-    const off = {
-      blockPublicAcls: false,
-      ignorePublicAcls: false,
-      blockPublicPolicy: false,
-      restrictPublicBuckets: false,
-    };
     const [f] = await runOne(
       's3.account-public-access-block',
-      withOrg(spec, { accountPublicAccessBlock: okOf(off, 'GetPublicAccessBlock', 's3control') }),
+      withOrg(spec, { accountPublicAccessBlock: okOf(ALL_OFF, 'GetPublicAccessBlock', 's3control') }),
     );
     expect(f?.status).toBe('fail');
     expect(f?.reason).toContain(
@@ -379,12 +363,6 @@ describe('s3.sse-c-blocked with resource control policies', () => {
 });
 
 describe('s3.not-public with resource control policies', () => {
-  const off = {
-    blockPublicAcls: false,
-    ignorePublicAcls: false,
-    blockPublicPolicy: false,
-    restrictPublicBuckets: false,
-  };
   const publicRead = {
     Sid: 'PublicRead',
     Effect: 'Allow',
@@ -394,7 +372,7 @@ describe('s3.not-public with resource control policies', () => {
   };
   function publicEstate(spec: OrgSpec, accountId = ACCOUNT): Snapshot {
     const b = withPolicy(
-      bucket('site', { accountId, publicAccessBlock: okOf(off, 'GetPublicAccessBlock') }),
+      bucket('site', { accountId, publicAccessBlock: okOf(ALL_OFF, 'GetPublicAccessBlock') }),
       [publicRead],
       true,
     );
@@ -402,7 +380,7 @@ describe('s3.not-public with resource control policies', () => {
       account({
         accountId,
         buckets: [b],
-        accountPublicAccessBlock: okOf(off, 'GetPublicAccessBlock', 's3control'),
+        accountPublicAccessBlock: okOf(ALL_OFF, 'GetPublicAccessBlock', 's3control'),
       }),
     ]);
     return { ...snap, organization: organization(spec) };

@@ -17,6 +17,7 @@ import { evaluate } from '../../src/evaluate/evaluate.ts';
 import type { Finding } from '../../src/evaluate/types.ts';
 import { buildOrgFixture, type OrgFixture } from '../sandbox/org-fixture.ts';
 import { startHarness, testConfig, type Harness } from './harness.ts';
+import { s3BpaPolicy } from '../support/snapshot.ts';
 
 let h: Harness;
 let fx: OrgFixture;
@@ -136,9 +137,7 @@ describe('organization policies in the verdicts, over the wire', () => {
         Name: 'dev-public-exemption',
         Description: 'Dev hosts a public site',
         Type: 'S3_POLICY',
-        Content: JSON.stringify({
-          s3_attributes: { public_access_block_configuration: { '@@assign': 'none' } },
-        }),
+        Content: s3BpaPolicy('none'),
       }),
     );
     const exemptionId = exemption.Policy?.PolicySummary?.Id ?? '';

@@ -4,7 +4,17 @@ import { loadTemplates, renderHtml } from '../../src/render/html.ts';
 import { renderPdfWithPdfkit } from '../../src/render/pdf-fallback.ts';
 import { buildReportModel } from '../../src/render/view-model.ts';
 import { orgSnapshot } from '../support/organization.ts';
-import { ACCOUNT, account, bucket, config, organization, snapshot } from '../support/snapshot.ts';
+import {
+  ACCOUNT,
+  ALL_OFF,
+  account,
+  bucket,
+  config,
+  okOf,
+  organization,
+  s3BpaPolicy,
+  snapshot,
+} from '../support/snapshot.ts';
 import { populationCsv } from '../../src/render/csv.ts';
 import { accountPopulation } from '../../src/render/organization-populations.ts';
 import { pdfText, squash } from './pdf-text.ts';
@@ -56,8 +66,6 @@ describe('the Organization section', () => {
   });
 
   it("shows an account's exemption from the root's Block Public Access S3 policy, in the accounts table and the policies list", async () => {
-    const content = (value: string) =>
-      JSON.stringify({ s3_attributes: { public_access_block_configuration: { '@@assign': value } } });
     const org = organization({
       accounts: [
         { id: ACCOUNT, name: 'web' },
@@ -68,27 +76,23 @@ describe('the Organization section', () => {
           id: 'p-s3all0001',
           name: 'BlockPublicAccess',
           type: 'S3_POLICY',
-          content: content('all'),
+          content: s3BpaPolicy('all'),
           targets: ['r-ab12'],
         },
         {
           id: 'p-s3none001',
           name: 'WebsiteExemption',
           type: 'S3_POLICY',
-          content: content('none'),
+          content: s3BpaPolicy('none'),
           targets: [ACCOUNT],
         },
       ],
     });
     // The exempted account's settings are all off, as S3 Control reports them under "none".
-    const web = account({ buckets: [bucket('acme-website')] });
-    if (web.accountPublicAccessBlock.status === 'ok')
-      web.accountPublicAccessBlock.value = {
-        blockPublicAcls: false,
-        ignorePublicAcls: false,
-        blockPublicPolicy: false,
-        restrictPublicBuckets: false,
-      };
+    const web = account({
+      buckets: [bucket('acme-website')],
+      accountPublicAccessBlock: okOf(ALL_OFF, 'GetPublicAccessBlock', 's3control'),
+    });
     const m = await model(org, [web]);
     const o = m.organization;
     // A bucket of the exempted account says why its account's settings are off.

@@ -33,6 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.ts';
 import { failure, organizations, s3, s3control, sts } from './clients.ts';
 import { buildOrgFixture, type OrgFixture } from './org-fixture.ts';
+import { s3BpaPolicy } from '../support/snapshot.ts';
 
 let sandbox: RunningSandbox;
 let org: OrganizationsClient;
@@ -163,9 +164,7 @@ describe('S3 policy enforcing Block Public Access', () => {
         Name: 'audit-public-exemption',
         Description: 'The audit account hosts a public site',
         Type: 'S3_POLICY',
-        Content: JSON.stringify({
-          s3_attributes: { public_access_block_configuration: { '@@assign': 'none' } },
-        }),
+        Content: s3BpaPolicy('none'),
       }),
     );
     await org.send(

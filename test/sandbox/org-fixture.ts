@@ -20,6 +20,7 @@ import {
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
+import { s3BpaPolicy } from '../support/snapshot.ts';
 
 /** Ids of the fixture's organization. */
 export interface OrgFixture {
@@ -51,9 +52,7 @@ export const TLS_ONLY_RCP = JSON.stringify({
 });
 
 /** S3 policy enforcing all four Block Public Access settings. */
-export const BPA_S3_POLICY = JSON.stringify({
-  s3_attributes: { public_access_block_configuration: { '@@assign': 'all' } },
-});
+export const BPA_S3_POLICY = s3BpaPolicy('all');
 
 async function createAccount(org: OrganizationsClient, name: string): Promise<string> {
   const created = await org.send(

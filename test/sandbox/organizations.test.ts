@@ -26,6 +26,7 @@ import { startSandbox } from '../../src/sandbox/server.ts';
 import type { RunningSandbox } from '../../src/sandbox/server.ts';
 import { failure, organizations, sts } from './clients.ts';
 import { buildOrgFixture, type OrgFixture } from './org-fixture.ts';
+import { s3BpaPolicy } from '../support/snapshot.ts';
 
 let sandbox: RunningSandbox;
 let org: OrganizationsClient;
@@ -175,9 +176,7 @@ describe('sandbox Organizations over the wire', () => {
         Name: 'dev-bpa-none',
         Description: 'Dev manages BPA itself',
         Type: 'S3_POLICY',
-        Content: JSON.stringify({
-          s3_attributes: { public_access_block_configuration: { '@@assign': 'none' } },
-        }),
+        Content: s3BpaPolicy('none'),
       }),
     );
     await org.send(

@@ -36,6 +36,19 @@ const ALL_ON = {
   restrictPublicBuckets: true,
 };
 
+/** Block Public Access with all four settings off (as S3 Control reports them under an S3 policy "none"). */
+export const ALL_OFF = {
+  blockPublicAcls: false,
+  ignorePublicAcls: false,
+  blockPublicPolicy: false,
+  restrictPublicBuckets: false,
+};
+
+/** An S3 policy document (`S3_POLICY`) that assigns `public_access_block_configuration`. */
+export function s3BpaPolicy(value: 'all' | 'none'): string {
+  return JSON.stringify({ s3_attributes: { public_access_block_configuration: { '@@assign': value } } });
+}
+
 /** A policy document string for a bucket. */
 export function policyText(statements: unknown[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
